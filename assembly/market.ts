@@ -1,0 +1,69 @@
+// Per-market constants, derived once per book load (and again after a market edit) so that the
+// scan loop reads them instead of recomputing them per position.
+
+import {
+  MARKET_BYTES, MARKET_DIVISOR, MARKET_MULTIPLIER, MARKET_PRICE_DECIMALS, MARKET_SCALE_PPM,
+  MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT, MARKET_TIER_START, MARKET_VOL_CURRENT,
+  MARKET_VOL_REFERENCE, TIER_BYTES, TIER_CUM_HI, TIER_CUM_LO, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
+} from "./layout";
+import { mulHi, umul128 } from "./wide";
+
+const PPM: u64 = 1_000_000;
+
+function pow10(k: i32): u64 {
+  let r: u64 = 1;
+  for (let i = 0; i < k; i++) r *= 10;
+  return r;
+}
+
+/** Address of market `m`'s record. */
+// @ts-ignore: decorator
+@inline export function marketAt(table: usize, m: u32): usize {
+  return table + <usize>m * MARKET_BYTES;
+}
+
+/** Address of tier `t` (an index into the whole tier table). */
+// @ts-ignore: decorator
+@inline export function tierAt(table: usize, t: u32): usize {
+  return table + <usize>t * TIER_BYTES;
+}
+
+/**
+ * Derive K (or its inverse), the volatility scale and the tiers' continuity offsets for one market.
+ * The inputs were validated by the wrapper (decimals in range, tiers sorted, rates in [0, 10^6]).
+ */
+export function prepareMarket(record: usize, tierTable: usize): void {
+  const e = load<i32>(record, MARKET_SIZE_DECIMALS) + load<i32>(record, MARKET_PRICE_DECIMALS) - 6;
+  store<u64>(record, e >= 0 ? pow10(e) : 1, MARKET_DIVISOR);
+  store<u64>(record, e < 0 ? pow10(-e) : 1, MARKET_MULTIPLIER);
+
+  // scalePpm = max(10^6, ceil(current * 10^6 / reference)); current <= 10^7 so the product fits.
+  const current = load<u64>(record, MARKET_VOL_CURRENT);
+  let scale = PPM;
+  if (current != 0) {
+    const reference = load<u64>(record, MARKET_VOL_REFERENCE);
+    const ratio = (current * PPM + reference - 1) / reference;
+    if (ratio > scale) scale = ratio;
+  }
+  store<u64>(record, scale, MARKET_SCALE_PPM);
+
+  // cum_0 = 0; cum_j = cum_{j-1} + maxNotional_{j-1} * (mmr_j - mmr_{j-1}), kept as 128 bits:
+  // a bound near 2^63 times a rate step near 2^20 does not fit 64.
+  const first = load<u32>(record, MARKET_TIER_START);
+  const count = load<u32>(record, MARKET_TIER_COUNT);
+  let cumLo: u64 = 0, cumHi: u64 = 0;
+  for (let j: u32 = 0; j < count; j++) {
+    const tier = tierAt(tierTable, first + j);
+    if (j > 0) {
+      const previous = tierAt(tierTable, first + j - 1);
+      const step = load<u64>(tier, TIER_MMR_PPM) - load<u64>(previous, TIER_MMR_PPM);
+      const lo = umul128(load<u64>(previous, TIER_MAX_NOTIONAL), step);
+      const hi = mulHi;
+      const sum = cumLo + lo;
+      cumHi += hi + u64(sum < cumLo);
+      cumLo = sum;
+    }
+    store<u64>(tier, cumLo, TIER_CUM_LO);
+    store<u64>(tier, cumHi, TIER_CUM_HI);
+  }
+}

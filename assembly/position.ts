@@ -1,0 +1,112 @@
+// The per-position formulas of docs/model.md, exact. A result that does not fit a signed 64-bit
+// quote amount comes back as TOO_WIDE (any value above i64.MAX_VALUE means "overflow" to callers).
+//
+// To add a venue's margin rule, add a function beside `maintenanceOf` and choose it per market in
+// the scan; the market record has room for a rule id.
+
+import {
+  MARKET_DEPTH, MARKET_DIVISOR, MARKET_FEE_PPM, MARKET_MAX_SLIPPAGE, MARKET_MULTIPLIER,
+  MARKET_SCALE_PPM, MARKET_TIER_COUNT, MARKET_TIER_START, TIER_CUM_HI, TIER_CUM_LO,
+  TIER_MAX_NOTIONAL, TIER_MMR_PPM,
+} from "./layout";
+import { tierAt } from "./market";
+import { accAddMagnitude, ceilDiv128, divRem, mulHi, udiv128, umul128 } from "./wide";
+
+export const TOO_WIDE: u64 = u64.MAX_VALUE;
+const PPM: u64 = 1_000_000;
+const PPM2: u64 = 1_000_000_000_000;
+
+/** notional = ceil(|s| * P / K), or |s| * P * 10^-e when e < 0. */
+// @ts-ignore: decorator
+@inline export function notionalOf(market: usize, absSize: u64, price: u64): u64 {
+  const lo = umul128(absSize, price);
+  const hi = mulHi;
+  const multiplier = load<u64>(market, MARKET_MULTIPLIER);
+  if (multiplier == 1) return ceilDiv128(hi, lo, load<u64>(market, MARKET_DIVISOR));
+  if (hi != 0) return TOO_WIDE;
+  const scaled = umul128(lo, multiplier);
+  return mulHi != 0 || scaled > <u64>i64.MAX_VALUE ? TOO_WIDE : scaled;
+}
+
+/**
+ * equity += floor(s * (P - p0) / K) (or the exact product when e < 0), into the 192-bit
+ * accumulator of wide.ts. P and p0 are both in [0, 2^63), so P - p0 cannot wrap.
+ */
+// @ts-ignore: decorator
+@inline export function addPnl(market: usize, size: i64, entry: i64, price: i64): void {
+  const move = price - entry;
+  if (size == 0 || move == 0) return;
+  const negative = (size ^ move) < 0;
+  // |i64.MIN_VALUE| is 2^63, which is right as a u64.
+  const absSize = <u64>(size < 0 ? -size : size);
+  const absMove = <u64>(move < 0 ? -move : move);
+  const lo = umul128(absSize, absMove);
+  const hi = mulHi;
+  const multiplier = load<u64>(market, MARKET_MULTIPLIER);
+  if (multiplier == 1) {
+    // Divide the magnitude, then round away from zero for a negative PnL: that is floor().
+    const divisor = load<u64>(market, MARKET_DIVISOR);
+    let qHi = hi / divisor;
+    let qLo = udiv128(hi % divisor, lo, divisor);
+    if (negative && divRem != 0) {
+      qLo += 1;
+      if (qLo == 0) qHi += 1;
+    }
+    accAddMagnitude(negative, qLo, qHi, 0);
+  } else {
+    const m0 = umul128(lo, multiplier);
+    const carry = mulHi;
+    let m1 = umul128(hi, multiplier);
+    let m2 = mulHi;
+    m1 += carry;
+    if (m1 < carry) m2 += 1;
+    accAddMagnitude(negative, m0, m1, m2);
+  }
+}
+
+/** Address of the tier that applies to `notional`: the first whose bound is >= notional. */
+// @ts-ignore: decorator
+@inline export function tierOf(market: usize, tierTable: usize, notional: u64): usize {
+  let t = load<u32>(market, MARKET_TIER_START);
+  const last = t + load<u32>(market, MARKET_TIER_COUNT) - 1;
+  // The last tier's bound is i64.MAX_VALUE and a valid notional never exceeds it.
+  while (t < last && notional > load<u64>(tierAt(tierTable, t), TIER_MAX_NOTIONAL)) t++;
+  return tierAt(tierTable, t);
+}
+
+/** maintenance = ceil((notional * mmr_j - cum_j) * scalePpm / 10^12). */
+// @ts-ignore: decorator
+@inline export function maintenanceOf(market: usize, tierTable: usize, notional: u64): u64 {
+  const tier = tierOf(market, tierTable, notional);
+  const lo = umul128(notional, load<u64>(tier, TIER_MMR_PPM));
+  const hi = mulHi;
+  // notional * mmr_j >= cum_j inside tier j (the tier function is continuous and increasing).
+  const cumLo = load<u64>(tier, TIER_CUM_LO);
+  const wLo = lo - cumLo;
+  const wHi = hi - load<u64>(tier, TIER_CUM_HI) - u64(lo < cumLo);
+  // w < 2^83 and scale < 2^37, so the scaled value fits 128 bits.
+  const scale = load<u64>(market, MARKET_SCALE_PPM);
+  const sLo = umul128(wLo, scale);
+  const sHi = wHi * scale + mulHi;
+  return ceilDiv128(sHi, sLo, PPM2);
+}
+
+/** fee = ceil(notional * liquidationFeePpm / 10^6); never above the notional. */
+// @ts-ignore: decorator
+@inline export function feeOf(market: usize, notional: u64): u64 {
+  const lo = umul128(notional, load<u64>(market, MARKET_FEE_PPM));
+  return ceilDiv128(mulHi, lo, PPM);
+}
+
+/** slippage = ceil(notional * min(maxSlippage, ceil(notional * 10^6 / depth)) / 10^6), 0 without impact. */
+// @ts-ignore: decorator
+@inline export function slippageOf(market: usize, notional: u64): u64 {
+  const depth = load<u64>(market, MARKET_DEPTH);
+  if (depth == 0) return 0;
+  const lo = umul128(notional, PPM);
+  let slipPpm = ceilDiv128(mulHi, lo, depth); // saturates above any cap
+  const cap = load<u64>(market, MARKET_MAX_SLIPPAGE);
+  if (slipPpm > cap) slipPpm = cap;
+  const slo = umul128(notional, slipPpm);
+  return ceilDiv128(mulHi, slo, PPM);
+}

@@ -1,0 +1,57 @@
+/**
+ * liqscan: exact liquidation scanning of perpetual-futures books.
+ *
+ * ```ts
+ * import { createEngine, parseBookJson } from "liqscan";
+ * const engine = await createEngine();                 // the WebAssembly core ("reference" for pure TS)
+ * const book = await engine.load(parseBookJson(text));
+ * const result = book.scan();
+ * for (const a of result.liquidatable()) console.log(result.report(a));
+ * book.setMarkPrice("BTC-PERP", 6_400_000n);           // price units of the market (2 decimals here)
+ * console.log(book.scan().totalsReport());
+ * ```
+ */
+
+import { validateBook } from "../book/validate.js";
+import type { Book, BookColumns } from "../book/types.js";
+import { ReferenceBook, toColumns } from "./reference-book.js";
+import type { BookShape, Engine, EngineName } from "./types.js";
+import { instantiateCore, WasmBook } from "./wasm-book.js";
+import { compileCore, type WasmSource } from "./wasm-source.js";
+
+export interface EngineOptions {
+  /** Where the core comes from; by default `liqscan.wasm` next to this module. */
+  readonly wasm?: WasmSource;
+}
+
+/** An engine: `"wasm"` (default) runs the WebAssembly core; `"reference"` the pure-TS oracle. */
+export async function createEngine(name: EngineName = "wasm", options: EngineOptions = {}): Promise<Engine> {
+  if (name === "reference") {
+    return {
+      name,
+      load: async (book) => ReferenceBook.load(checked(book)),
+      allocate: async (shape: BookShape) => ReferenceBook.allocate(shape),
+    };
+  }
+  if (name !== "wasm") throw new Error(`liqscan: unknown engine ${JSON.stringify(name)}; use "wasm" or "reference"`);
+  const module = await compileCore(options.wasm);
+  return {
+    name,
+    load: async (book) => WasmBook.load(await instantiateCore(module), checked(book)),
+    allocate: async (shape: BookShape) => WasmBook.allocate(await instantiateCore(module), shape),
+  };
+}
+
+/**
+ * Plain-object books are validated field by field here; columns are checked by the engine once
+ * they sit where it scans them (errors name the record and the field either way).
+ */
+function checked(book: Book | BookColumns): BookColumns {
+  if (!("collateral" in book)) validateBook(book);
+  return toColumns(book);
+}
+
+export { ScanResult, marginRatioPpm, type AccountReport, type ScanColumns, type TotalsReport } from "./results.js";
+export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, WritableColumns } from "./types.js";
+export type { WasmSource } from "./wasm-source.js";
+export * from "../book/index.js";

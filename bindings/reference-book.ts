@@ -1,0 +1,143 @@
+/**
+ * The same LiveBook over the pure-TypeScript reference (reference/): plain BigInt, no WebAssembly.
+ * It is the oracle the wasm engine is tested against and the baseline it is measured against.
+ */
+
+import { bookToColumns } from "../book/columns.js";
+import type { Account, Book, BookColumns, Market } from "../book/types.js";
+import { liquidationPrice, scanBook } from "../reference/index.js";
+import { assembleBook, checkColumns, checkShape, checkValue, marketIndex } from "./checks.js";
+import { I64_MAX } from "./layout.js";
+import { ScanResult } from "./results.js";
+import type { BookBuilder, BookShape, LiveBook, WritableColumns } from "./types.js";
+
+export class ReferenceBook implements LiveBook {
+  readonly engine = "reference" as const;
+  private book: Book;
+  private marks: bigint[];
+  private generation = 0;
+  private readonly marketIds: Map<string, number>;
+  /** account index of every position, to edit one account when one position changes */
+  private readonly owner: Uint32Array;
+
+  private constructor(private readonly columns: BookColumns) {
+    this.book = assembleBook(columns.liquidatorSharePpm, columns.markets, columns.accountIds, columns);
+    this.marks = columns.markets.map((m) => m.markPrice);
+    this.marketIds = new Map(columns.markets.map((m, i) => [m.id, i]));
+    this.owner = new Uint32Array(columns.positionSize.length);
+    for (let a = 0; a < columns.collateral.length; a++) {
+      this.owner.fill(a, columns.positionStart[a]!, columns.positionStart[a + 1]!);
+    }
+  }
+
+  static load(columns: BookColumns): ReferenceBook {
+    checkColumns(columns);
+    return new ReferenceBook(columns);
+  }
+
+  static allocate(shape: BookShape): BookBuilder {
+    checkShape(shape);
+    const columns: WritableColumns = {
+      collateral: new BigInt64Array(shape.accounts),
+      positionStart: new Uint32Array(shape.accounts + 1),
+      positionMarket: new Uint32Array(shape.positions),
+      positionSize: new BigInt64Array(shape.positions),
+      positionEntry: new BigInt64Array(shape.positions),
+    };
+    const accountIds = shape.accountIds ?? Array.from({ length: shape.accounts }, (_, a) => String(a));
+    return {
+      columns,
+      finish: () => ReferenceBook.load({ ...columns, liquidatorSharePpm: shape.liquidatorSharePpm, markets: shape.markets, accountIds }),
+    };
+  }
+
+  get markets(): readonly Market[] { return this.columns.markets; }
+  get accountIds(): readonly string[] { return this.columns.accountIds; }
+  get accountCount(): number { return this.columns.collateral.length; }
+  get positionCount(): number { return this.columns.positionSize.length; }
+  get positionStart(): Uint32Array { return this.columns.positionStart; }
+
+  markPrice(market: number | string): bigint {
+    return this.marks[marketIndex(this.marketIds, this.marks.length, market)]!;
+  }
+
+  setMarkPrice(market: number | string, price: bigint): void {
+    const m = marketIndex(this.marketIds, this.marks.length, market);
+    checkValue(`market "${this.markets[m]!.id}"`, "markPrice", price, 0n, I64_MAX);
+    this.marks[m] = price;
+  }
+
+  setCollateral(account: number, collateral: bigint): void {
+    checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
+    this.columns.collateral[account] = collateral;
+    this.rebuildAccount(account);
+  }
+
+  setPosition(position: number, size: bigint, entryPrice: bigint): void {
+    checkValue(`position ${position}`, "size", size, -I64_MAX - 1n, I64_MAX);
+    checkValue(`position ${position}`, "entryPrice", entryPrice, 0n, I64_MAX);
+    this.columns.positionSize[position] = size;
+    this.columns.positionEntry[position] = entryPrice;
+    this.rebuildAccount(this.owner[position]!);
+  }
+
+  scan(): ScanResult {
+    const { results, totals } = scanBook(this.book, this.marks);
+    const n = results.length;
+    const column = () => new BigInt64Array(n);
+    const out = {
+      status: new Uint8Array(n), equity: column(), maintenance: column(), penalty: column(),
+      liquidatorReward: column(), insuranceFund: column(), badDebt: column(), returned: column(),
+    };
+    results.forEach((r, a) => {
+      out.status[a] = r.status === "ok" ? 0 : r.status === "liquidatable" ? 1 : 2;
+      out.equity[a] = r.equity ?? 0n;
+      out.maintenance[a] = r.maintenance ?? 0n;
+      if (r.closeOut) {
+        out.penalty[a] = r.closeOut.penalty;
+        out.liquidatorReward[a] = r.closeOut.liquidatorReward;
+        out.insuranceFund[a] = r.closeOut.insuranceFund;
+        out.badDebt[a] = r.closeOut.badDebt;
+        out.returned[a] = r.closeOut.returned;
+      }
+    });
+    const generation = ++this.generation;
+    return new ScanResult(out, totals, this.accountIds, () => generation === this.generation);
+  }
+
+  liquidationPrices(): BigInt64Array {
+    const out = new BigInt64Array(this.positionCount);
+    for (let a = 0; a < this.accountCount; a++) {
+      const first = this.positionStart[a]!;
+      for (let p = first; p < this.positionStart[a + 1]!; p++) {
+        out[p] = liquidationPrice(this.book, a, p - first, this.marks) ?? -1n;
+      }
+    }
+    return out;
+  }
+
+  toBook(): Book {
+    return { ...this.book, markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })) };
+  }
+
+  dispose(): void {}
+
+  private rebuildAccount(a: number): void {
+    const c = this.columns;
+    const account: Account = {
+      id: c.accountIds[a]!,
+      collateral: c.collateral[a]!,
+      positions: Array.from({ length: c.positionStart[a + 1]! - c.positionStart[a]! }, (_, k) => {
+        const p = c.positionStart[a]! + k;
+        return { market: c.positionMarket[p]!, size: c.positionSize[p]!, entryPrice: c.positionEntry[p]! };
+      }),
+    };
+    const accounts = this.book.accounts.slice();
+    accounts[a] = account;
+    this.book = { ...this.book, accounts };
+  }
+}
+
+export function toColumns(book: Book | BookColumns): BookColumns {
+  return "collateral" in book ? book : bookToColumns(book);
+}

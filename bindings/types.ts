@@ -1,0 +1,62 @@
+import type { Book, BookColumns, Market, Totals } from "../book/types.js";
+import type { ScanResult } from "./results.js";
+
+export type EngineName = "wasm" | "reference";
+
+/** The shape of a book to allocate before filling its columns in place. */
+export interface BookShape {
+  readonly liquidatorSharePpm: bigint;
+  readonly markets: readonly Market[];
+  /** One id per account; defaults to "0", "1", ... */
+  readonly accountIds?: readonly string[];
+  readonly accounts: number;
+  readonly positions: number;
+}
+
+/** The input columns of a book, writable, before `finish()` checks them. */
+export type WritableColumns = Pick<BookColumns, "collateral" | "positionStart" | "positionMarket" | "positionSize" | "positionEntry">;
+
+export interface BookBuilder {
+  /** Fill these (for the wasm engine they are views of WebAssembly memory: no copy follows). */
+  readonly columns: WritableColumns;
+  /** Validate what was written and return the live book. */
+  finish(): LiveBook;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /**
+   * Load a book from plain objects (e.g. `parseBookJson`) or columns (`parseBookCsv`,
+   * `generateBook`). Asynchronous because browsers only instantiate WebAssembly asynchronously
+   * on the main thread.
+   */
+  load(book: Book | BookColumns): Promise<LiveBook>;
+  /** Reserve a book of a given shape and fill its columns in place. */
+  allocate(shape: BookShape): Promise<BookBuilder>;
+}
+
+/** A book held by an engine: edit it in place, scan it, and read the results. */
+export interface LiveBook {
+  readonly engine: EngineName;
+  readonly markets: readonly Market[];
+  readonly accountIds: readonly string[];
+  readonly accountCount: number;
+  readonly positionCount: number;
+  /** Account `a` holds positions `positionStart[a]` up to `positionStart[a + 1]`. */
+  readonly positionStart: Uint32Array;
+  /** Mark price of a market (by index or id), in its price units. */
+  markPrice(market: number | string): bigint;
+  setMarkPrice(market: number | string, price: bigint): void;
+  setCollateral(account: number, collateral: bigint): void;
+  setPosition(position: number, size: bigint, entryPrice: bigint): void;
+  /** Scan every account. The result is a view that the next scan overwrites. */
+  scan(): ScanResult;
+  /** Liquidation price of every position (price units), -1 where none. */
+  liquidationPrices(): BigInt64Array;
+  /** The book as plain objects, with the current marks, collateral and positions. */
+  toBook(): Book;
+  /** Release the engine's memory for this book. */
+  dispose(): void;
+}
+
+export type { Totals };

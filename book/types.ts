@@ -1,0 +1,120 @@
+/**
+ * The book in memory, in the integer units of docs/model.md: every amount is a bigint count of
+ * the smallest unit of its field. This is what the parsers produce, what the generator produces,
+ * and what both engines load. Nothing here is a float.
+ *
+ * - quote amounts (collateral, maxNotional, depth): 10^-6 quote units (QUOTE_DECIMALS = 6)
+ * - sizes: 10^-sizeDecimals base units of the position's market; long > 0, short < 0
+ * - prices: 10^-priceDecimals quote per base unit of the market; >= 0
+ * - rates (mmr, fees, shares, slippage, volatility): parts per million
+ */
+
+export const QUOTE_DECIMALS = 6;
+/** 1_000_000 ppm = 100 %. */
+export const PPM = 1_000_000n;
+
+/** One maintenance tier: applies to notionals up to and including `maxNotional` (null on the last tier). */
+export interface Tier {
+  readonly maxNotional: bigint | null;
+  readonly mmrPpm: bigint;
+}
+
+export interface Volatility {
+  readonly currentPpm: bigint;
+  readonly referencePpm: bigint;
+}
+
+export interface Impact {
+  /** Quote units (10^-6) of notional that move the close-out price by 100 %. */
+  readonly depth: bigint;
+  readonly maxSlippagePpm: bigint;
+}
+
+export interface Market {
+  readonly id: string;
+  readonly sizeDecimals: number;
+  readonly priceDecimals: number;
+  readonly markPrice: bigint;
+  readonly tiers: readonly Tier[];
+  readonly liquidationFeePpm: bigint;
+  readonly volatility?: Volatility;
+  readonly impact?: Impact;
+}
+
+export interface Position {
+  /** Index into `Book.markets`. */
+  readonly market: number;
+  readonly size: bigint;
+  readonly entryPrice: bigint;
+}
+
+export interface Account {
+  readonly id: string;
+  readonly collateral: bigint;
+  readonly positions: readonly Position[];
+}
+
+export interface Book {
+  readonly liquidatorSharePpm: bigint;
+  readonly markets: readonly Market[];
+  readonly accounts: readonly Account[];
+}
+
+/** Scan status of one account. */
+export type Status = "ok" | "liquidatable" | "overflow";
+
+/** Numeric status codes, as the WebAssembly core writes them into its status column. */
+export const STATUS_CODE = { ok: 0, liquidatable: 1, overflow: 2 } as const;
+export const STATUS_NAME: readonly Status[] = ["ok", "liquidatable", "overflow"];
+
+/**
+ * The result of scanning one account, in quote units (10^-6).
+ * `equity` and `maintenance` are null for an overflow account; the close-out amounts are set
+ * only for a liquidatable account.
+ */
+export interface AccountResult {
+  readonly status: Status;
+  readonly equity: bigint | null;
+  readonly maintenance: bigint | null;
+  readonly closeOut: CloseOut | null;
+}
+
+export interface CloseOut {
+  readonly penalty: bigint;
+  readonly liquidatorReward: bigint;
+  readonly insuranceFund: bigint;
+  readonly badDebt: bigint;
+  readonly returned: bigint;
+}
+
+/** Exact sums over a book's liquidatable accounts (bigints, so never wrapped). */
+export interface Totals {
+  readonly liquidatable: number;
+  readonly overflow: number;
+  readonly penalty: bigint;
+  readonly liquidatorReward: bigint;
+  readonly insuranceFund: bigint;
+  readonly badDebt: bigint;
+}
+
+/**
+ * The same book as columns (struct of arrays), the shape the engines scan. An account's positions
+ * are contiguous: account `a` holds positions `positionStart[a]` up to (not including)
+ * `positionStart[a + 1]`. Big books (CSV files, the generator) are built in this form directly,
+ * without an object per position.
+ */
+export interface BookColumns {
+  readonly liquidatorSharePpm: bigint;
+  readonly markets: readonly Market[];
+  readonly accountIds: readonly string[];
+  /** [accounts] quote units. */
+  readonly collateral: BigInt64Array;
+  /** [accounts + 1] offsets into the position columns; positionStart[0] = 0. */
+  readonly positionStart: Uint32Array;
+  /** [positions] index into `markets`. */
+  readonly positionMarket: Uint32Array;
+  /** [positions] size units of the position's market. */
+  readonly positionSize: BigInt64Array;
+  /** [positions] price units of the position's market. */
+  readonly positionEntry: BigInt64Array;
+}

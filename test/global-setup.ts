@@ -1,0 +1,14 @@
+// Builds the test-only core (wide-integer helpers exposed) once per run. The release core is
+// built by `npm run build` (run by `npm ci` through `prepare`), which the tests use as shipped.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+export default function setup(): void {
+  if (!existsSync("bindings/liqscan.wasm")) {
+    throw new Error("bindings/liqscan.wasm is missing: run `npm run build` first");
+  }
+  execFileSync(process.execPath, [
+    "node_modules/assemblyscript/bin/asc.js", "assembly/testing.ts",
+    "--outFile", "build/testing.wasm", "-O3", "--runtime", "stub", "--noAssert",
+  ], { stdio: "inherit" });
+}
