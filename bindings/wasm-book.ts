@@ -88,10 +88,12 @@ export class WasmBook implements LiveBook {
   private disposed = false;
   private readonly marketIds: Map<string, number>;
 
+  readonly accountIds: readonly string[];
+
   private constructor(
     private core: CoreExports,
     readonly markets: readonly Market[],
-    readonly accountIds: readonly string[],
+    accountIds: readonly string[] | undefined,
     readonly accountCount: number,
     readonly positionCount: number,
     private readonly liquidatorSharePpm: bigint,
@@ -99,6 +101,8 @@ export class WasmBook implements LiveBook {
     const tiers = markets.reduce((n, m) => n + m.tiers.length, 0);
     this.plan = plan(core.heapBase(), markets.length, tiers, accountCount, positionCount);
     reserve(core.memory, this.plan.end, accountCount, positionCount);
+    // Default ids only once the memory is known to be there: a refused book costs nothing.
+    this.accountIds = accountIds ?? Array.from({ length: accountCount }, (_, a) => String(a));
     this.marketIds = new Map(markets.map((m, i) => [m.id, i]));
     this.writeDescriptor();
     this.writeMarkets();
@@ -107,8 +111,7 @@ export class WasmBook implements LiveBook {
   /** Lay out an empty book of this shape; the caller fills the input columns. */
   static allocate(core: CoreExports, shape: BookShape): BookBuilder {
     checkShape(shape);
-    const ids = shape.accountIds ?? Array.from({ length: shape.accounts }, (_, a) => String(a));
-    const book = new WasmBook(core, shape.markets, ids, shape.accounts, shape.positions, shape.liquidatorSharePpm);
+    const book = new WasmBook(core, shape.markets, shape.accountIds, shape.accounts, shape.positions, shape.liquidatorSharePpm);
     return {
       columns: book.inputColumns(),
       finish: () => {
