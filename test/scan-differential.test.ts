@@ -58,3 +58,31 @@ describe("wasm scan = reference scan", () => {
     }
   });
 });
+
+describe("wasm scan = reference scan at the formulas' boundaries", () => {
+  // With sizeDecimals 0 and priceDecimals 6 (K = 1) and a mark of 1, a position's notional is
+  // exactly |size|, so sizes can be aimed at tier bounds and at the slippage cap.
+  it("at tier bounds, the slippage cap and the maintenance line", async () => {
+    const depth = 7_000_000_000_000n; // 7M quote: the cap is crossed at a notional of 210k quote
+    const cap = 30_000n;
+    const bounds = [50_000_000n, 250_000_000n, 1_000_000_000n];
+    const market = {
+      id: "X", sizeDecimals: 0, priceDecimals: 6, markPrice: 1n, liquidationFeePpm: 12_500n,
+      tiers: [{ maxNotional: bounds[0]!, mmrPpm: 4_000n }, { maxNotional: bounds[1]!, mmrPpm: 5_000n }, { maxNotional: bounds[2]!, mmrPpm: 10_000n }, { maxNotional: null, mmrPpm: 25_000n }],
+      volatility: { currentPpm: 800_000n, referencePpm: 600_000n },
+      impact: { depth, maxSlippagePpm: cap },
+    };
+    // ceil(n * 10^6 / depth) crosses the cap at n = cap * depth / 10^6.
+    const capNotional = (cap * depth) / 1_000_000n;
+    const sizes = [...bounds, capNotional].flatMap((n) => [n - 2n, n - 1n, n, n + 1n, n + 2n]);
+    const accounts = sizes.flatMap((size, i) => [-1n, 0n, 1n, 5_000n, -size].map((collateral, k) => ({
+      id: `a${i}-${k}`, collateral, positions: [{ market: 0, size: k % 2 ? -size : size, entryPrice: 1n }],
+    })));
+    const book = { liquidatorSharePpm: 333_333n, markets: [market], accounts };
+    // Put each account on its maintenance line, then one unit either side.
+    const onLine = scanBook(book).results.flatMap((r, a) => [-1n, 0n, 1n].map((d) => ({
+      ...accounts[a]!, id: `${accounts[a]!.id}${d}`, collateral: accounts[a]!.collateral + (r.maintenance! - r.equity!) + d,
+    })));
+    await compare({ ...book, accounts: [...accounts, ...onLine] }, 0);
+  });
+});

@@ -82,7 +82,7 @@ export function randomMarket(rng: Rng, index: number, extreme: boolean): Market 
         : { currentPpm: BigInt(rng.int(100, 10_000_000)), referencePpm: BigInt(rng.int(100, 10_000_000)) },
     } : {}),
     ...(rng.chance(0.5) ? {
-      impact: { depth: 1n + (extreme ? rng.magnitude() : rng.bits(rng.int(1, 50))), maxSlippagePpm: BigInt(rng.int(0, 1_000_000)) },
+      impact: { depth: extreme ? (rng.magnitude() || 1n) : 1n + rng.bits(rng.int(1, 50)), maxSlippagePpm: BigInt(rng.int(0, 1_000_000)) },
     } : {}),
   };
   return market;

@@ -1,0 +1,601 @@
+/**
+ * The CSV form of a book, for big books: three texts.
+ *
+ * - `markets.json`: the JSON book format with `liquidatorShare` and `markets`, and no `accounts`
+ *   (or `"accounts": []`).
+ * - `accounts.csv`: header `id,collateral`, one row per account; accounts keep this order.
+ * - `positions.csv`: header `account,market,size,entryPrice`, one row per position. `account` is an
+ *   id of accounts.csv, `market` an id of markets.json. An account's rows need not be contiguous;
+ *   its positions keep the file order.
+ *
+ * Values are decimal strings as in the JSON form (collateral in quote units with at most 6
+ * decimals, size and entryPrice with at most the market's sizeDecimals / priceDecimals). Fields are
+ * unquoted: a `"` anywhere is an error, so ids cannot contain `,` `"` or line breaks. Lines end
+ * with LF or CRLF; the last line may or may not end with one; any other blank line is an error.
+ * A byte-order mark at the start of a file is skipped.
+ *
+ * The reader scans the texts by char code and writes typed arrays directly: no object and (in the
+ * common case) no substring per position.
+ */
+import { BookError, quote } from "./errors.js";
+import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
+import { parseMarketsJson, writeMarketsJson } from "./json.js";
+import { IdIndex, validateColumns } from "./validate.js";
+import { QUOTE_DECIMALS } from "./types.js";
+import type { BookColumns, Market } from "./types.js";
+
+export const ACCOUNTS_HEADER = "id,collateral";
+export const POSITIONS_HEADER = "account,market,size,entryPrice";
+const ACCOUNT_FIELDS = ["id", "collateral"];
+const POSITION_FIELDS = ["account", "market", "size", "entryPrice"];
+
+/** Texts of a book in CSV form. */
+export interface BookCsv {
+  /** markets.json */
+  readonly markets: string;
+  /** accounts.csv */
+  readonly accounts: string;
+  /** positions.csv */
+  readonly positions: string;
+}
+
+/** Called with the number of data rows read so far (accounts.csv then positions.csv) and their total. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+const PROGRESS_EVERY = 1 << 16;
+
+// ---------------------------------------------------------------------------------------------
+// Exact decimal scan without substrings (the common case: at most 15 significant digits).
+
+const POW10_NUM = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/** Set by scanDecimal when it returns Infinity: the value, which needs more than 53 bits. */
+let scanBig = 0n;
+
+/**
+ * The decimal text t[s, e) as a count of 10^-dec units. Returns the value as a number when it has
+ * at most 15 significant digits after scaling (then it was accumulated exactly in a double:
+ * < 10^15 < 2^53); Infinity when it is longer but valid and fits signed 64 bits (the value is then
+ * in `scanBig`); NaN when it is not a valid decimal, has a non-zero digit beyond `dec` or does not
+ * fit 64 bits (the caller builds the message with `decimalProblem`). No substring in the common case.
+ */
+function scanDecimal(t: string, s: number, e: number, dec: number): number {
+  let i = s;
+  let neg = false;
+  if (i < e && t.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  const intStart = i;
+  let acc = 0;
+  let sig = 0;
+  let c = 0;
+  for (; i < e; i++) {
+    c = t.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    if (sig !== 0 || c !== 48) {
+      acc = acc * 10 + (c - 48);
+      sig++;
+    }
+  }
+  if (i === intStart) return NaN;
+  let kept = 0;
+  if (i < e) {
+    if (c !== 46) return NaN;
+    i++;
+    const fracStart = i;
+    for (; i < e; i++) {
+      c = t.charCodeAt(i);
+      if (c < 48 || c > 57) return NaN;
+      if (kept < dec) {
+        if (sig !== 0 || c !== 48) {
+          acc = acc * 10 + (c - 48);
+          sig++;
+        }
+        kept++;
+      } else if (c !== 48) return NaN;
+    }
+    if (i === fracStart) return NaN;
+  }
+  if (sig === 0) return 0;
+  const pad = dec - kept;
+  if (sig + pad <= 15) {
+    if (pad > 0) acc *= POW10_NUM[pad];
+    return neg ? -acc : acc;
+  }
+  const r = tryParseDecimal(t.slice(s, e), dec);
+  if (typeof r === "string" || !isI64(r)) return NaN;
+  scanBig = r;
+  return Infinity;
+}
+
+/** Stores a scanDecimal result (finite or Infinity) into a[i], through the word view w when there is one. */
+function store(a: BigInt64Array, w: Int32Array | null, i: number, x: number): void {
+  if (x === Infinity) a[i] = scanBig;
+  else if (w !== null) {
+    w[2 * i] = x;
+    w[2 * i + 1] = Math.floor(x / 4294967296);
+  } else a[i] = BigInt(x);
+}
+
+/** Why t[s, e) was rejected by scanDecimal, as a message tail after the quoted text. */
+function decimalProblem(text: string, dec: number, label: string): string {
+  const r = tryParseDecimal(text, dec, label);
+  if (typeof r === "string") return r;
+  return i64Problem(r, dec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+function lineRecord(file: string, line: number): string {
+  return `${file} line ${line}`;
+}
+
+/** Checks the header line; returns the index just after it. */
+function readHeader(t: string, file: string, expected: string): number {
+  if (typeof t !== "string") throw new BookError(file, "", `expected the file's text as a string, got ${typeof t}`);
+  const pos = t.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (pos >= t.length) throw new BookError(lineRecord(file, 1), "header", `the file is empty (expected the header ${quote(expected)})`);
+  const nl = t.indexOf("\n", pos);
+  const end = nl === -1 ? t.length : nl;
+  const lineEnd = end > pos && t.charCodeAt(end - 1) === 13 ? end - 1 : end;
+  const header = t.slice(pos, lineEnd);
+  if (header !== expected) throw new BookError(lineRecord(file, 1), "header", `expected ${quote(expected)}, got ${quote(header)}`);
+  return nl === -1 ? t.length : nl + 1;
+}
+
+/** Number of lines from `from` on (a last line without a line break counts). */
+function countLines(t: string, from: number): number {
+  let n = 0;
+  for (let k = t.indexOf("\n", from); k !== -1; k = t.indexOf("\n", k + 1)) n++;
+  if (from < t.length && t.charCodeAt(t.length - 1) !== 10) n++;
+  return n;
+}
+
+function blankLine(file: string, line: number): BookError {
+  return new BookError(lineRecord(file, line), "", "blank line (only the last line may be followed by a line break; remove empty lines)");
+}
+
+function quoteError(file: string, line: number, field: string): BookError {
+  return new BookError(lineRecord(file, line), field, 'contains a quote character ("): quoted CSV fields are not supported (ids cannot contain "," or quotes)');
+}
+
+function controlError(file: string, line: number, field: string, code: number): BookError {
+  return new BookError(lineRecord(file, line), field, `contains the control character U+${code.toString(16).padStart(4, "0").toUpperCase()}`);
+}
+
+function countFields(t: string, s: number, e: number): number {
+  let n = 1;
+  for (let i = s; i < e; i++) if (t.charCodeAt(i) === 44) n++;
+  return n;
+}
+
+function fieldCountError(file: string, line: number, names: readonly string[], found: number): BookError {
+  const expected = `${names.length} (${names.join(",")})`;
+  if (found < names.length) {
+    return new BookError(lineRecord(file, line), names[found], `missing: the row has ${found} field${found === 1 ? "" : "s"}, expected ${expected}`);
+  }
+  return new BookError(lineRecord(file, line), "", `the row has ${found} fields, expected ${expected}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+/**
+ * Reads a book in CSV form (see the top of this file) into columns, checking every rule of the
+ * model. Errors are BookErrors naming the file, line and field (`positions.csv line 17`, `size`);
+ * errors in markets.json name the market and field as in the JSON form.
+ */
+export function parseBookCsv(marketsJson: string, accountsCsv: string, positionsCsv: string, onProgress?: ProgressCallback): BookColumns {
+  const { liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
+  const nm = markets.length;
+
+  // accounts.csv
+  const AF = "accounts.csv";
+  const at = accountsCsv;
+  const aBody = readHeader(at, AF, ACCOUNTS_HEADER);
+  const pBody = readHeader(positionsCsv, "positions.csv", POSITIONS_HEADER);
+  const accountCap = countLines(at, aBody);
+  const positionCap = countLines(positionsCsv, pBody);
+  const total = accountCap + positionCap;
+  let nextProgress = PROGRESS_EVERY;
+  if (onProgress) onProgress(0, total);
+
+  const accountIds: string[] = [];
+  const index = new IdIndex(accountIds, accountCap);
+  const collateral = new BigInt64Array(accountCap);
+  const collateralWords = int32Words(collateral);
+  {
+    const len = at.length;
+    let pos = aBody;
+    let line = 2;
+    let a = 0;
+    while (pos < len) {
+      const nl = at.indexOf("\n", pos);
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && at.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      if (le === pos) throw blankLine(AF, line);
+      let comma = -1;
+      for (let i = pos; i < le; i++) {
+        const c = at.charCodeAt(i);
+        if (c === 44) {
+          if (comma >= 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, countFields(at, pos, le));
+          comma = i;
+        } else if (c === 34) throw quoteError(AF, line, comma < 0 ? "id" : "collateral");
+        else if (c < 32 && comma < 0) throw controlError(AF, line, "id", c);
+      }
+      if (comma < 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, 1);
+      if (comma === pos) throw new BookError(lineRecord(AF, line), "id", "is empty");
+      const id = at.slice(pos, comma);
+      accountIds.push(id);
+      const other = index.add(a);
+      if (other >= 0) throw new BookError(lineRecord(AF, line), "id", `duplicate account id ${quote(id)} (also line ${other + 2})`);
+      const v = scanDecimal(at, comma + 1, le, QUOTE_DECIMALS);
+      if (v !== v) {
+        const text = at.slice(comma + 1, le);
+        throw new BookError(lineRecord(AF, line), "collateral", `${quote(text)} ${decimalProblem(text, QUOTE_DECIMALS, `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`)}`);
+      }
+      store(collateral, collateralWords, a, v);
+      a++;
+      line++;
+      pos = nl === -1 ? len : nl + 1;
+      if (onProgress && a >= nextProgress) {
+        onProgress(a, total);
+        nextProgress += PROGRESS_EVERY;
+      }
+    }
+  }
+  const n = accountIds.length;
+
+  // positions.csv
+  const PF = "positions.csv";
+  const pt = positionsCsv;
+  const rowAccount = new Uint32Array(positionCap);
+  const rowMarket = new Uint32Array(positionCap);
+  const rowSize = new BigInt64Array(positionCap);
+  const rowEntry = new BigInt64Array(positionCap);
+  const sizeWords = int32Words(rowSize);
+  const entryWords = int32Words(rowEntry);
+  const marketIds = markets.map((m) => m.id);
+  const marketIndex = new Map<string, number>(marketIds.map((id, i) => [id, i]));
+  let sorted = true;
+  let r = 0;
+  {
+    const len = pt.length;
+    let pos = pBody;
+    let line = 2;
+    let lastAccount = -1;
+    let lastMarket = 0;
+    let done = n;
+    while (pos < len) {
+      const nl = pt.indexOf("\n", pos);
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && pt.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      if (le === pos) throw blankLine(PF, line);
+      let c1 = -1;
+      let c2 = -1;
+      let c3 = -1;
+      for (let i = pos; i < le; i++) {
+        const c = pt.charCodeAt(i);
+        if (c === 44) {
+          if (c1 < 0) c1 = i;
+          else if (c2 < 0) c2 = i;
+          else if (c3 < 0) c3 = i;
+          else throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
+        } else if (c === 34) {
+          throw quoteError(PF, line, POSITION_FIELDS[c1 < 0 ? 0 : c2 < 0 ? 1 : c3 < 0 ? 2 : 3]);
+        }
+      }
+      if (c3 < 0) throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
+
+      // account: the previous row's account or the next one in accounts.csv order need no substring
+      let a = -1;
+      const alen = c1 - pos;
+      if (alen === 0) throw new BookError(lineRecord(PF, line), "account", "is empty");
+      if (lastAccount >= 0) {
+        const id = accountIds[lastAccount];
+        if (id.length === alen && pt.startsWith(id, pos)) a = lastAccount;
+        else if (lastAccount + 1 < n) {
+          const next = accountIds[lastAccount + 1];
+          if (next.length === alen && pt.startsWith(next, pos)) a = lastAccount + 1;
+        }
+      } else if (n > 0 && accountIds[0].length === alen && pt.startsWith(accountIds[0], pos)) a = 0;
+      if (a < 0) {
+        a = index.findSlice(pt, pos, c1);
+        if (a < 0) throw new BookError(lineRecord(PF, line), "account", `${quote(pt.slice(pos, c1))} is not an account of accounts.csv`);
+      }
+      if (a < lastAccount) sorted = false;
+      lastAccount = a;
+
+      // market: compare in place with the few market ids
+      let m = -1;
+      const mlen = c2 - c1 - 1;
+      if (nm > 0 && marketIds[lastMarket].length === mlen && pt.startsWith(marketIds[lastMarket], c1 + 1)) m = lastMarket;
+      else if (nm <= 32) {
+        for (let k = 0; k < nm; k++) {
+          if (marketIds[k].length === mlen && pt.startsWith(marketIds[k], c1 + 1)) {
+            m = k;
+            break;
+          }
+        }
+      } else {
+        const found = marketIndex.get(pt.slice(c1 + 1, c2));
+        if (found !== undefined) m = found;
+      }
+      if (m < 0) throw new BookError(lineRecord(PF, line), "market", `${quote(pt.slice(c1 + 1, c2))} is not a market of markets.json`);
+      lastMarket = m;
+      const market = markets[m];
+
+      const size = scanDecimal(pt, c2 + 1, c3, market.sizeDecimals);
+      if (size !== size) {
+        const text = pt.slice(c2 + 1, c3);
+        throw new BookError(lineRecord(PF, line), "size", `${quote(text)} ${decimalProblem(text, market.sizeDecimals, `market ${quote(market.id)}'s sizeDecimals ${market.sizeDecimals}`)}`);
+      }
+      store(rowSize, sizeWords, r, size); // before the next scan, which may overwrite scanBig
+      const entry = scanDecimal(pt, c3 + 1, le, market.priceDecimals);
+      if (entry !== entry || entry < 0 || (entry === Infinity && scanBig < 0n)) {
+        const text = pt.slice(c3 + 1, le);
+        const problem = entry !== entry ? decimalProblem(text, market.priceDecimals, `market ${quote(market.id)}'s priceDecimals ${market.priceDecimals}`) : "is negative (prices are >= 0)";
+        throw new BookError(lineRecord(PF, line), "entryPrice", `${quote(text)} ${problem}`);
+      }
+      rowAccount[r] = a;
+      rowMarket[r] = m;
+      store(rowEntry, entryWords, r, entry);
+      r++;
+      line++;
+      pos = nl === -1 ? len : nl + 1;
+      if (onProgress && ++done >= nextProgress) {
+        onProgress(done, total);
+        nextProgress += PROGRESS_EVERY;
+      }
+    }
+  }
+  const np = r; // === positionCap
+
+  // group positions by account (stable: file order within an account)
+  const positionStart = new Uint32Array(n + 1);
+  for (let k = 0; k < np; k++) positionStart[rowAccount[k] + 1]++;
+  for (let a = 0; a < n; a++) positionStart[a + 1] += positionStart[a];
+  let positionMarket = rowMarket;
+  let positionSize = rowSize;
+  let positionEntry = rowEntry;
+  if (!sorted) {
+    positionMarket = new Uint32Array(np);
+    positionSize = new BigInt64Array(np);
+    positionEntry = new BigInt64Array(np);
+    const fill = positionStart.slice(0, n);
+    // move 64-bit values as two 32-bit words: no BigInt per element
+    const fs = int32Words(rowSize);
+    const fe = int32Words(rowEntry);
+    const ts = int32Words(positionSize);
+    const te = int32Words(positionEntry);
+    if (fs !== null && fe !== null && ts !== null && te !== null) {
+      for (let k = 0; k < np; k++) {
+        const p = fill[rowAccount[k]]++;
+        positionMarket[p] = rowMarket[k];
+        ts[2 * p] = fs[2 * k];
+        ts[2 * p + 1] = fs[2 * k + 1];
+        te[2 * p] = fe[2 * k];
+        te[2 * p + 1] = fe[2 * k + 1];
+      }
+    } else {
+      for (let k = 0; k < np; k++) {
+        const p = fill[rowAccount[k]]++;
+        positionMarket[p] = rowMarket[k];
+        positionSize[p] = rowSize[k];
+        positionEntry[p] = rowEntry[k];
+      }
+    }
+  }
+
+  // at most one position per account and market
+  const stamp = new Int32Array(nm).fill(-1);
+  for (let a = 0; a < n; a++) {
+    for (let p = positionStart[a]; p < positionStart[a + 1]; p++) {
+      const m = positionMarket[p];
+      if (stamp[m] === a) {
+        let first = -1;
+        let k = 0;
+        for (; k < np; k++) {
+          if (rowAccount[k] === a && rowMarket[k] === m) {
+            if (first < 0) first = k;
+            else break;
+          }
+        }
+        throw new BookError(
+          lineRecord(PF, k + 2),
+          "market",
+          `account ${quote(accountIds[a])} already holds a position in ${quote(markets[m].id)} (line ${first + 2}); an account holds at most one position per market`,
+        );
+      }
+      stamp[m] = a;
+    }
+  }
+  if (onProgress) onProgress(total, total);
+  return { liquidatorSharePpm, markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+function checkCsvId(id: string, kind: string): void {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 44 || c === 34 || c < 32) {
+      throw new BookError(`${kind} ${quote(id)}`, "id", `${quote(id)} cannot be written to CSV: ids in CSV cannot contain ",", quotes or control characters`);
+    }
+  }
+}
+
+function checkCsvIds(c: BookColumns): void {
+  c.markets.forEach((m: Market) => checkCsvId(m.id, "market"));
+  for (const id of c.accountIds) checkCsvId(id, "account");
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * Builds a chunk of CSV text as UTF-8 bytes (digits written straight from the 64-bit words, no
+ * string per value) and decodes it once per chunk.
+ */
+class ByteWriter {
+  private buf = new Uint8Array(1 << 16);
+  private len = 0;
+  private readonly digits = new Uint8Array(24);
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.len++] = c;
+  }
+
+  text(s: string): void {
+    this.room(s.length * 3);
+    const buf = this.buf;
+    let len = this.len;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128) {
+        len += utf8Encoder.encodeInto(s.slice(i), buf.subarray(len)).written;
+        break;
+      }
+      buf[len++] = c;
+    }
+    this.len = len;
+  }
+
+  /** a[i] (a count of 10^-dec units) as formatDecimal writes it; `w` is a's int32Words view or null. */
+  decimal(a: BigInt64Array, w: Int32Array | null, i: number, dec: number): void {
+    let x: number;
+    if (w !== null) {
+      const hi = w[2 * i + 1];
+      if (hi < -2097152 || hi >= 2097152) return this.text(formatDecimal(a[i], dec));
+      x = hi * 4294967296 + (w[2 * i] >>> 0); // exact: |x| <= 2^53
+    } else {
+      const v = a[i];
+      if (v < -9007199254740992n || v > 9007199254740992n) return this.text(formatDecimal(v, dec));
+      x = Number(v);
+    }
+    this.room(dec + 24);
+    const buf = this.buf;
+    let len = this.len;
+    if (x < 0) {
+      buf[len++] = 45;
+      x = -x;
+    }
+    const d = this.digits;
+    let nd = 0;
+    while (x >= 2147483648) {
+      const q = Math.floor(x / 10); // exact for x < 2^53: x / 10 cannot round across an integer
+      d[nd++] = 48 + (x - q * 10);
+      x = q;
+    }
+    let y = x | 0;
+    do {
+      const q = (y / 10) | 0;
+      d[nd++] = 48 + (y - q * 10);
+      y = q;
+    } while (y > 0);
+    if (nd <= dec) buf[len++] = 48;
+    else for (let k = nd - 1; k >= dec; k--) buf[len++] = d[k];
+    if (dec > 0) {
+      buf[len++] = 46;
+      for (let k = dec - 1; k >= 0; k--) buf[len++] = k < nd ? d[k] : 48;
+    }
+    this.len = len;
+  }
+
+  get size(): number {
+    return this.len;
+  }
+
+  take(): string {
+    const s = utf8Decoder.decode(this.buf.subarray(0, this.len));
+    this.len = 0;
+    return s;
+  }
+}
+
+function* accountRows(c: BookColumns, rowsPerChunk: number): Generator<string> {
+  const out = new ByteWriter();
+  out.text(ACCOUNTS_HEADER);
+  out.byte(10);
+  const n = c.accountIds.length;
+  const w = int32Words(c.collateral);
+  for (let a = 0; a < n; a++) {
+    out.text(c.accountIds[a]);
+    out.byte(44);
+    out.decimal(c.collateral, w, a, QUOTE_DECIMALS);
+    out.byte(10);
+    if ((a + 1) % rowsPerChunk === 0) yield out.take();
+  }
+  if (out.size > 0) yield out.take();
+}
+
+function* positionRows(c: BookColumns, rowsPerChunk: number): Generator<string> {
+  const out = new ByteWriter();
+  out.text(POSITIONS_HEADER);
+  out.byte(10);
+  const n = c.accountIds.length;
+  const ms = c.markets;
+  const ids = ms.map((m) => m.id);
+  const sd = ms.map((m) => m.sizeDecimals);
+  const pd = ms.map((m) => m.priceDecimals);
+  const ws = int32Words(c.positionSize);
+  const we = int32Words(c.positionEntry);
+  let rows = 0;
+  for (let a = 0; a < n; a++) {
+    const id = c.accountIds[a];
+    for (let p = c.positionStart[a]; p < c.positionStart[a + 1]; p++) {
+      const m = c.positionMarket[p];
+      out.text(id);
+      out.byte(44);
+      out.text(ids[m]);
+      out.byte(44);
+      out.decimal(c.positionSize, ws, p, sd[m]);
+      out.byte(44);
+      out.decimal(c.positionEntry, we, p, pd[m]);
+      out.byte(10);
+      if (++rows % rowsPerChunk === 0) yield out.take();
+    }
+  }
+  if (out.size > 0) yield out.take();
+}
+
+/**
+ * Writes a book in column form as CSV texts, in pieces of about `rowsPerChunk` lines, for books too
+ * big for one string (a JavaScript string holds at most about 2^29 characters). Concatenating the
+ * pieces of each file gives the text of `writeBookCsv`. The book is validated first.
+ */
+export function writeBookCsvChunks(
+  columns: BookColumns,
+  rowsPerChunk = 1 << 16,
+): { markets: string; accounts: Iterable<string>; positions: Iterable<string> } {
+  validateColumns(columns);
+  checkCsvIds(columns);
+  const size = Math.max(1, Math.floor(rowsPerChunk));
+  return {
+    markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets),
+    accounts: { [Symbol.iterator]: () => accountRows(columns, size) },
+    positions: { [Symbol.iterator]: () => positionRows(columns, size) },
+  };
+}
+
+/**
+ * Writes a book in column form as the three texts of the CSV form: markets.json (without
+ * accounts), accounts.csv and positions.csv (LF line ends, a line break after the last row,
+ * positions grouped by account in account order). Throws a BookError when the book is invalid or
+ * an id cannot be written unquoted.
+ */
+export function writeBookCsv(columns: BookColumns): BookCsv {
+  const w = writeBookCsvChunks(columns);
+  return { markets: w.markets, accounts: [...w.accounts].join(""), positions: [...w.positions].join("") };
+}

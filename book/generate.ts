@@ -1,0 +1,263 @@
+/**
+ * A realistic synthetic book, deterministic for a seed, built directly in column form.
+ *
+ * Floats (exact multiples of 2^-32 from the seeded PRNG, combined with + - * / only) shape the
+ * distributions; every stored value is rounded to an integer before it becomes a bigint, so the
+ * same seed gives bit-identical columns in every engine.
+ *
+ * - 8 markets (BTC, ETH, SOL, BNB, XRP, DOGE, AVAX, LINK -PERP) with venue-like size/price
+ *   decimals, marks jittered by up to +-5% per seed, 3-5 maintenance tiers (mmr 0.4%..5% rising
+ *   with notional, bounds 50k..10M quote), liquidation fees 0.2%..1.25%, volatility scaling on 4
+ *   markets (2 above their reference, 2 at or below it) and close-out impact on 6.
+ * - Accounts hold 1-4 positions (45/30/15/10 %) in distinct markets chosen by popularity
+ *   (BTC 30 %, ETH 24 % ...), 55 % long. Account notional is skewed: 20 % $50-500, 35 % $500-5k,
+ *   30 % $5k-50k, 12 % $50k-500k, 3 % $500k-5M.
+ * - Leverage (entry notional / collateral) is skewed: 25 % 1-2x, 22 % 2-3x, 27 % 3-5x, 12 % 5-10x,
+ *   7 % 10-20x, 4.5 % 20-50x, 2.5 % 50-100x.
+ * - Entry prices are scattered around the mark: roughly normal with a per-market spread of
+ *   2-5 %, and 4 % of positions four times wider (capped at +-60 %). The leveraged tail is what
+ *   ends up near or past the maintenance line: a few percent of accounts are liquidatable and
+ *   about a third of those have bad debt.
+ */
+import { int32Words } from "./decimal.js";
+import { Random } from "./random.js";
+import type { BookColumns, Market, Tier } from "./types.js";
+
+export interface GenerateOptions {
+  /** Number of accounts (0 to 500_000_000). */
+  readonly accounts: number;
+  /** Any safe integer; default 1. */
+  readonly seed?: number;
+  /** Called with accounts generated so far and the total, every 65536 accounts and at the end. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface MarketTemplate {
+  id: string;
+  sizeDecimals: number;
+  priceDecimals: number;
+  /** Mark in quote per base (a float only used to shape; the stored mark is an integer). */
+  mark: number;
+  /** [maxNotional in whole quote units or null, mmr in ppm] */
+  tiers: [number | null, number][];
+  feePpm: number;
+  volatility?: [number, number];
+  impact?: [number, number];
+  /** Popularity weight (percent of positions). */
+  weight: number;
+  /** Spread of entry prices around the mark (fraction, one standard deviation). */
+  spread: number;
+}
+
+const TEMPLATES: MarketTemplate[] = [
+  {
+    id: "BTC-PERP", sizeDecimals: 4, priceDecimals: 1, mark: 65000, weight: 30, spread: 0.02,
+    tiers: [[50_000, 4_000], [250_000, 5_000], [1_000_000, 10_000], [10_000_000, 25_000], [null, 50_000]],
+    feePpm: 5_000, volatility: [650_000, 600_000], impact: [50_000_000, 20_000],
+  },
+  {
+    id: "ETH-PERP", sizeDecimals: 3, priceDecimals: 2, mark: 3400, weight: 24, spread: 0.025,
+    tiers: [[50_000, 5_000], [500_000, 6_500], [2_500_000, 12_500], [null, 25_000]],
+    feePpm: 2_000, impact: [20_000_000, 30_000],
+  },
+  {
+    id: "SOL-PERP", sizeDecimals: 2, priceDecimals: 3, mark: 150, weight: 12, spread: 0.04,
+    tiers: [[50_000, 10_000], [250_000, 15_000], [1_000_000, 25_000], [null, 50_000]],
+    feePpm: 10_000, volatility: [900_000, 750_000], impact: [5_000_000, 50_000],
+  },
+  {
+    id: "BNB-PERP", sizeDecimals: 2, priceDecimals: 2, mark: 580, weight: 7, spread: 0.03,
+    tiers: [[50_000, 5_000], [500_000, 10_000], [null, 25_000]],
+    feePpm: 7_500,
+  },
+  {
+    id: "XRP-PERP", sizeDecimals: 1, priceDecimals: 4, mark: 0.52, weight: 8, spread: 0.04,
+    tiers: [[50_000, 6_500], [250_000, 10_000], [1_000_000, 20_000], [null, 50_000]],
+    feePpm: 10_000, impact: [2_000_000, 50_000],
+  },
+  {
+    id: "DOGE-PERP", sizeDecimals: 0, priceDecimals: 5, mark: 0.12, weight: 8, spread: 0.05,
+    tiers: [[50_000, 10_000], [100_000, 15_000], [500_000, 25_000], [2_000_000, 40_000], [null, 50_000]],
+    feePpm: 12_500, volatility: [1_200_000, 1_200_000], impact: [1_000_000, 50_000],
+  },
+  {
+    id: "AVAX-PERP", sizeDecimals: 2, priceDecimals: 3, mark: 35, weight: 5, spread: 0.045,
+    tiers: [[50_000, 10_000], [200_000, 20_000], [null, 50_000]],
+    feePpm: 10_000, volatility: [850_000, 1_000_000],
+  },
+  {
+    id: "LINK-PERP", sizeDecimals: 2, priceDecimals: 3, mark: 14.5, weight: 6, spread: 0.045,
+    tiers: [[50_000, 10_000], [150_000, 20_000], [600_000, 30_000], [null, 50_000]],
+    feePpm: 8_000, impact: [1_500_000, 40_000],
+  },
+];
+
+/** [probability, low, high] buckets, sampled uniformly within, skewed toward `low` by u^2. */
+type Buckets = readonly (readonly [number, number, number])[];
+const POSITION_COUNT = [0.45, 0.75, 0.9, 1]; // cumulative: 1, 2, 3, 4 positions
+const NOTIONAL: Buckets = [
+  [0.2, 50, 500],
+  [0.35, 500, 5_000],
+  [0.3, 5_000, 50_000],
+  [0.12, 50_000, 500_000],
+  [0.03, 500_000, 5_000_000],
+];
+const LEVERAGE: Buckets = [
+  [0.25, 1, 2],
+  [0.22, 2, 3],
+  [0.27, 3, 5],
+  [0.12, 5, 10],
+  [0.07, 10, 20],
+  [0.045, 20, 50],
+  [0.025, 50, 100],
+];
+const LONG_SHARE = 0.55;
+const WIDE_SHARE = 0.04;
+const WIDE_FACTOR = 4;
+const MAX_DEVIATION = 0.6;
+const SQRT3 = 1.7320508075688772;
+/** Exact powers of ten (decimal literals, not Math.pow, whose rounding is engine-specific). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
+const LIQUIDATOR_SHARE_PPM = 500_000n;
+
+function sample(rng: Random, buckets: Buckets, skew: boolean): number {
+  let u = rng.float();
+  for (const [p, lo, hi] of buckets) {
+    if (u < p) {
+      const v = rng.float();
+      return lo + (hi - lo) * (skew ? v * v : v);
+    }
+    u -= p;
+  }
+  const [, lo, hi] = buckets[buckets.length - 1];
+  return lo + (hi - lo) * rng.float();
+}
+
+/** The markets of a generated book for `seed` (marks jittered by up to +-5 %). */
+function buildMarkets(rng: Random): Market[] {
+  return TEMPLATES.map((t) => {
+    const scale = POW10[t.priceDecimals];
+    const jitter = 1 + (rng.float() - 0.5) * 0.1;
+    const markPrice = BigInt(Math.max(1, Math.round(t.mark * jitter * scale)));
+    const tiers: Tier[] = t.tiers.map(([max, mmr]) => ({ maxNotional: max === null ? null : BigInt(max) * 1_000_000n, mmrPpm: BigInt(mmr) }));
+    const m: { -readonly [K in keyof Market]: Market[K] } = {
+      id: t.id,
+      sizeDecimals: t.sizeDecimals,
+      priceDecimals: t.priceDecimals,
+      markPrice,
+      tiers,
+      liquidationFeePpm: BigInt(t.feePpm),
+    };
+    if (t.volatility) m.volatility = { currentPpm: BigInt(t.volatility[0]), referencePpm: BigInt(t.volatility[1]) };
+    if (t.impact) m.impact = { depth: BigInt(t.impact[0]) * 1_000_000n, maxSlippagePpm: BigInt(t.impact[1]) };
+    return m;
+  });
+}
+
+/**
+ * Generates a book of `accounts` accounts (ids `acct-000001`, ... zero-padded to at least 6 digits)
+ * over 8 markets. Same options, same columns. Memory: the columns themselves plus one byte per
+ * account; 10M accounts take about 0.5 GB of typed arrays plus the id strings.
+ */
+export function generateBook(options: GenerateOptions): BookColumns {
+  const n = options.accounts;
+  if (!Number.isSafeInteger(n) || n < 0 || n > 500_000_000) throw new RangeError(`accounts must be an integer in [0, 500000000], got ${n}`);
+  const seed = options.seed ?? 1;
+  const onProgress = options.onProgress;
+  const rng = new Random(seed);
+  const markets = buildMarkets(rng);
+  const nm = markets.length;
+
+  // Pass 1: how many positions each account holds (a separate stream, so sizes are exact up front).
+  const countRng = new Random(seed ^ 0x5bd1e995);
+  const counts = new Uint8Array(n);
+  let np = 0;
+  for (let a = 0; a < n; a++) {
+    const u = countRng.float();
+    let k = 1;
+    while (u >= POSITION_COUNT[k - 1]) k++;
+    counts[a] = k;
+    np += k;
+  }
+
+  const accountIds: string[] = [];
+  const collateral = new BigInt64Array(n);
+  const positionStart = new Uint32Array(n + 1);
+  const positionMarket = new Uint32Array(np);
+  const positionSize = new BigInt64Array(np);
+  const positionEntry = new BigInt64Array(np);
+  // Values are safe integers: store them as two 32-bit words, without a BigInt each.
+  const collateralWords = int32Words(collateral);
+  const sizeWords = int32Words(positionSize);
+  const entryWords = int32Words(positionEntry);
+  const put = (a: BigInt64Array, w: Int32Array | null, i: number, x: number): void => {
+    if (w !== null) {
+      w[2 * i] = x;
+      w[2 * i + 1] = Math.floor(x / 4294967296);
+    } else a[i] = BigInt(x);
+  };
+
+  const markUnits = markets.map((m) => Number(m.markPrice));
+  const priceScale = markets.map((m) => POW10[m.priceDecimals]);
+  const sizeScale = markets.map((m) => POW10[m.sizeDecimals]);
+  const markQuote = markUnits.map((u, i) => u / priceScale[i]);
+  const spread = TEMPLATES.map((t) => t.spread);
+  const weights: number[] = [];
+  {
+    const total = TEMPLATES.reduce((s, t) => s + t.weight, 0);
+    let acc = 0;
+    for (const t of TEMPLATES) weights.push((acc += t.weight / total));
+    weights[nm - 1] = 1;
+  }
+  const width = Math.max(6, String(n).length);
+  const share = new Float64Array(4);
+  const chosen = new Int32Array(4);
+
+  let p = 0;
+  for (let a = 0; a < n; a++) {
+    accountIds.push("acct-" + String(a + 1).padStart(width, "0"));
+    positionStart[a] = p;
+    const k = counts[a];
+    const notional = sample(rng, NOTIONAL, true);
+    const leverage = sample(rng, LEVERAGE, false);
+    // distinct markets by popularity, and a random split of the notional
+    let used = 0;
+    let shareSum = 0;
+    for (let j = 0; j < k; j++) {
+      let m: number;
+      do {
+        const u = rng.float();
+        m = 0;
+        while (u >= weights[m]) m++;
+      } while (used & (1 << m));
+      used |= 1 << m;
+      chosen[j] = m;
+      share[j] = 0.2 + rng.float();
+      shareSum += share[j];
+    }
+    let entryNotional = 0;
+    for (let j = 0; j < k; j++) {
+      const m = chosen[j];
+      const quote = (notional * share[j]) / shareSum;
+      const units = Math.max(1, Math.round((quote / markQuote[m]) * sizeScale[m]));
+      const long = rng.float() < LONG_SHARE;
+      // Irwin-Hall(4), standardised: close to a normal, bounded at +-3.46
+      let z = (rng.float() + rng.float() + rng.float() + rng.float() - 2) * SQRT3;
+      if (rng.float() < WIDE_SHARE) z *= WIDE_FACTOR;
+      let dev = z * spread[m];
+      if (dev > MAX_DEVIATION) dev = MAX_DEVIATION;
+      else if (dev < -MAX_DEVIATION) dev = -MAX_DEVIATION;
+      const entry = Math.max(1, Math.round(markUnits[m] * (1 + dev)));
+      entryNotional += (units / sizeScale[m]) * (entry / priceScale[m]);
+      positionMarket[p] = m;
+      put(positionSize, sizeWords, p, long ? units : -units);
+      put(positionEntry, entryWords, p, entry);
+      p++;
+    }
+    put(collateral, collateralWords, a, Math.round((entryNotional / leverage) * 1_000_000));
+    if (onProgress && (a & 0xffff) === 0xffff) onProgress(a + 1, n);
+  }
+  positionStart[n] = p;
+  if (onProgress) onProgress(n, n);
+  return { liquidatorSharePpm: LIQUIDATOR_SHARE_PPM, markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry };
+}

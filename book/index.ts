@@ -1,0 +1,26 @@
+/**
+ * The book module: reading, validating, converting, writing and generating books.
+ * Browser-safe: no Node built-ins; files are passed in and out as strings.
+ */
+export * from "./types.js";
+export { BookError } from "./errors.js";
+export { I64_MAX, I64_MIN, formatDecimal, isI64, parseDecimal, tryParseDecimal } from "./decimal.js";
+export {
+  DEPTH_MIN,
+  MAX_DECIMALS,
+  MAX_DECIMALS_SUM,
+  RATE_DECIMALS,
+  RATE_MAX_PPM,
+  VOLATILITY_MAX_PPM,
+  VOLATILITY_MIN_PPM,
+  validateBook,
+  validateColumns,
+  validateMarket,
+} from "./validate.js";
+export { parseBookJson, parseMarketsJson, writeBookJson, writeMarketsJson } from "./json.js";
+export { ACCOUNTS_HEADER, POSITIONS_HEADER, parseBookCsv, writeBookCsv, writeBookCsvChunks } from "./csv.js";
+export type { BookCsv, ProgressCallback } from "./csv.js";
+export { bookToColumns, columnsToBook } from "./columns.js";
+export { generateBook } from "./generate.js";
+export type { GenerateOptions } from "./generate.js";
+export { Random } from "./random.js";

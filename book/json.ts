@@ -1,0 +1,579 @@
+/**
+ * The JSON book format of docs/model.md ("The book file"): reading and writing.
+ *
+ * The reader is a small strict JSON parser rather than JSON.parse, for two reasons: a duplicate key
+ * (`"collateral"` twice) must be an error, not silently "last one wins", and a JSON number must be
+ * reported exactly as written (`1e400`, `0.1000000000000000055`), never through a float.
+ */
+import { BookError, bookError, describeValue, quote } from "./errors.js";
+import type { RecordName } from "./errors.js";
+import { I64_MIN, formatDecimal, i64Problem, isI64, tryParseDecimal } from "./decimal.js";
+import {
+  DEPTH_MIN,
+  MAX_DECIMALS,
+  MAX_DECIMALS_SUM,
+  RATE_DECIMALS,
+  RATE_MAX_PPM,
+  VOLATILITY_MAX_PPM,
+  VOLATILITY_MIN_PPM,
+  IdIndex,
+  accountRecord,
+  marketRecord,
+  validateBook,
+  validateColumns,
+} from "./validate.js";
+import { QUOTE_DECIMALS } from "./types.js";
+import type { Account, Book, BookColumns, Impact, Market, Position, Tier, Volatility } from "./types.js";
+
+// ---------------------------------------------------------------------------------------------
+// Strict JSON reader
+
+/** A JSON number, kept as the exact text that was written. */
+export class JsonNumber {
+  constructor(readonly raw: string) {}
+}
+export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | JsonObject;
+/** A JSON object (a key `"__proto__"` is stored as an own property, never as the prototype). */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+const MAX_DEPTH = 64;
+
+/** Own property test (a JSON object's inherited names such as "constructor" are not its keys). */
+function has(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+class JsonReader {
+  private i = 0;
+  constructor(
+    private readonly text: string,
+    private readonly source: string,
+  ) {
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1; // byte-order mark
+  }
+
+  fail(what: string, at = this.i): never {
+    let line = 1;
+    let lineStart = 0;
+    for (let k = this.text.indexOf("\n"); k !== -1 && k < at; k = this.text.indexOf("\n", k + 1)) {
+      line++;
+      lineStart = k + 1;
+    }
+    const found = at >= this.text.length ? "end of text" : quote(this.text.slice(at, at + 12));
+    throw new BookError(this.source, "", `invalid JSON at line ${line} column ${at - lineStart + 1}: ${what}, found ${found}`);
+  }
+
+  private ws(): void {
+    const t = this.text;
+    let i = this.i;
+    for (;;) {
+      const c = t.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  document(): JsonValue {
+    const v = this.value(0);
+    this.ws();
+    if (this.i < this.text.length) this.fail("expected the end of the document");
+    return v;
+  }
+
+  private value(depth: number): JsonValue {
+    this.ws();
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === 34) return this.string();
+    if (c === 123 || c === 91) {
+      if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+      return c === 123 ? this.object(depth + 1) : this.array(depth + 1);
+    }
+    if (c === 45 || (c >= 48 && c <= 57)) return this.number();
+    if (t.startsWith("true", this.i)) return (this.i += 4), true;
+    if (t.startsWith("false", this.i)) return (this.i += 5), false;
+    if (t.startsWith("null", this.i)) return (this.i += 4), null;
+    return this.fail("expected a JSON value");
+  }
+
+  private object(depth: number): JsonObject {
+    const obj: JsonObject = {};
+    this.i++; // {
+    this.ws();
+    if (this.text.charCodeAt(this.i) === 125) {
+      this.i++;
+      return obj;
+    }
+    for (;;) {
+      this.ws();
+      if (this.text.charCodeAt(this.i) !== 34) this.fail('expected a key string ("...")');
+      const keyAt = this.i;
+      const key = this.string();
+      if (has(obj, key)) this.fail(`duplicate key ${quote(key)} in an object`, keyAt);
+      this.ws();
+      if (this.text.charCodeAt(this.i) !== 58) this.fail('expected ":"');
+      this.i++;
+      const value = this.value(depth);
+      if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+      else obj[key] = value;
+      this.ws();
+      const c = this.text.charCodeAt(this.i);
+      if (c === 44) {
+        this.i++;
+        continue;
+      }
+      if (c === 125) {
+        this.i++;
+        return obj;
+      }
+      this.fail('expected "," or "}"');
+    }
+  }
+
+  private array(depth: number): JsonValue[] {
+    const arr: JsonValue[] = [];
+    this.i++; // [
+    this.ws();
+    if (this.text.charCodeAt(this.i) === 93) {
+      this.i++;
+      return arr;
+    }
+    for (;;) {
+      arr.push(this.value(depth));
+      this.ws();
+      const c = this.text.charCodeAt(this.i);
+      if (c === 44) {
+        this.i++;
+        continue;
+      }
+      if (c === 93) {
+        this.i++;
+        return arr;
+      }
+      this.fail('expected "," or "]"');
+    }
+  }
+
+  private string(): string {
+    const t = this.text;
+    let i = this.i + 1;
+    let start = i;
+    let out = "";
+    for (;;) {
+      if (i >= t.length) this.fail("unterminated string", this.i);
+      const c = t.charCodeAt(i);
+      if (c === 34) {
+        out += t.slice(start, i);
+        this.i = i + 1;
+        return out;
+      }
+      if (c < 0x20) this.fail("control character in a string (write it as an escape)", i);
+      if (c === 92) {
+        out += t.slice(start, i);
+        const e = t.charCodeAt(i + 1);
+        switch (e) {
+          case 34: out += '"'; break;
+          case 92: out += "\\"; break;
+          case 47: out += "/"; break;
+          case 98: out += "\b"; break;
+          case 102: out += "\f"; break;
+          case 110: out += "\n"; break;
+          case 114: out += "\r"; break;
+          case 116: out += "\t"; break;
+          case 117: {
+            const hex = t.slice(i + 2, i + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("bad \\u escape", i);
+            out += String.fromCharCode(parseInt(hex, 16));
+            i += 4;
+            break;
+          }
+          default:
+            this.fail("bad escape in a string", i);
+        }
+        i += 2;
+        start = i;
+        continue;
+      }
+      i++;
+    }
+  }
+
+  private number(): JsonNumber {
+    const t = this.text;
+    const start = this.i;
+    let i = start;
+    const digits = (): void => {
+      const from = i;
+      while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+      if (i === from) this.fail("expected a digit", i);
+    };
+    if (t.charCodeAt(i) === 45) i++;
+    if (t.charCodeAt(i) === 48) i++;
+    else digits();
+    if (t.charCodeAt(i) === 46) {
+      i++;
+      digits();
+    }
+    const e = t.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      i++;
+      const s = t.charCodeAt(i);
+      if (s === 43 || s === 45) i++;
+      digits();
+    }
+    this.i = i;
+    return new JsonNumber(t.slice(start, i));
+  }
+}
+
+/** Parses strict JSON (RFC 8259, duplicate keys rejected); numbers are kept as `JsonNumber` text. */
+export function parseJsonStrict(text: string, source = "book"): JsonValue {
+  if (typeof text !== "string") throw new BookError(source, "", `expected the JSON text as a string, got ${describeValue(text)}`);
+  return new JsonReader(text, source).document();
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON value -> Book
+
+function describeJson(v: JsonValue | undefined): string {
+  if (v instanceof JsonNumber) return `JSON number ${v.raw.length > 40 ? v.raw.slice(0, 40) + "..." : v.raw}`;
+  if (v === undefined) return "nothing";
+  return describeValue(v);
+}
+
+function isObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
+}
+
+/** Checks that `v` is an object with only `allowed` keys and every `required` one. */
+function expectObject(
+  v: JsonValue | undefined,
+  record: RecordName,
+  field: string,
+  allowed: readonly string[],
+  required: readonly string[],
+  prefix = "",
+): JsonObject {
+  if (!isObject(v)) throw bookError(record, field, `expected an object, got ${describeJson(v)}`);
+  for (const key in v) {
+    if (!allowed.includes(key) && has(v, key)) {
+      throw bookError(record, prefix + key, `unknown field (expected ${allowed.map((k) => prefix + k).join(", ")})`);
+    }
+  }
+  for (const key of required) {
+    if (!has(v, key)) throw bookError(record, prefix + key, "missing");
+  }
+  return v;
+}
+
+function expectArray(v: JsonValue | undefined, record: RecordName, field: string): JsonValue[] {
+  if (!Array.isArray(v)) throw bookError(record, field, `expected an array, got ${describeJson(v)}`);
+  return v;
+}
+
+function expectId(v: JsonValue | undefined, record: RecordName): string {
+  if (typeof v !== "string") throw bookError(record, "id", `expected a string, got ${describeJson(v)}`);
+  if (v === "") throw bookError(record, "id", "is empty");
+  return v;
+}
+
+/** A decimal string field, parsed exactly; no range check yet. */
+function decimalField(v: JsonValue | undefined, decimals: number, decimalsLabel: string, record: RecordName, field: string): bigint {
+  if (typeof v !== "string") {
+    const hint = v instanceof JsonNumber ? ` (every number of a book is a decimal string: write "${v.raw}")` : "";
+    throw bookError(record, field, `expected a decimal string, got ${describeJson(v)}${hint}`);
+  }
+  const r = tryParseDecimal(v, decimals, decimalsLabel);
+  if (typeof r === "string") throw bookError(record, field, `${quote(v)} ${r}`);
+  return r;
+}
+
+/** A decimal string that is a count of `decimals` units fitting signed 64 bits, with a lower bound. */
+function i64Field(v: JsonValue | undefined, decimals: number, decimalsLabel: string, min: bigint, record: RecordName, field: string): bigint {
+  const x = decimalField(v, decimals, decimalsLabel, record, field);
+  const text = v as string;
+  if (!isI64(x)) throw bookError(record, field, `${quote(text)} ${i64Problem(x, decimals)}`);
+  if (x < min) {
+    if (min === 0n) throw bookError(record, field, `${quote(text)} is negative (must be >= 0)`);
+    throw bookError(record, field, `${quote(text)} is below the least allowed ${formatDecimal(min, decimals)}`);
+  }
+  return x;
+}
+
+const RATE_LABEL = `${RATE_DECIMALS} (rates are whole ppm)`;
+
+function rateField(v: JsonValue | undefined, record: RecordName, field: string): bigint {
+  const x = decimalField(v, RATE_DECIMALS, RATE_LABEL, record, field);
+  if (x < 0n || x > RATE_MAX_PPM) throw bookError(record, field, `${quote(v as string)} is outside [0, 1]`);
+  return x;
+}
+
+function volatilityField(v: JsonValue | undefined, record: RecordName, field: string): bigint {
+  const x = decimalField(v, RATE_DECIMALS, RATE_LABEL, record, field);
+  if (x < VOLATILITY_MIN_PPM || x > VOLATILITY_MAX_PPM) throw bookError(record, field, `${quote(v as string)} is outside [0.0001, 10]`);
+  return x;
+}
+
+function decimalsCount(v: JsonValue | undefined, record: RecordName, field: string): number {
+  // A JSON integer as in the spec's example; a string of digits is accepted too ("every number is a decimal string").
+  let text: string;
+  if (v instanceof JsonNumber) text = v.raw;
+  else if (typeof v === "string") text = v;
+  else throw bookError(record, field, `expected an integer in [0, ${MAX_DECIMALS}], got ${describeJson(v)}`);
+  if (!/^[0-9]{1,3}$/.test(text) || Number(text) > MAX_DECIMALS) {
+    throw bookError(record, field, `${v instanceof JsonNumber ? text : quote(text)} is not an integer in [0, ${MAX_DECIMALS}]`);
+  }
+  return Number(text);
+}
+
+const QUOTE_LABEL = `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`;
+
+function parseMarket(v: JsonValue, index: number): Market {
+  const idValue = isObject(v) ? v.id : undefined;
+  const record = marketRecord(idValue, index);
+  const o = expectObject(
+    v,
+    record,
+    "",
+    ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFee", "volatility", "impact"],
+    ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFee"],
+  );
+  const id = expectId(o.id, record);
+  const sizeDecimals = decimalsCount(o.sizeDecimals, record, "sizeDecimals");
+  const priceDecimals = decimalsCount(o.priceDecimals, record, "priceDecimals");
+  if (sizeDecimals + priceDecimals > MAX_DECIMALS_SUM) {
+    throw new BookError(record, "priceDecimals", `sizeDecimals + priceDecimals = ${sizeDecimals} + ${priceDecimals} = ${sizeDecimals + priceDecimals} exceeds ${MAX_DECIMALS_SUM}`);
+  }
+  const markPrice = i64Field(o.markPrice, priceDecimals, `the market's priceDecimals ${priceDecimals}`, 0n, record, "markPrice");
+  const tierValues = expectArray(o.tiers, record, "tiers");
+  if (tierValues.length === 0) throw new BookError(record, "tiers", "at least one tier is required");
+  const tiers: Tier[] = [];
+  for (let j = 0; j < tierValues.length; j++) {
+    const tierRecord = `${record} tier ${j + 1}`;
+    const last = j === tierValues.length - 1;
+    const t = expectObject(tierValues[j], tierRecord, "", ["maxNotional", "mmr"], ["mmr"]);
+    let maxNotional: bigint | null = null;
+    if (last) {
+      if (has(t, "maxNotional")) {
+        throw new BookError(tierRecord, "maxNotional", `the last tier must have no maxNotional (it covers every larger notional), got ${describeJson(t.maxNotional)}`);
+      }
+    } else {
+      if (!has(t, "maxNotional")) throw new BookError(tierRecord, "maxNotional", "missing (only the last tier is without maxNotional)");
+      maxNotional = i64Field(t.maxNotional, QUOTE_DECIMALS, QUOTE_LABEL, 0n, tierRecord, "maxNotional");
+      const prev = j > 0 ? tiers[j - 1].maxNotional : null;
+      if (prev !== null && maxNotional <= prev) {
+        throw new BookError(tierRecord, "maxNotional", `${quote(t.maxNotional as string)} is not greater than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).maxNotional as string)} (maxNotional must be strictly increasing)`);
+      }
+    }
+    const mmrPpm = rateField(t.mmr, tierRecord, "mmr");
+    if (j > 0 && mmrPpm < tiers[j - 1].mmrPpm) {
+      throw new BookError(tierRecord, "mmr", `${quote(t.mmr as string)} is less than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).mmr as string)} (mmr must be non-decreasing)`);
+    }
+    tiers.push({ maxNotional, mmrPpm });
+  }
+  const liquidationFeePpm = rateField(o.liquidationFee, record, "liquidationFee");
+  let volatility: Volatility | undefined;
+  if (has(o, "volatility")) {
+    const vo = expectObject(o.volatility, record, "volatility", ["current", "reference"], ["current", "reference"], "volatility.");
+    volatility = {
+      currentPpm: volatilityField(vo.current, record, "volatility.current"),
+      referencePpm: volatilityField(vo.reference, record, "volatility.reference"),
+    };
+  }
+  let impact: Impact | undefined;
+  if (has(o, "impact")) {
+    const io = expectObject(o.impact, record, "impact", ["depth", "maxSlippage"], ["depth", "maxSlippage"], "impact.");
+    const depthText = io.depth;
+    const d = decimalField(depthText, QUOTE_DECIMALS, QUOTE_LABEL, record, "impact.depth");
+    if (d < DEPTH_MIN) throw new BookError(record, "impact.depth", `${quote(depthText as string)} is not > 0 (depth is at least 0.000001)`);
+    const depth = i64Field(depthText, QUOTE_DECIMALS, QUOTE_LABEL, DEPTH_MIN, record, "impact.depth");
+    impact = { depth, maxSlippagePpm: rateField(io.maxSlippage, record, "impact.maxSlippage") };
+  }
+  const market: Market = { id, sizeDecimals, priceDecimals, markPrice, tiers, liquidationFeePpm };
+  if (volatility) (market as { volatility?: Volatility }).volatility = volatility;
+  if (impact) (market as { impact?: Impact }).impact = impact;
+  return market;
+}
+
+const ACCOUNT_KEYS = ["id", "collateral", "positions"];
+const POSITION_KEYS = ["market", "size", "entryPrice"];
+
+interface Header {
+  liquidatorSharePpm: bigint;
+  markets: Market[];
+  marketIndex: Map<string, number>;
+  accounts: JsonValue[] | undefined;
+}
+
+/** The top level and the markets; `accountsRule` says whether `accounts` is required or must be absent/empty. */
+function parseHeader(text: string, source: string, accountsRule: "required" | "absent-or-empty"): Header {
+  const doc = parseJsonStrict(text, source);
+  const required = accountsRule === "required" ? ["liquidatorShare", "markets", "accounts"] : ["liquidatorShare", "markets"];
+  const top = expectObject(doc, source, "", ["liquidatorShare", "markets", "accounts"], required);
+  const liquidatorSharePpm = rateField(top.liquidatorShare, source, "liquidatorShare");
+  const marketValues = expectArray(top.markets, source, "markets");
+  const markets: Market[] = [];
+  const marketIndex = new Map<string, number>();
+  for (let i = 0; i < marketValues.length; i++) {
+    const m = parseMarket(marketValues[i], i);
+    const other = marketIndex.get(m.id);
+    if (other !== undefined) {
+      throw new BookError(marketRecord(m.id, i), "id", `duplicate market id ${quote(m.id)} (markets ${other + 1} and ${i + 1})`);
+    }
+    marketIndex.set(m.id, i);
+    markets.push(m);
+  }
+  let accounts: JsonValue[] | undefined;
+  if (has(top, "accounts")) {
+    accounts = expectArray(top.accounts, source, "accounts");
+    if (accountsRule === "absent-or-empty" && accounts.length > 0) {
+      throw new BookError(source, "accounts", `must be absent or empty (accounts are read from accounts.csv and positions.csv), has ${accounts.length}`);
+    }
+  }
+  return { liquidatorSharePpm, markets, marketIndex, accounts };
+}
+
+/** The markets part of a book (`markets.json` of a CSV book): `accounts` must be absent or `[]`. */
+export function parseMarketsJson(text: string, source = "markets.json"): { liquidatorSharePpm: bigint; markets: Market[] } {
+  const h = parseHeader(text, source, "absent-or-empty");
+  return { liquidatorSharePpm: h.liquidatorSharePpm, markets: h.markets };
+}
+
+/**
+ * Reads a JSON book (docs/model.md, "The book file") into integer units, checking every range and
+ * rule. Throws a BookError naming the record and field of the first problem.
+ */
+export function parseBookJson(text: string): Book {
+  const h = parseHeader(text, "book", "required");
+  const { markets, marketIndex } = h;
+  const accountValues = h.accounts as JsonValue[];
+  const accounts: Account[] = new Array(accountValues.length);
+  const accountIds: string[] = [];
+  const ids = new IdIndex(accountIds, accountValues.length);
+  const stamp = new Int32Array(markets.length).fill(-1);
+  const heldBy = new Int32Array(markets.length);
+  const sizeLabels = markets.map((m) => `the market's ${m.sizeDecimals}`);
+  const priceLabels = markets.map((m) => `the market's ${m.priceDecimals}`);
+  for (let a = 0; a < accountValues.length; a++) {
+    const v = accountValues[a];
+    const record = (): string => accountRecord(isObject(v) ? v.id : undefined, a);
+    const o = expectObject(v, record, "", ACCOUNT_KEYS, ACCOUNT_KEYS);
+    const id = expectId(o.id, record);
+    accountIds.push(id);
+    const other = ids.add(a);
+    if (other >= 0) throw bookError(record, "id", `duplicate account id ${quote(id)} (accounts ${other + 1} and ${a + 1})`);
+    const collateral = i64Field(o.collateral, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, record, "collateral");
+    const posValues = expectArray(o.positions, record, "positions");
+    const positions: Position[] = new Array(posValues.length);
+    for (let p = 0; p < posValues.length; p++) {
+      const posRecord = (): string => `${record()} position ${p + 1}`;
+      const po = expectObject(posValues[p], posRecord, "", POSITION_KEYS, POSITION_KEYS);
+      const marketId = po.market;
+      if (typeof marketId !== "string") throw bookError(posRecord, "market", `expected a market id string, got ${describeJson(marketId)}`);
+      const m = marketIndex.get(marketId);
+      if (m === undefined) throw bookError(posRecord, "market", `${quote(marketId)} is not a market of the book`);
+      if (stamp[m] === a) {
+        throw bookError(posRecord, "market", `${quote(marketId)} is already held by position ${heldBy[m] + 1} (an account holds at most one position per market)`);
+      }
+      stamp[m] = a;
+      heldBy[m] = p;
+      const market = markets[m];
+      const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
+      const entryPrice = i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
+      positions[p] = { market: m, size, entryPrice };
+    }
+    accounts[a] = { id, collateral, positions };
+  }
+  return { liquidatorSharePpm: h.liquidatorSharePpm, markets, accounts };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Book -> JSON text
+
+const q = JSON.stringify;
+
+function marketJson(m: Market, indent: string): string {
+  const i2 = indent + "  ";
+  const lines: string[] = [
+    `${i2}"id": ${q(m.id)}, "sizeDecimals": ${m.sizeDecimals}, "priceDecimals": ${m.priceDecimals}, "markPrice": ${q(formatDecimal(m.markPrice, m.priceDecimals))},`,
+    `${i2}"tiers": [`,
+    m.tiers
+      .map((t) =>
+        t.maxNotional === null
+          ? `${i2}  { "mmr": ${q(formatDecimal(t.mmrPpm, RATE_DECIMALS))} }`
+          : `${i2}  { "maxNotional": ${q(formatDecimal(t.maxNotional, QUOTE_DECIMALS))}, "mmr": ${q(formatDecimal(t.mmrPpm, RATE_DECIMALS))} }`,
+      )
+      .join(",\n"),
+    `${i2}],`,
+    `${i2}"liquidationFee": ${q(formatDecimal(m.liquidationFeePpm, RATE_DECIMALS))}`,
+  ];
+  if (m.volatility) {
+    lines[lines.length - 1] += ",";
+    lines.push(`${i2}"volatility": { "current": ${q(formatDecimal(m.volatility.currentPpm, RATE_DECIMALS))}, "reference": ${q(formatDecimal(m.volatility.referencePpm, RATE_DECIMALS))} }`);
+  }
+  if (m.impact) {
+    lines[lines.length - 1] += ",";
+    lines.push(`${i2}"impact": { "depth": ${q(formatDecimal(m.impact.depth, QUOTE_DECIMALS))}, "maxSlippage": ${q(formatDecimal(m.impact.maxSlippagePpm, RATE_DECIMALS))} }`);
+  }
+  return `${indent}{\n${lines.join("\n")}\n${indent}}`;
+}
+
+/** The top of a book text, up to and including `"markets": [...]` (no trailing comma or brace). */
+function headerJson(liquidatorSharePpm: bigint, markets: readonly Market[]): string {
+  const ms = markets.map((m) => marketJson(m, "    ")).join(",\n");
+  return `{\n  "liquidatorShare": ${q(formatDecimal(liquidatorSharePpm, RATE_DECIMALS))},\n  "markets": [${markets.length ? "\n" + ms + "\n  " : ""}]`;
+}
+
+/** The markets part alone (`markets.json` of a CSV book, without `accounts`). */
+export function writeMarketsJson(liquidatorSharePpm: bigint, markets: readonly Market[]): string {
+  return headerJson(liquidatorSharePpm, markets) + "\n}\n";
+}
+
+function positionJson(market: Market, size: bigint, entry: bigint): string {
+  return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "entryPrice": ${q(formatDecimal(entry, market.priceDecimals))} }`;
+}
+
+function accountJson(id: string, collateral: bigint, positions: string[]): string {
+  const head = `    { "id": ${q(id)}, "collateral": ${q(formatDecimal(collateral, QUOTE_DECIMALS))}, "positions": [`;
+  if (positions.length === 0) return head + "] }";
+  return `${head}\n        ${positions.join(",\n        ")}\n      ] }`;
+}
+
+function isColumns(b: Book | BookColumns): b is BookColumns {
+  return typeof b === "object" && b !== null && "accountIds" in b;
+}
+
+/**
+ * Writes a book (object or column form) as JSON in the spec's format: every amount a decimal string
+ * with exactly its field's decimals ("1000.000000", "0.004000", "65000.50"), sizeDecimals and
+ * priceDecimals as JSON integers, one market field group / tier / position per line. The book is
+ * validated first, so the text always reads back to the same book.
+ */
+export function writeBookJson(book: Book | BookColumns): string {
+  const parts: string[] = [];
+  if (isColumns(book)) {
+    validateColumns(book);
+    const { markets } = book;
+    parts.push(headerJson(book.liquidatorSharePpm, markets));
+    for (let a = 0; a < book.accountIds.length; a++) {
+      const ps: string[] = [];
+      for (let p = book.positionStart[a]; p < book.positionStart[a + 1]; p++) {
+        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p]));
+      }
+      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps));
+    }
+  } else {
+    validateBook(book);
+    const { markets } = book;
+    parts.push(headerJson(book.liquidatorSharePpm, markets));
+    for (const acc of book.accounts) {
+      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice))));
+    }
+  }
+  const n = parts.length - 1;
+  if (n === 0) return parts[0] + ',\n  "accounts": []\n}\n';
+  return parts[0] + ',\n  "accounts": [\n' + parts.slice(1).join(",\n") + "\n  ]\n}\n";
+}

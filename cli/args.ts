@@ -1,0 +1,57 @@
+/**
+ * Argument parsing for one command, on node:util parseArgs, with every mistake turned into a
+ * CliError (exit code 2) that says what was wrong and where to look.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { EngineName } from "../bindings/types.js";
+import { CliError } from "./errors.js";
+
+export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
+
+export interface ParsedArgs {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: string[];
+}
+
+/**
+ * Parses `argv` (the arguments after the command name) strictly: unknown options, missing option
+ * values and extra positionals are errors naming the command.
+ */
+export function parseCommandArgs(command: string, argv: readonly string[], options: OptionSpec, maxPositionals: number): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: true });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+      // parseArgs' own messages are clear but long; keep their first sentence.
+      let first = String((err as Error).message).split(/\.(?:\s|$)/)[0]!;
+      first = first.charAt(0).toLowerCase() + first.slice(1);
+      throw new CliError(`${command}: ${first} (see "liqscan ${command} --help")`);
+    }
+    throw err;
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) return { values, positionals: parsed.positionals };
+  if (parsed.positionals.length > maxPositionals) {
+    const extra = parsed.positionals.slice(maxPositionals).map((p) => JSON.stringify(p)).join(" ");
+    throw new CliError(`${command}: unexpected argument${parsed.positionals.length - maxPositionals > 1 ? "s" : ""} ${extra} (see "liqscan ${command} --help")`);
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+/** A count such as `--accounts 200000` (underscores allowed: `200_000`), within [min, max]. */
+export function parseCount(text: string | boolean | undefined, option: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const s = String(text);
+  if (!/^[0-9]+(_[0-9]+)*$/.test(s)) throw new CliError(`--${option}: ${JSON.stringify(s)} is not a whole number`);
+  const n = Number(s.replaceAll("_", ""));
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new CliError(`--${option}: ${s} is outside [${min}, ${max}]`);
+  return n;
+}
+
+export function parseEngine(text: string | boolean | undefined): EngineName {
+  if (text === undefined) return "wasm";
+  if (text === "wasm" || text === "reference") return text;
+  throw new CliError(`--engine: ${JSON.stringify(String(text))} is not an engine (use "wasm" or "reference")`);
+}

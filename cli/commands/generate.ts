@@ -1,0 +1,148 @@
+/** `liqscan generate --accounts N --out PATH [--seed S] [--format json|csv]` */
+import { mkdir, open, stat, writeFile } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+import { generateBook, writeBookCsvChunks, writeBookJson } from "../../book/index.js";
+import type { BookColumns } from "../../book/types.js";
+import { parseCount } from "../args.js";
+import type { Command } from "../command.js";
+import { CliError, CSV_FILES } from "../errors.js";
+import { phase, type Progress } from "../progress.js";
+
+export type BookFormat = "json" | "csv";
+
+const MAX_ACCOUNTS = 500_000_000;
+
+async function existing(path: string): Promise<"file" | "directory" | null> {
+  try {
+    return (await stat(path)).isDirectory() ? "directory" : "file";
+  } catch (err) {
+    if ((err as { code?: string }).code === "ENOENT") return null;
+    throw writeError(err, path);
+  }
+}
+
+function writeError(err: unknown, path: string): CliError {
+  const code = (err as { code?: string }).code;
+  if (code === "EACCES" || code === "EPERM") return new CliError(`${path}: permission denied`);
+  if (code === "ENOENT") return new CliError(`${path}: the directory it goes into does not exist`);
+  if (code === "ENOTDIR") return new CliError(`${path}: a part of the path is not a directory`);
+  if (code === "EISDIR") return new CliError(`${path}: is a directory`);
+  if (code === "ENOSPC") return new CliError(`${path}: no space left on the device`);
+  return new CliError(`${path}: cannot write: ${(err as Error).message ?? String(err)}`);
+}
+
+/**
+ * The format to write: `--format` when given; else `.json` -> json; an existing directory, a path
+ * ending in "/" or a name without extension -> csv (a directory); anything else is an error.
+ */
+export async function chooseFormat(path: string, format: string | undefined): Promise<BookFormat> {
+  const kind = await existing(path);
+  if (format !== undefined) {
+    if (format !== "json" && format !== "csv") throw new CliError(`--format: ${JSON.stringify(format)} is not a format (use "json" or "csv")`);
+    if (format === "json" && kind === "directory") throw new CliError(`${path}: is a directory (a JSON book is one file)`);
+    if (format === "csv" && kind === "file") throw new CliError(`${path}: is a file (a CSV book is a directory holding ${CSV_FILES.join(", ")})`);
+    return format;
+  }
+  if (kind === "directory" || /[\\/]$/.test(path)) return "csv";
+  const ext = extname(path).toLowerCase();
+  if (ext === ".json") return "json";
+  if (ext === "" && kind === null && basename(path) !== "") return "csv";
+  throw new CliError(`${path}: cannot tell the format from the name: use a .json file, a directory (CSV), or --format json|csv`);
+}
+
+async function writeChunks(path: string, chunks: Iterable<string>, onChunk?: () => void): Promise<void> {
+  let file;
+  try {
+    file = await open(path, "w");
+  } catch (err) {
+    throw writeError(err, path);
+  }
+  try {
+    for (const chunk of chunks) {
+      await file.write(chunk);
+      onChunk?.();
+    }
+  } catch (err) {
+    throw writeError(err, path);
+  } finally {
+    await file.close();
+  }
+}
+
+const ROWS_PER_CHUNK = 1 << 16;
+
+/** Writes `columns` to `path` in `format` (creating the directory of a CSV book). */
+export async function writeBook(columns: BookColumns, path: string, format: BookFormat, progress?: Progress): Promise<void> {
+  if (format === "json") {
+    let text: string;
+    try {
+      text = writeBookJson(columns);
+    } catch (err) {
+      if (err instanceof RangeError && /string length/i.test(err.message)) {
+        throw new CliError(`${path}: the book is too big for one JSON text; write it as CSV (a directory, or --format csv)`);
+      }
+      throw err;
+    }
+    try {
+      await writeFile(path, text);
+    } catch (err) {
+      throw writeError(err, path);
+    }
+    return;
+  }
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (err) {
+    throw writeError(err, path);
+  }
+  const csv = writeBookCsvChunks(columns, ROWS_PER_CHUNK);
+  const total = Math.ceil(columns.accountIds.length / ROWS_PER_CHUNK) + Math.ceil(columns.positionSize.length / ROWS_PER_CHUNK);
+  let done = 0;
+  const step = (): void => progress?.update(++done, total);
+  await writeChunks(join(path, "markets.json"), [csv.markets]);
+  await writeChunks(join(path, "accounts.csv"), csv.accounts, step);
+  await writeChunks(join(path, "positions.csv"), csv.positions, step);
+}
+
+export const generateCommand: Command = {
+  name: "generate",
+  summary: "write a synthetic book (JSON file or CSV directory)",
+  help: `Usage: liqscan generate --accounts N --out PATH [--seed S] [--format json|csv]
+
+Writes a realistic synthetic book of N accounts over 8 markets, the same for the same seed.
+
+Options:
+  --accounts N        number of accounts (0 to ${MAX_ACCOUNTS})
+  --out PATH          where to write: a .json file (the JSON form), or a directory that
+                      receives markets.json, accounts.csv and positions.csv (the CSV form,
+                      for big books); the directory is created when missing
+  --seed S            seed of the generator, a whole number (default 1)
+  --format FORMAT     json or csv, when PATH does not tell
+  -h, --help          this help
+
+Existing files are overwritten.
+`,
+  options: {
+    accounts: { type: "string" },
+    out: { type: "string", short: "o" },
+    seed: { type: "string" },
+    format: { type: "string" },
+  },
+  maxPositionals: 0,
+  async run({ values }) {
+    const accounts = parseCount(values.accounts, "accounts", 0, MAX_ACCOUNTS);
+    if (accounts === undefined) throw new CliError('generate: missing --accounts N (see "liqscan generate --help")');
+    const out = values.out;
+    if (typeof out !== "string" || out === "") throw new CliError('generate: missing --out PATH (see "liqscan generate --help")');
+    const seed = parseCount(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER) ?? 1;
+    const format = await chooseFormat(out, values.format as string | undefined);
+    const { value: columns, seconds } = await phase("generating", (progress) =>
+      generateBook({ accounts, seed, onProgress: (done, total) => progress.update(done, total) }),
+    );
+    const { seconds: writeSeconds } = await phase(`writing ${out}`, (progress) => writeBook(columns, out, format, progress));
+    process.stdout.write(
+      `wrote ${columns.accountIds.length} accounts and ${columns.positionSize.length} positions over ${columns.markets.length} markets (seed ${seed}) to ${out} (${format}) ` +
+        `in ${(seconds + writeSeconds).toFixed(2)} s\n`,
+    );
+  },
+};

@@ -1,0 +1,144 @@
+/**
+ * Per-account and per-book scan of the model (shared/spec/model.md, "Per account"), exact, on
+ * BigInt. Overflow is checked for every account (docs/decisions.md item 1); a position's pnl is
+ * exact at any width, only the named sums must fit in 64 bits (item 2).
+ */
+import { PPM, type AccountResult, type Book, type CloseOut, type Totals } from "../book/types.js";
+import { I64_MAX, I64_MIN, fitsI64, floorDiv, max, min } from "./arith.js";
+import { fee, maintenance, notional, pnl, slippage } from "./position.js";
+
+/** The exact (unbounded) amounts of one account at the given marks. */
+export interface ExactAccount {
+  /** C + sum(pnl_i). */
+  readonly equity: bigint;
+  /** sum(maintenance_i). */
+  readonly maintenance: bigint;
+  readonly sumFee: bigint;
+  readonly sumSlippage: bigint;
+  /** The largest position notional (0 without positions); notionals are >= 0. */
+  readonly maxNotional: bigint;
+  /** At least one position of non-zero size. */
+  readonly hasNonZeroPosition: boolean;
+}
+
+function marksOf(book: Book, marks: readonly bigint[] | undefined): readonly bigint[] {
+  if (marks === undefined) return book.markets.map((m) => m.markPrice);
+  if (marks.length !== book.markets.length) {
+    throw new RangeError(`marks: expected ${book.markets.length} prices, got ${marks.length}`);
+  }
+  return marks;
+}
+
+/** Exact amounts of account `account` (index into book.accounts) at `marks` (default: each market's markPrice). */
+export function evaluateAccount(book: Book, account: number, marks?: readonly bigint[]): ExactAccount {
+  const acct = book.accounts[account];
+  if (acct === undefined) throw new RangeError(`no account at index ${account}`);
+  const prices = marksOf(book, marks);
+  let equity = acct.collateral;
+  let maint = 0n;
+  let sumFee = 0n;
+  let sumSlippage = 0n;
+  let maxNotional = 0n;
+  let hasNonZeroPosition = false;
+  for (const pos of acct.positions) {
+    const market = book.markets[pos.market];
+    if (market === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${pos.market}`);
+    const price = prices[pos.market]!;
+    const n = notional(market, pos.size, price);
+    equity += pnl(market, pos.size, pos.entryPrice, price);
+    maint += maintenance(market, n);
+    sumFee += fee(market, n);
+    sumSlippage += slippage(market, n);
+    maxNotional = max(maxNotional, n);
+    if (pos.size !== 0n) hasNonZeroPosition = true;
+  }
+  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, hasNonZeroPosition };
+}
+
+/**
+ * The liquidatable predicate on exact values, with no 64-bit limit (decisions.md item 3):
+ * at least one non-zero position and equity < maintenance.
+ */
+export function isLiquidatable(book: Book, account: number, marks?: readonly bigint[]): boolean {
+  const x = evaluateAccount(book, account, marks);
+  return x.hasNonZeroPosition && x.equity < x.maintenance;
+}
+
+function overflow(): AccountResult {
+  return { status: "overflow", equity: null, maintenance: null, closeOut: null };
+}
+
+/** Full close-out at mark of a liquidatable account (closeEquity already checked to fit 64 bits). */
+export function closeOutOf(closeEquity: bigint, sumFee: bigint, liquidatorSharePpm: bigint): CloseOut {
+  const penalty = min(sumFee, max(closeEquity, 0n));
+  const liquidatorReward = floorDiv(penalty * liquidatorSharePpm, PPM);
+  return {
+    penalty,
+    liquidatorReward,
+    insuranceFund: penalty - liquidatorReward,
+    badDebt: max(-closeEquity, 0n),
+    returned: max(closeEquity - penalty, 0n),
+  };
+}
+
+/**
+ * Scan one account: 'overflow' when any position's notional, the equity, the maintenance, the
+ * sum of fees, the sum of slippage or (liquidatable accounts) closeEquity leaves the signed
+ * 64-bit range; else 'liquidatable' (with its close-out) or 'ok'.
+ */
+export function scanAccount(book: Book, account: number, marks?: readonly bigint[]): AccountResult {
+  const x = evaluateAccount(book, account, marks);
+  if (
+    x.maxNotional > I64_MAX ||
+    !fitsI64(x.equity) ||
+    !fitsI64(x.maintenance) ||
+    !fitsI64(x.sumFee) ||
+    !fitsI64(x.sumSlippage)
+  ) {
+    return overflow();
+  }
+  if (!(x.hasNonZeroPosition && x.equity < x.maintenance)) {
+    return { status: "ok", equity: x.equity, maintenance: x.maintenance, closeOut: null };
+  }
+  const closeEquity = x.equity - x.sumSlippage;
+  // -2^63 fits 64 bits but its bad debt, 2^63, would not: an overflow (docs/decisions.md item 7).
+  if (!fitsI64(closeEquity) || closeEquity === I64_MIN) return overflow();
+  return {
+    status: "liquidatable",
+    equity: x.equity,
+    maintenance: x.maintenance,
+    closeOut: closeOutOf(closeEquity, x.sumFee, book.liquidatorSharePpm),
+  };
+}
+
+/** Scan every account; totals are exact sums over the liquidatable accounts. */
+export function scanBook(book: Book, marks?: readonly bigint[]): { results: AccountResult[]; totals: Totals } {
+  const prices = marksOf(book, marks);
+  const results: AccountResult[] = [];
+  let liquidatable = 0;
+  let overflow = 0;
+  let penalty = 0n;
+  let liquidatorReward = 0n;
+  let insuranceFund = 0n;
+  let badDebt = 0n;
+  for (let a = 0; a < book.accounts.length; a++) {
+    const r = scanAccount(book, a, prices);
+    results.push(r);
+    if (r.status === "overflow") overflow++;
+    if (r.status === "liquidatable" && r.closeOut !== null) {
+      liquidatable++;
+      penalty += r.closeOut.penalty;
+      liquidatorReward += r.closeOut.liquidatorReward;
+      insuranceFund += r.closeOut.insuranceFund;
+      badDebt += r.closeOut.badDebt;
+    }
+  }
+  return { results, totals: { liquidatable, overflow, penalty, liquidatorReward, insuranceFund, badDebt } };
+}
+
+/** floor(maintenance * 10^6 / equity) when equity > 0; null otherwise (infinite) and for overflow. */
+export function marginRatioPpm(result: AccountResult): bigint | null {
+  if (result.equity === null || result.maintenance === null) return null;
+  if (result.equity <= 0n) return null;
+  return floorDiv(result.maintenance * PPM, result.equity);
+}

@@ -1,0 +1,196 @@
+/**
+ * Liquidation price of one position (shared/spec/model.md, "Liquidation price"), exact.
+ *
+ * Definition: every other mark held fixed, for a long the greatest price x in [0, 2^63-1] at
+ * which the account is liquidatable, for a short the least; null when there is none, and null for
+ * a zero-size position (docs/decisions.md item 4). "Liquidatable" is the exact predicate with no
+ * 64-bit limits (decisions.md item 3), so isLiquidatable() of ./account.ts is the oracle.
+ *
+ * The predicate is not monotone in x (rounding wiggles, convex tiers, and an effective margin
+ * rate mmr*scale/10^12 that may reach or exceed 100 %), so this is not a binary search. It is an
+ * exact description of the liquidatable set, tier by tier:
+ *
+ * Notation. u = |s| (size units; for e < 0 we use u*10^-e and K = 1, which is the same formulas
+ * exactly), K = 10^e, c = u*p0, S = scalePpm, 10^12 = ppm*ppm. At price x the position has
+ * notional n(x) = ceil(u*x/K) and pnl q(x) = floor((u*x - c)/K) (long) or floor((c - u*x)/K)
+ * (short). A = C + sum over the other positions of (pnl - maintenance), a constant.
+ * With the tier j of n (rate R = S*mmr_j, offset cum_j), maintenance = ceil((R*n - S*cum_j)/10^12)
+ * and since A + q is an integer,
+ *     liquidatable  <=>  A + q < ceil((R*n - S*cum_j)/10^12)  <=>  10^12*(A + q) < R*n - S*cum_j.
+ *
+ * Rounding remainder. Let r = (u*x) mod K. Splitting u*x = K*a + r and c = K*cq + cr:
+ *   long:  q = n - ceil(c/K) - d,     d = 1 iff 1 <= r <= (cr - 1) mod K   (else 0)
+ *   short: q = -n + floor(c/K) + 1 - d, d = 1 iff r = 0 or cr + 1 <= r <= K - 1
+ * (the pnl and the notional round differently; their difference takes two adjacent values).
+ * Substituting, in both cases
+ *     liquidatable  <=>  D*n + B - 10^12*d < 0
+ *   long:  D = 10^12 - R,      B = 10^12*(A - ceil(c/K)) + S*cum_j
+ *   short: D = -(10^12 + R),   B = 10^12*(A + floor(c/K) + 1) + S*cum_j
+ * so, inside tier j, a price x is liquidatable iff
+ *   (strong) D*n(x) + B < 0, or
+ *   (band)   0 <= D*n(x) + B < 10^12 and d(x) = 1 (a condition on r = u*x mod K only).
+ * D*n + B is linear in n, so each of the two conditions holds on an interval of n (intersected with
+ * the tier's notional range); since n(x) is nondecreasing in x, each is an interval of x. The
+ * greatest (long) / least (short) liquidatable x of the tier is then the end of the strong interval
+ * or the greatest / least x of the band interval whose remainder lies in d's residue ranges, found
+ * by the O(log K) modular search of ./modsearch.ts. The tiers' x-intervals partition [0, 2^63-1],
+ * so the answer is the max (long) / min (short) over tiers. Every step is an exact equivalence on
+ * integers: no rounding, no sampling, O(tiers * log K) BigInt operations.
+ */
+import type { Book } from "../book/types.js";
+import { I64_MAX, PPM2, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
+import { maintenance, notional, pnl, scalePpm, scaling, tierOffsets } from "./position.js";
+import { leastWithResidue } from "./modsearch.js";
+
+/** For tests: restrict the search domain to [minPrice, maxPrice] (default [0, 2^63-1]). */
+export interface LiquidationPriceOptions {
+  readonly minPrice?: bigint;
+  readonly maxPrice?: bigint;
+}
+
+/** A closed integer interval; hi === null means +infinity. */
+interface Interval {
+  readonly lo: bigint;
+  readonly hi: bigint | null;
+}
+
+/** {n : lo <= D*n + B <= hi} as an interval of integers (lo null = -infinity), or null when empty. */
+function linearRange(D: bigint, B: bigint, lo: bigint | null, hi: bigint): { lo: bigint | null; hi: bigint | null } | null {
+  if (D === 0n) return (lo === null || lo <= B) && B <= hi ? { lo: null, hi: null } : null;
+  if (D > 0n) {
+    // lo - B <= D*n <= hi - B
+    return { lo: lo === null ? null : ceilDiv(lo - B, D), hi: floorDiv(hi - B, D) };
+  }
+  // D < 0: B - hi <= |D|*n <= B - lo
+  const E = -D;
+  return { lo: ceilDiv(B - hi, E), hi: lo === null ? null : floorDiv(B - lo, E) };
+}
+
+/** Intersection of an n-range with the tier's notional range [tierLo, tierHi]. */
+function intersect(r: { lo: bigint | null; hi: bigint | null } | null, tier: Interval): Interval | null {
+  if (r === null) return null;
+  const lo = r.lo === null ? tier.lo : max(r.lo, tier.lo);
+  const hi = r.hi === null ? tier.hi : tier.hi === null ? r.hi : min(r.hi, tier.hi);
+  return hi !== null && lo > hi ? null : { lo, hi };
+}
+
+/**
+ * The prices x in [xMin, xMax] whose notional ceil(u*x/K) lies in [n.lo, n.hi]:
+ *   ceil(u*x/K) >= n1  <=>  u*x > (n1-1)*K  <=>  x >= floor((n1-1)*K/u) + 1
+ *   ceil(u*x/K) <= n2  <=>  u*x <= n2*K     <=>  x <= floor(n2*K/u)
+ */
+function pricesWithNotional(n: Interval | null, u: bigint, K: bigint, xMin: bigint, xMax: bigint): { lo: bigint; hi: bigint } | null {
+  if (n === null) return null;
+  const lo = max(xMin, floorDiv((n.lo - 1n) * K, u) + 1n);
+  const hi = n.hi === null ? xMax : min(xMax, floorDiv(n.hi * K, u));
+  return lo > hi ? null : { lo, hi };
+}
+
+/**
+ * Liquidation price of position `position` (index into the account's positions) of account
+ * `account` (index into book.accounts), at `marks` (default: each market's markPrice; the mark of
+ * the position's own market is ignored, it is the variable).
+ */
+export function liquidationPrice(
+  book: Book,
+  account: number,
+  position: number,
+  marks?: readonly bigint[],
+  options?: LiquidationPriceOptions,
+): bigint | null {
+  const acct = book.accounts[account];
+  if (acct === undefined) throw new RangeError(`no account at index ${account}`);
+  const pos = acct.positions[position];
+  if (pos === undefined) throw new RangeError(`account ${acct.id}: no position at index ${position}`);
+  const market = book.markets[pos.market];
+  if (market === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${pos.market}`);
+  const prices = marks ?? book.markets.map((m) => m.markPrice);
+  if (prices.length !== book.markets.length) {
+    throw new RangeError(`marks: expected ${book.markets.length} prices, got ${prices.length}`);
+  }
+  const xMin = max(0n, options?.minPrice ?? 0n);
+  const xMax = min(I64_MAX, options?.maxPrice ?? I64_MAX);
+
+  if (pos.size === 0n) return null; // decisions.md item 4
+  if (xMin > xMax) return null;
+
+  // A = C + sum over the other positions of (pnl - maintenance), exact.
+  let A = acct.collateral;
+  acct.positions.forEach((other, k) => {
+    if (k === position) return;
+    if (other.market === pos.market) {
+      throw new RangeError(`account ${acct.id}: two positions in market ${market.id} (input error)`);
+    }
+    const m = book.markets[other.market];
+    if (m === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${other.market}`);
+    const price = prices[other.market]!;
+    A += pnl(m, other.size, other.entryPrice, price) - maintenance(m, notional(m, other.size, price));
+  });
+
+  const long = pos.size > 0n;
+  const { mul, div: K } = scaling(market);
+  const u = abs(pos.size) * mul; // e < 0: notional = u*x exactly, i.e. K = 1
+  const c = u * pos.entryPrice;
+  const cr = mod(c, K);
+  const S = scalePpm(market);
+  const cum = tierOffsets(market);
+
+  // Residue ranges of r = u*x mod K on which d(x) = 1 (see the header), as non-wrapping [l, r].
+  const residues: Array<readonly [bigint, bigint]> = [];
+  if (long) {
+    const rmax = mod(cr - 1n, K);
+    if (rmax >= 1n) residues.push([1n, rmax]);
+  } else {
+    residues.push([0n, 0n]);
+    if (cr + 1n <= K - 1n) residues.push([cr + 1n, K - 1n]);
+  }
+
+  /** Greatest (long) / least (short) x in [lo, hi] with u*x mod K in one of the residue ranges. */
+  const extremeWithResidue = (iv: { lo: bigint; hi: bigint }): bigint | null => {
+    let best: bigint | null = null;
+    for (const [l, r] of residues) {
+      if (long) {
+        // x = hi - y, u*x = (-u)*y + u*hi: least y in [0, hi - lo].
+        const y = leastWithResidue(-u, u * iv.hi, K, l, r, iv.hi - iv.lo);
+        if (y !== null && (best === null || iv.hi - y > best)) best = iv.hi - y;
+      } else {
+        // x = lo + y, u*x = u*y + u*lo.
+        const y = leastWithResidue(u, u * iv.lo, K, l, r, iv.hi - iv.lo);
+        if (y !== null && (best === null || iv.lo + y < best)) best = iv.lo + y;
+      }
+    }
+    return best;
+  };
+
+  let result: bigint | null = null;
+  const consider = (x: bigint | null): void => {
+    if (x === null) return;
+    if (result === null || (long ? x > result : x < result)) result = x;
+  };
+
+  for (let j = 0; j < market.tiers.length; j++) {
+    const tier = market.tiers[j]!;
+    const prevBound = j === 0 ? null : market.tiers[j - 1]!.maxNotional;
+    if (j > 0 && prevBound === null) throw new RangeError(`market ${market.id}: only the last tier may omit maxNotional`);
+    if (j === market.tiers.length - 1 && tier.maxNotional !== null) {
+      throw new RangeError(`market ${market.id}: the last tier must have no maxNotional`);
+    }
+    const tierN: Interval = { lo: prevBound === null ? 0n : prevBound + 1n, hi: tier.maxNotional };
+    if (tierN.hi !== null && tierN.lo > tierN.hi) continue;
+
+    const R = S * tier.mmrPpm;
+    const D = long ? PPM2 - R : -(PPM2 + R);
+    const B = long
+      ? PPM2 * (A - ceilDiv(c, K)) + S * cum[j]!
+      : PPM2 * (A + floorDiv(c, K) + 1n) + S * cum[j]!;
+
+    const strong = pricesWithNotional(intersect(linearRange(D, B, null, -1n), tierN), u, K, xMin, xMax);
+    if (strong !== null) consider(long ? strong.hi : strong.lo);
+
+    if (residues.length > 0) {
+      const band = pricesWithNotional(intersect(linearRange(D, B, 0n, PPM2 - 1n), tierN), u, K, xMin, xMax);
+      if (band !== null) consider(extremeWithResidue(band));
+    }
+  }
+  return result;
+}
