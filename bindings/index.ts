@@ -12,7 +12,6 @@
  * ```
  */
 
-import { validateBook } from "../book/validate.js";
 import type { Book, BookColumns } from "../book/types.js";
 import { ReferenceBook, toColumns } from "./reference-book.js";
 import type { BookShape, Engine, EngineName } from "./types.js";
@@ -43,11 +42,10 @@ export async function createEngine(name: EngineName = "wasm", options: EngineOpt
 }
 
 /**
- * Plain-object books are validated field by field here; columns are checked by the engine once
- * they sit where it scans them (errors name the record and the field either way).
+ * Plain-object books become columns (bookToColumns validates them field by field first); columns
+ * are checked by the engine once they sit where it scans them. Errors name the record and field.
  */
 function checked(book: Book | BookColumns): BookColumns {
-  if (!("collateral" in book)) validateBook(book);
   return toColumns(book);
 }
 

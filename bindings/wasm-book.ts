@@ -9,6 +9,7 @@ import { checkLayout, DESC, DESC_BYTES, I64_MAX, MARKET, MARKET_BYTES, TIER, TIE
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkShape, checkValue, marketIndex } from "./checks.js";
+import { liquidationPrice } from "../reference/index.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -180,7 +181,23 @@ export class WasmBook implements LiveBook {
     this.alive();
     if (!this.core.liquidationPrices) throw new Error("liqscan: this build of the core has no liquidation prices");
     this.core.liquidationPrices(this.plan.desc, this.plan.liquidationPrice);
-    return new BigInt64Array(this.core.memory.buffer, this.plan.liquidationPrice, this.positionCount).slice();
+    const prices = new BigInt64Array(this.core.memory.buffer, this.plan.liquidationPrice, this.positionCount).slice();
+    // The core computes in fixed widths (128-bit signed intermediates; see the header of
+    // assembly/liquidation-price.ts for the exact regime) and writes -2 ("wide") for a position
+    // whose intermediates might leave them: sizes and prices near 2^63, e < 0 with huge products,
+    // an account whose other positions' pnl or maintenance leave 64 bits. Those rare positions
+    // are priced here by the exact BigInt reference, so the result is exact for every valid book.
+    const WIDE = -2n;
+    if (prices.includes(WIDE)) {
+      const book = this.toBook();
+      const starts = this.positionStart;
+      for (let a = 0; a < this.accountCount; a++) {
+        for (let p = starts[a]!; p < starts[a + 1]!; p++) {
+          if (prices[p] === WIDE) prices[p] = liquidationPrice(book, a, p - starts[a]!) ?? -1n;
+        }
+      }
+    }
+    return prices;
   }
 
   toBook(): Book {

@@ -20,7 +20,7 @@
 import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, validateColumns } from "./validate.js";
+import { IdIndex, sameText, validateColumns } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { BookColumns, Market } from "./types.js";
 
@@ -182,223 +182,231 @@ function fieldCountError(file: string, line: number, names: readonly string[], f
 // ---------------------------------------------------------------------------------------------
 // Reader
 
-/**
- * Reads a book in CSV form (see the top of this file) into columns, checking every rule of the
- * model. Errors are BookErrors naming the file, line and field (`positions.csv line 17`, `size`);
- * errors in markets.json name the market and field as in the JSON form.
- */
-export function parseBookCsv(marketsJson: string, accountsCsv: string, positionsCsv: string, onProgress?: ProgressCallback): BookColumns {
-  const { liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
-  const nm = markets.length;
+/** Progress over both files: rows done, their total, the callback and when to call it next. */
+interface Progress {
+  done: number;
+  readonly total: number;
+  next: number;
+  readonly callback: ProgressCallback | undefined;
+}
 
-  // accounts.csv
-  const AF = "accounts.csv";
-  const at = accountsCsv;
-  const aBody = readHeader(at, AF, ACCOUNTS_HEADER);
-  const pBody = readHeader(positionsCsv, "positions.csv", POSITIONS_HEADER);
-  const accountCap = countLines(at, aBody);
-  const positionCap = countLines(positionsCsv, pBody);
-  const total = accountCap + positionCap;
-  let nextProgress = PROGRESS_EVERY;
-  if (onProgress) onProgress(0, total);
-
-  const accountIds: string[] = [];
-  const index = new IdIndex(accountIds, accountCap);
-  const collateral = new BigInt64Array(accountCap);
-  const collateralWords = int32Words(collateral);
-  {
-    const len = at.length;
-    let pos = aBody;
-    let line = 2;
-    let a = 0;
-    while (pos < len) {
-      const nl = at.indexOf("\n", pos);
-      const end = nl === -1 ? len : nl;
-      const le = end > pos && at.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      if (le === pos) throw blankLine(AF, line);
-      let comma = -1;
-      for (let i = pos; i < le; i++) {
-        const c = at.charCodeAt(i);
-        if (c === 44) {
-          if (comma >= 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, countFields(at, pos, le));
-          comma = i;
-        } else if (c === 34) throw quoteError(AF, line, comma < 0 ? "id" : "collateral");
-        else if (c < 32 && comma < 0) throw controlError(AF, line, "id", c);
-      }
-      if (comma < 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, 1);
-      if (comma === pos) throw new BookError(lineRecord(AF, line), "id", "is empty");
-      const id = at.slice(pos, comma);
-      accountIds.push(id);
-      const other = index.add(a);
-      if (other >= 0) throw new BookError(lineRecord(AF, line), "id", `duplicate account id ${quote(id)} (also line ${other + 2})`);
-      const v = scanDecimal(at, comma + 1, le, QUOTE_DECIMALS);
-      if (v !== v) {
-        const text = at.slice(comma + 1, le);
-        throw new BookError(lineRecord(AF, line), "collateral", `${quote(text)} ${decimalProblem(text, QUOTE_DECIMALS, `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`)}`);
-      }
-      store(collateral, collateralWords, a, v);
-      a++;
-      line++;
-      pos = nl === -1 ? len : nl + 1;
-      if (onProgress && a >= nextProgress) {
-        onProgress(a, total);
-        nextProgress += PROGRESS_EVERY;
-      }
-    }
+function tick(progress: Progress): void {
+  if (++progress.done >= progress.next) {
+    progress.next += PROGRESS_EVERY;
+    if (progress.callback) progress.callback(progress.done, progress.total);
   }
-  const n = accountIds.length;
+}
 
-  // positions.csv
-  const PF = "positions.csv";
-  const pt = positionsCsv;
-  const rowAccount = new Uint32Array(positionCap);
-  const rowMarket = new Uint32Array(positionCap);
-  const rowSize = new BigInt64Array(positionCap);
-  const rowEntry = new BigInt64Array(positionCap);
+interface AccountRows {
+  accountIds: string[];
+  index: IdIndex;
+  collateral: BigInt64Array;
+}
+
+const AF = "accounts.csv";
+const PF = "positions.csv";
+
+/** The data rows of accounts.csv (from `pos`, just after the header); `capacity` is their number. */
+function readAccounts(at: string, pos: number, capacity: number, progress: Progress): AccountRows {
+  const accountIds: string[] = [];
+  const index = new IdIndex(accountIds, capacity);
+  const collateral = new BigInt64Array(capacity);
+  const collateralWords = int32Words(collateral);
+  const len = at.length;
+  let line = 2;
+  let a = 0;
+  while (pos < len) {
+    const nl = at.indexOf("\n", pos);
+    const end = nl === -1 ? len : nl;
+    const le = end > pos && at.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (le === pos) throw blankLine(AF, line);
+    let comma = -1;
+    for (let i = pos; i < le; i++) {
+      const c = at.charCodeAt(i);
+      if (c === 44) {
+        if (comma >= 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, countFields(at, pos, le));
+        comma = i;
+      } else if (c === 34) throw quoteError(AF, line, comma < 0 ? "id" : "collateral");
+      else if (c < 32 && comma < 0) throw controlError(AF, line, "id", c);
+    }
+    if (comma < 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, 1);
+    if (comma === pos) throw new BookError(lineRecord(AF, line), "id", "is empty");
+    const id = at.slice(pos, comma);
+    accountIds.push(id);
+    const other = index.add(a);
+    if (other >= 0) throw new BookError(lineRecord(AF, line), "id", `duplicate account id ${quote(id)} (also line ${other + 2})`);
+    const v = scanDecimal(at, comma + 1, le, QUOTE_DECIMALS);
+    if (v !== v) {
+      const text = at.slice(comma + 1, le);
+      throw new BookError(lineRecord(AF, line), "collateral", `${quote(text)} ${decimalProblem(text, QUOTE_DECIMALS, `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`)}`);
+    }
+    store(collateral, collateralWords, a, v);
+    a++;
+    line++;
+    pos = nl === -1 ? len : nl + 1;
+    tick(progress);
+  }
+  return { accountIds, index, collateral };
+}
+
+interface PositionRows {
+  account: Uint32Array;
+  market: Uint32Array;
+  size: BigInt64Array;
+  entry: BigInt64Array;
+  /** True when the rows are already grouped by account in accounts.csv order. */
+  sorted: boolean;
+}
+
+/** The data rows of positions.csv (from `pos`, just after the header); `capacity` is their number. */
+function readPositions(pt: string, pos: number, capacity: number, accounts: AccountRows, markets: readonly Market[], progress: Progress): PositionRows {
+  const { accountIds, index } = accounts;
+  const n = accountIds.length;
+  const nm = markets.length;
+  const rowAccount = new Uint32Array(capacity);
+  const rowMarket = new Uint32Array(capacity);
+  const rowSize = new BigInt64Array(capacity);
+  const rowEntry = new BigInt64Array(capacity);
   const sizeWords = int32Words(rowSize);
   const entryWords = int32Words(rowEntry);
   const marketIds = markets.map((m) => m.id);
   const marketIndex = new Map<string, number>(marketIds.map((id, i) => [id, i]));
   let sorted = true;
   let r = 0;
-  {
-    const len = pt.length;
-    let pos = pBody;
-    let line = 2;
-    let lastAccount = -1;
-    let lastMarket = 0;
-    let done = n;
-    while (pos < len) {
-      const nl = pt.indexOf("\n", pos);
-      const end = nl === -1 ? len : nl;
-      const le = end > pos && pt.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      if (le === pos) throw blankLine(PF, line);
-      let c1 = -1;
-      let c2 = -1;
-      let c3 = -1;
-      for (let i = pos; i < le; i++) {
-        const c = pt.charCodeAt(i);
-        if (c === 44) {
-          if (c1 < 0) c1 = i;
-          else if (c2 < 0) c2 = i;
-          else if (c3 < 0) c3 = i;
-          else throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
-        } else if (c === 34) {
-          throw quoteError(PF, line, POSITION_FIELDS[c1 < 0 ? 0 : c2 < 0 ? 1 : c3 < 0 ? 2 : 3]);
-        }
-      }
-      if (c3 < 0) throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
-
-      // account: the previous row's account or the next one in accounts.csv order need no substring
-      let a = -1;
-      const alen = c1 - pos;
-      if (alen === 0) throw new BookError(lineRecord(PF, line), "account", "is empty");
-      if (lastAccount >= 0) {
-        const id = accountIds[lastAccount];
-        if (id.length === alen && pt.startsWith(id, pos)) a = lastAccount;
-        else if (lastAccount + 1 < n) {
-          const next = accountIds[lastAccount + 1];
-          if (next.length === alen && pt.startsWith(next, pos)) a = lastAccount + 1;
-        }
-      } else if (n > 0 && accountIds[0].length === alen && pt.startsWith(accountIds[0], pos)) a = 0;
-      if (a < 0) {
-        a = index.findSlice(pt, pos, c1);
-        if (a < 0) throw new BookError(lineRecord(PF, line), "account", `${quote(pt.slice(pos, c1))} is not an account of accounts.csv`);
-      }
-      if (a < lastAccount) sorted = false;
-      lastAccount = a;
-
-      // market: compare in place with the few market ids
-      let m = -1;
-      const mlen = c2 - c1 - 1;
-      if (nm > 0 && marketIds[lastMarket].length === mlen && pt.startsWith(marketIds[lastMarket], c1 + 1)) m = lastMarket;
-      else if (nm <= 32) {
-        for (let k = 0; k < nm; k++) {
-          if (marketIds[k].length === mlen && pt.startsWith(marketIds[k], c1 + 1)) {
-            m = k;
-            break;
-          }
-        }
-      } else {
-        const found = marketIndex.get(pt.slice(c1 + 1, c2));
-        if (found !== undefined) m = found;
-      }
-      if (m < 0) throw new BookError(lineRecord(PF, line), "market", `${quote(pt.slice(c1 + 1, c2))} is not a market of markets.json`);
-      lastMarket = m;
-      const market = markets[m];
-
-      const size = scanDecimal(pt, c2 + 1, c3, market.sizeDecimals);
-      if (size !== size) {
-        const text = pt.slice(c2 + 1, c3);
-        throw new BookError(lineRecord(PF, line), "size", `${quote(text)} ${decimalProblem(text, market.sizeDecimals, `market ${quote(market.id)}'s sizeDecimals ${market.sizeDecimals}`)}`);
-      }
-      store(rowSize, sizeWords, r, size); // before the next scan, which may overwrite scanBig
-      const entry = scanDecimal(pt, c3 + 1, le, market.priceDecimals);
-      if (entry !== entry || entry < 0 || (entry === Infinity && scanBig < 0n)) {
-        const text = pt.slice(c3 + 1, le);
-        const problem = entry !== entry ? decimalProblem(text, market.priceDecimals, `market ${quote(market.id)}'s priceDecimals ${market.priceDecimals}`) : "is negative (prices are >= 0)";
-        throw new BookError(lineRecord(PF, line), "entryPrice", `${quote(text)} ${problem}`);
-      }
-      rowAccount[r] = a;
-      rowMarket[r] = m;
-      store(rowEntry, entryWords, r, entry);
-      r++;
-      line++;
-      pos = nl === -1 ? len : nl + 1;
-      if (onProgress && ++done >= nextProgress) {
-        onProgress(done, total);
-        nextProgress += PROGRESS_EVERY;
+  const len = pt.length;
+  let line = 2;
+  let lastAccount = -1;
+  let lastMarket = 0;
+  while (pos < len) {
+    const nl = pt.indexOf("\n", pos);
+    const end = nl === -1 ? len : nl;
+    const le = end > pos && pt.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (le === pos) throw blankLine(PF, line);
+    let c1 = -1;
+    let c2 = -1;
+    let c3 = -1;
+    for (let i = pos; i < le; i++) {
+      const c = pt.charCodeAt(i);
+      if (c === 44) {
+        if (c1 < 0) c1 = i;
+        else if (c2 < 0) c2 = i;
+        else if (c3 < 0) c3 = i;
+        else throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
+      } else if (c === 34) {
+        throw quoteError(PF, line, POSITION_FIELDS[c1 < 0 ? 0 : c2 < 0 ? 1 : c3 < 0 ? 2 : 3]);
       }
     }
-  }
-  const np = r; // === positionCap
+    if (c3 < 0) throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
 
-  // group positions by account (stable: file order within an account)
-  const positionStart = new Uint32Array(n + 1);
-  for (let k = 0; k < np; k++) positionStart[rowAccount[k] + 1]++;
-  for (let a = 0; a < n; a++) positionStart[a + 1] += positionStart[a];
-  let positionMarket = rowMarket;
-  let positionSize = rowSize;
-  let positionEntry = rowEntry;
-  if (!sorted) {
-    positionMarket = new Uint32Array(np);
-    positionSize = new BigInt64Array(np);
-    positionEntry = new BigInt64Array(np);
-    const fill = positionStart.slice(0, n);
-    // move 64-bit values as two 32-bit words: no BigInt per element
-    const fs = int32Words(rowSize);
-    const fe = int32Words(rowEntry);
-    const ts = int32Words(positionSize);
-    const te = int32Words(positionEntry);
-    if (fs !== null && fe !== null && ts !== null && te !== null) {
-      for (let k = 0; k < np; k++) {
-        const p = fill[rowAccount[k]]++;
-        positionMarket[p] = rowMarket[k];
-        ts[2 * p] = fs[2 * k];
-        ts[2 * p + 1] = fs[2 * k + 1];
-        te[2 * p] = fe[2 * k];
-        te[2 * p + 1] = fe[2 * k + 1];
+    // account: the previous row's account or the next one in accounts.csv order need no hashing
+    let a = -1;
+    const alen = c1 - pos;
+    if (alen === 0) throw new BookError(lineRecord(PF, line), "account", "is empty");
+    if (lastAccount >= 0) {
+      const id = accountIds[lastAccount];
+      if (id.length === alen && sameText(pt, pos, id)) a = lastAccount;
+      else if (lastAccount + 1 < n) {
+        const next = accountIds[lastAccount + 1];
+        if (next.length === alen && sameText(pt, pos, next)) a = lastAccount + 1;
+      }
+    } else if (n > 0 && accountIds[0].length === alen && sameText(pt, pos, accountIds[0])) a = 0;
+    if (a < 0) {
+      a = index.findSlice(pt, pos, c1);
+      if (a < 0) throw new BookError(lineRecord(PF, line), "account", `${quote(pt.slice(pos, c1))} is not an account of accounts.csv`);
+    }
+    if (a < lastAccount) sorted = false;
+    lastAccount = a;
+
+    // market: compare in place with the few market ids
+    let m = -1;
+    const mlen = c2 - c1 - 1;
+    if (nm > 0 && marketIds[lastMarket].length === mlen && sameText(pt, c1 + 1, marketIds[lastMarket])) m = lastMarket;
+    else if (nm <= 32) {
+      for (let k = 0; k < nm; k++) {
+        if (marketIds[k].length === mlen && sameText(pt, c1 + 1, marketIds[k])) {
+          m = k;
+          break;
+        }
       }
     } else {
-      for (let k = 0; k < np; k++) {
-        const p = fill[rowAccount[k]]++;
-        positionMarket[p] = rowMarket[k];
-        positionSize[p] = rowSize[k];
-        positionEntry[p] = rowEntry[k];
-      }
+      const found = marketIndex.get(pt.slice(c1 + 1, c2));
+      if (found !== undefined) m = found;
+    }
+    if (m < 0) throw new BookError(lineRecord(PF, line), "market", `${quote(pt.slice(c1 + 1, c2))} is not a market of markets.json`);
+    lastMarket = m;
+    const market = markets[m];
+
+    const size = scanDecimal(pt, c2 + 1, c3, market.sizeDecimals);
+    if (size !== size) {
+      const text = pt.slice(c2 + 1, c3);
+      throw new BookError(lineRecord(PF, line), "size", `${quote(text)} ${decimalProblem(text, market.sizeDecimals, `market ${quote(market.id)}'s sizeDecimals ${market.sizeDecimals}`)}`);
+    }
+    store(rowSize, sizeWords, r, size); // before the next scan, which may overwrite scanBig
+    const entry = scanDecimal(pt, c3 + 1, le, market.priceDecimals);
+    if (entry !== entry || entry < 0 || (entry === Infinity && scanBig < 0n)) {
+      const text = pt.slice(c3 + 1, le);
+      const problem = entry !== entry ? decimalProblem(text, market.priceDecimals, `market ${quote(market.id)}'s priceDecimals ${market.priceDecimals}`) : "is negative (prices are >= 0)";
+      throw new BookError(lineRecord(PF, line), "entryPrice", `${quote(text)} ${problem}`);
+    }
+    store(rowEntry, entryWords, r, entry);
+    rowAccount[r] = a;
+    rowMarket[r] = m;
+    r++;
+    line++;
+    pos = nl === -1 ? len : nl + 1;
+    tick(progress);
+  }
+  return { account: rowAccount, market: rowMarket, size: rowSize, entry: rowEntry, sorted };
+}
+
+/** Groups the rows by account (stable: file order within an account) into the position columns. */
+function groupPositions(rows: PositionRows, n: number): Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionEntry"> {
+  const np = rows.account.length;
+  const positionStart = new Uint32Array(n + 1);
+  for (let k = 0; k < np; k++) positionStart[rows.account[k] + 1]++;
+  for (let a = 0; a < n; a++) positionStart[a + 1] += positionStart[a];
+  if (rows.sorted) return { positionStart, positionMarket: rows.market, positionSize: rows.size, positionEntry: rows.entry };
+  const positionMarket = new Uint32Array(np);
+  const positionSize = new BigInt64Array(np);
+  const positionEntry = new BigInt64Array(np);
+  const fill = positionStart.slice(0, n);
+  // move 64-bit values as two 32-bit words: no BigInt per element
+  const fs = int32Words(rows.size);
+  const fe = int32Words(rows.entry);
+  const ts = int32Words(positionSize);
+  const te = int32Words(positionEntry);
+  if (fs !== null && fe !== null && ts !== null && te !== null) {
+    for (let k = 0; k < np; k++) {
+      const p = fill[rows.account[k]]++;
+      positionMarket[p] = rows.market[k];
+      ts[2 * p] = fs[2 * k];
+      ts[2 * p + 1] = fs[2 * k + 1];
+      te[2 * p] = fe[2 * k];
+      te[2 * p + 1] = fe[2 * k + 1];
+    }
+  } else {
+    for (let k = 0; k < np; k++) {
+      const p = fill[rows.account[k]]++;
+      positionMarket[p] = rows.market[k];
+      positionSize[p] = rows.size[k];
+      positionEntry[p] = rows.entry[k];
     }
   }
+  return { positionStart, positionMarket, positionSize, positionEntry };
+}
 
-  // at most one position per account and market
-  const stamp = new Int32Array(nm).fill(-1);
+/** At most one position per account and market; the error names the line of the second one. */
+function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Array, rows: PositionRows, accountIds: readonly string[], markets: readonly Market[]): void {
+  const n = accountIds.length;
+  const stamp = new Int32Array(markets.length).fill(-1);
   for (let a = 0; a < n; a++) {
     for (let p = positionStart[a]; p < positionStart[a + 1]; p++) {
       const m = positionMarket[p];
       if (stamp[m] === a) {
         let first = -1;
         let k = 0;
-        for (; k < np; k++) {
-          if (rowAccount[k] === a && rowMarket[k] === m) {
+        for (; k < rows.account.length; k++) {
+          if (rows.account[k] === a && rows.market[k] === m) {
             if (first < 0) first = k;
             else break;
           }
@@ -412,8 +420,30 @@ export function parseBookCsv(marketsJson: string, accountsCsv: string, positions
       stamp[m] = a;
     }
   }
-  if (onProgress) onProgress(total, total);
-  return { liquidatorSharePpm, markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry };
+}
+
+/**
+ * Reads a book in CSV form (see the top of this file) into columns, checking every rule of the
+ * model. Errors are BookErrors naming the file, line and field (`positions.csv line 17`, `size`);
+ * errors in markets.json name the market and field as in the JSON form. `onProgress` is called
+ * with (0, total) first, every 65536 rows, and with (total, total) at the end, where total is the
+ * number of data rows of accounts.csv and positions.csv together.
+ */
+export function parseBookCsv(marketsJson: string, accountsCsv: string, positionsCsv: string, onProgress?: ProgressCallback): BookColumns {
+  const { liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
+  const aBody = readHeader(accountsCsv, AF, ACCOUNTS_HEADER);
+  const pBody = readHeader(positionsCsv, PF, POSITIONS_HEADER);
+  const accountCap = countLines(accountsCsv, aBody);
+  const positionCap = countLines(positionsCsv, pBody);
+  const progress: Progress = { done: 0, total: accountCap + positionCap, next: PROGRESS_EVERY, callback: onProgress };
+  if (onProgress) onProgress(0, progress.total);
+  const accounts = readAccounts(accountsCsv, aBody, accountCap, progress);
+  const rows = readPositions(positionsCsv, pBody, positionCap, accounts, markets, progress);
+  const { accountIds, collateral } = accounts;
+  const grouped = groupPositions(rows, accountIds.length);
+  checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
+  if (onProgress) onProgress(progress.total, progress.total);
+  return { liquidatorSharePpm, markets, accountIds, collateral, ...grouped };
 }
 
 // ---------------------------------------------------------------------------------------------

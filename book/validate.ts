@@ -25,11 +25,21 @@ export const VOLATILITY_MAX_PPM = 10_000_000n;
 export const DEPTH_MIN = 1n;
 
 /**
+ * True when t[at, at + s.length) equals s (the caller has checked that the field is that long).
+ * Compared from the end: sequential ids such as "acct-0000123" differ in their last characters.
+ */
+export function sameText(t: string, at: number, s: string): boolean {
+  for (let k = s.length - 1; k >= 0; k--) if (t.charCodeAt(at + k) !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
  * An index from ids to their positions in a list, without a Map (a Map of millions of strings is
  * slow to grow): open addressing over a typed array sized up front, FNV-1a hashes of the char
  * codes. `findSlice` looks up text[start, end) without creating a substring.
  */
 export class IdIndex {
+  /** Pairs [hash, index + 1] (0 = empty slot): a probe touches one cache line, not the id strings. */
   private readonly table: Int32Array;
   private readonly mask: number;
   /** `ids[i]` is the id stored with index i (the caller's list, filled as ids are added). */
@@ -39,7 +49,7 @@ export class IdIndex {
   ) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
-    this.table = new Int32Array(size);
+    this.table = new Int32Array(size * 2);
     this.mask = size - 1;
   }
 
@@ -61,25 +71,30 @@ export class IdIndex {
   findSlice(text: string, start: number, end: number): number {
     const len = end - start;
     const { table, mask, ids } = this;
-    for (let slot = IdIndex.hash(text, start, end) & mask; ; slot = (slot + 1) & mask) {
-      const k = table[slot] - 1;
+    const h = IdIndex.hash(text, start, end);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const k = table[2 * slot + 1] - 1;
       if (k < 0) return -1;
-      const id = ids[k];
-      if (id.length === len && text.startsWith(id, start)) return k;
+      if (table[2 * slot] === h) {
+        const id = ids[k];
+        if (id.length === len && sameText(text, start, id)) return k;
+      }
     }
   }
 
   /** Records that `ids[index]` is at `index`; returns the index of an earlier equal id (and then records nothing), else -1. */
   add(index: number): number {
-    const id = this.ids[index];
     const { table, mask, ids } = this;
-    for (let slot = IdIndex.hash(id, 0, id.length) & mask; ; slot = (slot + 1) & mask) {
-      const k = table[slot] - 1;
+    const id = ids[index];
+    const h = IdIndex.hash(id, 0, id.length);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const k = table[2 * slot + 1] - 1;
       if (k < 0) {
-        table[slot] = index + 1;
+        table[2 * slot] = h;
+        table[2 * slot + 1] = index + 1;
         return -1;
       }
-      if (ids[k] === id) return k;
+      if (table[2 * slot] === h && ids[k] === id) return k;
     }
   }
 }

@@ -86,7 +86,7 @@ describe.each(["wasm", "reference"] as const)("%s engine", (name) => {
     await expect(bad({ positionStart: start })).rejects.toThrow(BookError);
     const markets = columns.positionMarket.slice();
     markets[0] = 999;
-    await expect(bad({ positionMarket: markets })).rejects.toThrow(/position 1: field "market": index 999/);
+    await expect(bad({ positionMarket: markets })).rejects.toThrow(/position 1: field "market": market index 999/);
     const entries = columns.positionEntry.slice();
     entries[0] = -1n;
     await expect(bad({ positionEntry: entries })).rejects.toThrow(/entryPrice/);
@@ -94,7 +94,7 @@ describe.each(["wasm", "reference"] as const)("%s engine", (name) => {
     const twice = columns.positionMarket.slice();
     const a = Array.from({ length: 50 }, (_, i) => i).find((i) => columns.positionStart[i + 1]! - columns.positionStart[i]! >= 2)!;
     twice[columns.positionStart[a]! + 1] = twice[columns.positionStart[a]!]!;
-    await expect(bad({ positionMarket: twice })).rejects.toThrow(/second position in market/);
+    await expect(bad({ positionMarket: twice })).rejects.toThrow(/already held by position/);
   });
 });
 

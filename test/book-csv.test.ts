@@ -240,6 +240,56 @@ describe("parseBookCsv: exact values (property)", () => {
   });
 });
 
+describe("writeBookCsv: exact values (property)", () => {
+  it("writes every 64-bit value as formatDecimal does, and reads it back", () => {
+    const i64 = fc.oneof(
+      fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+      fc.bigInt({ min: -(1n << 54n), max: 1n << 54n }),
+      fc.bigInt({ min: -(1n << 33n), max: 1n << 33n }),
+      fc.bigInt({ min: -1000n, max: 1000n }),
+      fc.constantFrom(0n, -1n, 1n, (1n << 63n) - 1n, -(1n << 63n), 1n << 53n, -(1n << 53n), (1n << 53n) + 1n, 1n << 31n, -(1n << 31n), 1n << 32n, -(1n << 32n)),
+    );
+    const account = fc.record({ collateral: i64, btc: fc.option(fc.record({ size: i64, entry: i64 })), eth: fc.option(fc.record({ size: i64, entry: i64 })) });
+    fc.assert(
+      fc.property(fc.array(account, { maxLength: 6 }), (accounts) => {
+        const start = [0];
+        const market: number[] = [];
+        const size: bigint[] = [];
+        const entry: bigint[] = [];
+        for (const a of accounts) {
+          for (const [m, p] of [[0, a.btc], [1, a.eth]] as const) {
+            if (p === null) continue;
+            market.push(m);
+            size.push(p.size);
+            entry.push(p.entry < 0n ? -(p.entry + 1n) : p.entry);
+          }
+          start.push(market.length);
+        }
+        const c: BookColumns = {
+          liquidatorSharePpm: 1n,
+          markets: SPEC_COLUMNS.markets,
+          accountIds: accounts.map((_, i) => `a${i}`),
+          collateral: BigInt64Array.from(accounts.map((a) => a.collateral)),
+          positionStart: Uint32Array.from(start),
+          positionMarket: Uint32Array.from(market),
+          positionSize: BigInt64Array.from(size),
+          positionEntry: BigInt64Array.from(entry),
+        };
+        const w = writeBookCsv(c);
+        const expectedAccounts = ["id,collateral", ...accounts.map((a, i) => `a${i},${formatDecimal(a.collateral, 6)}`)].join("\n") + "\n";
+        expect(w.accounts).toBe(expectedAccounts);
+        const lines = w.positions.split("\n").slice(1, -1);
+        lines.forEach((line, p) => {
+          const m = c.markets[market[p]];
+          expect(line.split(",").slice(1)).toEqual([m.id, formatDecimal(size[p], m.sizeDecimals), formatDecimal(entry[p], m.priceDecimals)]);
+        });
+        expect(plain(parseBookCsv(w.markets, w.accounts, w.positions))).toEqual(plain(c));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("CSV round trip of generated books", () => {
   it("writeBookCsv then parseBookCsv gives identical columns", () => {
     const g = generateBook({ accounts: 3000, seed: 11 });

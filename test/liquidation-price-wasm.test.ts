@@ -8,10 +8,13 @@
  * is also read back to count how often that fallback is taken.
  */
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Account, Book, Market, Position, Tier } from "../book/types.js";
 import { createEngine, type Engine, type LiveBook } from "../bindings/index.js";
-import { evaluateAccount, liquidationPrice, scalePpm } from "../reference/index.js";
+import {
+  ceilDiv, evaluateAccount, floorDiv, leastMultipleInRange, leastWithResidue, liquidationPrice, scalePpm,
+} from "../reference/index.js";
 
 const I64_MAX = (1n << 63n) - 1n;
 const I64_MIN = -(1n << 63n);
@@ -19,7 +22,9 @@ const WIDE = -2n;
 
 let wasm: Engine;
 beforeAll(async () => {
-  wasm = await createEngine("wasm");
+  // LIQSCAN_WASM=path tests another build of the core (e.g. a deliberately broken one).
+  const file = process.env.LIQSCAN_WASM;
+  wasm = await createEngine("wasm", file ? { wasm: readFileSync(file) } : {});
 });
 
 /** The reference's prices, in the wrapper's encoding (-1 for none). */
@@ -334,14 +339,12 @@ function randomBook(rng: Rng, options: { accounts: number; extreme: boolean }): 
   return { liquidatorSharePpm: 500_000n, markets, accounts };
 }
 
-// Keep fast-check for the helper properties below.
-describe("the core's building blocks (through liquidation prices)", () => {
-  it("prices one-position books on random markets exactly (property)", async () => {
+describe("random one-position-per-account books (property)", () => {
+  it("prices books of random markets exactly", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
         const rng = new Rng(seed);
-        const book = randomBook(rng, { accounts: 20, extreme: rng.chance(0.2) });
-        await compare(book);
+        await compare(randomBook(rng, { accounts: 20, extreme: rng.chance(0.2) }));
       }),
       { numRuns: 40 },
     );
@@ -350,5 +353,99 @@ describe("the core's building blocks (through liquidation prices)", () => {
   it("scalePpm stays within the core's bound (< 2^37) for every valid volatility", () => {
     const worst = scalePpm({ ...ETH, volatility: { currentPpm: 10_000_000n, referencePpm: 100n } });
     expect(worst < 1n << 37n).toBe(true);
+  });
+});
+
+// ---- the helpers of the core, against BigInt (build/testing.wasm, built by test/global-setup.ts) --
+
+interface Helpers {
+  testHi128(): bigint;
+  testRem64(): bigint;
+  testOverflow128(): number;
+  testUdivU128(lo: bigint, hi: bigint, d: bigint): bigint;
+  testFloorDivI128(lo: bigint, hi: bigint, d: bigint): bigint;
+  testCeilDivI128(lo: bigint, hi: bigint, d: bigint): bigint;
+  testMulU128U64(lo: bigint, hi: bigint, m: bigint): bigint;
+  testMulI64U64(d: bigint, n: bigint): bigint;
+  testLeastMultipleInRange(a: bigint, m: bigint, l: bigint, r: bigint): bigint;
+  testLeastWithResidue(a: bigint, b: bigint, m: bigint, l: bigint, r: bigint, bound: bigint): bigint;
+}
+
+const U64 = (1n << 64n) - 1n;
+const u64 = (v: bigint) => BigInt.asUintN(64, v);
+const words = (v: bigint) => [u64(v), u64(v >> 64n)] as const;
+let h: Helpers;
+
+describe("128-bit helpers (i128.ts) and the modular search (modsearch.ts)", () => {
+  beforeAll(async () => {
+    const { instance } = await WebAssembly.instantiate(readFileSync("build/testing.wasm"), {});
+    h = instance.exports as unknown as Helpers;
+  });
+  const result128 = (lo: bigint) => BigInt.asIntN(128, (u64(h.testHi128()) << 64n) | u64(lo));
+
+  // Magnitudes around every threshold of the fast path (2^64, 2^110, quotients near 2^62).
+  const magnitude = fc.oneof(
+    fc.integer({ min: 0, max: 126 }).chain((bits) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) })),
+    fc.constantFrom(0n, 1n, U64, 1n << 64n, (1n << 110n) - 1n, 1n << 110n, (1n << 126n) + 12345n, (1n << 127n) - 1n),
+  );
+  const divisor = fc.oneof(
+    fc.integer({ min: 0, max: 64 }).chain((bits) => fc.bigInt({ min: 1n, max: (1n << BigInt(bits)) })),
+    fc.constantFrom(1n, 3n, 10n, 10n ** 12n, 999_999_000_000n, (1n << 62n) - 1n, 1n << 62n, (1n << 63n) + 1n, U64),
+  ).filter((d) => d >= 1n && d <= U64);
+
+  it("udivU128: quotient and remainder of any unsigned 128-bit value", () => {
+    fc.assert(fc.property(magnitude, fc.boolean(), divisor, (m, top, d) => {
+      const n = top ? m | (1n << 127n) : m;
+      const [lo, hi] = words(n);
+      const q = h.testUdivU128(lo, hi, d);
+      expect((u64(h.testHi128()) << 64n) | u64(q)).toBe(n / d);
+      expect(u64(h.testRem64())).toBe(n % d);
+    }), { numRuns: 30_000 });
+  });
+
+  it("floorDivI128 / ceilDivI128: exact for signed numerators (not -2^127)", () => {
+    fc.assert(fc.property(magnitude, fc.boolean(), divisor, (m, negative, d) => {
+      const n = negative ? -m : m;
+      const [lo, hi] = words(n);
+      const f = result128(h.testFloorDivI128(lo, hi, d));
+      expect(f).toBe(floorDiv(n, d));
+      expect(u64(h.testRem64())).toBe(n - f * d);
+      expect(result128(h.testCeilDivI128(lo, hi, d))).toBe(ceilDiv(n, d));
+    }), { numRuns: 30_000 });
+  });
+
+  it("mulU128U64 flags overflow and is exact otherwise; mulI64U64 is exact", () => {
+    fc.assert(fc.property(magnitude, fc.boolean(), divisor, (m, top, k) => {
+      const n = top ? m | (1n << 127n) : m;
+      const [lo, hi] = words(n);
+      const p = u64(h.testMulU128U64(lo, hi, k));
+      const want = n * k;
+      expect(h.testOverflow128() !== 0).toBe(want >= 1n << 128n);
+      if (want < 1n << 128n) expect((u64(h.testHi128()) << 64n) | p).toBe(want);
+    }), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.bigInt({ min: I64_MIN, max: I64_MAX }), fc.bigInt({ min: 0n, max: U64 }), (d, n) => {
+      expect(result128(h.testMulI64U64(d, n))).toBe(d * n);
+    }), { numRuns: 20_000 });
+  });
+
+  it("the modular search equals the reference's on random moduli up to 10^18 and 2^62", () => {
+    const modulus = fc.oneof(
+      fc.integer({ min: 0, max: 18 }).map((e) => 10n ** BigInt(e)),
+      fc.bigInt({ min: 1n, max: 1n << 62n }),
+      fc.bigInt({ min: 1n, max: 1000n }),
+    );
+    const NOT_FOUND = U64;
+    fc.assert(fc.property(modulus, fc.bigInt({ min: 0n, max: 1n << 62n }), fc.bigInt({ min: 0n, max: 1n << 62n }),
+      fc.bigInt({ min: 0n, max: 1n << 62n }), fc.bigInt({ min: 0n, max: 1n << 62n }), fc.bigInt({ min: 0n, max: U64 }),
+      (m, aSeed, bSeed, x, y, bound) => {
+        const a = aSeed % m, b = bSeed % m;
+        let l = x % m, r = y % m;
+        if (l > r) [l, r] = [r, l];
+        if (m > 3n && x % 3n === 0n) r = l + ((r - l) % 4n); // narrow ranges need the recursion
+        const want = leastMultipleInRange(a, m, l, r);
+        expect(u64(h.testLeastMultipleInRange(a, m, l, r))).toBe(want ?? NOT_FOUND);
+        const wantR = leastWithResidue(a, b, m, l, r, bound);
+        expect(u64(h.testLeastWithResidue(a, b, m, l, r, bound))).toBe(wantR ?? NOT_FOUND);
+      }), { numRuns: 30_000 });
   });
 });
