@@ -1,4 +1,4 @@
-// The per-position formulas of docs/model.md, exact. A result that does not fit a signed 64-bit
+// The per-position formulas of the model (shared/spec/model.md; docs/model.md explains them), exact. A result that does not fit a signed 64-bit
 // quote amount comes back as TOO_WIDE (any value above i64.MAX_VALUE means "overflow" to callers).
 //
 // To add a venue's margin rule, add a function beside `maintenanceOf` and choose it per market in

@@ -3,7 +3,8 @@
 // Pass 1 over an account's positions computes what every account needs (equity, maintenance).
 // Pass 2 (fees, slippage) runs only where it can matter: for liquidatable accounts, and for
 // accounts whose notionals sum past 2^63 - 1, since only then can a sum of fees or slippage
-// (each at most its notional) overflow and turn the account into an `overflow`.
+// overflow and turn the account into an `overflow`: each fee and each slippage is at most its
+// notional because the validated rates are at most 10^6 ppm.
 
 import {
   DESC_ACCOUNTS, DESC_BAD_DEBT, DESC_COLLATERAL, DESC_EQUITY, DESC_INSURANCE,
@@ -14,7 +15,7 @@ import {
   TOTALS_OVERFLOW, TOTALS_PENALTY, TOTALS_REWARD,
 } from "./layout";
 import { marketAt } from "./market";
-import { addPnl, feeOf, maintenanceOf, notionalOf, slippageOf, TOO_WIDE } from "./position";
+import { addPnl, feeOf, maintenanceOf, notionalOf, slippageOf } from "./position";
 import { acc0, accFitsI64, accSet, mulHi, udiv128, umul128 } from "./wide";
 
 const I64_MAX: u64 = <u64>i64.MAX_VALUE;
@@ -56,7 +57,7 @@ export function scanRange(desc: usize, from: u32, to: u32): void {
     const end = load<u32>(starts + (<usize>a << 2), 4);
     accSet(load<i64>(collateral + (<usize>a << 3)));
     let maintenance: u64 = 0, notionalSum: u64 = 0;
-    let anyOpen = false, overflow = false;
+    let anyOpen = false, overflow = false, notionalsLarge = false;
 
     for (let p = first; p < end; p++) {
       const size = load<i64>(sizeCol + (<usize>p << 3));
@@ -65,10 +66,12 @@ export function scanRange(desc: usize, from: u32, to: u32): void {
       const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>price);
       if (notional > I64_MAX) { overflow = true; break; }
       const m = maintenanceOf(market, tiers, notional);
-      maintenance += m; // both operands < 2^63: the u64 sum cannot wrap
-      if (m > I64_MAX || maintenance > I64_MAX) { overflow = true; break; }
+      if (m > I64_MAX) { overflow = true; break; }
+      maintenance += m; // both operands <= 2^63 - 1 here: the u64 sum cannot wrap
+      if (maintenance > I64_MAX) { overflow = true; break; }
+      // Only a flag is needed: "can the fee or slippage sums overflow?" (both < 2^63: no wrap)
       notionalSum += notional;
-      if (notionalSum > I64_MAX) notionalSum = TOO_WIDE - I64_MAX; // sticky "large" marker
+      if (notionalSum > I64_MAX) { notionalsLarge = true; notionalSum = 0; }
       addPnl(market, size, load<i64>(entryCol + (<usize>p << 3)), price);
       anyOpen = anyOpen || size != 0;
     }
@@ -78,7 +81,7 @@ export function scanRange(desc: usize, from: u32, to: u32): void {
 
     // Pass 2: fees and slippage, where they can matter.
     let fees: u64 = 0, slippage: u64 = 0;
-    if (!overflow && (liquidatable || notionalSum > I64_MAX)) {
+    if (!overflow && (liquidatable || notionalsLarge)) {
       for (let p = first; p < end; p++) {
         const size = load<i64>(sizeCol + (<usize>p << 3));
         const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));

@@ -22,6 +22,10 @@ export function marketIndex(ids: Map<string, number>, count: number, market: num
   return m;
 }
 
+export function checkIndex(i: number, count: number, what: string): void {
+  if (!Number.isInteger(i) || i < 0 || i >= count) throw new RangeError(`liqscan: ${what} index ${i} is outside 0..${count - 1}`);
+}
+
 /** The markets, the share and the counts of a book about to be allocated. */
 export function checkShape(shape: BookShape): void {
   validateBook({ liquidatorSharePpm: shape.liquidatorSharePpm, markets: shape.markets, accounts: [] });

@@ -6,7 +6,7 @@
 import { bookToColumns } from "../book/columns.js";
 import type { Account, Book, BookColumns, Market } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
-import { assembleBook, checkColumns, checkShape, checkValue, marketIndex } from "./checks.js";
+import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, WritableColumns } from "./types.js";
@@ -68,12 +68,14 @@ export class ReferenceBook implements LiveBook {
   }
 
   setCollateral(account: number, collateral: bigint): void {
+    checkIndex(account, this.accountCount, "account");
     checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
     this.columns.collateral[account] = collateral;
     this.rebuildAccount(account);
   }
 
   setPosition(position: number, size: bigint, entryPrice: bigint): void {
+    checkIndex(position, this.positionCount, "position");
     checkValue(`position ${position}`, "size", size, -I64_MAX - 1n, I64_MAX);
     checkValue(`position ${position}`, "entryPrice", entryPrice, 0n, I64_MAX);
     this.columns.positionSize[position] = size;

@@ -48,8 +48,9 @@ const money = (v: bigint) => formatDecimal(v, QUOTE_DECIMALS);
 
 /**
  * The result of one scan. For the wasm engine the columns are views of WebAssembly memory, so
- * reading them costs nothing; the next scan of the same book overwrites them, and reading a
- * superseded result throws rather than showing the newer numbers.
+ * reading them costs nothing, and the next scan of the same book overwrites them: copy a column
+ * (`result.equity.slice()`) to keep it. The methods (`report`, `liquidatable`, ...) throw when
+ * their result has been superseded rather than show the newer numbers.
  */
 export class ScanResult implements ScanColumns {
   readonly status!: Uint8Array;
@@ -91,6 +92,7 @@ export class ScanResult implements ScanColumns {
   /** One account as decimal strings. */
   report(account: number): AccountReport {
     this.check();
+    if (!Number.isInteger(account) || account < 0 || account >= this.accountCount) throw new RangeError(`liqscan: account index ${account} is outside 0..${this.accountCount - 1}`);
     const status = this.statusOf(account);
     const id = this.accountIds[account]!;
     if (status === "overflow") return { id, status, equity: null, maintenance: null, marginRatio: null };

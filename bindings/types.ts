@@ -17,7 +17,11 @@ export interface BookShape {
 export type WritableColumns = Pick<BookColumns, "collateral" | "positionStart" | "positionMarket" | "positionSize" | "positionEntry">;
 
 export interface BookBuilder {
-  /** Fill these (for the wasm engine they are views of WebAssembly memory: no copy follows). */
+  /**
+   * Fill these before `finish()` (for the wasm engine they are views of WebAssembly memory: no
+   * copy follows). Do not write them after `finish()`: edits go through the live book's setters,
+   * which check what they write.
+   */
   readonly columns: WritableColumns;
   /** Validate what was written and return the live book. */
   finish(): LiveBook;
