@@ -5,6 +5,7 @@ import { DESC_BYTES, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, LAYOUT_VE
 import { marketAt, prepareMarket } from "./market";
 
 export { scanBook, scanRange, resetTotals } from "./scan";
+export { liquidationPrices } from "./liquidation-price";
 
 /** First free byte after the core's static data: the wrapper lays the book out from here. */
 export function heapBase(): usize {

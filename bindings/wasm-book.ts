@@ -8,7 +8,7 @@ import type { Book, BookColumns, Market, Totals } from "../book/types.js";
 import { checkLayout, DESC, DESC_BYTES, I64_MAX, MARKET, MARKET_BYTES, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, WritableColumns } from "./types.js";
-import { assembleBook, checkColumns, checkShape, checkValue, marketIndex } from "./checks.js";
+import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { liquidationPrice } from "../reference/index.js";
 
 interface CoreExports {
@@ -123,24 +123,25 @@ export class WasmBook implements LiveBook {
   }
 
   static load(core: CoreExports, columns: BookColumns): WasmBook {
-    const builder = WasmBook.allocate(core, {
-      liquidatorSharePpm: columns.liquidatorSharePpm,
-      markets: columns.markets,
-      accountIds: columns.accountIds,
-      accounts: columns.collateral.length,
-      positions: columns.positionSize.length,
-    });
-    const into = builder.columns;
+    // Check the caller's columns before copying: TypedArray.set would zero-fill a short column
+    // and silently convert a plain array's out-of-range values.
+    checkColumns(columns);
+    const book = new WasmBook(core, columns.markets, columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm);
+    const into = book.inputColumns();
     into.collateral.set(columns.collateral);
     into.positionStart.set(columns.positionStart);
     into.positionMarket.set(columns.positionMarket);
     into.positionSize.set(columns.positionSize);
     into.positionEntry.set(columns.positionEntry);
-    return builder.finish() as WasmBook;
+    return book;
   }
 
+  private startsCopy?: Uint32Array;
+
+  /** A copy: the offsets must not change under the core once checked. */
   get positionStart(): Uint32Array {
-    return this.inputColumns().positionStart;
+    this.startsCopy ??= this.inputColumns().positionStart.slice();
+    return this.startsCopy;
   }
 
   markPrice(market: number | string): bigint {
@@ -174,7 +175,10 @@ export class WasmBook implements LiveBook {
     this.alive();
     this.core.scanBook(this.plan.desc);
     const generation = ++this.generation;
-    return new ScanResult(this.outputColumns(), this.readTotals(), this.accountIds, () => generation === this.generation && !this.disposed);
+    return new ScanResult(this.outputColumns(), this.readTotals(), this.accountIds, () => {
+      if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
+      return generation === this.generation;
+    });
   }
 
   liquidationPrices(): BigInt64Array {
@@ -333,7 +337,3 @@ function reserve(memory: WebAssembly.Memory, end: number, accounts: number, posi
 }
 
 const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)} MiB`;
-
-function checkIndex(i: number, count: number, what: string): void {
-  if (!Number.isInteger(i) || i < 0 || i >= count) throw new RangeError(`liqscan: ${what} index ${i} is outside 0..${count - 1}`);
-}

@@ -9,6 +9,6 @@ export default function setup(): void {
   }
   execFileSync(process.execPath, [
     "node_modules/assemblyscript/bin/asc.js", "assembly/testing.ts",
-    "--outFile", "build/testing.wasm", "-O3", "--runtime", "stub", "--noAssert",
+    "--outFile", "build/testing.wasm", "--textFile", "build/testing.wat", "-O3", "--runtime", "stub", "--noAssert",
   ], { stdio: "inherit" });
 }

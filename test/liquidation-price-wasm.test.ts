@@ -63,7 +63,7 @@ async function compare(book: Book): Promise<Compared> {
     const mismatches: string[] = [];
     book.accounts.forEach((acct, a) => {
       acct.positions.forEach((pos, i) => {
-        if (got[p] !== want[p!] && mismatches.length < 5) {
+        if (got[p] !== want[p] && mismatches.length < 5) {
           mismatches.push(`account ${a} (${acct.id}) position ${i} market ${pos.market} size ${pos.size} entry ${pos.entryPrice}: wasm ${got[p]} (raw ${raw[p]}), reference ${want[p]}`);
         }
         // A value the core computed itself must already be exact.
@@ -155,6 +155,18 @@ describe("liquidation prices in the wasm core", () => {
     expect(fraction).toBeLessThan(0.001);
   });
 
+  it("agrees with the reference near tier bounds and with small K (wide bands, repeating residues)", async () => {
+    const rng = new Rng(0xb0d);
+    let positions = 0, wide = 0;
+    for (let b = 0; b < 120; b++) {
+      const r = await compare(randomBook(rng, { accounts: 80, extreme: false, smallK: b % 2 === 0, boundary: b % 4 < 3 }));
+      positions += r.positions;
+      wide += r.wide;
+    }
+    console.log(`tier-bound / small-K books: ${positions} positions, ${wide} fallbacks`);
+    expect(wide).toBe(0);
+  });
+
   it("agrees with the reference on extreme values near 2^63 (through the wide fallback where needed)", async () => {
     const rng = new Rng(0xe77e);
     let positions = 0, wide = 0;
@@ -243,16 +255,29 @@ class Rng {
 
 const clamp = (v: bigint, lo: bigint, hi: bigint) => (v < lo ? lo : v > hi ? hi : v);
 
-function randomMarket(rng: Rng, i: number, extreme: boolean): Market {
+interface BookOptions {
+  accounts: number;
+  /** Sizes, prices, bounds and collateral near the 64-bit limits. */
+  extreme: boolean;
+  /** K = 10..1000 and sizes of 1..200 units: residues mod K repeat often, bands are wide. */
+  smallK?: boolean;
+  /** Collateral that puts the liquidation price right at a tier bound of one position. */
+  boundary?: boolean;
+}
+
+function randomMarket(rng: Rng, i: number, options: BookOptions): Market {
+  const { extreme } = options;
   // Decimals: mostly venue-like, with e < 0 (sd + pd < 6), e = 0 and large e.
   let sd: number, pd: number;
   const kind = rng.int(6);
-  if (kind === 0) { sd = rng.int(3); pd = rng.int(6 - sd); } // e < 0
+  if (options.smallK) { sd = 4 + rng.int(3); pd = 3; } // e = 1..3
+  else if (kind === 0) { sd = rng.int(3); pd = rng.int(6 - sd); } // e < 0
   else if (kind === 1) { sd = rng.int(7); pd = 6 - sd; } // e = 0
   else if (kind === 2) { sd = 6 + rng.int(13); pd = Math.min(18, 24 - sd) - rng.int(3); } // large e
   else { sd = rng.int(9); pd = 1 + rng.int(6); }
   const markPrice = extreme && rng.chance(0.4)
     ? I64_MAX - rng.big(0n, 10n ** BigInt(rng.int(19)))
+    : options.smallK ? rng.big(1000n, 10_000_000n)
     : rng.chance(0.03) ? rng.big(0n, 2n) : rng.magnitude(extreme ? 18 : 12);
 
   const count = 1 + rng.int(4);
@@ -267,7 +292,7 @@ function randomMarket(rng: Rng, i: number, extreme: boolean): Market {
     if (j === count - 2 && rng.chance(0.15)) mmr = 1_000_000n; // exactly 100 % (times the scale)
     let maxNotional: bigint | null = null;
     if (j < count - 1) {
-      const room = (extreme ? I64_MAX : 10n ** 16n) - bound;
+      const room = (extreme ? I64_MAX : options.smallK ? 10n ** 10n : 10n ** 16n) - bound;
       bound = bound + 1n + (rng.chance(0.5) ? rng.big(0n, room / 4n) : rng.magnitude(extreme ? 18 : 13) % room);
       if (extreme && j === count - 2 && rng.chance(0.3)) bound = I64_MAX - BigInt(count - 2 - j);
       maxNotional = bound;
@@ -296,10 +321,10 @@ function sizeFor(market: Market, price: bigint, notional: bigint): bigint {
   return clamp(s < 1n ? 1n : s, 1n, I64_MAX);
 }
 
-function randomBook(rng: Rng, options: { accounts: number; extreme: boolean }): Book {
+function randomBook(rng: Rng, options: BookOptions): Book {
   const { extreme } = options;
   const nm = 3 + rng.int(4);
-  const markets = Array.from({ length: nm }, (_, i) => randomMarket(rng, i, extreme));
+  const markets = Array.from({ length: nm }, (_, i) => randomMarket(rng, i, options));
   const accounts: Account[] = [];
   for (let a = 0; a < options.accounts; a++) {
     const k = 1 + rng.int(4);
@@ -310,31 +335,49 @@ function randomBook(rng: Rng, options: { accounts: number; extreme: boolean }): 
       while (held.has(m)) m = (m + 1) % nm;
       held.add(m);
       const market = markets[m]!;
+      const mark = market.markPrice;
       let size: bigint;
       let entryPrice: bigint;
       if (extreme && rng.chance(0.5)) {
         size = rng.pick([I64_MAX, I64_MIN, I64_MAX - rng.big(0n, 1000n), -rng.magnitude(18), rng.magnitude(18), 1n, -1n]);
-        entryPrice = rng.pick([0n, I64_MAX, I64_MAX - rng.big(0n, 10n ** 9n), rng.magnitude(18), market.markPrice]);
+        entryPrice = rng.pick([0n, I64_MAX, I64_MAX - rng.big(0n, 10n ** 9n), rng.magnitude(18), mark]);
       } else {
         const notional = rng.magnitude(extreme ? 17 : 11) * 1000n; // up to ~10^14 quote units (10^8 USD)
-        size = rng.chance(0.05) ? 0n : sizeFor(market, market.markPrice, notional) * (rng.chance(0.55) ? 1n : -1n);
+        size = options.smallK ? rng.big(1n, 200n) : sizeFor(market, mark, notional);
+        size = rng.chance(0.05) ? 0n : size * (rng.chance(0.55) ? 1n : -1n);
         // Entry within about +-20 % of the mark, sometimes far away.
-        const mark = market.markPrice;
         const spread = rng.chance(0.1) ? mark : mark / 5n;
         entryPrice = clamp(mark + rng.big(-spread, spread), 0n, I64_MAX);
       }
       positions.push({ market: m, size, entryPrice });
     }
-    // Collateral near the line: equity - maintenance within a few percent of the maintenance.
     const probe = { liquidatorSharePpm: 0n, markets, accounts: [{ id: "x", collateral: 0n, positions }] };
-    const x = evaluateAccount(probe, 0);
-    const line = x.maintenance - x.equity; // the collateral at which equity = maintenance
-    const width = x.maintenance / 20n + 1n;
-    let collateral = extreme && rng.chance(0.3)
-      ? rng.pick([I64_MAX, I64_MIN, 0n, rng.big(I64_MIN, I64_MAX)])
-      : line + rng.big(-width, 3n * width);
-    collateral = clamp(collateral, I64_MIN, I64_MAX);
-    accounts.push({ id: `a${a}`, collateral, positions });
+    let collateral: bigint;
+    const open = positions.filter((p) => p.size !== 0n);
+    if (options.boundary && open.length > 0) {
+      // Put the line (equity = maintenance) within a few units of a tier bound of one position:
+      // at the price x* where its notional reaches the bound, with the other marks unchanged.
+      const pos = rng.pick(open);
+      const market = markets[pos.market]!;
+      const e = market.sizeDecimals + market.priceDecimals - 6;
+      const u = (pos.size < 0n ? -pos.size : pos.size) * (e < 0 ? 10n ** BigInt(-e) : 1n);
+      const K = e >= 0 ? 10n ** BigInt(e) : 1n;
+      const bounds = market.tiers.map((t) => t.maxNotional).filter((b): b is bigint => b !== null);
+      const bound = bounds.length > 0 ? rng.pick(bounds) : rng.magnitude(12);
+      const xStar = clamp((bound * K) / u + rng.big(-2n, 2n), 0n, I64_MAX);
+      const marks = markets.map((mk, i) => (i === pos.market ? xStar : mk.markPrice));
+      const x = evaluateAccount(probe, 0, marks);
+      collateral = x.maintenance - x.equity + rng.big(-3n, 3n);
+    } else {
+      // Collateral near the line: equity - maintenance within a few percent of the maintenance.
+      const x = evaluateAccount(probe, 0);
+      const line = x.maintenance - x.equity; // the collateral at which equity = maintenance
+      const width = x.maintenance / 20n + 1n;
+      collateral = extreme && rng.chance(0.3)
+        ? rng.pick([I64_MAX, I64_MIN, 0n, rng.big(I64_MIN, I64_MAX)])
+        : line + rng.big(-width, 3n * width);
+    }
+    accounts.push({ id: `a${a}`, collateral: clamp(collateral, I64_MIN, I64_MAX), positions });
   }
   return { liquidatorSharePpm: 500_000n, markets, accounts };
 }
@@ -378,7 +421,8 @@ let h: Helpers;
 
 describe("128-bit helpers (i128.ts) and the modular search (modsearch.ts)", () => {
   beforeAll(async () => {
-    const { instance } = await WebAssembly.instantiate(readFileSync("build/testing.wasm"), {});
+    // LIQSCAN_TESTING_WASM=path tests another build of the helpers.
+    const { instance } = await WebAssembly.instantiate(readFileSync(process.env.LIQSCAN_TESTING_WASM ?? "build/testing.wasm"), {});
     h = instance.exports as unknown as Helpers;
   });
   const result128 = (lo: bigint) => BigInt.asIntN(128, (u64(h.testHi128()) << 64n) | u64(lo));
