@@ -9,6 +9,7 @@ import { formatDecimal } from "../book/decimal.js";
 import { generateBook } from "../book/generate.js";
 import type { BookColumns } from "../book/types.js";
 import { SPEC_BOOK } from "./fixtures/spec-example.js";
+import { errorOf } from "./support/book-error.js";
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const MARKETS = fixture("spec-example-csv/markets.json");
@@ -16,15 +17,6 @@ const ACCOUNTS = fixture("spec-example-csv/accounts.csv");
 const POSITIONS = fixture("spec-example-csv/positions.csv");
 const SPEC_COLUMNS = bookToColumns(SPEC_BOOK);
 
-function errorOf(fn: () => unknown): BookError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BookError);
-    return e as BookError;
-  }
-  throw new Error("expected a BookError, nothing was thrown");
-}
 
 /** Plain arrays, so that toEqual compares values (and reports differences readably). */
 function plain(c: BookColumns) {

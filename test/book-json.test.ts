@@ -4,6 +4,7 @@ import { BookError } from "../book/errors.js";
 import { parseBookJson, parseMarketsJson, writeBookJson } from "../book/json.js";
 import type { Book } from "../book/types.js";
 import { SPEC_BOOK } from "./fixtures/spec-example.js";
+import { errorOf } from "./support/book-error.js";
 
 const SPEC_TEXT = readFileSync(new URL("./fixtures/spec-example.json", import.meta.url), "utf8");
 
@@ -17,15 +18,6 @@ function edited(edit: (b: Json) => void): string {
   return JSON.stringify(b, null, 2);
 }
 
-function errorOf(fn: () => unknown): BookError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BookError);
-    return e as BookError;
-  }
-  throw new Error("expected a BookError, nothing was thrown");
-}
 
 function expectError(text: string, record: string, field: string, message: RegExp): BookError {
   const e = errorOf(() => parseBookJson(text));

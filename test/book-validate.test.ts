@@ -4,6 +4,7 @@ import { validateBook, validateColumns } from "../book/validate.js";
 import { bookToColumns, columnsToBook } from "../book/columns.js";
 import type { Book, BookColumns } from "../book/types.js";
 import { SPEC_BOOK } from "./fixtures/spec-example.js";
+import { errorOf } from "./support/book-error.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -15,15 +16,6 @@ function editedBook(edit: (b: Any) => void): Book {
   return b;
 }
 
-function errorOf(fn: () => unknown): BookError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BookError);
-    return e as BookError;
-  }
-  throw new Error("expected a BookError, nothing was thrown");
-}
 
 const BTC = 'market "BTC-PERP"';
 const ETH = 'market "ETH-PERP"';
