@@ -56,6 +56,12 @@ export class ReferenceBook implements LiveBook {
   get accountCount(): number { return this.columns.collateral.length; }
   get positionCount(): number { return this.columns.positionSize.length; }
   get positionStart(): Uint32Array { return this.columns.positionStart; }
+  get inputs(): Readonly<WritableColumns> { return this.columns; }
+  /** The typed input columns only; the BigInt objects of the reference's account records are not counted. */
+  get residentBytes(): number {
+    const c = this.columns;
+    return c.collateral.byteLength + c.positionStart.byteLength + c.positionMarket.byteLength + c.positionSize.byteLength + c.positionEntry.byteLength;
+  }
 
   markPrice(market: number | string): bigint {
     return this.marks[marketIndex(this.marketIds, this.marks.length, market)]!;

@@ -48,6 +48,14 @@ export interface LiveBook {
   readonly positionCount: number;
   /** Account `a` holds positions `positionStart[a]` up to `positionStart[a + 1]`. */
   readonly positionStart: Uint32Array;
+  /**
+   * The input columns as they are now (collateral, positionStart, positionMarket, positionSize,
+   * positionEntry). Read them freely; write only through the setters, which check values and keep
+   * the engine's caches right. For the wasm engine these are views of WebAssembly memory.
+   */
+  readonly inputs: Readonly<WritableColumns>;
+  /** Bytes this book keeps resident in its engine (for the wasm engine, its linear memory). */
+  readonly residentBytes: number;
   /** Mark price of a market (by index or id), in its price units. */
   markPrice(market: number | string): bigint;
   setMarkPrice(market: number | string, price: bigint): void;

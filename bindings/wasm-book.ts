@@ -144,6 +144,15 @@ export class WasmBook implements LiveBook {
     return this.startsCopy;
   }
 
+  get inputs(): Readonly<WritableColumns> {
+    return this.inputColumns();
+  }
+
+  get residentBytes(): number {
+    this.alive();
+    return this.core.memory.buffer.byteLength;
+  }
+
   markPrice(market: number | string): bigint {
     const m = marketIndex(this.marketIds, this.markets.length, market);
     return this.view().getBigInt64(this.plan.marketTable + m * MARKET_BYTES + MARKET.mark, true);
