@@ -78,7 +78,8 @@ export const TOTALS_PENALTY = 8;
 export const TOTALS_REWARD = 24;
 export const TOTALS_INSURANCE = 40;
 export const TOTALS_BAD_DEBT = 56;
-export const TOTALS_BYTES = 72;
+export const TOTALS_NOTIONAL = 72;       // notional of the liquidatable accounts' positions
+export const TOTALS_BYTES = 88;
 
 export const STATUS_OK: u8 = 0;
 export const STATUS_LIQUIDATABLE: u8 = 1;

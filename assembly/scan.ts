@@ -12,7 +12,7 @@ import {
   DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_RETURNED, DESC_REWARD,
   DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, MARKET_MARK, STATUS_LIQUIDATABLE, STATUS_OK,
   STATUS_OVERFLOW, TOTALS_BAD_DEBT, TOTALS_BYTES, TOTALS_INSURANCE, TOTALS_LIQUIDATABLE,
-  TOTALS_OVERFLOW, TOTALS_PENALTY, TOTALS_REWARD,
+  TOTALS_NOTIONAL, TOTALS_OVERFLOW, TOTALS_PENALTY, TOTALS_REWARD,
 } from "./layout";
 import { marketAt } from "./market";
 import { addPnl, feeOf, maintenanceOf, notionalOf, slippageOf } from "./position";
@@ -81,11 +81,14 @@ export function scanRange(desc: usize, from: u32, to: u32): void {
 
     // Pass 2: fees and slippage, where they can matter.
     let fees: u64 = 0, slippage: u64 = 0;
+    let closedLo: u64 = 0, closedHi: u64 = 0; // the account's notional sum, 128 bits: it can pass 2^64
     if (!overflow && (liquidatable || notionalsLarge)) {
       for (let p = first; p < end; p++) {
         const size = load<i64>(sizeCol + (<usize>p << 3));
         const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
         const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>load<i64>(market, MARKET_MARK));
+        closedLo += notional;
+        closedHi += u64(closedLo < notional);
         fees += feeOf(market, notional);
         slippage += slippageOf(market, notional);
         if (fees > I64_MAX || slippage > I64_MAX) { overflow = true; break; }
@@ -132,6 +135,8 @@ export function scanRange(desc: usize, from: u32, to: u32): void {
       addToTotal(totals + TOTALS_REWARD, <u64>reward);
       addToTotal(totals + TOTALS_INSURANCE, <u64>(penalty - reward));
       addToTotal(totals + TOTALS_BAD_DEBT, <u64>badDebt);
+      addToTotal(totals + TOTALS_NOTIONAL, closedLo);
+      store<u64>(totals + TOTALS_NOTIONAL, load<u64>(totals + TOTALS_NOTIONAL, 8) + closedHi, 8);
     }
   }
   store<u32>(totals, load<u32>(totals, TOTALS_LIQUIDATABLE) + liquidatableCount, TOTALS_LIQUIDATABLE);

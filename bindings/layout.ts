@@ -24,8 +24,8 @@ export const MARKET_BYTES = 96;
 export const TIER = { maxNotional: 0, mmrPpm: 8 } as const;
 export const TIER_BYTES = 32;
 
-export const TOTALS = { liquidatable: 0, overflow: 4, penalty: 8, liquidatorReward: 24, insuranceFund: 40, badDebt: 56 } as const;
-export const TOTALS_BYTES = 72;
+export const TOTALS = { liquidatable: 0, overflow: 4, penalty: 8, liquidatorReward: 24, insuranceFund: 40, badDebt: 56, notional: 72 } as const;
+export const TOTALS_BYTES = 88;
 
 export const I64_MAX = (1n << 63n) - 1n;
 

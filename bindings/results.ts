@@ -35,6 +35,7 @@ export interface TotalsReport {
   readonly liquidatorReward: string;
   readonly insuranceFund: string;
   readonly badDebt: string;
+  readonly notional: string;
 }
 
 const PPM = 1_000_000n;
@@ -126,6 +127,7 @@ export class ScanResult implements ScanColumns {
       liquidatorReward: money(t.liquidatorReward),
       insuranceFund: money(t.insuranceFund),
       badDebt: money(t.badDebt),
+      notional: money(t.notional),
     };
   }
 

@@ -274,6 +274,7 @@ export class WasmBook implements LiveBook {
       liquidatorReward: u128(TOTALS.liquidatorReward),
       insuranceFund: u128(TOTALS.insuranceFund),
       badDebt: u128(TOTALS.badDebt),
+      notional: u128(TOTALS.notional),
     };
   }
 

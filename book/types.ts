@@ -80,6 +80,8 @@ export interface AccountResult {
 }
 
 export interface CloseOut {
+  /** Sum of the account's position notionals at the scanned marks: what the close-out trades. */
+  readonly notional: bigint;
   readonly penalty: bigint;
   readonly liquidatorReward: bigint;
   readonly insuranceFund: bigint;
@@ -95,6 +97,8 @@ export interface Totals {
   readonly liquidatorReward: bigint;
   readonly insuranceFund: bigint;
   readonly badDebt: bigint;
+  /** Sum of the notionals of the liquidatable accounts' positions: what a full close-out sells or buys. */
+  readonly notional: bigint;
 }
 
 /**

@@ -58,6 +58,7 @@ export function totalsLines(totals: TotalsReport, accounts: number): string[] {
     ["liquidatorReward", totals.liquidatorReward],
     ["insuranceFund", totals.insuranceFund],
     ["badDebt", totals.badDebt],
+    ["notional", totals.notional],
   ];
   const lines = renderTable([{ header: "totals", align: "left" }, { header: "", align: "right" }], rows);
   return [lines[0]!.trimEnd(), ...lines.slice(2).map((l) => "  " + l)];
@@ -65,7 +66,7 @@ export function totalsLines(totals: TotalsReport, accounts: number): string[] {
 
 /**
  * The JSON result of `scan --json`: one object, one account per line.
- * `{"accounts":[...],"totals":{"liquidatable","overflow","penalty","liquidatorReward","insuranceFund","badDebt"}}`
+ * `{"accounts":[...],"totals":{"liquidatable","overflow","penalty","liquidatorReward","insuranceFund","badDebt","notional"}}`
  */
 export async function writeScanJson(out: Output, result: ScanResult, indices: readonly number[]): Promise<void> {
   out.write('{"accounts":[');

@@ -17,6 +17,8 @@ export interface ExactAccount {
   readonly sumSlippage: bigint;
   /** The largest position notional (0 without positions); notionals are >= 0. */
   readonly maxNotional: bigint;
+  /** Sum of the position notionals. */
+  readonly sumNotional: bigint;
   /** At least one position of non-zero size. */
   readonly hasNonZeroPosition: boolean;
 }
@@ -39,6 +41,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
   let sumFee = 0n;
   let sumSlippage = 0n;
   let maxNotional = 0n;
+  let sumNotional = 0n;
   let hasNonZeroPosition = false;
   for (const pos of acct.positions) {
     const market = book.markets[pos.market];
@@ -50,9 +53,10 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
     sumFee += fee(market, n);
     sumSlippage += slippage(market, n);
     maxNotional = max(maxNotional, n);
+    sumNotional += n;
     if (pos.size !== 0n) hasNonZeroPosition = true;
   }
-  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, hasNonZeroPosition };
+  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition };
 }
 
 /**
@@ -69,10 +73,11 @@ function overflow(): AccountResult {
 }
 
 /** Full close-out at mark of a liquidatable account (closeEquity already checked to fit 64 bits). */
-export function closeOutOf(closeEquity: bigint, sumFee: bigint, liquidatorSharePpm: bigint): CloseOut {
+export function closeOutOf(closeEquity: bigint, sumFee: bigint, liquidatorSharePpm: bigint, notional: bigint): CloseOut {
   const penalty = min(sumFee, max(closeEquity, 0n));
   const liquidatorReward = floorDiv(penalty * liquidatorSharePpm, PPM);
   return {
+    notional,
     penalty,
     liquidatorReward,
     insuranceFund: penalty - liquidatorReward,
@@ -107,7 +112,7 @@ export function scanAccount(book: Book, account: number, marks?: readonly bigint
     status: "liquidatable",
     equity: x.equity,
     maintenance: x.maintenance,
-    closeOut: closeOutOf(closeEquity, x.sumFee, book.liquidatorSharePpm),
+    closeOut: closeOutOf(closeEquity, x.sumFee, book.liquidatorSharePpm, x.sumNotional),
   };
 }
 
@@ -121,6 +126,7 @@ export function scanBook(book: Book, marks?: readonly bigint[]): { results: Acco
   let liquidatorReward = 0n;
   let insuranceFund = 0n;
   let badDebt = 0n;
+  let notional = 0n;
   for (let a = 0; a < book.accounts.length; a++) {
     const r = scanAccount(book, a, prices);
     results.push(r);
@@ -131,9 +137,10 @@ export function scanBook(book: Book, marks?: readonly bigint[]): { results: Acco
       liquidatorReward += r.closeOut.liquidatorReward;
       insuranceFund += r.closeOut.insuranceFund;
       badDebt += r.closeOut.badDebt;
+      notional += r.closeOut.notional;
     }
   }
-  return { results, totals: { liquidatable, overflow, penalty, liquidatorReward, insuranceFund, badDebt } };
+  return { results, totals: { liquidatable, overflow, penalty, liquidatorReward, insuranceFund, badDebt, notional } };
 }
 
 /** floor(maintenance * 10^6 / equity) when equity > 0; null otherwise (infinite) and for overflow. */

@@ -29,7 +29,7 @@ describe.each(["wasm", "reference"] as const)("%s engine", (name) => {
     const result = book.scan();
     expect(Object.fromEntries(result.reports({ all: true }).map(({ id, ...rest }) => [id, rest]))).toEqual(expected);
     expect(result.totalsReport()).toEqual({
-      liquidatable: 4, overflow: 0, penalty: "140.133667", liquidatorReward: "70.066833", insuranceFund: "70.066834", badDebt: "983.713261",
+      liquidatable: 4, overflow: 0, penalty: "140.133667", liquidatorReward: "70.066833", insuranceFund: "70.066834", badDebt: "983.713261", notional: "75454.050000",
     });
     expect(result.liquidatable()).toEqual([1, 2, 3, 4]);
   });

@@ -80,6 +80,7 @@ const EXPECTED_SCAN = {
     liquidatorReward: "70.066833",
     insuranceFund: "70.066834",
     badDebt: "983.713261",
+    notional: "75454.050000",
   },
 };
 
@@ -115,7 +116,7 @@ describe("scan and liq-price on the example book of the spec", () => {
     const r = (await json("scan", "--all", "--json", EXAMPLE)) as typeof EXPECTED_SCAN;
     expect(Object.keys(r)).toEqual(["accounts", "totals"]);
     expect(Object.keys(r.accounts[1]!)).toEqual(["id", "status", "equity", "maintenance", "marginRatio", "penalty", "liquidatorReward", "insuranceFund", "badDebt", "returned"]);
-    expect(Object.keys(r.totals)).toEqual(["liquidatable", "overflow", "penalty", "liquidatorReward", "insuranceFund", "badDebt"]);
+    expect(Object.keys(r.totals)).toEqual(["liquidatable", "overflow", "penalty", "liquidatorReward", "insuranceFund", "badDebt", "notional"]);
   });
 
   it("the default output is an aligned table with the ids, the amounts and the totals", async () => {
@@ -173,7 +174,7 @@ describe("overflow accounts", () => {
             penalty: "19.950000", liquidatorReward: "9.975000", insuranceFund: "9.975000", badDebt: "0.000000", returned: "0.000000",
           },
         ],
-        totals: { liquidatable: 1, overflow: 1, penalty: "19.950000", liquidatorReward: "9.975000", insuranceFund: "9.975000", badDebt: "0.000000" },
+        totals: { liquidatable: 1, overflow: 1, penalty: "19.950000", liquidatorReward: "9.975000", insuranceFund: "9.975000", badDebt: "0.000000", notional: "6500.050000" },
       });
     });
   }

@@ -306,6 +306,8 @@ describe("the example book of model.md", () => {
       liquidatorReward: 70_066_833n,
       insuranceFund: 70_066_834n,
       badDebt: 983_713_261n,
+      // bob 6500.05 + carol 13000.10 + dave 3250.025 + 11900.875 + erin 40803.00
+      notional: 75_454_050_000n,
     });
   });
 
@@ -393,7 +395,7 @@ describe("account scan", () => {
     const r = scanAccount(liqB, 0);
     expect(r.status).toBe("liquidatable");
     // fee = ceil(10000 * 1 %) = 100 <= 999: penalty 100, reward 50, insurance 50, returned 899.
-    expect(r.closeOut).toEqual({ penalty: 100n, liquidatorReward: 50n, insuranceFund: 50n, badDebt: 0n, returned: 899n });
+    expect(r.closeOut).toEqual({ notional: 10_000n, penalty: 100n, liquidatorReward: 50n, insuranceFund: 50n, badDebt: 0n, returned: 899n });
     expect(marginRatioPpm(r)).toBe(1_001_001n); // floor(1000 * 10^6 / 999)
   });
 
@@ -406,12 +408,12 @@ describe("account scan", () => {
   it("penalty is capped by the close-out equity; reward floors, insurance takes the rest", () => {
     // fee 1 % of 10000 = 100, equity 51 -> penalty 51, reward floor(25.5) = 25, insurance 26.
     const b = bookOf([m0], [acct(51n, [{ market: 0, size: 10n, entryPrice: 1000n }])]);
-    expect(scanAccount(b, 0).closeOut).toEqual({ penalty: 51n, liquidatorReward: 25n, insuranceFund: 26n, badDebt: 0n, returned: 0n });
+    expect(scanAccount(b, 0).closeOut).toEqual({ notional: 10_000n, penalty: 51n, liquidatorReward: 25n, insuranceFund: 26n, badDebt: 0n, returned: 0n });
     // Share 0 and share 100 %.
     const b0 = bookOf([m0], [acct(51n, [{ market: 0, size: 10n, entryPrice: 1000n }])], 0n);
-    expect(scanAccount(b0, 0).closeOut).toEqual({ penalty: 51n, liquidatorReward: 0n, insuranceFund: 51n, badDebt: 0n, returned: 0n });
+    expect(scanAccount(b0, 0).closeOut).toEqual({ notional: 10_000n, penalty: 51n, liquidatorReward: 0n, insuranceFund: 51n, badDebt: 0n, returned: 0n });
     const b1 = bookOf([m0], [acct(51n, [{ market: 0, size: 10n, entryPrice: 1000n }])], 1_000_000n);
-    expect(scanAccount(b1, 0).closeOut).toEqual({ penalty: 51n, liquidatorReward: 51n, insuranceFund: 0n, badDebt: 0n, returned: 0n });
+    expect(scanAccount(b1, 0).closeOut).toEqual({ notional: 10_000n, penalty: 51n, liquidatorReward: 51n, insuranceFund: 0n, badDebt: 0n, returned: 0n });
   });
 
   it("bad debt when the close-out equity is negative, including through slippage", () => {
@@ -420,13 +422,13 @@ describe("account scan", () => {
       status: "liquidatable",
       equity: -7n,
       maintenance: 1000n,
-      closeOut: { penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 7n, returned: 0n },
+      closeOut: { notional: 10_000n, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 7n, returned: 0n },
     });
     // Slippage 10 % capped (depth 1000, notional 10000 -> 10^7 ppm, capped to 100000): slippage 1000.
     const mi = market({ ...m0, impact: { depth: 1000n, maxSlippagePpm: 100_000n } });
     const bi = bookOf([mi], [acct(600n, [{ market: 0, size: 10n, entryPrice: 1000n }])]);
     // closeEquity = 600 - 1000 = -400.
-    expect(scanAccount(bi, 0).closeOut).toEqual({ penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 400n, returned: 0n });
+    expect(scanAccount(bi, 0).closeOut).toEqual({ notional: 10_000n, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 400n, returned: 0n });
     // closeEquity = 1050 - 1000... but 1050 >= maintenance 1000 -> ok, no close-out.
     expect(scanAccount(bookOf([mi], [acct(1050n, [{ market: 0, size: 10n, entryPrice: 1000n }])]), 0).status).toBe("ok");
   });
@@ -509,7 +511,7 @@ describe("account scan", () => {
       const fits = bookOf([slip], [acct(I64_MIN + 2n, [{ market: 0, size: 1n, entryPrice: 1n }])]);
       const r = scanAccount(fits, 0, [1n]);
       expect(r.status).toBe("liquidatable");
-      expect(r.closeOut).toEqual({ penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: I64_MAX, returned: 0n });
+      expect(r.closeOut).toEqual({ notional: 1n, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: I64_MAX, returned: 0n });
       // closeEquity = -2^63 exactly: its bad debt 2^63 fits no i64, so overflow (decisions.md item 7).
       const edge = bookOf([slip], [acct(I64_MIN + 1n, [{ market: 0, size: 1n, entryPrice: 1n }])]);
       expect(scanAccount(edge, 0, [1n])).toEqual(OVERFLOW);
@@ -532,6 +534,7 @@ describe("account scan", () => {
         liquidatorReward: 0n,
         insuranceFund: 0n,
         badDebt: 2n * ((1n << 63n) - 2n),
+        notional: 2n, // x and y; z is an overflow and adds nothing
       });
     });
   });

@@ -23,11 +23,12 @@ Options:
                       {"accounts":[{"id","status","equity","maintenance","marginRatio",
                         "penalty","liquidatorReward","insuranceFund","badDebt","returned"}],
                        "totals":{"liquidatable","overflow","penalty","liquidatorReward",
-                        "insuranceFund","badDebt"}}
+                        "insuranceFund","badDebt","notional"}}
                       amounts are decimal strings in quote units (6 decimals); marginRatio is
                       maintenance/equity (6 decimals) or null when equity <= 0; the close-out
                       fields are present only for liquidatable accounts; an overflow account
-                      has null equity, maintenance and marginRatio
+                      has null equity, maintenance and marginRatio; totals.notional
+                      is the notional that closing the liquidatable accounts trades
   --engine NAME       wasm (default) or reference (the pure-TypeScript oracle)
   -h, --help          this help
 `,
