@@ -1,10 +1,10 @@
 // The exported surface of the core. Every entry point takes the address of a book descriptor
 // (layout.ts) that the wrapper filled; none allocates, so the wrapper's views stay valid across calls.
 
-import { DESC_BYTES, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
+import { DESC_BYTES, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
 import { marketAt, prepareMarket } from "./market";
 
-export { scanBook, scanRange, resetTotals } from "./scan";
+export { scanBook, evaluateAccount, summarizeMarkets } from "./scan";
 export { liquidationPrices } from "./liquidation-price";
 
 /** First free byte after the core's static data: the wrapper lays the book out from here. */
@@ -18,6 +18,7 @@ export function descriptorBytes(): i32 { return DESC_BYTES; }
 export function marketBytes(): i32 { return MARKET_BYTES; }
 export function tierBytes(): i32 { return TIER_BYTES; }
 export function totalsBytes(): i32 { return TOTALS_BYTES; }
+export function entryBytes(): i32 { return ENTRY_BYTES; }
 
 /** Derive every market's constants; call after writing or editing market records. */
 export function prepareMarkets(desc: usize): void {

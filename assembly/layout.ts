@@ -1,5 +1,5 @@
 // The memory layout of a book, in one place. The TypeScript wrapper (bindings/layout.ts) mirrors
-// these numbers; a test checks that both agree through `layoutVersion` and the exported strides.
+// these numbers; a test checks that both agree through `layoutVersion` and the exported sizes.
 //
 // The wrapper owns memory: it plans where every column goes, grows the memory, writes the
 // columns (or hands the caller typed-array views to write into), and fills a descriptor with the
@@ -14,16 +14,26 @@
 //                     positionEntry     i64[positions]     price units
 //                     markets           MARKET_BYTES[markets]
 //                     tiers             TIER_BYTES[total tiers]
-//   output columns    status            u8[accounts]       STATUS_OK / _LIQUIDATABLE / _OVERFLOW
-//                     equity, maintenance, penalty, liquidatorReward, insuranceFund, badDebt,
-//                     returned          i64[accounts] each (0 where the status gives none)
+//   outputs           status            u8[accounts]       STATUS_OK / _LIQUIDATABLE / _OVERFLOW;
+//                                                          the wrapper sets STATUS_DIRTY on an
+//                                                          account it edited, the scan clears it
+//                     flagged           ENTRY_BYTES[flaggedCount]: the liquidatable and overflow
+//                                       accounts, in account order, with their exact amounts
+//                     spare             ENTRY_BYTES[capacity]: where the next scan writes its list
+//                                       (then the two swap)
+//                     scratch           ENTRY_BYTES: evaluateAccount's answer
 //                     totals            TOTALS_BYTES
+//                     marketSummary     u8[accounts]       which markets (mod 8) an account holds
 //   book constant     liquidatorSharePpm i64
 //
-// Columns are 8-byte aligned. Struct of arrays keeps the scan's reads sequential: a position is
-// 20 bytes (market, size, entry) and an account 12 (collateral, start) on the input side.
+// Compact outputs: an account that is not flagged costs one status byte. Its exact equity and
+// maintenance are computed on demand (evaluateAccount), because a risk engine reads them for a
+// handful of accounts, while it rescans all of them on every tick. That is what keeps a book
+// under 30 resident bytes per position (20 for the position, 14 per account, the lists).
+//
+// Columns are 8-byte aligned. Struct of arrays keeps the scan's reads sequential.
 
-export const LAYOUT_VERSION: i32 = 1;
+export const LAYOUT_VERSION: i32 = 2;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -36,16 +46,31 @@ export const DESC_POSITION_ENTRY = 28;
 export const DESC_MARKET_TABLE = 32;
 export const DESC_TIER_TABLE = 36;
 export const DESC_STATUS = 40;
-export const DESC_EQUITY = 44;
-export const DESC_MAINTENANCE = 48;
-export const DESC_PENALTY = 52;
-export const DESC_REWARD = 56;
-export const DESC_INSURANCE = 60;
-export const DESC_BAD_DEBT = 64;
-export const DESC_RETURNED = 68;
-export const DESC_TOTALS = 72;
-export const DESC_LIQUIDATOR_SHARE = 80; // i64
+export const DESC_FLAGGED = 44;          // u32 address of the current list
+export const DESC_FLAGGED_COUNT = 48;    // u32 entries in it
+export const DESC_SPARE = 52;            // u32 address of the other list buffer
+export const DESC_CAPACITY = 56;         // u32 entries each buffer holds
+export const DESC_SCRATCH = 60;          // u32 address of one entry
+export const DESC_TOTALS = 64;           // u32 address
+export const DESC_LIQUIDATOR_SHARE = 72; // i64
+export const DESC_MARKET_SUMMARY = 80;   // u32 address of u8[accounts]: bit (m & 7) set when the
+                                         // account holds market m (lets a tick rescan skip most
+                                         // accounts after reading one byte; summarizeMarkets fills it)
 export const DESC_BYTES = 88;
+
+// An entry of the flagged list: one liquidatable or overflow account (zeros for overflow).
+export const ENTRY_ACCOUNT = 0;          // u32
+export const ENTRY_STATUS = 4;           // u32
+export const ENTRY_EQUITY = 8;           // i64 each from here
+export const ENTRY_MAINTENANCE = 16;
+export const ENTRY_PENALTY = 24;
+export const ENTRY_REWARD = 32;          // the insurance fund's share is penalty - reward
+export const ENTRY_BAD_DEBT = 40;
+export const ENTRY_RETURNED = 48;
+export const ENTRY_NOTIONAL = 56;        // u64 lo, u64 hi: the sum of the position notionals
+                                         // (128 bits: with zero fee rates it passes 2^64
+                                         // without making the account an overflow)
+export const ENTRY_BYTES = 72;
 
 // Market record. The wrapper writes the inputs; `prepareMarkets` derives the rest, so every
 // per-market constant the scan needs is computed once, not per position.
@@ -62,14 +87,24 @@ export const MARKET_TIER_COUNT = 60;     // u32 input
 export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 1
 export const MARKET_MULTIPLIER = 72;     // u64 derived: 10^-e when e < 0, else 1
 export const MARKET_SCALE_PPM = 80;      // u64 derived: volatility scale
-export const MARKET_BYTES = 96;
+export const MARKET_DIRTY = 88;          // u32: the wrapper sets 1 when it moves the mark; the scan clears it
+// Float images for the pre-filter (prefilter.ts). Derived; the mark-dependent two at every scan.
+export const MARKET_F_MARK = 96;         // f64 mark
+export const MARKET_F_INV_K = 104;       // f64 1/K
+export const MARKET_F_MARK_OVER_K = 112; // f64 mark/K: notional per size unit
+export const MARKET_F_WEIGHT = 120;      // f64 (1 + steepest maintenance rate)/K, for the error band
+export const MARKET_F_SLACK = 128;       // f64 per-position absolute error allowance, quote units
+export const MARKET_BYTES = 136;
 
 // Tier record.
 export const TIER_MAX_NOTIONAL = 0;      // i64 input: inclusive bound; i64.MAX_VALUE on the last tier
 export const TIER_MMR_PPM = 8;           // i64 input
 export const TIER_CUM_LO = 16;           // u64 derived: continuity offset (quote*ppm), low word
 export const TIER_CUM_HI = 24;           // u64 derived: high word
-export const TIER_BYTES = 32;
+export const TIER_F_BOUND = 32;          // f64 derived: maxNotional, +Infinity on the last tier
+export const TIER_F_SLOPE = 40;          // f64 derived: mmr * scale / 10^12
+export const TIER_F_INTERCEPT = 48;      // f64 derived: cum * scale / 10^12
+export const TIER_BYTES = 56;
 
 // Totals over the liquidatable accounts: exact 128-bit sums (lo, hi words).
 export const TOTALS_LIQUIDATABLE = 0;    // u32
@@ -84,3 +119,4 @@ export const TOTALS_BYTES = 88;
 export const STATUS_OK: u8 = 0;
 export const STATUS_LIQUIDATABLE: u8 = 1;
 export const STATUS_OVERFLOW: u8 = 2;
+export const STATUS_DIRTY: u8 = 0x80;

@@ -37,7 +37,7 @@
 // n-intervals are disjoint and ordered along the sign of D.
 
 import {
-  DESC_ACCOUNTS, DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_ENTRY, DESC_POSITION_MARKET,
+  DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_ENTRY, DESC_POSITION_MARKET,
   DESC_POSITION_SIZE, DESC_POSITION_START, DESC_TIER_TABLE, MARKET_DIVISOR, MARKET_MARK,
   MARKET_MULTIPLIER, MARKET_SCALE_PPM, MARKET_TIER_COUNT, MARKET_TIER_START, TIER_CUM_HI,
   TIER_CUM_LO, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
@@ -585,11 +585,12 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
 // ---- the book -----------------------------------------------------------------------------------
 
 /**
- * Liquidation price of every position of the book described at `desc`, into i64[positions] at
- * `out` (see the header for the values). Every other mark is held at its market's MARKET_MARK.
+ * Liquidation price of every position of accounts [from, to) of the book described at `desc`,
+ * into i64 slots at `out`, the first for position positionStart[from] (see the header for the
+ * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper
+ * price a big book through a small buffer.
  */
-export function liquidationPrices(desc: usize, out: usize): void {
-  const accounts = load<u32>(desc, DESC_ACCOUNTS);
+export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
@@ -597,8 +598,11 @@ export function liquidationPrices(desc: usize, out: usize): void {
   const entryCol = load<u32>(desc, DESC_POSITION_ENTRY) as usize;
   const markets = load<u32>(desc, DESC_MARKET_TABLE) as usize;
   const tiers = load<u32>(desc, DESC_TIER_TABLE) as usize;
+  // Slot of position p: out + 8p, with out placed so that positionStart[from] lands on outFirst
+  // (wasm32 address arithmetic wraps, so the subtraction is harmless).
+  const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
 
-  for (let a: u32 = 0; a < accounts; a++) {
+  for (let a: u32 = from; a < to; a++) {
     const first = load<u32>(starts + (<usize>a << 2));
     const end = load<u32>(starts + (<usize>a << 2), 4);
     const C = load<i64>(collateral + (<usize>a << 3));

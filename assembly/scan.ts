@@ -1,37 +1,63 @@
-// The scan: one pass over the accounts, writing the per-account output columns and the totals.
+// The scan: one pass over the accounts. Each account is either proven "ok" by the float
+// pre-filter (prefilter.ts), which costs one status byte, or evaluated exactly (account.ts); the
+// liquidatable and overflow accounts go to the flagged list with their amounts, and the totals
+// are summed from that list.
 //
-// Pass 1 over an account's positions computes what every account needs (equity, maintenance).
-// Pass 2 (fees, slippage) runs only where it can matter: for liquidatable accounts, and for
-// accounts whose notionals sum past 2^63 - 1, since only then can a sum of fees or slippage
-// overflow and turn the account into an `overflow`: each fee and each slippage is at most its
-// notional because the validated rates are at most 10^6 ppm.
+// Incremental scans: after a price tick only the accounts holding a market whose mark moved (the
+// wrapper sets MARKET_DIRTY) or that the wrapper edited (STATUS_DIRTY in their status byte) can
+// change. An incremental scan re-evaluates those and carries every other account's list entry
+// over from the previous list, which is in account order, so carrying is a merge.
 
 import {
-  DESC_ACCOUNTS, DESC_BAD_DEBT, DESC_COLLATERAL, DESC_EQUITY, DESC_INSURANCE,
-  DESC_LIQUIDATOR_SHARE, DESC_MAINTENANCE, DESC_MARKET_TABLE, DESC_PENALTY, DESC_POSITION_ENTRY,
-  DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_RETURNED, DESC_REWARD,
-  DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, MARKET_MARK, STATUS_LIQUIDATABLE, STATUS_OK,
-  STATUS_OVERFLOW, TOTALS_BAD_DEBT, TOTALS_BYTES, TOTALS_INSURANCE, TOTALS_LIQUIDATABLE,
-  TOTALS_NOTIONAL, TOTALS_OVERFLOW, TOTALS_PENALTY, TOTALS_REWARD,
+  DESC_ACCOUNTS, DESC_CAPACITY, DESC_COLLATERAL, DESC_FLAGGED, DESC_FLAGGED_COUNT,
+  DESC_LIQUIDATOR_SHARE, DESC_MARKET_SUMMARY, DESC_MARKET_TABLE, DESC_MARKETS, DESC_POSITION_ENTRY,
+  DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_SCRATCH, DESC_SPARE,
+  DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT, ENTRY_BAD_DEBT, ENTRY_BYTES,
+  ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIRTY, STATUS_DIRTY,
+  STATUS_LIQUIDATABLE, STATUS_OK, TOTALS_BAD_DEBT, TOTALS_BYTES, TOTALS_INSURANCE,
+  TOTALS_LIQUIDATABLE, TOTALS_NOTIONAL, TOTALS_OVERFLOW, TOTALS_PENALTY, TOTALS_REWARD,
 } from "./layout";
-import { marketAt } from "./market";
-import { addPnl, feeOf, maintenanceOf, notionalOf, slippageOf } from "./position";
-import { acc0, accFitsI64, accSet, mulHi, udiv128, umul128 } from "./wide";
+import { evaluateExact } from "./account";
+import { marketAt, refreshMarks } from "./market";
+import { certainlySafe } from "./prefilter";
 
-const I64_MAX: u64 = <u64>i64.MAX_VALUE;
-const PPM: u64 = 1_000_000;
+/** scanBook's answer when the flagged list outgrew its buffer: grow it and scan again (in full). */
+export const LIST_FULL: i32 = -1;
 
-/** Add a non-negative amount to a 128-bit total stored as (lo, hi) at `at`. */
+/** Does account [first, end) hold a market whose mark moved? */
 // @ts-ignore: decorator
-@inline function addToTotal(at: usize, amount: u64): void {
-  const lo = load<u64>(at);
-  const sum = lo + amount;
-  store<u64>(at, sum);
-  store<u64>(at, load<u64>(at, 8) + u64(sum < lo), 8);
+@inline function holdsMovedMarket(first: u32, end: u32, marketCol: usize, markets: usize): bool {
+  for (let p = first; p < end; p++) {
+    if (load<u32>(marketAt(markets, load<u32>(marketCol + (<usize>p << 2))), MARKET_DIRTY) != 0) return true;
+  }
+  return false;
 }
 
-/** Scan accounts [from, to) of the book described at `desc`. Totals are added to, not reset. */
-export function scanRange(desc: usize, from: u32, to: u32): void {
+/** Fill the market summary: bit (m & 7) of account a's byte when it holds market m. Positions never change market. */
+export function summarizeMarkets(desc: usize): void {
+  const accounts = load<u32>(desc, DESC_ACCOUNTS);
+  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
+  const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
+  for (let a: u32 = 0; a < accounts; a++) {
+    let bits: u32 = 0;
+    const end = load<u32>(starts + (<usize>a << 2), 4);
+    for (let p = load<u32>(starts + (<usize>a << 2)); p < end; p++) bits |= 1 << (load<u32>(marketCol + (<usize>p << 2)) & 7);
+    store<u8>(summary + <usize>a, <u8>bits);
+  }
+}
+
+/**
+ * Scan the book described at `desc`: every account, or with `incremental` only the accounts a
+ * moved mark or an edit can have changed. `movedBits` has bit (m & 7) set for every market m
+ * whose mark moved (their MARKET_DIRTY is set too): an account whose summary shares no bit with
+ * it is skipped after one byte. Returns the number of flagged accounts, or LIST_FULL
+ * (nothing is lost: the previous list and the dirty marks are intact, but statuses may be
+ * partly rewritten, so the wrapper must follow with a full scan).
+ */
+export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 {
+  refreshMarks(desc);
+  const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
@@ -40,116 +66,93 @@ export function scanRange(desc: usize, from: u32, to: u32): void {
   const markets = load<u32>(desc, DESC_MARKET_TABLE) as usize;
   const tiers = load<u32>(desc, DESC_TIER_TABLE) as usize;
   const statusCol = load<u32>(desc, DESC_STATUS) as usize;
-  const equityCol = load<u32>(desc, DESC_EQUITY) as usize;
-  const maintenanceCol = load<u32>(desc, DESC_MAINTENANCE) as usize;
-  const penaltyCol = load<u32>(desc, DESC_PENALTY) as usize;
-  const rewardCol = load<u32>(desc, DESC_REWARD) as usize;
-  const insuranceCol = load<u32>(desc, DESC_INSURANCE) as usize;
-  const badDebtCol = load<u32>(desc, DESC_BAD_DEBT) as usize;
-  const returnedCol = load<u32>(desc, DESC_RETURNED) as usize;
-  const totals = load<u32>(desc, DESC_TOTALS) as usize;
   const share = load<u64>(desc, DESC_LIQUIDATOR_SHARE);
+  const scratch = load<u32>(desc, DESC_SCRATCH) as usize;
+  const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
 
-  let liquidatableCount: u32 = 0, overflowCount: u32 = 0;
+  const previous = load<u32>(desc, DESC_FLAGGED) as usize;
+  const previousEnd = previous + <usize>load<u32>(desc, DESC_FLAGGED_COUNT) * ENTRY_BYTES;
+  const list = load<u32>(desc, DESC_SPARE) as usize;
+  const listEnd = list + <usize>load<u32>(desc, DESC_CAPACITY) * ENTRY_BYTES;
+  let carried = previous, out = list;
 
-  for (let a = from; a < to; a++) {
+  for (let a: u32 = 0; a < accounts; a++) {
     const first = load<u32>(starts + (<usize>a << 2));
     const end = load<u32>(starts + (<usize>a << 2), 4);
-    accSet(load<i64>(collateral + (<usize>a << 3)));
-    let maintenance: u64 = 0, notionalSum: u64 = 0;
-    let anyOpen = false, overflow = false, notionalsLarge = false;
-
-    for (let p = first; p < end; p++) {
-      const size = load<i64>(sizeCol + (<usize>p << 3));
-      const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-      const price = load<i64>(market, MARKET_MARK);
-      const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>price);
-      if (notional > I64_MAX) { overflow = true; break; }
-      const m = maintenanceOf(market, tiers, notional);
-      if (m > I64_MAX) { overflow = true; break; }
-      maintenance += m; // both operands <= 2^63 - 1 here: the u64 sum cannot wrap
-      if (maintenance > I64_MAX) { overflow = true; break; }
-      // Only a flag is needed: "can the fee or slippage sums overflow?" (both < 2^63: no wrap)
-      notionalSum += notional;
-      if (notionalSum > I64_MAX) { notionalsLarge = true; notionalSum = 0; }
-      addPnl(market, size, load<i64>(entryCol + (<usize>p << 3)), price);
-      anyOpen = anyOpen || size != 0;
-    }
-    if (!overflow && !accFitsI64()) overflow = true;
-    const equity = <i64>acc0;
-    const liquidatable = !overflow && anyOpen && equity < <i64>maintenance;
-
-    // Pass 2: fees and slippage, where they can matter.
-    let fees: u64 = 0, slippage: u64 = 0;
-    let closedLo: u64 = 0, closedHi: u64 = 0; // the account's notional sum, 128 bits: it can pass 2^64
-    if (!overflow && (liquidatable || notionalsLarge)) {
-      for (let p = first; p < end; p++) {
-        const size = load<i64>(sizeCol + (<usize>p << 3));
-        const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-        const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>load<i64>(market, MARKET_MARK));
-        closedLo += notional;
-        closedHi += u64(closedLo < notional);
-        fees += feeOf(market, notional);
-        slippage += slippageOf(market, notional);
-        if (fees > I64_MAX || slippage > I64_MAX) { overflow = true; break; }
+    const statusAt = statusCol + <usize>a;
+    if (
+      incremental && (load<u8>(statusAt) & STATUS_DIRTY) == 0 &&
+      ((load<u8>(summary + <usize>a) & movedBits) == 0 || !holdsMovedMarket(first, end, marketCol, markets))
+    ) {
+      // Unchanged: keep its entry, if it had one.
+      while (carried < previousEnd && load<u32>(carried, ENTRY_ACCOUNT) < a) carried += ENTRY_BYTES;
+      if (carried < previousEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) {
+        if (out == listEnd) return LIST_FULL;
+        memory.copy(out, carried, ENTRY_BYTES);
+        out += ENTRY_BYTES;
       }
+      continue;
     }
-
-    let penalty: i64 = 0, reward: i64 = 0, badDebt: i64 = 0, returned: i64 = 0;
-    if (!overflow && liquidatable) {
-      // closeEquity = equity - slippage must fit, and so must badDebt = -closeEquity
-      // (docs/decisions.md: closeEquity = -2^63 is an overflow).
-      if (equity <= i64.MIN_VALUE + <i64>slippage) {
-        overflow = true;
-      } else {
-        const closeEquity = equity - <i64>slippage;
-        const positive: i64 = closeEquity > 0 ? closeEquity : 0;
-        penalty = <i64>fees < positive ? <i64>fees : positive;
-        const lo = umul128(<u64>penalty, share);
-        reward = <i64>udiv128(mulHi, lo, PPM); // penalty * share / 10^6 <= penalty: fits
-        badDebt = closeEquity < 0 ? -closeEquity : 0;
-        returned = closeEquity - penalty > 0 ? closeEquity - penalty : 0;
-      }
+    const c = load<i64>(collateral + (<usize>a << 3));
+    if (certainlySafe(c, first, end, marketCol, sizeCol, entryCol, markets, tiers)) {
+      store<u8>(statusAt, STATUS_OK);
+      continue;
     }
-
-    const at8 = <usize>a << 3;
-    if (overflow) {
-      store<u8>(statusCol + <usize>a, STATUS_OVERFLOW);
-      store<i64>(equityCol + at8, 0);
-      store<i64>(maintenanceCol + at8, 0);
-      overflowCount++;
-    } else {
-      store<u8>(statusCol + <usize>a, liquidatable ? STATUS_LIQUIDATABLE : STATUS_OK);
-      store<i64>(equityCol + at8, equity);
-      store<i64>(maintenanceCol + at8, <i64>maintenance);
-    }
-    const closed = !overflow && liquidatable;
-    store<i64>(penaltyCol + at8, closed ? penalty : 0);
-    store<i64>(rewardCol + at8, closed ? reward : 0);
-    store<i64>(insuranceCol + at8, closed ? penalty - reward : 0);
-    store<i64>(badDebtCol + at8, closed ? badDebt : 0);
-    store<i64>(returnedCol + at8, closed ? returned : 0);
-    if (closed) {
-      liquidatableCount++;
-      addToTotal(totals + TOTALS_PENALTY, <u64>penalty);
-      addToTotal(totals + TOTALS_REWARD, <u64>reward);
-      addToTotal(totals + TOTALS_INSURANCE, <u64>(penalty - reward));
-      addToTotal(totals + TOTALS_BAD_DEBT, <u64>badDebt);
-      addToTotal(totals + TOTALS_NOTIONAL, closedLo);
-      store<u64>(totals + TOTALS_NOTIONAL, load<u64>(totals + TOTALS_NOTIONAL, 8) + closedHi, 8);
+    const at = out < listEnd ? out : scratch;
+    const status = evaluateExact(a, c, first, end, share, at, marketCol, sizeCol, entryCol, markets, tiers);
+    store<u8>(statusAt, status);
+    if (status != STATUS_OK) {
+      if (at == scratch) return LIST_FULL;
+      out += ENTRY_BYTES;
     }
   }
-  store<u32>(totals, load<u32>(totals, TOTALS_LIQUIDATABLE) + liquidatableCount, TOTALS_LIQUIDATABLE);
-  store<u32>(totals, load<u32>(totals, TOTALS_OVERFLOW) + overflowCount, TOTALS_OVERFLOW);
+
+  // Success: the new list becomes current, the moved marks are absorbed.
+  store<u32>(desc, <u32>list, DESC_FLAGGED);
+  store<u32>(desc, <u32>previous, DESC_SPARE);
+  const count = <u32>((out - list) / ENTRY_BYTES);
+  store<u32>(desc, count, DESC_FLAGGED_COUNT);
+  const marketCount = load<u32>(desc, DESC_MARKETS);
+  for (let m: u32 = 0; m < marketCount; m++) store<u32>(marketAt(markets, m), 0, MARKET_DIRTY);
+  sumTotals(load<u32>(desc, DESC_TOTALS) as usize, list, out);
+  return <i32>count;
 }
 
-/** Zero the totals block before a full scan. */
-export function resetTotals(desc: usize): void {
-  memory.fill(load<u32>(desc, DESC_TOTALS) as usize, 0, TOTALS_BYTES);
+/** Add a non-negative 128-bit amount (lo, hi) to the 128-bit total at `at`. */
+// @ts-ignore: decorator
+@inline function addToTotal(at: usize, lo: u64, hi: u64): void {
+  const sum = load<u64>(at) + lo;
+  store<u64>(at, load<u64>(at, 8) + hi + u64(sum < lo), 8);
+  store<u64>(at, sum);
 }
 
-/** Scan the whole book: reset the totals, then every account. */
-export function scanBook(desc: usize): void {
-  resetTotals(desc);
-  scanRange(desc, 0, load<u32>(desc, DESC_ACCOUNTS));
+/** Totals over the list [from, to): exact 128-bit sums, so no book can wrap them. */
+function sumTotals(totals: usize, from: usize, to: usize): void {
+  memory.fill(totals, 0, TOTALS_BYTES);
+  let liquidatable: u32 = 0, overflow: u32 = 0;
+  for (let e = from; e < to; e += ENTRY_BYTES) {
+    if (load<u32>(e, ENTRY_STATUS) != STATUS_LIQUIDATABLE) { overflow++; continue; }
+    liquidatable++;
+    const penalty = load<u64>(e, ENTRY_PENALTY), reward = load<u64>(e, ENTRY_REWARD);
+    addToTotal(totals + TOTALS_PENALTY, penalty, 0);
+    addToTotal(totals + TOTALS_REWARD, reward, 0);
+    addToTotal(totals + TOTALS_INSURANCE, penalty - reward, 0);
+    addToTotal(totals + TOTALS_BAD_DEBT, load<u64>(e, ENTRY_BAD_DEBT), 0);
+    addToTotal(totals + TOTALS_NOTIONAL, load<u64>(e, ENTRY_NOTIONAL), load<u64>(e, ENTRY_NOTIONAL + 8));
+  }
+  store<u32>(totals, liquidatable, TOTALS_LIQUIDATABLE);
+  store<u32>(totals, overflow, TOTALS_OVERFLOW);
+}
+
+/** Evaluate one account exactly into the scratch entry (for reports of accounts the list does not hold). */
+export function evaluateAccount(desc: usize, a: u32): u8 {
+  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  return evaluateExact(
+    a, load<i64>((load<u32>(desc, DESC_COLLATERAL) as usize) + (<usize>a << 3)),
+    load<u32>(starts + (<usize>a << 2)), load<u32>(starts + (<usize>a << 2), 4),
+    load<u64>(desc, DESC_LIQUIDATOR_SHARE), load<u32>(desc, DESC_SCRATCH) as usize,
+    load<u32>(desc, DESC_POSITION_MARKET) as usize, load<u32>(desc, DESC_POSITION_SIZE) as usize,
+    load<u32>(desc, DESC_POSITION_ENTRY) as usize, load<u32>(desc, DESC_MARKET_TABLE) as usize,
+    load<u32>(desc, DESC_TIER_TABLE) as usize,
+  );
 }

@@ -49,7 +49,7 @@ function checked(book: Book | BookColumns): BookColumns {
   return toColumns(book);
 }
 
-export { ScanResult, marginRatioPpm, type AccountReport, type ScanColumns, type TotalsReport } from "./results.js";
+export { ScanResult, marginRatioPpm, type AccountReport, type TotalsReport } from "./results.js";
 export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, WritableColumns } from "./types.js";
 export type { WasmSource } from "./wasm-source.js";
 export * from "../book/index.js";

@@ -16,6 +16,8 @@ export class ReferenceBook implements LiveBook {
   private book: Book;
   private marks: bigint[];
   private generation = 0;
+  /** Edits since the last scan: they supersede its result. */
+  private edits = 0;
   private readonly marketIds: Map<string, number>;
   /** account index of every position, to edit one account when one position changes */
   private readonly owner: Uint32Array;
@@ -71,6 +73,7 @@ export class ReferenceBook implements LiveBook {
     const m = marketIndex(this.marketIds, this.marks.length, market);
     checkValue(`market "${this.markets[m]!.id}"`, "markPrice", price, 0n, I64_MAX);
     this.marks[m] = price;
+    this.edits++;
   }
 
   setCollateral(account: number, collateral: bigint): void {
@@ -91,26 +94,20 @@ export class ReferenceBook implements LiveBook {
 
   scan(): ScanResult {
     const { results, totals } = scanBook(this.book, this.marks);
-    const n = results.length;
-    const column = () => new BigInt64Array(n);
-    const out = {
-      status: new Uint8Array(n), equity: column(), maintenance: column(), penalty: column(),
-      liquidatorReward: column(), insuranceFund: column(), badDebt: column(), returned: column(),
-    };
+    const status = new Uint8Array(results.length);
+    const flagged: number[] = [];
     results.forEach((r, a) => {
-      out.status[a] = r.status === "ok" ? 0 : r.status === "liquidatable" ? 1 : 2;
-      out.equity[a] = r.equity ?? 0n;
-      out.maintenance[a] = r.maintenance ?? 0n;
-      if (r.closeOut) {
-        out.penalty[a] = r.closeOut.penalty;
-        out.liquidatorReward[a] = r.closeOut.liquidatorReward;
-        out.insuranceFund[a] = r.closeOut.insuranceFund;
-        out.badDebt[a] = r.closeOut.badDebt;
-        out.returned[a] = r.closeOut.returned;
-      }
+      status[a] = r.status === "ok" ? 0 : r.status === "liquidatable" ? 1 : 2;
+      if (r.status !== "ok") flagged.push(a);
     });
     const generation = ++this.generation;
-    return new ScanResult(out, totals, this.accountIds, () => generation === this.generation);
+    const edits = this.edits;
+    return new ScanResult({
+      status, totals, accountIds: this.accountIds,
+      flagged: () => flagged,
+      account: (a) => results[a]!,
+      isCurrent: () => generation === this.generation && edits === this.edits,
+    });
   }
 
   liquidationPrices(): BigInt64Array {
@@ -131,6 +128,7 @@ export class ReferenceBook implements LiveBook {
   dispose(): void {}
 
   private rebuildAccount(a: number): void {
+    this.edits++;
     const c = this.columns;
     const account: Account = {
       id: c.accountIds[a]!,

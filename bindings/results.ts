@@ -1,16 +1,22 @@
 import { formatDecimal } from "../book/decimal.js";
-import { QUOTE_DECIMALS, STATUS_NAME, type Status, type Totals } from "../book/types.js";
+import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Status, type Totals } from "../book/types.js";
 
-/** The output columns of a scan, one entry per account (quote units; 0 where the status gives none). */
-export interface ScanColumns {
+/**
+ * What an engine hands a ScanResult. Outputs are compact: a status byte per account and the exact
+ * amounts of the flagged (liquidatable or overflow) accounts; any other account's exact equity and
+ * maintenance are computed when asked for.
+ */
+export interface ScanSource {
+  /** Per account: 0 ok, 1 liquidatable, 2 overflow. */
   readonly status: Uint8Array;
-  readonly equity: BigInt64Array;
-  readonly maintenance: BigInt64Array;
-  readonly penalty: BigInt64Array;
-  readonly liquidatorReward: BigInt64Array;
-  readonly insuranceFund: BigInt64Array;
-  readonly badDebt: BigInt64Array;
-  readonly returned: BigInt64Array;
+  readonly totals: Totals;
+  readonly accountIds: readonly string[];
+  /** The flagged accounts (liquidatable or overflow), in book order. */
+  flagged(): ArrayLike<number>;
+  /** The exact result of one account at the scanned marks. */
+  account(account: number): AccountResult;
+  /** False once a later scan or an edit of the book has superseded this result. */
+  isCurrent(): boolean;
 }
 
 /** One account of a scan as the command line prints it: amounts as decimal strings in quote units. */
@@ -48,67 +54,75 @@ export function marginRatioPpm(equity: bigint, maintenance: bigint): bigint | nu
 const money = (v: bigint) => formatDecimal(v, QUOTE_DECIMALS);
 
 /**
- * The result of one scan. For the wasm engine the columns are views of WebAssembly memory, so
- * reading them costs nothing, and the next scan of the same book overwrites them: copy a column
- * (`result.equity.slice()`) to keep it. The methods (`report`, `liquidatable`, ...) throw when
- * their result has been superseded rather than show the newer numbers.
+ * The result of one scan. For the wasm engine `status` is a view of WebAssembly memory, so reading
+ * it costs nothing, and the next scan of the same book overwrites it: copy it
+ * (`result.status.slice()`) to keep it. The methods (`account`, `report`, `liquidatable`, ...)
+ * throw once the book has been scanned again or edited, rather than show newer numbers.
  */
-export class ScanResult implements ScanColumns {
-  readonly status!: Uint8Array;
-  readonly equity!: BigInt64Array;
-  readonly maintenance!: BigInt64Array;
-  readonly penalty!: BigInt64Array;
-  readonly liquidatorReward!: BigInt64Array;
-  readonly insuranceFund!: BigInt64Array;
-  readonly badDebt!: BigInt64Array;
-  readonly returned!: BigInt64Array;
+export class ScanResult {
+  constructor(private readonly source: ScanSource) {}
 
-  constructor(
-    columns: ScanColumns,
-    readonly totals: Totals,
-    readonly accountIds: readonly string[],
-    private readonly isCurrent: () => boolean = () => true,
-  ) {
-    Object.assign(this, columns);
+  /** Per account: 0 ok, 1 liquidatable, 2 overflow (STATUS_NAME maps them to names). */
+  get status(): Uint8Array {
+    return this.source.status;
+  }
+
+  /** Exact sums over the liquidatable accounts, and the counts. */
+  get totals(): Totals {
+    return this.source.totals;
+  }
+
+  get accountIds(): readonly string[] {
+    return this.source.accountIds;
   }
 
   get accountCount(): number {
-    return this.status.length;
+    return this.source.status.length;
   }
 
   /** Indices of the liquidatable accounts, in book order. */
   liquidatable(): number[] {
     this.check();
+    const flagged = this.source.flagged();
+    const status = this.source.status;
     const out: number[] = [];
-    const status = this.status;
-    for (let a = 0; a < status.length; a++) if (status[a] === 1) out.push(a);
+    for (let i = 0; i < flagged.length; i++) if (status[flagged[i]!] === 1) out.push(flagged[i]!);
     return out;
   }
 
   statusOf(account: number): Status {
     this.check();
-    return STATUS_NAME[this.status[account]!]!;
+    this.checkIndex(account);
+    return STATUS_NAME[this.source.status[account]!]!;
+  }
+
+  /**
+   * The exact amounts of one account, as bigints in quote units: equity and maintenance (null on
+   * overflow) and, for a liquidatable account, its close-out.
+   */
+  account(account: number): AccountResult {
+    this.check();
+    this.checkIndex(account);
+    return this.source.account(account);
   }
 
   /** One account as decimal strings. */
   report(account: number): AccountReport {
-    this.check();
-    if (!Number.isInteger(account) || account < 0 || account >= this.accountCount) throw new RangeError(`liqscan: account index ${account} is outside 0..${this.accountCount - 1}`);
-    const status = this.statusOf(account);
-    const id = this.accountIds[account]!;
-    if (status === "overflow") return { id, status, equity: null, maintenance: null, marginRatio: null };
-    const equity = this.equity[account]!;
-    const maintenance = this.maintenance[account]!;
-    const ratio = marginRatioPpm(equity, maintenance);
-    const base = { id, status, equity: money(equity), maintenance: money(maintenance), marginRatio: ratio === null ? null : formatDecimal(ratio, 6) };
-    if (status !== "liquidatable") return base;
+    const r = this.account(account);
+    const id = this.source.accountIds[account]!;
+    const status = r.status;
+    if (r.equity === null || r.maintenance === null) return { id, status, equity: null, maintenance: null, marginRatio: null };
+    const ratio = marginRatioPpm(r.equity, r.maintenance);
+    const base = { id, status, equity: money(r.equity), maintenance: money(r.maintenance), marginRatio: ratio === null ? null : formatDecimal(ratio, 6) };
+    if (r.closeOut === null) return base;
+    const c = r.closeOut;
     return {
       ...base,
-      penalty: money(this.penalty[account]!),
-      liquidatorReward: money(this.liquidatorReward[account]!),
-      insuranceFund: money(this.insuranceFund[account]!),
-      badDebt: money(this.badDebt[account]!),
-      returned: money(this.returned[account]!),
+      penalty: money(c.penalty),
+      liquidatorReward: money(c.liquidatorReward),
+      insuranceFund: money(c.insuranceFund),
+      badDebt: money(c.badDebt),
+      returned: money(c.returned),
     };
   }
 
@@ -131,7 +145,11 @@ export class ScanResult implements ScanColumns {
     };
   }
 
+  private checkIndex(account: number): void {
+    if (!Number.isInteger(account) || account < 0 || account >= this.accountCount) throw new RangeError(`liqscan: account index ${account} is outside 0..${this.accountCount - 1}`);
+  }
+
   private check(): void {
-    if (!this.isCurrent()) throw new Error("liqscan: this scan result was overwritten by a later scan of the same book; copy what you need before scanning again");
+    if (!this.source.isCurrent()) throw new Error("liqscan: this scan result was superseded by a later scan or an edit of the same book; copy what you need before scanning or editing again");
   }
 }

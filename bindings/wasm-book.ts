@@ -5,7 +5,8 @@
  */
 
 import type { Book, BookColumns, Market, Totals } from "../book/types.js";
-import { checkLayout, DESC, DESC_BYTES, I64_MAX, MARKET, MARKET_BYTES, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
+import type { AccountResult } from "../book/types.js";
+import { checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
@@ -19,18 +20,20 @@ interface CoreExports {
   marketBytes(): number;
   tierBytes(): number;
   totalsBytes(): number;
+  entryBytes(): number;
   prepareMarkets(desc: number): void;
-  scanBook(desc: number): void;
-  scanRange(desc: number, from: number, to: number): void;
-  resetTotals(desc: number): void;
-  liquidationPrices?(desc: number, out: number): void;
+  /** The number of flagged accounts, or -1 when the list buffers are too small. */
+  scanBook(desc: number, incremental: number, movedBits: number): number;
+  summarizeMarkets(desc: number): void;
+  evaluateAccount(desc: number, account: number): number;
+  liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number): void;
 }
 
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; V8 and SpiderMonkey allow a memory of that size. */
 const MAX_PAGES = 65536;
 
-/** Byte offsets of every region of one book, planned before anything is written. */
+/** Byte offsets of the fixed regions of one book, planned before anything is written. */
 interface Plan {
   desc: number;
   marketTable: number;
@@ -41,9 +44,10 @@ interface Plan {
   positionSize: number;
   positionEntry: number;
   status: number;
-  outputs: Record<"equity" | "maintenance" | "penalty" | "liquidatorReward" | "insuranceFund" | "badDebt" | "returned", number>;
+  scratch: number;
   totals: number;
-  liquidationPrice: number;
+  marketSummary: number;
+  /** First free byte: growable regions (the flagged lists, the liquidation-price buffer) go from here. */
   end: number;
 }
 
@@ -63,15 +67,20 @@ function plan(base: number, markets: number, tiers: number, accounts: number, po
   const positionSize = take(positions * 8);
   const positionEntry = take(positions * 8);
   const status = take(accounts);
-  const outputs = {
-    equity: take(accounts * 8), maintenance: take(accounts * 8), penalty: take(accounts * 8),
-    liquidatorReward: take(accounts * 8), insuranceFund: take(accounts * 8), badDebt: take(accounts * 8),
-    returned: take(accounts * 8),
-  };
+  const scratch = take(ENTRY_BYTES);
   const totals = take(TOTALS_BYTES);
-  const liquidationPrice = take(positions * 8);
-  return { desc, marketTable, tierTable, collateral, positionStart, positionMarket, positionSize, positionEntry, status, outputs, totals, liquidationPrice, end: at };
+  const marketSummary = take(accounts);
+  return { desc, marketTable, tierTable, collateral, positionStart, positionMarket, positionSize, positionEntry, status, scratch, totals, marketSummary, end: at };
 }
+
+/**
+ * The flagged list starts with room for 3 % of the accounts (a real book flags about 2 %) and
+ * doubles when a scan fills it; that keeps a book near 28 resident bytes per position.
+ */
+const initialCapacity = (accounts: number) => Math.min(accounts, 256 + Math.ceil(accounts / 32));
+
+/** Positions priced per call of the core's liquidationPrices: a 1 MiB buffer, not 8 bytes per position. */
+const PRICE_CHUNK = 131072;
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
@@ -88,6 +97,15 @@ export class WasmBook implements LiveBook {
   private generation = 0;
   private disposed = false;
   private readonly marketIds: Map<string, number>;
+  /** First free byte of memory: the growable regions are bump-allocated from here. */
+  private top: number;
+  private capacity = 0;
+  /** The next scan must evaluate every account (first scan, or the list had to grow). */
+  private fullScanNeeded = true;
+  private readonly movedMarkets = new Set<number>();
+  /** Edits since the last scan: they supersede its result too. */
+  private edits = 0;
+  private priceBuffer = { at: 0, positions: 0 };
 
   readonly accountIds: readonly string[];
 
@@ -101,12 +119,14 @@ export class WasmBook implements LiveBook {
   ) {
     const tiers = markets.reduce((n, m) => n + m.tiers.length, 0);
     this.plan = plan(core.heapBase(), markets.length, tiers, accountCount, positionCount);
+    this.top = this.plan.end;
     reserve(core.memory, this.plan.end, accountCount, positionCount);
     // Default ids only once the memory is known to be there: a refused book costs nothing.
     this.accountIds = accountIds ?? Array.from({ length: accountCount }, (_, a) => String(a));
     this.marketIds = new Map(markets.map((m, i) => [m.id, i]));
     this.writeDescriptor();
     this.writeMarkets();
+    this.growList(initialCapacity(accountCount));
   }
 
   /** Lay out an empty book of this shape; the caller fills the input columns. */
@@ -117,6 +137,7 @@ export class WasmBook implements LiveBook {
       columns: book.inputColumns(),
       finish: () => {
         checkColumns(book.columnsForCheck());
+        book.core.summarizeMarkets(book.plan.desc);
         return book;
       },
     };
@@ -133,6 +154,7 @@ export class WasmBook implements LiveBook {
     into.positionMarket.set(columns.positionMarket);
     into.positionSize.set(columns.positionSize);
     into.positionEntry.set(columns.positionEntry);
+    book.core.summarizeMarkets(book.plan.desc);
     return book;
   }
 
@@ -161,13 +183,19 @@ export class WasmBook implements LiveBook {
   setMarkPrice(market: number | string, price: bigint): void {
     const m = marketIndex(this.marketIds, this.markets.length, market);
     checkValue(`market "${this.markets[m]!.id}"`, "markPrice", price, 0n, I64_MAX);
-    this.view().setBigInt64(this.plan.marketTable + m * MARKET_BYTES + MARKET.mark, price, true);
+    const v = this.view();
+    const at = this.plan.marketTable + m * MARKET_BYTES;
+    v.setBigInt64(at + MARKET.mark, price, true);
+    v.setUint32(at + MARKET.dirty, 1, true);
+    this.movedMarkets.add(m);
+    this.edits++;
   }
 
   setCollateral(account: number, collateral: bigint): void {
     checkIndex(account, this.accountCount, "account");
     checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
     this.inputColumns().collateral[account] = collateral;
+    this.markEdited(account);
   }
 
   setPosition(position: number, size: bigint, entryPrice: bigint): void {
@@ -178,23 +206,78 @@ export class WasmBook implements LiveBook {
     const columns = this.inputColumns();
     columns.positionSize[position] = size;
     columns.positionEntry[position] = entryPrice;
+    this.markEdited(ownerOf(this.positionStart, position));
   }
 
+  private markEdited(account: number): void {
+    const status = new Uint8Array(this.core.memory.buffer, this.plan.status, this.accountCount);
+    status[account] = status[account]! | STATUS_DIRTY;
+    this.edits++;
+  }
+
+  /**
+   * Scan the book. After a price tick that moved a few markets, or a few edits, only the accounts
+   * they touch are evaluated again (the core carries the others over); the result is the same as
+   * a full scan's.
+   */
   scan(): ScanResult {
     this.alive();
-    this.core.scanBook(this.plan.desc);
+    // An incremental pass still reads every account's markets, so it pays only when most markets held still.
+    const incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
+    let movedBits = 0;
+    for (const m of this.movedMarkets) movedBits |= 1 << (m & 7);
+    let flagged = this.core.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
+    while (flagged < 0) {
+      // The list filled up: grow it and scan everything (a cut-short pass leaves statuses half new).
+      this.growList(this.capacity * 2);
+      flagged = this.core.scanBook(this.plan.desc, 0, 0);
+    }
+    this.fullScanNeeded = false;
+    this.movedMarkets.clear();
     const generation = ++this.generation;
-    return new ScanResult(this.outputColumns(), this.readTotals(), this.accountIds, () => {
-      if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
-      return generation === this.generation;
+    const edits = this.edits;
+    const buffer = this.core.memory.buffer;
+    const listAt = this.view().getUint32(this.plan.desc + DESC.flagged, true);
+    const accounts = new Uint32Array(buffer, listAt, flagged * (ENTRY_BYTES / 4));
+    const totals = this.readTotals();
+    return new ScanResult({
+      status: new Uint8Array(buffer, this.plan.status, this.accountCount),
+      totals,
+      accountIds: this.accountIds,
+      flagged: () => {
+        const out = new Uint32Array(flagged);
+        for (let i = 0; i < flagged; i++) out[i] = accounts[i * (ENTRY_BYTES / 4)]!;
+        return out;
+      },
+      account: (a) => this.accountResult(a, listAt, flagged),
+      isCurrent: () => {
+        if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
+        return generation === this.generation && edits === this.edits;
+      },
     });
   }
 
+  /** The exact result of account `a`: from the flagged list when it is there, else evaluated now. */
+  private accountResult(a: number, listAt: number, flagged: number): AccountResult {
+    const v = this.view();
+    // Binary search: the list is in account order.
+    let lo = 0, hi = flagged;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v.getUint32(listAt + mid * ENTRY_BYTES + ENTRY.account, true) < a) lo = mid + 1;
+      else hi = mid;
+    }
+    let entry = listAt + lo * ENTRY_BYTES;
+    if (lo === flagged || v.getUint32(entry + ENTRY.account, true) !== a) {
+      this.core.evaluateAccount(this.plan.desc, a);
+      entry = this.plan.scratch;
+    }
+    return readEntry(v, entry);
+  }
+
   liquidationPrices(): BigInt64Array {
-    this.alive();
-    if (!this.core.liquidationPrices) throw new Error("liqscan: this build of the core has no liquidation prices");
-    this.core.liquidationPrices(this.plan.desc, this.plan.liquidationPrice);
-    const prices = new BigInt64Array(this.core.memory.buffer, this.plan.liquidationPrice, this.positionCount).slice();
+    const prices = this.corePrices();
+    const starts = this.positionStart;
     // The core computes in fixed widths (128-bit signed intermediates; see the header of
     // assembly/liquidation-price.ts for the exact regime) and writes -2 ("wide") for a position
     // whose intermediates might leave them: sizes and prices near 2^63, e < 0 with huge products,
@@ -203,12 +286,29 @@ export class WasmBook implements LiveBook {
     const WIDE = -2n;
     if (prices.includes(WIDE)) {
       const book = this.toBook();
-      const starts = this.positionStart;
       for (let a = 0; a < this.accountCount; a++) {
         for (let p = starts[a]!; p < starts[a + 1]!; p++) {
           if (prices[p] === WIDE) prices[p] = liquidationPrice(book, a, p - starts[a]!) ?? -1n;
         }
       }
+    }
+    return prices;
+  }
+
+  /** The core's own answer, with -2 where a position needs the wide fallback (for tests and diagnostics). */
+  corePrices(): BigInt64Array {
+    this.alive();
+    const prices = new BigInt64Array(this.positionCount);
+    const starts = this.positionStart;
+    // Whole accounts per call, as many as fit the buffer (one account larger than it grows it).
+    for (let from = 0; from < this.accountCount;) {
+      let to = from + 1;
+      while (to < this.accountCount && starts[to + 1]! - starts[from]! <= PRICE_CHUNK) to++;
+      const count = starts[to]! - starts[from]!;
+      const at = this.priceBufferFor(count);
+      this.core.liquidationPrices(this.plan.desc, at, from, to);
+      prices.set(new BigInt64Array(this.core.memory.buffer, at, count), starts[from]!);
+      from = to;
     }
     return prices;
   }
@@ -250,17 +350,36 @@ export class WasmBook implements LiveBook {
     return { ...this.inputColumns(), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds };
   }
 
-  private outputColumns() {
-    const buffer = this.core.memory.buffer;
-    const n = this.accountCount;
-    const o = this.plan.outputs;
-    const i64 = (at: number) => new BigInt64Array(buffer, at, n);
-    return {
-      status: new Uint8Array(buffer, this.plan.status, n),
-      equity: i64(o.equity), maintenance: i64(o.maintenance), penalty: i64(o.penalty),
-      liquidatorReward: i64(o.liquidatorReward), insuranceFund: i64(o.insuranceFund),
-      badDebt: i64(o.badDebt), returned: i64(o.returned),
-    };
+  /** Bump-allocate `bytes` at the top of memory, growing it. */
+  private take(bytes: number): number {
+    const at = align8(this.top);
+    reserve(this.core.memory, at + bytes, this.accountCount, this.positionCount);
+    this.top = at + bytes;
+    return at;
+  }
+
+  /** New list buffers of `capacity` entries; the current list moves into the first. */
+  private growList(capacity: number): void {
+    capacity = Math.max(1, capacity);
+    const current = this.take(capacity * ENTRY_BYTES);
+    const spare = this.take(capacity * ENTRY_BYTES);
+    const v = this.view();
+    const d = this.plan.desc;
+    const count = v.getUint32(d + DESC.flaggedCount, true);
+    const from = v.getUint32(d + DESC.flagged, true);
+    new Uint8Array(this.core.memory.buffer).copyWithin(current, from, from + count * ENTRY_BYTES);
+    v.setUint32(d + DESC.flagged, current, true);
+    v.setUint32(d + DESC.spare, spare, true);
+    v.setUint32(d + DESC.capacity, capacity, true);
+    this.capacity = capacity;
+  }
+
+  private priceBufferFor(positions: number): number {
+    if (this.priceBuffer.positions < positions) {
+      const room = Math.max(positions, Math.min(PRICE_CHUNK, this.positionCount));
+      this.priceBuffer = { at: this.take(room * 8), positions: room };
+    }
+    return this.priceBuffer.at;
   }
 
   private readTotals(): Totals {
@@ -294,8 +413,11 @@ export class WasmBook implements LiveBook {
     u32(DESC.marketTable, p.marketTable);
     u32(DESC.tierTable, p.tierTable);
     u32(DESC.status, p.status);
-    for (const [name, at] of Object.entries(p.outputs)) u32(DESC[name as keyof typeof p.outputs], at);
+    u32(DESC.scratch, p.scratch);
     u32(DESC.totals, p.totals);
+    u32(DESC.marketSummary, p.marketSummary);
+    u32(DESC.flagged, 0);
+    u32(DESC.flaggedCount, 0);
     v.setBigInt64(d + DESC.liquidatorShare, this.liquidatorSharePpm, true);
   }
 
@@ -344,6 +466,32 @@ function reserve(memory: WebAssembly.Memory, end: number, accounts: number, posi
       throw tooLarge();
     }
   }
+}
+
+/** An entry of the flagged list (or the scratch entry) as the model's AccountResult. */
+function readEntry(v: DataView, at: number): AccountResult {
+  const i64 = (field: number) => v.getBigInt64(at + field, true);
+  const status = v.getUint32(at + ENTRY.status, true);
+  if (status === 2) return { status: "overflow", equity: null, maintenance: null, closeOut: null };
+  const equity = i64(ENTRY.equity), maintenance = i64(ENTRY.maintenance);
+  if (status === 0) return { status: "ok", equity, maintenance, closeOut: null };
+  const penalty = i64(ENTRY.penalty), liquidatorReward = i64(ENTRY.liquidatorReward);
+  const notional = v.getBigUint64(at + ENTRY.notional, true) | (v.getBigUint64(at + ENTRY.notional + 8, true) << 64n);
+  return {
+    status: "liquidatable", equity, maintenance,
+    closeOut: { notional, penalty, liquidatorReward, insuranceFund: penalty - liquidatorReward, badDebt: i64(ENTRY.badDebt), returned: i64(ENTRY.returned) },
+  };
+}
+
+/** The account holding position `p`: the last a with start[a] <= p. */
+function ownerOf(starts: Uint32Array, p: number): number {
+  let lo = 0, hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)} MiB`;

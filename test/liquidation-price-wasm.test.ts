@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Account, Book, Market, Position, Tier } from "../book/types.js";
 import { createEngine, type Engine, type LiveBook } from "../bindings/index.js";
+import type { WasmBook } from "../bindings/wasm-book.js";
 import {
   ceilDiv, evaluateAccount, floorDiv, leastMultipleInRange, leastWithResidue, liquidationPrice, scalePpm,
 } from "../reference/index.js";
@@ -36,13 +37,9 @@ function referencePrices(book: Book): bigint[] {
   return out;
 }
 
-/**
- * The core's raw output for a loaded book: liquidationPrices() leaves it in the book's memory
- * before the wrapper patches the -2 markers in its copy. Reads the (private) plan address.
- */
+/** The core's raw output, before the wrapper prices the -2 markers with the reference. */
 function rawCoreOutput(live: LiveBook): BigInt64Array {
-  const internals = live as unknown as { core: { memory: WebAssembly.Memory }; plan: { liquidationPrice: number } };
-  return new BigInt64Array(internals.core.memory.buffer, internals.plan.liquidationPrice, live.positionCount).slice();
+  return (live as unknown as WasmBook).corePrices();
 }
 
 interface Compared {

@@ -15,9 +15,14 @@ const TOP = 10;
 
 /** The `count` liquidatable accounts with the largest penalty + badDebt (ties in book order). */
 export function topByLoss(result: ScanResult, count: number): number[] {
-  const key = (a: number): bigint => result.penalty[a]! + result.badDebt[a]!;
-  const top: number[] = [];
+  const loss = new Map<number, bigint>();
   for (const a of result.liquidatable()) {
+    const c = result.account(a).closeOut!;
+    loss.set(a, c.penalty + c.badDebt);
+  }
+  const key = (a: number): bigint => loss.get(a)!;
+  const top: number[] = [];
+  for (const a of loss.keys()) {
     if (top.length === count && key(a) <= key(top[count - 1]!)) continue;
     let i = top.length;
     while (i > 0 && key(top[i - 1]!) < key(a)) i--;

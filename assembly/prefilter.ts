@@ -1,0 +1,59 @@
+// The float pre-filter: most accounts of a real book are far from their maintenance line, and a
+// float estimate of equity - maintenance proves it for them at float speed. Every other account
+// (near the line, liquidatable, or large enough to risk an overflow) goes to the exact path in
+// account.ts. A float never decides a status on its own: it only answers "certainly ok".
+//
+// Why the answer is exact. Let u = 2^-53 (f64 rounding). For a position of size s at entry p0,
+// mark P, let X = |s| (P + p0) / K. The exact model computes
+//   pnl = floor(s (P - p0) / K),  notional N = ceil(|s| P / K),
+//   maintenance = ceil(max_j(N slope_j - intercept_j))     (slope_j = mmr_j scale / 10^12)
+// (a convex piecewise-linear tier function equals the maximum of its pieces, and the tier that
+// contains N is the one that attains it; see docs/decisions.md). The float versions below
+// differ from the unrounded real values by a few roundings each, every one relative to a
+// magnitude at most X (1 + r), where r is the market's steepest rate: at most 16u X (1 + r).
+// The exact roundings add less than 2 + r per position, and a sum of k terms in float adds at
+// most k u times the sum of their magnitudes. A market has at least MARKET_BYTES of memory, so
+// k < 2^26 positions per account, and the total error of the float margin is below
+//   (16 + 2^26) u W + sum(2 + r) < 2^-26 W + sum(2 + r),  W = |C| + sum X (1 + r).
+// The band used is 2^-24 W + sum(4 + 2r): four times that, so the float evaluation of the band
+// itself (W and the slack are summed in float too) cannot eat the margin. When the float margin
+// exceeds the band, the exact equity - maintenance is > 0: not liquidatable.
+// Overflow: when W + slack < 2^62, every notional, pnl sum, maintenance, fee sum and slippage sum
+// of the account is below 2^63 (fees and slippage are at most the notional), so the exact path
+// could not report an overflow either. Such an account's status is certainly "ok".
+
+import {
+  MARKET_F_INV_K, MARKET_F_MARK, MARKET_F_MARK_OVER_K, MARKET_F_SLACK, MARKET_F_WEIGHT,
+  MARKET_TIER_START, TIER_BYTES, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE,
+} from "./layout";
+import { marketAt, tierAt } from "./market";
+
+const BAND_RELATIVE: f64 = 1.0 / 16777216.0; // 2^-24
+const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
+
+/** True when the account holding positions [first, end) with collateral C is certainly "ok". */
+// @ts-ignore: decorator
+@inline export function certainlySafe(
+  collateral: i64, first: u32, end: u32,
+  marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize,
+): bool {
+  let margin = <f64>collateral;
+  let weight = abs(margin);
+  let slack: f64 = 0;
+  for (let p = first; p < end; p++) {
+    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+    const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
+    const entry = <f64>load<i64>(entryCol + (<usize>p << 3));
+    const mark = load<f64>(market, MARKET_F_MARK);
+    const absSize = abs(size);
+    const notional = absSize * load<f64>(market, MARKET_F_MARK_OVER_K);
+    // The first tier whose bound reaches the notional (the last bound is +Infinity).
+    let tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
+    while (notional > load<f64>(tier, TIER_F_BOUND)) tier += TIER_BYTES;
+    margin += size * (mark - entry) * load<f64>(market, MARKET_F_INV_K)
+      - (notional * load<f64>(tier, TIER_F_SLOPE) - load<f64>(tier, TIER_F_INTERCEPT));
+    weight += absSize * (mark + entry) * load<f64>(market, MARKET_F_WEIGHT);
+    slack += load<f64>(market, MARKET_F_SLACK);
+  }
+  return margin > weight * BAND_RELATIVE + slack && weight + slack < SAFE_MAGNITUDE;
+}
