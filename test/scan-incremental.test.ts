@@ -1,0 +1,140 @@
+/**
+ * The scan's shortcuts must never show: the float pre-filter (only "certainly ok" skips the exact
+ * path), incremental rescans after ticks and edits (carried entries), the flagged list growing
+ * mid-scan, and amounts computed on demand. Every check compares with the BigInt reference.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { createEngine, generateBook, type Engine, type LiveBook } from "../bindings/index.js";
+import type { Book, Market } from "../book/types.js";
+import { maintenance, notional, pnl, scanBook } from "../reference/index.js";
+import { I64_MAX, Rng, randomBook } from "./support/random-book.js";
+
+let wasm: Engine;
+let reference: Engine;
+beforeAll(async () => {
+  wasm = await createEngine("wasm");
+  reference = await createEngine("reference");
+});
+
+/** Same statuses and totals as the reference, and the same exact amounts for every flagged account and a sample of the rest. */
+function expectSameScan(got: LiveBook, want: LiveBook, where: string): void {
+  const a = got.scan();
+  const b = want.scan();
+  expect(a.totals, `${where}: totals`).toEqual(b.totals);
+  expect(Buffer.from(a.status).equals(Buffer.from(b.status)), `${where}: statuses`).toBe(true);
+  for (const i of b.liquidatable()) expect(a.account(i), `${where}: account ${i}`).toEqual(b.account(i));
+  for (let i = 0; i < got.accountCount; i += 97) expect(a.account(i), `${where}: account ${i}`).toEqual(b.account(i));
+}
+
+describe("incremental rescans", () => {
+  it("after price ticks of one market, edits of collateral and positions, equal the reference every time", async () => {
+    const columns = generateBook({ accounts: 6_000, seed: 5 });
+    const live = await wasm.load(columns);
+    const oracle = await reference.load(columns);
+    const rng = new Rng(77);
+    expectSameScan(live, oracle, "first scan");
+    for (let step = 0; step < 40; step++) {
+      const kind = rng.int(0, 3);
+      if (kind <= 1) {
+        // One market moves by up to +-8 %: an incremental rescan of its holders.
+        const m = rng.int(0, live.markets.length - 1);
+        const price = (live.markPrice(m) * BigInt(1_000_000 + rng.int(-80_000, 80_000))) / 1_000_000n;
+        for (const b of [live, oracle]) b.setMarkPrice(m, price);
+      } else if (kind === 2) {
+        const a = rng.int(0, live.accountCount - 1);
+        const c = live.inputs.collateral[a]! / BigInt(rng.int(1, 20));
+        for (const b of [live, oracle]) b.setCollateral(a, c);
+      } else {
+        const p = rng.int(0, live.positionCount - 1);
+        const size = rng.chance(0.3) ? 0n : live.inputs.positionSize[p]! * BigInt(rng.int(1, 6));
+        const entry = live.inputs.positionEntry[p]!;
+        for (const b of [live, oracle]) b.setPosition(p, size, entry);
+      }
+      expectSameScan(live, oracle, `step ${step} (kind ${kind})`);
+    }
+  });
+
+  it("on random books with extreme values, after ticks of one and of every market", async () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const rng = new Rng(seed * 1_000_003);
+      const book = randomBook(rng, { accounts: 300, markets: rng.int(2, 9) });
+      const live = await wasm.load(book);
+      const oracle = await reference.load(book);
+      expectSameScan(live, oracle, `seed ${seed}`);
+      for (let step = 0; step < 6; step++) {
+        const moved = step % 3 === 2 ? book.markets.map((_, m) => m) : [rng.int(0, book.markets.length - 1)];
+        for (const m of moved) {
+          const price = rng.chance(0.2) ? rng.bits(63) : (live.markPrice(m) * BigInt(rng.int(500_000, 1_500_000))) / 1_000_000n;
+          for (const b of [live, oracle]) b.setMarkPrice(m, price > I64_MAX ? I64_MAX : price);
+        }
+        expectSameScan(live, oracle, `seed ${seed} step ${step}`);
+      }
+    }
+  });
+
+  it("an unchanged book rescans to the same result; a result is superseded by an edit", async () => {
+    const live = await wasm.load(generateBook({ accounts: 2_000, seed: 9 }));
+    const first = live.scan();
+    const totals = first.totals;
+    const flagged = first.liquidatable();
+    const again = live.scan();
+    expect(again.totals).toEqual(totals);
+    expect(again.liquidatable()).toEqual(flagged);
+    live.setCollateral(0, 1n);
+    expect(() => again.report(0)).toThrow(/superseded/);
+  });
+});
+
+describe("the flagged list", () => {
+  it("grows when most of the book becomes liquidatable, and the scan still equals the reference", async () => {
+    const columns = generateBook({ accounts: 20_000, seed: 3 });
+    const live = await wasm.load(columns);
+    const oracle = await reference.load(columns);
+    expectSameScan(live, oracle, "at the marks");
+    // Every mark halves: the longs (55 %) go under, far past the list's first 3 % + 256.
+    for (let m = 0; m < live.markets.length; m++) {
+      const half = live.markPrice(m) / 2n;
+      for (const b of [live, oracle]) b.setMarkPrice(m, half);
+    }
+    expectSameScan(live, oracle, "after a 50 % crash");
+    expect(live.scan().totals.liquidatable).toBeGreaterThan(5_000);
+  });
+});
+
+describe("the float pre-filter", () => {
+  /** One account on one market, collateral chosen so that equity - maintenance = margin exactly. */
+  function onTheLine(market: Market, size: bigint, entry: bigint, margin: bigint): Book {
+    const n = notional(market, size, market.markPrice);
+    const collateral = maintenance(market, n) - pnl(market, size, entry, market.markPrice) + margin;
+    return { liquidatorSharePpm: 500_000n, markets: [market], accounts: [{ id: "x", collateral, positions: [{ market: 0, size, entryPrice: entry }] }] };
+  }
+
+  it("never calls an account ok that is one unit under its line, at magnitudes where floats lose units", async () => {
+    // e = 0, mark and sizes near 2^29: notional and pnl near 2^58, where an f64 step is 64 units,
+    // yet below the 2^62 under which the pre-filter may decide.
+    const market: Market = {
+      id: "BIG", sizeDecimals: 0, priceDecimals: 6, markPrice: 536_870_911n,
+      tiers: [{ maxNotional: 1n << 56n, mmrPpm: 4_000n }, { maxNotional: null, mmrPpm: 50_000n }],
+      liquidationFeePpm: 5_000n, volatility: { currentPpm: 900_000n, referencePpm: 600_000n },
+    };
+    // Random positions there, with the account one unit under, on, and one unit over its line:
+    // the float margin of these is off by tens of units, so only the band keeps them exact.
+    const rng = new Rng(2024);
+    const books: Book[] = [];
+    for (let k = 0; k < 300; k++) {
+      const size = BigInt(rng.int(1 << 28, 2 ** 29 - 1)) * (rng.chance(0.5) ? 1n : -1n);
+      const entry = BigInt(rng.int(1 << 28, 2 ** 29 - 1));
+      for (const margin of [-1n, 0n, 1n]) books.push(onTheLine(market, size, entry, margin));
+    }
+    // One book of all of them, so the wasm scan sees them side by side.
+    const book: Book = { ...books[0]!, accounts: books.map((b, i) => ({ ...b.accounts[0]!, id: `x${i}` })) };
+    const want = scanBook(book).results;
+    const got = (await wasm.load(book)).scan();
+    want.forEach((w, i) => {
+      expect(w.status, `account ${i}`).toBe(i % 3 === 0 ? "liquidatable" : "ok");
+      expect(got.statusOf(i), `account ${i}`).toBe(w.status);
+      expect(got.account(i), `account ${i}`).toEqual(w);
+    });
+    expect(got.totals).toEqual(scanBook(book).totals);
+  });
+});
