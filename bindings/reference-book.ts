@@ -9,7 +9,7 @@ import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
-import type { BookBuilder, BookShape, LiveBook, WritableColumns } from "./types.js";
+import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 
 export class ReferenceBook implements LiveBook {
   readonly engine = "reference" as const;
@@ -92,7 +92,8 @@ export class ReferenceBook implements LiveBook {
     this.rebuildAccount(this.owner[position]!);
   }
 
-  scan(): ScanResult {
+  /** The reference always evaluates every account (ScanOptions change nothing here). */
+  scan(_options?: ScanOptions): ScanResult {
     const { results, totals } = scanBook(this.book, this.marks);
     const status = new Uint8Array(results.length);
     const flagged: number[] = [];

@@ -39,6 +39,11 @@ export interface Engine {
   allocate(shape: BookShape): Promise<BookBuilder>;
 }
 
+export interface ScanOptions {
+  /** Evaluate every account even when an incremental rescan would do. */
+  readonly full?: boolean;
+}
+
 /** A book held by an engine: edit it in place, scan it, and read the results. */
 export interface LiveBook {
   readonly engine: EngineName;
@@ -61,8 +66,12 @@ export interface LiveBook {
   setMarkPrice(market: number | string, price: bigint): void;
   setCollateral(account: number, collateral: bigint): void;
   setPosition(position: number, size: bigint, entryPrice: bigint): void;
-  /** Scan every account. The result is a view that the next scan overwrites. */
-  scan(): ScanResult;
+  /**
+   * Scan the book. After a price tick or a few edits only the accounts they touch are evaluated
+   * again (the result equals a full scan's); `{ full: true }` evaluates every account, e.g. to
+   * measure the scan. The result is a view that the next scan or edit supersedes.
+   */
+  scan(options?: ScanOptions): ScanResult;
   /** Liquidation price of every position (price units), -1 where none. */
   liquidationPrices(): BigInt64Array;
   /** The book as plain objects, with the current marks, collateral and positions. */

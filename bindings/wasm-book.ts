@@ -8,7 +8,7 @@ import type { Book, BookColumns, Market, Totals } from "../book/types.js";
 import type { AccountResult } from "../book/types.js";
 import { checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
-import type { BookBuilder, BookShape, LiveBook, WritableColumns } from "./types.js";
+import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { liquidationPrice } from "../reference/index.js";
 
@@ -220,8 +220,9 @@ export class WasmBook implements LiveBook {
    * they touch are evaluated again (the core carries the others over); the result is the same as
    * a full scan's.
    */
-  scan(): ScanResult {
+  scan(options: ScanOptions = {}): ScanResult {
     this.alive();
+    if (options.full) this.fullScanNeeded = true;
     // An incremental pass still reads every account's markets, so it pays only when most markets held still.
     const incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
     let movedBits = 0;

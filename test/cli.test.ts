@@ -314,7 +314,8 @@ describe("demo, help, version", () => {
     expect(r.stdout).toMatch(/^book: 2000 accounts, \d+ positions, 8 markets/);
     expect(r.stdout).toMatch(/\ntotals\n\s+accounts\s+2000\n\s+liquidatable\s+\d+\n/);
     expect(r.stdout).toMatch(/\n\s+penalty\s+\d+\.\d{6}\n/);
-    expect(r.stdout).toMatch(/\nthroughput: [\d.]+ [kMG]? ?positions\/s, .*median scan .* of 5\)\n$/);
+    expect(r.stdout).toMatch(/\nthroughput: [\d.]+ [kMG]? ?positions\/s, .*median full scan .* of 5\)\n/);
+    expect(r.stdout).toMatch(/\nprice tick: BTC-PERP moves, rescan in .* \(median of 5\)\n$/);
   });
 
   it("demo's top table is sorted by penalty + badDebt", async () => {

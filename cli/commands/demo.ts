@@ -56,7 +56,8 @@ export const demoCommand: Command = {
   help: `Usage: liqscan demo [--accounts N] [--seed S] [--runs R] [--engine wasm|reference]
 
 Generates a synthetic book in memory, loads it into the engine, scans it R times and prints the
-${TOP} liquidatable accounts with the largest penalty + badDebt, the totals, and the scan throughput
+${TOP} liquidatable accounts with the largest penalty + badDebt, the totals, the full-scan throughput
+and the time of a rescan after a price tick
 (positions per second, median of the R scans).
 
 Options:
@@ -98,7 +99,7 @@ Options:
       let result: ScanResult | undefined;
       for (let r = 0; r < runs; r++) {
         const start = performance.now();
-        result = live.scan();
+        result = live.scan({ full: true });
         times.push((performance.now() - start) / 1000);
         progress.update(r + 1, runs);
       }
@@ -117,13 +118,23 @@ Options:
     out.line();
     for (const l of totalsLines(result.totalsReport(), result.accountCount)) out.line(l);
     out.line();
+    // A price tick: the first market moves by one price unit and back; only its holders are rescanned.
+    const mark = live.markPrice(0);
+    const ticks: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      live.setMarkPrice(0, r % 2 === 0 ? mark + 1n : mark);
+      const start = performance.now();
+      live.scan();
+      ticks.push((performance.now() - start) / 1000);
+    }
     const t = median(times);
     const positionsPerSecond = t > 0 ? live.positionCount / t : Infinity;
     const accountsPerSecond = t > 0 ? live.accountCount / t : Infinity;
     out.line(
       `throughput: ${rate(positionsPerSecond, "positions")}, ${rate(accountsPerSecond, "accounts")} ` +
-        `(${engineName} engine, median scan ${duration(t)} of ${runs})`,
+        `(${engineName} engine, median full scan ${duration(t)} of ${runs})`,
     );
+    out.line(`price tick: ${live.markets[0]!.id} moves, rescan in ${duration(median(ticks))} (median of ${runs})`);
     await out.flush();
     live.dispose();
   },
