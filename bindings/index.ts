@@ -53,3 +53,4 @@ export { ScanResult, marginRatioPpm, type AccountReport, type ScanColumns, type 
 export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, WritableColumns } from "./types.js";
 export type { WasmSource } from "./wasm-source.js";
 export * from "../book/index.js";
+export * from "../views/index.js";
