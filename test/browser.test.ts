@@ -5,7 +5,9 @@
 //   worker and shows exactly the totals that the Node API computes for the same seed, and draws
 //   its charts. A screenshot of the demo is saved to build/browser/demo.png (to docs/screenshot.png
 //   with LIQSCAN_SCREENSHOT=docs, for the README).
-import { mkdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -134,6 +136,9 @@ describe("the demo, built by Vite", () => {
     const worst = reports.reduce((w, r) => (BigInt(r.badDebt!.replace(".", "")) > BigInt(w.badDebt!.replace(".", "")) ? r : w));
     const firstRow = page.locator('[data-testid="table-body"] [role="row"]').first();
     await expect.poll(() => firstRow.locator('[role="cell"]').first().textContent()).toBe(worst.id);
+    // Every account, exactly: the page's export is Node's report of the same book.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export").click()]);
+    expect(JSON.parse(readFileSync((await download.path())!, "utf8"))).toEqual({ accounts: reports, totals });
 
     // The stress table holds the views' exact figures for the same book.
     const rows = stress(book, { shocksPpm: [-100_000n, 0n, 100_000n] });
@@ -189,6 +194,15 @@ describe("the demo, built by Vite", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export").click()]);
     const exported = JSON.parse(readFileSync((await download.path())!, "utf8"));
     expect(exported).toEqual({ accounts: spec.reports(), totals: spec.totalsReport() });
+
+    // A bad book: the page says which record and field, and shows no stale results.
+    const bad = readFileSync("test/fixtures/spec-example.json", "utf8").replace('"size": "-0.1"', '"size": "-0.123456789"');
+    await picker.setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(bad) });
+    await page.waitForSelector('[data-testid="status"][data-state="error"]');
+    expect(await page.getByTestId("status").textContent()).toBe(
+      'Error: account "bob" position 1: field "size": "-0.123456789" has more decimals than the market\'s 8',
+    );
+    expect(await page.getByTestId("totals").isHidden()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -207,6 +221,49 @@ describe("the demo, served by Vite's dev server", () => {
     const shown = await scanInDemo(page, 3_000, 11);
     const book = await nodeBook(3_000, 11);
     expect(shown).toEqual(book.scan().totalsReport());
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("an app that installs the package, under Vite's dev server", () => {
+  // The package as npm installs it (package.json and dist/, its "files"), in a fresh app's
+  // node_modules: Vite pre-bundles it, and the core must still be found next to the module.
+  let app: string;
+  let server: ViteDevServer;
+  beforeAll(async () => {
+    app = mkdtempSync(join(tmpdir(), "liqscan-vite-app-"));
+    const installed = join(app, "node_modules", "liqscan");
+    mkdirSync(installed, { recursive: true });
+    cpSync("package.json", join(installed, "package.json"));
+    cpSync("dist", join(installed, "dist"), { recursive: true });
+    writeFileSync(join(app, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+<pre id="out" data-state="busy"></pre>
+<script type="module">
+  import { createEngine, generateBook } from "liqscan";
+  const out = document.querySelector("#out");
+  const book = await (await createEngine()).load(generateBook({ accounts: 2000, seed: 5 }));
+  out.textContent = JSON.stringify(book.scan().totalsReport());
+  out.dataset.state = "done";
+</script>`);
+    server = await createServer({ root: app, configFile: false, server: { port: 0, host: "127.0.0.1" }, logLevel: "warn" });
+    await server.listen();
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (app) rmSync(app, { recursive: true, force: true });
+  });
+
+  it("scans with the pre-bundled package to the Node API's totals", async () => {
+    const { page, errors } = await openPage("about:blank");
+    const loaded: string[] = [];
+    page.on("response", (r) => loaded.push(new URL(r.url()).pathname));
+    await page.goto(server.resolvedUrls!.local[0]!);
+    await page.waitForSelector('#out[data-state="done"]', { timeout: 30_000 });
+    expect(loaded).toContainEqual(expect.stringMatching(/\/node_modules\/\.vite\/deps\/liqscan\.js$/)); // pre-bundled
+    expect(loaded).toContainEqual(expect.stringMatching(/liqscan\.wasm$/));
+    const book = await nodeBook(2000, 5);
+    expect(JSON.parse((await page.textContent("#out"))!)).toEqual(book.scan().totalsReport());
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -88,6 +88,7 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
     case "export":
       return download(reply.json, "liqscan-scan.json");
     case "error":
+      if (pending > 0) clearResults(); // the book could not be read or scanned: nothing valid to show
       setBusy(false);
       pending = 0;
       statusEl.dataset.state = "error";
@@ -112,6 +113,16 @@ function done(): void {
       `read ${ms(t.read)} · load into the core ${ms(t.load)} · scan ${ms(t.scan)} ` +
       `(${rate(s.positions, t.scan)}) · core memory ${(s.residentBytes / 2 ** 20).toFixed(1)} MiB`;
   }
+}
+
+function clearResults(): void {
+  summary = undefined;
+  rows = undefined;
+  table.clear();
+  stressChart.clear();
+  mapChart.clear();
+  $("#timings").textContent = "";
+  for (const id of ["#totals", "#charts", "#accounts-card"]) $(id).hidden = true;
 }
 
 function showSummary(s: Summary): void {

@@ -10,6 +10,8 @@ import { formatDecimal } from "liqscan";
 
 const ROW_HEIGHT = 30;
 const OVERSCAN = 6;
+/** The body shows at most this many rows at once (and shrinks to fit fewer). */
+const MAX_VISIBLE_ROWS = 16;
 
 interface Column {
   readonly key: SortKey;
@@ -34,6 +36,7 @@ export class AccountTable {
   private readonly body: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly rowsHost: HTMLElement;
+  private readonly empty: HTMLElement;
   private readonly pool: HTMLElement[] = [];
   private table: LiquidatableTable | undefined;
   private order: Uint32Array = new Uint32Array(0);
@@ -63,13 +66,16 @@ export class AccountTable {
     this.rowsHost = el("div", "vt-rows");
     this.rowsHost.setAttribute("role", "rowgroup");
     this.body.append(this.spacer, this.rowsHost);
-    host.append(this.head, this.body);
+    this.empty = el("div", "vt-empty");
+    this.empty.textContent = "No liquidatable accounts at the current marks.";
+    host.append(this.head, this.body, this.empty);
     this.body.addEventListener("scroll", () => this.schedule(), { passive: true });
     new ResizeObserver(() => this.schedule()).observe(this.body);
     this.rowsHost.addEventListener("click", (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>(".vt-row");
       if (row?.dataset.row !== undefined) this.onSelect(Number(row.dataset.row));
     });
+    this.empty.hidden = true;
     this.showHeaderState();
   }
 
@@ -77,6 +83,9 @@ export class AccountTable {
     this.table = table;
     this.order = sortRows(table, this.sortKey, this.descending);
     this.spacer.style.height = `${table.rows * ROW_HEIGHT}px`;
+    this.body.style.height = `${Math.min(table.rows, MAX_VISIBLE_ROWS) * ROW_HEIGHT + 2}px`;
+    this.body.hidden = table.rows === 0;
+    this.empty.hidden = table.rows > 0;
     this.body.scrollTop = 0;
     this.render();
   }
@@ -85,6 +94,7 @@ export class AccountTable {
     this.table = undefined;
     this.order = new Uint32Array(0);
     this.spacer.style.height = "0px";
+    this.empty.hidden = true;
     this.render();
   }
 
