@@ -5,7 +5,7 @@
 import { AccountTable } from "./table.js";
 import { LiquidationMapChart, StressChart } from "./charts.js";
 import { count, exactMoney, money, moneyOf, price, quoteUnits } from "./money.js";
-import type { AccountDetail, LiquidatableTable, Reply, Request, StressCurve, Summary } from "./protocol.js";
+import type { AccountDetail, Reply, Request, StressCurve, Summary } from "./protocol.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string): T => {
   const e = document.querySelector<T>(selector);
@@ -20,7 +20,6 @@ const table = new AccountTable($("#table"), (row) => send({ type: "account", row
 const stressChart = new StressChart($("#stress-chart"));
 const mapChart = new LiquidationMapChart($("#map-chart"));
 let summary: Summary | undefined;
-let rows: LiquidatableTable | undefined;
 let pending = 0; // replies still expected for the current book: stress curve and liquidation map
 
 const statusEl = $("#status");
@@ -71,7 +70,6 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
       return;
     case "scanned":
       summary = reply.summary;
-      rows = reply.table;
       showSummary(reply.summary);
       table.setData(reply.table);
       $("#row-count").textContent = count(reply.table.rows);
@@ -117,7 +115,6 @@ function done(): void {
 
 function clearResults(): void {
   summary = undefined;
-  rows = undefined;
   table.clear();
   stressChart.clear();
   mapChart.clear();
@@ -205,6 +202,3 @@ function rate(positions: number, scanMs: number): string {
   const perSecond = (positions / scanMs) * 1000;
   return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(1)} M positions/s` : `${Math.round(perSecond / 1e3)} k positions/s`;
 }
-
-// For the end-to-end test and the curious: the page's state, read only.
-(globalThis as { liqscanDemo?: unknown }).liqscanDemo = { get summary() { return summary; }, get rows() { return rows; }, get order() { return table.displayOrder; } };

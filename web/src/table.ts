@@ -98,11 +98,6 @@ export class AccountTable {
     this.render();
   }
 
-  /** Row indices (into the table) in display order. */
-  get displayOrder(): Uint32Array {
-    return this.order;
-  }
-
   sortBy(key: SortKey): void {
     // A new column starts with the largest first (ids: A to Z); the same column flips.
     this.descending = key === this.sortKey ? !this.descending : key !== "id";

@@ -102,8 +102,9 @@ async function scanNew(input: Book | BookColumns, source: string, readMs: number
   totals = undefined;
   progress("Loading into the engine");
   engine ??= createEngine("wasm");
+  const core = await engine; // compiled once, on the first book
   const t1 = performance.now();
-  const live = await (await engine).load(input);
+  const live = await core.load(input);
   const t2 = performance.now();
   progress("Scanning");
   const result = live.scan();
