@@ -53,3 +53,4 @@ export { ScanResult, marginRatioPpm, type AccountReport, type TotalsReport } fro
 export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 export type { WasmSource } from "./wasm-source.js";
 export * from "../book/index.js";
+export * from "../views/index.js";

@@ -123,7 +123,7 @@ export class ReferenceBook implements LiveBook {
   }
 
   toBook(): Book {
-    return { ...this.book, markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })) };
+    return { ...this.book, accounts: this.book.accounts.slice(), markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })) };
   }
 
   dispose(): void {}
@@ -139,10 +139,17 @@ export class ReferenceBook implements LiveBook {
         return { market: c.positionMarket[p]!, size: c.positionSize[p]!, entryPrice: c.positionEntry[p]! };
       }),
     };
-    const accounts = this.book.accounts.slice();
-    accounts[a] = account;
-    this.book = { ...this.book, accounts };
+    // Copy the accounts array once, then edit the copy in place: an edit costs O(positions of the
+    // account), not O(accounts) (a cascade closes thousands of positions). toBook() hands out a copy.
+    if (this.ownAccounts === null) {
+      this.ownAccounts = this.book.accounts.slice();
+      this.book = { ...this.book, accounts: this.ownAccounts };
+    }
+    this.ownAccounts[a] = account;
   }
+
+  /** The accounts array once this book has copied it for editing (see rebuildAccount). */
+  private ownAccounts: Account[] | null = null;
 }
 
 export function toColumns(book: Book | BookColumns): BookColumns {
