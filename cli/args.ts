@@ -28,7 +28,7 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && ambiguous) {
       const option = ambiguous[1]!;
       const value = argv[argv.indexOf(option) + 1] ?? "-1";
-      throw new CliError(`${option}: a value that starts with "-" must be attached to its option: write ${option}=${value}`);
+      throw new CliError(`${command}: option '${option}' argument is ambiguous: a value that starts with "-" must be attached to its option: write ${option}=${value}`);
     }
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
       // parseArgs' own messages are clear but long; keep their first sentence.

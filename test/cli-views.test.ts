@@ -111,7 +111,7 @@ describe("stress", () => {
 
   it("errors name the option", async () => {
     expect(await failure("stress")).toBe('stress: missing BOOK (a JSON book file or a CSV book directory; see "liqscan stress --help")');
-    expect(await failure("stress", EXAMPLE, "--from", "-20")).toBe('--from: a value that starts with "-" must be attached to its option: write --from=-20');
+    expect(await failure("stress", EXAMPLE, "--from", "-20")).toBe(`stress: option '--from' argument is ambiguous: a value that starts with "-" must be attached to its option: write --from=-20`);
     expect(await failure("stress", EXAMPLE, "--from=-150")).toBe("--from: -150 is below -100 (a price cannot fall below 0)");
     expect(await failure("stress", EXAMPLE, "--to=abc")).toMatch(/^--to: "abc" is not a decimal number/);
     expect(await failure("stress", EXAMPLE, "--step=0.00001")).toBe('--step: "0.00001" has more decimals than 4 (a percentage is converted to whole ppm)');
@@ -260,7 +260,7 @@ totals
 
   it("errors name the option", async () => {
     expect(await failure("cascade", CASCADE)).toBe('cascade: missing --shock=PCT, e.g. --shock=-10 (see "liqscan cascade --help")');
-    expect(await failure("cascade", CASCADE, "--shock", "-10")).toBe('--shock: a value that starts with "-" must be attached to its option: write --shock=-10');
+    expect(await failure("cascade", CASCADE, "--shock", "-10")).toBe(`cascade: option '--shock' argument is ambiguous: a value that starts with "-" must be attached to its option: write --shock=-10`);
     expect(await failure("cascade", CASCADE, "--shock=-100.5")).toBe("--shock: -100.5 is below -100 (a price cannot fall below 0)");
     expect(await failure("cascade", CASCADE, "--shock=10", "--max-rounds", "0")).toBe("--max-rounds: 0 is outside [1, 10000]");
     expect(await failure("cascade", CASCADE, "--shock=10", "--market", "Y")).toBe('--market: "Y" is not a market of the book (X)');
