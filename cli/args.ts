@@ -23,6 +23,13 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
     parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: true });
   } catch (err) {
     const code = (err as { code?: string }).code;
+    // `--from -50`: parseArgs will not take a value that starts with "-" unless it is attached.
+    const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(String((err as Error).message));
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && ambiguous) {
+      const option = ambiguous[1]!;
+      const value = argv[argv.indexOf(option) + 1] ?? "-1";
+      throw new CliError(`${command}: option '${option}' argument is ambiguous: a value that starts with "-" must be attached to its option: write ${option}=${value}`);
+    }
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
       // parseArgs' own messages are clear but long; keep their first sentence.
       let first = String((err as Error).message).split(/\.(?:\s|$)/)[0]!;
