@@ -63,7 +63,19 @@ export function udiv128(hi: u64, lo: u64, d: u64): u64 {
  * when the quotient does not fit 63 bits. Every caller treats anything above `i64.MAX_VALUE` as
  * an overflow, so saturating loses nothing.
  */
-export function ceilDiv128(hi: u64, lo: u64, d: u64): u64 {
+// @ts-ignore: decorator
+@inline export function ceilDiv128(hi: u64, lo: u64, d: u64): u64 {
+  if (hi == 0) {
+    // The common case, inlined so that a constant divisor (10^6, 10^12) reaches the engine's
+    // division-by-constant rewrite. lo / d + 1 cannot wrap since d >= 2 whenever lo / d is near 2^64.
+    const q = lo / d;
+    const c = q + u64(lo - q * d != 0);
+    return c > <u64>i64.MAX_VALUE ? u64.MAX_VALUE : c;
+  }
+  return ceilDivWide(hi, lo, d);
+}
+
+function ceilDivWide(hi: u64, lo: u64, d: u64): u64 {
   if (hi >= d) return u64.MAX_VALUE;
   const q = udiv128(hi, lo, d);
   const c = q + u64(divRem != 0);
