@@ -8,8 +8,7 @@ import type { ScanResult } from "../bindings/results.js";
 import type { BookColumns } from "../book/types.js";
 import { BandwidthLoop } from "./bandwidth.js";
 import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
-import type { BookSize } from "./books.js";
-import { TICK_MARKETS } from "./books.js";
+import { TICK_MARKETS, type BookSize } from "./books.js";
 import { floatMarks, floatScan, toFloatBook } from "./float-scan.js";
 
 /** Everything a case may use at one book size. */

@@ -10,13 +10,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createEngine } from "../bindings/index.js";
-import { parseSize } from "./books.js";
+import { parseSize, type BookSize } from "./books.js";
 import { CASES, type BenchCase } from "./cases.js";
 import { describeMachine } from "./machine.js";
 import { toJson, toMarkdown, type BenchReport, type SizeReport } from "./report.js";
 import { runSize, type Budget } from "./runner.js";
 import { ciGate, evaluateTargets } from "./targets.js";
-import type { BookSize } from "./books.js";
 
 const CI_MIN_RATIO = 10;
 
