@@ -5,8 +5,8 @@
  * distributions; every stored value is rounded to an integer before it becomes a bigint, so the
  * same seed gives bit-identical columns in every engine.
  *
- * - 8 markets (BTC, ETH, SOL, BNB, XRP, DOGE, AVAX, LINK -PERP) with venue-like size/price
- *   decimals, marks jittered by up to +-5% per seed, 3-5 maintenance tiers (mmr 0.4%..5% rising
+ * - 8 markets (BTC, ETH, SOL, BNB, XRP, DOGE, AVAX, LINK -PERP) by default with venue-like size/price
+ *   decimals (`markets` asks for more: clones of these eight, see `GenerateOptions.markets`), marks jittered by up to +-5% per seed, 3-5 maintenance tiers (mmr 0.4%..5% rising
  *   with notional, bounds 50k..10M quote), liquidation fees 0.2%..1.25%, volatility scaling on 4
  *   markets (2 above their reference, 2 at or below it) and close-out impact on 6.
  * - Accounts hold 1-4 positions (45/30/15/10 %) in distinct markets chosen by popularity
@@ -35,6 +35,14 @@ export interface GenerateOptions {
   readonly seed?: number;
   /** Called with accounts generated so far and the total, every 65536 accounts and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Number of markets, 4 to 4096 (default 8: the eight templates, the same book for a seed as
+   * before this option existed). Fewer than 8 keeps the first ones (BTC, ETH, ...);
+   * more adds clones of the templates in rounds: round r (2, 3, ...) adds "BTC-PERP-r",
+   * "ETH-PERP-r", ... with the template's parameters, their own jittered mark, and 1/r of the
+   * template's popularity (a long tail, as on venues). Benchmarks use it for books over 50 markets.
+   */
+  readonly markets?: number;
 }
 
 interface MarketTemplate {
@@ -159,6 +167,12 @@ function approxSlippage(s: MarketShape, notional: number): number {
   return notional * Math.min(s.maxSlip, notional / s.depth);
 }
 
+/** Whether market `m` is among the first `j` markets chosen for an account. */
+function chosenBefore(chosen: Int32Array, j: number, m: number): boolean {
+  for (let i = 0; i < j; i++) if (chosen[i] === m) return true;
+  return false;
+}
+
 function sample(rng: Random, buckets: Buckets, skew: boolean): number {
   let u = rng.float();
   for (const [p, lo, hi] of buckets) {
@@ -172,9 +186,24 @@ function sample(rng: Random, buckets: Buckets, skew: boolean): number {
   return lo + (hi - lo) * rng.float();
 }
 
+/** Default number of markets: the eight templates. */
+const TEMPLATE_COUNT = TEMPLATES.length;
+const MIN_MARKETS = 4; // an account holds up to 4 positions, each in a distinct market
+const MAX_MARKETS = 4096;
+
+/** The template of every market of a book of `count` markets (clones renamed, less popular per round). */
+function marketTemplates(count: number): MarketTemplate[] {
+  if (count <= TEMPLATE_COUNT) return TEMPLATES.slice(0, count);
+  return Array.from({ length: count }, (_, i) => {
+    const t = TEMPLATES[i % TEMPLATE_COUNT]!;
+    const round = Math.floor(i / TEMPLATE_COUNT) + 1;
+    return round === 1 ? t : { ...t, id: `${t.id}-${round}`, weight: t.weight / round };
+  });
+}
+
 /** The markets of a generated book for `seed` (marks jittered by up to +-5 %). */
-function buildMarkets(rng: Random): Market[] {
-  return TEMPLATES.map((t) => {
+function buildMarkets(rng: Random, templates: readonly MarketTemplate[]): Market[] {
+  return templates.map((t) => {
     const scale = POW10[t.priceDecimals];
     const jitter = 1 + (rng.float() - 0.5) * 0.1;
     const markPrice = BigInt(Math.max(1, Math.round(t.mark * jitter * scale)));
@@ -195,16 +224,21 @@ function buildMarkets(rng: Random): Market[] {
 
 /**
  * Generates a book of `accounts` accounts (ids `acct-000001`, ... zero-padded to at least 6 digits)
- * over 8 markets. Same options, same columns. Memory: the columns themselves plus one byte per
+ * over 8 markets (or `markets`). Same options, same columns. Memory: the columns themselves plus one byte per
  * account; 10M accounts take about 0.5 GB of typed arrays plus the id strings.
  */
 export function generateBook(options: GenerateOptions): BookColumns {
   const n = options.accounts;
   if (!Number.isSafeInteger(n) || n < 0 || n > 500_000_000) throw new RangeError(`accounts must be an integer in [0, 500000000], got ${n}`);
   const seed = options.seed ?? 1;
+  const marketCount = options.markets ?? TEMPLATE_COUNT;
+  if (!Number.isSafeInteger(marketCount) || marketCount < MIN_MARKETS || marketCount > MAX_MARKETS) {
+    throw new RangeError(`markets must be an integer in [${MIN_MARKETS}, ${MAX_MARKETS}], got ${marketCount}`);
+  }
+  const templates = marketTemplates(marketCount);
   const onProgress = options.onProgress;
   const rng = new Random(seed);
-  const markets = buildMarkets(rng);
+  const markets = buildMarkets(rng, templates);
   const nm = markets.length;
 
   // Pass 1: how many positions each account holds (a separate stream, so sizes are exact up front).
@@ -240,14 +274,14 @@ export function generateBook(options: GenerateOptions): BookColumns {
   const priceScale = markets.map((m) => POW10[m.priceDecimals]);
   const sizeScale = markets.map((m) => POW10[m.sizeDecimals]);
   const markQuote = markUnits.map((u, i) => u / priceScale[i]);
-  const spread = TEMPLATES.map((t) => t.spread);
-  const baseMmr = TEMPLATES.map((t) => t.tiers[0][1] / 1_000_000);
-  const shapes = TEMPLATES.map(marketShape);
+  const spread = templates.map((t) => t.spread);
+  const baseMmr = templates.map((t) => t.tiers[0][1] / 1_000_000);
+  const shapes = templates.map(marketShape);
   const weights: number[] = [];
   {
-    const total = TEMPLATES.reduce((s, t) => s + t.weight, 0);
+    const total = templates.reduce((s, t) => s + t.weight, 0);
     let acc = 0;
-    for (const t of TEMPLATES) weights.push((acc += t.weight / total));
+    for (const t of templates) weights.push((acc += t.weight / total));
     weights[nm - 1] = 1;
   }
   const width = Math.max(6, String(n).length);
@@ -262,7 +296,6 @@ export function generateBook(options: GenerateOptions): BookColumns {
     const notional = sample(rng, NOTIONAL, true);
     let leverage = sample(rng, LEVERAGE, false);
     // distinct markets by popularity, and a random split of the notional
-    let used = 0;
     let shareSum = 0;
     let firstMmr = 0;
     for (let j = 0; j < k; j++) {
@@ -271,8 +304,7 @@ export function generateBook(options: GenerateOptions): BookColumns {
         const u = rng.float();
         m = 0;
         while (u >= weights[m]) m++;
-      } while (used & (1 << m));
-      used |= 1 << m;
+      } while (chosenBefore(chosen, j, m));
       chosen[j] = m;
       share[j] = 0.2 + rng.float();
       shareSum += share[j];

@@ -240,7 +240,48 @@ describe("generateBook", () => {
     expect(() => validateColumns(empty)).not.toThrow();
   });
 
+  it("adds markets on request: clones of the templates with distinct ids, a long tail of popularity", () => {
+    // The default is the same book as `markets: 8` (the pinned test above pins that book).
+    expect(plain(generateBook({ accounts: 300, seed: 9, markets: 8 }))).toEqual(plain(generateBook({ accounts: 300, seed: 9 })));
+    const n = 20_000;
+    const g = generateBook({ accounts: n, seed: 3, markets: 50 });
+    expect(g.markets.length).toBe(50);
+    expect(new Set(g.markets.map((m) => m.id)).size).toBe(50);
+    expect(g.markets.slice(0, 9).map((m) => m.id)).toEqual(["BTC-PERP", "ETH-PERP", "SOL-PERP", "BNB-PERP", "XRP-PERP", "DOGE-PERP", "AVAX-PERP", "LINK-PERP", "BTC-PERP-2"]);
+    expect(g.markets[49].id).toBe("ETH-PERP-7");
+    // a clone has its template's parameters and its own mark
+    const { markPrice: cloneMark, id: cloneId, ...clone } = g.markets[8];
+    const { markPrice: btcMark, id: btcId, ...btc } = g.markets[0];
+    expect(clone).toEqual(btc);
+    expect([cloneId, btcId]).toEqual(["BTC-PERP-2", "BTC-PERP"]);
+    expect(cloneMark).not.toBe(btcMark);
+    expect(() => validateColumns(g)).not.toThrow();
+    // every market is traded, the clones less than their templates, and accounts still hold distinct markets
+    const perMarket = new Array(50).fill(0);
+    for (let a = 0; a < n; a++) {
+      const ms = new Set<number>();
+      for (let p = g.positionStart[a]; p < g.positionStart[a + 1]; p++) {
+        ms.add(g.positionMarket[p]);
+        perMarket[g.positionMarket[p]]++;
+      }
+      expect(ms.size).toBe(g.positionStart[a + 1] - g.positionStart[a]);
+    }
+    expect(Math.min(...perMarket)).toBeGreaterThan(0);
+    expect(perMarket[0]).toBeGreaterThan(perMarket[8]); // BTC-PERP over BTC-PERP-2
+    expect(perMarket[8]).toBeGreaterThan(perMarket[48]); // BTC-PERP-2 over BTC-PERP-7
+    // still a few percent liquidatable
+    let liquidatable = 0;
+    for (let a = 0; a < n; a++) if (evaluate(g, a).liquidatable) liquidatable++;
+    expect(liquidatable / n).toBeGreaterThan(0.005);
+    expect(liquidatable / n).toBeLessThan(0.08);
+    // fewer than the templates: the first ones
+    expect(generateBook({ accounts: 100, seed: 3, markets: 4 }).markets.map((m) => m.id)).toEqual(["BTC-PERP", "ETH-PERP", "SOL-PERP", "BNB-PERP"]);
+  });
+
   it("rejects bad options", () => {
+    expect(() => generateBook({ accounts: 10, markets: 3 })).toThrow(/markets must be an integer in \[4, 4096\], got 3/);
+    expect(() => generateBook({ accounts: 10, markets: 4097 })).toThrow(RangeError);
+    expect(() => generateBook({ accounts: 10, markets: 8.5 })).toThrow(RangeError);
     expect(() => generateBook({ accounts: -1 })).toThrow(RangeError);
     expect(() => generateBook({ accounts: 1.5 })).toThrow(RangeError);
     expect(() => generateBook({ accounts: 10, seed: 0.5 })).toThrow(RangeError);

@@ -1,0 +1,170 @@
+/**
+ * What the benchmarks measure: one entry per case. A case prepares whatever it needs from the
+ * size's book (not timed) and returns the function to time. To add one (e.g. a parallel scan),
+ * append an entry to CASES; the runner, the report and the ratios pick it up.
+ */
+import type { Engine, LiveBook } from "../bindings/types.js";
+import type { ScanResult } from "../bindings/results.js";
+import type { BookColumns } from "../book/types.js";
+import { BandwidthLoop } from "./bandwidth.js";
+import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
+import { TICK_MARKETS, type BookSize } from "./books.js";
+import { floatMarks, floatScan, toFloatBook } from "./float-scan.js";
+
+/** Everything a case may use at one book size. */
+export interface SizeContext {
+  readonly size: BookSize;
+  /** The benchmark book (8 markets). */
+  readonly columns: BookColumns;
+  readonly engines: { readonly wasm: Engine; readonly reference: Engine };
+  /** The same size over TICK_MARKETS markets, generated on first use. */
+  tickColumns(): BookColumns;
+}
+
+/** A case ready to time. */
+export interface Prepared {
+  /** The timed call (may return a promise). */
+  run(): unknown;
+  /** Positions one call processes (positions per second = this / median time). */
+  readonly positions: number;
+  /** Decisions of the last run, one per account (1 = liquidatable), for the wrong-decision count. */
+  decisions?(): Uint8Array;
+  /** Bytes the case's book keeps resident, reported per position. */
+  readonly residentBytes?: number;
+  /** Release the case's book before the next case is prepared. */
+  dispose?(): void;
+}
+
+/**
+ * "scan": a full scan of the benchmark book, compared with the baselines (ratios); "other": an
+ * operation measured on its own (load, rescan after a tick, liquidation prices).
+ */
+export type CaseKind = "scan" | "other";
+
+export interface BenchCase {
+  /** Stable id, used in the JSON and for --only. */
+  readonly id: string;
+  /** The report's row label. */
+  readonly label: string;
+  readonly kind: CaseKind;
+  /** Seconds per call are large at big sizes: the runner takes fewer samples (see runner.ts). */
+  readonly slow?: boolean;
+  /** Skip books above this many positions (recorded as skipped in the report). */
+  readonly maxPositions?: number;
+  prepare(ctx: SizeContext): Promise<Prepared>;
+}
+
+/** Ids of the scan rows that the ratio columns divide by. */
+export const BASELINE = { reference: "reference", float: "float", bandwidth: "bandwidth" } as const;
+
+const marksOf = (book: LiveBook) => book.markets.map((_, m) => book.markPrice(m));
+
+/** A full scan through an engine's public call. */
+function engineScan(engine: (ctx: SizeContext) => Engine) {
+  return async (ctx: SizeContext): Promise<Prepared> => {
+    const book = await engine(ctx).load(ctx.columns);
+    let last: ScanResult | undefined;
+    return {
+      // Every account every time: a plain scan() of an unchanged book would carry everything over.
+      run: () => (last = book.scan({ full: true })),
+      positions: book.positionCount,
+      decisions: () => last!.status.slice(),
+      residentBytes: book.engine === "wasm" ? book.residentBytes : undefined,
+      dispose: () => book.dispose(),
+    };
+  };
+}
+
+export const CASES: readonly BenchCase[] = [
+  {
+    id: "wasm",
+    label: "wasm scan",
+    kind: "scan",
+    prepare: engineScan((ctx) => ctx.engines.wasm),
+  },
+  {
+    id: BASELINE.reference,
+    label: "reference scan (TS, BigInt)",
+    kind: "scan",
+    slow: true,
+    prepare: engineScan((ctx) => ctx.engines.reference),
+  },
+  {
+    id: BASELINE.float,
+    label: "naive Float64 scan (TS, inexact)",
+    kind: "scan",
+    async prepare(ctx) {
+      const book = toFloatBook(ctx.columns);
+      const marks = floatMarks(ctx.columns.markets.map((m) => m.markPrice));
+      const out = new Uint8Array(ctx.columns.collateral.length);
+      return { run: () => floatScan(book, marks, out), positions: book.positionSize.length, decisions: () => out.slice() };
+    },
+  },
+  {
+    id: "bn",
+    label: "bn.js scan (TS, SDK style)",
+    kind: "scan",
+    slow: true,
+    async prepare(ctx) {
+      const book = toBnBook(ctx.columns);
+      const marks = bnMarks(ctx.columns.markets.map((m) => m.markPrice));
+      const out = new Uint8Array(ctx.columns.collateral.length);
+      return { run: () => bnScan(book, marks, out), positions: book.positionSize.length, decisions: () => out.slice() };
+    },
+  },
+  {
+    id: BASELINE.bandwidth,
+    label: "bandwidth loop (wasm, reads only)",
+    kind: "scan",
+    async prepare(ctx) {
+      const loop = await BandwidthLoop.create(ctx.columns);
+      return { run: () => loop.run(), positions: loop.positions };
+    },
+  },
+  {
+    id: "load",
+    label: "load from typed arrays (wasm)",
+    kind: "other",
+    async prepare(ctx) {
+      let book: LiveBook | undefined;
+      return {
+        run: async () => {
+          book?.dispose();
+          book = await ctx.engines.wasm.load(ctx.columns);
+        },
+        positions: ctx.columns.positionSize.length,
+        dispose: () => book?.dispose(),
+      };
+    },
+  },
+  {
+    id: "tick",
+    label: `price tick + rescan (wasm, 1 of ${TICK_MARKETS} markets)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(ctx.tickColumns());
+      // BTC-PERP, the most traded market: the largest share of positions a tick can touch.
+      const market = 0;
+      const base = marksOf(book)[market]!;
+      let up = false;
+      return {
+        run: () => {
+          up = !up;
+          book.setMarkPrice(market, up ? base + 1n : base);
+          return book.scan();
+        },
+        positions: book.positionCount,
+        dispose: () => book.dispose(),
+      };
+    },
+  },
+  {
+    id: "liquidation-prices",
+    label: "liquidation prices, every position (wasm)",
+    kind: "other",
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(ctx.columns);
+      return { run: () => book.liquidationPrices(), positions: book.positionCount, dispose: () => book.dispose() };
+    },
+  },
+];

@@ -1,0 +1,103 @@
+/**
+ * The performance targets of issue 3, checked against a run, and the CI gate. Targets only
+ * inform (the report lists them); the gate is the one check that fails a build, and it compares
+ * two rows of the same run, so a slow or busy machine does not fail it.
+ */
+import type { CaseRow, SizeReport } from "./report.js";
+import { formatDuration, formatRate, formatRatio } from "./report.js";
+
+export interface TargetResult {
+  readonly text: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+interface Target {
+  readonly text: string;
+  /** The book size (requested positions) the target is stated for. */
+  readonly positions: number;
+  /** The measured value and whether it meets the target; rows are this size's, by id. */
+  evaluate(row: (id: string) => CaseRow | undefined): { measured: string; met: boolean };
+}
+
+const NOT_MEASURED = { measured: "not measured", met: false };
+
+const timed = (row: CaseRow | undefined) => (row?.medianSeconds === undefined ? undefined : row);
+
+export const TARGETS: readonly Target[] = [
+  {
+    text: "wasm scan >= 150 M positions/s (1M positions)",
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const r = timed(row("wasm"));
+      return r ? { measured: `${formatRate(r.positionsPerSecond!)}/s`, met: r.positionsPerSecond! >= 150e6 } : NOT_MEASURED;
+    },
+  },
+  {
+    text: "wasm scan >= 25x the reference (1M)",
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const v = row("wasm")?.vsReference;
+      return v === undefined ? NOT_MEASURED : { measured: formatRatio(v), met: v >= 25 };
+    },
+  },
+  {
+    text: "wasm scan at least as fast as the naive Float64 scan, zero wrong decisions (1M)",
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const w = row("wasm");
+      if (w?.vsFloat === undefined) return NOT_MEASURED;
+      const wrong = w.wrongDecisions;
+      return { measured: `${formatRatio(w.vsFloat)} the float scan, ${wrong ?? "?"} wrong`, met: w.vsFloat >= 1 && wrong === 0 };
+    },
+  },
+  {
+    text: "<= 32 bytes resident per position (1M)",
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const b = row("wasm")?.bytesPerPosition;
+      return b === undefined ? NOT_MEASURED : { measured: b.toFixed(1), met: b <= 32 };
+    },
+  },
+  {
+    text: "price-tick rescan, 1M positions over 50 markets, one mark changes: < 5 ms",
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const r = timed(row("tick"));
+      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < 0.005 } : NOT_MEASURED;
+    },
+  },
+  {
+    text: "liquidation prices of all 1M positions: < 100 ms",
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const r = timed(row("liquidation-prices"));
+      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < 0.1 } : NOT_MEASURED;
+    },
+  },
+];
+
+/** The targets whose book size was part of the run. */
+export function evaluateTargets(sizes: readonly SizeReport[]): TargetResult[] {
+  return TARGETS.flatMap((t) => {
+    const size = sizes.find((s) => s.requested === t.positions);
+    if (!size) return [];
+    return [{ text: t.text, ...t.evaluate((id) => size.rows.find((r) => r.id === id)) }];
+  });
+}
+
+export interface GateResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** CI: the wasm scan must be at least `minRatio` times the reference's speed in the same run. */
+export function ciGate(size: SizeReport, minRatio = 10): GateResult {
+  const ratio = size.rows.find((r) => r.id === "wasm")?.vsReference;
+  if (ratio === undefined) return { ok: false, message: `bench:ci: no wasm/reference ratio at ${size.label} positions (a case did not run)` };
+  const ok = ratio >= minRatio;
+  return {
+    ok,
+    message: `bench:ci: wasm scan is ${formatRatio(ratio)} the reference at ${size.label} positions (required: ${minRatio}×): ${ok ? "ok" : "FAILED"}`,
+  };
+}

@@ -1,0 +1,154 @@
+// The benchmark report's logic: book sizes, ratios, number formats, the markdown, the targets and
+// the CI gate, on hand-made rows (no timing is run here).
+import { describe, expect, it } from "vitest";
+import { parseSize } from "../bench/books.js";
+import { CASES } from "../bench/cases.js";
+import type { Machine } from "../bench/machine.js";
+import {
+  formatDuration, formatRate, formatRatio, rowCells, toJson, toMarkdown, withRatios,
+  type BenchReport, type CaseRow, type SizeReport,
+} from "../bench/report.js";
+import { ciGate, evaluateTargets } from "../bench/targets.js";
+
+const scan = (id: string, medianSeconds: number, extra: Partial<CaseRow> = {}): CaseRow =>
+  ({ id, label: `${id} scan`, kind: "scan", medianSeconds, positionsPerSecond: 1_000_000 / medianSeconds, samples: 7, ...extra });
+const other = (id: string, medianSeconds: number): CaseRow =>
+  ({ id, label: id, kind: "other", medianSeconds, positionsPerSecond: 1_000_000 / medianSeconds, samples: 5 });
+
+function size(rows: CaseRow[], requested = 1_000_000): SizeReport {
+  return {
+    label: "1M", requested, accounts: 526_316, positions: 1_000_161, markets: 8, tickMarkets: 50,
+    exactDecisionsFrom: "reference scan", rows: withRatios(rows),
+  };
+}
+
+const MACHINE: Machine = { cpu: "Test CPU", cores: 2, memoryGiB: 8, node: "v20.0.0", os: "Linux 6 x64", loadAverage: 0.5 };
+
+describe("parseSize", () => {
+  it("reads 10k, 1M, 2.5M and plain counts, at 1.9 positions per account", () => {
+    expect(parseSize("10k")).toEqual({ label: "10k", positions: 10_000, accounts: 5_263 });
+    expect(parseSize("1M")).toEqual({ label: "1M", positions: 1_000_000, accounts: 526_316 });
+    expect(parseSize("2.5M").positions).toBe(2_500_000);
+    expect(parseSize("123456")).toEqual({ label: "123456", positions: 123_456, accounts: 64_977 });
+    expect(parseSize("1").accounts).toBe(1);
+  });
+
+  it("rejects anything else", () => {
+    for (const bad of ["", "ten", "10G", "-5", "0", "1e6", "600M"]) expect(() => parseSize(bad), bad).toThrow(RangeError);
+  });
+});
+
+describe("withRatios", () => {
+  it("divides each baseline's median by the row's, for scan rows only", () => {
+    const rows = withRatios([scan("wasm", 0.01), scan("reference", 2), scan("float", 0.02), scan("bandwidth", 0.0025), other("tick", 0.004)]);
+    const wasm = rows.find((r) => r.id === "wasm")!;
+    expect(wasm.vsReference).toBeCloseTo(200, 9);
+    expect(wasm.vsFloat).toBeCloseTo(2, 9);
+    expect(wasm.vsBandwidth).toBeCloseTo(0.25, 9);
+    expect(rows.find((r) => r.id === "reference")!.vsReference).toBe(1);
+    const tick = rows.find((r) => r.id === "tick")!;
+    expect([tick.vsReference, tick.vsFloat, tick.vsBandwidth]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("leaves a ratio out when its baseline did not run or was skipped", () => {
+    const rows = withRatios([scan("wasm", 0.01), { id: "reference", label: "reference scan", kind: "scan", skipped: "above 1 positions" }]);
+    expect(rows[0]!.vsReference).toBeUndefined();
+    expect(rows[0]!.vsFloat).toBeUndefined();
+  });
+});
+
+describe("formats", () => {
+  it("durations, rates and ratios with 3 significant digits", () => {
+    expect([2.345, 1, 0.0456, 0.000789, 0.0000000123].map(formatDuration)).toEqual(["2.35 s", "1.00 s", "45.6 ms", "789 µs", "12.3 ns"]);
+    expect([1.52e9, 152e6, 8.75e6, 87_300, 12].map(formatRate)).toEqual(["1.52 G", "152 M", "8.75 M", "87.3 k", "12.0"]);
+    expect([1809.4, 30.54, 1, 0.2514, 0.000553].map(formatRatio)).toEqual(["1809×", "30.5×", "1.00×", "0.251×", "0.000553×"]);
+  });
+
+  it("row cells: empty where a column does not apply, a reason where the case was skipped", () => {
+    const [wasm] = withRatios([scan("wasm", 0.05, { wrongDecisions: 0, bytesPerPosition: 64.25 }), scan("reference", 2)]);
+    expect(rowCells(wasm!)).toEqual(["wasm scan", "50.0 ms", "20.0 M", "40.0×", "", "", "0", "64.3", "7"]);
+    expect(rowCells(other("load", 0.35))).toEqual(["load", "350 ms", "2.86 M", "", "", "", "", "", "5"]);
+    expect(rowCells({ id: "bn", label: "bn.js scan", kind: "scan", skipped: "above 2,000,000 positions" }))
+      .toEqual(["bn.js scan", "skipped: above 2,000,000 positions", "", "", "", "", "", "", ""]);
+    expect(rowCells(scan("float", 0.02, { wrongDecisions: 12345 }))[6]).toBe("12,345");
+  });
+});
+
+describe("toMarkdown and toJson", () => {
+  const report: BenchReport = {
+    date: "2025-01-02T03:04:05.678Z",
+    command: "npm run bench",
+    machine: MACHINE,
+    sizes: [size([scan("wasm", 0.05, { wrongDecisions: 0 }), scan("reference", 2, { wrongDecisions: 0 })])],
+    targets: [{ text: "wasm scan >= 25x the reference (1M)", measured: "40.0×", met: true }, { text: "x < 5 ms", measured: "96 ms", met: false }],
+  };
+
+  it("has the command, machine and date, one table per size, and the targets", () => {
+    const md = toMarkdown(report);
+    expect(md).toContain("`npm run bench` on 2025-01-02 03:04 UTC: Test CPU, 2 cores, 8 GiB, Linux 6 x64, Node v20.0.0; load average 0.5 at the start.");
+    expect(md).toContain("### 1M positions\n\n1,000,161 positions in 526,316 accounts over 8 markets");
+    expect(md).toContain("| case | median | positions/s | vs reference | vs float | vs bandwidth | wrong decisions | bytes/position | samples |\n| --- | --: |");
+    expect(md).toContain("| wasm scan | 50.0 ms | 20.0 M | 40.0× |  |  | 0 |  | 7 |");
+    expect(md).toContain("| wasm scan >= 25x the reference (1M) | 40.0× | yes |\n| x < 5 ms | 96 ms | **no** |");
+    expect(md.endsWith("\n")).toBe(true);
+  });
+
+  it("keeps every number in the JSON", () => {
+    const json = JSON.parse(toJson(report));
+    expect(json.sizes[0].rows[0]).toMatchObject({ id: "wasm", medianSeconds: 0.05, vsReference: 40, samples: 7 });
+    expect(json.machine).toEqual(MACHINE);
+  });
+});
+
+describe("targets and the CI gate", () => {
+  const rows = () => [
+    scan("wasm", 0.005, { wrongDecisions: 0, bytesPerPosition: 30 }),
+    scan("reference", 0.2),
+    scan("float", 0.006, { wrongDecisions: 3 }),
+    scan("bandwidth", 0.002),
+    other("tick", 0.004),
+    other("liquidation-prices", 0.15),
+  ];
+
+  it("checks each target of the size it is stated for", () => {
+    const results = evaluateTargets([size(rows())]);
+    expect(results.map((t) => [t.measured, t.met])).toEqual([
+      ["200 M/s", true],
+      ["40.0×", true],
+      ["1.20× the float scan, 0 wrong", true],
+      ["30.0", true],
+      ["4.00 ms", true],
+      ["150 ms", false],
+    ]);
+    // a size the targets are not stated for gives none; a missing row is "not measured"
+    expect(evaluateTargets([size(rows(), 100_000)])).toEqual([]);
+    const missing = evaluateTargets([size(rows().filter((r) => r.id !== "tick"))]);
+    expect(missing[4]).toMatchObject({ measured: "not measured", met: false });
+  });
+
+  it("the wasm scan must be as fast as the float scan AND make no wrong decision", () => {
+    const wrong = rows().map((r) => (r.id === "wasm" ? { ...r, wrongDecisions: 1 } : r));
+    expect(evaluateTargets([size(wrong)])[2]).toMatchObject({ met: false, measured: "1.20× the float scan, 1 wrong" });
+    const slower = rows().map((r) => (r.id === "float" ? { ...r, medianSeconds: 0.004 } : r));
+    expect(evaluateTargets([size(slower)])[2]!.met).toBe(false);
+  });
+
+  it("passes at 10x the reference or more, fails below, and fails when a ratio is missing", () => {
+    const at = (wasmSeconds: number) => size([scan("wasm", wasmSeconds), scan("reference", 1)]);
+    expect(ciGate(at(0.1))).toMatchObject({ ok: true });
+    expect(ciGate(at(0.1)).message).toContain("10.0× the reference at 1M positions (required: 10×): ok");
+    expect(ciGate(at(0.11))).toMatchObject({ ok: false });
+    expect(ciGate(at(0.11)).message).toContain("FAILED");
+    expect(ciGate(at(0.04), 25).ok).toBe(true);
+    expect(ciGate(size([scan("wasm", 0.01)])).ok).toBe(false);
+  });
+});
+
+describe("the case list", () => {
+  it("has unique ids and the baselines the ratios divide by", () => {
+    const ids = CASES.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(["wasm", "reference", "float", "bn", "bandwidth", "load", "tick", "liquidation-prices"]));
+    expect(CASES.filter((c) => c.kind === "scan").map((c) => c.id)).toEqual(["wasm", "reference", "float", "bn", "bandwidth"]);
+  });
+});
