@@ -23,7 +23,8 @@
 //                                       (then the two swap)
 //                     scratch           ENTRY_BYTES: evaluateAccount's answer
 //                     totals            TOTALS_BYTES
-//                     marketSummary     u8[accounts]       which markets (mod 8) an account holds
+//                     marketSummary     u16[accounts]      which markets (mod 16) an account holds
+//                     candidates        u32[CANDIDATE_CHUNK]
 //   book constant     liquidatorSharePpm i64
 //
 // Compact outputs: an account that is not flagged costs one status byte. Its exact equity and
@@ -53,12 +54,15 @@ export const DESC_CAPACITY = 56;         // u32 entries each buffer holds
 export const DESC_SCRATCH = 60;          // u32 address of one entry
 export const DESC_TOTALS = 64;           // u32 address
 export const DESC_LIQUIDATOR_SHARE = 72; // i64
-export const DESC_MARKET_SUMMARY = 80;   // u32 address of u8[accounts]: bit (m & 7) set when the
-                                         // account holds market m (lets a tick rescan skip most
-                                         // accounts after reading one byte; summarizeMarkets fills it)
+export const DESC_MARKET_SUMMARY = 80;   // u32 address of u16[accounts]: bit (m & 15) set when the
+                                         // account holds market m (summarizeMarkets fills it)
+export const DESC_CANDIDATES = 84;       // u32 address of u32[CANDIDATE_CHUNK]: an incremental
+                                         // scan's work list, one chunk of accounts at a time
 export const DESC_BYTES = 88;
 
 // An entry of the flagged list: one liquidatable or overflow account (zeros for overflow).
+export const CANDIDATE_CHUNK: u32 = 16384;
+
 export const ENTRY_ACCOUNT = 0;          // u32
 export const ENTRY_STATUS = 4;           // u32
 export const ENTRY_EQUITY = 8;           // i64 each from here

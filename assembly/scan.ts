@@ -5,17 +5,22 @@
 //
 // Incremental scans: after a price tick only the accounts holding a market whose mark moved (the
 // wrapper sets MARKET_DIRTY) or that the wrapper edited (STATUS_DIRTY in their status byte) can
-// change. An incremental scan re-evaluates those and carries every other account's list entry
-// over from the previous list, which is in account order, so carrying is a merge.
+// change. An incremental scan first gathers candidates without branching (an account's market
+// summary shares a bit with the moved markets, or it is dirty), a chunk of accounts at a time,
+// then re-evaluates those that really are affected and carries every other entry of the previous
+// list over; both are in account order, so carrying is a merge. Branches that depend on the data
+// are what cost in this loop (a mispredicted branch costs more than a position's arithmetic), so
+// the pass over all accounts has none.
 
 import {
-  DESC_ACCOUNTS, DESC_CAPACITY, DESC_COLLATERAL, DESC_FLAGGED, DESC_FLAGGED_COUNT,
-  DESC_LIQUIDATOR_SHARE, DESC_MARKET_SUMMARY, DESC_MARKET_TABLE, DESC_MARKETS, DESC_POSITION_ENTRY,
-  DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_SCRATCH, DESC_SPARE,
-  DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT, ENTRY_BAD_DEBT, ENTRY_BYTES,
-  ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIRTY, STATUS_DIRTY,
-  STATUS_LIQUIDATABLE, STATUS_OK, TOTALS_BAD_DEBT, TOTALS_BYTES, TOTALS_INSURANCE,
-  TOTALS_LIQUIDATABLE, TOTALS_NOTIONAL, TOTALS_OVERFLOW, TOTALS_PENALTY, TOTALS_REWARD,
+  CANDIDATE_CHUNK, DESC_ACCOUNTS, DESC_CANDIDATES, DESC_CAPACITY, DESC_COLLATERAL, DESC_FLAGGED,
+  DESC_FLAGGED_COUNT, DESC_LIQUIDATOR_SHARE, DESC_MARKET_SUMMARY, DESC_MARKET_TABLE, DESC_MARKETS,
+  DESC_POSITION_ENTRY, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START,
+  DESC_SCRATCH, DESC_SPARE, DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT,
+  ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_REWARD, ENTRY_STATUS,
+  MARKET_DIRTY, STATUS_DIRTY, STATUS_LIQUIDATABLE, STATUS_OK, TOTALS_BAD_DEBT, TOTALS_BYTES,
+  TOTALS_INSURANCE, TOTALS_LIQUIDATABLE, TOTALS_NOTIONAL, TOTALS_OVERFLOW, TOTALS_PENALTY,
+  TOTALS_REWARD,
 } from "./layout";
 import { evaluateExact } from "./account";
 import { marketAt, refreshMarks } from "./market";
@@ -24,92 +29,126 @@ import { certainlySafe } from "./prefilter";
 /** scanBook's answer when the flagged list outgrew its buffer: grow it and scan again (in full). */
 export const LIST_FULL: i32 = -1;
 
-/** Does account [first, end) hold a market whose mark moved? */
+// The book being scanned: read from the descriptor once per scan.
+let collateralCol: usize = 0, starts: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
+let entryCol: usize = 0, markets: usize = 0, tiers: usize = 0, statusCol: usize = 0;
+let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0;
+
+function readDescriptor(desc: usize): void {
+  collateralCol = load<u32>(desc, DESC_COLLATERAL) as usize;
+  starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
+  sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
+  entryCol = load<u32>(desc, DESC_POSITION_ENTRY) as usize;
+  markets = load<u32>(desc, DESC_MARKET_TABLE) as usize;
+  tiers = load<u32>(desc, DESC_TIER_TABLE) as usize;
+  statusCol = load<u32>(desc, DESC_STATUS) as usize;
+  share = load<u64>(desc, DESC_LIQUIDATOR_SHARE);
+  scratch = load<u32>(desc, DESC_SCRATCH) as usize;
+  listEnd = (load<u32>(desc, DESC_SPARE) as usize) + <usize>load<u32>(desc, DESC_CAPACITY) * ENTRY_BYTES;
+}
+
+/**
+ * Evaluate account `a`, write its status, and append its entry at `out` when it is flagged.
+ * Returns the next free entry, or 0 when the list is full.
+ */
 // @ts-ignore: decorator
-@inline function holdsMovedMarket(first: u32, end: u32, marketCol: usize, markets: usize): bool {
-  for (let p = first; p < end; p++) {
+@inline function evaluateInto(a: u32, out: usize): usize {
+  const first = load<u32>(starts + (<usize>a << 2));
+  const end = load<u32>(starts + (<usize>a << 2), 4);
+  const c = load<i64>(collateralCol + (<usize>a << 3));
+  if (certainlySafe(c, first, end, marketCol, sizeCol, entryCol, markets, tiers)) {
+    store<u8>(statusCol + <usize>a, STATUS_OK);
+    return out;
+  }
+  const at = out < listEnd ? out : scratch;
+  const status = evaluateExact(a, c, first, end, share, at, marketCol, sizeCol, entryCol, markets, tiers);
+  store<u8>(statusCol + <usize>a, status);
+  if (status == STATUS_OK) return out;
+  return at == scratch ? 0 : out + ENTRY_BYTES;
+}
+
+/** Does account a hold a market whose mark moved? */
+// @ts-ignore: decorator
+@inline function holdsMovedMarket(a: u32): bool {
+  const end = load<u32>(starts + (<usize>a << 2), 4);
+  for (let p = load<u32>(starts + (<usize>a << 2)); p < end; p++) {
     if (load<u32>(marketAt(markets, load<u32>(marketCol + (<usize>p << 2))), MARKET_DIRTY) != 0) return true;
   }
   return false;
 }
 
-/** Fill the market summary: bit (m & 7) of account a's byte when it holds market m. Positions never change market. */
+/** Fill the market summary: bit (m & 15) of account a's word when it holds market m. Positions never change market. */
 export function summarizeMarkets(desc: usize): void {
+  readDescriptor(desc);
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
-  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
-  const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
   const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
   for (let a: u32 = 0; a < accounts; a++) {
     let bits: u32 = 0;
     const end = load<u32>(starts + (<usize>a << 2), 4);
-    for (let p = load<u32>(starts + (<usize>a << 2)); p < end; p++) bits |= 1 << (load<u32>(marketCol + (<usize>p << 2)) & 7);
-    store<u8>(summary + <usize>a, <u8>bits);
+    for (let p = load<u32>(starts + (<usize>a << 2)); p < end; p++) bits |= 1 << (load<u32>(marketCol + (<usize>p << 2)) & 15);
+    store<u16>(summary + (<usize>a << 1), <u16>bits);
   }
 }
 
 /**
  * Scan the book described at `desc`: every account, or with `incremental` only the accounts a
- * moved mark or an edit can have changed. `movedBits` has bit (m & 7) set for every market m
- * whose mark moved (their MARKET_DIRTY is set too): an account whose summary shares no bit with
- * it is skipped after one byte. Returns the number of flagged accounts, or LIST_FULL
- * (nothing is lost: the previous list and the dirty marks are intact, but statuses may be
- * partly rewritten, so the wrapper must follow with a full scan).
+ * moved mark or an edit can have changed. `movedBits` has bit (m & 15) set for every market m
+ * whose mark moved (their MARKET_DIRTY is set too). Returns the number of flagged accounts, or
+ * LIST_FULL (the previous list and the moved marks are intact, but statuses may be partly
+ * rewritten, so the wrapper must follow with a full scan).
  */
 export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 {
   refreshMarks(desc);
+  readDescriptor(desc);
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
-  const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
-  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
-  const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
-  const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
-  const entryCol = load<u32>(desc, DESC_POSITION_ENTRY) as usize;
-  const markets = load<u32>(desc, DESC_MARKET_TABLE) as usize;
-  const tiers = load<u32>(desc, DESC_TIER_TABLE) as usize;
-  const statusCol = load<u32>(desc, DESC_STATUS) as usize;
-  const share = load<u64>(desc, DESC_LIQUIDATOR_SHARE);
-  const scratch = load<u32>(desc, DESC_SCRATCH) as usize;
-  const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
-
-  const previous = load<u32>(desc, DESC_FLAGGED) as usize;
-  const previousEnd = previous + <usize>load<u32>(desc, DESC_FLAGGED_COUNT) * ENTRY_BYTES;
   const list = load<u32>(desc, DESC_SPARE) as usize;
-  const listEnd = list + <usize>load<u32>(desc, DESC_CAPACITY) * ENTRY_BYTES;
-  let carried = previous, out = list;
-
-  for (let a: u32 = 0; a < accounts; a++) {
-    const first = load<u32>(starts + (<usize>a << 2));
-    const end = load<u32>(starts + (<usize>a << 2), 4);
-    const statusAt = statusCol + <usize>a;
-    if (
-      incremental && (load<u8>(statusAt) & STATUS_DIRTY) == 0 &&
-      ((load<u8>(summary + <usize>a) & movedBits) == 0 || !holdsMovedMarket(first, end, marketCol, markets))
-    ) {
-      // Unchanged: keep its entry, if it had one.
-      while (carried < previousEnd && load<u32>(carried, ENTRY_ACCOUNT) < a) carried += ENTRY_BYTES;
-      if (carried < previousEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) {
-        if (out == listEnd) return LIST_FULL;
-        memory.copy(out, carried, ENTRY_BYTES);
-        out += ENTRY_BYTES;
+  let out = list;
+  if (!incremental) {
+    for (let a: u32 = 0; a < accounts; a++) {
+      out = evaluateInto(a, out);
+      if (out == 0) return LIST_FULL;
+    }
+  } else {
+    const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
+    const candidates = load<u32>(desc, DESC_CANDIDATES) as usize;
+    let carried = load<u32>(desc, DESC_FLAGGED) as usize;
+    const carriedEnd = carried + <usize>load<u32>(desc, DESC_FLAGGED_COUNT) * ENTRY_BYTES;
+    for (let from: u32 = 0; from < accounts; from += CANDIDATE_CHUNK) {
+      const to = min(accounts, from + CANDIDATE_CHUNK);
+      // Gather without branches: every account is written, the count moves only for candidates.
+      let n: usize = 0;
+      for (let a = from; a < to; a++) {
+        store<u32>(candidates + (n << 2), a);
+        const touched = (<u32>load<u16>(summary + (<usize>a << 1)) & movedBits) | (<u32>load<u8>(statusCol + <usize>a) & STATUS_DIRTY);
+        n += <usize>(touched != 0);
       }
-      continue;
+      for (let i: usize = 0; i < n; i++) {
+        const a = load<u32>(candidates + (i << 2));
+        // Entries of the accounts before `a` are unchanged: carry them.
+        while (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) < a) {
+          if (out == listEnd) return LIST_FULL;
+          memory.copy(out, carried, ENTRY_BYTES);
+          out += ENTRY_BYTES;
+          carried += ENTRY_BYTES;
+        }
+        if ((load<u8>(statusCol + <usize>a) & STATUS_DIRTY) == 0 && !holdsMovedMarket(a)) continue; // a summary bit shared by another market
+        if (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) carried += ENTRY_BYTES; // re-evaluated below
+        out = evaluateInto(a, out);
+        if (out == 0) return LIST_FULL;
+      }
     }
-    const c = load<i64>(collateral + (<usize>a << 3));
-    if (certainlySafe(c, first, end, marketCol, sizeCol, entryCol, markets, tiers)) {
-      store<u8>(statusAt, STATUS_OK);
-      continue;
-    }
-    const at = out < listEnd ? out : scratch;
-    const status = evaluateExact(a, c, first, end, share, at, marketCol, sizeCol, entryCol, markets, tiers);
-    store<u8>(statusAt, status);
-    if (status != STATUS_OK) {
-      if (at == scratch) return LIST_FULL;
+    while (carried < carriedEnd) {
+      if (out == listEnd) return LIST_FULL;
+      memory.copy(out, carried, ENTRY_BYTES);
       out += ENTRY_BYTES;
+      carried += ENTRY_BYTES;
     }
   }
 
   // Success: the new list becomes current, the moved marks are absorbed.
+  store<u32>(desc, load<u32>(desc, DESC_FLAGGED), DESC_SPARE);
   store<u32>(desc, <u32>list, DESC_FLAGGED);
-  store<u32>(desc, <u32>previous, DESC_SPARE);
   const count = <u32>((out - list) / ENTRY_BYTES);
   store<u32>(desc, count, DESC_FLAGGED_COUNT);
   const marketCount = load<u32>(desc, DESC_MARKETS);

@@ -11,7 +11,7 @@ export const DESC = {
   collateral: 12, positionStart: 16, positionMarket: 20, positionSize: 24, positionEntry: 28,
   marketTable: 32, tierTable: 36,
   status: 40, flagged: 44, flaggedCount: 48, spare: 52, capacity: 56, scratch: 60, totals: 64,
-  liquidatorShare: 72, marketSummary: 80,
+  liquidatorShare: 72, marketSummary: 80, candidates: 84,
 } as const;
 export const DESC_BYTES = 88;
 
@@ -20,6 +20,9 @@ export const ENTRY = {
   badDebt: 40, returned: 48, notional: 56,
 } as const;
 export const ENTRY_BYTES = 72;
+
+/** Accounts per chunk of an incremental scan's work list (u32 each). */
+export const CANDIDATE_CHUNK = 16384;
 
 export const MARKET = {
   mark: 0, sizeDecimals: 8, priceDecimals: 12, feePpm: 16, volCurrent: 24, volReference: 32,

@@ -6,7 +6,7 @@
 
 import type { Book, BookColumns, Market, Totals } from "../book/types.js";
 import type { AccountResult } from "../book/types.js";
-import { checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
+import { CANDIDATE_CHUNK, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
@@ -47,6 +47,7 @@ interface Plan {
   scratch: number;
   totals: number;
   marketSummary: number;
+  candidates: number;
   /** First free byte: growable regions (the flagged lists, the liquidation-price buffer) go from here. */
   end: number;
 }
@@ -69,8 +70,9 @@ function plan(base: number, markets: number, tiers: number, accounts: number, po
   const status = take(accounts);
   const scratch = take(ENTRY_BYTES);
   const totals = take(TOTALS_BYTES);
-  const marketSummary = take(accounts);
-  return { desc, marketTable, tierTable, collateral, positionStart, positionMarket, positionSize, positionEntry, status, scratch, totals, marketSummary, end: at };
+  const marketSummary = take(accounts * 2);
+  const candidates = take(CANDIDATE_CHUNK * 4);
+  return { desc, marketTable, tierTable, collateral, positionStart, positionMarket, positionSize, positionEntry, status, scratch, totals, marketSummary, candidates, end: at };
 }
 
 /**
@@ -226,7 +228,7 @@ export class WasmBook implements LiveBook {
     // An incremental pass still reads every account's markets, so it pays only when most markets held still.
     const incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
     let movedBits = 0;
-    for (const m of this.movedMarkets) movedBits |= 1 << (m & 7);
+    for (const m of this.movedMarkets) movedBits |= 1 << (m & 15);
     let flagged = this.core.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
     while (flagged < 0) {
       // The list filled up: grow it and scan everything (a cut-short pass leaves statuses half new).
@@ -417,6 +419,7 @@ export class WasmBook implements LiveBook {
     u32(DESC.scratch, p.scratch);
     u32(DESC.totals, p.totals);
     u32(DESC.marketSummary, p.marketSummary);
+    u32(DESC.candidates, p.candidates);
     u32(DESC.flagged, 0);
     u32(DESC.flaggedCount, 0);
     v.setBigInt64(d + DESC.liquidatorShare, this.liquidatorSharePpm, true);
