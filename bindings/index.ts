@@ -52,4 +52,5 @@ function checked(book: Book | BookColumns): BookColumns {
 export { ScanResult, marginRatioPpm, type AccountReport, type ScanColumns, type TotalsReport } from "./results.js";
 export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, WritableColumns } from "./types.js";
 export type { WasmSource } from "./wasm-source.js";
+export { openParallel, ParallelScanResult, type ParallelBook, type ParallelOptions } from "./parallel.js";
 export * from "../book/index.js";
