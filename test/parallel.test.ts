@@ -4,6 +4,7 @@
 // ("liqscan" resolves to dist/ through package.json "exports"; `npm test` builds first).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BookError, createEngine, generateBook, openParallel, type Book, type BookColumns, type Engine, type ParallelBook } from "liqscan";
 import { openParallel as openParallelFromSources } from "../bindings/index.js";
@@ -71,6 +72,17 @@ describe("a parallel scan equals one thread's scan", () => {
       expect(parallel.threads).toBe(3);
       await expectSameScan(parallel, book, `seed ${baseSeed}`);
     });
+  });
+
+  it("uses as many threads as the hardware offers by default", async () => {
+    const book = randomBook(new Rng(baseSeed), { accounts: 100, extreme: 0 });
+    const parallel = await openParallel(book);
+    try {
+      expect(parallel.threads).toBe(Math.min(availableParallelism(), 100));
+      await expectSameScan(parallel, book, `seed ${baseSeed}`);
+    } finally {
+      await parallel.close();
+    }
   });
 
   it("on an empty book", async () => {
