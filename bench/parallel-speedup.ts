@@ -20,7 +20,7 @@ function option(name: string, fallback: number): number {
 
 const accounts = option("accounts", 2_100_000);
 const threads = option("threads", 2);
-const rounds = option("rounds", 15);
+const rounds = option("rounds", 21);
 const WARMUP = 3;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -82,11 +82,12 @@ for (let round = 0; round < 200; round++) {
 }
 await tinyParallel.close();
 
-const one = median(singleTimes);
-const many = median(parallelTimes);
 const rate = (time: number) => `${(positions / time / 1000).toFixed(1)} M positions/s`;
-console.log(`median of ${rounds} scans (after ${WARMUP} warm-up), each after a tick of every mark:`);
-console.log(`  one thread  book.scan()       ${ms(one)}  (${rate(one)})`);
-console.log(`  ${threads} threads   scanParallel()    ${ms(many)}  (${rate(many)})`);
-console.log(`  speed-up                      ${(one / many).toFixed(2)}x`);
+console.log(`${rounds} scans each (after ${WARMUP} warm-up), each after a tick of every mark:`);
+// The best time too: other processes on the machine slow the scan that needs every core the most.
+for (const [name, pick] of [["median", median], ["best", (xs: number[]) => Math.min(...xs)]] as const) {
+  const one = pick(singleTimes);
+  const many = pick(parallelTimes);
+  console.log(`  ${name}: one thread book.scan() ${ms(one)} (${rate(one)}); ${threads} threads scanParallel() ${ms(many)} (${rate(many)}); speed-up ${(one / many).toFixed(2)}x`);
+}
 console.log(`  per-scan overhead (1,000-account book, ${threads} threads): ${(median(tinyTimes) * 1000).toFixed(0)} us`);
