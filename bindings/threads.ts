@@ -44,6 +44,7 @@ export class Thread {
 
   private constructor(private readonly port: ThreadPort) {
     this.ready = this.expect();
+    this.ready.catch(() => {}); // a worker stopped before anyone awaited it is not an unhandled rejection
     port.listen((m) => this.received(m), (e) => this.fail(e));
   }
 
