@@ -52,5 +52,6 @@ function checked(book: Book | BookColumns): BookColumns {
 export { ScanResult, marginRatioPpm, type AccountReport, type TotalsReport } from "./results.js";
 export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 export type { WasmSource } from "./wasm-source.js";
+export { openParallel, ParallelScanResult, type ParallelBook, type ParallelOptions } from "./parallel.js";
 export * from "../book/index.js";
 export * from "../views/index.js";

@@ -1,0 +1,30 @@
+/**
+ * The messages between a parallel book (bindings/parallel.ts) and its shard workers
+ * (bindings/parallel-worker.ts). A worker answers its requests one by one, in order. The per-scan
+ * messages are kept small on purpose: the marks when they changed in, the totals and one status
+ * byte per account of the shard out.
+ */
+
+import type { Market, Totals } from "../book/types.js";
+import type { WritableColumns } from "./types.js";
+
+/** One shard of a book: its markets are the whole book's, its columns its own (offsets from 0). */
+export interface ShardBook {
+  readonly liquidatorSharePpm: bigint;
+  readonly markets: readonly Market[];
+  readonly columns: WritableColumns;
+}
+
+export type ToWorker =
+  /** Load a shard into the compiled core (sent once; the columns' buffers are transferred). */
+  | { readonly kind: "load"; readonly core: WebAssembly.Module; readonly shard: ShardBook }
+  /** Scan the shard, after setting every market's mark to `marks` when they changed since the last scan. */
+  | { readonly kind: "scan"; readonly marks: BigInt64Array | null };
+
+export type FromWorker =
+  /** Sent unasked once the worker listens: messages sent earlier could be missed in browsers. */
+  | { readonly kind: "ready" }
+  | { readonly kind: "loaded" }
+  /** `status` is a copy whose buffer was transferred: it belongs to the receiver. */
+  | { readonly kind: "scanned"; readonly totals: Totals; readonly status: Uint8Array }
+  | { readonly kind: "failed"; readonly name: string; readonly message: string };

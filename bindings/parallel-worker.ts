@@ -1,0 +1,76 @@
+/**
+ * A shard worker of a parallel book (bindings/parallel.ts), for Node's worker_threads and for
+ * browsers' module Web Workers. It holds one shard in its own instance of the core and scans it on
+ * request. Requests are handled one at a time, in the order they arrive.
+ */
+
+import { createEngine } from "./index.js";
+import type { FromWorker, ToWorker } from "./parallel-protocol.js";
+import type { LiveBook } from "./types.js";
+
+// In a variable so that bundlers do not try to resolve a Node built-in on the browser path.
+const NODE_WORKER_THREADS = "node:worker_threads";
+
+interface Parent {
+  post(message: FromWorker, transfer: ArrayBuffer[]): void;
+  listen(received: (message: ToWorker) => void): void;
+}
+
+async function parent(): Promise<Parent> {
+  if (typeof process === "object" && typeof process.versions?.node === "string") {
+    const { parentPort } = (await import(/* @vite-ignore */ NODE_WORKER_THREADS)) as typeof import("node:worker_threads");
+    if (parentPort) {
+      return {
+        post: (message, transfer) => parentPort.postMessage(message, transfer),
+        listen: (received) => parentPort.on("message", received),
+      };
+    }
+  }
+  const scope = globalThis as unknown as {
+    postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+    addEventListener(type: "message", listener: (event: MessageEvent<ToWorker>) => void): void;
+  };
+  return {
+    post: (message, transfer) => scope.postMessage(message, transfer),
+    listen: (received) => scope.addEventListener("message", (event) => received(event.data)),
+  };
+}
+
+let book: LiveBook | undefined;
+
+async function handle(request: ToWorker): Promise<[FromWorker, ArrayBuffer[]]> {
+  if (request.kind === "load") {
+    const { liquidatorSharePpm, markets, columns } = request.shard;
+    const engine = await createEngine("wasm", { wasm: request.core });
+    // Fill the core's memory from the transferred columns: one copy, then they are garbage.
+    const builder = await engine.allocate({ liquidatorSharePpm, markets, accounts: columns.collateral.length, positions: columns.positionSize.length });
+    builder.columns.collateral.set(columns.collateral);
+    builder.columns.positionStart.set(columns.positionStart);
+    builder.columns.positionMarket.set(columns.positionMarket);
+    builder.columns.positionSize.set(columns.positionSize);
+    builder.columns.positionEntry.set(columns.positionEntry);
+    book = builder.finish();
+    return [{ kind: "loaded" }, []];
+  }
+  if (!book) throw new Error("liqscan: scan before the shard was loaded");
+  if (request.marks) request.marks.forEach((mark, m) => book!.setMarkPrice(m, mark));
+  const result = book.scan();
+  // A copy: the view is overwritten by the next scan, and the copy's buffer can be transferred.
+  const status = result.status.slice();
+  return [{ kind: "scanned", totals: result.totals, status }, [status.buffer]];
+}
+
+const port = await parent();
+let queue: Promise<void> = Promise.resolve();
+port.listen((request) => {
+  queue = queue.then(async () => {
+    try {
+      const [answer, transfer] = await handle(request);
+      port.post(answer, transfer);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      port.post({ kind: "failed", name: error.name, message: error.message }, []);
+    }
+  });
+});
+port.post({ kind: "ready" }, []);

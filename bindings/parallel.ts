@@ -1,0 +1,183 @@
+/**
+ * Parallel scans: a book split into shards of whole accounts, each held by a worker thread in its
+ * own instance of the core, scanned together. Results equal one thread's scan of the whole book
+ * exactly: an account's status depends on that account alone, and the totals are sums, which the
+ * shards' exact (bigint) totals add up to.
+ *
+ * The shards are loaded once and kept, so a price tick costs one small message per worker (the
+ * marks in; the totals and one status byte per account out), not a reload.
+ */
+
+import { describeValue } from "../book/errors.js";
+import { validateColumns } from "../book/validate.js";
+import type { Book, BookColumns, Market, Status, Totals } from "../book/types.js";
+import { STATUS_NAME } from "../book/types.js";
+import { checkIndex, checkValue, marketIndex } from "./checks.js";
+import { I64_MAX } from "./layout.js";
+import type { FromWorker } from "./parallel-protocol.js";
+import { toColumns } from "./reference-book.js";
+import { planShards, shardColumns, type ShardRange } from "./shards.js";
+import { hardwareThreads, Thread } from "./threads.js";
+import { compileCore, type WasmSource } from "./wasm-source.js";
+
+export interface ParallelOptions {
+  /** Worker threads (one shard each); default: the platform's hardware concurrency. Never more than the accounts. */
+  readonly threads?: number;
+  /** Where the core comes from, as for `createEngine`; compiled once and shared with the workers. */
+  readonly wasm?: WasmSource;
+}
+
+/** A book held by worker threads, scanned in parallel. Close it to stop the workers. */
+export interface ParallelBook {
+  readonly markets: readonly Market[];
+  readonly accountIds: readonly string[];
+  readonly accountCount: number;
+  readonly positionCount: number;
+  /** Worker threads holding the book (one shard of whole accounts each). */
+  readonly threads: number;
+  /** Mark price of a market (by index or id), in its price units. */
+  markPrice(market: number | string): bigint;
+  /** Set a mark price; checked here, and applied to every shard before the next scan. */
+  setMarkPrice(market: number | string, price: bigint): void;
+  /** Scan every shard at the current marks; equals one thread's `scan()` of the whole book. */
+  scanParallel(): Promise<ParallelScanResult>;
+  /** Stop the workers (pending scans reject). The book cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Open a book for parallel scans. The book is validated once here, so errors name the book's own
+ * accounts; each worker then receives its shard's columns (transferred, not copied) and loads them.
+ * In Node this runs the built package (worker threads cannot run the TypeScript sources).
+ */
+export async function openParallel(book: Book | BookColumns, options: ParallelOptions = {}): Promise<ParallelBook> {
+  const requested = options.threads;
+  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
+    throw new RangeError(`liqscan: threads must be a whole number of at least 1, got ${describeValue(requested)}`);
+  }
+  const columns = toColumns(book); // validates plain-object books while converting them
+  if (columns === book) validateColumns(columns);
+  const core = await compileCore(options.wasm);
+  const ranges = planShards(columns.positionStart, requested ?? (await hardwareThreads()));
+  const threads: Thread[] = [];
+  try {
+    for (let i = 0; i < ranges.length; i++) threads.push(await Thread.start());
+    await Promise.all(threads.map(async (thread, i) => {
+      await thread.ready;
+      const shard = shardColumns(columns, ranges[i]!);
+      const transfer = Object.values(shard).map((column: ArrayBufferView) => column.buffer as ArrayBuffer);
+      const shardBook = { liquidatorSharePpm: columns.liquidatorSharePpm, markets: columns.markets, columns: shard };
+      await thread.request({ kind: "load", core, shard: shardBook }, transfer);
+    }));
+  } catch (error) {
+    await Promise.all(threads.map((t) => t.terminate(new Error("liqscan: opening the parallel book failed"))));
+    throw error;
+  }
+  return new WorkerBook(columns, ranges, threads);
+}
+
+class WorkerBook implements ParallelBook {
+  readonly markets: readonly Market[];
+  readonly accountIds: readonly string[];
+  readonly accountCount: number;
+  readonly positionCount: number;
+  private readonly marketIds: Map<string, number>;
+  private readonly marks: BigInt64Array;
+  private marksChanged = false;
+  private closed = false;
+
+  constructor(columns: BookColumns, private readonly ranges: readonly ShardRange[], private readonly workers: readonly Thread[]) {
+    this.markets = columns.markets;
+    this.accountIds = columns.accountIds;
+    this.accountCount = columns.collateral.length;
+    this.positionCount = columns.positionSize.length;
+    this.marketIds = new Map(columns.markets.map((m, i) => [m.id, i]));
+    this.marks = BigInt64Array.from(columns.markets, (m) => m.markPrice);
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  markPrice(market: number | string): bigint {
+    this.alive();
+    return this.marks[marketIndex(this.marketIds, this.markets.length, market)]!;
+  }
+
+  setMarkPrice(market: number | string, price: bigint): void {
+    this.alive();
+    const m = marketIndex(this.marketIds, this.markets.length, market);
+    checkValue(`market "${this.markets[m]!.id}"`, "markPrice", price, 0n, I64_MAX);
+    this.marks[m] = price;
+    this.marksChanged = true;
+  }
+
+  async scanParallel(): Promise<ParallelScanResult> {
+    this.alive();
+    // Marks as they are now: requests are answered in order, so a later setMarkPrice cannot reach this scan.
+    const marks = this.marksChanged ? this.marks.slice() : null;
+    this.marksChanged = false;
+    const answers = await Promise.all(this.workers.map((w) => w.request({ kind: "scan", marks })));
+    const status = new Uint8Array(this.accountCount);
+    let totals = ZERO_TOTALS;
+    answers.forEach((answer, i) => {
+      const scanned = answer as Extract<FromWorker, { kind: "scanned" }>;
+      status.set(scanned.status, this.ranges[i]!.from);
+      totals = addTotals(totals, scanned.totals);
+    });
+    return new ParallelScanResult(totals, status, this.accountIds);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate(closedError())));
+  }
+
+  private alive(): void {
+    if (this.closed) throw closedError();
+  }
+}
+
+const closedError = () => new Error("liqscan: this parallel book was closed");
+
+const ZERO_TOTALS: Totals = { liquidatable: 0, overflow: 0, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 0n, notional: 0n };
+
+function addTotals(a: Totals, b: Totals): Totals {
+  return {
+    liquidatable: a.liquidatable + b.liquidatable,
+    overflow: a.overflow + b.overflow,
+    penalty: a.penalty + b.penalty,
+    liquidatorReward: a.liquidatorReward + b.liquidatorReward,
+    insuranceFund: a.insuranceFund + b.insuranceFund,
+    badDebt: a.badDebt + b.badDebt,
+    notional: a.notional + b.notional,
+  };
+}
+
+/** The result of one parallel scan: exact totals and every account's status, in book order. It is the caller's to keep. */
+export class ParallelScanResult {
+  constructor(
+    readonly totals: Totals,
+    /** 0 ok, 1 liquidatable, 2 overflow, one byte per account. */
+    readonly status: Uint8Array,
+    readonly accountIds: readonly string[],
+  ) {}
+
+  get accountCount(): number {
+    return this.status.length;
+  }
+
+  /** Indices of the liquidatable accounts, in book order. */
+  liquidatable(): number[] {
+    const out: number[] = [];
+    const status = this.status;
+    for (let a = 0; a < status.length; a++) if (status[a] === 1) out.push(a);
+    return out;
+  }
+
+  statusOf(account: number): Status {
+    checkIndex(account, this.accountCount, "account");
+    return STATUS_NAME[this.status[account]!]!;
+  }
+}

@@ -1,0 +1,77 @@
+// Parallel scans in a browser: the built package served on the loopback interface, loaded by
+// headless Chromium as ES modules, scanning with module Web Workers. Skipped where Debian's
+// chromium is not installed (/usr/bin/chromium).
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CHROMIUM = "/usr/bin/chromium";
+const TYPES: Record<string, string> = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+
+// The page's module script (a string: vitest would rewrite the import() of a function's source).
+const PAGE = `
+import { createEngine, generateBook, openParallel } from "/bindings/index.js";
+const text = (r) => JSON.stringify(r.totals, (_, v) => (typeof v === "bigint" ? v + "n" : v)) + ":" + r.status.join("");
+window.outcome = (async () => {
+  const book = generateBook({ accounts: 20000, seed: 5 });
+  const single = await (await createEngine("wasm")).load(book);
+  const parallel = await openParallel(book, { threads: 3 });
+  const atLoad = text(await parallel.scanParallel()) === text(single.scan());
+  const drop = (book.markets[0].markPrice * 9n) / 10n;
+  parallel.setMarkPrice(0, drop);
+  single.setMarkPrice(0, drop);
+  const after = await parallel.scanParallel();
+  const afterTick = text(after) === text(single.scan());
+  await parallel.close();
+  return { threads: parallel.threads, atLoad, afterTick, liquidatable: after.totals.liquidatable };
+})();
+`;
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+describe.skipIf(!existsSync(CHROMIUM))("parallel scans in a browser", () => {
+  beforeAll(async () => {
+    // Serves dist/ only, and one empty page to import it from.
+    server = createServer((request, response) => {
+      const path = normalize(decodeURIComponent(new URL(request.url!, "http://x").pathname));
+      if (path === "/") {
+        response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>liqscan</title><script type="module">${PAGE}</script>`);
+        return;
+      }
+      const file = join("dist", path);
+      if (!path.startsWith("/") || path.includes("..") || !existsSync(file)) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address() as { port: number };
+    origin = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it("gives one thread's totals and statuses, before and after a price tick", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${origin}/`);
+    const outcome = (await page.evaluate("window.outcome")) as { threads: number; atLoad: boolean; afterTick: boolean; liquidatable: number };
+    expect(errors).toEqual([]);
+    expect(outcome).toMatchObject({ threads: 3, atLoad: true, afterTick: true });
+    expect(outcome.liquidatable).toBeGreaterThan(0);
+    await page.close();
+  });
+});
