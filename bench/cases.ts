@@ -6,6 +6,7 @@
 import type { Engine, LiveBook } from "../bindings/types.js";
 import type { ScanResult } from "../bindings/results.js";
 import type { BookColumns } from "../book/types.js";
+import { openParallel } from "../bindings/parallel.js";
 import { BandwidthLoop } from "./bandwidth.js";
 import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
 import { TICK_MARKETS, type BookSize } from "./books.js";
@@ -51,6 +52,8 @@ export interface BenchCase {
   readonly slow?: boolean;
   /** Skip books above this many positions (recorded as skipped in the report). */
   readonly maxPositions?: number;
+  /** Skip books below this many positions. */
+  readonly minPositions?: number;
   prepare(ctx: SizeContext): Promise<Prepared>;
 }
 
@@ -73,6 +76,11 @@ function engineScan(engine: (ctx: SizeContext) => Engine) {
       dispose: () => book.dispose(),
     };
   };
+}
+
+/** Every mark moves by one price unit, up then back: each scan re-evaluates every account. */
+function tickEveryMark(book: { markets: readonly unknown[]; markPrice(m: number): bigint; setMarkPrice(m: number, p: bigint): void }, base: readonly bigint[], up: boolean): void {
+  for (let m = 0; m < book.markets.length; m++) book.setMarkPrice(m, up ? base[m]! + 1n : base[m]!);
 }
 
 export const CASES: readonly BenchCase[] = [
@@ -165,6 +173,46 @@ export const CASES: readonly BenchCase[] = [
     async prepare(ctx) {
       const book = await ctx.engines.wasm.load(ctx.columns);
       return { run: () => book.liquidationPrices(), positions: book.positionCount, dispose: () => book.dispose() };
+    },
+  },
+  {
+    id: "parallel",
+    label: "wasm scanParallel, 2 threads (every mark ticks)",
+    kind: "other",
+    minPositions: 3_000_000,
+    async prepare(ctx) {
+      const book = await openParallel(ctx.columns, { threads: 2 });
+      const base = ctx.columns.markets.map((m) => m.markPrice);
+      let up = false;
+      return {
+        run: async () => {
+          up = !up;
+          tickEveryMark(book, base, up);
+          return book.scanParallel();
+        },
+        positions: book.positionCount,
+        dispose: () => void book.close(),
+      };
+    },
+  },
+  {
+    id: "single-tick",
+    label: "wasm scan, 1 thread (every mark ticks)",
+    kind: "other",
+    minPositions: 3_000_000,
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(ctx.columns);
+      const base = ctx.columns.markets.map((m) => m.markPrice);
+      let up = false;
+      return {
+        run: () => {
+          up = !up;
+          tickEveryMark(book, base, up);
+          return book.scan();
+        },
+        positions: book.positionCount,
+        dispose: () => book.dispose(),
+      };
     },
   },
 ];

@@ -48,6 +48,10 @@ export async function runSize(size: BookSize, cases: readonly BenchCase[], optio
       rows.push({ ...base, skipped: `above ${c.maxPositions.toLocaleString("en-US")} positions` });
       continue;
     }
+    if (c.minPositions !== undefined && positions < c.minPositions) {
+      rows.push({ ...base, skipped: `below ${c.minPositions.toLocaleString("en-US")} positions` });
+      continue;
+    }
     const prepared = await c.prepare(ctx);
     try {
       const { medianSeconds, samples } = await measure(`${size.label} ${c.id}`, c.label, prepared, options.budget(c, size), options.rawFolder);

@@ -60,6 +60,16 @@ export const TARGETS: readonly Target[] = [
     },
   },
   {
+    text: "scanParallel (2 threads) >= 1.8x one thread, 4M positions, every mark ticking",
+    positions: 4_000_000,
+    evaluate: (row) => {
+      const one = timed(row("single-tick")), two = timed(row("parallel"));
+      if (!one || !two) return NOT_MEASURED;
+      const ratio = one.medianSeconds! / two.medianSeconds!;
+      return { measured: `${formatRatio(ratio)} (${formatDuration(one.medianSeconds!)} vs ${formatDuration(two.medianSeconds!)})`, met: ratio >= 1.8 };
+    },
+  },
+  {
     text: "price-tick rescan, 1M positions over 50 markets, one mark changes: < 5 ms",
     positions: 1_000_000,
     evaluate: (row) => {
