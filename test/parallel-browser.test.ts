@@ -1,13 +1,13 @@
 // Parallel scans in a browser: the built package served on the loopback interface, loaded by
-// headless Chromium as ES modules, scanning with module Web Workers. Skipped where Debian's
-// chromium is not installed (/usr/bin/chromium).
+// headless Chromium as ES modules, scanning with module Web Workers. Like the other browser
+// tests it fails, saying how to install it, where Chromium is missing (scripts/install-chromium.sh).
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
 
 // The page's module script (a string: vitest would rewrite the import() of a function's source).
@@ -33,7 +33,7 @@ let server: Server;
 let origin: string;
 let browser: Browser;
 
-describe.skipIf(!existsSync(CHROMIUM))("parallel scans in a browser", () => {
+describe("parallel scans in a browser", () => {
   beforeAll(async () => {
     // Serves dist/ only, and one empty page to import it from.
     server = createServer((request, response) => {
@@ -52,10 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))("parallel scans in a browser", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address() as { port: number };
     origin = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
