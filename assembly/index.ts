@@ -1,7 +1,7 @@
 // The exported surface of the core. Every entry point takes the address of a book descriptor
 // (layout.ts) that the wrapper filled; none allocates, so the wrapper's views stay valid across calls.
 
-import { DESC_BYTES, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
+import { DESC_BYTES, DESC_F_SLACK, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
 import { marketAt, prepareMarket } from "./market";
 
 export { scanBook, evaluateAccount, summarizeMarkets } from "./scan";
@@ -26,5 +26,7 @@ export function prepareMarkets(desc: usize): void {
   const table = load<u32>(desc, DESC_MARKET_TABLE) as usize;
   const tiers = load<u32>(desc, DESC_TIER_TABLE) as usize;
   const count = load<u32>(desc, DESC_MARKETS);
-  for (let m: u32 = 0; m < count; m++) prepareMarket(marketAt(table, m), tiers);
+  let slack: f64 = 0;
+  for (let m: u32 = 0; m < count; m++) slack = max(slack, prepareMarket(marketAt(table, m), tiers));
+  store<f64>(desc, slack, DESC_F_SLACK);
 }

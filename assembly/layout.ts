@@ -58,7 +58,9 @@ export const DESC_MARKET_SUMMARY = 80;   // u32 address of u16[accounts]: bit (m
                                          // account holds market m (summarizeMarkets fills it)
 export const DESC_CANDIDATES = 84;       // u32 address of u32[CANDIDATE_CHUNK]: an incremental
                                          // scan's work list, one chunk of accounts at a time
-export const DESC_BYTES = 88;
+export const DESC_F_SLACK = 88;          // f64: the pre-filter's absolute error allowance per
+                                         // position, the largest over the markets (prefilter.ts)
+export const DESC_BYTES = 96;
 
 // An entry of the flagged list: one liquidatable or overflow account (zeros for overflow).
 export const CANDIDATE_CHUNK: u32 = 16384;
@@ -97,8 +99,7 @@ export const MARKET_F_MARK = 96;         // f64 mark
 export const MARKET_F_INV_K = 104;       // f64 1/K
 export const MARKET_F_MARK_OVER_K = 112; // f64 mark/K: notional per size unit
 export const MARKET_F_WEIGHT = 120;      // f64 (1 + steepest maintenance rate)/K, for the error band
-export const MARKET_F_SLACK = 128;       // f64 per-position absolute error allowance, quote units
-export const MARKET_BYTES = 136;
+export const MARKET_BYTES = 128;         // a power of two: the scan finds a record with a shift
 
 // Tier record.
 export const TIER_MAX_NOTIONAL = 0;      // i64 input: inclusive bound; i64.MAX_VALUE on the last tier
@@ -108,7 +109,7 @@ export const TIER_CUM_HI = 24;           // u64 derived: high word
 export const TIER_F_BOUND = 32;          // f64 derived: maxNotional, +Infinity on the last tier
 export const TIER_F_SLOPE = 40;          // f64 derived: mmr * scale / 10^12
 export const TIER_F_INTERCEPT = 48;      // f64 derived: cum * scale / 10^12
-export const TIER_BYTES = 56;
+export const TIER_BYTES = 64;           // 8 bytes of padding: a power of two
 
 // Totals over the liquidatable accounts: exact 128-bit sums (lo, hi words).
 export const TOTALS_LIQUIDATABLE = 0;    // u32

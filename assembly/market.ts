@@ -3,7 +3,7 @@
 
 import {
   DESC_MARKETS, DESC_MARKET_TABLE, MARKET_BYTES, MARKET_DIVISOR, MARKET_F_INV_K, MARKET_F_MARK,
-  MARKET_F_MARK_OVER_K, MARKET_F_SLACK, MARKET_F_WEIGHT, MARKET_MARK, MARKET_MULTIPLIER,
+  MARKET_F_MARK_OVER_K, MARKET_F_WEIGHT, MARKET_MARK, MARKET_MULTIPLIER,
   MARKET_PRICE_DECIMALS, MARKET_SCALE_PPM, MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT,
   MARKET_TIER_START, MARKET_VOL_CURRENT, MARKET_VOL_REFERENCE, TIER_BYTES, TIER_CUM_HI,
   TIER_CUM_LO, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
@@ -34,7 +34,7 @@ function pow10(k: i32): u64 {
  * Derive K (or its inverse), the volatility scale and the tiers' continuity offsets for one market.
  * The inputs were validated by the wrapper (decimals in range, tiers sorted, rates in [0, 10^6]).
  */
-export function prepareMarket(record: usize, tierTable: usize): void {
+export function prepareMarket(record: usize, tierTable: usize): f64 {
   const e = load<i32>(record, MARKET_SIZE_DECIMALS) + load<i32>(record, MARKET_PRICE_DECIMALS) - 6;
   store<u64>(record, e >= 0 ? pow10(e) : 1, MARKET_DIVISOR);
   store<u64>(record, e < 0 ? pow10(-e) : 1, MARKET_MULTIPLIER);
@@ -79,10 +79,11 @@ export function prepareMarket(record: usize, tierTable: usize): void {
   const inverseK: f64 = e >= 0 ? 1.0 / <f64>pow10(e) : <f64>pow10(-e);
   store<f64>(record, inverseK, MARKET_F_INV_K);
   store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT);
-  // Per position the exact amounts round by less than 1 (pnl), 1 (maintenance) and the notional's
-  // ceil, which moves maintenance by at most the steepest rate: 2 + steepest; doubled for room.
-  store<f64>(record, 4.0 + 2.0 * steepest, MARKET_F_SLACK);
   refreshMark(record);
+  // The pre-filter's absolute allowance per position (prefilter.ts): the exact amounts round by
+  // less than 1 (pnl), 1 (maintenance) and the notional's ceil, which moves maintenance by at most
+  // the steepest rate: 2 + steepest; doubled for room.
+  return 4.0 + 2.0 * steepest;
 }
 
 /** The float image of the mark; the scan calls it for every market, so a mark edit needs nothing else. */

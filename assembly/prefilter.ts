@@ -15,7 +15,7 @@
 // most k u times the sum of their magnitudes. A market has at least MARKET_BYTES of memory, so
 // k < 2^26 positions per account, and the total error of the float margin is below
 //   (16 + 2^26) u W + sum(2 + r) < 2^-26 W + sum(2 + r),  W = |C| + sum X (1 + r).
-// The band used is 2^-24 W + sum(4 + 2r): four times that, so the float evaluation of the band
+// The band used is 2^-24 W + k (4 + 2 max r), at least four times that, so the float evaluation of the band
 // itself (W and the slack are summed in float too) cannot eat the margin. When the float margin
 // exceeds the band, the exact equity - maintenance is > 0: not liquidatable.
 // Overflow: when W + slack < 2^62, every notional, pnl sum, maintenance, fee sum and slippage sum
@@ -23,7 +23,7 @@
 // could not report an overflow either. Such an account's status is certainly "ok".
 
 import {
-  MARKET_F_INV_K, MARKET_F_MARK, MARKET_F_MARK_OVER_K, MARKET_F_SLACK, MARKET_F_WEIGHT,
+  MARKET_F_INV_K, MARKET_F_MARK, MARKET_F_MARK_OVER_K, MARKET_F_WEIGHT,
   MARKET_TIER_START, TIER_BYTES, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE,
 } from "./layout";
 import { marketAt, tierAt } from "./market";
@@ -35,11 +35,10 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
 // @ts-ignore: decorator
 @inline export function certainlySafe(
   collateral: i64, first: u32, end: u32,
-  marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize,
+  marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
 ): bool {
   let margin = <f64>collateral;
   let weight = abs(margin);
-  let slack: f64 = 0;
   for (let p = first; p < end; p++) {
     const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
     const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
@@ -53,7 +52,7 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
     margin += size * (mark - entry) * load<f64>(market, MARKET_F_INV_K)
       - (notional * load<f64>(tier, TIER_F_SLOPE) - load<f64>(tier, TIER_F_INTERCEPT));
     weight += absSize * (mark + entry) * load<f64>(market, MARKET_F_WEIGHT);
-    slack += load<f64>(market, MARKET_F_SLACK);
   }
+  const slack = slackPerPosition * <f64>(end - first);
   return margin > weight * BAND_RELATIVE + slack && weight + slack < SAFE_MAGNITUDE;
 }

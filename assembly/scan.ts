@@ -14,7 +14,7 @@
 
 import {
   CANDIDATE_CHUNK, DESC_ACCOUNTS, DESC_CANDIDATES, DESC_CAPACITY, DESC_COLLATERAL, DESC_FLAGGED,
-  DESC_FLAGGED_COUNT, DESC_LIQUIDATOR_SHARE, DESC_MARKET_SUMMARY, DESC_MARKET_TABLE, DESC_MARKETS,
+  DESC_F_SLACK, DESC_FLAGGED_COUNT, DESC_LIQUIDATOR_SHARE, DESC_MARKET_SUMMARY, DESC_MARKET_TABLE, DESC_MARKETS,
   DESC_POSITION_ENTRY, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START,
   DESC_SCRATCH, DESC_SPARE, DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT,
   ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_REWARD, ENTRY_STATUS,
@@ -32,7 +32,7 @@ export const LIST_FULL: i32 = -1;
 // The book being scanned: read from the descriptor once per scan.
 let collateralCol: usize = 0, starts: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
 let entryCol: usize = 0, markets: usize = 0, tiers: usize = 0, statusCol: usize = 0;
-let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0;
+let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0, slackPerPosition: f64 = 0;
 
 function readDescriptor(desc: usize): void {
   collateralCol = load<u32>(desc, DESC_COLLATERAL) as usize;
@@ -45,6 +45,7 @@ function readDescriptor(desc: usize): void {
   statusCol = load<u32>(desc, DESC_STATUS) as usize;
   share = load<u64>(desc, DESC_LIQUIDATOR_SHARE);
   scratch = load<u32>(desc, DESC_SCRATCH) as usize;
+  slackPerPosition = load<f64>(desc, DESC_F_SLACK);
   listEnd = (load<u32>(desc, DESC_SPARE) as usize) + <usize>load<u32>(desc, DESC_CAPACITY) * ENTRY_BYTES;
 }
 
@@ -57,7 +58,7 @@ function readDescriptor(desc: usize): void {
   const first = load<u32>(starts + (<usize>a << 2));
   const end = load<u32>(starts + (<usize>a << 2), 4);
   const c = load<i64>(collateralCol + (<usize>a << 3));
-  if (certainlySafe(c, first, end, marketCol, sizeCol, entryCol, markets, tiers)) {
+  if (certainlySafe(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition)) {
     store<u8>(statusCol + <usize>a, STATUS_OK);
     return out;
   }

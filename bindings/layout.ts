@@ -11,9 +11,9 @@ export const DESC = {
   collateral: 12, positionStart: 16, positionMarket: 20, positionSize: 24, positionEntry: 28,
   marketTable: 32, tierTable: 36,
   status: 40, flagged: 44, flaggedCount: 48, spare: 52, capacity: 56, scratch: 60, totals: 64,
-  liquidatorShare: 72, marketSummary: 80, candidates: 84,
+  liquidatorShare: 72, marketSummary: 80, candidates: 84, slack: 88,
 } as const;
-export const DESC_BYTES = 88;
+export const DESC_BYTES = 96;
 
 export const ENTRY = {
   account: 0, status: 4, equity: 8, maintenance: 16, penalty: 24, liquidatorReward: 32,
@@ -28,10 +28,10 @@ export const MARKET = {
   mark: 0, sizeDecimals: 8, priceDecimals: 12, feePpm: 16, volCurrent: 24, volReference: 32,
   depth: 40, maxSlippage: 48, tierStart: 56, tierCount: 60, dirty: 88,
 } as const;
-export const MARKET_BYTES = 136;
+export const MARKET_BYTES = 128;
 
 export const TIER = { maxNotional: 0, mmrPpm: 8 } as const;
-export const TIER_BYTES = 56;
+export const TIER_BYTES = 64;
 
 export const TOTALS = { liquidatable: 0, overflow: 4, penalty: 8, liquidatorReward: 24, insuranceFund: 40, badDebt: 56, notional: 72 } as const;
 export const TOTALS_BYTES = 88;
