@@ -104,7 +104,7 @@ export class ReferenceBook implements LiveBook {
     const generation = ++this.generation;
     const edits = this.edits;
     return new ScanResult({
-      status, totals, accountIds: this.accountIds,
+      status, accountCount: status.length, totals, accountIds: this.accountIds,
       flagged: () => flagged,
       account: (a) => results[a]!,
       isCurrent: () => generation === this.generation && edits === this.edits,

@@ -7,8 +7,9 @@ import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Status, type Tota
  * maintenance are computed when asked for.
  */
 export interface ScanSource {
-  /** Per account: 0 ok, 1 liquidatable, 2 overflow. */
+  /** Per account: 0 ok, 1 liquidatable, 2 overflow (a fresh view on every read for the wasm engine: memory growth detaches old ones). */
   readonly status: Uint8Array;
+  readonly accountCount: number;
   readonly totals: Totals;
   readonly accountIds: readonly string[];
   /** The flagged accounts (liquidatable or overflow), in book order. */
@@ -56,7 +57,8 @@ const money = (v: bigint) => formatDecimal(v, QUOTE_DECIMALS);
 /**
  * The result of one scan. For the wasm engine `status` is a view of WebAssembly memory, so reading
  * it costs nothing, and the next scan of the same book overwrites it: copy it
- * (`result.status.slice()`) to keep it. The methods (`account`, `report`, `liquidatable`, ...)
+ * (`result.status.slice()`) to keep it. An edit of the book supersedes the result too (the edited
+ * account's byte then carries the 0x80 "edited" flag until the next scan). The methods (`account`, `report`, `liquidatable`, ...)
  * throw once the book has been scanned again or edited, rather than show newer numbers.
  */
 export class ScanResult {
@@ -77,7 +79,7 @@ export class ScanResult {
   }
 
   get accountCount(): number {
-    return this.source.status.length;
+    return this.source.accountCount;
   }
 
   /** Indices of the liquidatable accounts, in book order. */

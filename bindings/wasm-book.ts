@@ -231,7 +231,9 @@ export class WasmBook implements LiveBook {
     for (const m of this.movedMarkets) movedBits |= 1 << (m & 15);
     let flagged = this.core.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
     while (flagged < 0) {
-      // The list filled up: grow it and scan everything (a cut-short pass leaves statuses half new).
+      // The list filled up: grow it and scan everything (a cut-short pass leaves statuses half new
+      // and some edit flags cleared, so until a full scan succeeds nothing incremental is safe).
+      this.fullScanNeeded = true;
       this.growList(this.capacity * 2);
       flagged = this.core.scanBook(this.plan.desc, 0, 0);
     }
@@ -239,17 +241,22 @@ export class WasmBook implements LiveBook {
     this.movedMarkets.clear();
     const generation = ++this.generation;
     const edits = this.edits;
-    const buffer = this.core.memory.buffer;
     const listAt = this.view().getUint32(this.plan.desc + DESC.flagged, true);
-    const accounts = new Uint32Array(buffer, listAt, flagged * (ENTRY_BYTES / 4));
     const totals = this.readTotals();
+    // Views are made when read: memory grows later (liquidationPrices, a bigger list) and growth
+    // detaches every view made before it.
+    const book = this;
     return new ScanResult({
-      status: new Uint8Array(buffer, this.plan.status, this.accountCount),
+      get status() {
+        return new Uint8Array(book.core.memory.buffer, book.plan.status, book.accountCount);
+      },
+      accountCount: this.accountCount,
       totals,
       accountIds: this.accountIds,
       flagged: () => {
+        const entries = new Uint32Array(this.core.memory.buffer, listAt, flagged * (ENTRY_BYTES / 4));
         const out = new Uint32Array(flagged);
-        for (let i = 0; i < flagged; i++) out[i] = accounts[i * (ENTRY_BYTES / 4)]!;
+        for (let i = 0; i < flagged; i++) out[i] = entries[i * (ENTRY_BYTES / 4)]!;
         return out;
       },
       account: (a) => this.accountResult(a, listAt, flagged),
@@ -361,7 +368,10 @@ export class WasmBook implements LiveBook {
     return at;
   }
 
-  /** New list buffers of `capacity` entries; the current list moves into the first. */
+  /**
+   * New list buffers of `capacity` entries. The current list moves into the first, though the
+   * full scan that follows every growth does not read it: a list buffer always holds a valid list.
+   */
   private growList(capacity: number): void {
     capacity = Math.max(1, capacity);
     const current = this.take(capacity * ENTRY_BYTES);

@@ -85,6 +85,22 @@ describe("incremental rescans", () => {
   });
 });
 
+describe("a scan result", () => {
+  it("stays readable after liquidation prices grow the book's memory", async () => {
+    const live = await wasm.load(generateBook({ accounts: 20_000, seed: 2 }));
+    const before = live.residentBytes;
+    const result = live.scan();
+    const flagged = result.liquidatable();
+    expect(flagged.length).toBeGreaterThan(100);
+    live.liquidationPrices();
+    expect(live.residentBytes).toBeGreaterThan(before); // the price buffer did grow memory
+    expect(result.accountCount).toBe(20_000);
+    expect(result.liquidatable()).toEqual(flagged);
+    expect(result.statusOf(flagged[0]!)).toBe("liquidatable");
+    expect(result.status.length).toBe(20_000);
+  });
+});
+
 describe("the flagged list", () => {
   it("grows when most of the book becomes liquidatable, and the scan still equals the reference", async () => {
     const columns = generateBook({ accounts: 20_000, seed: 3 });
