@@ -10,14 +10,16 @@
 // (a convex piecewise-linear tier function equals the maximum of its pieces, and the tier that
 // contains N is the one that attains it; see docs/decisions.md). The float versions below
 // differ from the unrounded real values by a few roundings each, every one relative to a
-// magnitude at most X (1 + r), where r is the market's steepest rate: at most 16u X (1 + r).
-// The exact roundings add less than 2 + r per position, and a sum of k terms in float adds at
-// most k u times the sum of their magnitudes. A market has at least MARKET_BYTES of memory, so
-// k < 2^26 positions per account, and the total error of the float margin is below
-//   (16 + 2^26) u W + sum(2 + r) < 2^-26 W + sum(2 + r),  W = |C| + sum X (1 + r).
-// The band used is 2^-24 W + k (4 + 2 max r), at least four times that, so the float evaluation of the band
-// itself (W and the slack are summed in float too) cannot eat the margin. When the float margin
-// exceeds the band, the exact equity - maintenance is > 0: not liquidatable.
+// magnitude at most X (1 + r): about 20u X (1 + r) in all, counting a float notional that picks a
+// neighbouring tier near a bound (it costs |N - bound| times the rate step). The exact roundings
+// add less than 2 + r per position, and a sum of k terms in float adds at most k u times the sum
+// of their magnitudes. An account holds at most one position per market and a market takes
+// MARKET_BYTES of memory, so k < 2^26, and the total error of the float margin is below
+//   (20 + 2^26) u W + sum(2 + r) < 2^-26 W + sum(2 + r),  W = |C| + sum X (1 + r).
+// The band used is 2^-24 W + k (4 + 2 max r): four times the relative part and twice the absolute
+// part, so the float evaluation of the band itself (W is summed in float too) cannot eat the
+// margin. When the float margin exceeds the band, the exact equity - maintenance is > 0: not
+// liquidatable.
 // Overflow: when W + slack < 2^62, every notional, pnl sum, maintenance, fee sum and slippage sum
 // of the account is below 2^63 (fees and slippage are at most the notional), so the exact path
 // could not report an overflow either. Such an account's status is certainly "ok".

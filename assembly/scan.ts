@@ -29,7 +29,8 @@ import { certainlySafe } from "./prefilter";
 /** scanBook's answer when the flagged list outgrew its buffer: grow it and scan again (in full). */
 export const LIST_FULL: i32 = -1;
 
-// The book being scanned: read from the descriptor once per scan.
+// The book being scanned, read from the descriptor once per scan. Module globals rather than
+// parameters: the inlined helpers below would otherwise take ten addresses each.
 let collateralCol: usize = 0, starts: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
 let entryCol: usize = 0, markets: usize = 0, tiers: usize = 0, statusCol: usize = 0;
 let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0, slackPerPosition: f64 = 0;
