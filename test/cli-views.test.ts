@@ -4,29 +4,13 @@
  * tables and charts, and every error path (exit 2, one message naming the option, nothing on
  * stdout). The numbers are worked out in test/views-examples.test.ts.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { liqscan, MAIN } from "./support/run-cli.js";
 
-const MAIN = "dist/cli/main.js";
 const EXAMPLE = "test/fixtures/cli/example.json";
 const EXAMPLE_CSV = "test/fixtures/cli/example-csv";
 const CASCADE = "test/fixtures/views/cascade.json";
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function liqscan(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [MAIN, ...args], { maxBuffer: 64 << 20, env: { ...process.env, LIQSCAN_DEBUG: "" } }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== "number") return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 async function ok(...args: string[]): Promise<string> {
   const r = await liqscan(...args);

@@ -5,31 +5,15 @@
  * (exit code 2, message on stderr naming the file, record and field, nothing on stdout);
  * generate -> scan round trips; demo; help and version.
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { liqscan, MAIN } from "./support/run-cli.js";
 
-const MAIN = "dist/cli/main.js";
 const FIXTURES = "test/fixtures/cli";
 const EXAMPLE = `${FIXTURES}/example.json`;
 const EXAMPLE_CSV = `${FIXTURES}/example-csv`;
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function liqscan(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [MAIN, ...args], { maxBuffer: 64 << 20, env: { ...process.env, LIQSCAN_DEBUG: "" } }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== "number") return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A successful run's stdout, parsed as exactly one JSON value. */
 async function json(...args: string[]): Promise<unknown> {
