@@ -187,13 +187,10 @@ function sumTotals(totals: usize, from: usize, to: usize): void {
 
 /** Evaluate one account exactly into the scratch entry (for reports of accounts the list does not hold). */
 export function evaluateAccount(desc: usize, a: u32): u8 {
-  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  readDescriptor(desc);
   return evaluateExact(
-    a, load<i64>((load<u32>(desc, DESC_COLLATERAL) as usize) + (<usize>a << 3)),
+    a, load<i64>(collateralCol + (<usize>a << 3)),
     load<u32>(starts + (<usize>a << 2)), load<u32>(starts + (<usize>a << 2), 4),
-    load<u64>(desc, DESC_LIQUIDATOR_SHARE), load<u32>(desc, DESC_SCRATCH) as usize,
-    load<u32>(desc, DESC_POSITION_MARKET) as usize, load<u32>(desc, DESC_POSITION_SIZE) as usize,
-    load<u32>(desc, DESC_POSITION_ENTRY) as usize, load<u32>(desc, DESC_MARKET_TABLE) as usize,
-    load<u32>(desc, DESC_TIER_TABLE) as usize,
+    share, scratch, marketCol, sizeCol, entryCol, markets, tiers,
   );
 }

@@ -369,8 +369,8 @@ export class WasmBook implements LiveBook {
   }
 
   /**
-   * New list buffers of `capacity` entries. The current list moves into the first, though the
-   * full scan that follows every growth does not read it: a list buffer always holds a valid list.
+   * New list buffers of `capacity` entries, empty: every growth is followed by a full scan, which
+   * does not read the previous list (a result still holding the old buffers keeps reading them).
    */
   private growList(capacity: number): void {
     capacity = Math.max(1, capacity);
@@ -378,10 +378,8 @@ export class WasmBook implements LiveBook {
     const spare = this.take(capacity * ENTRY_BYTES);
     const v = this.view();
     const d = this.plan.desc;
-    const count = v.getUint32(d + DESC.flaggedCount, true);
-    const from = v.getUint32(d + DESC.flagged, true);
-    new Uint8Array(this.core.memory.buffer).copyWithin(current, from, from + count * ENTRY_BYTES);
     v.setUint32(d + DESC.flagged, current, true);
+    v.setUint32(d + DESC.flaggedCount, 0, true);
     v.setUint32(d + DESC.spare, spare, true);
     v.setUint32(d + DESC.capacity, capacity, true);
     this.capacity = capacity;
