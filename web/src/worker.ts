@@ -10,7 +10,7 @@ import {
   generateBook,
   parseBookCsv,
   parseBookJson,
-  parseDecimal,
+  marginRatioPpm,
   type Book,
   type BookColumns,
   type Engine,
@@ -131,19 +131,22 @@ async function scanNew(input: Book | BookColumns, source: string, readMs: number
   post({ type: "liquidation-map", map: liquidationMapOf(live, 0) });
 }
 
-/** The liquidatable accounts of a scan, with the exact amounts of their reports. */
+/** The liquidatable accounts of a scan, with their exact amounts (marginRatio -1 where it is none). */
 function tableOf(result: ScanResult): LiquidatableTable {
   const rows = result.liquidatable();
   const n = rows.length;
   const amounts = Object.fromEntries(AMOUNT_KEYS.map((k) => [k, new BigInt64Array(n)])) as Record<AmountKey, BigInt64Array>;
   const ids: string[] = new Array(n);
   for (let r = 0; r < n; r++) {
-    const report = result.report(rows[r]!);
-    ids[r] = report.id;
-    for (const k of AMOUNT_KEYS) {
-      const v = report[k];
-      amounts[k][r] = v === null || v === undefined ? -1n : parseDecimal(v, QUOTE_DECIMALS);
-    }
+    const a = rows[r]!;
+    const { equity, maintenance, closeOut } = result.account(a);
+    const values: Record<AmountKey, bigint> = {
+      equity: equity!, maintenance: maintenance!, marginRatio: marginRatioPpm(equity!, maintenance!) ?? -1n,
+      penalty: closeOut!.penalty, liquidatorReward: closeOut!.liquidatorReward, insuranceFund: closeOut!.insuranceFund,
+      badDebt: closeOut!.badDebt, returned: closeOut!.returned,
+    };
+    ids[r] = result.accountIds[a]!;
+    for (const k of AMOUNT_KEYS) amounts[k][r] = values[k];
     if (r % 65536 === 65535) progress("Reading the results", r + 1, n);
   }
   return { rows: n, account: Uint32Array.from(rows), ids, amounts };
