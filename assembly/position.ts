@@ -46,9 +46,17 @@ const PPM2: u64 = 1_000_000_000_000;
   if (multiplier == 1) {
     // Divide the magnitude, then round away from zero for a negative PnL: that is floor().
     const divisor = load<u64>(market, MARKET_DIVISOR);
-    let qHi = hi / divisor;
-    let qLo = udiv128(hi % divisor, lo, divisor);
-    if (negative && divRem != 0) {
+    let qHi: u64 = 0, qLo: u64, rem: u64;
+    if (hi == 0) {
+      // The common case, inline: one 64-bit division instead of two and a call.
+      qLo = lo / divisor;
+      rem = lo - qLo * divisor;
+    } else {
+      qHi = hi / divisor;
+      qLo = udiv128(hi % divisor, lo, divisor);
+      rem = divRem;
+    }
+    if (negative && rem != 0) {
       qLo += 1;
       if (qLo == 0) qHi += 1;
     }

@@ -11,6 +11,11 @@ export let divRem: u64 = 0;
 /** Unsigned a*b: returns the low 64 bits, leaves the high 64 bits in `mulHi`. */
 // @ts-ignore: decorator
 @inline export function umul128(a: u64, b: u64): u64 {
+  // Most products of a real book fit 64 bits (a < 2^x, b < 2^y with x + y <= 64): one multiply.
+  if (clz(a) + clz(b) >= 64) {
+    mulHi = 0;
+    return a * b;
+  }
   const a0 = a & 0xFFFFFFFF, a1 = a >> 32;
   const b0 = b & 0xFFFFFFFF, b1 = b >> 32;
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;

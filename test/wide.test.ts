@@ -40,6 +40,20 @@ describe("umul128", () => {
       expect((hi << 64n) | lo).toBe(a * b);
     }), { numRuns: 20_000 });
   });
+  it("is exact on both sides of the one-multiply path (bit lengths summing to 64, 65)", () => {
+    for (let x = 0n; x <= 64n; x++) {
+      const lengths: [bigint, bigint][] = [[x, 64n - x], [x, 65n - x]];
+      for (const [la, lb] of lengths) {
+        if (lb < 0n || lb > 64n) continue;
+        for (const a of [(1n << la) - 1n, la > 0n ? 1n << (la - 1n) : 0n]) {
+          for (const b of [(1n << lb) - 1n, lb > 0n ? 1n << (lb - 1n) : 0n]) {
+            const lo = u64(w.testUmul128(a, b));
+            expect((u64(w.testMulHi()) << 64n) | lo, `${a} * ${b}`).toBe(a * b);
+          }
+        }
+      }
+    }
+  });
   it("handles the largest operands", () => {
     const lo = u64(w.testUmul128(U64, U64));
     expect((u64(w.testMulHi()) << 64n) | lo).toBe(U64 * U64);
