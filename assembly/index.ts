@@ -6,6 +6,7 @@ import { marketAt, prepareMarket } from "./market";
 
 export { scanBook, evaluateAccount, summarizeMarkets } from "./scan";
 export { liquidationPrices } from "./liquidation-price";
+export { stressGrid } from "./stress";
 export { bandwidthChecksum } from "./bandwidth"; // bench/ yardstick: takes column addresses, no descriptor
 
 /** First free byte after the core's static data: the wrapper lays the book out from here. */

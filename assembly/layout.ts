@@ -33,6 +33,11 @@
 // under 30 resident bytes per position (20 for the position, 14 per account, the lists).
 //
 // Columns are 8-byte aligned. Struct of arrays keeps the scan's reads sequential.
+//
+// Stress grid (stress.ts), a buffer the wrapper passes per call, not in the descriptor:
+//   marks   i64[(shocks + 1) * markets]  row k: every market's mark at shock k; row `shocks`:
+//                                        the book's own marks, restored when the pass ends
+//   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
 export const LAYOUT_VERSION: i32 = 2;
 

@@ -92,8 +92,11 @@ const PPM2: u64 = 1_000_000_000_000;
   const cumLo = load<u64>(tier, TIER_CUM_LO);
   const wLo = lo - cumLo;
   const wHi = hi - load<u64>(tier, TIER_CUM_HI) - u64(lo < cumLo);
-  // w < 2^83 and scale < 2^37, so the scaled value fits 128 bits.
+  // Without a volatility scale (scale = 10^6) this is ceil(w / 10^6): skipping the product keeps
+  // a typical w (notional 10^10 quote units times a rate of 10^4 ppm) within one 64-bit word.
   const scale = load<u64>(market, MARKET_SCALE_PPM);
+  if (scale == PPM) return ceilDiv128(wHi, wLo, PPM);
+  // w < 2^83 and scale < 2^37, so the scaled value fits 128 bits.
   const sLo = umul128(wLo, scale);
   const sHi = wHi * scale + mulHi;
   return ceilDiv128(sHi, sLo, PPM2);

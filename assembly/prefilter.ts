@@ -58,3 +58,37 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
   const slack = slackPerPosition * <f64>(end - first);
   return margin > weight * BAND_RELATIVE + slack && weight + slack < SAFE_MAGNITUDE;
 }
+
+/**
+ * certainlySafe with the marks read from `marks` (i64 per market index) instead of the market
+ * records, and `extra` added to the band: the stress pass (stress.ts) tests an account at many
+ * mark vectors without writing them into the records. The float arithmetic is the same as
+ * certainlySafe's, operation for operation (mark / K is f64(mark) * F_INV_K, as refreshMark makes
+ * it), so the proof above covers it; `extra` >= 0 only makes the test stricter.
+ */
+// @ts-ignore: decorator
+@inline export function certainlySafeAt(
+  collateral: i64, first: u32, end: u32,
+  marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
+  marks: usize, extra: f64,
+): bool {
+  let margin = <f64>collateral;
+  let weight = abs(margin);
+  for (let p = first; p < end; p++) {
+    const m = load<u32>(marketCol + (<usize>p << 2));
+    const market = marketAt(markets, m);
+    const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
+    const entry = <f64>load<i64>(entryCol + (<usize>p << 3));
+    const mark = <f64>load<i64>(marks + (<usize>m << 3));
+    const inverseK = load<f64>(market, MARKET_F_INV_K);
+    const absSize = abs(size);
+    const notional = absSize * (mark * inverseK);
+    let tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
+    while (notional > load<f64>(tier, TIER_F_BOUND)) tier += TIER_BYTES;
+    margin += size * (mark - entry) * inverseK
+      - (notional * load<f64>(tier, TIER_F_SLOPE) - load<f64>(tier, TIER_F_INTERCEPT));
+    weight += absSize * (mark + entry) * load<f64>(market, MARKET_F_WEIGHT);
+  }
+  const slack = slackPerPosition * <f64>(end - first);
+  return margin > weight * BAND_RELATIVE + slack + extra && weight + slack < SAFE_MAGNITUDE;
+}

@@ -17,25 +17,24 @@ import {
   DESC_F_SLACK, DESC_FLAGGED_COUNT, DESC_LIQUIDATOR_SHARE, DESC_MARKET_SUMMARY, DESC_MARKET_TABLE, DESC_MARKETS,
   DESC_POSITION_ENTRY, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START,
   DESC_SCRATCH, DESC_SPARE, DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT,
-  ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_REWARD, ENTRY_STATUS,
-  MARKET_DIRTY, STATUS_DIRTY, STATUS_LIQUIDATABLE, STATUS_OK, TOTALS_BAD_DEBT, TOTALS_BYTES,
-  TOTALS_INSURANCE, TOTALS_LIQUIDATABLE, TOTALS_NOTIONAL, TOTALS_OVERFLOW, TOTALS_PENALTY,
-  TOTALS_REWARD,
+  ENTRY_BYTES, MARKET_DIRTY, STATUS_DIRTY, STATUS_OK, TOTALS_BYTES,
 } from "./layout";
 import { evaluateExact } from "./account";
 import { marketAt, refreshMarks } from "./market";
 import { certainlySafe } from "./prefilter";
+import { addEntry } from "./totals";
 
 /** scanBook's answer when the flagged list outgrew its buffer: grow it and scan again (in full). */
 export const LIST_FULL: i32 = -1;
 
 // The book being scanned, read from the descriptor once per scan. Module globals rather than
-// parameters: the inlined helpers below would otherwise take ten addresses each.
-let collateralCol: usize = 0, starts: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
-let entryCol: usize = 0, markets: usize = 0, tiers: usize = 0, statusCol: usize = 0;
-let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0, slackPerPosition: f64 = 0;
+// parameters: the inlined helpers below would otherwise take ten addresses each. stress.ts reads
+// them too.
+export let collateralCol: usize = 0, starts: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
+export let entryCol: usize = 0, markets: usize = 0, tiers: usize = 0, statusCol: usize = 0;
+export let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0, slackPerPosition: f64 = 0;
 
-function readDescriptor(desc: usize): void {
+export function readDescriptor(desc: usize): void {
   collateralCol = load<u32>(desc, DESC_COLLATERAL) as usize;
   starts = load<u32>(desc, DESC_POSITION_START) as usize;
   marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
@@ -159,30 +158,10 @@ export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 {
   return <i32>count;
 }
 
-/** Add a non-negative 128-bit amount (lo, hi) to the 128-bit total at `at`. */
-// @ts-ignore: decorator
-@inline function addToTotal(at: usize, lo: u64, hi: u64): void {
-  const sum = load<u64>(at) + lo;
-  store<u64>(at, load<u64>(at, 8) + hi + u64(sum < lo), 8);
-  store<u64>(at, sum);
-}
-
 /** Totals over the list [from, to): exact 128-bit sums, so no book can wrap them. */
 function sumTotals(totals: usize, from: usize, to: usize): void {
   memory.fill(totals, 0, TOTALS_BYTES);
-  let liquidatable: u32 = 0, overflow: u32 = 0;
-  for (let e = from; e < to; e += ENTRY_BYTES) {
-    if (load<u32>(e, ENTRY_STATUS) != STATUS_LIQUIDATABLE) { overflow++; continue; }
-    liquidatable++;
-    const penalty = load<u64>(e, ENTRY_PENALTY), reward = load<u64>(e, ENTRY_REWARD);
-    addToTotal(totals + TOTALS_PENALTY, penalty, 0);
-    addToTotal(totals + TOTALS_REWARD, reward, 0);
-    addToTotal(totals + TOTALS_INSURANCE, penalty - reward, 0);
-    addToTotal(totals + TOTALS_BAD_DEBT, load<u64>(e, ENTRY_BAD_DEBT), 0);
-    addToTotal(totals + TOTALS_NOTIONAL, load<u64>(e, ENTRY_NOTIONAL), load<u64>(e, ENTRY_NOTIONAL + 8));
-  }
-  store<u32>(totals, liquidatable, TOTALS_LIQUIDATABLE);
-  store<u32>(totals, overflow, TOTALS_OVERFLOW);
+  for (let e = from; e < to; e += ENTRY_BYTES) addEntry(totals, e);
 }
 
 /** Evaluate one account exactly into the scratch entry (for reports of accounts the list does not hold). */

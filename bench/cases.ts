@@ -7,6 +7,7 @@ import type { Engine, LiveBook } from "../bindings/types.js";
 import type { ScanResult } from "../bindings/results.js";
 import type { BookColumns } from "../book/types.js";
 import { openParallel } from "../bindings/parallel.js";
+import { shockTotalsByScans } from "../bindings/shocks.js";
 import { BandwidthLoop } from "./bandwidth.js";
 import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
 import { TICK_MARKETS, type BookSize } from "./books.js";
@@ -77,6 +78,9 @@ function engineScan(engine: (ctx: SizeContext) => Engine) {
     };
   };
 }
+
+/** stress()'s default grid: -50 % to +50 % in 1 % steps. */
+const STRESS_SHOCKS = Array.from({ length: 101 }, (_, i) => BigInt(-500_000 + 10_000 * i));
 
 /** Scans per timed call in the parallel comparison (see the "parallel" case). */
 const PARALLEL_BATCH = 8;
@@ -216,6 +220,29 @@ export const CASES: readonly BenchCase[] = [
         positions: book.positionCount,
         dispose: () => book.dispose(),
       };
+    },
+  },
+  {
+    id: "stress",
+    label: `stress grid, ${STRESS_SHOCKS.length} shocks on every market (wasm, one pass)`,
+    kind: "other",
+    slow: true,
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(ctx.columns);
+      const beta = book.markets.map(() => 1_000_000n);
+      return { run: () => book.shockTotals(STRESS_SHOCKS, beta), positions: book.positionCount, dispose: () => book.dispose() };
+    },
+  },
+  {
+    id: "stress-by-scans",
+    label: `stress grid, ${STRESS_SHOCKS.length} shocks on every market (wasm, one scan per shock)`,
+    kind: "other",
+    slow: true,
+    maxPositions: 1_000_000,
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(ctx.columns);
+      const beta = book.markets.map(() => 1_000_000n);
+      return { run: () => shockTotalsByScans(book, STRESS_SHOCKS, beta), positions: book.positionCount, dispose: () => book.dispose() };
     },
   },
   {

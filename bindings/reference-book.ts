@@ -4,11 +4,12 @@
  */
 
 import { bookToColumns } from "../book/columns.js";
-import type { Account, Book, BookColumns, Market } from "../book/types.js";
+import type { Account, Book, BookColumns, Market, Totals } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
+import { shockTotalsByScans } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 
 export class ReferenceBook implements LiveBook {
@@ -109,6 +110,10 @@ export class ReferenceBook implements LiveBook {
       account: (a) => results[a]!,
       isCurrent: () => generation === this.generation && edits === this.edits,
     });
+  }
+
+  shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[] {
+    return shockTotalsByScans(this, shocksPpm, betaPpm);
   }
 
   liquidationPrices(): BigInt64Array {

@@ -72,6 +72,17 @@ export interface LiveBook {
    * measure the scan. The result is a view that the next scan or edit supersedes.
    */
   scan(options?: ScanOptions): ScanResult;
+  /**
+   * The totals `scan()` would give at each shock of a grid, the book left as it was. At shock s
+   * market m moves to `floor(mark * (10^12 + s * betaPpm[m]) / 10^12)`, clamped to [0, 2^63 - 1]
+   * (betaPpm[m] = 10^6: with the shock; 0: not at all). This is what `stress()` runs; the wasm
+   * engine evaluates the whole grid in one pass over the book.
+   *
+   * ```ts
+   * const [down, up] = book.shockTotals([-100_000n, 100_000n], book.markets.map(() => 1_000_000n));
+   * ```
+   */
+  shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[];
   /** Liquidation price of every position (price units), -1 where none. */
   liquidationPrices(): BigInt64Array;
   /** The book as plain objects, with the current marks, collateral and positions. */

@@ -11,6 +11,8 @@ import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { liquidationPrice } from "../reference/index.js";
+import { shockIsUnclamped } from "../reference/shock.js";
+import { checkShockGrid, marksAtShock } from "./shocks.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -27,6 +29,7 @@ interface CoreExports {
   summarizeMarkets(desc: number): void;
   evaluateAccount(desc: number, account: number): number;
   liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number): void;
+  stressGrid(desc: number, shocks: number, marks: number, totals: number, center: number, interpolate: number): void;
 }
 
 const PAGE = 65536;
@@ -108,6 +111,7 @@ export class WasmBook implements LiveBook {
   /** Edits since the last scan: they supersede its result too. */
   private edits = 0;
   private priceBuffer = { at: 0, positions: 0 };
+  private stressBuffer = { at: 0, bytes: 0 };
 
   readonly accountIds: readonly string[];
 
@@ -285,6 +289,38 @@ export class WasmBook implements LiveBook {
     return readEntry(v, entry);
   }
 
+  /**
+   * The whole grid in one pass of the core (assembly/stress.ts). The rows go in ascending shock
+   * order, which with nothing clamped lets the core prove an account safe over a run of shocks at
+   * once; the totals come back in the caller's order.
+   */
+  shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[] {
+    this.alive();
+    const markets = this.markets.length;
+    checkShockGrid(markets, shocksPpm, betaPpm);
+    const shocks = shocksPpm.length;
+    if (shocks === 0) return [];
+    const base = this.markets.map((_, m) => this.markPrice(m));
+    const order = shocksPpm.map((_, i) => i).sort((i, j) => (shocksPpm[i]! < shocksPpm[j]! ? -1 : shocksPpm[i]! > shocksPpm[j]! ? 1 : i - j));
+    const marksBytes = (shocks + 1) * markets * 8;
+    const at = this.stressBufferFor(marksBytes + shocks * TOTALS_BYTES);
+    const marks = new BigInt64Array(this.core.memory.buffer, at, (shocks + 1) * markets);
+    let interpolate = true;
+    let center = 0;
+    order.forEach((i, row) => {
+      const s = shocksPpm[i]!;
+      marks.set(marksAtShock(base, s, betaPpm), row * markets);
+      for (let m = 0; m < markets; m++) interpolate &&= betaPpm[m] === 0n || shockIsUnclamped(base[m]!, s, betaPpm[m]!);
+      const abs = (x: bigint) => (x < 0n ? -x : x);
+      if (abs(s) < abs(shocksPpm[order[center]!]!)) center = row;
+    });
+    marks.set(base, shocks * markets);
+    this.core.stressGrid(this.plan.desc, shocks, at, at + marksBytes, center, interpolate ? 1 : 0);
+    const totals: Totals[] = new Array(shocks);
+    order.forEach((i, row) => (totals[i] = this.readTotals(at + marksBytes + row * TOTALS_BYTES)));
+    return totals;
+  }
+
   liquidationPrices(): BigInt64Array {
     const prices = this.corePrices();
     const starts = this.positionStart;
@@ -385,6 +421,12 @@ export class WasmBook implements LiveBook {
     this.capacity = capacity;
   }
 
+  /** A buffer of at least `bytes` for stress grids, reused from call to call (the allocator never frees). */
+  private stressBufferFor(bytes: number): number {
+    if (this.stressBuffer.bytes < bytes) this.stressBuffer = { at: this.take(bytes), bytes };
+    return this.stressBuffer.at;
+  }
+
   private priceBufferFor(positions: number): number {
     if (this.priceBuffer.positions < positions) {
       const room = Math.max(positions, Math.min(PRICE_CHUNK, this.positionCount));
@@ -393,9 +435,8 @@ export class WasmBook implements LiveBook {
     return this.priceBuffer.at;
   }
 
-  private readTotals(): Totals {
+  private readTotals(at = this.plan.totals): Totals {
     const v = this.view();
-    const at = this.plan.totals;
     const u128 = (offset: number) => v.getBigUint64(at + offset, true) | (v.getBigUint64(at + offset + 8, true) << 64n);
     return {
       liquidatable: v.getUint32(at + TOTALS.liquidatable, true),

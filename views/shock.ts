@@ -14,12 +14,11 @@
  * above 10^6: further than it), and a combined move past -100 % leaves the mark at 0.
  */
 import type { LiveBook } from "../bindings/types.js";
+import { MAX_PRICE, shockedMark } from "../reference/shock.js";
 import { ViewError } from "./errors.js";
 
 export const PPM = 1_000_000n;
-const PPM2 = PPM * PPM;
-/** Largest mark price: 2^63 - 1. */
-export const MAX_PRICE = (1n << 63n) - 1n;
+export { MAX_PRICE, shockedMark };
 /** The deepest shock: -100 % (every shocked mark is then 0). */
 export const MIN_SHOCK_PPM = -PPM;
 /** At most this many shocks in one grid: each one is a full scan. */
@@ -30,14 +29,6 @@ export type ShockGrid = readonly bigint[] | { readonly from: bigint; readonly to
 
 /** -50 % to +50 % in 1 % steps: 101 shocks. */
 export const DEFAULT_SHOCKS = { from: -500_000n, to: 500_000n, step: 10_000n } as const;
-
-/** `floor(P * (10^12 + shockPpm * betaPpm) / 10^12)` clamped to [0, 2^63 - 1] (see the header). */
-export function shockedMark(mark: bigint, shockPpm: bigint, betaPpm: bigint = PPM): bigint {
-  const factor = PPM2 + shockPpm * betaPpm;
-  if (factor <= 0n) return 0n; // mark >= 0, so the product is <= 0 and clamps to 0
-  const p = (mark * factor) / PPM2; // both >= 0: truncation is floor
-  return p > MAX_PRICE ? MAX_PRICE : p;
-}
 
 /** Checks one shock: a bigint, not below -100 %. */
 export function checkShock(view: string, option: string, shockPpm: unknown): bigint {

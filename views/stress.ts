@@ -1,10 +1,11 @@
 /**
- * Price-shock scenarios: the book rescanned at every shock of a grid, every other input unchanged.
- * The marks are the shared rule of shock.ts; each shock is one scan of the live book (its engine
- * does the heavy part), and the book's marks are put back afterwards, also when a scan throws.
+ * Price-shock scenarios: the book's totals at every shock of a grid, every other input unchanged.
+ * The marks are the shared rule of shock.ts; the engine evaluates the grid (LiveBook.shockTotals:
+ * one scan per shock on the reference engine, one pass over the book on the wasm engine) and
+ * leaves the book as it was.
  */
 import type { LiveBook } from "../bindings/types.js";
-import { currentMarks, setMarks, shockList, shockTarget, shockedMarks, type ShockGrid } from "./shock.js";
+import { currentMarks, shockList, shockTarget, shockedMarks, type ShockGrid } from "./shock.js";
 
 export interface StressOptions {
   /** The shocks (ppm): a list, or `{ from, to, step }`. Default -50 % to +50 % in 1 % steps (101 shocks). */
@@ -42,19 +43,14 @@ export function stress(book: LiveBook, options: StressOptions = {}): StressRow[]
   const shocks = shockList("stress", options.shocksPpm);
   const target = shockTarget("stress", book, options.market, options.betaPpm);
   const base = currentMarks(book);
-  const rows: StressRow[] = [];
-  try {
-    for (const shockPpm of shocks) {
-      const marks = shockedMarks(base, target, shockPpm);
-      setMarks(book, marks);
-      const t = book.scan().totals;
-      rows.push({
-        shockPpm, marks, liquidatable: t.liquidatable, overflow: t.overflow, notional: t.notional,
-        penalty: t.penalty, liquidatorReward: t.liquidatorReward, insuranceFund: t.insuranceFund, badDebt: t.badDebt,
-      });
-    }
-  } finally {
-    setMarks(book, base);
-  }
-  return rows;
+  // Markets outside the target get beta 0: the engine's rule then leaves their marks alone.
+  const betaPpm = base.map((_, m) => (target.markets.includes(m) ? target.betaPpm[m]! : 0n));
+  const totals = book.shockTotals(shocks, betaPpm);
+  return shocks.map((shockPpm, i) => {
+    const t = totals[i]!;
+    return {
+      shockPpm, marks: shockedMarks(base, target, shockPpm), liquidatable: t.liquidatable, overflow: t.overflow, notional: t.notional,
+      penalty: t.penalty, liquidatorReward: t.liquidatorReward, insuranceFund: t.insuranceFund, badDebt: t.badDebt,
+    };
+  });
 }
