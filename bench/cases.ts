@@ -238,7 +238,7 @@ export const CASES: readonly BenchCase[] = [
     label: `stress grid, ${STRESS_SHOCKS.length} shocks on every market (wasm, one scan per shock)`,
     kind: "other",
     slow: true,
-    maxPositions: 1_000_000,
+    maxPositions: 2_000_000,
     async prepare(ctx) {
       const book = await ctx.engines.wasm.load(ctx.columns);
       const beta = book.markets.map(() => 1_000_000n);

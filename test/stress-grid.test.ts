@@ -122,7 +122,7 @@ describe("shockTotals", () => {
       expect(() => live.shockTotals([0n, 1 as unknown as bigint], beta)).toThrow("liqscan: shockTotals: shocksPpm[1] must be a bigint (ppm), got number");
       expect(() => live.shockTotals("0" as unknown as bigint[], beta)).toThrow("liqscan: shockTotals: shocksPpm must be an array of bigints, got string");
       expect(() => live.shockTotals([0n], [PPM])).toThrow("liqscan: shockTotals: betaPpm must hold one bigint per market (2), got 1");
-      expect(() => live.shockTotals([0n], [PPM, 1])).toThrow("liqscan: shockTotals: betaPpm[1] must be a bigint (ppm), got number");
+      expect(() => live.shockTotals([0n], [PPM, 1 as unknown as bigint])).toThrow("liqscan: shockTotals: betaPpm[1] must be a bigint (ppm), got number");
     }
   });
 });

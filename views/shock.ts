@@ -21,7 +21,7 @@ export const PPM = 1_000_000n;
 export { MAX_PRICE, shockedMark };
 /** The deepest shock: -100 % (every shocked mark is then 0). */
 export const MIN_SHOCK_PPM = -PPM;
-/** At most this many shocks in one grid: each one is a full scan. */
+/** At most this many shocks in one grid (the engine evaluates every shock). */
 export const MAX_SHOCKS = 100_001;
 
 /** A list of shocks (ppm), or a grid `from, from + step, ..., <= to` (ppm). */
