@@ -99,12 +99,13 @@ export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 
 export const MARKET_MULTIPLIER = 72;     // u64 derived: 10^-e when e < 0, else 1
 export const MARKET_SCALE_PPM = 80;      // u64 derived: volatility scale
 export const MARKET_DIRTY = 88;          // u32: the wrapper sets 1 when it moves the mark; the scan clears it
-// Float images for the pre-filter (prefilter.ts). Derived; the mark-dependent two at every scan.
-export const MARKET_F_MARK = 96;         // f64 mark
+// Float images for the pre-filter (prefilter.ts), derived from the inputs (the mark is read as is).
+// 96: spare
 export const MARKET_F_INV_K = 104;       // f64 1/K
-export const MARKET_F_MARK_OVER_K = 112; // f64 mark/K: notional per size unit
+// 112: spare
 export const MARKET_F_WEIGHT = 120;      // f64 (1 + steepest maintenance rate)/K, for the error band
 export const MARKET_BYTES = 128;         // a power of two: the scan finds a record with a shift
+export const MARKET_SHIFT: usize = 7;     // log2(MARKET_BYTES)
 
 // Tier record.
 export const TIER_MAX_NOTIONAL = 0;      // i64 input: inclusive bound; i64.MAX_VALUE on the last tier

@@ -2,8 +2,8 @@
 // scan loop reads them instead of recomputing them per position.
 
 import {
-  DESC_MARKETS, DESC_MARKET_TABLE, MARKET_BYTES, MARKET_DIVISOR, MARKET_F_INV_K, MARKET_F_MARK,
-  MARKET_F_MARK_OVER_K, MARKET_F_WEIGHT, MARKET_MARK, MARKET_MULTIPLIER,
+  MARKET_BYTES, MARKET_DIVISOR, MARKET_F_INV_K,
+  MARKET_F_WEIGHT, MARKET_MULTIPLIER,
   MARKET_PRICE_DECIMALS, MARKET_SCALE_PPM, MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT,
   MARKET_TIER_START, MARKET_VOL_CURRENT, MARKET_VOL_REFERENCE, TIER_BYTES, TIER_CUM_HI,
   TIER_CUM_LO, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
@@ -79,23 +79,8 @@ export function prepareMarket(record: usize, tierTable: usize): f64 {
   const inverseK: f64 = e >= 0 ? 1.0 / <f64>pow10(e) : <f64>pow10(-e);
   store<f64>(record, inverseK, MARKET_F_INV_K);
   store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT);
-  refreshMark(record);
   // The pre-filter's absolute allowance per position (prefilter.ts): the exact amounts round by
   // less than 1 (pnl), 1 (maintenance) and the notional's ceil, which moves maintenance by at most
   // the steepest rate: 2 + steepest; doubled for room.
   return 4.0 + 2.0 * steepest;
-}
-
-/** The float image of the mark; the scan calls it for every market, so a mark edit needs nothing else. */
-// @ts-ignore: decorator
-@inline export function refreshMark(record: usize): void {
-  const mark = <f64>load<i64>(record, MARKET_MARK);
-  store<f64>(record, mark, MARKET_F_MARK);
-  store<f64>(record, mark * load<f64>(record, MARKET_F_INV_K), MARKET_F_MARK_OVER_K);
-}
-
-export function refreshMarks(desc: usize): void {
-  const table = load<u32>(desc, DESC_MARKET_TABLE) as usize;
-  const count = load<u32>(desc, DESC_MARKETS);
-  for (let m: u32 = 0; m < count; m++) refreshMark(marketAt(table, m));
 }

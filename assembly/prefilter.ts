@@ -25,7 +25,7 @@
 // could not report an overflow either. Such an account's status is certainly "ok".
 
 import {
-  MARKET_F_INV_K, MARKET_F_MARK, MARKET_F_MARK_OVER_K, MARKET_F_WEIGHT,
+  MARKET_F_INV_K, MARKET_F_WEIGHT, MARKET_MARK, MARKET_SHIFT,
   MARKET_TIER_START, TIER_BYTES, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE,
 } from "./layout";
 import { marketAt, tierAt } from "./market";
@@ -33,44 +33,25 @@ import { marketAt, tierAt } from "./market";
 const BAND_RELATIVE: f64 = 1.0 / 16777216.0; // 2^-24
 const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
 
-/** True when the account holding positions [first, end) with collateral C is certainly "ok". */
+/** True when the account holding positions [first, end) with collateral C is certainly "ok" at the records' marks. */
 // @ts-ignore: decorator
 @inline export function certainlySafe(
   collateral: i64, first: u32, end: u32,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
 ): bool {
-  let margin = <f64>collateral;
-  let weight = abs(margin);
-  for (let p = first; p < end; p++) {
-    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-    const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
-    const entry = <f64>load<i64>(entryCol + (<usize>p << 3));
-    const mark = load<f64>(market, MARKET_F_MARK);
-    const absSize = abs(size);
-    const notional = absSize * load<f64>(market, MARKET_F_MARK_OVER_K);
-    // The first tier whose bound reaches the notional (the last bound is +Infinity).
-    let tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
-    while (notional > load<f64>(tier, TIER_F_BOUND)) tier += TIER_BYTES;
-    margin += size * (mark - entry) * load<f64>(market, MARKET_F_INV_K)
-      - (notional * load<f64>(tier, TIER_F_SLOPE) - load<f64>(tier, TIER_F_INTERCEPT));
-    weight += absSize * (mark + entry) * load<f64>(market, MARKET_F_WEIGHT);
-  }
-  const slack = slackPerPosition * <f64>(end - first);
-  return margin > weight * BAND_RELATIVE + slack && weight + slack < SAFE_MAGNITUDE;
+  return certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, markets + MARKET_MARK, MARKET_SHIFT, 0);
 }
 
 /**
- * certainlySafe with the marks read from `marks` (i64 per market index) instead of the market
- * records, and `extra` added to the band: the stress pass (stress.ts) tests an account at many
- * mark vectors without writing them into the records. The float arithmetic is the same as
- * certainlySafe's, operation for operation (mark / K is f64(mark) * F_INV_K, as refreshMark makes
- * it), so the proof above covers it; `extra` >= 0 only makes the test stricter.
+ * The test at marks read from `marks + (m << markShift)` for market m (the records' own marks, or
+ * a row of a stress grid: stress.ts tests an account at many mark vectors without writing them
+ * into the records), with `extra` >= 0 added to the band, which only makes the test stricter.
  */
 // @ts-ignore: decorator
 @inline export function certainlySafeAt(
   collateral: i64, first: u32, end: u32,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
-  marks: usize, extra: f64,
+  marks: usize, markShift: usize, extra: f64,
 ): bool {
   let margin = <f64>collateral;
   let weight = abs(margin);
@@ -79,7 +60,7 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
     const market = marketAt(markets, m);
     const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
     const entry = <f64>load<i64>(entryCol + (<usize>p << 3));
-    const mark = <f64>load<i64>(marks + (<usize>m << 3));
+    const mark = <f64>load<i64>(marks + (<usize>m << markShift));
     const inverseK = load<f64>(market, MARKET_F_INV_K);
     const absSize = abs(size);
     const notional = absSize * (mark * inverseK);

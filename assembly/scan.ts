@@ -20,7 +20,7 @@ import {
   ENTRY_BYTES, MARKET_DIRTY, STATUS_DIRTY, STATUS_OK, TOTALS_BYTES,
 } from "./layout";
 import { evaluateExact } from "./account";
-import { marketAt, refreshMarks } from "./market";
+import { marketAt } from "./market";
 import { certainlySafe } from "./prefilter";
 import { addEntry } from "./totals";
 
@@ -100,7 +100,6 @@ export function summarizeMarkets(desc: usize): void {
  * rewritten, so the wrapper must follow with a full scan).
  */
 export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 {
-  refreshMarks(desc);
   readDescriptor(desc);
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const list = load<u32>(desc, DESC_SPARE) as usize;

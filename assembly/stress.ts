@@ -43,7 +43,7 @@ let collateral: i64 = 0, first: u32 = 0, end: u32 = 0, extra: f64 = 0;
 /** The pre-filter at shock k with the interpolation allowance: a pass proves M(k) > 2 rho. */
 // @ts-ignore: decorator
 @inline function provenAt(k: u32): bool {
-  return certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, marksTable + <usize>k * rowBytes, extra);
+  return certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, marksTable + <usize>k * rowBytes, 3, extra);
 }
 
 /** Given provenAt(lo) and not provenAt(hi), a t in [lo, hi) with provenAt(t), not provenAt(t + 1). */
@@ -120,7 +120,7 @@ export function stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize
     for (let k: u32 = 0; k < shocks; k++) {
       if (k >= safeFrom && k <= safeTo) continue;
       const row = marksTable + <usize>k * rowBytes;
-      if (certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, row, 0)) continue;
+      if (certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, row, 3, 0)) continue;
       evaluateAt(a, k, totals);
     }
   }
