@@ -12,17 +12,21 @@
 // (prefilter.ts: the tier function is that maximum because the rates do not decrease). The
 // equity part is affine in s and each f is convex, so R is concave in s. The exact margin
 // M(k) = equity - maintenance at shock k differs from R(s_k) by less than
-//   rho = sum (1 + r_p)(1 + |s_p| / K_p) + 1     (r_p: the market's steepest rate)
-// per account, whatever k: the floor of the mark moves x by less than 1 (pnl and notional by
-// less than |s|/K, maintenance by r times that), and the exact pnl, notional and maintenance each
-// round by less than 1 (the notional's ceil moves maintenance by r). rho is below
+//   rho = sum over positions p of [(1 + r_p)(1 + |s_p| / K_p) + 1]   (r_p: the steepest rate)
+// whatever k: the floor of the mark moves x by less than 1 (pnl and notional by less than |s|/K,
+// maintenance by r times that), and the exact pnl and maintenance each round by less than 1 (the
+// notional's ceil moves maintenance by r more). With e < 0 pnl and notional are exact and only
+// the mark's floor counts. rho is below
 //   sum |s_p| F_WEIGHT_p + n (4 + 2 max r) = sum |s_p| F_WEIGHT_p + n slack,
 // and the test below adds twice that (extra) to the pre-filter's band. So a shock that passes
 // the test has M(k) > 2 rho, hence R(s_k) > rho; two such shocks bound an interval on which the
 // concave R stays above rho, and every shock k inside it has M(k) > R(s_k) - rho > 0: not
-// liquidatable. No overflow there either: the weight W(s) is affine in s as well, so inside the
-// interval it is at most the larger end's (plus |s| F_WEIGHT for the floors), under 2^62 by far
-// enough for prefilter.ts's overflow argument, which has a factor of two to spare.
+// liquidatable. No overflow there either: the real weight W(s) = |C| + sum |s| (x(s) + E) w is
+// affine in s too, so inside the interval it is at most the larger end's, and the floors add at
+// most sum |s| F_WEIGHT <= extra / 2 < margin / 2 <= W / 2 at that end, where the test also gave
+// W + slack < 2^62. So W < 1.5 * 2^62 < 2^63, within prefilter.ts's overflow argument (every
+// amount is below W, and 2^63 is the limit). test/stress-grid.test.ts has a book where the
+// allowance decides (a hedged pair at small marks) and fails without it.
 // Every other shock is tested on its own with the plain pre-filter, then evaluated exactly.
 
 import { DESC_ACCOUNTS, DESC_MARKETS, MARKET_F_WEIGHT, MARKET_MARK, STATUS_OK, TOTALS_BYTES } from "./layout";

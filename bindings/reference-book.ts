@@ -9,7 +9,7 @@ import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
-import { shockTotalsByScans } from "./shocks.js";
+import { checkShockGrid, marksAtShock } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 
 export class ReferenceBook implements LiveBook {
@@ -112,8 +112,10 @@ export class ReferenceBook implements LiveBook {
     });
   }
 
+  /** One reference scan per shock at the shocked marks; the book is not edited, so results stay current. */
   shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[] {
-    return shockTotalsByScans(this, shocksPpm, betaPpm);
+    checkShockGrid(this.markets.length, shocksPpm, betaPpm);
+    return shocksPpm.map((s) => scanBook(this.book, marksAtShock(this.marks, s, betaPpm)).totals);
   }
 
   liquidationPrices(): BigInt64Array {

@@ -1,7 +1,8 @@
 /**
- * Shock grids on a live book (LiveBook.shockTotals): the argument checks both engines share, and
- * the plain way to answer, one scan per shock, which the reference engine uses and the wasm
- * engine's one-pass kernel (assembly/stress.ts) must equal.
+ * Shock grids on a live book (LiveBook.shockTotals): the argument checks and the shocked marks
+ * both engines share, and the plain way to answer through the public API, one scan per shock,
+ * which the tests and the benchmarks hold the wasm engine's one-pass kernel (assembly/stress.ts)
+ * against.
  */
 import type { Totals } from "../book/types.js";
 import { shockedMark } from "../reference/shock.js";
@@ -30,7 +31,10 @@ export function marksAtShock(base: readonly bigint[], shockPpm: bigint, betaPpm:
   return base.map((mark, m) => (betaPpm[m] === 0n ? mark : shockedMark(mark, shockPpm, betaPpm[m]!)));
 }
 
-/** shockTotals the plain way: set the marks, scan, and put the marks back (also when a scan throws). */
+/**
+ * shockTotals the plain way: set the marks, scan, and put the marks back (also when a scan
+ * throws). Unlike `book.shockTotals`, this edits the book, so earlier scan results are superseded.
+ */
 export function shockTotalsByScans(book: LiveBook, shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[] {
   checkShockGrid(book.markets.length, shocksPpm, betaPpm);
   const base = book.markets.map((_, m) => book.markPrice(m));

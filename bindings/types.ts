@@ -76,7 +76,8 @@ export interface LiveBook {
    * The totals `scan()` would give at each shock of a grid, the book left as it was. At shock s
    * market m moves to `floor(mark * (10^12 + s * betaPpm[m]) / 10^12)`, clamped to [0, 2^63 - 1]
    * (betaPpm[m] = 10^6: with the shock; 0: not at all). This is what `stress()` runs; the wasm
-   * engine evaluates the whole grid in one pass over the book.
+   * engine evaluates the whole grid in one pass over the book. Nothing is edited: pending edits
+   * count, and earlier scan results stay current.
    *
    * ```ts
    * const [down, up] = book.shockTotals([-100_000n, 100_000n], book.markets.map(() => 1_000_000n));

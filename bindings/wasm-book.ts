@@ -33,6 +33,8 @@ interface CoreExports {
 }
 
 const PAGE = 65536;
+/** Room for one stress pass's marks and totals (see shockTotals). */
+const STRESS_BUFFER_BYTES = 1 << 20;
 /** wasm32 addresses 4 GiB; V8 and SpiderMonkey allow a memory of that size. */
 const MAX_PAGES = 65536;
 
@@ -290,34 +292,40 @@ export class WasmBook implements LiveBook {
   }
 
   /**
-   * The whole grid in one pass of the core (assembly/stress.ts). The rows go in ascending shock
-   * order, which with nothing clamped lets the core prove an account safe over a run of shocks at
-   * once; the totals come back in the caller's order.
+   * The grid in passes of the core (assembly/stress.ts), each over a slice of the shocks in
+   * ascending order, which with nothing clamped lets the core prove an account safe over a run of
+   * shocks at once; the totals come back in the caller's order. A slice's marks and totals fit
+   * STRESS_BUFFER_BYTES, so a huge grid costs passes, not resident memory (101 shocks over 50
+   * markets is one pass).
    */
   shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[] {
     this.alive();
     const markets = this.markets.length;
     checkShockGrid(markets, shocksPpm, betaPpm);
     const shocks = shocksPpm.length;
-    if (shocks === 0) return [];
     const base = this.markets.map((_, m) => this.markPrice(m));
     const order = shocksPpm.map((_, i) => i).sort((i, j) => (shocksPpm[i]! < shocksPpm[j]! ? -1 : shocksPpm[i]! > shocksPpm[j]! ? 1 : i - j));
-    const marksBytes = (shocks + 1) * markets * 8;
-    const at = this.stressBufferFor(marksBytes + shocks * TOTALS_BYTES);
-    const marks = new BigInt64Array(this.core.memory.buffer, at, (shocks + 1) * markets);
-    let interpolate = true;
-    let center = 0;
-    order.forEach((i, row) => {
-      const s = shocksPpm[i]!;
-      marks.set(marksAtShock(base, s, betaPpm), row * markets);
-      for (let m = 0; m < markets; m++) interpolate &&= betaPpm[m] === 0n || shockIsUnclamped(base[m]!, s, betaPpm[m]!);
-      const abs = (x: bigint) => (x < 0n ? -x : x);
-      if (abs(s) < abs(shocksPpm[order[center]!]!)) center = row;
-    });
-    marks.set(base, shocks * markets);
-    this.core.stressGrid(this.plan.desc, shocks, at, at + marksBytes, center, interpolate ? 1 : 0);
+    const perPass = Math.max(3, Math.floor((STRESS_BUFFER_BYTES - markets * 8) / (markets * 8 + TOTALS_BYTES)));
+    const rows = Math.min(perPass, shocks);
+    const marksBytes = (rows + 1) * markets * 8;
+    const at = this.stressBufferFor(marksBytes + rows * TOTALS_BYTES);
+    const abs = (x: bigint) => (x < 0n ? -x : x);
     const totals: Totals[] = new Array(shocks);
-    order.forEach((i, row) => (totals[i] = this.readTotals(at + marksBytes + row * TOTALS_BYTES)));
+    for (let from = 0; from < shocks; from += perPass) {
+      const slice = order.slice(from, from + perPass);
+      const marks = new BigInt64Array(this.core.memory.buffer, at, (slice.length + 1) * markets);
+      let interpolate = true;
+      let center = 0;
+      slice.forEach((i, row) => {
+        const s = shocksPpm[i]!;
+        marks.set(marksAtShock(base, s, betaPpm), row * markets);
+        for (let m = 0; m < markets; m++) interpolate &&= betaPpm[m] === 0n || shockIsUnclamped(base[m]!, s, betaPpm[m]!);
+        if (abs(s) < abs(shocksPpm[slice[center]!]!)) center = row;
+      });
+      marks.set(base, slice.length * markets);
+      this.core.stressGrid(this.plan.desc, slice.length, at, at + marksBytes, center, interpolate ? 1 : 0);
+      slice.forEach((i, row) => (totals[i] = this.readTotals(at + marksBytes + row * TOTALS_BYTES)));
+    }
     return totals;
   }
 

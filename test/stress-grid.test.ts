@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createEngine, generateBook, type LiveBook } from "../bindings/index.js";
 import { shockTotalsByScans } from "../bindings/shocks.js";
-import type { Book } from "../book/types.js";
+import type { Book, Market, Tier } from "../book/types.js";
 import { evaluateAccount } from "../reference/index.js";
 import { shockedMark } from "../reference/shock.js";
 import { I64_MAX, I64_MIN, randomBook, Rng } from "./support/random-book.js";
@@ -99,6 +99,124 @@ describe("shockTotals", () => {
       const got = w.shockTotals(shocks, beta);
       expect(got, `seed ${baseSeed}`).toStrictEqual(shockTotalsByScans(w, shocks, beta));
       expect(got[0]!.liquidatable).toBeGreaterThan(0);
+    }
+  });
+
+  it("needs the interpolation allowance: a hedged pair whose floored marks lose a unit inside a run", async () => {
+    // Whole coins and cents (e = -4), both marks $10.00, betas 0.5 and 1: long 2S of A, short S of
+    // B. At 0 and +0.2 % both shocked marks are whole, and the account is far above its line there;
+    // at +0.1 % B is at 1001 cents while A's 1000.5 is floored to 1000, so the long loses S * 10^4
+    // quote units at that shock alone, which puts the account 1 unit under its maintenance. Only
+    // the allowance (2 rho in assembly/stress.ts) keeps the kernel from proving the whole run safe
+    // from its two ends. (Found by a reviewer; it fails with the allowance set to 0.)
+    const market = (id: string): Market => ({
+      id, sizeDecimals: 0, priceDecimals: 2, markPrice: 1000n,
+      tiers: [{ maxNotional: 10_000_000_000_000n, mmrPpm: 5_000n }, { maxNotional: null, mmrPpm: 10_000n }],
+      liquidationFeePpm: 10_000n,
+    });
+    const S = 1_000_000n;
+    const beta = [500_000n, PPM];
+    const positions = [{ market: 0, size: 2n * S, entryPrice: 1000n }, { market: 1, size: -S, entryPrice: 1000n }];
+    const draft: Book = { liquidatorSharePpm: 500_000n, markets: [market("A"), market("B")], accounts: [{ id: "x", collateral: 0n, positions }] };
+    const mid = evaluateAccount(draft, 0, marksAt(draft, 1000n, beta));
+    const book: Book = { ...draft, accounts: [{ id: "x", collateral: mid.maintenance - mid.equity - 1n, positions }] };
+    for (const s of [0n, 2000n]) {
+      const x = evaluateAccount(book, 0, marksAt(book, s, beta));
+      expect(x.equity - x.maintenance).toBeGreaterThan(1_000_000_000n);
+    }
+    const [w, r] = await both(book);
+    for (const shocks of [[0n, 1000n, 2000n], Array.from({ length: 2001 }, (_, i) => BigInt(i)), [2000n, 1000n, 0n, 1000n]]) {
+      const got = w.shockTotals(shocks, beta);
+      expect(got, `${shocks.length} shocks`).toStrictEqual(r.shockTotals(shocks, beta));
+      expect(got[shocks.indexOf(1000n)]!.liquidatable).toBe(1);
+    }
+    w.dispose();
+  });
+
+  it("is exact on adversarial books: small marks, large sizes, mixed betas, accounts on their line", async () => {
+    // Small marks make the floor of a shocked mark worth many quote units (|size| / K per unit),
+    // which is where proving a run safe from its ends needs its allowance. (After a reviewer's fuzzer.)
+    const engine = await createEngine("wasm");
+    let lined = 0;
+    let liquidatable = 0;
+    for (let round = 0; round < 25; round++) {
+      const seed = baseSeed + 200 + round;
+      const rng = new Rng(seed);
+      const tiers = (): Tier[] => {
+        const n = rng.int(1, 3);
+        const out: Tier[] = [];
+        let bound = 0n;
+        let mmr = BigInt(rng.int(0, 50_000));
+        for (let j = 0; j < n; j++) {
+          bound += 1n + rng.bits(rng.int(10, 50));
+          out.push({ maxNotional: j === n - 1 ? null : bound, mmrPpm: mmr });
+          mmr = BigInt(Math.min(1_000_000, Number(mmr) + rng.int(0, 100_000)));
+        }
+        return out;
+      };
+      const markets: Market[] = Array.from({ length: rng.int(2, 5) }, (_, i) => {
+        const sizeDecimals = rng.int(0, 12);
+        return {
+          id: `M${i}`, sizeDecimals, priceDecimals: rng.int(0, Math.min(18, 24 - sizeDecimals)),
+          markPrice: BigInt(rng.chance(0.5) ? rng.int(1, 3000) : rng.int(1, 1 << 24)),
+          tiers: tiers(), liquidationFeePpm: BigInt(rng.int(0, 20_000)),
+          ...(rng.chance(0.3) ? { volatility: { currentPpm: BigInt(rng.int(100, 10_000_000)), referencePpm: BigInt(rng.int(100, 10_000_000)) } } : {}),
+        };
+      });
+      const beta = markets.map(() => BigInt(rng.chance(0.15) ? 0 : rng.chance(0.3) ? rng.int(-1_000_000, 1_000_000) : rng.int(100_000, 2_000_000)));
+      const step = rng.chance(0.6) ? 1 : rng.int(1, 200);
+      const from = rng.int(-300_000, 300_000);
+      const shocks = Array.from({ length: rng.int(3, 120) }, (_, i) => BigInt(from + i * step));
+      const accounts = Array.from({ length: rng.int(20, 80) }, (_, a) => {
+        const held = markets.map((_, m) => m).filter(() => rng.chance(0.6));
+        const positions = (held.length ? held : [0]).map((m) => {
+          const size = rng.bits(rng.int(20, 50)) + 1n;
+          const entry = markets[m]!.markPrice + BigInt(rng.int(-100, 100));
+          return { market: m, size: rng.chance(0.6) ? size : -size, entryPrice: entry < 0n ? 0n : entry };
+        });
+        return { id: `a${a}`, collateral: 0n, positions };
+      });
+      const draft: Book = { liquidatorSharePpm: 500_000n, markets, accounts };
+      const book: Book = {
+        ...draft,
+        accounts: accounts.map((account, a) => {
+          const x = evaluateAccount(draft, a, marksAt(draft, shocks[rng.int(0, shocks.length - 1)]!, beta));
+          const collateral = x.maintenance - x.equity + BigInt(rng.int(-3, 3));
+          if (collateral < I64_MIN || collateral > I64_MAX) return account;
+          lined++;
+          return { ...account, collateral };
+        }),
+      };
+      const live = await engine.load(book);
+      const got = live.shockTotals(shocks, beta);
+      expect(got, `seed ${seed}`).toStrictEqual(shockTotalsByScans(live, shocks, beta));
+      liquidatable += got.reduce((n, t) => n + t.liquidatable, 0);
+      live.dispose();
+    }
+    expect(lined).toBeGreaterThan(500);
+    expect(liquidatable).toBeGreaterThan(500);
+  });
+
+  it("runs a long grid in passes: the same totals, and memory stays bounded", async () => {
+    const book = randomBook(new Rng(baseSeed + 300), { accounts: 30, markets: 8, extreme: 0 });
+    const [w, r] = await both(book);
+    const beta = book.markets.map(() => PPM);
+    const shocks = Array.from({ length: 8_000 }, (_, i) => BigInt(-500_000 + 97 * i)).reverse(); // 2 passes at 8 markets
+    const before = w.residentBytes;
+    expect(w.shockTotals(shocks, beta), `seed ${baseSeed + 300}`).toStrictEqual(r.shockTotals(shocks, beta));
+    expect(w.residentBytes - before).toBeLessThanOrEqual(2 << 20);
+    w.dispose();
+  });
+
+  it("leaves earlier scan results current on both engines", async () => {
+    const book = randomBook(new Rng(baseSeed + 400), { accounts: 40, extreme: 0 });
+    for (const engine of ["wasm", "reference"] as const) {
+      const live = await (await createEngine(engine)).load(book);
+      const result = live.scan();
+      const liquidatable = [...result.liquidatable()];
+      live.shockTotals([-300_000n, 300_000n], book.markets.map(() => PPM));
+      expect([...result.liquidatable()], engine).toEqual(liquidatable); // would throw if superseded
+      expect(live.scan().totals, engine).toStrictEqual(result.totals);
     }
   });
 
