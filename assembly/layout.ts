@@ -98,7 +98,7 @@ export const MARKET_TIER_COUNT = 60;     // u32 input
 export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 1
 export const MARKET_MULTIPLIER = 72;     // u64 derived: 10^-e when e < 0, else 1
 export const MARKET_SCALE_PPM = 80;      // u64 derived: volatility scale
-export const MARKET_DIRTY = 88;          // u32: the wrapper sets 1 when it moves the mark; the scan clears it
+// 88: spare (u32)
 // Float images for the pre-filter (prefilter.ts), derived from the inputs (the mark is read as is).
 // 96: spare
 export const MARKET_F_INV_K = 104;       // f64 1/K

@@ -26,7 +26,7 @@ export const CANDIDATE_CHUNK = 16384;
 
 export const MARKET = {
   mark: 0, sizeDecimals: 8, priceDecimals: 12, feePpm: 16, volCurrent: 24, volReference: 32,
-  depth: 40, maxSlippage: 48, tierStart: 56, tierCount: 60, dirty: 88,
+  depth: 40, maxSlippage: 48, tierStart: 56, tierCount: 60,
 } as const;
 export const MARKET_BYTES = 128;
 

@@ -194,7 +194,6 @@ export class WasmBook implements LiveBook {
     const v = this.view();
     const at = this.plan.marketTable + m * MARKET_BYTES;
     v.setBigInt64(at + MARKET.mark, price, true);
-    v.setUint32(at + MARKET.dirty, 1, true);
     this.movedMarkets.add(m);
     this.edits++;
   }
