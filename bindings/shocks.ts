@@ -5,7 +5,7 @@
  * against.
  */
 import type { Totals } from "../book/types.js";
-import { shockedMark } from "../reference/shock.js";
+import { marksAtShock } from "../reference/shock.js";
 import type { LiveBook } from "./types.js";
 
 /** The deepest shock: -100 %. */
@@ -26,10 +26,7 @@ export function checkShockGrid(markets: number, shocksPpm: readonly bigint[], be
   });
 }
 
-/** Every market's mark at `shockPpm` (reference/shock.ts's rule; beta 0 leaves a market alone). */
-export function marksAtShock(base: readonly bigint[], shockPpm: bigint, betaPpm: readonly bigint[]): bigint[] {
-  return base.map((mark, m) => (betaPpm[m] === 0n ? mark : shockedMark(mark, shockPpm, betaPpm[m]!)));
-}
+export { marksAtShock };
 
 /**
  * shockTotals the plain way: set the marks, scan, and put the marks back (also when a scan

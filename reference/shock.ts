@@ -23,6 +23,11 @@ export function shockedMark(mark: bigint, shockPpm: bigint, betaPpm: bigint = 1_
   return p > MAX_PRICE ? MAX_PRICE : p;
 }
 
+/** Every market's mark at `shockPpm`, one beta per market (beta 0 leaves a market alone). */
+export function marksAtShock(base: readonly bigint[], shockPpm: bigint, betaPpm: readonly bigint[]): bigint[] {
+  return base.map((mark, m) => (betaPpm[m] === 0n ? mark : shockedMark(mark, shockPpm, betaPpm[m]!)));
+}
+
 /**
  * True when the rule clamps nothing: `floor(P * (10^12 + shockPpm * b) / 10^12)` is already in
  * [0, 2^63 - 1]. Then the shocked mark is the floor of a price affine in the shock, which the wasm

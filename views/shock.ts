@@ -14,7 +14,7 @@
  * above 10^6: further than it), and a combined move past -100 % leaves the mark at 0.
  */
 import type { LiveBook } from "../bindings/types.js";
-import { MAX_PRICE, shockedMark } from "../reference/shock.js";
+import { MAX_PRICE, marksAtShock, shockedMark } from "../reference/shock.js";
 import { ViewError } from "./errors.js";
 
 export const PPM = 1_000_000n;
@@ -95,9 +95,12 @@ export function shockTarget(view: string, book: LiveBook, market?: number | stri
 
 /** The marks of every market after `shockPpm` moves the target markets from `base`. */
 export function shockedMarks(base: readonly bigint[], target: ShockTarget, shockPpm: bigint): bigint[] {
-  const marks = base.slice();
-  for (const m of target.markets) marks[m] = shockedMark(base[m]!, shockPpm, target.betaPpm[m]!);
-  return marks;
+  return marksAtShock(base, shockPpm, targetBetas(target, base.length));
+}
+
+/** One beta per market: the target's, and 0 (stay put) for the markets outside it. */
+export function targetBetas(target: ShockTarget, markets: number): bigint[] {
+  return Array.from({ length: markets }, (_, m) => (target.markets.includes(m) ? target.betaPpm[m]! : 0n));
 }
 
 /** The book's current marks. */

@@ -5,7 +5,8 @@
  * leaves the book as it was.
  */
 import type { LiveBook } from "../bindings/types.js";
-import { currentMarks, shockList, shockTarget, shockedMarks, type ShockGrid } from "./shock.js";
+import { marksAtShock } from "../reference/shock.js";
+import { currentMarks, shockList, shockTarget, targetBetas, type ShockGrid } from "./shock.js";
 
 export interface StressOptions {
   /** The shocks (ppm): a list, or `{ from, to, step }`. Default -50 % to +50 % in 1 % steps (101 shocks). */
@@ -43,13 +44,12 @@ export function stress(book: LiveBook, options: StressOptions = {}): StressRow[]
   const shocks = shockList("stress", options.shocksPpm);
   const target = shockTarget("stress", book, options.market, options.betaPpm);
   const base = currentMarks(book);
-  // Markets outside the target get beta 0: the engine's rule then leaves their marks alone.
-  const betaPpm = base.map((_, m) => (target.markets.includes(m) ? target.betaPpm[m]! : 0n));
+  const betaPpm = targetBetas(target, base.length);
   const totals = book.shockTotals(shocks, betaPpm);
   return shocks.map((shockPpm, i) => {
     const t = totals[i]!;
     return {
-      shockPpm, marks: shockedMarks(base, target, shockPpm), liquidatable: t.liquidatable, overflow: t.overflow, notional: t.notional,
+      shockPpm, marks: marksAtShock(base, shockPpm, betaPpm), liquidatable: t.liquidatable, overflow: t.overflow, notional: t.notional,
       penalty: t.penalty, liquidatorReward: t.liquidatorReward, insuranceFund: t.insuranceFund, badDebt: t.badDebt,
     };
   });
