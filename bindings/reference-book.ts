@@ -9,7 +9,8 @@ import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
-import { checkShockGrid, marksAtShock } from "./shocks.js";
+import { marksAtShock } from "../reference/shock.js";
+import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 
 export class ReferenceBook implements LiveBook {

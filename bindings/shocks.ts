@@ -1,15 +1,12 @@
 /**
- * Shock grids on a live book (LiveBook.shockTotals): the argument checks and the shocked marks
- * both engines share, and the plain way to answer through the public API, one scan per shock,
+ * Shock grids on a live book (LiveBook.shockTotals): the argument checks both engines share
+ * (the shocked marks are reference/shock.ts's marksAtShock), and the plain way to answer through the public API, one scan per shock,
  * which the tests and the benchmarks hold the wasm engine's one-pass kernel (assembly/stress.ts)
  * against.
  */
 import type { Totals } from "../book/types.js";
-import { marksAtShock } from "../reference/shock.js";
+import { MIN_SHOCK_PPM, marksAtShock } from "../reference/shock.js";
 import type { LiveBook } from "./types.js";
-
-/** The deepest shock: -100 %. */
-const MIN_SHOCK_PPM = -1_000_000n;
 
 /** Throws a TypeError or RangeError naming the argument when the grid or the betas are not usable. */
 export function checkShockGrid(markets: number, shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): void {
@@ -25,8 +22,6 @@ export function checkShockGrid(markets: number, shocksPpm: readonly bigint[], be
     if (typeof b !== "bigint") throw new TypeError(`liqscan: shockTotals: betaPpm[${m}] must be a bigint (ppm), got ${typeof b}`);
   });
 }
-
-export { marksAtShock };
 
 /**
  * shockTotals the plain way: set the marks, scan, and put the marks back (also when a scan

@@ -11,8 +11,8 @@ import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { liquidationPrice } from "../reference/index.js";
-import { shockIsUnclamped } from "../reference/shock.js";
-import { checkShockGrid, marksAtShock } from "./shocks.js";
+import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
+import { checkShockGrid } from "./shocks.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;

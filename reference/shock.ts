@@ -12,6 +12,8 @@
  */
 
 const PPM2 = 1_000_000_000_000n;
+/** The deepest shock: -100 % (every shocked mark is then 0). */
+export const MIN_SHOCK_PPM = -1_000_000n;
 /** Largest mark price: 2^63 - 1. */
 export const MAX_PRICE = (1n << 63n) - 1n;
 

@@ -14,13 +14,11 @@
  * above 10^6: further than it), and a combined move past -100 % leaves the mark at 0.
  */
 import type { LiveBook } from "../bindings/types.js";
-import { MAX_PRICE, marksAtShock, shockedMark } from "../reference/shock.js";
+import { MAX_PRICE, MIN_SHOCK_PPM, marksAtShock, shockedMark } from "../reference/shock.js";
 import { ViewError } from "./errors.js";
 
 export const PPM = 1_000_000n;
-export { MAX_PRICE, shockedMark };
-/** The deepest shock: -100 % (every shocked mark is then 0). */
-export const MIN_SHOCK_PPM = -PPM;
+export { MAX_PRICE, MIN_SHOCK_PPM, shockedMark };
 /** At most this many shocks in one grid (the engine evaluates every shock). */
 export const MAX_SHOCKS = 100_001;
 
