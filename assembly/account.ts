@@ -7,26 +7,25 @@
 // notional because the validated rates are at most 10^6 ppm.
 
 import {
-  ENTRY_ACCOUNT, ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_EQUITY, ENTRY_MAINTENANCE, ENTRY_NOTIONAL,
-  ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_MARK, STATUS_LIQUIDATABLE,
-  STATUS_OK, STATUS_OVERFLOW,
+  ENTRY_ACCOUNT, ENTRY_BYTES, ENTRY_EQUITY, ENTRY_MAINTENANCE, ENTRY_NOTIONAL, ENTRY_STATUS,
+  MARKET_MARK, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
 } from "./layout";
 import { marketAt } from "./market";
-import { addPnl, feeOf, maintenanceOf, notionalOf, slippageOf } from "./position";
-import { acc0, accFitsI64, accSet, mulHi, udiv128, umul128 } from "./wide";
+import { addPnl, notionalOf } from "./position";
+import { acc0, accFitsI64, accSet } from "./wide";
 
 const I64_MAX: u64 = <u64>i64.MAX_VALUE;
-const PPM: u64 = 1_000_000;
 
 /**
  * Evaluate account `a` (collateral, positions [first, end)) exactly and write its entry at `out`:
  * status, equity and maintenance (0 on overflow), and the close-out amounts (0 unless
  * liquidatable). Returns the status.
  */
-export function evaluateExact(
+export function evaluateExact<V>(
   a: u32, collateral: i64, first: u32, end: u32, share: u64, out: usize,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize,
 ): u8 {
+  const venue = changetype<V>(0);
   accSet(collateral);
   let maintenance: u64 = 0, notionalSum: u64 = 0;
   let anyOpen = false, overflow = false, notionalsLarge = false;
@@ -37,23 +36,25 @@ export function evaluateExact(
     const price = load<i64>(market, MARKET_MARK);
     const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>price);
     if (notional > I64_MAX) { overflow = true; break; }
-    const m = maintenanceOf(market, tiers, notional);
+    const m = venue.maintenance(market, tiers, notional);
     if (m > I64_MAX) { overflow = true; break; }
     maintenance += m; // both operands <= 2^63 - 1 here: the u64 sum cannot wrap
     if (maintenance > I64_MAX) { overflow = true; break; }
     // Only a flag is needed: "can the fee or slippage sums overflow?" (both < 2^63: no wrap)
     notionalSum += notional;
     if (notionalSum > I64_MAX) { notionalsLarge = true; notionalSum = 0; }
-    addPnl(market, size, load<i64>(entryCol + (<usize>p << 3)), price);
+    addPnl(market, size, venue.entry(load<i64>(entryCol + (<usize>p << 3))), price);
     anyOpen = anyOpen || size != 0;
   }
   if (!overflow && !accFitsI64()) overflow = true;
   const equity = <i64>acc0;
-  const liquidatable = !overflow && anyOpen && equity < <i64>maintenance;
+  const liquidatable = !overflow && anyOpen && venue.liquidatable(equity, <i64>maintenance);
 
   // Pass 2: fees, slippage and the notional sum, where they can matter.
   let fees: u64 = 0, slippage: u64 = 0;
   let closedLo: u64 = 0, closedHi: u64 = 0; // 128 bits: with zero fee rates it can pass 2^64
+  let stepLo: u64 = 0, stepHi: u64 = 0; // what one liquidation step closes, where it is less
+  let partial = false;
   if (!overflow && (liquidatable || notionalsLarge)) {
     for (let p = first; p < end; p++) {
       const size = load<i64>(sizeCol + (<usize>p << 3));
@@ -61,8 +62,12 @@ export function evaluateExact(
       const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>load<i64>(market, MARKET_MARK));
       closedLo += notional;
       closedHi += u64(closedLo < notional);
-      fees += feeOf(market, notional);
-      slippage += slippageOf(market, notional);
+      const closes = venue.closes(notional);
+      partial = partial || closes != notional;
+      stepLo += closes;
+      stepHi += u64(stepLo < closes);
+      fees += venue.fee(market, notional);
+      slippage += venue.slippage(market, notional);
       if (fees > I64_MAX || slippage > I64_MAX) { overflow = true; break; }
     }
   }
@@ -84,17 +89,9 @@ export function evaluateExact(
     store<u32>(out, STATUS_OK, ENTRY_STATUS);
     return STATUS_OK;
   }
-  const closeEquity = equity - <i64>slippage;
-  const positive: i64 = closeEquity > 0 ? closeEquity : 0;
-  const penalty: i64 = <i64>fees < positive ? <i64>fees : positive;
-  const lo = umul128(<u64>penalty, share);
-  const reward = <i64>udiv128(mulHi, lo, PPM); // penalty * share / 10^6 <= penalty: fits
-  store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
-  store<i64>(out, penalty, ENTRY_PENALTY);
-  store<i64>(out, reward, ENTRY_REWARD);
-  store<i64>(out, closeEquity < 0 ? -closeEquity : 0, ENTRY_BAD_DEBT);
-  store<i64>(out, closeEquity - penalty > 0 ? closeEquity - penalty : 0, ENTRY_RETURNED);
-  store<u64>(out, closedLo, ENTRY_NOTIONAL);
-  store<u64>(out, closedHi, ENTRY_NOTIONAL + 8);
+  // The venue's close-out says whether this step takes every position whole (a backstop does).
+  const whole = venue.closeOut(out, equity, <i64>maintenance, fees, slippage, share, partial);
+  store<u64>(out, whole ? closedLo : stepLo, ENTRY_NOTIONAL);
+  store<u64>(out, whole ? closedHi : stepHi, ENTRY_NOTIONAL + 8);
   return STATUS_LIQUIDATABLE;
 }

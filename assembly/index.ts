@@ -4,9 +4,9 @@
 import { DESC_BYTES, DESC_F_SLACK, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
 import { marketAt, prepareMarket } from "./market";
 
-export { scanBook, evaluateAccount, summarizeMarkets } from "./scan";
+export { summarizeMarkets } from "./scan";
 export { liquidationPrices } from "./liquidation-price";
-export { stressGrid } from "./stress";
+export * from "./venues/index";
 export { bandwidthChecksum } from "./bandwidth"; // bench/ yardstick: takes column addresses, no descriptor
 
 /** First free byte after the core's static data: the wrapper lays the book out from here. */

@@ -39,7 +39,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 2;
+export const LAYOUT_VERSION: i32 = 3;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -100,7 +100,8 @@ export const MARKET_MULTIPLIER = 72;     // u64 derived: 10^-e when e < 0, else 
 export const MARKET_SCALE_PPM = 80;      // u64 derived: volatility scale
 // 88: spare (u32)
 // Float images for the pre-filter (prefilter.ts), derived from the inputs (the mark is read as is).
-// 96: spare
+export const MARKET_RATE_DENOMINATOR = 96; // u64 input: what the tiers' rates are parts of (10^6: ppm;
+                                         // hyperliquid: 2 lcm of the tiers' max leverages)
 export const MARKET_F_INV_K = 104;       // f64 1/K
 // 112: spare
 export const MARKET_F_WEIGHT = 120;      // f64 (1 + steepest maintenance rate)/K, for the error band

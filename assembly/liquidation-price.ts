@@ -590,7 +590,7 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
  * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper
  * price a big book through a small buffer.
  */
-export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
+export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32, triggerSlack: i64): void {
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
@@ -605,7 +605,11 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
   for (let a: u32 = from; a < to; a++) {
     const first = load<u32>(starts + (<usize>a << 2));
     const end = load<u32>(starts + (<usize>a << 2), 4);
+    // A venue whose trigger is equity <= maintenance (triggerSlack 1) is searched as equity - 1 <
+    // maintenance: the collateral less the slack, in 128 bits (C - 1 may pass -2^63).
     const C = load<i64>(collateral + (<usize>a << 3));
+    const CLo = sub128(<u64>C, <u64>(C >> 63), <u64>triggerSlack, 0);
+    const CHi = hi128;
 
     if (end - first == 1) {
       // One position: A = C.
@@ -613,7 +617,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
       const size = load<i64>(sizeCol + (<usize>p << 3));
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
       const price = size == 0 ? NONE
-        : positionPrice(market, tiers, size, load<i64>(entryCol + (<usize>p << 3)), <u64>C, <u64>(C >> 63));
+        : positionPrice(market, tiers, size, load<i64>(entryCol + (<usize>p << 3)), CLo, CHi);
       store<i64>(out + (<usize>p << 3), price);
       continue;
     }
@@ -621,7 +625,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
     // Pass 1: T = C + sum over all positions of their term (pnl - maintenance), each term parked
     // in its output slot. Every term must fit i64 (else the account takes the wide path), so the
     // i128 sum of at most 2^32 of them cannot wrap.
-    let TLo = <u64>C, THi = <u64>(C >> 63);
+    let TLo = CLo, THi = CHi;
     let fits = true;
     for (let p = first; p < end; p++) {
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));

@@ -4,7 +4,7 @@
 import {
   MARKET_BYTES, MARKET_DIVISOR, MARKET_F_INV_K,
   MARKET_F_WEIGHT, MARKET_MULTIPLIER,
-  MARKET_PRICE_DECIMALS, MARKET_SCALE_PPM, MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT,
+  MARKET_PRICE_DECIMALS, MARKET_RATE_DENOMINATOR, MARKET_SCALE_PPM, MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT,
   MARKET_TIER_START, MARKET_VOL_CURRENT, MARKET_VOL_REFERENCE, TIER_BYTES, TIER_CUM_HI,
   TIER_CUM_LO, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
 } from "./layout";
@@ -68,14 +68,15 @@ export function prepareMarket(record: usize, tierTable: usize): f64 {
     store<u64>(tier, cumLo, TIER_CUM_LO);
     store<u64>(tier, cumHi, TIER_CUM_HI);
     // Float images for the pre-filter; their rounding is inside its error band (prefilter.ts).
-    const scaleOver: f64 = <f64>scale / 1e12;
+    // rate * scale / (denominator * 10^6): generic and binance-usdm rates are ppm (10^12 in all).
+    const scaleOver: f64 = <f64>scale / (<f64>load<u64>(record, MARKET_RATE_DENOMINATOR) * 1e6);
     store<f64>(tier, j == count - 1 ? Infinity : <f64>load<i64>(tier, TIER_MAX_NOTIONAL), TIER_F_BOUND);
     store<f64>(tier, <f64>load<u64>(tier, TIER_MMR_PPM) * scaleOver, TIER_F_SLOPE);
     store<f64>(tier, (<f64>cumHi * 18446744073709551616.0 + <f64>cumLo) * scaleOver, TIER_F_INTERCEPT);
   }
 
   // mmr is non-decreasing, so the last tier has the steepest maintenance rate.
-  const steepest = <f64>load<u64>(tierAt(tierTable, first + count - 1), TIER_MMR_PPM) * (<f64>scale / 1e12);
+  const steepest = <f64>load<u64>(tierAt(tierTable, first + count - 1), TIER_MMR_PPM) * (<f64>scale / (<f64>load<u64>(record, MARKET_RATE_DENOMINATOR) * 1e6));
   const inverseK: f64 = e >= 0 ? 1.0 / <f64>pow10(e) : <f64>pow10(-e);
   store<f64>(record, inverseK, MARKET_F_INV_K);
   store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT);

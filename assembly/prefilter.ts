@@ -35,11 +35,11 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
 
 /** True when the account holding positions [first, end) with collateral C is certainly "ok" at the records' marks. */
 // @ts-ignore: decorator
-@inline export function certainlySafe(
+@inline export function certainlySafe<V>(
   collateral: i64, first: u32, end: u32,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
 ): bool {
-  return certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, markets + MARKET_MARK, MARKET_SHIFT, 0);
+  return certainlySafeAt<V>(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, markets + MARKET_MARK, MARKET_SHIFT, 0);
 }
 
 /**
@@ -48,18 +48,21 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
  * into the records), with `extra` >= 0 added to the band, which only makes the test stricter.
  */
 // @ts-ignore: decorator
-@inline export function certainlySafeAt(
+@inline export function certainlySafeAt<V>(
   collateral: i64, first: u32, end: u32,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
   marks: usize, markShift: usize, extra: f64,
 ): bool {
+  const venue = changetype<V>(0);
   let margin = <f64>collateral;
   let weight = abs(margin);
   for (let p = first; p < end; p++) {
     const m = load<u32>(marketCol + (<usize>p << 2));
     const market = marketAt(markets, m);
     const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
-    const entry = <f64>load<i64>(entryCol + (<usize>p << 3));
+    // The venue's entry (hyperliquid's is 0); the band's weight below keeps the book's own, which
+    // only widens it.
+    const entry = <f64>venue.entry(load<i64>(entryCol + (<usize>p << 3)));
     const mark = <f64>load<i64>(marks + (<usize>m << markShift));
     const inverseK = load<f64>(market, MARKET_F_INV_K);
     const absSize = abs(size);

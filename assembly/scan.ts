@@ -55,16 +55,16 @@ export function readDescriptor(desc: usize): void {
  * Returns the next free entry, or 0 when the list is full.
  */
 // @ts-ignore: decorator
-@inline function evaluateInto(a: u32, out: usize): usize {
+@inline function evaluateInto<V>(a: u32, out: usize): usize {
   const first = load<u32>(starts + (<usize>a << 2));
   const end = load<u32>(starts + (<usize>a << 2), 4);
   const c = load<i64>(collateralCol + (<usize>a << 3));
-  if (certainlySafe(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition)) {
+  if (certainlySafe<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition)) {
     store<u8>(statusCol + <usize>a, STATUS_OK);
     return out;
   }
   const at = out < listEnd ? out : scratch;
-  const status = evaluateExact(a, c, first, end, share, at, marketCol, sizeCol, entryCol, markets, tiers);
+  const status = evaluateExact<V>(a, c, first, end, share, at, marketCol, sizeCol, entryCol, markets, tiers);
   store<u8>(statusCol + <usize>a, status);
   if (status == STATUS_OK) return out;
   return at == scratch ? 0 : out + ENTRY_BYTES;
@@ -90,14 +90,14 @@ export function summarizeMarkets(desc: usize): void {
  * LIST_FULL (the previous list is intact, but statuses may be partly
  * rewritten, so the wrapper must follow with a full scan).
  */
-export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 {
+export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): i32 {
   readDescriptor(desc);
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const list = load<u32>(desc, DESC_SPARE) as usize;
   let out = list;
   if (!incremental) {
     for (let a: u32 = 0; a < accounts; a++) {
-      out = evaluateInto(a, out);
+      out = evaluateInto<V>(a, out);
       if (out == 0) return LIST_FULL;
     }
   } else {
@@ -124,7 +124,7 @@ export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 {
           carried += ENTRY_BYTES;
         }
         if (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) carried += ENTRY_BYTES; // re-evaluated below
-        out = evaluateInto(a, out);
+        out = evaluateInto<V>(a, out);
         if (out == 0) return LIST_FULL;
       }
     }
@@ -152,9 +152,9 @@ function sumTotals(totals: usize, from: usize, to: usize): void {
 }
 
 /** Evaluate one account exactly into the scratch entry (for reports of accounts the list does not hold). */
-export function evaluateAccount(desc: usize, a: u32): u8 {
+export function evaluateAccountFor<V>(desc: usize, a: u32): u8 {
   readDescriptor(desc);
-  return evaluateExact(
+  return evaluateExact<V>(
     a, load<i64>(collateralCol + (<usize>a << 3)),
     load<u32>(starts + (<usize>a << 2)), load<u32>(starts + (<usize>a << 2), 4),
     share, scratch, marketCol, sizeCol, entryCol, markets, tiers,

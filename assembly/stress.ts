@@ -46,38 +46,38 @@ let collateral: i64 = 0, first: u32 = 0, end: u32 = 0, extra: f64 = 0;
 
 /** The pre-filter at shock k with the interpolation allowance: a pass proves M(k) > 2 rho. */
 // @ts-ignore: decorator
-@inline function provenAt(k: u32): bool {
-  return certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, marksTable + <usize>k * rowBytes, 3, extra);
+@inline function provenAt<V>(k: u32): bool {
+  return certainlySafeAt<V>(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, marksTable + <usize>k * rowBytes, 3, extra);
 }
 
 /** Given provenAt(lo) and not provenAt(hi), a t in [lo, hi) with provenAt(t), not provenAt(t + 1). */
-function lastProven(lo: u32, hi: u32): u32 {
+function lastProven<V>(lo: u32, hi: u32): u32 {
   while (hi - lo > 1) {
     const mid = lo + ((hi - lo) >> 1);
-    if (provenAt(mid)) lo = mid;
+    if (provenAt<V>(mid)) lo = mid;
     else hi = mid;
   }
   return lo;
 }
 
 /** Given not provenAt(lo) and provenAt(hi), a t in (lo, hi] with provenAt(t), not provenAt(t - 1). */
-function firstProven(lo: u32, hi: u32): u32 {
+function firstProven<V>(lo: u32, hi: u32): u32 {
   while (hi - lo > 1) {
     const mid = lo + ((hi - lo) >> 1);
-    if (provenAt(mid)) hi = mid;
+    if (provenAt<V>(mid)) hi = mid;
     else lo = mid;
   }
   return hi;
 }
 
 /** Evaluate account a exactly at shock k, as a scan at those marks would, and count it in k's totals. */
-function evaluateAt(a: u32, k: u32, totals: usize): void {
+function evaluateAt<V>(a: u32, k: u32, totals: usize): void {
   const row = marksTable + <usize>k * rowBytes;
   for (let p = first; p < end; p++) {
     const m = load<u32>(marketCol + (<usize>p << 2));
     store<i64>(marketAt(markets, m), load<i64>(row + (<usize>m << 3)), MARKET_MARK);
   }
-  if (evaluateExact(a, collateral, first, end, share, scratch, marketCol, sizeCol, entryCol, markets, tiers) != STATUS_OK) {
+  if (evaluateExact<V>(a, collateral, first, end, share, scratch, marketCol, sizeCol, entryCol, markets, tiers) != STATUS_OK) {
     addEntry(totals + <usize>k * TOTALS_BYTES, scratch);
   }
 }
@@ -89,7 +89,7 @@ function evaluateAt(a: u32, k: u32, totals: usize): void {
  * rows are in ascending shock order with nothing clamped, and `center` is the row the book's
  * accounts are most likely safe at (the smallest shock).
  */
-export function stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void {
+export function stressGridFor<V>(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void {
   readDescriptor(desc);
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const marketCount = load<u32>(desc, DESC_MARKETS);
@@ -110,22 +110,22 @@ export function stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize
         allowance += abs(<f64>load<i64>(sizeCol + (<usize>p << 3))) * load<f64>(market, MARKET_F_WEIGHT);
       }
       extra = 2 * allowance;
-      if (provenAt(center)) {
-        safeFrom = center == 0 || provenAt(0) ? 0 : firstProven(0, center);
-        safeTo = center == last || provenAt(last) ? last : lastProven(center, last);
+      if (provenAt<V>(center)) {
+        safeFrom = center == 0 || provenAt<V>(0) ? 0 : firstProven<V>(0, center);
+        safeTo = center == last || provenAt<V>(last) ? last : lastProven<V>(center, last);
       } else {
-        const low = center != 0 && provenAt(0);
-        const high = center != last && provenAt(last);
+        const low = center != 0 && provenAt<V>(0);
+        const high = center != last && provenAt<V>(last);
         if (low && high) { safeFrom = 0; safeTo = last; }
-        else if (low) { safeFrom = 0; safeTo = lastProven(0, center); }
-        else if (high) { safeFrom = firstProven(center, last); safeTo = last; }
+        else if (low) { safeFrom = 0; safeTo = lastProven<V>(0, center); }
+        else if (high) { safeFrom = firstProven<V>(center, last); safeTo = last; }
       }
     }
     for (let k: u32 = 0; k < shocks; k++) {
       if (k >= safeFrom && k <= safeTo) continue;
       const row = marksTable + <usize>k * rowBytes;
-      if (certainlySafeAt(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, row, 3, 0)) continue;
-      evaluateAt(a, k, totals);
+      if (certainlySafeAt<V>(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, row, 3, 0)) continue;
+      evaluateAt<V>(a, k, totals);
     }
   }
   // The records' marks are the book's own again (the float images were never touched).

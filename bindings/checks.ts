@@ -5,7 +5,7 @@
 
 import { columnsToBook } from "../book/columns.js";
 import { BookError } from "../book/errors.js";
-import type { Book, Market } from "../book/types.js";
+import type { Book, Market, VenueName } from "../book/types.js";
 import { validateBook, validateColumns } from "../book/validate.js";
 import type { BookShape, WritableColumns } from "./types.js";
 
@@ -28,7 +28,7 @@ export function checkIndex(i: number, count: number, what: string): void {
 
 /** The markets, the share and the counts of a book about to be allocated. */
 export function checkShape(shape: BookShape): void {
-  validateBook({ liquidatorSharePpm: shape.liquidatorSharePpm, markets: shape.markets, accounts: [] });
+  validateBook({ ...(shape.venue !== undefined ? { venue: shape.venue } : {}), liquidatorSharePpm: shape.liquidatorSharePpm, markets: shape.markets, accounts: [] });
   for (const [what, n] of [["accounts", shape.accounts], ["positions", shape.positions]] as const) {
     if (!Number.isInteger(n) || n < 0 || n > 0xffff_fffe) throw new BookError("book", what, `${n} is not a count from 0 to 4294967294`);
   }
@@ -37,8 +37,8 @@ export function checkShape(shape: BookShape): void {
   }
 }
 
-export function assembleBook(liquidatorSharePpm: bigint, markets: readonly Market[], accountIds: readonly string[], c: WritableColumns): Book {
-  return columnsToBook({ liquidatorSharePpm, markets, accountIds, ...c });
+export function assembleBook(venue: VenueName, liquidatorSharePpm: bigint, markets: readonly Market[], accountIds: readonly string[], c: WritableColumns): Book {
+  return columnsToBook({ ...(venue !== "generic" ? { venue } : {}), liquidatorSharePpm, markets, accountIds, ...c });
 }
 
 /**

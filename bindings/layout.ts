@@ -4,7 +4,7 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
@@ -26,7 +26,7 @@ export const CANDIDATE_CHUNK = 16384;
 
 export const MARKET = {
   mark: 0, sizeDecimals: 8, priceDecimals: 12, feePpm: 16, volCurrent: 24, volReference: 32,
-  depth: 40, maxSlippage: 48, tierStart: 56, tierCount: 60,
+  depth: 40, maxSlippage: 48, tierStart: 56, tierCount: 60, rateDenominator: 96,
 } as const;
 export const MARKET_BYTES = 128;
 

@@ -5,11 +5,12 @@
  * byte per account of the shard out.
  */
 
-import type { Market, Totals } from "../book/types.js";
+import type { Market, Totals, VenueName } from "../book/types.js";
 import type { WritableColumns } from "./types.js";
 
 /** One shard of a book: its markets are the whole book's, its columns its own (offsets from 0). */
 export interface ShardBook {
+  readonly venue?: VenueName;
   readonly liquidatorSharePpm: bigint;
   readonly markets: readonly Market[];
   readonly columns: WritableColumns;

@@ -40,10 +40,10 @@ let book: LiveBook | undefined;
 
 async function handle(request: ToWorker): Promise<[FromWorker, ArrayBuffer[]]> {
   if (request.kind === "load") {
-    const { liquidatorSharePpm, markets, columns } = request.shard;
+    const { venue, liquidatorSharePpm, markets, columns } = request.shard;
     const engine = await createEngine("wasm", { wasm: request.core });
     // Fill the core's memory from the transferred columns: one copy, then they are garbage.
-    const builder = await engine.allocate({ liquidatorSharePpm, markets, accounts: columns.collateral.length, positions: columns.positionSize.length });
+    const builder = await engine.allocate({ ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accounts: columns.collateral.length, positions: columns.positionSize.length });
     builder.columns.collateral.set(columns.collateral);
     builder.columns.positionStart.set(columns.positionStart);
     builder.columns.positionMarket.set(columns.positionMarket);

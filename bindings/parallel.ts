@@ -66,7 +66,7 @@ export async function openParallel(book: Book | BookColumns, options: ParallelOp
       await thread.ready;
       const shard = shardColumns(columns, ranges[i]!);
       const transfer = Object.values(shard).map((column: ArrayBufferView) => column.buffer as ArrayBuffer);
-      const shardBook = { liquidatorSharePpm: columns.liquidatorSharePpm, markets: columns.markets, columns: shard };
+      const shardBook = { ...(columns.venue !== undefined ? { venue: columns.venue } : {}), liquidatorSharePpm: columns.liquidatorSharePpm, markets: columns.markets, columns: shard };
       await thread.request({ kind: "load", core, shard: shardBook }, transfer);
     }));
   } catch (error) {

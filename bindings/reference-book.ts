@@ -4,7 +4,7 @@
  */
 
 import { bookToColumns } from "../book/columns.js";
-import type { Account, Book, BookColumns, Market, Totals } from "../book/types.js";
+import type { Account, Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
@@ -15,6 +15,7 @@ import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } f
 
 export class ReferenceBook implements LiveBook {
   readonly engine = "reference" as const;
+  readonly venue: VenueName;
   private book: Book;
   private marks: bigint[];
   private generation = 0;
@@ -25,7 +26,8 @@ export class ReferenceBook implements LiveBook {
   private readonly owner: Uint32Array;
 
   private constructor(private readonly columns: BookColumns) {
-    this.book = assembleBook(columns.liquidatorSharePpm, columns.markets, columns.accountIds, columns);
+    this.venue = columns.venue ?? "generic";
+    this.book = assembleBook(this.venue, columns.liquidatorSharePpm, columns.markets, columns.accountIds, columns);
     this.marks = columns.markets.map((m) => m.markPrice);
     this.marketIds = new Map(columns.markets.map((m, i) => [m.id, i]));
     this.owner = new Uint32Array(columns.positionSize.length);
@@ -51,7 +53,7 @@ export class ReferenceBook implements LiveBook {
     const accountIds = shape.accountIds ?? Array.from({ length: shape.accounts }, (_, a) => String(a));
     return {
       columns,
-      finish: () => ReferenceBook.load({ ...columns, liquidatorSharePpm: shape.liquidatorSharePpm, markets: shape.markets, accountIds }),
+      finish: () => ReferenceBook.load({ ...columns, ...(shape.venue !== undefined ? { venue: shape.venue } : {}), liquidatorSharePpm: shape.liquidatorSharePpm, markets: shape.markets, accountIds }),
     };
   }
 

@@ -1,10 +1,12 @@
-import type { Book, BookColumns, Market, Totals } from "../book/types.js";
+import type { Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import type { ScanResult } from "./results.js";
 
 export type EngineName = "wasm" | "reference";
 
 /** The shape of a book to allocate before filling its columns in place. */
 export interface BookShape {
+  /** The venue whose rules apply (docs/venues/); absent: "generic". */
+  readonly venue?: VenueName;
   readonly liquidatorSharePpm: bigint;
   readonly markets: readonly Market[];
   /** One id per account; defaults to "0", "1", ... */
@@ -47,6 +49,8 @@ export interface ScanOptions {
 /** A book held by an engine: edit it in place, scan it, and read the results. */
 export interface LiveBook {
   readonly engine: EngineName;
+  /** The venue whose rules this book follows. */
+  readonly venue: VenueName;
   readonly markets: readonly Market[];
   readonly accountIds: readonly string[];
   readonly accountCount: number;

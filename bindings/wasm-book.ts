@@ -4,7 +4,7 @@
  * the book.
  */
 
-import type { Book, BookColumns, Market, Totals } from "../book/types.js";
+import type { Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import type { AccountResult } from "../book/types.js";
 import { CANDIDATE_CHUNK, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
@@ -13,6 +13,7 @@ import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketI
 import { liquidationPrice } from "../reference/index.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
+import { CORE_VENUES, type CoreVenue } from "./venues.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -24,12 +25,27 @@ interface CoreExports {
   totalsBytes(): number;
   entryBytes(): number;
   prepareMarkets(desc: number): void;
+  summarizeMarkets(desc: number): void;
+  liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number, triggerSlack: bigint): void;
+  /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
+  [venueEntry: string]: unknown;
+}
+
+/** A venue's entry points of the core (assembly/venues/index.ts). */
+interface VenueEntries {
   /** The number of flagged accounts, or -1 when the list buffers are too small. */
   scanBook(desc: number, incremental: number, movedBits: number): number;
-  summarizeMarkets(desc: number): void;
   evaluateAccount(desc: number, account: number): number;
-  liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number): void;
   stressGrid(desc: number, shocks: number, marks: number, totals: number, center: number, interpolate: number): void;
+}
+
+function venueEntries(core: CoreExports, venue: CoreVenue): VenueEntries {
+  const entry = (name: string) => {
+    const f = core[venue.prefix + name];
+    if (typeof f !== "function") throw new Error(`liqscan: the WebAssembly core has no ${venue.prefix + name}; rebuild with npm run build`);
+    return f as (...args: number[]) => number;
+  };
+  return { scanBook: entry("scanBook"), evaluateAccount: entry("evaluateAccount"), stressGrid: entry("stressGrid") as VenueEntries["stressGrid"] };
 }
 
 const PAGE = 65536;
@@ -100,6 +116,8 @@ export async function instantiateCore(module: WebAssembly.Module): Promise<CoreE
 
 export class WasmBook implements LiveBook {
   readonly engine = "wasm" as const;
+  private readonly coreVenue: CoreVenue;
+  private readonly entries: VenueEntries;
   private readonly plan: Plan;
   private generation = 0;
   private disposed = false;
@@ -124,7 +142,10 @@ export class WasmBook implements LiveBook {
     readonly accountCount: number,
     readonly positionCount: number,
     private readonly liquidatorSharePpm: bigint,
+    readonly venue: VenueName,
   ) {
+    this.coreVenue = CORE_VENUES[venue];
+    this.entries = venueEntries(core, this.coreVenue);
     const tiers = markets.reduce((n, m) => n + m.tiers.length, 0);
     this.plan = plan(core.heapBase(), markets.length, tiers, accountCount, positionCount);
     this.top = this.plan.end;
@@ -140,7 +161,7 @@ export class WasmBook implements LiveBook {
   /** Lay out an empty book of this shape; the caller fills the input columns. */
   static allocate(core: CoreExports, shape: BookShape): BookBuilder {
     checkShape(shape);
-    const book = new WasmBook(core, shape.markets, shape.accountIds, shape.accounts, shape.positions, shape.liquidatorSharePpm);
+    const book = new WasmBook(core, shape.markets, shape.accountIds, shape.accounts, shape.positions, shape.liquidatorSharePpm, shape.venue ?? "generic");
     return {
       columns: book.inputColumns(),
       finish: () => {
@@ -155,7 +176,7 @@ export class WasmBook implements LiveBook {
     // Check the caller's columns before copying: TypedArray.set would zero-fill a short column
     // and silently convert a plain array's out-of-range values.
     checkColumns(columns);
-    const book = new WasmBook(core, columns.markets, columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm);
+    const book = new WasmBook(core, columns.markets, columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm, columns.venue ?? "generic");
     const into = book.inputColumns();
     into.collateral.set(columns.collateral);
     into.positionStart.set(columns.positionStart);
@@ -234,13 +255,13 @@ export class WasmBook implements LiveBook {
     const incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
     let movedBits = 0;
     for (const m of this.movedMarkets) movedBits |= 1 << (m & 15);
-    let flagged = this.core.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
+    let flagged = this.entries.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
     while (flagged < 0) {
       // The list filled up: grow it and scan everything (a cut-short pass leaves statuses half new
       // and some edit flags cleared, so until a full scan succeeds nothing incremental is safe).
       this.fullScanNeeded = true;
       this.growList(this.capacity * 2);
-      flagged = this.core.scanBook(this.plan.desc, 0, 0);
+      flagged = this.entries.scanBook(this.plan.desc, 0, 0);
     }
     this.fullScanNeeded = false;
     this.movedMarkets.clear();
@@ -284,7 +305,7 @@ export class WasmBook implements LiveBook {
     }
     let entry = listAt + lo * ENTRY_BYTES;
     if (lo === flagged || v.getUint32(entry + ENTRY.account, true) !== a) {
-      this.core.evaluateAccount(this.plan.desc, a);
+      this.entries.evaluateAccount(this.plan.desc, a);
       entry = this.plan.scratch;
     }
     return readEntry(v, entry);
@@ -322,13 +343,15 @@ export class WasmBook implements LiveBook {
         if (abs(s) < abs(shocksPpm[slice[center]!]!)) center = row;
       });
       marks.set(base, slice.length * markets);
-      this.core.stressGrid(this.plan.desc, slice.length, at, at + marksBytes, center, interpolate ? 1 : 0);
+      this.entries.stressGrid(this.plan.desc, slice.length, at, at + marksBytes, center, interpolate ? 1 : 0);
       slice.forEach((i, row) => (totals[i] = this.readTotals(at + marksBytes + row * TOTALS_BYTES)));
     }
     return totals;
   }
 
   liquidationPrices(): BigInt64Array {
+    // A venue whose rates the core's search does not take (hyperliquid's 1/(2 L)) is priced by the
+    // reference throughout: exact, at BigInt speed.
     const prices = this.corePrices();
     const starts = this.positionStart;
     // The core computes in fixed widths (128-bit signed intermediates; see the header of
@@ -352,6 +375,7 @@ export class WasmBook implements LiveBook {
   corePrices(): BigInt64Array {
     this.alive();
     const prices = new BigInt64Array(this.positionCount);
+    if (!this.coreVenue.corePrices) return prices.fill(-2n);
     const starts = this.positionStart;
     // Whole accounts per call, as many as fit the buffer (one account larger than it grows it).
     for (let from = 0; from < this.accountCount;) {
@@ -359,7 +383,7 @@ export class WasmBook implements LiveBook {
       while (to < this.accountCount && starts[to + 1]! - starts[from]! <= PRICE_CHUNK) to++;
       const count = starts[to]! - starts[from]!;
       const at = this.priceBufferFor(count);
-      this.core.liquidationPrices(this.plan.desc, at, from, to);
+      this.core.liquidationPrices(this.plan.desc, at, from, to, this.coreVenue.triggerSlack);
       prices.set(new BigInt64Array(this.core.memory.buffer, at, count), starts[from]!);
       from = to;
     }
@@ -369,7 +393,7 @@ export class WasmBook implements LiveBook {
   toBook(): Book {
     const c = this.inputColumns();
     const markets = this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) }));
-    return assembleBook(this.liquidatorSharePpm, markets, this.accountIds, c);
+    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, c);
   }
 
   dispose(): void {
@@ -400,7 +424,7 @@ export class WasmBook implements LiveBook {
   }
 
   private columnsForCheck(): BookColumns {
-    return { ...this.inputColumns(), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds };
+    return { ...this.inputColumns(), ...(this.venue !== "generic" ? { venue: this.venue } : {}), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds };
   }
 
   /** Bump-allocate `bytes` at the top of memory, growing it. */
@@ -496,12 +520,14 @@ export class WasmBook implements LiveBook {
       v.setBigInt64(at + MARKET.maxSlippage, market.impact?.maxSlippagePpm ?? 0n, true);
       v.setUint32(at + MARKET.tierStart, tier, true);
       v.setUint32(at + MARKET.tierCount, market.tiers.length, true);
-      for (const t of market.tiers) {
+      const { denominator, rates } = this.coreVenue.rates(market);
+      v.setBigUint64(at + MARKET.rateDenominator, denominator, true);
+      market.tiers.forEach((t, j) => {
         const tierAt = this.plan.tierTable + tier * TIER_BYTES;
         v.setBigInt64(tierAt + TIER.maxNotional, t.maxNotional ?? I64_MAX, true);
-        v.setBigInt64(tierAt + TIER.mmrPpm, t.mmrPpm, true);
+        v.setBigInt64(tierAt + TIER.mmrPpm, rates[j]!, true);
         tier++;
-      }
+      });
     });
     this.core.prepareMarkets(this.plan.desc);
   }

@@ -33,7 +33,7 @@ export function bookToColumns(book: Book): BookColumns {
     }
   }
   positionStart[n] = p;
-  return { liquidatorSharePpm: book.liquidatorSharePpm, markets: book.markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry };
+  return { ...(book.venue !== undefined ? { venue: book.venue } : {}), liquidatorSharePpm: book.liquidatorSharePpm, markets: book.markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry };
 }
 
 /** The object form of a book in column form; throws a BookError if the columns are inconsistent or break a rule. */
@@ -50,5 +50,5 @@ export function columnsToBook(c: BookColumns): Book {
     }
     accounts[a] = { id: c.accountIds[a], collateral: c.collateral[a], positions };
   }
-  return { liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, accounts };
+  return { ...(c.venue !== undefined ? { venue: c.venue } : {}), liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, accounts };
 }

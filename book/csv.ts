@@ -430,7 +430,7 @@ function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Arr
  * number of data rows of accounts.csv and positions.csv together.
  */
 export function parseBookCsv(marketsJson: string, accountsCsv: string, positionsCsv: string, onProgress?: ProgressCallback): BookColumns {
-  const { liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
+  const { venue, liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
   const aBody = readHeader(accountsCsv, AF, ACCOUNTS_HEADER);
   const pBody = readHeader(positionsCsv, PF, POSITIONS_HEADER);
   const accountCap = countLines(accountsCsv, aBody);
@@ -443,7 +443,7 @@ export function parseBookCsv(marketsJson: string, accountsCsv: string, positions
   const grouped = groupPositions(rows, accountIds.length);
   checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
   if (onProgress) onProgress(progress.total, progress.total);
-  return { liquidatorSharePpm, markets, accountIds, collateral, ...grouped };
+  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds, collateral, ...grouped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,7 +613,7 @@ export function writeBookCsvChunks(
   checkCsvIds(columns);
   const size = Math.max(1, Math.floor(rowsPerChunk));
   return {
-    markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets),
+    markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets, columns.venue),
     accounts: { [Symbol.iterator]: () => accountRows(columns, size) },
     positions: { [Symbol.iterator]: () => positionRows(columns, size) },
   };

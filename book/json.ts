@@ -23,7 +23,8 @@ import {
   validateColumns,
 } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
-import type { Account, Book, BookColumns, Impact, Market, Position, Tier, Volatility } from "./types.js";
+import { VENUE_NAMES } from "./types.js";
+import type { Account, Book, BookColumns, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader
@@ -331,16 +332,26 @@ function decimalsCount(v: JsonValue | undefined, record: RecordName, field: stri
 
 const QUOTE_LABEL = `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`;
 
-function parseMarket(v: JsonValue, index: number): Market {
+/** What a market and its tiers hold in a book of each venue (docs/venues/). */
+interface VenueShape {
+  readonly marketFields: readonly string[];
+  readonly requiredMarketFields: readonly string[];
+  readonly tierFields: readonly string[];
+  readonly requiredTierFields: readonly string[];
+  /** The tier's rate is 1/(2 maxLeverage): maxLeverage may not increase from tier to tier. */
+  readonly leverageDecides: boolean;
+}
+const MARKET_BASE = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers"];
+export const VENUE_SHAPES: Readonly<Record<VenueName, VenueShape>> = {
+  generic: { marketFields: [...MARKET_BASE, "liquidationFee", "volatility", "impact"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
+  "binance-usdm": { marketFields: [...MARKET_BASE, "liquidationFee"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr", "cum", "maxLeverage"], requiredTierFields: ["mmr", "cum"], leverageDecides: false },
+  hyperliquid: { marketFields: MARKET_BASE, requiredMarketFields: MARKET_BASE, tierFields: ["maxLeverage"], requiredTierFields: ["maxLeverage"], leverageDecides: true },
+};
+
+function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
   const idValue = isObject(v) ? v.id : undefined;
   const record = marketRecord(idValue, index);
-  const o = expectObject(
-    v,
-    record,
-    "",
-    ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFee", "volatility", "impact"],
-    ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFee"],
-  );
+  const o = expectObject(v, record, "", shape.marketFields, shape.requiredMarketFields);
   const id = expectId(o.id, record);
   const sizeDecimals = decimalsCount(o.sizeDecimals, record, "sizeDecimals");
   const priceDecimals = decimalsCount(o.priceDecimals, record, "priceDecimals");
@@ -354,7 +365,7 @@ function parseMarket(v: JsonValue, index: number): Market {
   for (let j = 0; j < tierValues.length; j++) {
     const tierRecord = `${record} tier ${j + 1}`;
     const last = j === tierValues.length - 1;
-    const t = expectObject(tierValues[j], tierRecord, "", ["maxNotional", "mmr"], ["mmr"]);
+    const t = expectObject(tierValues[j], tierRecord, "", ["maxNotional", ...shape.tierFields], shape.requiredTierFields);
     let maxNotional: bigint | null = null;
     if (last) {
       if (has(t, "maxNotional")) {
@@ -368,13 +379,24 @@ function parseMarket(v: JsonValue, index: number): Market {
         throw new BookError(tierRecord, "maxNotional", `${quote(t.maxNotional as string)} is not greater than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).maxNotional as string)} (maxNotional must be strictly increasing)`);
       }
     }
-    const mmrPpm = rateField(t.mmr, tierRecord, "mmr");
-    if (j > 0 && mmrPpm < tiers[j - 1].mmrPpm) {
-      throw new BookError(tierRecord, "mmr", `${quote(t.mmr as string)} is less than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).mmr as string)} (mmr must be non-decreasing)`);
+    const tier: { maxNotional: bigint | null; mmrPpm: bigint; cum?: bigint; maxLeverage?: bigint } = { maxNotional, mmrPpm: 0n };
+    if (has(t, "mmr")) {
+      tier.mmrPpm = rateField(t.mmr, tierRecord, "mmr");
+      if (j > 0 && tier.mmrPpm < tiers[j - 1].mmrPpm) {
+        throw new BookError(tierRecord, "mmr", `${quote(t.mmr as string)} is less than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).mmr as string)} (mmr must be non-decreasing)`);
+      }
     }
-    tiers.push({ maxNotional, mmrPpm });
+    if (has(t, "cum")) tier.cum = i64Field(t.cum, QUOTE_DECIMALS, QUOTE_LABEL, 0n, tierRecord, "cum");
+    if (has(t, "maxLeverage")) {
+      tier.maxLeverage = i64Field(t.maxLeverage, 0, "0 (a whole number)", 1n, tierRecord, "maxLeverage");
+      const prev = j > 0 ? tiers[j - 1].maxLeverage : undefined;
+      if (shape.leverageDecides && prev !== undefined && tier.maxLeverage > prev) {
+        throw new BookError(tierRecord, "maxLeverage", `${quote(t.maxLeverage as string)} is greater than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).maxLeverage as string)} (maxLeverage must be non-increasing: the margin rate 1/(2 maxLeverage) does not decrease)`);
+      }
+    }
+    tiers.push(tier);
   }
-  const liquidationFeePpm = rateField(o.liquidationFee, record, "liquidationFee");
+  const liquidationFeePpm = has(o, "liquidationFee") ? rateField(o.liquidationFee, record, "liquidationFee") : 0n;
   let volatility: Volatility | undefined;
   if (has(o, "volatility")) {
     const vo = expectObject(o.volatility, record, "volatility", ["current", "reference"], ["current", "reference"], "volatility.");
@@ -402,6 +424,7 @@ const ACCOUNT_KEYS = ["id", "collateral", "positions"];
 const POSITION_KEYS = ["market", "size", "entryPrice"];
 
 interface Header {
+  venue: VenueName | undefined;
   liquidatorSharePpm: bigint;
   markets: Market[];
   marketIndex: Map<string, number>;
@@ -411,14 +434,28 @@ interface Header {
 /** The top level and the markets; `accountsRule` says whether `accounts` is required or must be absent/empty. */
 function parseHeader(text: string, source: string, accountsRule: "required" | "absent-or-empty"): Header {
   const doc = parseJsonStrict(text, source);
-  const required = accountsRule === "required" ? ["liquidatorShare", "markets", "accounts"] : ["liquidatorShare", "markets"];
-  const top = expectObject(doc, source, "", ["liquidatorShare", "markets", "accounts"], required);
-  const liquidatorSharePpm = rateField(top.liquidatorShare, source, "liquidatorShare");
+  const venueValue = isObject(doc) ? doc.venue : undefined;
+  let venue: VenueName | undefined;
+  if (venueValue !== undefined) {
+    if (typeof venueValue !== "string" || !(VENUE_NAMES as readonly string[]).includes(venueValue)) {
+      throw new BookError(source, "venue", `${describeJson(venueValue)} is not a venue liqscan knows (${VENUE_NAMES.map((n) => quote(n)).join(", ")})`);
+    }
+    venue = venueValue as VenueName;
+  }
+  const isGeneric = (venue ?? "generic") === "generic";
+  // A venue's own rules say who receives the fee: only the generic model takes a share.
+  const required = [...(isGeneric ? ["liquidatorShare"] : []), "markets", ...(accountsRule === "required" ? ["accounts"] : [])];
+  const top = expectObject(doc, source, "", ["venue", "liquidatorShare", "markets", "accounts"], required);
+  const liquidatorSharePpm = has(top, "liquidatorShare") ? rateField(top.liquidatorShare, source, "liquidatorShare") : 0n;
+  if (!isGeneric && liquidatorSharePpm !== 0n) {
+    throw new BookError(source, "liquidatorShare", `${describeJson(top.liquidatorShare)}: a ${venue} book has no liquidator share (its rules say who receives the fee); leave it out or give "0"`);
+  }
+  const shape = VENUE_SHAPES[venue ?? "generic"];
   const marketValues = expectArray(top.markets, source, "markets");
   const markets: Market[] = [];
   const marketIndex = new Map<string, number>();
   for (let i = 0; i < marketValues.length; i++) {
-    const m = parseMarket(marketValues[i], i);
+    const m = parseMarket(marketValues[i], i, shape);
     const other = marketIndex.get(m.id);
     if (other !== undefined) {
       throw new BookError(marketRecord(m.id, i), "id", `duplicate market id ${quote(m.id)} (markets ${other + 1} and ${i + 1})`);
@@ -433,13 +470,13 @@ function parseHeader(text: string, source: string, accountsRule: "required" | "a
       throw new BookError(source, "accounts", `must be absent or empty (accounts are read from accounts.csv and positions.csv), has ${accounts.length}`);
     }
   }
-  return { liquidatorSharePpm, markets, marketIndex, accounts };
+  return { venue, liquidatorSharePpm, markets, marketIndex, accounts };
 }
 
 /** The markets part of a book (`markets.json` of a CSV book): `accounts` must be absent or `[]`. */
-export function parseMarketsJson(text: string, source = "markets.json"): { liquidatorSharePpm: bigint; markets: Market[] } {
+export function parseMarketsJson(text: string, source = "markets.json"): { venue?: VenueName; liquidatorSharePpm: bigint; markets: Market[] } {
   const h = parseHeader(text, source, "absent-or-empty");
-  return { liquidatorSharePpm: h.liquidatorSharePpm, markets: h.markets };
+  return { ...(h.venue ? { venue: h.venue } : {}), liquidatorSharePpm: h.liquidatorSharePpm, markets: h.markets };
 }
 
 /**
@@ -487,7 +524,7 @@ export function parseBookJson(text: string): Book {
     }
     accounts[a] = { id, collateral, positions };
   }
-  return { liquidatorSharePpm: h.liquidatorSharePpm, markets, accounts };
+  return { ...(h.venue ? { venue: h.venue } : {}), liquidatorSharePpm: h.liquidatorSharePpm, markets, accounts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,21 +532,27 @@ export function parseBookJson(text: string): Book {
 
 const q = JSON.stringify;
 
-function marketJson(m: Market, indent: string): string {
+function marketJson(m: Market, indent: string, shape: VenueShape): string {
   const i2 = indent + "  ";
   const lines: string[] = [
     `${i2}"id": ${q(m.id)}, "sizeDecimals": ${m.sizeDecimals}, "priceDecimals": ${m.priceDecimals}, "markPrice": ${q(formatDecimal(m.markPrice, m.priceDecimals))},`,
     `${i2}"tiers": [`,
     m.tiers
-      .map((t) =>
-        t.maxNotional === null
-          ? `${i2}  { "mmr": ${q(formatDecimal(t.mmrPpm, RATE_DECIMALS))} }`
-          : `${i2}  { "maxNotional": ${q(formatDecimal(t.maxNotional, QUOTE_DECIMALS))}, "mmr": ${q(formatDecimal(t.mmrPpm, RATE_DECIMALS))} }`,
-      )
+      .map((t) => {
+        const fields: string[] = [];
+        if (t.maxNotional !== null) fields.push(`"maxNotional": ${q(formatDecimal(t.maxNotional, QUOTE_DECIMALS))}`);
+        if (shape.tierFields.includes("mmr")) fields.push(`"mmr": ${q(formatDecimal(t.mmrPpm, RATE_DECIMALS))}`);
+        if (t.cum !== undefined) fields.push(`"cum": ${q(formatDecimal(t.cum, QUOTE_DECIMALS))}`);
+        if (t.maxLeverage !== undefined) fields.push(`"maxLeverage": ${q(t.maxLeverage.toString())}`);
+        return `${i2}  { ${fields.join(", ")} }`;
+      })
       .join(",\n"),
-    `${i2}],`,
-    `${i2}"liquidationFee": ${q(formatDecimal(m.liquidationFeePpm, RATE_DECIMALS))}`,
+    `${i2}]`,
   ];
+  if (shape.marketFields.includes("liquidationFee")) {
+    lines[lines.length - 1] += ",";
+    lines.push(`${i2}"liquidationFee": ${q(formatDecimal(m.liquidationFeePpm, RATE_DECIMALS))}`);
+  }
   if (m.volatility) {
     lines[lines.length - 1] += ",";
     lines.push(`${i2}"volatility": { "current": ${q(formatDecimal(m.volatility.currentPpm, RATE_DECIMALS))}, "reference": ${q(formatDecimal(m.volatility.referencePpm, RATE_DECIMALS))} }`);
@@ -522,14 +565,18 @@ function marketJson(m: Market, indent: string): string {
 }
 
 /** The top of a book text, up to and including `"markets": [...]` (no trailing comma or brace). */
-function headerJson(liquidatorSharePpm: bigint, markets: readonly Market[]): string {
-  const ms = markets.map((m) => marketJson(m, "    ")).join(",\n");
-  return `{\n  "liquidatorShare": ${q(formatDecimal(liquidatorSharePpm, RATE_DECIMALS))},\n  "markets": [${markets.length ? "\n" + ms + "\n  " : ""}]`;
+function headerJson(liquidatorSharePpm: bigint, markets: readonly Market[], venue: VenueName | undefined): string {
+  const shape = VENUE_SHAPES[venue ?? "generic"];
+  const ms = markets.map((m) => marketJson(m, "    ", shape)).join(",\n");
+  const top = venue === undefined || venue === "generic"
+    ? `{\n  "liquidatorShare": ${q(formatDecimal(liquidatorSharePpm, RATE_DECIMALS))},`
+    : `{\n  "venue": ${q(venue)},`;
+  return `${top}\n  "markets": [${markets.length ? "\n" + ms + "\n  " : ""}]`;
 }
 
 /** The markets part alone (`markets.json` of a CSV book, without `accounts`). */
-export function writeMarketsJson(liquidatorSharePpm: bigint, markets: readonly Market[]): string {
-  return headerJson(liquidatorSharePpm, markets) + "\n}\n";
+export function writeMarketsJson(liquidatorSharePpm: bigint, markets: readonly Market[], venue?: VenueName): string {
+  return headerJson(liquidatorSharePpm, markets, venue) + "\n}\n";
 }
 
 function positionJson(market: Market, size: bigint, entry: bigint): string {
@@ -557,7 +604,7 @@ export function writeBookJson(book: Book | BookColumns): string {
   if (isColumns(book)) {
     validateColumns(book);
     const { markets } = book;
-    parts.push(headerJson(book.liquidatorSharePpm, markets));
+    parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue));
     for (let a = 0; a < book.accountIds.length; a++) {
       const ps: string[] = [];
       for (let p = book.positionStart[a]; p < book.positionStart[a + 1]; p++) {
@@ -568,7 +615,7 @@ export function writeBookJson(book: Book | BookColumns): string {
   } else {
     validateBook(book);
     const { markets } = book;
-    parts.push(headerJson(book.liquidatorSharePpm, markets));
+    parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue));
     for (const acc of book.accounts) {
       parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice))));
     }

@@ -13,10 +13,26 @@ export const QUOTE_DECIMALS = 6;
 /** 1_000_000 ppm = 100 %. */
 export const PPM = 1_000_000n;
 
-/** One maintenance tier: applies to notionals up to and including `maxNotional` (null on the last tier). */
+/**
+ * The venues whose rules liqscan implements (docs/venues/): "generic" is the model of
+ * docs/model.md, and the default when a book names none.
+ */
+export type VenueName = "generic" | "binance-usdm" | "hyperliquid";
+export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hyperliquid"];
+
+/**
+ * One maintenance tier: applies to notionals up to and including `maxNotional` (null on the last
+ * tier). What defines its rate depends on the book's venue:
+ * - generic and binance-usdm: `mmrPpm`; binance-usdm also gives `cum`, the bracket's maintenance
+ *   amount as Binance publishes it (quote units), taken as given rather than derived;
+ * - hyperliquid: `maxLeverage`, the rate being exactly 1 / (2 * maxLeverage) (`mmrPpm` is 0).
+ * `maxLeverage` on a binance-usdm bracket is its `initialLeverage`.
+ */
 export interface Tier {
   readonly maxNotional: bigint | null;
   readonly mmrPpm: bigint;
+  readonly cum?: bigint;
+  readonly maxLeverage?: bigint;
 }
 
 export interface Volatility {
@@ -55,6 +71,8 @@ export interface Account {
 }
 
 export interface Book {
+  /** The venue whose rules apply; absent: "generic". */
+  readonly venue?: VenueName;
   readonly liquidatorSharePpm: bigint;
   readonly markets: readonly Market[];
   readonly accounts: readonly Account[];
@@ -108,6 +126,8 @@ export interface Totals {
  * without an object per position.
  */
 export interface BookColumns {
+  /** The venue whose rules apply; absent: "generic". */
+  readonly venue?: VenueName;
   readonly liquidatorSharePpm: bigint;
   readonly markets: readonly Market[];
   readonly accountIds: readonly string[];

@@ -8,7 +8,7 @@
 import { BookError, bookError, describeValue } from "./errors.js";
 import type { RecordName } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
-import type { Book, BookColumns, Market } from "./types.js";
+import { VENUE_NAMES, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
 
 /** Largest sizeDecimals / priceDecimals. */
 export const MAX_DECIMALS = 18;
@@ -146,7 +146,7 @@ function decimalsField(v: unknown, record: string, field: string): number {
 }
 
 const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact"];
-const TIER_KEYS = ["maxNotional", "mmrPpm"];
+const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage"];
 const ACCOUNT_KEYS = ["id", "collateral", "positions"];
 const POSITION_KEYS = ["market", "size", "entryPrice"];
 
@@ -154,7 +154,7 @@ const POSITION_KEYS = ["market", "size", "entryPrice"];
  * Checks one market (not the uniqueness of its id, which needs the whole list).
  * `index` is its 0-based position in the book, used to name it when its id is unusable.
  */
-export function validateMarket(market: Market, index: number): void {
+export function validateMarket(market: Market, index: number, venue: VenueName = "generic"): void {
   const m = objectField(market, `market ${index + 1}`, "");
   const record = marketRecord(m.id, index);
   checkKeys(m, MARKET_KEYS, record);
@@ -195,6 +195,10 @@ export function validateMarket(market: Market, index: number): void {
     }
   }
   rate(m.liquidationFeePpm, record, "liquidationFeePpm");
+  validateVenueTiers(m as unknown as Market, record, venue);
+  if (venue !== "generic" && (m.volatility !== undefined || m.impact !== undefined)) {
+    throw new BookError(record, m.volatility !== undefined ? "volatility" : "impact", `a ${venue} market has no ${m.volatility !== undefined ? "volatility scale" : "close-out impact"} (the generic model's)`);
+  }
   if (m.volatility !== undefined) {
     const v = objectField(m.volatility, record, "volatility");
     checkKeys(v, ["currentPpm", "referencePpm"], record, "volatility.");
@@ -210,12 +214,75 @@ export function validateMarket(market: Market, index: number): void {
   }
 }
 
+/**
+ * The tier fields each venue's rules read (docs/venues/): generic tiers have no cum or
+ * maxLeverage; a binance-usdm bracket's cum is Binance's maintenance amount, checked to be the one
+ * that keeps maintenance continuous at the bracket bounds (Binance's published brackets are; the
+ * scan's error bounds and the liquidation-price search rely on it); a hyperliquid tier's rate is
+ * 1/(2 maxLeverage), so it needs maxLeverage (non-increasing) and no mmr, and a hyperliquid
+ * market has no liquidation fee.
+ */
+function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
+  let cum = 0n;
+  for (let j = 0; j < m.tiers.length; j++) {
+    const t = m.tiers[j]!;
+    const tierRecord = `${record} tier ${j + 1}`;
+    if (t.maxLeverage !== undefined) bigintIn(t.maxLeverage, 1n, I64_MAX, tierRecord, "maxLeverage", `[1, ${I64_MAX}]`);
+    if (venue === "generic") {
+      if (t.cum !== undefined) throw new BookError(tierRecord, "cum", "a generic tier has no cum (its continuity offset is derived); cum belongs to binance-usdm books");
+      if (t.maxLeverage !== undefined) throw new BookError(tierRecord, "maxLeverage", "a generic tier has no maxLeverage; it belongs to binance-usdm and hyperliquid books");
+    } else if (venue === "binance-usdm") {
+      if (t.cum === undefined) throw new BookError(tierRecord, "cum", "missing: a binance-usdm bracket gives its maintenance amount cum");
+      const given = bigintIn(t.cum, 0n, I64_MAX, tierRecord, "cum", `[0, ${I64_MAX}] quote units`);
+      // cum_j = cum_{j-1} + cap_{j-1} * (mmr_j - mmr_{j-1}), in quote units: cap * rate step in ppm / 10^6.
+      if (j > 0) {
+        const step = m.tiers[j - 1]!.maxNotional! * (t.mmrPpm - m.tiers[j - 1]!.mmrPpm);
+        if (step % 1_000_000n !== 0n) {
+          throw new BookError(tierRecord, "cum", `no whole quote unit keeps maintenance continuous at tier ${j}'s cap (${formatDecimal(step, 12)} quote is needed); liqscan needs continuous brackets`);
+        }
+        cum += step / 1_000_000n;
+      }
+      if (given !== cum) {
+        throw new BookError(tierRecord, "cum", `${formatDecimal(given, 6)} is not ${formatDecimal(cum, 6)}, the maintenance amount that keeps maintenance continuous at the bracket bounds (cum_j = cum_(j-1) + cap_(j-1) * (mmr_j - mmr_(j-1))); liqscan needs continuous brackets`);
+      }
+    } else {
+      if (t.maxLeverage === undefined) throw new BookError(tierRecord, "maxLeverage", "missing: a hyperliquid tier's rate is 1/(2 maxLeverage)");
+      if (t.mmrPpm !== 0n) throw new BookError(tierRecord, "mmrPpm", "a hyperliquid tier takes its rate from maxLeverage; mmrPpm must be 0");
+      if (t.cum !== undefined) throw new BookError(tierRecord, "cum", "a hyperliquid tier has no cum (its deduction is derived from the tiers)");
+      if (j > 0 && t.maxLeverage > m.tiers[j - 1]!.maxLeverage!) {
+        throw new BookError(tierRecord, "maxLeverage", `${t.maxLeverage} is greater than tier ${j}'s ${m.tiers[j - 1]!.maxLeverage} (maxLeverage must be non-increasing)`);
+      }
+    }
+  }
+  if (venue === "hyperliquid") {
+    if (m.liquidationFeePpm !== 0n) throw new BookError(record, "liquidationFeePpm", "a hyperliquid market has no liquidation fee; it must be 0");
+    // Every rate 1/(2 L) is a whole number of parts of Q = 2 lcm(L); the core keeps Q within ppm's range.
+    let l = 1n;
+    for (const t of m.tiers) {
+      let a = l, b = t.maxLeverage!;
+      while (b !== 0n) [a, b] = [b, a % b];
+      l = (l / a) * t.maxLeverage!;
+      if (2n * l > 1_000_000n) {
+        throw new BookError(record, "tiers", `the tiers' maxLeverage values have a least common multiple above 500000 (their rates 1/(2 maxLeverage) need a common denominator of at most 10^6)`);
+      }
+    }
+  }
+}
+
+function validateVenue(v: unknown): VenueName {
+  if (v === undefined) return "generic";
+  if (typeof v !== "string" || !(VENUE_NAMES as readonly string[]).includes(v)) {
+    throw new BookError("book", "venue", `${describeValue(v)} is not a venue liqscan knows (${VENUE_NAMES.map((n) => JSON.stringify(n)).join(", ")})`);
+  }
+  return v as VenueName;
+}
+
 /** Checks the market list: each market, and that ids are unique. */
-export function validateMarkets(markets: unknown, record = "book"): void {
+export function validateMarkets(markets: unknown, record = "book", venue: VenueName = "generic"): void {
   if (!Array.isArray(markets)) throw new BookError(record, "markets", `expected an array, got ${describeValue(markets)}`);
   const seen = new Map<string, number>();
   for (let i = 0; i < markets.length; i++) {
-    validateMarket(markets[i] as Market, i);
+    validateMarket(markets[i] as Market, i, venue);
     const id = (markets[i] as Market).id;
     const other = seen.get(id);
     if (other !== undefined) {
@@ -225,8 +292,11 @@ export function validateMarkets(markets: unknown, record = "book"): void {
   }
 }
 
-function validateShare(v: unknown): void {
-  rate(v, "book", "liquidatorSharePpm");
+function validateShare(v: unknown, venue: VenueName): void {
+  const share = rate(v, "book", "liquidatorSharePpm");
+  if (venue !== "generic" && share !== 0n) {
+    throw new BookError("book", "liquidatorSharePpm", `${share}: a ${venue} book has no liquidator share (its rules say who receives the fee); it must be 0`);
+  }
 }
 
 /**
@@ -236,9 +306,10 @@ function validateShare(v: unknown): void {
  */
 export function validateBook(book: Book): void {
   const b = objectField(book, "book", "");
-  checkKeys(b, ["liquidatorSharePpm", "markets", "accounts"], "book");
-  validateShare(b.liquidatorSharePpm);
-  validateMarkets(b.markets);
+  checkKeys(b, ["venue", "liquidatorSharePpm", "markets", "accounts"], "book");
+  const venue = validateVenue(b.venue);
+  validateShare(b.liquidatorSharePpm, venue);
+  validateMarkets(b.markets, "book", venue);
   const markets = b.markets as readonly Market[];
   if (!Array.isArray(b.accounts)) throw new BookError("book", "accounts", `expected an array, got ${describeValue(b.accounts)}`);
   const accounts = b.accounts as unknown[];
@@ -283,8 +354,9 @@ export function validateBook(book: Book): void {
  */
 export function validateColumns(columns: BookColumns): void {
   const c = objectField(columns, "book", "") as unknown as BookColumns;
-  validateShare(c.liquidatorSharePpm);
-  validateMarkets(c.markets);
+  const venue = validateVenue(c.venue);
+  validateShare(c.liquidatorSharePpm, venue);
+  validateMarkets(c.markets, "book", venue);
   const nm = c.markets.length;
   if (!Array.isArray(c.accountIds)) throw new BookError("book", "accountIds", `expected an array, got ${describeValue(c.accountIds)}`);
   const n = c.accountIds.length;

@@ -5,7 +5,8 @@
  */
 import { PPM, type AccountResult, type Book, type CloseOut, type Totals } from "../book/types.js";
 import { I64_MAX, I64_MIN, fitsI64, floorDiv, max, min } from "./arith.js";
-import { fee, maintenance, notional, pnl, slippage } from "./position.js";
+import { linesOf, maintenanceOnLines, notional, pnl } from "./position.js";
+import { venueRules } from "./venues/index.js";
 
 /** The exact (unbounded) amounts of one account at the given marks. */
 export interface ExactAccount {
@@ -21,6 +22,8 @@ export interface ExactAccount {
   readonly sumNotional: bigint;
   /** At least one position of non-zero size. */
   readonly hasNonZeroPosition: boolean;
+  /** Each position's notional, in the account's order. */
+  readonly notionals: readonly bigint[];
 }
 
 function marksOf(book: Book, marks: readonly bigint[] | undefined): readonly bigint[] {
@@ -43,20 +46,28 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
   let maxNotional = 0n;
   let sumNotional = 0n;
   let hasNonZeroPosition = false;
+  const notionals: bigint[] = [];
+  const rules = venueRules(book.venue);
   for (const pos of acct.positions) {
     const market = book.markets[pos.market];
     if (market === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${pos.market}`);
     const price = prices[pos.market]!;
     const n = notional(market, pos.size, price);
-    equity += pnl(market, pos.size, pos.entryPrice, price);
-    maint += maintenance(market, n);
-    sumFee += fee(market, n);
-    sumSlippage += slippage(market, n);
+    equity += pnl(market, pos.size, rules.equityEntry(pos.entryPrice), price);
+    maint += maintenanceOnLines(linesOf(rules, market), n);
+    sumFee += rules.fee(market, n);
+    sumSlippage += rules.slippage(market, n);
     maxNotional = max(maxNotional, n);
     sumNotional += n;
+    notionals.push(n);
     if (pos.size !== 0n) hasNonZeroPosition = true;
   }
-  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition };
+  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals };
+}
+
+/** The liquidatable predicate on exact amounts under a venue's trigger (strict, or equity <= maintenance). */
+export function triggered(x: ExactAccount, triggerSlack: bigint): boolean {
+  return x.hasNonZeroPosition && x.equity < x.maintenance + triggerSlack;
 }
 
 /**
@@ -64,8 +75,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
  * at least one non-zero position and equity < maintenance.
  */
 export function isLiquidatable(book: Book, account: number, marks?: readonly bigint[]): boolean {
-  const x = evaluateAccount(book, account, marks);
-  return x.hasNonZeroPosition && x.equity < x.maintenance;
+  return triggered(evaluateAccount(book, account, marks), venueRules(book.venue).triggerSlack);
 }
 
 function overflow(): AccountResult {
@@ -102,7 +112,8 @@ export function scanAccount(book: Book, account: number, marks?: readonly bigint
   ) {
     return overflow();
   }
-  if (!(x.hasNonZeroPosition && x.equity < x.maintenance)) {
+  const rules = venueRules(book.venue);
+  if (!triggered(x, rules.triggerSlack)) {
     return { status: "ok", equity: x.equity, maintenance: x.maintenance, closeOut: null };
   }
   const closeEquity = x.equity - x.sumSlippage;
@@ -112,7 +123,7 @@ export function scanAccount(book: Book, account: number, marks?: readonly bigint
     status: "liquidatable",
     equity: x.equity,
     maintenance: x.maintenance,
-    closeOut: closeOutOf(closeEquity, x.sumFee, book.liquidatorSharePpm, x.sumNotional),
+    closeOut: rules.closeOut({ ...x, liquidatorSharePpm: book.liquidatorSharePpm }),
   };
 }
 

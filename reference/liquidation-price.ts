@@ -38,8 +38,9 @@
  * integers: no rounding, no sampling, O(tiers * log K) BigInt operations.
  */
 import type { Book } from "../book/types.js";
-import { I64_MAX, PPM2, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
-import { maintenance, notional, pnl, scalePpm, scaling, tierOffsets } from "./position.js";
+import { I64_MAX, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
+import { linesOf, maintenanceOnLines, notional, pnl, scaling } from "./position.js";
+import { venueRules } from "./venues/index.js";
 import { leastWithResidue } from "./modsearch.js";
 
 /** For tests: restrict the search domain to [minPrice, maxPrice] (default [0, 2^63-1]). */
@@ -114,8 +115,10 @@ export function liquidationPrice(
   if (pos.size === 0n) return null; // decisions.md item 4
   if (xMin > xMax) return null;
 
-  // A = C + sum over the other positions of (pnl - maintenance), exact.
-  let A = acct.collateral;
+  // A = C + sum over the other positions of (pnl - maintenance), exact, less the venue's trigger
+  // slack (equity <= maintenance is equity - 1 < maintenance: the same search on A - 1).
+  const rules = venueRules(book.venue);
+  let A = acct.collateral - rules.triggerSlack;
   acct.positions.forEach((other, k) => {
     if (k === position) return;
     if (other.market === pos.market) {
@@ -124,16 +127,17 @@ export function liquidationPrice(
     const m = book.markets[other.market];
     if (m === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${other.market}`);
     const price = prices[other.market]!;
-    A += pnl(m, other.size, other.entryPrice, price) - maintenance(m, notional(m, other.size, price));
+    A += pnl(m, other.size, rules.equityEntry(other.entryPrice), price) - maintenanceOnLines(linesOf(rules, m), notional(m, other.size, price));
   });
 
   const long = pos.size > 0n;
   const { mul, div: K } = scaling(market);
   const u = abs(pos.size) * mul; // e < 0: notional = u*x exactly, i.e. K = 1
-  const c = u * pos.entryPrice;
+  const c = u * rules.equityEntry(pos.entryPrice);
   const cr = mod(c, K);
-  const S = scalePpm(market);
-  const cum = tierOffsets(market);
+  // maintenance = ceil((R_j * n - O_j) / Q) on the venue's lines (generic: R = S * mmr, O = S * cum, Q = 10^12).
+  const lines = linesOf(rules, market);
+  const Q = lines.denominator;
 
   // Residue ranges of r = u*x mod K on which d(x) = 1 (see the header), as non-wrapping [l, r].
   const residues: Array<readonly [bigint, bigint]> = [];
@@ -178,17 +182,18 @@ export function liquidationPrice(
     const tierN: Interval = { lo: prevBound === null ? 0n : prevBound + 1n, hi: tier.maxNotional };
     if (tierN.hi !== null && tierN.lo > tierN.hi) continue;
 
-    const R = S * tier.mmrPpm;
-    const D = long ? PPM2 - R : -(PPM2 + R);
+    const R = lines.tiers[j]!.slope;
+    const O = lines.tiers[j]!.offset;
+    const D = long ? Q - R : -(Q + R);
     const B = long
-      ? PPM2 * (A - ceilDiv(c, K)) + S * cum[j]!
-      : PPM2 * (A + floorDiv(c, K) + 1n) + S * cum[j]!;
+      ? Q * (A - ceilDiv(c, K)) + O
+      : Q * (A + floorDiv(c, K) + 1n) + O;
 
     const strong = pricesWithNotional(intersect(linearRange(D, B, null, -1n), tierN), u, K, xMin, xMax);
     if (strong !== null) consider(long ? strong.hi : strong.lo);
 
     if (residues.length > 0) {
-      const band = pricesWithNotional(intersect(linearRange(D, B, 0n, PPM2 - 1n), tierN), u, K, xMin, xMax);
+      const band = pricesWithNotional(intersect(linearRange(D, B, 0n, Q - 1n), tierN), u, K, xMin, xMax);
       if (band !== null) consider(extremeWithResidue(band));
     }
   }

@@ -4,6 +4,7 @@
  */
 import { PPM, type Market } from "../book/types.js";
 import { PPM2, abs, ceilDiv, floorDiv, max, min, pow10 } from "./arith.js";
+import type { MaintenanceLines, VenueRules } from "./venues/rules.js";
 
 /**
  * e = sizeDecimals + priceDecimals - 6: size * price is in 10^-(6+e) quote units, so it is
@@ -101,4 +102,26 @@ export function slippagePpm(market: Market, notionalValue: bigint): bigint {
 /** slippage = ceil(notional * slipPpm / 10^6) (quote units); 0 without impact. */
 export function slippage(market: Market, notionalValue: bigint): bigint {
   return ceilDiv(notionalValue * slippagePpm(market, notionalValue), PPM);
+}
+
+/** maintenance = ceil((slope_j * n - offset_j) / denominator) on a venue's lines (./venues/rules.ts). */
+export function maintenanceOnLines(lines: MaintenanceLines, notionalValue: bigint): bigint {
+  const tiers = lines.tiers;
+  for (let j = 0; j < tiers.length; j++) {
+    const t = tiers[j]!;
+    if (t.maxNotional === null || notionalValue <= t.maxNotional) return ceilDiv(t.slope * notionalValue - t.offset, lines.denominator);
+  }
+  throw new RangeError(`notional ${notionalValue} is above every tier (the last tier must have no maxNotional)`);
+}
+
+const linesCache = new WeakMap<Market, MaintenanceLines>();
+
+/** A market's maintenance lines under a venue's rules, computed once per market object. */
+export function linesOf(rules: VenueRules, market: Market): MaintenanceLines {
+  let lines = linesCache.get(market);
+  if (lines === undefined) {
+    lines = rules.maintenanceLines(market);
+    linesCache.set(market, lines);
+  }
+  return lines;
 }

@@ -120,7 +120,7 @@ describe("parseBookJson: top level", () => {
     ["liquidatorShare negative", (b) => (b.liquidatorShare = "-0.1"), "book", "liquidatorShare", /outside \[0, 1\]/],
     ["liquidatorShare with 7 decimals", (b) => (b.liquidatorShare = "0.5000001"), "book", "liquidatorShare", /more decimals than 6/],
     ["liquidatorShare null", (b) => (b.liquidatorShare = null), "book", "liquidatorShare", /got null/],
-    ["unknown top-level field", (b) => (b.liquidatorShares = "0.5"), "book", "liquidatorShares", /unknown field \(expected liquidatorShare, markets, accounts\)/],
+    ["unknown top-level field", (b) => (b.liquidatorShares = "0.5"), "book", "liquidatorShares", /unknown field \(expected venue, liquidatorShare, markets, accounts\)/],
     ["missing markets", (b) => delete b.markets, "book", "markets", /missing/],
     ["markets not an array", (b) => (b.markets = {}), "book", "markets", /expected an array, got an object/],
     ["missing accounts", (b) => delete b.accounts, "book", "accounts", /missing/],

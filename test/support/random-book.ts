@@ -4,7 +4,7 @@
  * accounts, equity exactly on the maintenance line, huge volatility scales).
  */
 import type { Account, Book, Market, Position, Tier } from "../../book/types.js";
-import { maintenance, notional, pnl } from "../../reference/index.js";
+import { evaluateAccount, maintenance, notional, pnl } from "../../reference/index.js";
 
 export const I64_MAX = (1n << 63n) - 1n;
 export const I64_MIN = -(1n << 63n);
@@ -155,4 +155,47 @@ export function randomBook(rng: Rng, options: RandomBookOptions): Book {
     accounts.push(account);
   }
   return { liquidatorSharePpm: BigInt(rng.int(0, 1_000_000)), markets, accounts };
+}
+
+/**
+ * A random book of a venue (docs/venues/): the generic generator's accounts over markets turned
+ * into the venue's (binance-usdm: brackets on whole quote bounds with their continuous cum, no
+ * volatility or impact; hyperliquid: tiers by max leverage, no fee), with a quarter of the
+ * accounts moved onto their trigger line under the venue's own rules, or one unit either side.
+ */
+export function randomVenueBook(rng: Rng, venue: "binance-usdm" | "hyperliquid", options: RandomBookOptions): Book {
+  const generic = randomBook(rng, options);
+  const markets = generic.markets.map((m): Market => {
+    const base = { id: m.id, sizeDecimals: m.sizeDecimals, priceDecimals: m.priceDecimals, markPrice: m.markPrice };
+    if (venue === "binance-usdm") {
+      let cum = 0n;
+      let prevBound = 0n;
+      const tiers = m.tiers.map((t, j): Tier => {
+        if (j > 0) cum += (prevBound * (t.mmrPpm - m.tiers[j - 1]!.mmrPpm)) / 1_000_000n;
+        const bound = t.maxNotional === null ? null : (t.maxNotional / 1_000_000n + 1n) * 1_000_000n;
+        const tier: Tier = { maxNotional: bound !== null && bound > prevBound ? bound : bound === null ? null : prevBound + 1_000_000n, mmrPpm: t.mmrPpm, cum, maxLeverage: BigInt(rng.int(1, 125)) };
+        prevBound = tier.maxNotional ?? prevBound;
+        return tier;
+      });
+      if (tiers.some((t) => t.maxNotional !== null && t.maxNotional > I64_MAX)) return { ...base, tiers: [{ maxNotional: null, mmrPpm: m.tiers[0]!.mmrPpm, cum: 0n }], liquidationFeePpm: m.liquidationFeePpm };
+      return { ...base, tiers, liquidationFeePpm: m.liquidationFeePpm };
+    }
+    const leverages = [200n, 100n, 50n, 40n, 25n, 20n, 10n, 5n, 3n, 2n, 1n];
+    let k = rng.int(0, 5);
+    const tiers = m.tiers.map((t): Tier => {
+      const tier: Tier = { maxNotional: t.maxNotional, mmrPpm: 0n, maxLeverage: leverages[k]! };
+      k = Math.min(leverages.length - 1, k + rng.int(0, 2));
+      return tier;
+    });
+    return { ...base, tiers, liquidationFeePpm: 0n };
+  });
+  const book: Book = { venue, liquidatorSharePpm: 0n, markets, accounts: generic.accounts };
+  const accounts = generic.accounts.map((account, a) => {
+    if (!rng.chance(0.25)) return account;
+    const x = evaluateAccount(book, a);
+    const slack = venue === "binance-usdm" ? 0n : -1n; // binance's line is equity = MM, hyperliquid's equity = MM - 1
+    const shifted = account.collateral - (x.equity - x.maintenance) + slack + BigInt(rng.int(-1, 1));
+    return shifted >= I64_MIN && shifted <= I64_MAX ? { ...account, collateral: shifted } : account;
+  });
+  return { ...book, accounts };
 }

@@ -1,0 +1,27 @@
+// Binance USDⓈ-M (docs/venues/binance-usdm.md; reference/venues/binance-usdm.ts). The brackets are
+// the generic tiers (book/validate.ts checks that Binance's cum is the continuity offset the core
+// derives), no volatility scale and no slippage; the trigger is margin ratio >= 100 %
+// (equity <= maintenance) and the clearance fee goes to the insurance fund (the share is 0).
+
+import { feeOf, maintenanceOf } from "../position";
+import { fullCloseOut } from "./generic";
+
+export class BinanceUsdm {
+  // @ts-ignore: decorator
+  @inline entry(entry: i64): i64 { return entry; }
+  // @ts-ignore: decorator
+  @inline maintenance(market: usize, tiers: usize, notional: u64): u64 { return maintenanceOf(market, tiers, notional); }
+  // @ts-ignore: decorator
+  @inline liquidatable(equity: i64, maintenance: i64): bool { return equity <= maintenance; }
+  // @ts-ignore: decorator
+  @inline fee(market: usize, notional: u64): u64 { return feeOf(market, notional); }
+  // @ts-ignore: decorator
+  @inline slippage(market: usize, notional: u64): u64 { return 0; }
+  // @ts-ignore: decorator
+  @inline closes(notional: u64): u64 { return notional; }
+  // @ts-ignore: decorator
+  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool): bool {
+    fullCloseOut(out, equity, fees, 0);
+    return true;
+  }
+}

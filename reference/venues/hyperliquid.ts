@@ -1,0 +1,65 @@
+/**
+ * Hyperliquid perpetuals (docs/venues/hyperliquid.md): margin tables whose rate is exactly
+ * 1 / (2 * maxLeverage), equity valued as USDC balance plus signed position value, no clearance
+ * fee, 20 % partial liquidations of positions above 100,000 USDC, and the backstop liquidator
+ * vault below 2/3 of maintenance.
+ */
+import type { CloseOut, Market } from "../../book/types.js";
+import { ceilDiv, max } from "../arith.js";
+import { continuousOffsets, type VenueRules } from "./rules.js";
+
+/** Notional above which one liquidation step closes only PARTIAL_PPM of a position: 100,000 USDC. */
+export const PARTIAL_ABOVE = 100_000_000_000n;
+/** The share of such a position one step closes: 20 %. */
+export const PARTIAL_PPM = 200_000n;
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/** 2 * lcm of the tiers' maxLeverage: the least denominator in which every 1/(2 L) is whole. */
+export function rateDenominator(market: Market): bigint {
+  let l = 1n;
+  for (const t of market.tiers) {
+    const L = t.maxLeverage ?? 0n;
+    if (L <= 0n) throw new RangeError(`market ${market.id}: a hyperliquid tier needs maxLeverage >= 1`);
+    l = (l / gcd(l, L)) * L;
+  }
+  return 2n * l;
+}
+
+export const hyperliquid: VenueRules = {
+  name: "hyperliquid",
+  // MM = ceil(n / (2 L_n) - deduction_n): slope Q / (2 L_n) over the denominator Q, and the
+  // deduction recursion of the docs, which is the continuity offset of these lines.
+  maintenanceLines(market: Market) {
+    const Q = rateDenominator(market);
+    const slopes = market.tiers.map((t) => Q / (2n * t.maxLeverage!));
+    const offsets = continuousOffsets(market.tiers, slopes);
+    return { denominator: Q, tiers: market.tiers.map((t, j) => ({ maxNotional: t.maxNotional, slope: slopes[j]!, offset: offsets[j]! })) };
+  },
+  // Account value = USDC balance + sum(size * mark): the entry price does not enter it.
+  equityEntry: () => 0n,
+  triggerSlack: 0n,
+  fee: () => 0n,
+  slippage: () => 0n,
+  closeOut(x): CloseOut {
+    const notionalSum = x.notionals.reduce((s, n) => s + n, 0n);
+    // Backstop: equity < 2/3 MM. The liquidator vault takes every position and the margin with it.
+    if (3n * x.equity < 2n * x.maintenance) {
+      const kept = max(x.equity, 0n);
+      return { notional: notionalSum, penalty: kept, liquidatorReward: kept, insuranceFund: 0n, badDebt: max(-x.equity, 0n), returned: 0n };
+    }
+    // Market orders on the book, no fee: positions above 100k close 20 % this step.
+    let partial = false;
+    let closed = 0n;
+    for (const n of x.notionals) {
+      if (n > PARTIAL_ABOVE) {
+        partial = true;
+        closed += ceilDiv(n * PARTIAL_PPM, 1_000_000n);
+      } else closed += n;
+    }
+    return { notional: closed, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 0n, returned: partial ? 0n : max(x.equity, 0n) };
+  },
+};

@@ -1,0 +1,19 @@
+/** The registry of venues: one line per venue (its rules live in the file of its name). */
+import type { VenueName } from "../../book/types.js";
+import { binanceUsdm } from "./binance-usdm.js";
+import { generic } from "./generic.js";
+import { hyperliquid } from "./hyperliquid.js";
+import type { VenueRules } from "./rules.js";
+
+export const VENUES: Readonly<Record<VenueName, VenueRules>> = {
+  generic,
+  "binance-usdm": binanceUsdm,
+  hyperliquid,
+};
+
+/** The rules of a book's venue (absent: generic). */
+export function venueRules(name: VenueName | undefined): VenueRules {
+  return VENUES[name ?? "generic"];
+}
+
+export type { CloseOutInput, MaintenanceLines, VenueRules } from "./rules.js";

@@ -1,0 +1,68 @@
+/**
+ * A venue's rules, as the reference implements them: the few places where venues differ from
+ * one another. Everything else (notional, the account loop, overflow, the liquidation-price
+ * search) is shared and stated once in ../position.ts, ../account.ts and ../liquidation-price.ts.
+ * Each venue is one file beside this one, registered in ./index.ts; the core mirrors each file in
+ * assembly/venues/ (docs/venues/ describes each venue's rules with their sources).
+ */
+import type { CloseOut, Market, VenueName } from "../../book/types.js";
+
+/**
+ * A market's maintenance as exact lines: tier j (the first with n <= maxNotional_j) gives
+ *   maintenance(n) = ceil((slope_j * n - offset_j) / denominator)
+ * with n the notional in quote units. Slopes are non-decreasing and the lines meet at the tier
+ * bounds (offset_j = offset_{j-1} + maxNotional_{j-1} * (slope_j - slope_{j-1})), except where a
+ * venue publishes its own offsets (Binance's `cum`).
+ */
+export interface MaintenanceLines {
+  readonly denominator: bigint;
+  readonly tiers: readonly { readonly maxNotional: bigint | null; readonly slope: bigint; readonly offset: bigint }[];
+}
+
+/** What the close-out of a liquidatable account needs, exact (unbounded). */
+export interface CloseOutInput {
+  readonly equity: bigint;
+  readonly maintenance: bigint;
+  readonly sumFee: bigint;
+  readonly sumSlippage: bigint;
+  /** Notional each position holds at the scanned marks. */
+  readonly notionals: readonly bigint[];
+  readonly liquidatorSharePpm: bigint;
+}
+
+export interface VenueRules {
+  readonly name: VenueName;
+  /** The maintenance lines of a market (computed once per market and cached by the caller). */
+  maintenanceLines(market: Market): MaintenanceLines;
+  /**
+   * The entry price as the venue's equity uses it: equity = collateral + sum floor(s * (P - e) / K)
+   * with e = equityEntry(entryPrice). Hyperliquid values an account as its USDC balance plus the
+   * signed value of its positions, so its e is 0 and its collateral is that balance.
+   */
+  equityEntry(entryPrice: bigint): bigint;
+  /** 0: liquidatable iff equity < maintenance (strict); 1: iff equity <= maintenance. */
+  readonly triggerSlack: bigint;
+  /** The liquidation fee of a position of notional n (quote units). */
+  fee(market: Market, n: bigint): bigint;
+  /** The close-out slippage of a position of notional n (quote units). */
+  slippage(market: Market, n: bigint): bigint;
+  /**
+   * The close-out of a liquidatable account; its notional is what this liquidation step closes.
+   * Returns null when closeEquity (equity - slippage) or what follows from it leaves 64 bits.
+   */
+  closeOut(x: CloseOutInput): CloseOut;
+}
+
+/** Offsets that make the lines meet at the bounds: offset_0 = 0, offset_j = offset_{j-1} + bound_{j-1} * (slope_j - slope_{j-1}). */
+export function continuousOffsets(
+  tiers: readonly { readonly maxNotional: bigint | null }[],
+  slopes: readonly bigint[],
+): bigint[] {
+  const offsets: bigint[] = [0n];
+  for (let j = 1; j < tiers.length; j++) {
+    const bound = tiers[j - 1]!.maxNotional;
+    if (bound === null) throw new RangeError(`tier ${j - 1} has no maxNotional but is not the last tier`);
+    offsets.push(offsets[j - 1]! + bound * (slopes[j]! - slopes[j - 1]!));
+  }
+  return offsets;
+}
