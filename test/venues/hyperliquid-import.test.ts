@@ -227,6 +227,21 @@ describe("closed form (Hyperliquid's documented liquidation price) against the v
     expect(lp.relativeTo(Rat.of(reported))).toBeLessThan(1e-6);
   });
 
+  test("docs/venues/hyperliquid.md's worked example: two-tier BTC, MM 2,125,000, liquidation price 2962500/39", () => {
+    const tiers = [
+      { lowerBound: new Rat(0n), maxLeverage: 40 },
+      { lowerBound: Rat.of("150000000"), maxLeverage: 20 },
+    ];
+    expect(maintenance(tiers, Rat.of("160000000")).cmp(Rat.of("2125000"))).toBe(0);
+    const book = {
+      markets: [{ id: "BTC", markPrice: "80000.0", tiers: [{ maxNotional: "150000000", maxLeverage: "40" }, { maxLeverage: "20" }] }],
+      accounts: [{ id: "whale", collateral: "-150000000", positions: [{ market: "BTC", size: "2000" }] }],
+    };
+    const lp = bookLiquidationPrice(book, "whale", "BTC")!;
+    expect(lp.cmp(new Rat(2962500n, 39n))).toBe(0);
+    expect(lp.toFixed(6)).toBe("75961.538461");
+  });
+
   const FILE = join(DIR, "reported-liquidation-prices.json");
   const cases = recordedCases();
   const built = cases.map((c) => {
