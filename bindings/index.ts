@@ -54,4 +54,5 @@ export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, ScanOptions,
 export type { WasmSource } from "./wasm-source.js";
 export { openParallel, ParallelScanResult, type ParallelBook, type ParallelOptions } from "./parallel.js";
 export * from "../book/index.js";
+export { importHyperliquid, type HyperliquidInput, type HyperliquidState } from "../book/venues/hyperliquid.js";
 export * from "../views/index.js";

@@ -1,0 +1,142 @@
+/**
+ * `liqscan import VENUE ... --out BOOK.json`: a venue book (contract/venue-book-format.md) from the
+ * venue's own API responses. One entry of IMPORTERS per venue; each names its options and turns
+ * them into the book's JSON text. The book is written atomically (a temporary file in the same
+ * directory, then a rename), so a failed import leaves no half-written book.
+ */
+import { randomBytes } from "node:crypto";
+import { rename, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { importHyperliquidBook } from "../../book/venues/hyperliquid.js";
+import type { OptionSpec, ParsedArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { CliError } from "../errors.js";
+import { readText } from "../load-book.js";
+
+/** What an importer produced: the book text and its counts. */
+export interface ImportedBook {
+  readonly text: string;
+  readonly markets: number;
+  readonly accounts: number;
+  readonly positions: number;
+}
+
+/** One venue's importer. */
+export interface Importer {
+  /** The VENUE argument: `liqscan import hyperliquid`. */
+  readonly venue: string;
+  /** The usage line after `liqscan import VENUE`. */
+  readonly usage: string;
+  /** Lines of `--help` describing its options. */
+  readonly help: string;
+  /** Its options (besides --out). */
+  readonly options: OptionSpec;
+  build(values: ParsedArgs["values"]): Promise<ImportedBook>;
+}
+
+/** A list option given once or several times (`--state a.json --state b.json`). */
+function many(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/**
+ * `[ID=]PATH` of `--state`: the account id is ID, or the file's base name without extension. The
+ * text before the first "=" is an ID only when it is not empty and holds no path separator.
+ */
+export function stateArgument(arg: string): { id: string; path: string } {
+  const eq = arg.indexOf("=");
+  if (eq > 0 && !/[\\/]/.test(arg.slice(0, eq))) {
+    const path = arg.slice(eq + 1);
+    if (path === "") throw new CliError(`--state: ${JSON.stringify(arg)} has no file after "="`);
+    return { id: arg.slice(0, eq), path };
+  }
+  const id = basename(arg, extname(arg));
+  if (id === "") throw new CliError(`--state: cannot take an account id from ${JSON.stringify(arg)}: write ID=${arg}`);
+  return { id, path: arg };
+}
+
+const hyperliquid: Importer = {
+  venue: "hyperliquid",
+  usage: "--meta META.json --state [ID=]STATE.json ... --out BOOK.json",
+  help: `  --meta META.json          the response to {"type": "metaAndAssetCtxs"}
+  --state [ID=]STATE.json   a response to {"type": "clearinghouseState", "user": ...}, one per
+                            account (repeat the option); the account id is ID, or the file's
+                            name without extension; each isolated position becomes the account
+                            "ID/COIN"
+`,
+  options: { meta: { type: "string" }, state: { type: "string", multiple: true } },
+  async build(values) {
+    const meta = values.meta;
+    if (typeof meta !== "string" || meta === "") throw new CliError('import hyperliquid: missing --meta META.json (see "liqscan import --help")');
+    const stateArgs = many(values.state);
+    if (stateArgs.length === 0) throw new CliError('import hyperliquid: missing --state [ID=]STATE.json (see "liqscan import --help")');
+    const metaText = await readText(meta);
+    const states = [];
+    for (const arg of stateArgs) {
+      const { id, path } = stateArgument(arg);
+      states.push({ id, text: await readText(path), source: path });
+    }
+    return importHyperliquidBook({ meta: metaText, metaSource: meta, states });
+  },
+};
+
+/** The importers by venue name; a venue is one more entry. */
+export const IMPORTERS: readonly Importer[] = [hyperliquid];
+
+function venueNames(): string {
+  return IMPORTERS.map((i) => i.venue).join(", ");
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await writeFile(temp, text, { flag: "wx" });
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    const code = (err as { code?: string }).code;
+    if (code === "EACCES" || code === "EPERM") throw new CliError(`${path}: permission denied`);
+    if (code === "ENOENT") throw new CliError(`${path}: the directory it goes into does not exist`);
+    if (code === "ENOTDIR") throw new CliError(`${path}: a part of the path is not a directory`);
+    if (code === "EISDIR") throw new CliError(`${path}: is a directory`);
+    if (code === "ENOSPC") throw new CliError(`${path}: no space left on the device`);
+    throw new CliError(`${path}: cannot write: ${(err as Error).message ?? String(err)}`);
+  }
+}
+
+const ownOptions: OptionSpec = { out: { type: "string", short: "o" } };
+
+export const importCommand: Command = {
+  name: "import",
+  summary: "write a venue book from the venue's API responses",
+  help: `Usage: liqscan import VENUE [options] --out BOOK.json
+
+Reads a venue's own API responses and writes the book they describe (a JSON venue book: the
+venue's rules apply when it is scanned). Exact: a value the book cannot hold is an error.
+
+${IMPORTERS.map((i) => `liqscan import ${i.venue} ${i.usage}\n${i.help}`).join("\n")}
+  --out BOOK.json           where to write the book (replaced atomically)
+  -h, --help                this help
+
+Venues: ${venueNames()}.
+`,
+  options: Object.assign({}, ownOptions, ...IMPORTERS.map((i) => i.options)) as OptionSpec,
+  maxPositionals: 1,
+  async run({ values, positionals }) {
+    const venue = positionals[0];
+    if (venue === undefined) throw new CliError(`import: missing VENUE (one of ${venueNames()}; see "liqscan import --help")`);
+    const importer = IMPORTERS.find((i) => i.venue === venue);
+    if (!importer) throw new CliError(`import: unknown venue ${JSON.stringify(venue)} (venues: ${venueNames()})`);
+    for (const key of Object.keys(values)) {
+      if (values[key] !== undefined && key !== "help" && !(key in ownOptions) && !(key in importer.options)) {
+        throw new CliError(`import ${venue}: --${key} is not an option of this venue (see "liqscan import --help")`);
+      }
+    }
+    const out = values.out;
+    if (typeof out !== "string" || out === "") throw new CliError(`import ${venue}: missing --out BOOK.json (see "liqscan import --help")`);
+    const book = await importer.build(values);
+    await writeAtomically(out, book.text);
+    process.stdout.write(`wrote ${book.accounts} accounts and ${book.positions} positions over ${book.markets} markets (${venue}) to ${out}\n`);
+  },
+};
