@@ -14,13 +14,14 @@ import type { Command } from "./command.js";
 import { cascadeCommand } from "./commands/cascade.js";
 import { demoCommand } from "./commands/demo.js";
 import { generateCommand } from "./commands/generate.js";
+import { importCommand } from "./commands/import.js";
 import { liqPriceCommand } from "./commands/liq-price.js";
 import { mapCommand } from "./commands/map.js";
 import { scanCommand } from "./commands/scan.js";
 import { stressCommand } from "./commands/stress.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 
-const COMMANDS: readonly Command[] = [scanCommand, liqPriceCommand, stressCommand, mapCommand, cascadeCommand, generateCommand, demoCommand];
+const COMMANDS: readonly Command[] = [scanCommand, liqPriceCommand, stressCommand, mapCommand, cascadeCommand, generateCommand, importCommand, demoCommand];
 
 /** The version of the package this file belongs to (package.json up the directory tree). */
 export function version(): string {
