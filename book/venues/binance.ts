@@ -419,7 +419,7 @@ function readPositionRisk(src: BinanceSource, account: AccountInfo): Pos[] {
     if (has(o, "marginType")) {
       const t = o.marginType;
       const mode = typeof t === "string" ? t.toLowerCase() : "";
-      if (mode !== "cross" && mode !== "isolated") r.fail(record, "marginType", `${shown(t)} is not "cross" or "isolated"`);
+      if (mode !== "cross" && mode !== "crossed" && mode !== "isolated") r.fail(record, "marginType", `${shown(t)} is not "cross" or "isolated"`);
       isolated = mode === "isolated";
     } else if (fromAccount && fromAccount.isolated !== null) {
       isolated = fromAccount.isolated;
