@@ -3,7 +3,7 @@
  * It is the oracle the wasm engine is tested against and the baseline it is measured against.
  */
 
-import { bookToColumns } from "../book/columns.js";
+import { bookToColumns, withPositionLabels } from "../book/columns.js";
 import type { Account, Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
@@ -146,8 +146,9 @@ export class ReferenceBook implements LiveBook {
       collateral: c.collateral[a]!,
       positions: Array.from({ length: c.positionStart[a + 1]! - c.positionStart[a]! }, (_, k) => {
         const p = c.positionStart[a]! + k;
-        return { market: c.positionMarket[p]!, size: c.positionSize[p]!, entryPrice: c.positionEntry[p]! };
+        return withPositionLabels(c, p, { market: c.positionMarket[p]!, size: c.positionSize[p]!, entryPrice: c.positionEntry[p]! });
       }),
+      ...(c.accountIsolated?.[a] === 1 ? { margin: "isolated" as const } : {}),
     };
     // Copy the accounts array once, then edit the copy in place: an edit costs O(positions of the
     // account), not O(accounts) (a cascade closes thousands of positions). toBook() hands out a copy.

@@ -134,6 +134,8 @@ export class WasmBook implements LiveBook {
   private stressBuffer = { at: 0, bytes: 0 };
 
   readonly accountIds: readonly string[];
+  /** A venue book's labels (isolated accounts, leverage, sides): kept here, the core never reads them. */
+  private labels: Pick<BookColumns, "accountIsolated" | "positionLeverage" | "positionSide"> = {};
 
   private constructor(
     private core: CoreExports,
@@ -183,6 +185,9 @@ export class WasmBook implements LiveBook {
     into.positionMarket.set(columns.positionMarket);
     into.positionSize.set(columns.positionSize);
     into.positionEntry.set(columns.positionEntry);
+    if (columns.accountIsolated) book.labels = { accountIsolated: columns.accountIsolated.slice() };
+    if (columns.positionLeverage) book.labels = { ...book.labels, positionLeverage: columns.positionLeverage.slice() };
+    if (columns.positionSide) book.labels = { ...book.labels, positionSide: columns.positionSide.slice() };
     book.core.summarizeMarkets(book.plan.desc);
     return book;
   }
@@ -393,7 +398,7 @@ export class WasmBook implements LiveBook {
   toBook(): Book {
     const c = this.inputColumns();
     const markets = this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) }));
-    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, c);
+    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, { ...c, ...this.labels });
   }
 
   dispose(): void {

@@ -4,7 +4,15 @@
  * stored in a BigInt64Array, and a bad offset would produce a garbage book.
  */
 import { validateBook, validateColumns } from "./validate.js";
-import type { Account, Book, BookColumns, Position } from "./types.js";
+import { SIDE_CODE, SIDE_NAME, type Account, type Book, type BookColumns, type Position } from "./types.js";
+
+/** A position with the labels the columns give it (leverage, hedge-mode side). */
+export function withPositionLabels(c: Pick<BookColumns, "positionLeverage" | "positionSide">, p: number, position: Position): Position {
+  const leverage = c.positionLeverage?.[p] ?? 0;
+  const side = SIDE_NAME[c.positionSide?.[p] ?? 0];
+  if (leverage === 0 && side === undefined) return position;
+  return { ...position, ...(leverage !== 0 ? { leverage: BigInt(leverage) } : {}), ...(side !== undefined ? { side } : {}) };
+}
 
 /** The column form of a book; throws a BookError if the book breaks a rule of the model. */
 export function bookToColumns(book: Book): BookColumns {
@@ -19,21 +27,30 @@ export function bookToColumns(book: Book): BookColumns {
   const positionMarket = new Uint32Array(np);
   const positionSize = new BigInt64Array(np);
   const positionEntry = new BigInt64Array(np);
+  // A venue book's labels, as columns only when some account or position carries one.
+  const labelled = book.accounts.some((a) => a.margin !== undefined || a.positions.some((q) => q.leverage !== undefined || q.side !== undefined));
+  const accountIsolated = labelled ? new Uint8Array(n) : undefined;
+  const positionLeverage = labelled ? new Uint32Array(np) : undefined;
+  const positionSide = labelled ? new Uint8Array(np) : undefined;
   let p = 0;
   for (let a = 0; a < n; a++) {
     const acc = book.accounts[a];
     accountIds[a] = acc.id;
     collateral[a] = acc.collateral;
     positionStart[a] = p;
+    if (accountIsolated && acc.margin === "isolated") accountIsolated[a] = 1;
     for (const pos of acc.positions) {
       positionMarket[p] = pos.market;
       positionSize[p] = pos.size;
       positionEntry[p] = pos.entryPrice;
+      if (positionLeverage && pos.leverage !== undefined) positionLeverage[p] = Number(pos.leverage);
+      if (positionSide && pos.side !== undefined) positionSide[p] = SIDE_CODE[pos.side];
       p++;
     }
   }
   positionStart[n] = p;
-  return { ...(book.venue !== undefined ? { venue: book.venue } : {}), liquidatorSharePpm: book.liquidatorSharePpm, markets: book.markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry };
+  return { ...(book.venue !== undefined ? { venue: book.venue } : {}), liquidatorSharePpm: book.liquidatorSharePpm, markets: book.markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry,
+    ...(labelled ? { accountIsolated, positionLeverage, positionSide } : {}) };
 }
 
 /** The object form of a book in column form; throws a BookError if the columns are inconsistent or break a rule. */
@@ -46,9 +63,11 @@ export function columnsToBook(c: BookColumns): Book {
     const end = c.positionStart[a + 1];
     const positions: Position[] = new Array(end - start);
     for (let p = start; p < end; p++) {
-      positions[p - start] = { market: c.positionMarket[p], size: c.positionSize[p], entryPrice: c.positionEntry[p] };
+      positions[p - start] = withPositionLabels(c, p, { market: c.positionMarket[p], size: c.positionSize[p], entryPrice: c.positionEntry[p] });
     }
-    accounts[a] = { id: c.accountIds[a], collateral: c.collateral[a], positions };
+    accounts[a] = c.accountIsolated?.[a] === 1
+      ? { id: c.accountIds[a], collateral: c.collateral[a], positions, margin: "isolated" }
+      : { id: c.accountIds[a], collateral: c.collateral[a], positions };
   }
   return { ...(c.venue !== undefined ? { venue: c.venue } : {}), liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, accounts };
 }

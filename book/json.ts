@@ -23,7 +23,7 @@ import {
   validateColumns,
 } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
-import { VENUE_NAMES } from "./types.js";
+import { SIDE_NAME, VENUE_NAMES } from "./types.js";
 import type { Account, Book, BookColumns, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -422,6 +422,9 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
 
 const ACCOUNT_KEYS = ["id", "collateral", "positions"];
 const POSITION_KEYS = ["market", "size", "entryPrice"];
+/** Labels a venue book may carry: an isolated account, a position's leverage, a hedge-mode side. */
+const VENUE_ACCOUNT_KEYS = [...ACCOUNT_KEYS, "margin"];
+const VENUE_POSITION_KEYS = [...POSITION_KEYS, "leverage", "side"];
 
 interface Header {
   venue: VenueName | undefined;
@@ -497,7 +500,7 @@ export function parseBookJson(text: string): Book {
   for (let a = 0; a < accountValues.length; a++) {
     const v = accountValues[a];
     const record = (): string => accountRecord(isObject(v) ? v.id : undefined, a);
-    const o = expectObject(v, record, "", ACCOUNT_KEYS, ACCOUNT_KEYS);
+    const o = expectObject(v, record, "", h.venue ? VENUE_ACCOUNT_KEYS : ACCOUNT_KEYS, ACCOUNT_KEYS);
     const id = expectId(o.id, record);
     accountIds.push(id);
     const other = ids.add(a);
@@ -507,22 +510,34 @@ export function parseBookJson(text: string): Book {
     const positions: Position[] = new Array(posValues.length);
     for (let p = 0; p < posValues.length; p++) {
       const posRecord = (): string => `${record()} position ${p + 1}`;
-      const po = expectObject(posValues[p], posRecord, "", POSITION_KEYS, POSITION_KEYS);
+      const po = expectObject(posValues[p], posRecord, "", h.venue ? VENUE_POSITION_KEYS : POSITION_KEYS, POSITION_KEYS);
       const marketId = po.market;
       if (typeof marketId !== "string") throw bookError(posRecord, "market", `expected a market id string, got ${describeJson(marketId)}`);
       const m = marketIndex.get(marketId);
       if (m === undefined) throw bookError(posRecord, "market", `${quote(marketId)} is not a market of the book`);
       if (stamp[m] === a) {
-        throw bookError(posRecord, "market", `${quote(marketId)} is already held by position ${heldBy[m] + 1} (an account holds at most one position per market)`);
+        throw bookError(posRecord, "market", `${quote(marketId)} is already held by position ${heldBy[m] + 1} (an account holds at most one position per market${h.venue === "binance-usdm" ? "; a hedge-mode account holding both a LONG and a SHORT in one market is not supported yet" : ""})`);
       }
       stamp[m] = a;
       heldBy[m] = p;
       const market = markets[m];
       const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
       const entryPrice = i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
-      positions[p] = { market: m, size, entryPrice };
+      const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT" } = { market: m, size, entryPrice };
+      if (has(po, "leverage")) position.leverage = i64Field(po.leverage, 0, "0 (a whole number)", 1n, posRecord, "leverage");
+      if (has(po, "side")) {
+        if (h.venue !== "binance-usdm") throw bookError(posRecord, "side", `a side is a binance-usdm hedge-mode label; a ${h.venue} position has none`);
+        if (po.side !== "LONG" && po.side !== "SHORT" && po.side !== "BOTH") throw bookError(posRecord, "side", `expected "LONG", "SHORT" or "BOTH", got ${describeJson(po.side)}`);
+        if (po.side !== "BOTH") position.side = po.side;
+      }
+      positions[p] = position;
     }
-    accounts[a] = { id, collateral, positions };
+    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "cross" | "isolated" } = { id, collateral, positions };
+    if (has(o, "margin")) {
+      if (o.margin !== "cross" && o.margin !== "isolated") throw bookError(record, "margin", `expected "cross" or "isolated", got ${describeJson(o.margin)}`);
+      account.margin = o.margin;
+    }
+    accounts[a] = account;
   }
   return { ...(h.venue ? { venue: h.venue } : {}), liquidatorSharePpm: h.liquidatorSharePpm, markets, accounts };
 }
@@ -579,12 +594,17 @@ export function writeMarketsJson(liquidatorSharePpm: bigint, markets: readonly M
   return headerJson(liquidatorSharePpm, markets, venue) + "\n}\n";
 }
 
-function positionJson(market: Market, size: bigint, entry: bigint): string {
-  return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "entryPrice": ${q(formatDecimal(entry, market.priceDecimals))} }`;
+/** A venue book's labels of a position (its leverage, its hedge-mode side), as JSON fields. */
+function positionLabels(leverage: bigint | undefined, side: string | undefined): string {
+  return (leverage !== undefined ? `, "leverage": ${q(leverage.toString())}` : "") + (side !== undefined ? `, "side": ${q(side)}` : "");
 }
 
-function accountJson(id: string, collateral: bigint, positions: string[]): string {
-  const head = `    { "id": ${q(id)}, "collateral": ${q(formatDecimal(collateral, QUOTE_DECIMALS))}, "positions": [`;
+function positionJson(market: Market, size: bigint, entry: bigint, labels = ""): string {
+  return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "entryPrice": ${q(formatDecimal(entry, market.priceDecimals))}${labels} }`;
+}
+
+function accountJson(id: string, collateral: bigint, positions: string[], isolated = false): string {
+  const head = `    { "id": ${q(id)}, ${isolated ? '"margin": "isolated", ' : ""}"collateral": ${q(formatDecimal(collateral, QUOTE_DECIMALS))}, "positions": [`;
   if (positions.length === 0) return head + "] }";
   return `${head}\n        ${positions.join(",\n        ")}\n      ] }`;
 }
@@ -608,16 +628,18 @@ export function writeBookJson(book: Book | BookColumns): string {
     for (let a = 0; a < book.accountIds.length; a++) {
       const ps: string[] = [];
       for (let p = book.positionStart[a]; p < book.positionStart[a + 1]; p++) {
-        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p]));
+        const leverage = book.positionLeverage?.[p] ? BigInt(book.positionLeverage[p]) : undefined;
+        const side = SIDE_NAME[book.positionSide?.[p] ?? 0];
+        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side)));
       }
-      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps));
+      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1));
     }
   } else {
     validateBook(book);
     const { markets } = book;
     parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue));
     for (const acc of book.accounts) {
-      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice))));
+      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side))), acc.margin === "isolated"));
     }
   }
   const n = parts.length - 1;

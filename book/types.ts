@@ -62,12 +62,18 @@ export interface Position {
   readonly market: number;
   readonly size: bigint;
   readonly entryPrice: bigint;
+  /** The position's leverage, where the venue gives one (its initial margin is notional / leverage). */
+  readonly leverage?: bigint;
+  /** binance-usdm hedge mode: the position's side (absent: one-way, "BOTH"). */
+  readonly side?: "LONG" | "SHORT";
 }
 
 export interface Account {
   readonly id: string;
   readonly collateral: bigint;
   readonly positions: readonly Position[];
+  /** "isolated": one position with its own margin, an account of its own (absent: cross). */
+  readonly margin?: "cross" | "isolated";
 }
 
 export interface Book {
@@ -141,4 +147,13 @@ export interface BookColumns {
   readonly positionSize: BigInt64Array;
   /** [positions] price units of the position's market. */
   readonly positionEntry: BigInt64Array;
+  /** Optional labels of venue books: [accounts] 1 where the account is an isolated position. */
+  readonly accountIsolated?: Uint8Array;
+  /** [positions] the position's leverage, 0 where none is given. */
+  readonly positionLeverage?: Uint32Array;
+  /** [positions] binance-usdm hedge mode: 1 LONG, 2 SHORT, 0 one-way. */
+  readonly positionSide?: Uint8Array;
 }
+
+export const SIDE_CODE = { LONG: 1, SHORT: 2 } as const;
+export const SIDE_NAME = [undefined, "LONG", "SHORT"] as const;

@@ -147,8 +147,8 @@ function decimalsField(v: unknown, record: string, field: string): number {
 
 const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact"];
 const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage"];
-const ACCOUNT_KEYS = ["id", "collateral", "positions"];
-const POSITION_KEYS = ["market", "size", "entryPrice"];
+const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin"];
+const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side"];
 
 /**
  * Checks one market (not the uniqueness of its id, which needs the whole list).
@@ -269,6 +269,21 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
   }
 }
 
+/** A venue position's labels: leverage a whole number from 1, a hedge-mode side (binance-usdm) that agrees with the size's sign. */
+function validatePositionLabels(venue: VenueName, pos: Record<string, unknown>, size: bigint, record: RecordName): void {
+  if (pos.leverage !== undefined) {
+    if (venue === "generic") throw bookError(record, "leverage", "a position's leverage is a venue label; a generic position has none");
+    bigintIn(pos.leverage, 1n, 0xffff_ffffn, record, "leverage", "[1, 4294967295]");
+  }
+  if (pos.side !== undefined) {
+    if (venue !== "binance-usdm") throw bookError(record, "side", `a side is a binance-usdm hedge-mode label; a ${venue} position has none`);
+    if (pos.side !== "LONG" && pos.side !== "SHORT") throw bookError(record, "side", `expected "LONG" or "SHORT", got ${describeValue(pos.side)}`);
+    if ((pos.side === "LONG" && size < 0n) || (pos.side === "SHORT" && size > 0n)) {
+      throw bookError(record, "size", `${size} is not the size of a ${pos.side} position (LONG >= 0, SHORT <= 0)`);
+    }
+  }
+}
+
 function validateVenue(v: unknown): VenueName {
   if (v === undefined) return "generic";
   if (typeof v !== "string" || !(VENUE_NAMES as readonly string[]).includes(v)) {
@@ -329,6 +344,11 @@ export function validateBook(book: Book): void {
     bigintIn(acc.collateral, I64_MIN, I64_MAX, record, "collateral", I64_RANGE);
     const positions = acc.positions;
     if (!Array.isArray(positions)) throw bookError(record, "positions", `expected an array, got ${describeValue(positions)}`);
+    if (acc.margin !== undefined) {
+      if (venue === "generic") throw bookError(record, "margin", "cross and isolated margin are venue labels; a generic account has none");
+      if (acc.margin !== "cross" && acc.margin !== "isolated") throw bookError(record, "margin", `expected "cross" or "isolated", got ${describeValue(acc.margin)}`);
+      if (acc.margin === "isolated" && positions.length !== 1) throw bookError(record, "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${positions.length}`);
+    }
     for (let p = 0; p < positions.length; p++) {
       const posRecord = (): string => `${record()} position ${p + 1}`;
       const pos = objectField(positions[p], posRecord, "");
@@ -342,7 +362,8 @@ export function validateBook(book: Book): void {
       }
       stamp[m] = a;
       heldBy[m] = p;
-      bigintIn(pos.size, I64_MIN, I64_MAX, posRecord, "size", I64_RANGE);
+      const size = bigintIn(pos.size, I64_MIN, I64_MAX, posRecord, "size", I64_RANGE);
+      validatePositionLabels(venue, pos, size, posRecord);
       bigintIn(pos.entryPrice, 0n, I64_MAX, posRecord, "entryPrice", PRICE_RANGE);
     }
   }
@@ -372,6 +393,11 @@ export function validateColumns(columns: BookColumns): void {
   typed(c.positionSize, BigInt64Array, "positionSize", np);
   typed(c.positionEntry, BigInt64Array, "positionEntry", np);
   if (c.positionStart[0] !== 0) throw new BookError("book", "positionStart", `positionStart[0] is ${c.positionStart[0]}, expected 0`);
+  const labelled = c.accountIsolated !== undefined || c.positionLeverage !== undefined || c.positionSide !== undefined;
+  if (labelled && venue === "generic") throw new BookError("book", "accountIsolated", "margin, leverage and side are venue labels; a generic book has none");
+  if (c.accountIsolated !== undefined) typed(c.accountIsolated, Uint8Array, "accountIsolated", n);
+  if (c.positionLeverage !== undefined) typed(c.positionLeverage, Uint32Array, "positionLeverage", np);
+  if (c.positionSide !== undefined) typed(c.positionSide, Uint8Array, "positionSide", np);
   const ids = new IdIndex(c.accountIds, n);
   const stamp = new Int32Array(nm).fill(-1);
   const heldBy = new Int32Array(nm);
@@ -383,6 +409,7 @@ export function validateColumns(columns: BookColumns): void {
     const start = c.positionStart[a];
     const end = c.positionStart[a + 1];
     if (end < start) throw new BookError(accountRecord(id, a), "positionStart", `positionStart[${a + 1}] = ${end} is less than positionStart[${a}] = ${start}`);
+    if (c.accountIsolated?.[a] && end - start !== 1) throw new BookError(accountRecord(id, a), "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${end - start}`);
     for (let p = start; p < end; p++) {
       const m = c.positionMarket[p];
       if (m >= nm) throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "market", `market index ${m} is not below the ${nm} markets`);
@@ -395,6 +422,10 @@ export function validateColumns(columns: BookColumns): void {
       }
       stamp[m] = a;
       heldBy[m] = p - start;
+      if (labelled) {
+        const side = c.positionSide?.[p] ?? 0;
+        validatePositionLabels(venue, { leverage: c.positionLeverage?.[p] ? BigInt(c.positionLeverage[p]) : undefined, side: side === 0 ? undefined : side === 1 ? "LONG" : side === 2 ? "SHORT" : side }, c.positionSize[p], `${accountRecord(id, a)} position ${p - start + 1}`);
+      }
       const entry = c.positionEntry[p];
       if (entry < 0n) {
         throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "entryPrice", `${entry} (${formatDecimal(entry, c.markets[m].priceDecimals)}) is negative (prices are >= 0)`);

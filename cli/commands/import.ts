@@ -1,13 +1,13 @@
 /**
- * `liqscan import VENUE ... --out BOOK.json`: a venue book (contract/venue-book-format.md) from the
+ * `liqscan import VENUE ... --out BOOK.json`: a venue book (docs/venues/) from the
  * venue's own API responses. One entry of IMPORTERS per venue; each names its options and turns
  * them into the book's JSON text. The book is written atomically (a temporary file in the same
  * directory, then a rename), so a failed import leaves no half-written book.
  */
-import { randomBytes } from "node:crypto";
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, extname } from "node:path";
 import { importHyperliquidBook } from "../../book/venues/hyperliquid.js";
+import { writeFileAtomic } from "../write-atomic.js";
+import { binance } from "./import-binance.js";
 import type { OptionSpec, ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { CliError } from "../errors.js";
@@ -82,27 +82,10 @@ const hyperliquid: Importer = {
 };
 
 /** The importers by venue name; a venue is one more entry. */
-export const IMPORTERS: readonly Importer[] = [hyperliquid];
+export const IMPORTERS: readonly Importer[] = [hyperliquid, binance];
 
 function venueNames(): string {
   return IMPORTERS.map((i) => i.venue).join(", ");
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    await writeFile(temp, text, { flag: "wx" });
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    const code = (err as { code?: string }).code;
-    if (code === "EACCES" || code === "EPERM") throw new CliError(`${path}: permission denied`);
-    if (code === "ENOENT") throw new CliError(`${path}: the directory it goes into does not exist`);
-    if (code === "ENOTDIR") throw new CliError(`${path}: a part of the path is not a directory`);
-    if (code === "EISDIR") throw new CliError(`${path}: is a directory`);
-    if (code === "ENOSPC") throw new CliError(`${path}: no space left on the device`);
-    throw new CliError(`${path}: cannot write: ${(err as Error).message ?? String(err)}`);
-  }
 }
 
 const ownOptions: OptionSpec = { out: { type: "string", short: "o" } };
@@ -136,7 +119,7 @@ Venues: ${venueNames()}.
     const out = values.out;
     if (typeof out !== "string" || out === "") throw new CliError(`import ${venue}: missing --out BOOK.json (see "liqscan import --help")`);
     const book = await importer.build(values);
-    await writeAtomically(out, book.text);
+    await writeFileAtomic(out, book.text);
     process.stdout.write(`wrote ${book.accounts} accounts and ${book.positions} positions over ${book.markets} markets (${venue}) to ${out}\n`);
   },
 };
