@@ -1,0 +1,196 @@
+// Each venue's own published numbers, run through the engines: Binance's FAQ and calculator
+// liquidation prices, and the liquidation prices Hyperliquid reported for real positions. Then the
+// venues' closed-form liquidation prices against liqscan's exact ones on random accounts.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createEngine, type EngineName } from "../../bindings/index.js";
+import { formatDecimal, parseBookJson } from "../../book/index.js";
+import type { Book } from "../../book/types.js";
+import { isLiquidatable } from "../../reference/index.js";
+import * as binance from "../support/binance-closed-form.js";
+import { bookLiquidationPrice, Rat } from "../support/hyperliquid-closed-form.js";
+import { Rng } from "../support/random-book.js";
+
+const ENGINES: EngineName[] = ["wasm", "reference"];
+
+interface Case { book: unknown; account: string; market: string; source: string }
+const binanceCases = JSON.parse(readFileSync(new URL("../fixtures/venues/binance/published-liquidation-prices.json", import.meta.url), "utf8")) as (Case & { name: string; expectedLiquidationPrice: string })[];
+const hyperliquidCases = JSON.parse(readFileSync(new URL("../fixtures/venues/hyperliquid/reported-liquidation-prices.json", import.meta.url), "utf8")) as (Case & { liquidationPx: string | null })[];
+
+/** The engine's liquidation price of the account's position in the market, in the market's price units (-1n: none). */
+async function engineLiquidationPrice(engine: EngineName, book: Book, account: string, market: string): Promise<bigint> {
+  const live = await (await createEngine(engine)).load(book);
+  const a = book.accounts.findIndex((x) => x.id === account);
+  const m = book.markets.findIndex((x) => x.id === market);
+  const k = book.accounts[a]!.positions.findIndex((p) => p.market === m);
+  expect(a >= 0 && m >= 0 && k >= 0, `${account} holds ${market}`).toBe(true);
+  const price = live.liquidationPrices()[live.positionStart[a]! + k]!;
+  live.dispose();
+  return price;
+}
+
+/** |x - y| in ticks of 10^-decimals, y a rational. */
+function ticksApart(x: bigint, decimals: number, y: Rat): number {
+  return new Rat(x, 10n ** BigInt(decimals)).sub(y).abs().mul(new Rat(10n ** BigInt(decimals))).toNumber();
+}
+
+describe("binance-usdm: Binance's published liquidation prices", () => {
+  it.each(binanceCases.map((c) => [c.name, c] as const))("%s", async (_, c) => {
+    const book = parseBookJson(JSON.stringify(c.book));
+    const m = book.markets.find((x) => x.id === c.market)!;
+    const a = book.accounts.findIndex((x) => x.id === c.account);
+    const mi = book.markets.indexOf(m);
+    const long = book.accounts[a]!.positions.find((p) => p.market === mi)!.size > 0n;
+    for (const engine of ENGINES) {
+      const price = await engineLiquidationPrice(engine, book, c.account, c.market);
+      // Binance shows the exact solution rounded to its tick; liqscan's is the last liquidatable
+      // tick (for a long the greatest price at which margin balance <= maintenance): the same
+      // tick, or the one before it when Binance rounded up.
+      expect(ticksApart(price, m.priceDecimals, Rat.of(c.expectedLiquidationPrice)), `${engine}: ${formatDecimal(price, m.priceDecimals)}; ${c.source}`).toBeLessThanOrEqual(1);
+      const marks = book.markets.map((x) => x.markPrice);
+      expect(isLiquidatable(book, a, marks.map((p, j) => (j === mi ? price : p)))).toBe(true);
+      expect(isLiquidatable(book, a, marks.map((p, j) => (j === mi ? price + (long ? 1n : -1n) : p)))).toBe(false);
+    }
+  });
+});
+
+describe("hyperliquid: the liquidation prices Hyperliquid reported", () => {
+  it.each(hyperliquidCases.map((c, i) => [`${i + 1} ${c.account} ${c.market}`, c] as const))("%s", async (_, c) => {
+    const book = parseBookJson(JSON.stringify(c.book));
+    const m = book.markets.find((x) => x.id === c.market)!;
+    for (const engine of ENGINES) {
+      const price = await engineLiquidationPrice(engine, book, c.account, c.market);
+      if (c.liquidationPx === null) {
+        expect(price, `${engine}: ${c.source}`).toBe(-1n);
+        continue;
+      }
+      expect(price, `${engine}: ${c.source}`).toBeGreaterThanOrEqual(0n);
+      // Within one price tick of the venue's own figure.
+      expect(ticksApart(price, m.priceDecimals, Rat.of(c.liquidationPx)), `${engine}: ${c.source}`).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+// ---- the venues' closed forms against liqscan's exact prices, on random accounts --------------
+
+const BTC_BRACKETS = [
+  ["50000", "0.004", "0"], ["250000", "0.005", "50"], ["1000000", "0.01", "1300"], ["10000000", "0.025", "16300"],
+  ["20000000", "0.05", "266300"], ["50000000", "0.1", "1266300"], ["100000000", "0.125", "2516300"],
+  ["200000000", "0.15", "5016300"], ["300000000", "0.25", "25016300"], [null, "0.5", "100016300"],
+] as const;
+
+/** A random cross account over 1-3 markets in Binance's BTCUSDT brackets, as a book and as the closed form's case. */
+function randomBinanceAccount(rng: Rng): { book: Book; case: binance.Case } {
+  const count = rng.int(1, 3);
+  const markets = Array.from({ length: count }, (_, i) => ({
+    id: `S${i}`, sizeDecimals: 3, priceDecimals: 2, markPrice: String(rng.int(100, 10_000_000) / 100),
+    liquidationFee: "0.0125",
+    tiers: BTC_BRACKETS.map(([cap, mmr, cum]) => ({ ...(cap !== null ? { maxNotional: cap } : {}), mmr, cum })),
+  }));
+  const positions = markets.map((m) => {
+    const mark = Number(m.markPrice);
+    const size = (rng.chance(0.5) ? 1 : -1) * rng.int(1, 2_000_000) / 1000;
+    const entry = Math.max(0.01, Math.round(mark * (0.8 + rng.int(0, 400) / 1000) * 100) / 100);
+    return { market: m.id, size: size.toFixed(3), entryPrice: entry.toFixed(2) };
+  });
+  const notional = positions.reduce((s, p, i) => s + Math.abs(Number(p.size)) * Number(markets[i]!.markPrice), 0);
+  // Collateral between 1 % and 60 % of the notional: liquidation prices on both sides of the mark.
+  const wb = (notional * rng.int(10, 600) / 1000).toFixed(2);
+  const book = parseBookJson(JSON.stringify({ venue: "binance-usdm", markets, accounts: [{ id: "x", collateral: wb, positions }] }));
+  return {
+    book,
+    case: {
+      wb, mode: "cross",
+      positions: positions.map((p) => ({ symbol: p.market, size: p.size, entry: p.entryPrice })),
+      marks: Object.fromEntries(markets.map((m) => [m.id, m.markPrice])),
+      brackets: Object.fromEntries(markets.map((m) => [m.id, BTC_BRACKETS.map(([cap, mmr, cum]) => ({ cap, mmr, cum }))])),
+      symbol: "S0",
+    },
+  };
+}
+
+/** A random cross or isolated hyperliquid account over 1-3 markets with BTC's two tiers (40x to 150M, then 20x). */
+function randomHyperliquidAccount(rng: Rng): { book: Book; json: unknown } {
+  const count = rng.int(1, 3);
+  const markets = Array.from({ length: count }, (_, i) => ({
+    id: `C${i}`, sizeDecimals: 5, priceDecimals: 1, markPrice: String(rng.int(1_000, 1_000_000) / 10),
+    tiers: [{ maxNotional: "150000000", maxLeverage: String([50, 40, 25, 20, 10][rng.int(0, 4)]) }, { maxLeverage: "3" }],
+  }));
+  const positions = markets.map((m) => ({ market: m.id, size: ((rng.chance(0.5) ? 1 : -1) * rng.int(1, 5_000_000) / 100_000).toFixed(5), entryPrice: m.markPrice }));
+  const value = positions.reduce((s, p, i) => s + Number(p.size) * Number(markets[i]!.markPrice), 0);
+  const notional = positions.reduce((s, p, i) => s + Math.abs(Number(p.size)) * Number(markets[i]!.markPrice), 0);
+  // rawUsd so that the account value is 2 % to 60 % of the notional
+  const raw = (notional * rng.int(20, 600) / 1000 - value).toFixed(6);
+  const json = { venue: "hyperliquid", markets, accounts: [{ id: "x", collateral: raw, positions }] };
+  return { book: parseBookJson(JSON.stringify(json)), json };
+}
+
+describe("closed forms against the exact liquidation prices, 400 random accounts each", () => {
+  it("binance-usdm: Binance's formula (bracket at the liquidation price) is liqscan's price to within one tick; shorts above the mark", async () => {
+    const engine = await createEngine("wasm");
+    let exact = 0, shorts = 0, compared = 0, unsolved = 0;
+    for (let i = 0; i < 400; i++) {
+      const seed = 90_000 + i;
+      const { book, case: c } = randomBinanceAccount(new Rng(seed));
+      const live = await engine.load(book);
+      const price = live.liquidationPrices()[0]!;
+      const closed = binance.liquidationPrice(c).price;
+      const size = book.accounts[0]!.positions[0]!.size;
+      // An account liquidatable already has no liquidation price in Binance's sense (its formula's
+      // root lies past the mark); liqscan's definition then gives the last liquidatable price.
+      if (isLiquidatable(book, 0)) continue;
+      compared++;
+      if (closed === null) {
+        // No price by the formula: none above 0, or its bracket iteration found no consistent
+        // bracket (it cycles). liqscan's price is then checked against its definition instead.
+        if (price >= 0n) {
+          unsolved++;
+          const marks = book.markets.map((x) => x.markPrice);
+          expect(isLiquidatable(book, 0, marks.map((p, j) => (j === 0 ? price : p))), `seed ${seed}`).toBe(true);
+          expect(isLiquidatable(book, 0, marks.map((p, j) => (j === 0 ? price + (size > 0n ? 1n : -1n) : p))), `seed ${seed}`).toBe(false);
+        }
+        continue;
+      }
+      const ticks = ticksApart(price, 2, new Rat(closed.n, closed.d));
+      expect(ticks, `seed ${seed}: ${formatDecimal(price, 2)} vs ${binance.show(closed, 4)}`).toBeLessThanOrEqual(1);
+      if (ticks === 0 || formatDecimal(price, 2) === binance.roundHalfUp(closed, 2)) exact++;
+      // The direction: a short that is not liquidatable now is liquidated above the mark, a long below.
+      if (!isLiquidatable(book, 0)) {
+        if (size < 0n) { shorts++; expect(price, `seed ${seed}`).toBeGreaterThan(book.markets[0]!.markPrice); }
+        else expect(price, `seed ${seed}`).toBeLessThan(book.markets[0]!.markPrice);
+      }
+    }
+    expect(compared).toBeGreaterThan(250);
+    expect(unsolved).toBeLessThan(compared / 20);
+    expect(shorts).toBeGreaterThan(50);
+    expect(exact).toBeGreaterThan(100);
+  });
+
+  it("hyperliquid: the documented formula is liqscan's price to within one tick; shorts above the mark", async () => {
+    const engine = await createEngine("wasm");
+    let shorts = 0, compared = 0;
+    for (let i = 0; i < 400; i++) {
+      const seed = 95_000 + i;
+      const { book, json } = randomHyperliquidAccount(new Rng(seed));
+      const live = await engine.load(book);
+      const price = live.liquidationPrices()[0]!;
+      const closed = bookLiquidationPrice(json, "x", "C0");
+      const size = book.accounts[0]!.positions[0]!.size;
+      if (closed === null) {
+        expect(price, `seed ${seed}: the formula has no price`).toBe(-1n);
+        continue;
+      }
+      // The formula takes the tier at the mark; where the price lies in another tier it does not apply.
+      const n = new Rat(size < 0n ? -size : size, 100_000n).mul(closed);
+      if ((n.cmp(Rat.of("150000000")) > 0) !== (new Rat(size < 0n ? -size : size, 100_000n).mul(Rat.of(book.markets[0]!.markPrice.toString()).div(Rat.of("10"))).cmp(Rat.of("150000000")) > 0)) continue;
+      compared++;
+      expect(ticksApart(price, 1, closed), `seed ${seed}: ${formatDecimal(price, 1)} vs ${closed.toFixed(4)}`).toBeLessThanOrEqual(1);
+      if (!isLiquidatable(book, 0)) {
+        if (size < 0n) { shorts++; expect(price, `seed ${seed}`).toBeGreaterThan(book.markets[0]!.markPrice); }
+        else expect(price, `seed ${seed}`).toBeLessThan(book.markets[0]!.markPrice);
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+    expect(shorts).toBeGreaterThan(50);
+  });
+});
