@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BookError, createEngine, generateBook, parseBookJson, type Engine } from "../bindings/index.js";
 import { scanBook } from "../reference/index.js";
 
-const example = parseBookJson(readFileSync("test/fixtures/spec-example.json", "utf8"));
+const example = parseBookJson(readFileSync("examples/spec-example.json", "utf8"));
 
 // model.md, "Expected results of the example book", in quote units (10^-6).
 const expected = {
