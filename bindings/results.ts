@@ -59,7 +59,8 @@ const money = (v: bigint) => formatDecimal(v, QUOTE_DECIMALS);
  * the book's own status column (on the wasm engine a view of WebAssembly memory), so a scan
  * copies nothing; reading `status` or any method (`account`, `report`, `liquidatable`, ...) of a
  * superseded result throws rather than show another scan's numbers, on both engines. The array
- * `status` returned is the book's: the next scan rewrites it in place, so copy it
+ * `status` returned is the book's: the next scan rewrites it in place (on the wasm engine an
+ * edit also sets the 0x80 "edited" flag of the account's byte until then), so copy it
  * (`result.status.slice()`) to keep it. `totals` is this scan's own copy and stays readable.
  */
 export class ScanResult {

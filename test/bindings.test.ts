@@ -106,12 +106,14 @@ describe.each(["wasm", "reference"] as const)("%s engine: one behaviour on both 
     const first = book.scan();
     expect([...first.status].join(",")).toBe("0,1,1,1,1");
     const kept = first.status.slice();
+    const held = first.status; // the book's own column: no copy per scan
     book.setMarkPrice("BTC-PERP", 6_200_000n); // alice liquidatable, bob no longer
     expect(() => first.status).toThrow(/superseded/); // an edit supersedes it already
     const second = book.scan();
     expect(() => first.status).toThrow(/superseded/);
     expect([...second.status].join(",")).toBe("1,0,1,1,1");
     expect([...kept].join(",")).toBe("0,1,1,1,1");
+    expect([...held].join(","), "the array itself is rewritten in place, as documented").toBe("1,0,1,1,1");
     // The totals are the scan's own copy: they stay those of the first scan.
     expect(first.totals.liquidatable).toBe(4);
     expect(() => first.liquidatable()).toThrow(/superseded/);
