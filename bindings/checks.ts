@@ -4,10 +4,30 @@
  */
 
 import { columnsToBook } from "../book/columns.js";
-import { BookError } from "../book/errors.js";
+import { BookError, describeValue } from "../book/errors.js";
 import type { Book, Market, VenueName } from "../book/types.js";
 import { validateBook, validateColumns } from "../book/validate.js";
 import type { BookShape, WritableColumns } from "./types.js";
+
+/**
+ * What `load()` (or `openParallel()`) was handed is a book at all: an object, and not a JSON book
+ * file as JSON.parse reads it (decimal strings where a book has exact integers), the one mistake
+ * the field-by-field validation would only describe as an unknown field.
+ */
+export function checkIsBook(book: unknown, call: string): void {
+  const TAKES = "parseBookJson(text) of a JSON book file, parseBookCsv(markets, accounts, positions) of the CSV form, or columns such as generateBook()'s";
+  if (typeof book !== "object" || book === null || Array.isArray(book)) {
+    throw new TypeError(`liqscan: ${call} takes a book: ${TAKES}; got ${describeValue(book)}`);
+  }
+  const b = book as Record<string, unknown>;
+  const rawMarket = (m: unknown) => typeof m === "object" && m !== null && (typeof (m as Record<string, unknown>).markPrice === "string" || "liquidationFee" in m);
+  if ("liquidatorShare" in b || (Array.isArray(b.markets) && b.markets.some(rawMarket))) {
+    throw new TypeError(
+      `liqscan: ${call} was given a JSON book file as JSON.parse reads it (amounts as decimal strings, fields such as "liquidatorShare"); ` +
+      `read a JSON book file with parseBookJson(text), which checks it and turns its amounts into exact integers: ${call.replace("()", "")}(parseBookJson(text))`,
+    );
+  }
+}
 
 export function checkValue(record: string, field: string, value: bigint, min: bigint, max: bigint): void {
   if (typeof value !== "bigint") throw new BookError(record, field, `expected a bigint, got ${typeof value}`);

@@ -21,7 +21,11 @@ import { hardwareThreads, Thread } from "./threads.js";
 import { compileCore, type WasmSource } from "./wasm-source.js";
 
 export interface ParallelOptions {
-  /** Worker threads (one shard each); default: the platform's hardware concurrency. Never more than the accounts. */
+  /**
+   * Worker threads (one shard each); default and maximum: the platform's hardware concurrency
+   * (more would only cost memory and contention), and never more than the accounts. The book's
+   * `threads` says how many it started.
+   */
   readonly threads?: number;
   /** Where the core comes from, as for `createEngine`; compiled once and shared with the workers. */
   readonly wasm?: WasmSource;
@@ -55,10 +59,13 @@ export async function openParallel(book: Book | BookColumns, options: ParallelOp
   if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
     throw new RangeError(`liqscan: threads must be a whole number of at least 1, got ${describeValue(requested)}`);
   }
-  const columns = toColumns(book); // validates plain-object books while converting them
+  const columns = toColumns(book, "openParallel()"); // validates plain-object books while converting them
   if (columns === book) validateColumns(columns);
   const core = await compileCore(options.wasm);
-  const ranges = planShards(columns.positionStart, requested ?? (await hardwareThreads()));
+  // More workers than hardware threads only add memory (a core instance and a shard each) and
+  // contention: a request above the hardware's concurrency is capped to it (see `threads`).
+  const hardware = await hardwareThreads();
+  const ranges = planShards(columns.positionStart, Math.min(requested ?? hardware, hardware));
   const threads: Thread[] = [];
   try {
     for (let i = 0; i < ranges.length; i++) threads.push(await Thread.start());

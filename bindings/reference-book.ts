@@ -6,7 +6,7 @@
 import { bookToColumns, withPositionLabels } from "../book/columns.js";
 import type { Account, Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
-import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
+import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
 import { marksAtShock } from "../reference/shock.js";
@@ -19,6 +19,9 @@ export class ReferenceBook implements LiveBook {
   private book: Book;
   private marks: bigint[];
   private generation = 0;
+  private disposed = false;
+  /** The status column, rewritten by every scan (as the wasm engine's is): a result's `status` is this array. */
+  private readonly status: Uint8Array;
   /** Edits since the last scan: they supersede its result. */
   private edits = 0;
   private readonly marketIds: Map<string, number>;
@@ -30,6 +33,7 @@ export class ReferenceBook implements LiveBook {
     this.book = assembleBook(this.venue, columns.liquidatorSharePpm, columns.markets, columns.accountIds, columns);
     this.marks = columns.markets.map((m) => m.markPrice);
     this.marketIds = new Map(columns.markets.map((m, i) => [m.id, i]));
+    this.status = new Uint8Array(columns.collateral.length);
     this.owner = new Uint32Array(columns.positionSize.length);
     for (let a = 0; a < columns.collateral.length; a++) {
       this.owner.fill(a, columns.positionStart[a]!, columns.positionStart[a + 1]!);
@@ -61,19 +65,22 @@ export class ReferenceBook implements LiveBook {
   get accountIds(): readonly string[] { return this.columns.accountIds; }
   get accountCount(): number { return this.columns.collateral.length; }
   get positionCount(): number { return this.columns.positionSize.length; }
-  get positionStart(): Uint32Array { return this.columns.positionStart; }
-  get inputs(): Readonly<WritableColumns> { return this.columns; }
+  get positionStart(): Uint32Array { this.alive(); return this.columns.positionStart; }
+  get inputs(): Readonly<WritableColumns> { this.alive(); return this.columns; }
   /** The typed input columns only; the BigInt objects of the reference's account records are not counted. */
   get residentBytes(): number {
+    this.alive();
     const c = this.columns;
     return c.collateral.byteLength + c.positionStart.byteLength + c.positionMarket.byteLength + c.positionSize.byteLength + c.positionEntry.byteLength;
   }
 
   markPrice(market: number | string): bigint {
+    this.alive();
     return this.marks[marketIndex(this.marketIds, this.marks.length, market)]!;
   }
 
   setMarkPrice(market: number | string, price: bigint): void {
+    this.alive();
     const m = marketIndex(this.marketIds, this.marks.length, market);
     checkValue(`market "${this.markets[m]!.id}"`, "markPrice", price, 0n, I64_MAX);
     this.marks[m] = price;
@@ -81,6 +88,7 @@ export class ReferenceBook implements LiveBook {
   }
 
   setCollateral(account: number, collateral: bigint): void {
+    this.alive();
     checkIndex(account, this.accountCount, "account");
     checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
     this.columns.collateral[account] = collateral;
@@ -88,6 +96,7 @@ export class ReferenceBook implements LiveBook {
   }
 
   setPosition(position: number, size: bigint, entryPrice: bigint): void {
+    this.alive();
     checkIndex(position, this.positionCount, "position");
     checkValue(`position ${position}`, "size", size, -I64_MAX - 1n, I64_MAX);
     checkValue(`position ${position}`, "entryPrice", entryPrice, 0n, I64_MAX);
@@ -98,8 +107,9 @@ export class ReferenceBook implements LiveBook {
 
   /** The reference always evaluates every account (ScanOptions change nothing here). */
   scan(_options?: ScanOptions): ScanResult {
+    this.alive();
     const { results, totals } = scanBook(this.book, this.marks);
-    const status = new Uint8Array(results.length);
+    const status = this.status;
     const flagged: number[] = [];
     results.forEach((r, a) => {
       status[a] = r.status === "ok" ? 0 : r.status === "liquidatable" ? 1 : 2;
@@ -111,17 +121,22 @@ export class ReferenceBook implements LiveBook {
       status, accountCount: status.length, totals, accountIds: this.accountIds,
       flagged: () => flagged,
       account: (a) => results[a]!,
-      isCurrent: () => generation === this.generation && edits === this.edits,
+      isCurrent: () => {
+        if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
+        return generation === this.generation && edits === this.edits;
+      },
     });
   }
 
   /** One reference scan per shock at the shocked marks; the book is not edited, so results stay current. */
   shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[] {
+    this.alive();
     checkShockGrid(this.markets.length, shocksPpm, betaPpm);
     return shocksPpm.map((s) => scanBook(this.book, marksAtShock(this.marks, s, betaPpm)).totals);
   }
 
   liquidationPrices(): BigInt64Array {
+    this.alive();
     const out = new BigInt64Array(this.positionCount);
     for (let a = 0; a < this.accountCount; a++) {
       const first = this.positionStart[a]!;
@@ -133,10 +148,18 @@ export class ReferenceBook implements LiveBook {
   }
 
   toBook(): Book {
+    this.alive();
     return { ...this.book, accounts: this.book.accounts.slice(), markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })) };
   }
 
-  dispose(): void {}
+  /** Drop the book; every later use throws, as on the wasm engine. */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private alive(): void {
+    if (this.disposed) throw new Error("liqscan: this book was disposed");
+  }
 
   private rebuildAccount(a: number): void {
     this.edits++;
@@ -163,6 +186,8 @@ export class ReferenceBook implements LiveBook {
   private ownAccounts: Account[] | null = null;
 }
 
-export function toColumns(book: Book | BookColumns): BookColumns {
+/** A book in column form; `call` names the caller's function in the errors for what is not a book at all. */
+export function toColumns(book: Book | BookColumns, call = "load()"): BookColumns {
+  checkIsBook(book, call);
   return "collateral" in book ? book : bookToColumns(book);
 }

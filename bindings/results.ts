@@ -7,7 +7,7 @@ import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Status, type Tota
  * maintenance are computed when asked for.
  */
 export interface ScanSource {
-  /** Per account: 0 ok, 1 liquidatable, 2 overflow (a fresh view on every read for the wasm engine: memory growth detaches old ones). */
+  /** Per account: 0 ok, 1 liquidatable, 2 overflow: the book's status column, rewritten by its next scan (a fresh view on every read for the wasm engine: memory growth detaches old ones). */
   readonly status: Uint8Array;
   readonly accountCount: number;
   readonly totals: Totals;
@@ -55,21 +55,27 @@ export function marginRatioPpm(equity: bigint, maintenance: bigint): bigint | nu
 const money = (v: bigint) => formatDecimal(v, QUOTE_DECIMALS);
 
 /**
- * The result of one scan. For the wasm engine `status` is a view of WebAssembly memory, so reading
- * it costs nothing, and the next scan of the same book overwrites it: copy it
- * (`result.status.slice()`) to keep it. An edit of the book supersedes the result too (the edited
- * account's byte then carries the 0x80 "edited" flag until the next scan). The methods (`account`, `report`, `liquidatable`, ...)
- * throw once the book has been scanned again or edited, rather than show newer numbers.
+ * The result of one scan, valid until the book is scanned again, edited or disposed. `status` is
+ * the book's own status column (on the wasm engine a view of WebAssembly memory), so a scan
+ * copies nothing; reading `status` or any method (`account`, `report`, `liquidatable`, ...) of a
+ * superseded result throws rather than show another scan's numbers, on both engines. The array
+ * `status` returned is the book's: the next scan rewrites it in place (on the wasm engine an
+ * edit also sets the 0x80 "edited" flag of the account's byte until then), so copy it
+ * (`result.status.slice()`) to keep it. `totals` is this scan's own copy and stays readable.
  */
 export class ScanResult {
   constructor(private readonly source: ScanSource) {}
 
-  /** Per account: 0 ok, 1 liquidatable, 2 overflow (STATUS_NAME maps them to names). */
+  /**
+   * Per account: 0 ok, 1 liquidatable, 2 overflow (STATUS_NAME maps them to names). Throws once the
+   * result is superseded; the array is rewritten by the next scan (copy it to keep it).
+   */
   get status(): Uint8Array {
+    this.check();
     return this.source.status;
   }
 
-  /** Exact sums over the liquidatable accounts, and the counts. */
+  /** Exact sums over the liquidatable accounts, and the counts: this scan's own, readable at any time. */
   get totals(): Totals {
     return this.source.totals;
   }

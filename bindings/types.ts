@@ -73,7 +73,9 @@ export interface LiveBook {
   /**
    * Scan the book. After a price tick or a few edits only the accounts they touch are evaluated
    * again (the result equals a full scan's); `{ full: true }` evaluates every account, e.g. to
-   * measure the scan. The result is a view that the next scan or edit supersedes.
+   * measure the scan. The result is valid until the next scan, edit or dispose(): then its
+   * `status` and methods throw. Its `status` is the book's status column, rewritten in place by
+   * the next scan: copy it (`.slice()`) to keep it.
    */
   scan(options?: ScanOptions): ScanResult;
   /**
@@ -92,7 +94,7 @@ export interface LiveBook {
   liquidationPrices(): BigInt64Array;
   /** The book as plain objects, with the current marks, collateral and positions. */
   toBook(): Book;
-  /** Release the engine's memory for this book. */
+  /** Release the engine's memory for this book; any later use of it or of its results throws. */
   dispose(): void;
 }
 

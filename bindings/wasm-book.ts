@@ -196,6 +196,7 @@ export class WasmBook implements LiveBook {
 
   /** A copy: the offsets must not change under the core once checked. */
   get positionStart(): Uint32Array {
+    this.alive();
     this.startsCopy ??= this.inputColumns().positionStart.slice();
     return this.startsCopy;
   }

@@ -389,6 +389,14 @@ export function validateColumns(columns: BookColumns): void {
   typed(c.collateral, BigInt64Array, "collateral", n);
   typed(c.positionStart, Uint32Array, "positionStart", n + 1);
   const np = c.positionStart[n];
+  // When the three position columns agree on their length, a last offset that differs is
+  // positionStart's fault (typically a builder's positionStart left unfilled, all zeros).
+  const lengths = [c.positionMarket, c.positionSize, c.positionEntry].map((v) => (ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<unknown>).length : -1));
+  if (lengths[0]! >= 0 && lengths.every((l) => l === lengths[0]) && np !== lengths[0]) {
+    const zeros = np === 0 && c.positionStart.every((o) => o === 0);
+    throw new BookError("book", "positionStart", `positionStart[${n}] is ${np}, expected ${lengths[0]}: the last account's positions must end at the ${lengths[0]} positions of positionMarket, positionSize and positionEntry` +
+      (zeros ? " (positionStart is all zeros: was it filled?)" : ""));
+  }
   typed(c.positionMarket, Uint32Array, "positionMarket", np);
   typed(c.positionSize, BigInt64Array, "positionSize", np);
   typed(c.positionEntry, BigInt64Array, "positionEntry", np);

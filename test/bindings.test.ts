@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BookError, createEngine, generateBook, parseBookJson, type Engine } from "../bindings/index.js";
 import { scanBook } from "../reference/index.js";
 
-const example = parseBookJson(readFileSync("test/fixtures/spec-example.json", "utf8"));
+const example = parseBookJson(readFileSync("examples/spec-example.json", "utf8"));
 
 // model.md, "Expected results of the example book", in quote units (10^-6).
 const expected = {
@@ -95,6 +95,70 @@ describe.each(["wasm", "reference"] as const)("%s engine", (name) => {
     const a = Array.from({ length: 50 }, (_, i) => i).find((i) => columns.positionStart[i + 1]! - columns.positionStart[i]! >= 2)!;
     twice[columns.positionStart[a]! + 1] = twice[columns.positionStart[a]!]!;
     await expect(bad({ positionMarket: twice })).rejects.toThrow(/already held by position/);
+  });
+});
+
+describe.each(["wasm", "reference"] as const)("%s engine: one behaviour on both engines", (name) => {
+  const engine = () => engines.find((e) => e.name === name)!;
+
+  it("a superseded result's status throws rather than show another scan's bytes; a copy stays right", async () => {
+    const book = await engine().load(example);
+    const first = book.scan();
+    expect([...first.status].join(",")).toBe("0,1,1,1,1");
+    const kept = first.status.slice();
+    const held = first.status; // the book's own column: no copy per scan
+    book.setMarkPrice("BTC-PERP", 6_200_000n); // alice liquidatable, bob no longer
+    expect(() => first.status).toThrow(/superseded/); // an edit supersedes it already
+    const second = book.scan();
+    expect(() => first.status).toThrow(/superseded/);
+    expect([...second.status].join(",")).toBe("1,0,1,1,1");
+    expect([...kept].join(",")).toBe("0,1,1,1,1");
+    expect([...held].join(","), "the array itself is rewritten in place, as documented").toBe("1,0,1,1,1");
+    // The totals are the scan's own copy: they stay those of the first scan.
+    expect(first.totals.liquidatable).toBe(4);
+    expect(() => first.liquidatable()).toThrow(/superseded/);
+  });
+
+  it("a disposed book refuses every use, with a clear error", async () => {
+    const book = await engine().load(example);
+    const result = book.scan();
+    book.dispose();
+    const disposed = /^liqscan: this book was disposed/;
+    expect(() => book.scan()).toThrow(disposed);
+    expect(() => book.setMarkPrice("BTC-PERP", 1n)).toThrow(disposed);
+    expect(() => book.setCollateral(0, 1n)).toThrow(disposed);
+    expect(() => book.setPosition(0, 1n, 1n)).toThrow(disposed);
+    expect(() => book.markPrice("BTC-PERP")).toThrow(disposed);
+    expect(() => book.shockTotals([0n], [1_000_000n, 1_000_000n])).toThrow(disposed);
+    expect(() => book.liquidationPrices()).toThrow(disposed);
+    expect(() => book.toBook()).toThrow(disposed);
+    expect(() => book.inputs).toThrow(disposed);
+    expect(() => result.report(0)).toThrow(disposed);
+    expect(() => result.status).toThrow(disposed);
+    book.dispose(); // twice is harmless
+  });
+
+  it("load(null) says what load takes", async () => {
+    for (const bad of [null, undefined, 42, "book.json", []]) {
+      const error = (await engine().load(bad as never).then(() => null, (e: unknown) => e)) as Error;
+      expect(error, String(bad)).toBeInstanceOf(TypeError);
+      expect(error.message).toMatch(/^liqscan: load\(\) takes a book: .*parseBookJson.*got /);
+    }
+  });
+
+  it("load(JSON.parse(text)) points to parseBookJson", async () => {
+    const raw = JSON.parse(readFileSync("examples/spec-example.json", "utf8"));
+    await expect(engine().load(raw)).rejects.toThrow(/JSON book file.*parseBookJson\(text\)/);
+    // Also when only the markets are raw (decimal strings where the book has bigints).
+    const rawMarkets = { ...example, markets: raw.markets };
+    await expect(engine().load(rawMarkets)).rejects.toThrow(/parseBookJson/);
+  });
+
+  it("finish() on an unfilled builder blames positionStart, not positionMarket", async () => {
+    const builder = await engine().allocate({ liquidatorSharePpm: 500_000n, markets: example.markets, accounts: 2, positions: 3 });
+    const error = (() => { try { builder.finish(); } catch (e) { return e as Error; } })()!;
+    expect(error).toBeInstanceOf(BookError);
+    expect(error.message).toMatch(/field "positionStart": positionStart\[2\] is 0, .*3 positions.*all zeros/);
   });
 });
 

@@ -50,7 +50,7 @@ describe("parseBookCsv: the spec's example", () => {
   });
 
   it("gives the same book as the JSON form", () => {
-    expect(columnsToBook(parseBookCsv(MARKETS, ACCOUNTS, POSITIONS))).toEqual(parseBookJson(fixture("spec-example.json")));
+    expect(columnsToBook(parseBookCsv(MARKETS, ACCOUNTS, POSITIONS))).toEqual(parseBookJson(readFileSync("examples/spec-example.json", "utf8")));
   });
 
   it("round-trips through writeBookCsv", () => {
@@ -149,7 +149,7 @@ describe("parseBookCsv: errors", () => {
     const markets = MARKETS.replace('"markPrice": "65000.50"', '"markPrice": "65000.505"');
     const e = errorOf(() => parseBookCsv(markets, ACCOUNTS, POSITIONS));
     expect([e.record, e.field]).toEqual(['market "BTC-PERP"', "markPrice"]);
-    const withAccounts = fixture("spec-example.json");
+    const withAccounts = readFileSync("examples/spec-example.json", "utf8");
     const f = errorOf(() => parseBookCsv(withAccounts, ACCOUNTS, POSITIONS));
     expect([f.record, f.field]).toEqual(["markets.json", "accounts"]);
     const g = errorOf(() => parseBookCsv("{", ACCOUNTS, POSITIONS));

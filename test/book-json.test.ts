@@ -6,7 +6,7 @@ import type { Book } from "../book/types.js";
 import { SPEC_BOOK } from "./fixtures/spec-example.js";
 import { errorOf } from "./support/book-error.js";
 
-const SPEC_TEXT = readFileSync(new URL("./fixtures/spec-example.json", import.meta.url), "utf8");
+const SPEC_TEXT = readFileSync(new URL("../examples/spec-example.json", import.meta.url), "utf8");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

@@ -61,7 +61,7 @@ describe("the package in a plain page (no bundler)", () => {
     expect(await out.getAttribute("data-state"), await out.textContent() ?? "").toBe("done");
     const shown = JSON.parse((await out.textContent())!);
 
-    const node = (await (await createEngine("wasm")).load(parseBookJson(readFileSync("test/fixtures/spec-example.json", "utf8")))).scan();
+    const node = (await (await createEngine("wasm")).load(parseBookJson(readFileSync("examples/spec-example.json", "utf8")))).scan();
     expect(shown.totals).toEqual(node.totalsReport());
     expect(shown.totalsFromBytes).toEqual(node.totalsReport());
     expect(shown.accounts).toEqual(node.reports({ all: true }));
@@ -172,10 +172,10 @@ describe("the demo, built by Vite", () => {
 
   it("opens a book file (JSON, or the CSV form), shows an account's positions and exports the exact JSON", async () => {
     const { page, errors } = await openPage(server.resolvedUrls!.local[0]!);
-    const spec = (await (await createEngine("wasm")).load(parseBookJson(readFileSync("test/fixtures/spec-example.json", "utf8")))).scan();
+    const spec = (await (await createEngine("wasm")).load(parseBookJson(readFileSync("examples/spec-example.json", "utf8")))).scan();
     const picker = page.getByTestId("file");
 
-    await picker.setInputFiles("test/fixtures/spec-example.json");
+    await picker.setInputFiles("examples/spec-example.json");
     expect(await shownTotals(page)).toEqual(spec.totalsReport());
     await picker.setInputFiles(["markets.json", "accounts.csv", "positions.csv"].map((f) => `test/fixtures/spec-example-csv/${f}`));
     expect(await shownTotals(page)).toEqual(spec.totalsReport());
@@ -196,7 +196,7 @@ describe("the demo, built by Vite", () => {
     expect(exported).toEqual({ accounts: spec.reports(), totals: spec.totalsReport() });
 
     // A bad book: the page says which record and field, and shows no stale results.
-    const bad = readFileSync("test/fixtures/spec-example.json", "utf8").replace('"size": "-0.1"', '"size": "-0.123456789"');
+    const bad = readFileSync("examples/spec-example.json", "utf8").replace('"size": "-0.1"', '"size": "-0.123456789"');
     await picker.setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(bad) });
     await page.waitForSelector('[data-testid="status"][data-state="error"]');
     expect(await page.getByTestId("status").textContent()).toBe(

@@ -1,5 +1,5 @@
 // Builds the test-only core (wide-integer helpers exposed) once per run. The release core is
-// built by `npm run build` (run by `npm ci` through `prepare`), which the tests use as shipped.
+// built by `npm run build` (which `npm test` runs first), and the tests use it as shipped.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 

@@ -3,7 +3,7 @@
 // workers that stop. Worker threads run JavaScript only, so this suite uses the built package
 // ("liqscan" resolves to dist/ through package.json "exports"; `npm test` builds first).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BookError, createEngine, generateBook, openParallel, type Book, type BookColumns, type Engine, type ParallelBook } from "liqscan";
@@ -49,7 +49,7 @@ describe("a parallel scan equals one thread's scan", () => {
       const seed = baseSeed + 1000 * threads + i;
       const book = randomBook(new Rng(seed), { accounts: 400 + 300 * i, extreme: i === 0 ? 0.5 : 0.15 });
       await withParallel(book, threads, async (parallel) => {
-        expect(parallel.threads).toBe(threads);
+        expect(parallel.threads).toBe(Math.min(threads, availableParallelism())); // capped at the hardware's
         await expectSameScan(parallel, book, `seed ${seed}`);
         const last = await parallel.scanParallel();
         seen.liquidatable += last.totals.liquidatable;
@@ -66,10 +66,10 @@ describe("a parallel scan equals one thread's scan", () => {
     await withParallel(book, 3, (parallel) => expectSameScan(parallel, book, `generated, seed ${baseSeed}`));
   });
 
-  it("with more threads than accounts: one account per thread", async () => {
+  it("with more threads than accounts: at most one account per thread", async () => {
     const book = randomBook(new Rng(baseSeed), { accounts: 3, extreme: 0 });
     await withParallel(book, 8, async (parallel) => {
-      expect(parallel.threads).toBe(3);
+      expect(parallel.threads).toBe(Math.min(3, availableParallelism()));
       await expectSameScan(parallel, book, `seed ${baseSeed}`);
     });
   });
@@ -83,6 +83,17 @@ describe("a parallel scan equals one thread's scan", () => {
     } finally {
       await parallel.close();
     }
+  });
+
+  it("never starts more workers than the hardware has threads: threads: 1000 gives one per hardware thread", async () => {
+    const book = generateBook({ accounts: 2000, seed: baseSeed });
+    const tasks = () => (existsSync("/proc/self/task") ? readdirSync("/proc/self/task").length : 0);
+    const before = tasks();
+    await withParallel(book, 1000, async (parallel) => {
+      expect(parallel.threads).toBe(availableParallelism());
+      if (before > 0) expect(tasks() - before).toBeLessThanOrEqual(availableParallelism() + 8); // not 1000 more threads
+      await expectSameScan(parallel, book, `generated, seed ${baseSeed}`);
+    });
   });
 
   it("on an empty book", async () => {
@@ -183,6 +194,11 @@ describe("shards", () => {
 describe("errors", () => {
   const book = () => randomBook(new Rng(baseSeed), { accounts: 50, markets: 2, extreme: 0 });
 
+  it("says what it takes when given no book, or a JSON book file as JSON.parse reads it", async () => {
+    await expect(openParallel(null as never)).rejects.toThrow(/^liqscan: openParallel\(\) takes a book: .*got null$/);
+    await expect(openParallel({ liquidatorShare: "0.5", markets: [], accounts: [] } as never)).rejects.toThrow(/openParallel\(parseBookJson\(text\)\)/);
+  });
+
   it.each([0, -1, 1.5, Number.NaN, "2", 2n])("refuses threads = %s", async (threads) => {
     await expect(openParallel(book(), { threads: threads as number })).rejects.toThrow(/^liqscan: threads must be a whole number of at least 1, got /);
   });
@@ -269,7 +285,7 @@ const open = threads();
 await book.close();
 console.log(open - before, threads() - before);
 `);
-    expect(out.trim()).toBe("3 0");
+    expect(out.trim()).toBe(`${Math.min(3, availableParallelism())} 0`);
   });
 
   it("a book that is never closed does not keep Node running", () => {
