@@ -3,7 +3,7 @@
  * distribution, sized by a target number of positions ("10k", "1M", ...).
  */
 import { generateBook } from "../book/generate.js";
-import type { BookColumns } from "../book/types.js";
+import type { BookColumns, Market, Tier } from "../book/types.js";
 
 /** The demo's default seed (`liqscan demo`), so a benchmark book is the demo's book at that size. */
 export const BENCH_SEED = 1;
@@ -36,4 +36,35 @@ export function parseSize(text: string): BookSize {
 /** The benchmark book of a size: the demo's book (8 markets), or the same over `markets` markets. */
 export function benchBook(size: BookSize, markets?: number): BookColumns {
   return generateBook({ accounts: size.accounts, seed: BENCH_SEED, ...(markets === undefined ? {} : { markets }) });
+}
+
+/** Max leverages a hyperliquid market's tiers take in the venue benchmarks (their lcm keeps Q small). */
+const HYPERLIQUID_LEVERAGES = [100n, 50n, 40n, 25n, 20n, 10n, 5n, 3n, 1n];
+
+/**
+ * The benchmark book under a venue's rules, same accounts and positions: binance-usdm brackets are
+ * the generated tiers with Binance's cum; hyperliquid tiers take the largest listed max leverage
+ * whose rate 1/(2 L) is at least the tier's mmr. Neither has the generic model's volatility scale
+ * or close-out impact.
+ */
+export function venueBook(columns: BookColumns, venue: "binance-usdm" | "hyperliquid"): BookColumns {
+  const markets = columns.markets.map((m): Market => {
+    const base = { id: m.id, sizeDecimals: m.sizeDecimals, priceDecimals: m.priceDecimals, markPrice: m.markPrice };
+    if (venue === "binance-usdm") {
+      let cum = 0n;
+      const tiers = m.tiers.map((t, j): Tier => {
+        if (j > 0) cum += (m.tiers[j - 1]!.maxNotional! * (t.mmrPpm - m.tiers[j - 1]!.mmrPpm)) / 1_000_000n;
+        return { maxNotional: t.maxNotional, mmrPpm: t.mmrPpm, cum };
+      });
+      return { ...base, tiers, liquidationFeePpm: m.liquidationFeePpm };
+    }
+    let floor = HYPERLIQUID_LEVERAGES[0]!;
+    const tiers = m.tiers.map((t): Tier => {
+      const L = HYPERLIQUID_LEVERAGES.find((l) => l <= floor && 2n * l * t.mmrPpm <= 1_000_000n) ?? 1n;
+      floor = L;
+      return { maxNotional: t.maxNotional, mmrPpm: 0n, maxLeverage: L };
+    });
+    return { ...base, tiers, liquidationFeePpm: 0n };
+  });
+  return { ...columns, venue, liquidatorSharePpm: 0n, markets };
 }

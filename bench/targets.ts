@@ -24,7 +24,21 @@ const NOT_MEASURED = { measured: "not measured", met: false };
 
 const timed = (row: CaseRow | undefined) => (row?.medianSeconds === undefined ? undefined : row);
 
+/** Issue 10: each venue's scan at least 70 % of the generic scan's speed on a book of the same shape. */
+const venueTargets: Target[] = (["binance-usdm", "hyperliquid"] as const).map((venue) => ({
+  text: `${venue} scan >= 70 % of the generic scan (1M positions, same book under its rules)`,
+  positions: 1_000_000,
+  evaluate: (row) => {
+    const v = timed(row(`wasm-${venue}`));
+    const g = timed(row("wasm"));
+    if (!v || !g) return NOT_MEASURED;
+    const share = v.positionsPerSecond! / g.positionsPerSecond!;
+    return { measured: `${(share * 100).toFixed(0)} % (${formatRate(v.positionsPerSecond!)}/s)`, met: share >= 0.7 };
+  },
+}));
+
 export const TARGETS: readonly Target[] = [
+  ...venueTargets,
   {
     text: "wasm scan >= 150 M positions/s (1M positions)",
     positions: 1_000_000,
