@@ -1,6 +1,6 @@
 /** `liqscan stress BOOK [--market ID] [--from P --to P --step P | --shocks LIST] [--beta ...] [--json]` */
 import type { LiveBook } from "../../bindings/types.js";
-import { stress, type StressRow } from "../../views/index.js";
+import { MAX_SHOCKS, stress, type StressRow } from "../../views/index.js";
 import { parseEngine } from "../args.js";
 import { bar, maxOf } from "../chart.js";
 import type { Command } from "../command.js";
@@ -75,7 +75,7 @@ Options:
     to: { type: "string" },
     step: { type: "string" },
     shocks: { type: "string" },
-    beta: { type: "string" },
+    beta: { type: "string", multiple: true },
     json: { type: "boolean" },
     engine: { type: "string" },
   },
@@ -93,9 +93,11 @@ Options:
     }
     if (step !== undefined && step <= 0n) throw new CliError(`--step: ${String(values.step)} is not positive`);
     if ((from ?? -500_000n) > (to ?? 500_000n)) throw new CliError(`--to: ${percent(to ?? 500_000n)} is below --from (${percent(from ?? -500_000n)})`);
+    if (!list) checkGridSize(from, to, step);
+    if (list && list.length > MAX_SHOCKS) throw new CliError(`--shocks: ${list.length} shocks; at most ${MAX_SHOCKS}`);
     const { live } = await openBook(path, engine);
     const market = parseMarket(values.market, live.markets);
-    const betaPpm = parseBetas(values.beta, live.markets);
+    const betaPpm = parseBetas(values.beta, live.markets, market);
     const shocksPpm = list ?? { from: from ?? -500_000n, to: to ?? 500_000n, step: step ?? 10_000n };
     const { value: rows } = await phase("stressing", () => runView(() => stress(live, { shocksPpm, market, betaPpm }), { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" }));
     const out = new Output();
@@ -108,6 +110,24 @@ Options:
     live.dispose();
   },
 };
+
+/**
+ * Refuses a --from/--to/--step grid of more than MAX_SHOCKS shocks, in percent and naming the
+ * options the user gave (the range when --from or --to was given, else --step).
+ */
+export function checkGridSize(from: bigint | undefined, to: bigint | undefined, step: bigint | undefined): void {
+  const f = from ?? -500_000n;
+  const t = to ?? 500_000n;
+  const s = step ?? 10_000n;
+  const count = (t - f) / s + 1n;
+  if (count <= BigInt(MAX_SHOCKS)) return;
+  const given = [from !== undefined ? "--from" : "", to !== undefined ? "--to" : "", step !== undefined ? "--step" : ""].filter((x) => x !== "");
+  const blamed = given.length === 0 ? "--step" : given.join("/");
+  throw new CliError(
+    `${blamed}: the grid from ${percent(f)} to ${percent(t)} in steps of ${percent(s).replace(/^\+/, "")} has ${count} shocks; at most ${MAX_SHOCKS} ` +
+      `(use a larger --step or a narrower --from/--to)`,
+  );
+}
 
 /** The table: one row per shock, the mark of the shocked market when there is one, a bar of the notional. */
 export function stressTable(live: LiveBook, rows: readonly StressRow[], market: number | undefined): string[] {
