@@ -7,6 +7,7 @@ import { parseCount } from "../args.js";
 import type { Command } from "../command.js";
 import { nodeFs, writeError, writeFileAtomically, writeFilesAtomically, type WriteFs } from "../atomic-write.js";
 import { CliError, CSV_FILES } from "../errors.js";
+import { checkBookFits } from "../memory.js";
 import { phase, type Progress } from "../progress.js";
 
 export type BookFormat = "json" | "csv";
@@ -90,7 +91,8 @@ export const generateCommand: Command = {
 Writes a realistic synthetic book of N accounts over 8 markets, the same for the same seed.
 
 Options:
-  --accounts N        number of accounts (0 to ${MAX_ACCOUNTS})
+  --accounts N        number of accounts (0 to ${MAX_ACCOUNTS}, as memory allows: a count that
+                      cannot fit is refused up front, saying what it needs)
   --out PATH          where to write: a .json file (the JSON form), or a directory that
                       receives markets.json, accounts.csv and positions.csv (the CSV form,
                       for big books); the directory is created when missing
@@ -117,6 +119,7 @@ are renamed one after the other, markets.json last.
     if (typeof out !== "string" || out === "") throw new CliError('generate: missing --out PATH (see "liqscan generate --help")');
     const seed = parseCount(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER) ?? 1;
     const format = await chooseFormat(out, values.format as string | undefined);
+    checkBookFits("generate", accounts, { kind: "generate", format });
     const { value: columns, seconds } = await phase("generating", (progress) =>
       generateBook({ accounts, seed, onProgress: (done, total) => progress.update(done, total) }),
     );
