@@ -22,7 +22,7 @@ export interface LoadedBook {
   readonly book: Book | BookColumns;
 }
 
-function describeFsError(err: unknown, path: string): CliError {
+export function describeFsError(err: unknown, path: string): CliError {
   const code = (err as { code?: string }).code;
   switch (code) {
     case "ENOENT":
