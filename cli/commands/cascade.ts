@@ -101,7 +101,7 @@ Options:
     const { live } = await openBook(path, engine);
     const market = parseMarket(values.market, live.markets);
     const betaPpm = parseBetas(values.beta, live.markets, market);
-    const { value: c } = await phase("running the cascade", () => runView(() => cascade(live, { shockPpm, market, betaPpm, maxRounds }), { shockPpm: "--shock", market: "--market", betaPpm: "--beta", maxRounds: "--max-rounds" }));
+    const { value: c } = await phase("running the cascade", (progress) => runView(() => cascade(live, { shockPpm, market, betaPpm, maxRounds, onRound: (r, max) => progress.update(r, max) }), { shockPpm: "--shock", market: "--market", betaPpm: "--beta", maxRounds: "--max-rounds" }));
     const out = new Output();
     if (values.json) out.line(JSON.stringify(cascadeReport(live, shockPpm, market, c)));
     else for (const line of cascadeTable(live, shockPpm, market, c)) out.line(line);

@@ -1,13 +1,14 @@
 /** `liqscan stress BOOK [--market ID] [--from P --to P --step P | --shocks LIST] [--beta ...] [--json]` */
 import type { LiveBook } from "../../bindings/types.js";
 import { MAX_SHOCKS, stress, type StressRow } from "../../views/index.js";
+import { shockList } from "../../views/shock.js";
 import { parseEngine } from "../args.js";
 import { bar, maxOf } from "../chart.js";
 import type { Command } from "../command.js";
 import { CliError } from "../errors.js";
 import { openBook } from "../open-book.js";
 import { Output } from "../output.js";
-import { phase } from "../progress.js";
+import { phase, type Progress } from "../progress.js";
 import { renderTable, type Column } from "../table.js";
 import { byMarket, money, parseBetas, parseMarket, parsePercent, parseShock, parseShockList, percent, price, rate, runView } from "../view-options.js";
 
@@ -99,7 +100,8 @@ Options:
     const market = parseMarket(values.market, live.markets);
     const betaPpm = parseBetas(values.beta, live.markets, market);
     const shocksPpm = list ?? { from: from ?? -500_000n, to: to ?? 500_000n, step: step ?? 10_000n };
-    const { value: rows } = await phase("stressing", () => runView(() => stress(live, { shocksPpm, market, betaPpm }), { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" }));
+    const flags = { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" };
+    const { value: rows } = await phase("stressing", (progress) => stressInPasses(live, runView(() => shockList("stress", shocksPpm), flags), market, betaPpm, flags, progress));
     const out = new Output();
     if (values.json) {
       out.line(JSON.stringify({ market: market === undefined ? null : live.markets[market]!.id, shocks: rows.map((r) => report(live, r)) }));
@@ -110,6 +112,23 @@ Options:
     live.dispose();
   },
 };
+
+/**
+ * The stress rows of `shocks`, evaluated in passes of `passSize` shocks (each shock's row does not
+ * depend on the others), reporting the shocks done to `progress` between passes.
+ */
+export function stressInPasses(
+  live: LiveBook, shocks: readonly bigint[], market: number | undefined, betaPpm: readonly bigint[] | undefined,
+  flags: Readonly<Record<string, string>>, progress: Progress, passSize = Math.max(256, Math.ceil(shocks.length / 100)),
+): StressRow[] {
+  const rows: StressRow[] = [];
+  progress.update(0, shocks.length);
+  for (let i = 0; i < shocks.length; i += passSize) {
+    rows.push(...runView(() => stress(live, { shocksPpm: shocks.slice(i, i + passSize), market, betaPpm }), flags));
+    progress.update(rows.length, shocks.length);
+  }
+  return rows;
+}
 
 /**
  * Refuses a --from/--to/--step grid of more than MAX_SHOCKS shocks, in percent and naming the
