@@ -22,7 +22,7 @@ import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from ".
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
 import { IdIndex, sameText, validateColumns } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
-import type { BookColumns, Market } from "./types.js";
+import type { BookColumns, Market, VenueName } from "./types.js";
 
 export const ACCOUNTS_HEADER = "id,collateral";
 export const POSITIONS_HEADER = "account,market,size,entryPrice";
@@ -206,47 +206,88 @@ interface AccountRows {
 const AF = "accounts.csv";
 const PF = "positions.csv";
 
-/** The data rows of accounts.csv (from `pos`, just after the header); `capacity` is their number. */
-function readAccounts(at: string, pos: number, capacity: number, progress: Progress): AccountRows {
-  const accountIds: string[] = [];
-  const index = new IdIndex(accountIds, capacity);
-  const collateral = new BigInt64Array(capacity);
-  const collateralWords = int32Words(collateral);
-  const len = at.length;
-  let line = 2;
-  let a = 0;
-  while (pos < len) {
-    const nl = at.indexOf("\n", pos);
-    const end = nl === -1 ? len : nl;
-    const le = end > pos && at.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    if (le === pos) throw blankLine(AF, line);
-    let comma = -1;
-    for (let i = pos; i < le; i++) {
-      const c = at.charCodeAt(i);
-      if (c === 44) {
-        if (comma >= 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, countFields(at, pos, le));
-        comma = i;
-      } else if (c === 34) throw quoteError(AF, line, comma < 0 ? "id" : "collateral");
-      else if (c < 32 && comma < 0) throw controlError(AF, line, "id", c);
-    }
-    if (comma < 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, 1);
-    if (comma === pos) throw new BookError(lineRecord(AF, line), "id", "is empty");
-    const id = at.slice(pos, comma);
-    accountIds.push(id);
-    const other = index.add(a);
-    if (other >= 0) throw new BookError(lineRecord(AF, line), "id", `duplicate account id ${quote(id)} (also line ${other + 2})`);
-    const v = scanDecimal(at, comma + 1, le, QUOTE_DECIMALS);
-    if (v !== v) {
-      const text = at.slice(comma + 1, le);
-      throw new BookError(lineRecord(AF, line), "collateral", `${quote(text)} ${decimalProblem(text, QUOTE_DECIMALS, `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`)}`);
-    }
-    store(collateral, collateralWords, a, v);
-    a++;
-    line++;
-    pos = nl === -1 ? len : nl + 1;
-    tick(progress);
+/** A copy of `a` with room for `capacity` elements (the first `length` kept). */
+function grown<T extends BigInt64Array | Uint32Array>(a: T, length: number, capacity: number): T {
+  const next = new (a.constructor as new (n: number) => T)(capacity);
+  next.set(a.subarray(0, length) as never);
+  return next;
+}
+
+/** `a` cut to `length` elements (itself when it has exactly that many). */
+function trimmed<T extends BigInt64Array | Uint32Array>(a: T, length: number): T {
+  return a.length === length ? a : (a.slice(0, length) as T);
+}
+
+/**
+ * The data rows of accounts.csv, fed a text at a time: each text holds whole lines (a line break
+ * ends each, except perhaps the file's last). `capacity` is a first guess of their number (the
+ * exact one for a whole text); the columns grow past it.
+ */
+class AccountsReader {
+  readonly accountIds: string[] = [];
+  readonly index: IdIndex;
+  private collateral: BigInt64Array;
+  private words: Int32Array | null;
+  private line = 2;
+  private a = 0;
+
+  constructor(
+    capacity: number,
+    private readonly progress: Progress,
+  ) {
+    this.index = new IdIndex(this.accountIds, capacity);
+    this.collateral = new BigInt64Array(Math.max(capacity, 1));
+    this.words = int32Words(this.collateral);
   }
-  return { accountIds, index, collateral };
+
+  /** Reads the lines of `at` from `pos` on. */
+  feed(at: string, pos: number): void {
+    const { accountIds, index, progress } = this;
+    const len = at.length;
+    let line = this.line;
+    let a = this.a;
+    while (pos < len) {
+      const nl = at.indexOf("\n", pos);
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && at.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      if (le === pos) throw blankLine(AF, line);
+      let comma = -1;
+      for (let i = pos; i < le; i++) {
+        const c = at.charCodeAt(i);
+        if (c === 44) {
+          if (comma >= 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, countFields(at, pos, le));
+          comma = i;
+        } else if (c === 34) throw quoteError(AF, line, comma < 0 ? "id" : "collateral");
+        else if (c < 32 && comma < 0) throw controlError(AF, line, "id", c);
+      }
+      if (comma < 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, 1);
+      if (comma === pos) throw new BookError(lineRecord(AF, line), "id", "is empty");
+      const id = at.slice(pos, comma);
+      accountIds.push(id);
+      const other = index.add(a);
+      if (other >= 0) throw new BookError(lineRecord(AF, line), "id", `duplicate account id ${quote(id)} (also line ${other + 2})`);
+      const v = scanDecimal(at, comma + 1, le, QUOTE_DECIMALS);
+      if (v !== v) {
+        const text = at.slice(comma + 1, le);
+        throw new BookError(lineRecord(AF, line), "collateral", `${quote(text)} ${decimalProblem(text, QUOTE_DECIMALS, `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`)}`);
+      }
+      if (a === this.collateral.length) {
+        this.collateral = grown(this.collateral, a, a * 2);
+        this.words = int32Words(this.collateral);
+      }
+      store(this.collateral, this.words, a, v);
+      a++;
+      line++;
+      pos = nl === -1 ? len : nl + 1;
+      tick(progress);
+    }
+    this.line = line;
+    this.a = a;
+  }
+
+  finish(): AccountRows {
+    return { accountIds: this.accountIds, index: this.index, collateral: trimmed(this.collateral, this.a) };
+  }
 }
 
 interface PositionRows {
@@ -258,105 +299,150 @@ interface PositionRows {
   sorted: boolean;
 }
 
-/** The data rows of positions.csv (from `pos`, just after the header); `capacity` is their number. */
-function readPositions(pt: string, pos: number, capacity: number, accounts: AccountRows, markets: readonly Market[], progress: Progress): PositionRows {
-  const { accountIds, index } = accounts;
-  const n = accountIds.length;
-  const nm = markets.length;
-  const rowAccount = new Uint32Array(capacity);
-  const rowMarket = new Uint32Array(capacity);
-  const rowSize = new BigInt64Array(capacity);
-  const rowEntry = new BigInt64Array(capacity);
-  const sizeWords = int32Words(rowSize);
-  const entryWords = int32Words(rowEntry);
-  const marketIds = markets.map((m) => m.id);
-  const marketIndex = new Map<string, number>(marketIds.map((id, i) => [id, i]));
-  let sorted = true;
-  let r = 0;
-  const len = pt.length;
-  let line = 2;
-  let lastAccount = -1;
-  let lastMarket = 0;
-  while (pos < len) {
-    const nl = pt.indexOf("\n", pos);
-    const end = nl === -1 ? len : nl;
-    const le = end > pos && pt.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    if (le === pos) throw blankLine(PF, line);
-    let c1 = -1;
-    let c2 = -1;
-    let c3 = -1;
-    for (let i = pos; i < le; i++) {
-      const c = pt.charCodeAt(i);
-      if (c === 44) {
-        if (c1 < 0) c1 = i;
-        else if (c2 < 0) c2 = i;
-        else if (c3 < 0) c3 = i;
-        else throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
-      } else if (c === 34) {
-        throw quoteError(PF, line, POSITION_FIELDS[c1 < 0 ? 0 : c2 < 0 ? 1 : c3 < 0 ? 2 : 3]);
-      }
-    }
-    if (c3 < 0) throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
+/** The data rows of positions.csv, fed a text of whole lines at a time (see AccountsReader). */
+class PositionsReader {
+  private rowAccount: Uint32Array;
+  private rowMarket: Uint32Array;
+  private rowSize: BigInt64Array;
+  private rowEntry: BigInt64Array;
+  private sizeWords: Int32Array | null;
+  private entryWords: Int32Array | null;
+  private readonly marketIds: string[];
+  private readonly marketIndex: Map<string, number>;
+  private sorted = true;
+  private r = 0;
+  private line = 2;
+  private lastAccount = -1;
+  private lastMarket = 0;
 
-    // account: the previous row's account or the next one in accounts.csv order need no hashing
-    let a = -1;
-    const alen = c1 - pos;
-    if (alen === 0) throw new BookError(lineRecord(PF, line), "account", "is empty");
-    if (lastAccount >= 0) {
-      const id = accountIds[lastAccount];
-      if (id.length === alen && sameText(pt, pos, id)) a = lastAccount;
-      else if (lastAccount + 1 < n) {
-        const next = accountIds[lastAccount + 1];
-        if (next.length === alen && sameText(pt, pos, next)) a = lastAccount + 1;
-      }
-    } else if (n > 0 && accountIds[0].length === alen && sameText(pt, pos, accountIds[0])) a = 0;
-    if (a < 0) {
-      a = index.findSlice(pt, pos, c1);
-      if (a < 0) throw new BookError(lineRecord(PF, line), "account", `${quote(pt.slice(pos, c1))} is not an account of accounts.csv`);
-    }
-    if (a < lastAccount) sorted = false;
-    lastAccount = a;
+  constructor(
+    capacity: number,
+    private readonly accounts: AccountRows,
+    private readonly markets: readonly Market[],
+    private readonly progress: Progress,
+  ) {
+    const n = Math.max(capacity, 1);
+    this.rowAccount = new Uint32Array(n);
+    this.rowMarket = new Uint32Array(n);
+    this.rowSize = new BigInt64Array(n);
+    this.rowEntry = new BigInt64Array(n);
+    this.sizeWords = int32Words(this.rowSize);
+    this.entryWords = int32Words(this.rowEntry);
+    this.marketIds = markets.map((m) => m.id);
+    this.marketIndex = new Map<string, number>(this.marketIds.map((id, i) => [id, i]));
+  }
 
-    // market: compare in place with the few market ids
-    let m = -1;
-    const mlen = c2 - c1 - 1;
-    if (nm > 0 && marketIds[lastMarket].length === mlen && sameText(pt, c1 + 1, marketIds[lastMarket])) m = lastMarket;
-    else if (nm <= 32) {
-      for (let k = 0; k < nm; k++) {
-        if (marketIds[k].length === mlen && sameText(pt, c1 + 1, marketIds[k])) {
-          m = k;
-          break;
+  private grow(): void {
+    const r = this.r;
+    this.rowAccount = grown(this.rowAccount, r, r * 2);
+    this.rowMarket = grown(this.rowMarket, r, r * 2);
+    this.rowSize = grown(this.rowSize, r, r * 2);
+    this.rowEntry = grown(this.rowEntry, r, r * 2);
+    this.sizeWords = int32Words(this.rowSize);
+    this.entryWords = int32Words(this.rowEntry);
+  }
+
+  /** Reads the lines of `pt` from `pos` on. */
+  feed(pt: string, pos: number): void {
+    const { accountIds, index } = this.accounts;
+    const { markets, marketIds, marketIndex, progress } = this;
+    const n = accountIds.length;
+    const nm = markets.length;
+    let { sorted, r, line, lastAccount, lastMarket } = this;
+    const len = pt.length;
+    while (pos < len) {
+      const nl = pt.indexOf("\n", pos);
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && pt.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      if (le === pos) throw blankLine(PF, line);
+      let c1 = -1;
+      let c2 = -1;
+      let c3 = -1;
+      for (let i = pos; i < le; i++) {
+        const c = pt.charCodeAt(i);
+        if (c === 44) {
+          if (c1 < 0) c1 = i;
+          else if (c2 < 0) c2 = i;
+          else if (c3 < 0) c3 = i;
+          else throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
+        } else if (c === 34) {
+          throw quoteError(PF, line, POSITION_FIELDS[c1 < 0 ? 0 : c2 < 0 ? 1 : c3 < 0 ? 2 : 3]);
         }
       }
-    } else {
-      const found = marketIndex.get(pt.slice(c1 + 1, c2));
-      if (found !== undefined) m = found;
-    }
-    if (m < 0) throw new BookError(lineRecord(PF, line), "market", `${quote(pt.slice(c1 + 1, c2))} is not a market of markets.json`);
-    lastMarket = m;
-    const market = markets[m];
+      if (c3 < 0) throw fieldCountError(PF, line, POSITION_FIELDS, countFields(pt, pos, le));
 
-    const size = scanDecimal(pt, c2 + 1, c3, market.sizeDecimals);
-    if (size !== size) {
-      const text = pt.slice(c2 + 1, c3);
-      throw new BookError(lineRecord(PF, line), "size", `${quote(text)} ${decimalProblem(text, market.sizeDecimals, `market ${quote(market.id)}'s sizeDecimals ${market.sizeDecimals}`)}`);
+      // account: the previous row's account or the next one in accounts.csv order need no hashing
+      let a = -1;
+      const alen = c1 - pos;
+      if (alen === 0) throw new BookError(lineRecord(PF, line), "account", "is empty");
+      if (lastAccount >= 0) {
+        const id = accountIds[lastAccount];
+        if (id.length === alen && sameText(pt, pos, id)) a = lastAccount;
+        else if (lastAccount + 1 < n) {
+          const next = accountIds[lastAccount + 1];
+          if (next.length === alen && sameText(pt, pos, next)) a = lastAccount + 1;
+        }
+      } else if (n > 0 && accountIds[0].length === alen && sameText(pt, pos, accountIds[0])) a = 0;
+      if (a < 0) {
+        a = index.findSlice(pt, pos, c1);
+        if (a < 0) throw new BookError(lineRecord(PF, line), "account", `${quote(pt.slice(pos, c1))} is not an account of accounts.csv`);
+      }
+      if (a < lastAccount) sorted = false;
+      lastAccount = a;
+
+      // market: compare in place with the few market ids
+      let m = -1;
+      const mlen = c2 - c1 - 1;
+      if (nm > 0 && marketIds[lastMarket].length === mlen && sameText(pt, c1 + 1, marketIds[lastMarket])) m = lastMarket;
+      else if (nm <= 32) {
+        for (let k = 0; k < nm; k++) {
+          if (marketIds[k].length === mlen && sameText(pt, c1 + 1, marketIds[k])) {
+            m = k;
+            break;
+          }
+        }
+      } else {
+        const found = marketIndex.get(pt.slice(c1 + 1, c2));
+        if (found !== undefined) m = found;
+      }
+      if (m < 0) throw new BookError(lineRecord(PF, line), "market", `${quote(pt.slice(c1 + 1, c2))} is not a market of markets.json`);
+      lastMarket = m;
+      const market = markets[m];
+
+      if (r === this.rowSize.length) {
+        this.r = r;
+        this.grow();
+      }
+      const size = scanDecimal(pt, c2 + 1, c3, market.sizeDecimals);
+      if (size !== size) {
+        const text = pt.slice(c2 + 1, c3);
+        throw new BookError(lineRecord(PF, line), "size", `${quote(text)} ${decimalProblem(text, market.sizeDecimals, `market ${quote(market.id)}'s sizeDecimals ${market.sizeDecimals}`)}`);
+      }
+      store(this.rowSize, this.sizeWords, r, size); // before the next scan, which may overwrite scanBig
+      const entry = scanDecimal(pt, c3 + 1, le, market.priceDecimals);
+      if (entry !== entry || entry < 0 || (entry === Infinity && scanBig < 0n)) {
+        const text = pt.slice(c3 + 1, le);
+        const problem = entry !== entry ? decimalProblem(text, market.priceDecimals, `market ${quote(market.id)}'s priceDecimals ${market.priceDecimals}`) : "is negative (prices are >= 0)";
+        throw new BookError(lineRecord(PF, line), "entryPrice", `${quote(text)} ${problem}`);
+      }
+      store(this.rowEntry, this.entryWords, r, entry);
+      this.rowAccount[r] = a;
+      this.rowMarket[r] = m;
+      r++;
+      line++;
+      pos = nl === -1 ? len : nl + 1;
+      tick(progress);
     }
-    store(rowSize, sizeWords, r, size); // before the next scan, which may overwrite scanBig
-    const entry = scanDecimal(pt, c3 + 1, le, market.priceDecimals);
-    if (entry !== entry || entry < 0 || (entry === Infinity && scanBig < 0n)) {
-      const text = pt.slice(c3 + 1, le);
-      const problem = entry !== entry ? decimalProblem(text, market.priceDecimals, `market ${quote(market.id)}'s priceDecimals ${market.priceDecimals}`) : "is negative (prices are >= 0)";
-      throw new BookError(lineRecord(PF, line), "entryPrice", `${quote(text)} ${problem}`);
-    }
-    store(rowEntry, entryWords, r, entry);
-    rowAccount[r] = a;
-    rowMarket[r] = m;
-    r++;
-    line++;
-    pos = nl === -1 ? len : nl + 1;
-    tick(progress);
+    Object.assign(this, { sorted, r, line, lastAccount, lastMarket });
   }
-  return { account: rowAccount, market: rowMarket, size: rowSize, entry: rowEntry, sorted };
+
+  finish(): PositionRows {
+    const r = this.r;
+    return {
+      account: trimmed(this.rowAccount, r), market: trimmed(this.rowMarket, r), size: trimmed(this.rowSize, r), entry: trimmed(this.rowEntry, r),
+      sorted: this.sorted,
+    };
+  }
 }
 
 /** Groups the rows by account (stable: file order within an account) into the position columns. */
@@ -437,13 +523,87 @@ export function parseBookCsv(marketsJson: string, accountsCsv: string, positions
   const positionCap = countLines(positionsCsv, pBody);
   const progress: Progress = { done: 0, total: accountCap + positionCap, next: PROGRESS_EVERY, callback: onProgress };
   if (onProgress) onProgress(0, progress.total);
-  const accounts = readAccounts(accountsCsv, aBody, accountCap, progress);
-  const rows = readPositions(positionsCsv, pBody, positionCap, accounts, markets, progress);
+  const accountsReader = new AccountsReader(accountCap, progress);
+  accountsReader.feed(accountsCsv, aBody);
+  const accounts = accountsReader.finish();
+  const positionsReader = new PositionsReader(positionCap, accounts, markets, progress);
+  positionsReader.feed(positionsCsv, pBody);
+  const book = assemble(venue, liquidatorSharePpm, markets, accounts, positionsReader.finish());
+  if (onProgress) onProgress(progress.total, progress.total);
+  return book;
+}
+
+function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, markets: Market[], accounts: AccountRows, rows: PositionRows): BookColumns {
   const { accountIds, collateral } = accounts;
   const grouped = groupPositions(rows, accountIds.length);
   checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
-  if (onProgress) onProgress(progress.total, progress.total);
   return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds, collateral, ...grouped };
+}
+
+/** A file's content in pieces: texts, or UTF-8 bytes (as a file stream gives them). */
+export type TextChunks = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+
+/**
+ * The texts of whole lines of `chunks`: each ends with a line break, except perhaps the last (the
+ * file's last line). Bytes are decoded as UTF-8 (a byte-order mark is kept, for readHeader);
+ * invalid UTF-8 is a BookError naming `file`.
+ */
+async function* wholeLines(chunks: TextChunks, file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let carry = "";
+  const decode = (bytes: Uint8Array | undefined, stream: boolean): string => {
+    try {
+      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream });
+    } catch (err) {
+      if (err instanceof TypeError) throw new BookError(file, "", "is not UTF-8 text");
+      throw err;
+    }
+  };
+  for await (const chunk of chunks) {
+    const text = carry + (typeof chunk === "string" ? chunk : decode(chunk, true));
+    const cut = text.lastIndexOf("\n");
+    if (cut === -1) {
+      carry = text;
+      continue;
+    }
+    carry = text.slice(cut + 1);
+    yield cut + 1 === text.length ? text : text.slice(0, cut + 1);
+  }
+  const rest = carry + decode(undefined, false);
+  if (rest !== "") yield rest;
+}
+
+/** Feeds the data lines of `chunks` (after its header, checked) to `feed`. */
+async function readStream(chunks: TextChunks, file: string, header: string, feed: (text: string, pos: number) => void): Promise<void> {
+  let first = true;
+  for await (const text of wholeLines(chunks, file)) {
+    feed(text, first ? readHeader(text, file, header) : 0);
+    first = false;
+  }
+  if (first) readHeader("", file, header); // the file is empty
+}
+
+export interface CsvStreamOptions {
+  /** First guesses of the number of accounts and positions (the columns grow past them). */
+  readonly accountsHint?: number;
+  readonly positionsHint?: number;
+}
+
+/**
+ * parseBookCsv for files too big to hold as one text: accounts.csv and positions.csv come in
+ * pieces (strings, or UTF-8 bytes; a piece may end anywhere, even inside a line or a character),
+ * and are read line by line as they come. The result and every error (file, line, field) are
+ * those of parseBookCsv on the whole texts. Progress is the caller's: it sees the pieces go by.
+ */
+export async function parseBookCsvStream(marketsJson: string, accountsCsv: TextChunks, positionsCsv: TextChunks, options: CsvStreamOptions = {}): Promise<BookColumns> {
+  const { venue, liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
+  const progress: Progress = { done: 0, total: 0, next: Infinity, callback: undefined };
+  const accountsReader = new AccountsReader(Math.max(16, options.accountsHint ?? 0), progress);
+  await readStream(accountsCsv, AF, ACCOUNTS_HEADER, (text, pos) => accountsReader.feed(text, pos));
+  const accounts = accountsReader.finish();
+  const positionsReader = new PositionsReader(Math.max(16, options.positionsHint ?? 0), accounts, markets, progress);
+  await readStream(positionsCsv, PF, POSITIONS_HEADER, (text, pos) => positionsReader.feed(text, pos));
+  return assemble(venue, liquidatorSharePpm, markets, accounts, positionsReader.finish());
 }
 
 // ---------------------------------------------------------------------------------------------

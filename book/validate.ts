@@ -40,8 +40,9 @@ export function sameText(t: string, at: number, s: string): boolean {
  */
 export class IdIndex {
   /** Pairs [hash, index + 1] (0 = empty slot): a probe touches one cache line, not the id strings. */
-  private readonly table: Int32Array;
-  private readonly mask: number;
+  private table: Int32Array;
+  private mask: number;
+  private count = 0;
   /** `ids[i]` is the id stored with index i (the caller's list, filled as ids are added). */
   constructor(
     private readonly ids: readonly string[],
@@ -60,6 +61,23 @@ export class IdIndex {
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     return h ^ (h >>> 16);
+  }
+
+  /** Doubles the table, re-inserting every entry (by its stored hash). */
+  private grow(): void {
+    const old = this.table;
+    const size = (this.mask + 1) * 2;
+    const table = new Int32Array(size * 2);
+    const mask = size - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s + 1] === 0) continue;
+      let slot = old[s] & mask;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = old[s];
+      table[2 * slot + 1] = old[s + 1];
+    }
+    this.table = table;
+    this.mask = mask;
   }
 
   /** The index of `id`, or -1. */
@@ -82,8 +100,12 @@ export class IdIndex {
     }
   }
 
-  /** Records that `ids[index]` is at `index`; returns the index of an earlier equal id (and then records nothing), else -1. */
+  /**
+   * Records that `ids[index]` is at `index`; returns the index of an earlier equal id (and then
+   * records nothing), else -1. Past the capacity given, the table doubles.
+   */
   add(index: number): number {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const { table, mask, ids } = this;
     const id = ids[index];
     const h = IdIndex.hash(id, 0, id.length);
@@ -92,6 +114,7 @@ export class IdIndex {
       if (k < 0) {
         table[2 * slot] = h;
         table[2 * slot + 1] = index + 1;
+        this.count++;
         return -1;
       }
       if (table[2 * slot] === h && ids[k] === id) return k;

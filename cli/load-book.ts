@@ -4,9 +4,11 @@
  * - a directory holding `markets.json`, `accounts.csv` and `positions.csv`: the CSV form.
  * Every failure is a CliError naming the file (and the record, field, line from the parser).
  */
-import { readFile, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseBookCsv, parseBookJson } from "../book/index.js";
+import { constants } from "node:buffer";
+import { parseBookCsvStream, parseBookJson } from "../book/index.js";
 import type { Book, BookColumns } from "../book/types.js";
 import { CliError, CSV_FILES, rethrowInSource } from "./errors.js";
 import type { Progress } from "./progress.js";
@@ -20,7 +22,7 @@ export interface LoadedBook {
   readonly book: Book | BookColumns;
 }
 
-function describeFsError(err: unknown, path: string): CliError {
+export function describeFsError(err: unknown, path: string): CliError {
   const code = (err as { code?: string }).code;
   switch (code) {
     case "ENOENT":
@@ -34,7 +36,10 @@ function describeFsError(err: unknown, path: string): CliError {
       return new CliError(`${path}: a part of the path is not a directory`);
     case "ERR_STRING_TOO_LONG":
     case "ERR_FS_FILE_TOO_LARGE":
-      return new CliError(`${path}: the file is too large to read as one text; for books this big use the CSV form (a directory with markets.json, accounts.csv, positions.csv)`);
+      return new CliError(
+        `${path}: the file is too large to read as one text (a JSON book is read whole, and Node holds at most ${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MiB in one string): ` +
+          `for books this big use the CSV form, a directory with markets.json, accounts.csv and positions.csv, which is read line by line (liqscan generate --format csv writes one)`,
+      );
     default:
       return new CliError(`${path}: cannot read: ${(err as Error).message ?? String(err)}`);
   }
@@ -58,7 +63,75 @@ export async function readText(path: string): Promise<string> {
   }
 }
 
-/** Reads and parses the book at `path`. `progress` follows the CSV parser, when it reports any. */
+/** Bytes read per piece of a CSV file (a line may span pieces). */
+export const CSV_CHUNK_BYTES = 1 << 20;
+
+/** The pieces of the file at `path`, as read; a failure is a CliError naming it. */
+async function* fileChunks(path: string, chunkBytes: number, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes })) {
+      onBytes((chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
+  } catch (err) {
+    throw describeFsError(err, path);
+  }
+}
+
+/** Checks that `path` can be opened for reading, so that a missing file is named before parsing. */
+async function checkReadable(path: string): Promise<number> {
+  try {
+    const file = await open(path, "r");
+    try {
+      const s = await file.stat();
+      if (s.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+      return s.size;
+    } finally {
+      await file.close();
+    }
+  } catch (err) {
+    throw describeFsError(err, path);
+  }
+}
+
+export interface CsvReadOptions {
+  /** Bytes per piece read (default CSV_CHUNK_BYTES); tests make it tiny. */
+  readonly chunkBytes?: number;
+  /** Follows the bytes read of accounts.csv and positions.csv together. */
+  readonly progress?: Progress;
+}
+
+/**
+ * Reads the CSV book in directory `dir`: markets.json whole, accounts.csv and positions.csv
+ * streaming, in pieces of `chunkBytes` (so a book is limited by memory for its columns, not by the
+ * longest string). Errors name the file, line and field.
+ */
+export async function loadCsvBook(dir: string, options: CsvReadOptions = {}): Promise<LoadedBook> {
+  const paths = CSV_FILES.map((f) => join(dir, f));
+  // one after the other, so that a directory missing several files always names the first
+  const markets = await readText(paths[0]!);
+  const accountBytes = await checkReadable(paths[1]!);
+  const positionBytes = await checkReadable(paths[2]!);
+  const chunkBytes = Math.max(1, options.chunkBytes ?? CSV_CHUNK_BYTES);
+  const total = accountBytes + positionBytes;
+  let done = 0;
+  const onBytes = (n: number): void => {
+    done += n;
+    options.progress?.update(done, total);
+  };
+  try {
+    // about 25 bytes per account line and 37 per position line in generated books: a first guess
+    const book = await parseBookCsvStream(markets, fileChunks(paths[1]!, chunkBytes, onBytes), fileChunks(paths[2]!, chunkBytes, onBytes), {
+      accountsHint: Math.ceil(accountBytes / 24),
+      positionsHint: Math.ceil(positionBytes / 36),
+    });
+    return { source: dir, form: "csv", book };
+  } catch (err) {
+    rethrowInSource(err, dir, "csv");
+  }
+}
+
+/** Reads and parses the book at `path`. `progress` follows the reading of a CSV book. */
 export async function loadBook(path: string, progress?: Progress): Promise<LoadedBook> {
   if (path === "") throw new CliError("the book path is empty");
   let isDirectory: boolean;
@@ -67,18 +140,7 @@ export async function loadBook(path: string, progress?: Progress): Promise<Loade
   } catch (err) {
     throw describeFsError(err, path);
   }
-  if (isDirectory) {
-    // one after the other, so that a directory missing several files always names the first
-    const markets = await readText(join(path, CSV_FILES[0]));
-    const accounts = await readText(join(path, CSV_FILES[1]));
-    const positions = await readText(join(path, CSV_FILES[2]));
-    try {
-      const book = parseBookCsv(markets, accounts, positions, progress ? (done: number, total?: number) => progress.update(done, total) : undefined);
-      return { source: path, form: "csv", book };
-    } catch (err) {
-      rethrowInSource(err, path, "csv");
-    }
-  }
+  if (isDirectory) return loadCsvBook(path, { progress });
   if (/\.csv$/i.test(path)) {
     throw new CliError(`${path}: a CSV book is a directory holding markets.json, accounts.csv and positions.csv: give the directory`);
   }

@@ -41,19 +41,25 @@ export function parseMarket(text: string | boolean | undefined, markets: readonl
 }
 
 /**
- * `--beta BTC-PERP=1.2,ETH-PERP=1.5`: one beta per market (6 decimals, as ppm); markets not listed
- * keep 1.
+ * `--beta BTC-PERP=1.2,ETH-PERP=1.5` (or the option repeated: `--beta BTC-PERP=1.2 --beta
+ * ETH-PERP=1.5`): one beta per market (6 decimals, as ppm); markets not listed keep 1. A market
+ * given twice is an error in either form; so is a market the shock does not move (`shocked`, the
+ * index of `--market`, when given): its beta would be ignored.
  */
-export function parseBetas(text: string | boolean | undefined, markets: readonly Market[]): bigint[] | undefined {
+export function parseBetas(text: string | boolean | readonly string[] | undefined, markets: readonly Market[], shocked?: number): bigint[] | undefined {
   if (text === undefined) return undefined;
   const betas = markets.map(() => 1_000_000n);
   const seen = new Set<number>();
-  for (const item of String(text).split(",")) {
+  const items = (Array.isArray(text) ? text : [String(text)]).flatMap((t: string) => t.split(","));
+  for (const item of items) {
     const eq = item.lastIndexOf("=");
     if (eq <= 0) throw new CliError(`--beta: ${JSON.stringify(item)} is not MARKET=BETA (e.g. ETH-PERP=1.2)`);
     const m = parseMarket(item.slice(0, eq), markets, "beta");
     if (seen.has(m!)) throw new CliError(`--beta: market ${item.slice(0, eq)} is given twice`);
     seen.add(m!);
+    if (shocked !== undefined && m !== shocked) {
+      throw new CliError(`--beta: ${item.slice(0, eq)} is not shocked (--market ${markets[shocked]!.id} moves that market only), so its beta would be ignored: drop it, or drop --market`);
+    }
     const v = tryParseDecimal(item.slice(eq + 1), 6, "6");
     if (typeof v === "string") throw new CliError(`--beta: ${JSON.stringify(item.slice(eq + 1))} ${v}`);
     betas[m!] = v;

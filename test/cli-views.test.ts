@@ -87,6 +87,13 @@ describe("stress", () => {
     ]);
   });
 
+  it("--beta repeated is the same as --beta with a list; a beta on the --market itself is allowed", async () => {
+    const listed = await ok("stress", EXAMPLE, "--shocks=-10", "--beta", "ETH-PERP=2,BTC-PERP=0.5", "--json");
+    expect(await ok("stress", EXAMPLE, "--shocks=-10", "--beta", "ETH-PERP=2", "--beta", "BTC-PERP=0.5", "--json")).toBe(listed);
+    const r = (await json("stress", EXAMPLE, "--shocks=-10", "--market", "ETH-PERP", "--beta", "ETH-PERP=2", "--json")) as { shocks: { marks: Record<string, string> }[] };
+    expect(r.shocks[0]!.marks["ETH-PERP"]).toBe("2720.20"); // floor(340025 * 0.8)
+  });
+
   it("--beta scales a market's shock", async () => {
     const r = (await json("stress", EXAMPLE, "--shocks=-10", "--beta", "ETH-PERP=2", "--json")) as { shocks: { marks: object }[] };
     // ETH: floor(340_025 * 0.8) = 272_020
@@ -101,12 +108,22 @@ describe("stress", () => {
     expect(await failure("stress", EXAMPLE, "--step=0.00001")).toBe('--step: "0.00001" has more decimals than 4 (a percentage is converted to whole ppm)');
     expect(await failure("stress", EXAMPLE, "--step=0")).toBe("--step: 0 is not positive");
     expect(await failure("stress", EXAMPLE, "--from=10", "--to=5")).toBe("--to: +5% is below --from (+10%)");
-    expect(await failure("stress", EXAMPLE, "--step=0.0001")).toBe("--step: 1000001 shocks from -500000 to 500000 ppm by 1; at most 100001");
+    expect(await failure("stress", EXAMPLE, "--step=0.0001")).toBe("--step: the grid from -50% to +50% in steps of 0.0001% has 1000001 shocks; at most 100001 (use a larger --step or a narrower --from/--to)");
+    // issue 9: the option given is named and the numbers are in percent, not ppm
+    expect(await failure("stress", EXAMPLE, "--to=100000")).toBe("--to: the grid from -50% to +100000% in steps of 1% has 100051 shocks; at most 100001 (use a larger --step or a narrower --from/--to)");
+    expect(await failure("stress", EXAMPLE, "--from=-100", "--to=1000", "--step=0.01")).toMatch(/^--from\/--to\/--step: the grid from -100% to \+1000% in steps of 0\.01% has 110001 shocks/);
     expect(await failure("stress", EXAMPLE, "--shocks=1,,2")).toBe('--shocks: "1,,2" has an empty item (write e.g. -20,-10,5)');
     expect(await failure("stress", EXAMPLE, "--shocks=1", "--from=0")).toBe("--shocks: give either a list of shocks or --from/--to/--step, not both");
     expect(await failure("stress", EXAMPLE, "--market", "SOL-PERP")).toBe('--market: "SOL-PERP" is not a market of the book (BTC-PERP, ETH-PERP)');
     expect(await failure("stress", EXAMPLE, "--beta", "ETH-PERP")).toBe('--beta: "ETH-PERP" is not MARKET=BETA (e.g. ETH-PERP=1.2)');
     expect(await failure("stress", EXAMPLE, "--beta", "ETH-PERP=1,ETH-PERP=2")).toBe("--beta: market ETH-PERP is given twice");
+    // the repeated option follows the same rule as the list
+    expect(await failure("stress", EXAMPLE, "--beta", "ETH-PERP=1", "--beta", "ETH-PERP=2")).toBe("--beta: market ETH-PERP is given twice");
+    // a beta on a market the shock does not move would be ignored
+    expect(await failure("stress", EXAMPLE, "--market", "BTC-PERP", "--beta", "ETH-PERP=2")).toBe(
+      "--beta: ETH-PERP is not shocked (--market BTC-PERP moves that market only), so its beta would be ignored: drop it, or drop --market",
+    );
+    expect(await failure("cascade", EXAMPLE, "--shock=-5", "--market", "BTC-PERP", "--beta", "ETH-PERP=2")).toMatch(/^--beta: ETH-PERP is not shocked/);
     expect(await failure("stress", EXAMPLE, "--beta", "ETH-PERP=x")).toMatch(/^--beta: "x" is not a decimal number/);
     expect(await failure("stress", EXAMPLE, "--engine", "gpu")).toBe('--engine: "gpu" is not an engine (use "wasm" or "reference")');
     expect(await failure("stress", "test/fixtures/cli/missing-field.json")).toMatch(/^test\/fixtures\/cli\/missing-field\.json: /);

@@ -40,6 +40,8 @@ export interface CascadeOptions {
   readonly betaPpm?: readonly bigint[];
   /** At most this many rounds (1 to 10_000); default 20. */
   readonly maxRounds?: number;
+  /** Called after each round with its number and the round limit (for progress). */
+  readonly onRound?: (round: number, maxRounds: number) => void;
 }
 
 export interface CascadeRound {
@@ -138,6 +140,7 @@ export function cascade(book: LiveBook, options: CascadeOptions): CascadeResult 
       const { sold, bought } = closeAccounts(book, accounts, marks, closed);
       const impactPpm = book.markets.map((market, m) => (market.impact === undefined ? 0n : slippagePpm(market, abs(sold[m]! - bought[m]!))));
       const marksAfter = marks.map((p, m) => movedMark(p, sold[m]! - bought[m]!, impactPpm[m]!));
+      options.onRound?.(round, maxRounds);
       rounds.push({
         round, marks, accounts, overflow: t.overflow, notionalClosed: t.notional,
         penalty: t.penalty, liquidatorReward: t.liquidatorReward, insuranceFund: t.insuranceFund, badDebt: t.badDebt,

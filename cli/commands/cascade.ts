@@ -85,7 +85,7 @@ Options:
   options: {
     shock: { type: "string" },
     market: { type: "string" },
-    beta: { type: "string" },
+    beta: { type: "string", multiple: true },
     "max-rounds": { type: "string" },
     json: { type: "boolean" },
     engine: { type: "string" },
@@ -100,8 +100,8 @@ Options:
     const maxRounds = parseCount(values["max-rounds"], "max-rounds", 1, 10_000);
     const { live } = await openBook(path, engine);
     const market = parseMarket(values.market, live.markets);
-    const betaPpm = parseBetas(values.beta, live.markets);
-    const { value: c } = await phase("running the cascade", () => runView(() => cascade(live, { shockPpm, market, betaPpm, maxRounds }), { shockPpm: "--shock", market: "--market", betaPpm: "--beta", maxRounds: "--max-rounds" }));
+    const betaPpm = parseBetas(values.beta, live.markets, market);
+    const { value: c } = await phase("running the cascade", (progress) => runView(() => cascade(live, { shockPpm, market, betaPpm, maxRounds, onRound: (r, max) => progress.update(r, max) }), { shockPpm: "--shock", market: "--market", betaPpm: "--beta", maxRounds: "--max-rounds" }));
     const out = new Output();
     if (values.json) out.line(JSON.stringify(cascadeReport(live, shockPpm, market, c)));
     else for (const line of cascadeTable(live, shockPpm, market, c)) out.line(line);

@@ -4,6 +4,7 @@ import type { ScanResult } from "../../bindings/results.js";
 import { generateBook } from "../../book/index.js";
 import { parseCount, parseEngine } from "../args.js";
 import type { Command } from "../command.js";
+import { checkBookFits } from "../memory.js";
 import { Output } from "../output.js";
 import { phase } from "../progress.js";
 import { totalsLines, writeAccountTable } from "../reports.js";
@@ -80,6 +81,7 @@ Options:
     const accounts = parseCount(values.accounts, "accounts", 0, 500_000_000) ?? DEFAULT_ACCOUNTS[engineName];
     const seed = parseCount(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER) ?? 1;
     const runs = parseCount(values.runs, "runs", 1, 1000) ?? DEFAULT_RUNS;
+    checkBookFits("demo", accounts, { kind: "demo", engine: engineName });
     const out = new Output();
 
     const engine = await createEngine(engineName);

@@ -1,11 +1,13 @@
 /** `liqscan generate --accounts N --out PATH [--seed S] [--format json|csv]` */
-import { mkdir, open, stat, writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { generateBook, writeBookCsvChunks, writeBookJson } from "../../book/index.js";
 import type { BookColumns } from "../../book/types.js";
 import { parseCount } from "../args.js";
 import type { Command } from "../command.js";
+import { nodeFs, writeError, writeFileAtomically, writeFilesAtomically, type WriteFs } from "../atomic-write.js";
 import { CliError, CSV_FILES } from "../errors.js";
+import { checkBookFits } from "../memory.js";
 import { phase, type Progress } from "../progress.js";
 
 export type BookFormat = "json" | "csv";
@@ -19,16 +21,6 @@ async function existing(path: string): Promise<"file" | "directory" | null> {
     if ((err as { code?: string }).code === "ENOENT") return null;
     throw writeError(err, path);
   }
-}
-
-function writeError(err: unknown, path: string): CliError {
-  const code = (err as { code?: string }).code;
-  if (code === "EACCES" || code === "EPERM") return new CliError(`${path}: permission denied`);
-  if (code === "ENOENT") return new CliError(`${path}: the directory it goes into does not exist`);
-  if (code === "ENOTDIR") return new CliError(`${path}: a part of the path is not a directory`);
-  if (code === "EISDIR") return new CliError(`${path}: is a directory`);
-  if (code === "ENOSPC") return new CliError(`${path}: no space left on the device`);
-  return new CliError(`${path}: cannot write: ${(err as Error).message ?? String(err)}`);
 }
 
 /**
@@ -50,29 +42,14 @@ export async function chooseFormat(path: string, format: string | undefined): Pr
   throw new CliError(`${path}: cannot tell the format from the name: use a .json file, a directory (CSV), or --format json|csv`);
 }
 
-async function writeChunks(path: string, chunks: Iterable<string>, onChunk?: () => void): Promise<void> {
-  let file;
-  try {
-    file = await open(path, "w");
-  } catch (err) {
-    throw writeError(err, path);
-  }
-  try {
-    for (const chunk of chunks) {
-      await file.write(chunk);
-      onChunk?.();
-    }
-  } catch (err) {
-    throw writeError(err, path);
-  } finally {
-    await file.close();
-  }
-}
-
 const ROWS_PER_CHUNK = 1 << 16;
 
-/** Writes `columns` to `path` in `format` (creating the directory of a CSV book). */
-export async function writeBook(columns: BookColumns, path: string, format: BookFormat, progress?: Progress): Promise<void> {
+/**
+ * Writes `columns` to `path` in `format` (creating the directory of a CSV book), through `fs`.
+ * Nothing is ever half written under a real name (see atomic-write.ts): on failure an older book
+ * at `path` is left intact and no temporary file remains.
+ */
+export async function writeBook(columns: BookColumns, path: string, format: BookFormat, progress?: Progress, fs: WriteFs = nodeFs): Promise<void> {
   if (format === "json") {
     let text: string;
     try {
@@ -83,15 +60,11 @@ export async function writeBook(columns: BookColumns, path: string, format: Book
       }
       throw err;
     }
-    try {
-      await writeFile(path, text);
-    } catch (err) {
-      throw writeError(err, path);
-    }
+    await writeFileAtomically(path, [text], fs);
     return;
   }
   try {
-    await mkdir(path, { recursive: true });
+    await fs.mkdir(path);
   } catch (err) {
     throw writeError(err, path);
   }
@@ -99,9 +72,15 @@ export async function writeBook(columns: BookColumns, path: string, format: Book
   const total = Math.ceil(columns.accountIds.length / ROWS_PER_CHUNK) + Math.ceil(columns.positionSize.length / ROWS_PER_CHUNK);
   let done = 0;
   const step = (): void => progress?.update(++done, total);
-  await writeChunks(join(path, "markets.json"), [csv.markets]);
-  await writeChunks(join(path, "accounts.csv"), csv.accounts, step);
-  await writeChunks(join(path, "positions.csv"), csv.positions, step);
+  // markets.json last: a directory is a book (for scan) only once it is there
+  await writeFilesAtomically(
+    [
+      { path: join(path, "accounts.csv"), chunks: csv.accounts, onChunk: step },
+      { path: join(path, "positions.csv"), chunks: csv.positions, onChunk: step },
+      { path: join(path, "markets.json"), chunks: [csv.markets] },
+    ],
+    fs,
+  );
 }
 
 export const generateCommand: Command = {
@@ -112,7 +91,8 @@ export const generateCommand: Command = {
 Writes a realistic synthetic book of N accounts over 8 markets, the same for the same seed.
 
 Options:
-  --accounts N        number of accounts (0 to ${MAX_ACCOUNTS})
+  --accounts N        number of accounts (0 to ${MAX_ACCOUNTS}, as memory allows: a count that
+                      cannot fit is refused up front, saying what it needs)
   --out PATH          where to write: a .json file (the JSON form), or a directory that
                       receives markets.json, accounts.csv and positions.csv (the CSV form,
                       for big books); the directory is created when missing
@@ -120,7 +100,10 @@ Options:
   --format FORMAT     json or csv, when PATH does not tell
   -h, --help          this help
 
-Existing files are overwritten.
+Existing files are replaced, but never by a half-written book: each file is written under a
+temporary name in the same directory and renamed at the end; on failure (a full disk) the
+temporary files are removed and an older book at PATH is left intact. A CSV book's three files
+are renamed one after the other, markets.json last.
 `,
   options: {
     accounts: { type: "string" },
@@ -136,6 +119,7 @@ Existing files are overwritten.
     if (typeof out !== "string" || out === "") throw new CliError('generate: missing --out PATH (see "liqscan generate --help")');
     const seed = parseCount(values.seed, "seed", 0, Number.MAX_SAFE_INTEGER) ?? 1;
     const format = await chooseFormat(out, values.format as string | undefined);
+    checkBookFits("generate", accounts, { kind: "generate", format });
     const { value: columns, seconds } = await phase("generating", (progress) =>
       generateBook({ accounts, seed, onProgress: (done, total) => progress.update(done, total) }),
     );

@@ -6,7 +6,7 @@
  */
 import { basename, extname } from "node:path";
 import { importHyperliquidBook } from "../../book/venues/hyperliquid.js";
-import { writeFileAtomic } from "../write-atomic.js";
+import { writeFileAtomically } from "../atomic-write.js";
 import { binance } from "./import-binance.js";
 import type { OptionSpec, ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
@@ -119,7 +119,7 @@ Venues: ${venueNames()}.
     const out = values.out;
     if (typeof out !== "string" || out === "") throw new CliError(`import ${venue}: missing --out BOOK.json (see "liqscan import --help")`);
     const book = await importer.build(values);
-    await writeFileAtomic(out, book.text);
+    await writeFileAtomically(out, [book.text]);
     process.stdout.write(`wrote ${book.accounts} accounts and ${book.positions} positions over ${book.markets} markets (${venue}) to ${out}\n`);
   },
 };

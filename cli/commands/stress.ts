@@ -1,13 +1,14 @@
 /** `liqscan stress BOOK [--market ID] [--from P --to P --step P | --shocks LIST] [--beta ...] [--json]` */
 import type { LiveBook } from "../../bindings/types.js";
-import { stress, type StressRow } from "../../views/index.js";
+import { MAX_SHOCKS, stress, type StressRow } from "../../views/index.js";
+import { shockList } from "../../views/shock.js";
 import { parseEngine } from "../args.js";
 import { bar, maxOf } from "../chart.js";
 import type { Command } from "../command.js";
 import { CliError } from "../errors.js";
 import { openBook } from "../open-book.js";
 import { Output } from "../output.js";
-import { phase } from "../progress.js";
+import { phase, type Progress } from "../progress.js";
 import { renderTable, type Column } from "../table.js";
 import { byMarket, money, parseBetas, parseMarket, parsePercent, parseShock, parseShockList, percent, price, rate, runView } from "../view-options.js";
 
@@ -75,7 +76,7 @@ Options:
     to: { type: "string" },
     step: { type: "string" },
     shocks: { type: "string" },
-    beta: { type: "string" },
+    beta: { type: "string", multiple: true },
     json: { type: "boolean" },
     engine: { type: "string" },
   },
@@ -93,11 +94,14 @@ Options:
     }
     if (step !== undefined && step <= 0n) throw new CliError(`--step: ${String(values.step)} is not positive`);
     if ((from ?? -500_000n) > (to ?? 500_000n)) throw new CliError(`--to: ${percent(to ?? 500_000n)} is below --from (${percent(from ?? -500_000n)})`);
+    if (!list) checkGridSize(from, to, step);
+    if (list && list.length > MAX_SHOCKS) throw new CliError(`--shocks: ${list.length} shocks; at most ${MAX_SHOCKS}`);
     const { live } = await openBook(path, engine);
     const market = parseMarket(values.market, live.markets);
-    const betaPpm = parseBetas(values.beta, live.markets);
+    const betaPpm = parseBetas(values.beta, live.markets, market);
     const shocksPpm = list ?? { from: from ?? -500_000n, to: to ?? 500_000n, step: step ?? 10_000n };
-    const { value: rows } = await phase("stressing", () => runView(() => stress(live, { shocksPpm, market, betaPpm }), { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" }));
+    const flags = { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" };
+    const { value: rows } = await phase("stressing", (progress) => stressInPasses(live, runView(() => shockList("stress", shocksPpm), flags), market, betaPpm, flags, progress));
     const out = new Output();
     if (values.json) {
       out.line(JSON.stringify({ market: market === undefined ? null : live.markets[market]!.id, shocks: rows.map((r) => report(live, r)) }));
@@ -108,6 +112,41 @@ Options:
     live.dispose();
   },
 };
+
+/**
+ * The stress rows of `shocks`, evaluated in passes of `passSize` shocks (each shock's row does not
+ * depend on the others), reporting the shocks done to `progress` between passes.
+ */
+export function stressInPasses(
+  live: LiveBook, shocks: readonly bigint[], market: number | undefined, betaPpm: readonly bigint[] | undefined,
+  flags: Readonly<Record<string, string>>, progress: Progress, passSize = Math.max(256, Math.ceil(shocks.length / 100)),
+): StressRow[] {
+  const rows: StressRow[] = [];
+  progress.update(0, shocks.length);
+  for (let i = 0; i < shocks.length; i += passSize) {
+    rows.push(...runView(() => stress(live, { shocksPpm: shocks.slice(i, i + passSize), market, betaPpm }), flags));
+    progress.update(rows.length, shocks.length);
+  }
+  return rows;
+}
+
+/**
+ * Refuses a --from/--to/--step grid of more than MAX_SHOCKS shocks, in percent and naming the
+ * options the user gave (the range when --from or --to was given, else --step).
+ */
+export function checkGridSize(from: bigint | undefined, to: bigint | undefined, step: bigint | undefined): void {
+  const f = from ?? -500_000n;
+  const t = to ?? 500_000n;
+  const s = step ?? 10_000n;
+  const count = (t - f) / s + 1n;
+  if (count <= BigInt(MAX_SHOCKS)) return;
+  const given = [from !== undefined ? "--from" : "", to !== undefined ? "--to" : "", step !== undefined ? "--step" : ""].filter((x) => x !== "");
+  const blamed = given.length === 0 ? "--step" : given.join("/");
+  throw new CliError(
+    `${blamed}: the grid from ${percent(f)} to ${percent(t)} in steps of ${percent(s).replace(/^\+/, "")} has ${count} shocks; at most ${MAX_SHOCKS} ` +
+      `(use a larger --step or a narrower --from/--to)`,
+  );
+}
 
 /** The table: one row per shock, the mark of the shocked market when there is one, a bar of the notional. */
 export function stressTable(live: LiveBook, rows: readonly StressRow[], market: number | undefined): string[] {
