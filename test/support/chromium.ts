@@ -14,7 +14,7 @@ import { chromium, type Browser } from "playwright-core";
  * Flags for a quiet, reproducible headless run in a container: no sandbox (root, no user
  * namespaces), no GPU, and nothing that reaches out to the network on its own. Playwright starts
  * every launch with a fresh temporary profile (--user-data-dir) and removes it on close. They work
- * with Debian's chromium and with the @sparticuz/chromium build (a headless shell).
+ * with the @sparticuz/chromium build (a headless shell), and with a system chromium such as Debian's.
  */
 export const CHROMIUM_ARGS = [
   "--headless",
