@@ -1,4 +1,7 @@
-// End to end in a real browser (Debian's chromium, driven by playwright-core):
+// End to end in a real browser (Chromium, driven by playwright-core; test/support/chromium.ts
+// picks it, by default the build inside the @sparticuz/chromium devDependency). The browser runs
+// under this machine's locale (LANG as the environment has it); one test also gives the page a
+// language tag that Intl rejects.
 // - the package as published loads in a plain page with no bundler (import map, liqscan.wasm next
 //   to the module, streaming compile, or the core passed in as bytes);
 // - the demo (web/) built by Vite, and served by Vite's dev server, scans a generated book in its
@@ -19,17 +22,23 @@ const VITE_CONFIG = "web/vite.config.ts";
 const SEED = 7;
 const ACCOUNTS = 20_000;
 
-// Launched by the first test that needs it, so that a missing Chromium fails every test with the
-// message that says how to install it (rather than skipping them).
+// Launched by the first test that needs it, so that a Chromium that cannot launch fails every test
+// with the message that says why (rather than skipping them).
 let browser: Promise<Browser> | undefined;
 afterAll(async () => {
   await (await browser?.catch(() => undefined))?.close();
 });
 
 /** A new page whose uncaught errors, console errors and failed requests fail the test. */
-async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
+async function openPage(url: string, options: { language?: string } = {}): Promise<{ page: Page; errors: string[] }> {
   browser ??= launchChromium();
   const page = await (await browser).newPage({ viewport: { width: 1320, height: 900 } });
+  if (options.language !== undefined) {
+    // What the page's scripts read as navigator.language, before any of them runs.
+    await page.addInitScript((language) => {
+      Object.defineProperty(navigator, "language", { get: () => language, configurable: true });
+    }, options.language);
+  }
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("console", (m) => {
@@ -168,6 +177,18 @@ describe("the demo, built by Vite", () => {
     expect(errors).toEqual([]);
     await page.close();
     book.dispose();
+  });
+
+  it("works when the browser's language is not a BCP 47 tag (Chromium under LANG=C.UTF-8 says en-US@posix)", async () => {
+    // uPlot builds an Intl.NumberFormat from navigator.language when it loads: with this tag that
+    // threw a RangeError, and the page never scanned.
+    const { page, errors } = await openPage(server.resolvedUrls!.local[0]!, { language: "en-US@posix" });
+    const shown = await scanInDemo(page, 3_000, 11);
+    expect(shown).toEqual((await nodeBook(3_000, 11)).scan().totalsReport());
+    expect(await page.evaluate(() => navigator.language)).toBe("en-US"); // repaired before uPlot read it
+    expect(await pixelsOfColour(page, "stress-chart", [37, 99, 235])).toBeGreaterThan(50);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it("opens a book file (JSON, or the CSV form), shows an account's positions and exports the exact JSON", async () => {

@@ -2,6 +2,7 @@
 // which must order rows exactly even where two amounts convert to the same double.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { repairNavigatorLanguage, validLocale } from "../web/src/locale.js";
 import { count, exactMoney, groupThousands, money, moneyOf, price } from "../web/src/money.js";
 import { AMOUNT_KEYS, type AmountKey, type LiquidatableTable } from "../web/src/protocol.js";
 import { sortRows } from "../web/src/sort.js";
@@ -83,5 +84,37 @@ describe("table sort", () => {
         expect([...sortRows(t, "penalty", descending)]).toEqual(expected);
       }),
     );
+  });
+});
+
+describe("the browser's language", () => {
+  it("reads a tag that Intl rejects as a valid one, or as none", () => {
+    expect(() => new Intl.NumberFormat("en-US@posix")).toThrow(RangeError); // what Chromium says under LANG=C.UTF-8
+    expect(validLocale("en-US@posix")).toBe("en-US");
+    expect(validLocale("de_DE.UTF-8")).toBe("de-DE");
+    expect(validLocale("fr-CA")).toBe("fr-CA");
+    expect(validLocale("en-us")).toBe("en-US"); // canonical case
+    expect(validLocale("C")).toBeUndefined();
+    expect(validLocale("@posix")).toBeUndefined();
+    expect(validLocale("")).toBeUndefined();
+    expect(validLocale(undefined)).toBeUndefined();
+  });
+
+  it("repairs navigator.language so that a number format built from it works (uPlot builds one)", () => {
+    const posix = { language: "en-US@posix" };
+    expect(repairNavigatorLanguage(posix)).toBe("en-US");
+    expect(posix.language).toBe("en-US");
+    expect(new Intl.NumberFormat(posix.language).format(1234.5)).toBe("1,234.5");
+
+    const unreadable = { language: "C" };
+    const fallback = repairNavigatorLanguage(unreadable)!;
+    expect(unreadable.language).toBe(fallback);
+    expect(fallback).toBe(new Intl.NumberFormat().resolvedOptions().locale);
+    expect(() => new Intl.NumberFormat(unreadable.language)).not.toThrow();
+
+    const valid = { language: "pt-BR" };
+    expect(repairNavigatorLanguage(valid)).toBe("pt-BR");
+    expect(valid.language).toBe("pt-BR");
+    expect(repairNavigatorLanguage(undefined)).toBeUndefined();
   });
 });

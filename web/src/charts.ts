@@ -3,6 +3,8 @@
  * floats converted from the exact bigints: a chart only draws them; the exact figures are in the
  * totals, the table and the JSON export.
  */
+// First: uPlot reads navigator.language when it loads, and an invalid tag would throw there.
+import "./locale.js";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { compact, count, money, price } from "./money.js";
