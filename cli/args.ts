@@ -10,6 +10,8 @@ export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 export interface ParsedArgs {
   readonly values: Record<string, string | boolean | undefined>;
+  /** The values of each repeatable option (`multiple: true`, e.g. --beta, --state), in order. */
+  readonly lists: Record<string, string[] | undefined>;
   readonly positionals: string[];
 }
 
@@ -38,16 +40,18 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
     }
     throw err;
   }
-  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  // An option that may be repeated (`multiple: true`, e.g. --beta) is handed on as its values
-  // joined by commas: `--beta A=1 --beta B=2` reads as `--beta A=1,B=2`, so both forms follow one rule.
-  for (const [k, v] of Object.entries(values)) if (Array.isArray(v)) values[k] = v.join(",");
-  if (values.help) return { values: values as ParsedArgs["values"], positionals: parsed.positionals };
+  const values: Record<string, string | boolean | undefined> = {};
+  const lists: Record<string, string[] | undefined> = {};
+  for (const [k, v] of Object.entries(parsed.values)) {
+    if (Array.isArray(v)) lists[k] = v.map(String);
+    else values[k] = v;
+  }
+  if (values.help) return { values, lists, positionals: parsed.positionals };
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals.slice(maxPositionals).map((p) => JSON.stringify(p)).join(" ");
     throw new CliError(`${command}: unexpected argument${parsed.positionals.length - maxPositionals > 1 ? "s" : ""} ${extra} (see "liqscan ${command} --help")`);
   }
-  return { values: values as ParsedArgs["values"], positionals: parsed.positionals };
+  return { values, lists, positionals: parsed.positionals };
 }
 
 /** A count such as `--accounts 200000` (underscores allowed: `200_000`), within [min, max]. */

@@ -103,6 +103,8 @@ describe("toMarkdown and toJson", () => {
 describe("targets and the CI gate", () => {
   const rows = () => [
     scan("wasm", 0.005, { wrongDecisions: 0, bytesPerPosition: 30 }),
+    scan("wasm-binance-usdm", 0.006),
+    scan("wasm-hyperliquid", 0.008),
     scan("reference", 0.2),
     scan("float", 0.006, { wrongDecisions: 3 }),
     scan("bandwidth", 0.002),
@@ -121,6 +123,8 @@ describe("targets and the CI gate", () => {
       ["4.00 ms", true],
       ["1.20 s", false],
       ["150 ms", false],
+      ["83 % (167 M/s)", true],
+      ["63 % (125 M/s)", false],
     ]);
     // a size the targets are not stated for gives none; a missing row is "not measured"
     expect(evaluateTargets([size(rows(), 100_000)])).toEqual([]);
@@ -151,6 +155,6 @@ describe("the case list", () => {
     const ids = CASES.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(["wasm", "reference", "float", "bn", "bandwidth", "load", "tick", "stress", "stress-by-scans", "liquidation-prices"]));
-    expect(CASES.filter((c) => c.kind === "scan").map((c) => c.id)).toEqual(["wasm", "reference", "float", "bn", "bandwidth"]);
+    expect(CASES.filter((c) => c.kind === "scan").map((c) => c.id)).toEqual(["wasm", "wasm-binance-usdm", "wasm-hyperliquid", "reference", "float", "bn", "bandwidth"]);
   });
 });

@@ -79,7 +79,8 @@ describe("validateBook", () => {
     ["two positions in one market", (b) => (b.accounts[3].positions[1].market = 0), 'account "dave" position 2', "market", /"BTC-PERP" is already held by position 1/],
     ["size beyond 64 bits", (b) => (b.accounts[3].positions[0].size = -(1n << 63n) - 1n), 'account "dave" position 1', "size", /outside/],
     ["entry negative", (b) => (b.accounts[3].positions[0].entryPrice = -1n), 'account "dave" position 1', "entryPrice", /outside/],
-    ["position unknown field", (b) => (b.accounts[3].positions[0].side = "long"), 'account "dave" position 1', "side", /unknown field/],
+    ["position unknown field", (b) => (b.accounts[3].positions[0].sides = "long"), 'account "dave" position 1', "sides", /unknown field/],
+    ["a venue label on a generic position", (b) => (b.accounts[3].positions[0].side = "LONG"), 'account "dave" position 1', "side", /a side is a binance-usdm hedge-mode label; a generic position has none/],
   ])("%s", (_, edit, record, field, message) => {
     const e = errorOf(() => validateBook(editedBook(edit)));
     expect({ record: e.record, field: e.field }).toEqual({ record, field });

@@ -1,6 +1,6 @@
 /**
  * Binance USDⓈ-M futures: the responses of the venue's REST API -> a venue book (JSON text) in the
- * format of contract/venue-book-format.md, venue "binance-usdm". docs/venues/binance-usdm.md states
+ * format of docs/book-format.md ("Venue books"), venue "binance-usdm". docs/venues/binance-usdm.md states
  * the rules and the mapping field by field.
  *
  * Inputs (the bodies of the responses, as text):
@@ -42,7 +42,7 @@ export interface BinanceImportInput {
 
 /**
  * The default clearance-fee rate, 1.25 %. Binance publishes no table of these rates (they are set per
- * symbol and change); 1.25 % is the rate of the contract's own example market, and is in the range
+ * symbol and change); 1.25 % is the generic example book's BTC fee, and is in the range
  * users report for the large USDⓈ-M contracts. Pass the rate you know with `clearanceFee`.
  */
 export const DEFAULT_CLEARANCE_FEE = "0.0125";
@@ -464,7 +464,7 @@ function checkedFee(fee: string): string {
 }
 
 /**
- * Builds the venue book (contract/venue-book-format.md, venue "binance-usdm") from the five
+ * Builds the venue book (docs/book-format.md ("Venue books"), venue "binance-usdm") from the five
  * responses. Returns the JSON text. Throws a BookError naming file, record and field.
  */
 export function importBinance(input: BinanceImportInput): string {

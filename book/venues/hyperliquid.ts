@@ -1,5 +1,5 @@
 /**
- * Hyperliquid importer: the venue's own API responses -> a venue book (contract/venue-book-format.md,
+ * Hyperliquid importer: the venue's own API responses -> a venue book (docs/book-format.md ("Venue books"),
  * `"venue": "hyperliquid"`), as JSON text. Browser-safe (no Node built-ins).
  *
  * Inputs, as the venue sends them (POST https://api.hyperliquid.xyz/info):

@@ -91,7 +91,7 @@ Options:
     engine: { type: "string" },
   },
   maxPositionals: 1,
-  async run({ values, positionals }) {
+  async run({ values, lists, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('cascade: missing BOOK (a JSON book file or a CSV book directory; see "liqscan cascade --help")');
     const shockPpm = parseShock(values.shock, "shock");
@@ -100,7 +100,7 @@ Options:
     const maxRounds = parseCount(values["max-rounds"], "max-rounds", 1, 10_000);
     const { live } = await openBook(path, engine);
     const market = parseMarket(values.market, live.markets);
-    const betaPpm = parseBetas(values.beta, live.markets, market);
+    const betaPpm = parseBetas(lists.beta, live.markets, market);
     const { value: c } = await phase("running the cascade", (progress) => runView(() => cascade(live, { shockPpm, market, betaPpm, maxRounds, onRound: (r, max) => progress.update(r, max) }), { shockPpm: "--shock", market: "--market", betaPpm: "--beta", maxRounds: "--max-rounds" }));
     const out = new Output();
     if (values.json) out.line(JSON.stringify(cascadeReport(live, shockPpm, market, c)));

@@ -31,13 +31,7 @@ export interface Importer {
   readonly help: string;
   /** Its options (besides --out). */
   readonly options: OptionSpec;
-  build(values: ParsedArgs["values"]): Promise<ImportedBook>;
-}
-
-/** A list option given once or several times (`--state a.json --state b.json`). */
-function many(v: unknown): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
+  build(values: ParsedArgs["values"], lists: ParsedArgs["lists"]): Promise<ImportedBook>;
 }
 
 /**
@@ -66,10 +60,10 @@ const hyperliquid: Importer = {
                             "ID/COIN"
 `,
   options: { meta: { type: "string" }, state: { type: "string", multiple: true } },
-  async build(values) {
+  async build(values, lists) {
     const meta = values.meta;
     if (typeof meta !== "string" || meta === "") throw new CliError('import hyperliquid: missing --meta META.json (see "liqscan import --help")');
-    const stateArgs = many(values.state);
+    const stateArgs = lists.state ?? [];
     if (stateArgs.length === 0) throw new CliError('import hyperliquid: missing --state [ID=]STATE.json (see "liqscan import --help")');
     const metaText = await readText(meta);
     const states = [];
@@ -106,19 +100,19 @@ Venues: ${venueNames()}.
 `,
   options: Object.assign({}, ownOptions, ...IMPORTERS.map((i) => i.options)) as OptionSpec,
   maxPositionals: 1,
-  async run({ values, positionals }) {
+  async run({ values, lists, positionals }) {
     const venue = positionals[0];
     if (venue === undefined) throw new CliError(`import: missing VENUE (one of ${venueNames()}; see "liqscan import --help")`);
     const importer = IMPORTERS.find((i) => i.venue === venue);
     if (!importer) throw new CliError(`import: unknown venue ${JSON.stringify(venue)} (venues: ${venueNames()})`);
-    for (const key of Object.keys(values)) {
-      if (values[key] !== undefined && key !== "help" && !(key in ownOptions) && !(key in importer.options)) {
+    for (const key of [...Object.keys(values), ...Object.keys(lists)]) {
+      if ((values[key] !== undefined || lists[key] !== undefined) && key !== "help" && !(key in ownOptions) && !(key in importer.options)) {
         throw new CliError(`import ${venue}: --${key} is not an option of this venue (see "liqscan import --help")`);
       }
     }
     const out = values.out;
     if (typeof out !== "string" || out === "") throw new CliError(`import ${venue}: missing --out BOOK.json (see "liqscan import --help")`);
-    const book = await importer.build(values);
+    const book = await importer.build(values, lists);
     await writeFileAtomically(out, [book.text]);
     process.stdout.write(`wrote ${book.accounts} accounts and ${book.positions} positions over ${book.markets} markets (${venue}) to ${out}\n`);
   },

@@ -81,7 +81,7 @@ Options:
     engine: { type: "string" },
   },
   maxPositionals: 1,
-  async run({ values, positionals }) {
+  async run({ values, lists, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('stress: missing BOOK (a JSON book file or a CSV book directory; see "liqscan stress --help")');
     const engine = parseEngine(values.engine);
@@ -98,7 +98,7 @@ Options:
     if (list && list.length > MAX_SHOCKS) throw new CliError(`--shocks: ${list.length} shocks; at most ${MAX_SHOCKS}`);
     const { live } = await openBook(path, engine);
     const market = parseMarket(values.market, live.markets);
-    const betaPpm = parseBetas(values.beta, live.markets, market);
+    const betaPpm = parseBetas(lists.beta, live.markets, market);
     const shocksPpm = list ?? { from: from ?? -500_000n, to: to ?? 500_000n, step: step ?? 10_000n };
     const flags = { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" };
     const { value: rows } = await phase("stressing", (progress) => stressInPasses(live, runView(() => shockList("stress", shocksPpm), flags), market, betaPpm, flags, progress));
