@@ -53,7 +53,7 @@ export interface CascadeRound {
   readonly accounts: readonly number[];
   /** Accounts reported as overflow by this round's scan (not closed). */
   readonly overflow: number;
-  /** Notional closed in this round: the scan's `totals.notional` (= sum of sold and bought). */
+  /** Notional closed in this round: the sum of sold and bought (the scan's `totals.notional` where a liquidation closes every position whole, as in the generic model). */
   readonly notionalClosed: bigint;
   readonly penalty: bigint;
   readonly liquidatorReward: bigint;
@@ -142,7 +142,10 @@ export function cascade(book: LiveBook, options: CascadeOptions): CascadeResult 
       const marksAfter = marks.map((p, m) => movedMark(p, sold[m]! - bought[m]!, impactPpm[m]!));
       options.onRound?.(round, maxRounds);
       rounds.push({
-        round, marks, accounts, overflow: t.overflow, notionalClosed: t.notional,
+        // What this round closes: every position of the liquidated accounts, whole, under every
+        // venue (a venue's partial step, hyperliquid's 20 %, is what one scan reports; a cascade
+        // round closes the account), so the sum of the flows rather than the scan's step notional.
+        round, marks, accounts, overflow: t.overflow, notionalClosed: sold.reduce((s, x, m) => s + x + bought[m]!, 0n),
         penalty: t.penalty, liquidatorReward: t.liquidatorReward, insuranceFund: t.insuranceFund, badDebt: t.badDebt,
         sold, bought, impactPpm, marksAfter,
       });

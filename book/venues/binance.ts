@@ -18,6 +18,7 @@
  * Browser-safe: no Node built-ins.
  */
 import { BookError, describeValue, quote } from "../errors.js";
+import { formatDecimal } from "../decimal.js";
 import { JsonNumber, parseJsonStrict } from "../json.js";
 import type { JsonObject, JsonValue } from "../json.js";
 
@@ -38,6 +39,12 @@ export interface BinanceImportInput {
   readonly clearanceFee?: string;
   /** Id of the API key's account; isolated positions become `<id>/<symbol>[/<LONG|SHORT>]`. Default "account". */
   readonly accountId?: string;
+  /**
+   * Binance books wallet balances to 10^-8 USDT, and liqscan's quote unit is 10^-6: a balance with
+   * more decimals is an error, unless this is given. Then it is rounded down (toward the venue's
+   * solvency: at most 0.000001 USDT less collateral) and reported here, one call per balance.
+   */
+  readonly onRoundedBalance?: (where: string, field: string, from: string, to: string) => void;
 }
 
 /**
@@ -190,6 +197,34 @@ class Reader {
   quote(o: JsonObject, record: string, field: string, nonNegative: boolean): Dec {
     const d = this.decimal(o, record, field);
     if (nonNegative && d.negative) this.fail(record, field, `${shown(o[field])} is negative`);
+    return this.fitQuote(d, o, record, field);
+  }
+
+  /** A wallet balance: a USDT amount, rounded down to 10^-6 when `onRounded` is given (see BinanceImportInput). */
+  balance(o: JsonObject, record: string, field: string, onRounded: BinanceImportInput["onRoundedBalance"]): Dec {
+    const d = this.decimal(o, record, field);
+    if (d.decimals <= QUOTE_DECIMALS || onRounded === undefined) {
+      try {
+        return this.fitQuote(d, o, record, field);
+      } catch (err) {
+        if (err instanceof BookError && d.decimals > QUOTE_DECIMALS) {
+          throw new BookError(err.record, err.field, `${err.problem}. To round wallet balances down to 10^-6 USDT (toward the venue's solvency) pass --round-balances (API: onRoundedBalance)`);
+        }
+        throw err;
+      }
+    }
+    const [ip, fp = ""] = d.text.replace("-", "").split(".");
+    const kept = fp.slice(0, QUOTE_DECIMALS);
+    let units = BigInt(ip + kept.padEnd(QUOTE_DECIMALS, "0"));
+    const dropped = /[1-9]/.test(fp.slice(QUOTE_DECIMALS));
+    if (d.negative) units = -units - (dropped ? 1n : 0n); // floor: a negative balance rounds away from zero
+    const text = formatDecimal(units, QUOTE_DECIMALS);
+    const down = toDec(text)!;
+    if (dropped) onRounded(`${this.source}: ${record}`, field, d.text, text);
+    return this.fitQuote(down, { [field]: text }, record, field);
+  }
+
+  private fitQuote(d: Dec, o: JsonObject, record: string, field: string): Dec {
     if (d.decimals > QUOTE_DECIMALS) {
       this.fail(
         record,
@@ -346,7 +381,7 @@ interface AccountInfo {
   readonly positions: Map<string, { isolated: boolean | null; leverage: number | null }>;
 }
 
-function readAccount(src: BinanceSource): AccountInfo {
+function readAccount(src: BinanceSource, onRounded: BinanceImportInput["onRoundedBalance"]): AccountInfo {
   const r: Reader = new Reader(src.source ?? "account");
   const top = r.object(parseJsonStrict(src.text, r.source), "");
   if (has(top, "multiAssetsMargin") && top.multiAssetsMargin !== false) {
@@ -363,7 +398,7 @@ function readAccount(src: BinanceSource): AccountInfo {
     if (asset !== "USDT") continue;
     const rec = `${record} "USDT"`;
     if (usdt !== null) r.fail(rec, "asset", `duplicate asset "USDT" (also ${usdtRecord})`);
-    usdt = r.quote(o, rec, "crossWalletBalance", false);
+    usdt = r.balance(o, rec, "crossWalletBalance", onRounded);
     usdtRecord = record;
   }
   if (usdt === null) r.fail("", "assets", 'has no "USDT" asset (its crossWalletBalance is the cross account\'s collateral)');
@@ -394,7 +429,7 @@ function readSide(r: Reader, o: JsonObject, record: string): Side {
   return side;
 }
 
-function readPositionRisk(src: BinanceSource, account: AccountInfo): Pos[] {
+function readPositionRisk(src: BinanceSource, account: AccountInfo, onRounded: BinanceImportInput["onRoundedBalance"]): Pos[] {
   const r: Reader = new Reader(src.source ?? "positionRisk");
   const items = r.list(parseJsonStrict(src.text, r.source));
   const out: Pos[] = [];
@@ -429,7 +464,7 @@ function readPositionRisk(src: BinanceSource, account: AccountInfo): Pos[] {
     if (amount.zero) continue; // no position: dropped (positionRisk lists every symbol in v2)
     if (side === "LONG" && amount.negative) r.fail(record, "positionAmt", `${shown(o.positionAmt)} is negative on a LONG position`);
     if (side === "SHORT" && !amount.negative) r.fail(record, "positionAmt", `${shown(o.positionAmt)} is positive on a SHORT position`);
-    const isolatedWallet = isolated ? r.quote(o, record, "isolatedWallet", false) : null;
+    const isolatedWallet = isolated ? r.balance(o, record, "isolatedWallet", onRounded) : null;
     let leverage: number | null = null;
     if (has(o, "leverage")) leverage = r.integer(o, record, "leverage", 1, 1_000_000);
     else if (fromAccount && fromAccount.leverage !== null) leverage = fromAccount.leverage;
@@ -476,8 +511,8 @@ export function importBinance(input: BinanceImportInput): string {
   const info = readExchangeInfo(input.exchangeInfo);
   const marks = readPremiumIndex(input.premiumIndex);
   const brackets = readBrackets(input.brackets);
-  const account = readAccount(input.account);
-  const positions = readPositionRisk(input.positionRisk, account);
+  const account = readAccount(input.account, input.onRoundedBalance);
+  const positions = readPositionRisk(input.positionRisk, account, input.onRoundedBalance);
 
   // Markets: the symbols holding a position, in the order of their first position.
   const symbols: string[] = [];

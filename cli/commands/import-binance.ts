@@ -30,11 +30,14 @@ function required(values: ParsedArgs["values"], option: string): string {
 
 export const binance: Importer = {
   venue: "binance",
-  usage: "--brackets B.json --premium-index P.json --account A.json --position-risk R.json --exchange-info E.json [--clearance-fee RATE] [--id ID] --out BOOK.json",
+  usage: "--brackets B.json --premium-index P.json --account A.json --position-risk R.json --exchange-info E.json [--clearance-fee RATE] [--id ID] [--round-balances] --out BOOK.json",
   help: `  Saved responses of Binance USDⓈ-M's API (the book's venue is "binance-usdm"):
 ${INPUTS.map(([o, e]) => `  --${o.padEnd(23)} ${e}`).join("\n")}
   --clearance-fee RATE      the clearance-fee rate of every market (default ${DEFAULT_CLEARANCE_FEE};
                             Binance publishes no table: see docs/venues/binance-usdm.md)
+  --round-balances          round wallet balances with more than 6 decimals (Binance books 8) down to
+                            10^-6 USDT, toward the venue's solvency, each one noted on stderr;
+                            without it such a balance is an error
   --id ID                   id of the API key's account (default "${DEFAULT_ACCOUNT_ID}"); isolated
                             positions become ID/SYMBOL (hedge mode: ID/SYMBOL/LONG|SHORT)
 `,
@@ -46,6 +49,7 @@ ${INPUTS.map(([o, e]) => `  --${o.padEnd(23)} ${e}`).join("\n")}
     "exchange-info": { type: "string" },
     "clearance-fee": { type: "string" },
     id: { type: "string" },
+    "round-balances": { type: "boolean" },
   },
   async build(values: ParsedArgs["values"]) {
     const files = Object.fromEntries(INPUTS.map(([o]) => [o, required(values, o)])) as Record<(typeof INPUTS)[number][0], string>;
@@ -67,6 +71,7 @@ ${INPUTS.map(([o, e]) => `  --${o.padEnd(23)} ${e}`).join("\n")}
         exchangeInfo: src("exchange-info"),
         clearanceFee: fee as string | undefined,
         accountId: id as string | undefined,
+        ...(values["round-balances"] ? { onRoundedBalance: (where: string, field: string, from: string, to: string) => process.stderr.write(`liqscan: note: ${where}: ${field} ${from} rounded down to ${to} (the quote unit is 10^-6 USDT)\n`) } : {}),
       });
     } catch (err) {
       // importBinance's own parameters are named "importBinance"; on the command line they are options

@@ -151,6 +151,27 @@ describe("importBinance: realistic responses", () => {
   });
 });
 
+describe("importBinance: wallet balances of 10^-8 USDT, rounded down only when asked", () => {
+  it("rounds each balance down to 10^-6 (a loss away from zero) and reports it; the rest of the book is unchanged", () => {
+    const notes: string[][] = [];
+    const edited = input(
+      { account: (v) => { v.assets[0].crossWalletBalance = "10234.51820099"; }, positionRisk: (v) => { v[2].isolatedWallet = "-0.00000001"; } },
+      { onRoundedBalance: (...a) => notes.push(a) },
+    );
+    const book = JSON.parse(importBinance(edited));
+    expect(book.accounts[0].collateral).toBe("10234.5182");
+    expect(book.accounts[1].collateral).toBe("-0.000001");
+    expect(notes).toEqual([
+      ["account-oneway.json: assets[0] \"USDT\"", "crossWalletBalance", "10234.51820099", "10234.518200"],
+      ["positionRisk-oneway.json: [2] \"SOLUSDT\"", "isolatedWallet", "-0.00000001", "-0.000001"],
+    ]);
+    // Six decimals or fewer: nothing to round, nothing reported, the same book as without the option.
+    const plain: string[][] = [];
+    expect(importBinance(input({}, { onRoundedBalance: (...a) => plain.push(a) }))).toBe(importBinance(input()));
+    expect(plain).toEqual([]);
+  });
+});
+
 describe("importBinance: every malformed shape names file, record and field", () => {
   const cases: [string, BinanceImportInput, string][] = [
     ["brackets not JSON", { ...input(), brackets: { text: "[{", source: "B.json" } }, 'B.json: invalid JSON at line 1 column 3: expected a key string ("..."), found end of text'],
@@ -189,7 +210,7 @@ describe("importBinance: every malformed shape names file, record and field", ()
     ["no USDT asset", input({ account: (v) => { v.assets = v.assets.slice(1); } }),
       'account-oneway.json: field "assets": has no "USDT" asset (its crossWalletBalance is the cross account\'s collateral)'],
     ["crossWalletBalance with 8 decimals (what real accounts send)", input({ account: (v) => { v.assets[0].crossWalletBalance = "10234.51820001"; } }),
-      'account-oneway.json: assets[0] "USDT": field "crossWalletBalance": "10234.51820001" has 8 decimals: a USDT amount may have at most 6 (the engine\'s quote unit is 10^-6 USDT; nothing is rounded)'],
+      'account-oneway.json: assets[0] "USDT": field "crossWalletBalance": "10234.51820001" has 8 decimals: a USDT amount may have at most 6 (the engine\'s quote unit is 10^-6 USDT; nothing is rounded). To round wallet balances down to 10^-6 USDT (toward the venue\'s solvency) pass --round-balances (API: onRoundedBalance)'],
     ["crossWalletBalance missing", input({ account: (v) => { delete v.assets[0].crossWalletBalance; } }), 'account-oneway.json: assets[0] "USDT": field "crossWalletBalance": missing'],
     ["multi-assets mode", input({ account: (v) => { v.multiAssetsMargin = true; } }),
       'account-oneway.json: field "multiAssetsMargin": is true: Multi-Assets mode (collateral in several assets at their haircut prices) is not supported; only single-asset USDT margin is'],
@@ -202,7 +223,7 @@ describe("importBinance: every malformed shape names file, record and field", ()
     ["entryPrice negative", input({ positionRisk: (v) => { v[0].entryPrice = "-5"; } }), 'positionRisk-oneway.json: [0] "BTCUSDT": field "entryPrice": "-5" is negative'],
     ["marginType wrong", input({ positionRisk: (v) => { v[0].marginType = "portfolio"; } }), 'positionRisk-oneway.json: [0] "BTCUSDT": field "marginType": "portfolio" is not "cross" or "isolated"'],
     ["isolatedWallet with 8 decimals", input({ positionRisk: (v) => { v[2].isolatedWallet = "571.25000001"; } }),
-      'positionRisk-oneway.json: [2] "SOLUSDT": field "isolatedWallet": "571.25000001" has 8 decimals: a USDT amount may have at most 6 (the engine\'s quote unit is 10^-6 USDT; nothing is rounded)'],
+      'positionRisk-oneway.json: [2] "SOLUSDT": field "isolatedWallet": "571.25000001" has 8 decimals: a USDT amount may have at most 6 (the engine\'s quote unit is 10^-6 USDT; nothing is rounded). To round wallet balances down to 10^-6 USDT (toward the venue\'s solvency) pass --round-balances (API: onRoundedBalance)'],
     ["leverage not whole", input({ positionRisk: (v) => { v[0].leverage = "2.5"; } }), 'positionRisk-oneway.json: [0] "BTCUSDT": field "leverage": "2.5" is not a whole number in [1, 1000000]'],
     ["duplicate position", input({ positionRisk: (v) => [v[0], v[0]] }),
       'positionRisk-oneway.json: [1] "BTCUSDT": field "positionSide": a second BOTH position in "BTCUSDT" (also [0] "BTCUSDT")'],
@@ -285,7 +306,7 @@ describe("liqscan import binance", () => {
     const r = await liqscan(...args(out, [], { positionRisk: bad }));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`liqscan: ${bad}: [2] "SOLUSDT": field "isolatedWallet": "571.25000001" has 8 decimals: a USDT amount may have at most 6 (the engine's quote unit is 10^-6 USDT; nothing is rounded)\n`);
+    expect(r.stderr).toBe(`liqscan: ${bad}: [2] "SOLUSDT": field "isolatedWallet": "571.25000001" has 8 decimals: a USDT amount may have at most 6 (the engine's quote unit is 10^-6 USDT; nothing is rounded). To round wallet balances down to 10^-6 USDT (toward the venue's solvency) pass --round-balances (API: onRoundedBalance)\n`);
     expect(readFileSync(out, "utf8")).toBe("old");
   });
 
