@@ -66,5 +66,18 @@ export function venueBook(columns: BookColumns, venue: "binance-usdm" | "hyperli
     });
     return { ...base, tiers, liquidationFeePpm: 0n };
   });
-  return { ...columns, venue, liquidatorSharePpm: 0n, markets };
+  if (venue === "binance-usdm") return { ...columns, venue, liquidatorSharePpm: 0n, markets };
+  // Hyperliquid's collateral is the USDC balance, its equity that plus size * mark: the balance
+  // C - sum floor(size * entry / K) keeps every account's equity (to a unit) and so the book's shape.
+  const collateral = columns.collateral.slice();
+  const e = markets.map((m) => m.sizeDecimals + m.priceDecimals - 6);
+  for (let a = 0; a < collateral.length; a++) {
+    for (let p = columns.positionStart[a]!; p < columns.positionStart[a + 1]!; p++) {
+      const v = columns.positionSize[p]! * columns.positionEntry[p]!;
+      const x = e[columns.positionMarket[p]!]!;
+      const K = 10n ** BigInt(Math.abs(x));
+      collateral[a] -= x < 0 ? v * K : v >= 0n ? v / K : -((-v + K - 1n) / K);
+    }
+  }
+  return { ...columns, venue, liquidatorSharePpm: 0n, markets, collateral };
 }

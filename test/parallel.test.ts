@@ -10,7 +10,7 @@ import { BookError, createEngine, generateBook, openParallel, type Book, type Bo
 import { openParallel as openParallelFromSources } from "../bindings/index.js";
 import { planShards, shardColumns } from "../bindings/shards.js";
 import { bookToColumns } from "../book/columns.js";
-import { randomBook, Rng } from "./support/random-book.js";
+import { randomBook, randomVenueBook, Rng } from "./support/random-book.js";
 
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
 
@@ -104,6 +104,17 @@ describe("a parallel scan equals one thread's scan", () => {
       expect(result.totals).toEqual({ liquidatable: 0, overflow: 0, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 0n, notional: 0n });
       expect(result.status.length).toBe(0);
       expect(result.liquidatable()).toEqual([]);
+    });
+  });
+
+  it.each(["binance-usdm", "hyperliquid"] as const)("on a %s book, under the venue's rules, after a tick", async (venue) => {
+    const seed = baseSeed + 11;
+    const rng = new Rng(seed);
+    const book = randomVenueBook(rng, venue, { accounts: 1200, markets: 3, extreme: 0.05 });
+    await withParallel(book, 2, async (parallel) => {
+      await expectSameScan(parallel, book, `${venue} seed ${seed}`);
+      parallel.setMarkPrice(0, (parallel.markPrice(0) * 97n) / 100n);
+      await expectSameScan(parallel, book, `${venue} seed ${seed}, after a tick`);
     });
   });
 
