@@ -16,6 +16,8 @@ export interface ScanSource {
   flagged(): ArrayLike<number>;
   /** The exact result of one account at the scanned marks. */
   account(account: number): AccountResult;
+  /** The account's initial margin at the scanned marks, null where the book does not give it (bindings/margins.ts). */
+  initialMargin(account: number): bigint | null;
   /** False once a later scan or an edit of the book has superseded this result. */
   isCurrent(): boolean;
 }
@@ -28,6 +30,9 @@ export interface AccountReport {
   readonly maintenance: string | null;
   /** maintenance / equity, floored to 6 decimals; null when equity <= 0 or on overflow. */
   readonly marginRatio: string | null;
+  /** Where the book gives it (a generic tier's imr, a venue position's leverage): the initial margin, and equity minus it. */
+  readonly initialMargin?: string;
+  readonly freeCollateral?: string;
   readonly penalty?: string;
   readonly liquidatorReward?: string;
   readonly insuranceFund?: string;
@@ -114,6 +119,17 @@ export class ScanResult {
     return this.source.account(account);
   }
 
+  /**
+   * The initial margin of an account at the scanned marks and its free collateral (equity minus
+   * initial margin: what it can withdraw or open), exact; null where the book does not give an
+   * initial margin (a generic book without imr, a venue position without leverage) or on overflow.
+   */
+  margins(account: number): { readonly initialMargin: bigint | null; readonly freeCollateral: bigint | null } {
+    const r = this.account(account);
+    const im = r.equity === null ? null : this.source.initialMargin(account);
+    return { initialMargin: im, freeCollateral: im === null || r.equity === null ? null : r.equity - im };
+  }
+
   /** One account as decimal strings. */
   report(account: number): AccountReport {
     const r = this.account(account);
@@ -121,7 +137,11 @@ export class ScanResult {
     const status = r.status;
     if (r.equity === null || r.maintenance === null) return { id, status, equity: null, maintenance: null, marginRatio: null };
     const ratio = marginRatioPpm(r.equity, r.maintenance);
-    const base = { id, status, equity: money(r.equity), maintenance: money(r.maintenance), marginRatio: ratio === null ? null : formatDecimal(ratio, 6) };
+    const im = this.source.initialMargin(account);
+    const base = {
+      id, status, equity: money(r.equity), maintenance: money(r.maintenance), marginRatio: ratio === null ? null : formatDecimal(ratio, 6),
+      ...(im === null ? {} : { initialMargin: money(im), freeCollateral: money(r.equity - im) }),
+    };
     if (r.closeOut === null) return base;
     const c = r.closeOut;
     return {

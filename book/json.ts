@@ -343,7 +343,7 @@ interface VenueShape {
 }
 const MARKET_BASE = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers"];
 export const VENUE_SHAPES: Readonly<Record<VenueName, VenueShape>> = {
-  generic: { marketFields: [...MARKET_BASE, "liquidationFee", "volatility", "impact"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
+  generic: { marketFields: [...MARKET_BASE, "liquidationFee", "volatility", "impact"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr", "imr"], requiredTierFields: ["mmr"], leverageDecides: false },
   "binance-usdm": { marketFields: [...MARKET_BASE, "liquidationFee"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr", "cum", "maxLeverage"], requiredTierFields: ["mmr", "cum"], leverageDecides: false },
   hyperliquid: { marketFields: MARKET_BASE, requiredMarketFields: MARKET_BASE, tierFields: ["maxLeverage"], requiredTierFields: ["maxLeverage"], leverageDecides: true },
 };
@@ -379,13 +379,14 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
         throw new BookError(tierRecord, "maxNotional", `${quote(t.maxNotional as string)} is not greater than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).maxNotional as string)} (maxNotional must be strictly increasing)`);
       }
     }
-    const tier: { maxNotional: bigint | null; mmrPpm: bigint; cum?: bigint; maxLeverage?: bigint } = { maxNotional, mmrPpm: 0n };
+    const tier: { maxNotional: bigint | null; mmrPpm: bigint; cum?: bigint; maxLeverage?: bigint; imrPpm?: bigint } = { maxNotional, mmrPpm: 0n };
     if (has(t, "mmr")) {
       tier.mmrPpm = rateField(t.mmr, tierRecord, "mmr");
       if (j > 0 && tier.mmrPpm < tiers[j - 1].mmrPpm) {
         throw new BookError(tierRecord, "mmr", `${quote(t.mmr as string)} is less than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).mmr as string)} (mmr must be non-decreasing)`);
       }
     }
+    if (has(t, "imr")) tier.imrPpm = rateField(t.imr, tierRecord, "imr");
     if (has(t, "cum")) tier.cum = i64Field(t.cum, QUOTE_DECIMALS, QUOTE_LABEL, 0n, tierRecord, "cum");
     if (has(t, "maxLeverage")) {
       tier.maxLeverage = i64Field(t.maxLeverage, 0, "0 (a whole number)", 1n, tierRecord, "maxLeverage");
@@ -557,6 +558,7 @@ function marketJson(m: Market, indent: string, shape: VenueShape): string {
         const fields: string[] = [];
         if (t.maxNotional !== null) fields.push(`"maxNotional": ${q(formatDecimal(t.maxNotional, QUOTE_DECIMALS))}`);
         if (shape.tierFields.includes("mmr")) fields.push(`"mmr": ${q(formatDecimal(t.mmrPpm, RATE_DECIMALS))}`);
+        if (t.imrPpm !== undefined) fields.push(`"imr": ${q(formatDecimal(t.imrPpm, RATE_DECIMALS))}`);
         if (t.cum !== undefined) fields.push(`"cum": ${q(formatDecimal(t.cum, QUOTE_DECIMALS))}`);
         if (t.maxLeverage !== undefined) fields.push(`"maxLeverage": ${q(t.maxLeverage.toString())}`);
         return `${i2}  { ${fields.join(", ")} }`;

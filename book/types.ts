@@ -33,6 +33,8 @@ export interface Tier {
   readonly mmrPpm: bigint;
   readonly cum?: bigint;
   readonly maxLeverage?: bigint;
+  /** generic, optional: the tier's initial-margin rate in ppm (a book gives it on every tier or on none). */
+  readonly imrPpm?: bigint;
 }
 
 export interface Volatility {

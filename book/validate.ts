@@ -169,7 +169,7 @@ function decimalsField(v: unknown, record: string, field: string): number {
 }
 
 const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact"];
-const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage"];
+const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm"];
 const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin"];
 const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side"];
 
@@ -251,6 +251,14 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
     const t = m.tiers[j]!;
     const tierRecord = `${record} tier ${j + 1}`;
     if (t.maxLeverage !== undefined) bigintIn(t.maxLeverage, 1n, I64_MAX, tierRecord, "maxLeverage", `[1, ${I64_MAX}]`);
+    if (t.imrPpm !== undefined) {
+      if (venue !== "generic") throw new BookError(tierRecord, "imrPpm", `a ${venue} tier has no imr: its initial margin is a position's notional over its leverage`);
+      const imr = rate(t.imrPpm, tierRecord, "imrPpm");
+      if (imr < t.mmrPpm) throw new BookError(tierRecord, "imrPpm", `${imr} is below the tier's mmr ${t.mmrPpm} (initial margin is at least maintenance)`);
+    }
+    if ((t.imrPpm === undefined) !== (m.tiers[0]!.imrPpm === undefined)) {
+      throw new BookError(tierRecord, "imrPpm", `${t.imrPpm === undefined ? "missing" : "given"} while tier 1 ${m.tiers[0]!.imrPpm === undefined ? "has none" : "has one"} (a market gives imr on every tier or on none)`);
+    }
     if (venue === "generic") {
       if (t.cum !== undefined) throw new BookError(tierRecord, "cum", "a generic tier has no cum (its continuity offset is derived); cum belongs to binance-usdm books");
       if (t.maxLeverage !== undefined) throw new BookError(tierRecord, "maxLeverage", "a generic tier has no maxLeverage; it belongs to binance-usdm and hyperliquid books");

@@ -36,14 +36,23 @@ export function accountRow(r: AccountReport): string[] {
   ];
 }
 
+/** Columns of a book that gives initial margins (a generic tier's imr, venue positions' leverage). */
+const MARGIN_COLUMNS: readonly Column[] = [
+  { header: "initialMargin", align: "right" },
+  { header: "freeCollateral", align: "right" },
+];
+
 /** Writes the account table for `indices` of `result`, measuring every row first. */
 export async function writeAccountTable(out: Output, result: ScanResult, indices: readonly number[]): Promise<void> {
-  const table = new Table(ACCOUNT_COLUMNS);
-  for (const a of indices) table.measure(accountRow(result.report(a)));
+  const reports = indices.map((a) => result.report(a));
+  const margins = reports.some((r) => r.initialMargin !== undefined);
+  const row = (r: AccountReport) => (margins ? [...accountRow(r), r.initialMargin ?? "", r.freeCollateral ?? ""] : accountRow(r));
+  const table = new Table(margins ? [...ACCOUNT_COLUMNS, ...MARGIN_COLUMNS] : ACCOUNT_COLUMNS);
+  for (const r of reports) table.measure(row(r));
   out.line(table.header());
   out.line(table.rule());
-  for (const a of indices) {
-    out.line(table.format(accountRow(result.report(a))));
+  for (const r of reports) {
+    out.line(table.format(row(r)));
     await out.flushIfFull();
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { CloseOut, Market } from "../../book/types.js";
 import { ceilDiv, max } from "../arith.js";
-import { continuousOffsets, type VenueRules } from "./rules.js";
+import { continuousOffsets, marginAtLeverage, type VenueRules } from "./rules.js";
 
 /** Notional above which one liquidation step closes only PARTIAL_PPM of a position: 100,000 USDC. */
 export const PARTIAL_ABOVE = 100_000_000_000n;
@@ -44,6 +44,8 @@ export const hyperliquid: VenueRules = {
   triggerSlack: 0n,
   fee: () => 0n,
   slippage: () => 0n,
+  // IM = notional / leverage, rounded up, at the position's leverage (clearinghouseState's leverage.value).
+  initialMargin: (_market, _tier, n, leverage) => marginAtLeverage(n, leverage),
   closeOut(x): CloseOut {
     const notionalSum = x.notionals.reduce((s, n) => s + n, 0n);
     // Backstop: equity < 2/3 MM. The liquidator vault takes every position and the margin with it.

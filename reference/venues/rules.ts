@@ -51,6 +51,16 @@ export interface VenueRules {
    * Returns null when closeEquity (equity - slippage) or what follows from it leaves 64 bits.
    */
   closeOut(x: CloseOutInput): CloseOut;
+  /**
+   * The initial margin of a position of notional n (quote units) whose tier is `tier`, or null when
+   * the book does not give what it needs (a generic tier's imr, a venue position's leverage).
+   */
+  initialMargin(market: Market, tier: number, n: bigint, leverage: bigint | undefined): bigint | null;
+}
+
+/** ceil(n / leverage): the venues' initial margin of a position opened at that leverage. */
+export function marginAtLeverage(n: bigint, leverage: bigint | undefined): bigint | null {
+  return leverage === undefined ? null : (n + leverage - 1n) / leverage;
 }
 
 /** Offsets that make the lines meet at the bounds: offset_0 = 0, offset_j = offset_{j-1} + bound_{j-1} * (slope_j - slope_{j-1}). */

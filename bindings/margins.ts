@@ -1,0 +1,27 @@
+/**
+ * Initial margin and free collateral of one account at the scanned marks, under the book's venue
+ * (reference/venues/: a generic tier's imr, a venue position's leverage). Both engines compute them
+ * here, on demand, from their input columns: a risk engine reads them for the accounts it shows,
+ * not on every scan, so they cost the scan nothing.
+ */
+import type { BookColumns, Market, VenueName } from "../book/types.js";
+import { notional, tierIndex } from "../reference/position.js";
+import { venueRules } from "../reference/venues/index.js";
+
+export type MarginColumns = Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionLeverage">;
+
+/** The sum of the positions' initial margins, or null when one of them has none (the book does not give it). */
+export function initialMarginOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): bigint | null {
+  const rules = venueRules(venue);
+  let sum = 0n;
+  for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
+    const m = c.positionMarket[p]!;
+    const market = markets[m]!;
+    const n = notional(market, c.positionSize[p]!, marks(m));
+    const leverage = c.positionLeverage?.[p] ? BigInt(c.positionLeverage[p]!) : undefined;
+    const im = rules.initialMargin(market, tierIndex(market, n), n, leverage);
+    if (im === null) return null;
+    sum += im;
+  }
+  return sum;
+}
