@@ -10,6 +10,7 @@ import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkV
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
 import { initialMarginOf } from "./margins.js";
+import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { marksAtShock } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
@@ -147,6 +148,10 @@ export class ReferenceBook implements LiveBook {
       }
     }
     return out;
+  }
+
+  bankruptcyPrices(): BigInt64Array {
+    return bankruptcyPricesOf(this.toBook());
   }
 
   toBook(): Book {

@@ -92,6 +92,13 @@ export interface LiveBook {
   shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[];
   /** Liquidation price of every position (price units), -1 where none. */
   liquidationPrices(): BigInt64Array;
+  /**
+   * Bankruptcy price of every position (price units), -1 where none: every other mark held, for a
+   * long the greatest price at which its account's equity is not positive, for a short the least
+   * (the price at which a close-out leaves nothing; computed by the BigInt reference on both
+   * engines, on demand).
+   */
+  bankruptcyPrices(): BigInt64Array;
   /** The book as plain objects, with the current marks, collateral and positions. */
   toBook(): Book;
   /** Release the engine's memory for this book; any later use of it or of its results throws. */

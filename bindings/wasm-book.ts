@@ -15,6 +15,7 @@ import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import { CORE_VENUES, type CoreVenue } from "./venues.js";
 import { initialMarginOf } from "./margins.js";
+import { bankruptcyPricesOf } from "./bankruptcy.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -396,6 +397,10 @@ export class WasmBook implements LiveBook {
       from = to;
     }
     return prices;
+  }
+
+  bankruptcyPrices(): BigInt64Array {
+    return bankruptcyPricesOf(this.toBook());
   }
 
   toBook(): Book {

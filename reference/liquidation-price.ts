@@ -43,11 +43,19 @@ import { linesOf, maintenanceOnLines, notional, pnl, scaling } from "./position.
 import { venueRules } from "./venues/index.js";
 import { leastWithResidue } from "./modsearch.js";
 
-/** For tests: restrict the search domain to [minPrice, maxPrice] (default [0, 2^63-1]). */
 export interface LiquidationPriceOptions {
+  /** For tests: restrict the search domain to [minPrice, maxPrice] (default [0, 2^63-1]). */
   readonly minPrice?: bigint;
   readonly maxPrice?: bigint;
+  /**
+   * The bankruptcy price instead: the same search on equity <= 0, no maintenance anywhere (for a
+   * long the greatest price at which the account's equity is not positive, for a short the least).
+   */
+  readonly bankruptcy?: boolean;
 }
+
+/** Maintenance 0 at every notional: the lines of a bankruptcy search. */
+const NO_MAINTENANCE = { denominator: 1n, tiers: [{ maxNotional: null, slope: 0n, offset: 0n }] } as const;
 
 /** A closed integer interval; hi === null means +infinity. */
 interface Interval {
@@ -118,7 +126,8 @@ export function liquidationPrice(
   // A = C + sum over the other positions of (pnl - maintenance), exact, less the venue's trigger
   // slack (equity <= maintenance is equity - 1 < maintenance: the same search on A - 1).
   const rules = venueRules(book.venue);
-  let A = acct.collateral - rules.triggerSlack;
+  const bankruptcy = options?.bankruptcy === true;
+  let A = acct.collateral - (bankruptcy ? 1n : rules.triggerSlack);
   acct.positions.forEach((other, k) => {
     if (k === position) return;
     if (other.market === pos.market) {
@@ -127,7 +136,7 @@ export function liquidationPrice(
     const m = book.markets[other.market];
     if (m === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${other.market}`);
     const price = prices[other.market]!;
-    A += pnl(m, other.size, rules.equityEntry(other.entryPrice), price) - maintenanceOnLines(linesOf(rules, m), notional(m, other.size, price));
+    A += pnl(m, other.size, rules.equityEntry(other.entryPrice), price) - (bankruptcy ? 0n : maintenanceOnLines(linesOf(rules, m), notional(m, other.size, price)));
   });
 
   const long = pos.size > 0n;
@@ -136,7 +145,7 @@ export function liquidationPrice(
   const c = u * rules.equityEntry(pos.entryPrice);
   const cr = mod(c, K);
   // maintenance = ceil((R_j * n - O_j) / Q) on the venue's lines (generic: R = S * mmr, O = S * cum, Q = 10^12).
-  const lines = linesOf(rules, market);
+  const lines = bankruptcy ? NO_MAINTENANCE : linesOf(rules, market);
   const Q = lines.denominator;
 
   // Residue ranges of r = u*x mod K on which d(x) = 1 (see the header), as non-wrapping [l, r].
@@ -172,11 +181,11 @@ export function liquidationPrice(
     if (result === null || (long ? x > result : x < result)) result = x;
   };
 
-  for (let j = 0; j < market.tiers.length; j++) {
-    const tier = market.tiers[j]!;
-    const prevBound = j === 0 ? null : market.tiers[j - 1]!.maxNotional;
+  for (let j = 0; j < lines.tiers.length; j++) {
+    const tier = lines.tiers[j]!;
+    const prevBound = j === 0 ? null : lines.tiers[j - 1]!.maxNotional;
     if (j > 0 && prevBound === null) throw new RangeError(`market ${market.id}: only the last tier may omit maxNotional`);
-    if (j === market.tiers.length - 1 && tier.maxNotional !== null) {
+    if (j === lines.tiers.length - 1 && tier.maxNotional !== null) {
       throw new RangeError(`market ${market.id}: the last tier must have no maxNotional`);
     }
     const tierN: Interval = { lo: prevBound === null ? 0n : prevBound + 1n, hi: tier.maxNotional };
