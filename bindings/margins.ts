@@ -13,6 +13,11 @@ export type MarginColumns = Pick<BookColumns, "positionStart" | "positionMarket"
 /** The sum of the positions' initial margins, or null when one of them has none (the book does not give it). */
 export function initialMarginOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): bigint | null {
   const rules = venueRules(venue);
+  // An account without positions needs no margin, where the book gives margins at all.
+  if (c.positionStart[a] === c.positionStart[a + 1]) {
+    const given = venue === "generic" ? markets.some((m) => m.tiers[0]?.imrPpm !== undefined) : c.positionLeverage !== undefined;
+    return given ? 0n : null;
+  }
   let sum = 0n;
   for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
     const m = c.positionMarket[p]!;

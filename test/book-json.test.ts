@@ -166,7 +166,7 @@ describe("parseBookJson: markets", () => {
     ["tiers not an array", (b) => (b.markets[0].tiers = { mmr: "0.01" }), BTC, "tiers", /expected an array/],
     ["no tiers", (b) => (b.markets[0].tiers = []), BTC, "tiers", /at least one tier/],
     ["tier not an object", (b) => (b.markets[0].tiers[1] = "0.005"), `${BTC} tier 2`, "", /expected an object/],
-    ["tier unknown field", (b) => (b.markets[0].tiers[0].max = "1"), `${BTC} tier 1`, "max", /unknown field \(expected maxNotional, mmr\)/],
+    ["tier unknown field", (b) => (b.markets[0].tiers[0].max = "1"), `${BTC} tier 1`, "max", /unknown field \(expected maxNotional, mmr, imr\)/],
     ["tier without mmr", (b) => delete b.markets[0].tiers[1].mmr, `${BTC} tier 2`, "mmr", /missing/],
     ["middle tier without maxNotional", (b) => delete b.markets[0].tiers[1].maxNotional, `${BTC} tier 2`, "maxNotional", /missing \(only the last tier/],
     ["last tier with maxNotional", (b) => (b.markets[0].tiers[2].maxNotional = "1000000"), `${BTC} tier 3`, "maxNotional", /last tier must have no maxNotional.*"1000000"/],

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine, generateBook, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
+import { createEngine, generateBook, importHyperliquid, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
 import { launchChromium } from "./support/chromium.js";
 import { serveStatic, type StaticServer } from "./support/static-server.js";
 
@@ -201,6 +201,15 @@ describe("the demo, built by Vite", () => {
     await picker.setInputFiles(["markets.json", "accounts.csv", "positions.csv"].map((f) => `test/fixtures/spec-example-csv/${f}`));
     expect(await shownTotals(page)).toEqual(spec.totalsReport());
     expect(await page.getByTestId("total-badDebt").textContent()).toBe("983.71"); // rounded for display
+
+    // A venue book (Hyperliquid's rules), as `liqscan import hyperliquid` writes it from the recorded responses.
+    const dir = "test/fixtures/venues/hyperliquid/";
+    const venueText = importHyperliquid({ meta: readFileSync(dir + "meta.json", "utf8"), states: ["alice", "bob"].map((id) => ({ id, text: readFileSync(`${dir}${id}.json`, "utf8") })) });
+    const venue = (await (await createEngine("wasm")).load(parseBookJson(venueText))).scan();
+    await picker.setInputFiles({ name: "hyperliquid.json", mimeType: "application/json", buffer: Buffer.from(venueText) });
+    expect(await shownTotals(page)).toEqual(venue.totalsReport());
+    await picker.setInputFiles("examples/spec-example.json");
+    expect(await shownTotals(page)).toEqual(spec.totalsReport());
 
     // carol: under water (no margin ratio), bad debt 983.713261, BTC-PERP liquidation price 70123.99.
     await page.locator('[data-testid="table-body"] [role="row"]', { hasText: "carol" }).click();
