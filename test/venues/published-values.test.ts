@@ -194,3 +194,19 @@ describe("closed forms against the exact liquidation prices, 400 random accounts
     expect(shorts).toBeGreaterThan(50);
   });
 });
+
+describe("each venue's trigger, at the line exactly", () => {
+  // One unit of a market quoted in whole units at 100, a 1 % rate: notional 100, maintenance 1.
+  const book = (venue: "binance-usdm" | "hyperliquid", collateral: string) => parseBookJson(JSON.stringify({
+    venue,
+    markets: [{ id: "X", sizeDecimals: 0, priceDecimals: 0, markPrice: "100", ...(venue === "binance-usdm" ? { liquidationFee: "0.01", tiers: [{ mmr: "0.01", cum: "0" }] } : { tiers: [{ maxLeverage: "50" }] }) }],
+    accounts: [{ id: "a", collateral, positions: [{ market: "X", size: "1", entryPrice: "100" }] }],
+  }));
+  it.each(ENGINES)("binance-usdm liquidates at margin ratio 100 % (equity = maintenance), hyperliquid only below it (%s)", async (engine) => {
+    const scan = async (b: Book) => (await (await createEngine(engine)).load(b)).scan().account(0);
+    expect(await scan(book("binance-usdm", "1"))).toMatchObject({ status: "liquidatable", equity: 1_000_000n, maintenance: 1_000_000n });
+    expect(await scan(book("binance-usdm", "1.000001"))).toMatchObject({ status: "ok" });
+    expect(await scan(book("hyperliquid", "-99"))).toMatchObject({ status: "ok", equity: 1_000_000n, maintenance: 1_000_000n });
+    expect(await scan(book("hyperliquid", "-99.000001"))).toMatchObject({ status: "liquidatable" });
+  });
+});
