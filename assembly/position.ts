@@ -82,16 +82,30 @@ const PPM2: u64 = 1_000_000_000_000;
   return tierAt(tierTable, t);
 }
 
-/** maintenance = ceil((notional * mmr_j - cum_j) * scalePpm / 10^12). */
+/** High word of tierExcess's answer. */
+export let excessHi: u64 = 0;
+
+/**
+ * w = notional * rate_j - cum_j of the notional's tier j, 128 bits (low word returned, high word in
+ * excessHi): the unrounded maintenance in parts of the market's rate denominator (ppm for the
+ * generic model, before its volatility scale). w >= 0 inside tier j: the tier function is
+ * continuous and increasing.
+ */
 // @ts-ignore: decorator
-@inline export function maintenanceOf(market: usize, tierTable: usize, notional: u64): u64 {
+@inline export function tierExcess(market: usize, tierTable: usize, notional: u64): u64 {
   const tier = tierOf(market, tierTable, notional);
   const lo = umul128(notional, load<u64>(tier, TIER_MMR_PPM));
   const hi = mulHi;
-  // notional * mmr_j >= cum_j inside tier j (the tier function is continuous and increasing).
   const cumLo = load<u64>(tier, TIER_CUM_LO);
-  const wLo = lo - cumLo;
-  const wHi = hi - load<u64>(tier, TIER_CUM_HI) - u64(lo < cumLo);
+  excessHi = hi - load<u64>(tier, TIER_CUM_HI) - u64(lo < cumLo);
+  return lo - cumLo;
+}
+
+/** maintenance = ceil((notional * mmr_j - cum_j) * scalePpm / 10^12). */
+// @ts-ignore: decorator
+@inline export function maintenanceOf(market: usize, tierTable: usize, notional: u64): u64 {
+  const wLo = tierExcess(market, tierTable, notional);
+  const wHi = excessHi;
   // Without a volatility scale (scale = 10^6) this is ceil(w / 10^6): skipping the product keeps
   // a typical w (notional 10^10 quote units times a rate of 10^4 ppm) within one 64-bit word.
   const scale = load<u64>(market, MARKET_SCALE_PPM);

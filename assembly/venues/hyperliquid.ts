@@ -7,9 +7,9 @@
 
 import {
   ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_RATE_DENOMINATOR,
-  STATUS_LIQUIDATABLE, TIER_CUM_HI, TIER_CUM_LO, TIER_MMR_PPM,
+  STATUS_LIQUIDATABLE,
 } from "../layout";
-import { tierOf } from "../position";
+import { excessHi, tierExcess } from "../position";
 import { ceilDiv128, mulHi, umul128 } from "../wide";
 
 /** 100,000 USDC in quote units: above it one step closes 20 % of a position. */
@@ -21,13 +21,8 @@ export class Hyperliquid {
   /** ceil((n * slope_j - deduction_j) / Q). */
   // @ts-ignore: decorator
   @inline maintenance(market: usize, tiers: usize, notional: u64): u64 {
-    const tier = tierOf(market, tiers, notional);
-    const lo = umul128(notional, load<u64>(tier, TIER_MMR_PPM));
-    const hi = mulHi;
-    const cumLo = load<u64>(tier, TIER_CUM_LO);
-    const wLo = lo - cumLo;
-    const wHi = hi - load<u64>(tier, TIER_CUM_HI) - u64(lo < cumLo);
-    return ceilDiv128(wHi, wLo, load<u64>(market, MARKET_RATE_DENOMINATOR));
+    const wLo = tierExcess(market, tiers, notional);
+    return ceilDiv128(excessHi, wLo, load<u64>(market, MARKET_RATE_DENOMINATOR));
   }
   // @ts-ignore: decorator
   @inline liquidatable(equity: i64, maintenance: i64): bool { return equity < maintenance; }
