@@ -1,8 +1,8 @@
 // The per-position formulas of the model (shared/spec/model.md; docs/model.md explains them), exact. A result that does not fit a signed 64-bit
 // quote amount comes back as TOO_WIDE (any value above i64.MAX_VALUE means "overflow" to callers).
 //
-// To add a venue's margin rule, add a function beside `maintenanceOf` and choose it per market in
-// the scan; the market record has room for a rule id.
+// A venue's rules (assembly/venues/NAME.ts) pick from these formulas or add their own beside
+// them; the scan is instantiated per venue (assembly/venues/index.ts).
 
 import {
   MARKET_DEPTH, MARKET_DIVISOR, MARKET_FEE_PPM, MARKET_MAX_SLIPPAGE, MARKET_MULTIPLIER,

@@ -11,12 +11,15 @@
  * exact description of the liquidatable set, tier by tier:
  *
  * Notation. u = |s| (size units; for e < 0 we use u*10^-e and K = 1, which is the same formulas
- * exactly), K = 10^e, c = u*p0, S = scalePpm, 10^12 = ppm*ppm. At price x the position has
- * notional n(x) = ceil(u*x/K) and pnl q(x) = floor((u*x - c)/K) (long) or floor((c - u*x)/K)
- * (short). A = C + sum over the other positions of (pnl - maintenance), a constant.
- * With the tier j of n (rate R = S*mmr_j, offset cum_j), maintenance = ceil((R*n - S*cum_j)/10^12)
- * and since A + q is an integer,
- *     liquidatable  <=>  A + q < ceil((R*n - S*cum_j)/10^12)  <=>  10^12*(A + q) < R*n - S*cum_j.
+ * exactly), K = 10^e, c = u*p0 (p0 the entry as the venue's equity uses it: hyperliquid's is 0).
+ * At price x the position has notional n(x) = ceil(u*x/K) and pnl q(x) = floor((u*x - c)/K) (long)
+ * or floor((c - u*x)/K) (short). A = C + sum over the other positions of (pnl - maintenance), a
+ * constant, less the venue's trigger slack (1 where liquidatable means equity <= maintenance).
+ * The venue's lines (./venues/rules.ts) give tier j of n a slope R and an offset O over a
+ * denominator Q (generic: R = S*mmr_j, O = S*cum_j, Q = 10^12 = ppm*ppm with S the volatility
+ * scale): maintenance = ceil((R*n - O)/Q), and since A + q is an integer,
+ *     liquidatable  <=>  A + q < ceil((R*n - O)/Q)  <=>  Q*(A + q) < R*n - O.
+ * (Below, 10^12 stands for Q and S*cum_j for O.)
  *
  * Rounding remainder. Let r = (u*x) mod K. Splitting u*x = K*a + r and c = K*cq + cr:
  *   long:  q = n - ceil(c/K) - d,     d = 1 iff 1 <= r <= (cr - 1) mod K   (else 0)
