@@ -138,15 +138,21 @@ export class ReferenceBook implements LiveBook {
     return shocksPpm.map((s) => scanBook(this.book, marksAtShock(this.marks, s, betaPpm)).totals);
   }
 
-  liquidationPrices(): BigInt64Array {
+  liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array {
     this.alive();
     const out = new BigInt64Array(this.positionCount);
+    let next = 0;
     for (let a = 0; a < this.accountCount; a++) {
       const first = this.positionStart[a]!;
+      if (options?.onProgress && first >= next) {
+        options.onProgress(first, this.positionCount);
+        next = first + 10_000;
+      }
       for (let p = first; p < this.positionStart[a + 1]!; p++) {
         out[p] = liquidationPrice(this.book, a, p - first, this.marks) ?? -1n;
       }
     }
+    options?.onProgress?.(this.positionCount, this.positionCount);
     return out;
   }
 

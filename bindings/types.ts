@@ -90,8 +90,12 @@ export interface LiveBook {
    * ```
    */
   shockTotals(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Totals[];
-  /** Liquidation price of every position (price units), -1 where none. */
-  liquidationPrices(): BigInt64Array;
+  /**
+   * Liquidation price of every position (price units), -1 where none. `onProgress(done, total)`
+   * is called as positions are priced (a million take a tenth of a second in the core, much longer
+   * in the reference).
+   */
+  liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array;
   /**
    * Bankruptcy price of every position (price units), -1 where none: every other mark held, for a
    * long the greatest price at which its account's equity is not positive, for a short the least

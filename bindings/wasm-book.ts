@@ -358,10 +358,11 @@ export class WasmBook implements LiveBook {
     return totals;
   }
 
-  liquidationPrices(): BigInt64Array {
+  liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array {
     // A venue whose rates the core's search does not take (hyperliquid's 1/(2 L)) is priced by the
     // reference throughout: exact, at BigInt speed.
-    const prices = this.corePrices();
+    const onProgress = options?.onProgress;
+    const prices = this.corePrices(onProgress);
     const starts = this.positionStart;
     // The core computes in fixed widths (128-bit signed intermediates; see the header of
     // assembly/liquidation-price.ts for the exact regime) and writes -2 ("wide") for a position
@@ -375,13 +376,16 @@ export class WasmBook implements LiveBook {
         for (let p = starts[a]!; p < starts[a + 1]!; p++) {
           if (prices[p] === WIDE) prices[p] = liquidationPrice(book, a, p - starts[a]!) ?? -1n;
         }
+        // Where the reference prices every position (hyperliquid), it is the work to show.
+        if (onProgress && !this.coreVenue.corePrices && (a & 1023) === 0) onProgress(starts[a + 1]!, this.positionCount);
       }
     }
+    onProgress?.(this.positionCount, this.positionCount);
     return prices;
   }
 
   /** The core's own answer, with -2 where a position needs the wide fallback (for tests and diagnostics). */
-  corePrices(): BigInt64Array {
+  corePrices(onProgress?: (done: number, total: number) => void): BigInt64Array {
     this.alive();
     const prices = new BigInt64Array(this.positionCount);
     if (!this.coreVenue.corePrices) return prices.fill(-2n);
@@ -395,6 +399,7 @@ export class WasmBook implements LiveBook {
       this.core.liquidationPrices(this.plan.desc, at, from, to, this.coreVenue.triggerSlack);
       prices.set(new BigInt64Array(this.core.memory.buffer, at, count), starts[from]!);
       from = to;
+      onProgress?.(starts[from]!, this.positionCount);
     }
     return prices;
   }

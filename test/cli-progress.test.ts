@@ -9,7 +9,9 @@ import { MAIN, liqscan } from "./support/run-cli.js";
 import { stressInPasses } from "../cli/commands/stress.js";
 import { createEngine } from "../bindings/index.js";
 import { parseBookJson } from "../book/index.js";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { stress } from "../views/index.js";
 
 const EXAMPLE = "test/fixtures/cli/example.json";
@@ -41,6 +43,24 @@ describe("progress on a terminal", () => {
     expect(t.code).toBe(0);
     expect(t.stderr).toMatch(/running the cascade \[#*\s*\]/);
     expect(t.stdout).toBe((await liqscan(...args)).stdout);
+  });
+
+  it.each([["liq-price"], ["map", "--market", "BTC-PERP"]])("%s shows the liquidation prices' progress bar; the output is unchanged", async (...args) => {
+    const book = join(mkdtempSync(join(tmpdir(), "liqscan-progress-")), "book.json");
+    await liqscan("generate", "--accounts", "30000", "--seed", "3", "--out", book);
+    const t = await onTerminal(args[0]!, book, ...args.slice(1), "--json");
+    expect(t.code).toBe(0);
+    expect(t.stderr).toMatch(/computing liquidation prices \[#+\] 100%/);
+    expect(t.stdout).toBe((await liqscan(args[0]!, book, ...args.slice(1), "--json")).stdout);
+  }, 60_000);
+
+  it.each(["wasm", "reference"] as const)("liquidationPrices reports its progress and ends at the total (%s)", async (engine) => {
+    const live = await (await createEngine(engine)).load(parseBookJson(readFileSync(EXAMPLE, "utf8")));
+    const seen: [number, number][] = [];
+    const prices = live.liquidationPrices({ onProgress: (d, t) => seen.push([d, t]) });
+    expect(prices).toEqual(live.liquidationPrices());
+    expect(seen.at(-1)).toEqual([live.positionCount, live.positionCount]);
+    expect(seen.every(([d], i) => i === 0 || d >= seen[i - 1]![0])).toBe(true);
   });
 
   it("stressInPasses: the rows of every pass size equal one call of stress, with a report after each pass", async () => {

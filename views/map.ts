@@ -25,6 +25,8 @@ export interface LiquidationMapOptions {
   readonly to?: bigint;
   /** Number of buckets, 1 to min(to - from, 10^6). Default 20 (fewer when the range is narrower). */
   readonly buckets?: number;
+  /** Called as the liquidation prices are computed (positions done, positions in all). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Notional (quote units of 10^-6) of the long and of the short positions in a group. */
@@ -132,7 +134,7 @@ export function liquidationMap(book: LiveBook, options: LiquidationMapOptions): 
   const above = new Side();
   const noPrice = new Side();
 
-  const prices = book.liquidationPrices();
+  const prices = book.liquidationPrices(options.onProgress ? { onProgress: options.onProgress } : undefined);
   const { positionMarket, positionSize } = book.inputs;
   for (let p = 0; p < book.positionCount; p++) {
     if (positionMarket[p] !== m) continue;

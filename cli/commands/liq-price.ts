@@ -93,7 +93,7 @@ Options:
     if (path === undefined) throw new CliError('liq-price: missing BOOK (a JSON book file or a CSV book directory; see "liqscan liq-price --help")');
     const engine = parseEngine(values.engine);
     const { loaded, live } = await openBook(path, engine);
-    const { value: prices } = await phase("computing liquidation prices", () => live.liquidationPrices());
+    const { value: prices } = await phase("computing liquidation prices", (progress) => live.liquidationPrices({ onProgress: (d, t) => progress.update(d, t) }));
     const bankrupt = values.bankruptcy ? (await phase("computing bankruptcy prices", () => live.bankruptcyPrices())).value : undefined;
     const markets = live.markets;
     const out = new Output();

@@ -85,7 +85,7 @@ Options:
     const market = live.markets[m]!;
     const from = parsePrice(values.from, market, "from");
     const to = parsePrice(values.to, market, "to");
-    const { value: map } = await phase("computing liquidation prices", () => runView(() => liquidationMap(live, { market: m, from, to, buckets }), { from: "--from", to: "--to", buckets: "--buckets", market: "--market" }));
+    const { value: map } = await phase("computing liquidation prices", (progress) => runView(() => liquidationMap(live, { market: m, from, to, buckets, onProgress: (d, t) => progress.update(d, t) }), { from: "--from", to: "--to", buckets: "--buckets", market: "--market" }));
     const out = new Output();
     if (values.json) out.line(JSON.stringify(mapReport(map, market)));
     else for (const line of mapTable(map, market)) out.line(line);
