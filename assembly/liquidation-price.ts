@@ -39,7 +39,7 @@
 import {
   DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_ENTRY, DESC_POSITION_MARKET,
   DESC_POSITION_SIZE, DESC_POSITION_START, DESC_TIER_TABLE, MARKET_DIVISOR, MARKET_MARK,
-  MARKET_MULTIPLIER, MARKET_SCALE_PPM, MARKET_TIER_COUNT, MARKET_TIER_START, TIER_CUM_HI,
+  MARKET_MULTIPLIER, MARKET_RATE_DENOMINATOR, MARKET_SCALE_PPM, MARKET_TIER_COUNT, MARKET_TIER_START, TIER_CUM_HI,
   TIER_CUM_LO, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
 } from "./layout";
 import { marketAt, tierAt } from "./market";
@@ -59,8 +59,13 @@ export const WIDE: i64 = -2;
 const I64_MAX: u64 = <u64>i64.MAX_VALUE;
 /** The largest price, 2^63 - 1. */
 const X_MAX: u64 = <u64>i64.MAX_VALUE;
-/** 10^12 = ppm * ppm. */
-const PPM2: u64 = 1_000_000_000_000;
+/**
+ * The denominator of the maintenance lines, Q12 = the market's rate denominator * 10^6 (the
+ * volatility scale is in ppm): 10^12 = ppm * ppm for the generic model and Binance; 10^6 Q for
+ * Hyperliquid, whose rates are parts of Q = 2 lcm(maxLeverage) <= 10^6 (validated), so Q12 <= 10^12
+ * and every bound of the header holds as stated for 10^12. Set per position by positionPrice().
+ */
+let Q12: u64 = 1_000_000_000_000;
 
 // ---- the position being priced --------------------------------------------------------------
 // Set once per position by positionPrice() and read by the helpers below (module globals rather
@@ -97,7 +102,7 @@ let fHiKnown: bool = false;
 // @ts-ignore: decorator
 @inline function slopeOf(t: u32): i64 {
   const R = scale * load<u64>(tierAt(tierTable, tierFirst + t), TIER_MMR_PPM);
-  return long ? <i64>PPM2 - <i64>R : -(<i64>PPM2 + <i64>R);
+  return long ? <i64>Q12 - <i64>R : -(<i64>Q12 + <i64>R);
 }
 
 /** Make tier t current (bounds and D; the caller sets fLo / fHi). False when it holds no notional. */
@@ -348,7 +353,7 @@ function strongPrice(): i64 {
 /** The band interval of the tier (0 <= D*n + B < 10^12 and d(x) = 1): its extreme price, or NONE. */
 function bandPrice(): i64 {
   if (!hasBand) return NONE;
-  if (!nRange(true, 0, <i64>(PPM2 - 1)) || !pricesWithNotional()) return NONE;
+  if (!nRange(true, 0, <i64>(Q12 - 1)) || !pricesWithNotional()) return NONE;
   return extremeWithResidue();
 }
 
@@ -362,16 +367,16 @@ function tierPrice(): i64 {
     // r = u*x mod 1 = 0 at every price: d(x) = 0 for a long (only the strong interval counts)
     // and d(x) = 1 for a short (the band and the strong interval merge into D*n + B < 10^12).
     // One interval, and for a short the least price of the union is the least of the two.
-    if (!nRange(false, 0, long ? -1 : <i64>(PPM2 - 1)) || !pricesWithNotional()) return NONE;
+    if (!nRange(false, 0, long ? -1 : <i64>(Q12 - 1)) || !pricesWithNotional()) return NONE;
     return <i64>(long ? xHi : xLo);
   }
   // Both intervals need D*n + B < 10^12 somewhere in the tier: skip it cheaply when that fails
   // at the end where D*n + B is least (tLo when increasing, tHi when decreasing).
-  if (D > 0 && !ltI64(fLoLo, fLoHi, <i64>PPM2)) return NONE;
-  if (D == 0 && !ltI64(fLoLo, fLoHi, <i64>PPM2)) return NONE;
+  if (D > 0 && !ltI64(fLoLo, fLoHi, <i64>Q12)) return NONE;
+  if (D == 0 && !ltI64(fLoLo, fLoHi, <i64>Q12)) return NONE;
   if (D < 0 && !last) {
     computeFHi();
-    if (!ltI64(fHiLo, fHiHi, <i64>PPM2)) return NONE;
+    if (!ltI64(fHiLo, fHiHi, <i64>Q12)) return NONE;
   }
   let x: i64;
   if (long && D < 0) {
@@ -428,6 +433,7 @@ function positionPrice(market: usize, tiers: usize, size: i64, entry: i64, ALo: 
 
   const S = load<u64>(market, MARKET_SCALE_PPM);
   if (S >= (<u64>1 << 37)) return WIDE;
+  Q12 = load<u64>(market, MARKET_RATE_DENOMINATOR) * 1_000_000;
 
   // Residue ranges of r = u*x mod K on which d(x) = 1 (reference header), as non-wrapping [l, r].
   if (long) {
@@ -456,8 +462,8 @@ function positionPrice(market: usize, tiers: usize, size: i64, entry: i64, ALo: 
   const negativeV = isNegative128(VHi);
   let mLo = VLo, mHi = VHi;
   if (negativeV) { mLo = neg128(VLo, VHi); mHi = hi128; }
-  fLoLo = umul128(mLo, PPM2);
-  fLoHi = mHi * PPM2 + mulHi;
+  fLoLo = umul128(mLo, Q12);
+  fLoHi = mHi * Q12 + mulHi;
   if (negativeV) { fLoLo = neg128(fLoLo, fLoHi); fLoHi = hi128; }
 
   if (!long) {
@@ -475,11 +481,11 @@ function positionPrice(market: usize, tiers: usize, size: i64, entry: i64, ALo: 
   // tier (S*mmr < 10^12 everywhere; mmr is non-decreasing, so the last tier decides), f increases
   // with n across the tiers (the lines meet at the bounds), so every tier above the first one
   // whose f(tLo) >= 10^12 holds no liquidatable price: the walk up stops there.
-  const increasing = S * lastMmr < PPM2;
+  const increasing = S * lastMmr < Q12;
   while (!last) {
     if (increasing) {
       const lo = nextFLo(slopeOf(j + 1));
-      if (!ltI64(lo, hi128, <i64>PPM2)) break;
+      if (!ltI64(lo, hi128, <i64>Q12)) break;
     }
     if (!nextTier()) return WIDE;
   }
@@ -570,7 +576,7 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
   const wHi = wHi0 - load<u64>(tier, TIER_CUM_HI) - u64(wLo0 < cumLo);
   const sLo = umul128(wLo, S);
   const sHi = wHi * S + mulHi;
-  let maintenance = udivU128(sLo, sHi, PPM2);
+  let maintenance = udivU128(sLo, sHi, load<u64>(market, MARKET_RATE_DENOMINATOR) * 1_000_000);
   if (hi128 != 0) return 0;
   maintenance += u64(rem64 != 0);
   if (maintenance > I64_MAX) return 0;
@@ -584,13 +590,19 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
 
 // ---- the book -----------------------------------------------------------------------------------
 
+/** Position p's entry price as its venue's equity uses it (0 where the venue ignores it: hyperliquid). */
+// @ts-ignore: decorator
+@inline function entryOf(entryCol: usize, p: u32, entryIgnored: bool): i64 {
+  return entryIgnored ? 0 : load<i64>(entryCol + (<usize>p << 3));
+}
+
 /**
  * Liquidation price of every position of accounts [from, to) of the book described at `desc`,
  * into i64 slots at `out`, the first for position positionStart[from] (see the header for the
  * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper
  * price a big book through a small buffer.
  */
-export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32, triggerSlack: i64): void {
+export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32, triggerSlack: i64, entryIgnored: bool): void {
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
@@ -617,7 +629,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
       const size = load<i64>(sizeCol + (<usize>p << 3));
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
       const price = size == 0 ? NONE
-        : positionPrice(market, tiers, size, load<i64>(entryCol + (<usize>p << 3)), CLo, CHi);
+        : positionPrice(market, tiers, size, entryOf(entryCol, p, entryIgnored), CLo, CHi);
       store<i64>(out + (<usize>p << 3), price);
       continue;
     }
@@ -629,7 +641,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
     let fits = true;
     for (let p = first; p < end; p++) {
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-      const term = termOf(market, tiers, load<i64>(sizeCol + (<usize>p << 3)), load<i64>(entryCol + (<usize>p << 3)));
+      const term = termOf(market, tiers, load<i64>(sizeCol + (<usize>p << 3)), entryOf(entryCol, p, entryIgnored));
       if (!termFits) { fits = false; break; }
       TLo = add128(TLo, THi, <u64>term, <u64>(term >> 63));
       THi = hi128;
@@ -646,7 +658,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
       const A0 = sub128(TLo, THi, <u64>term, <u64>(term >> 63));
       const A1 = hi128;
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-      store<i64>(at, positionPrice(market, tiers, size, load<i64>(entryCol + (<usize>p << 3)), A0, A1));
+      store<i64>(at, positionPrice(market, tiers, size, entryOf(entryCol, p, entryIgnored), A0, A1));
     }
   }
 }

@@ -263,4 +263,13 @@ export const CASES: readonly BenchCase[] = [
       return { run: () => book.liquidationPrices(), positions: book.positionCount, dispose: () => book.dispose() };
     },
   },
+  ...(["binance-usdm", "hyperliquid"] as const).map((venue): BenchCase => ({
+    id: `liquidation-prices-${venue}`,
+    label: `liquidation prices, every position (wasm, ${venue} rules)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(venueBook(ctx.columns, venue));
+      return { run: () => book.liquidationPrices(), positions: book.positionCount, dispose: () => book.dispose() };
+    },
+  })),
 ];

@@ -2,7 +2,7 @@
  * What the wasm wrapper needs to know of each venue (the rules themselves are in
  * assembly/venues/NAME.ts and reference/venues/NAME.ts): the prefix of the core's entry points
  * instantiated for it (assembly/venues/index.ts), how its tiers' rates go into the tier records,
- * its trigger slack, and whether the core's liquidation-price search covers its rates.
+ * its trigger slack, and whether its equity uses the entry price.
  */
 import { PPM, type Market, type VenueName } from "../book/types.js";
 import { rateDenominator } from "../reference/venues/hyperliquid.js";
@@ -15,18 +15,15 @@ export interface CoreVenue {
   rates(market: Market): { readonly denominator: bigint; readonly rates: readonly bigint[] };
   /** 1 when the trigger is equity <= maintenance (the search runs on equity - 1). */
   readonly triggerSlack: bigint;
-  /**
-   * The core's liquidation-price search assumes rates in ppm with a ppm scale (denominator 10^12);
-   * a venue without them is priced by the BigInt reference.
-   */
-  readonly corePrices: boolean;
+  /** The venue's equity does not use the entry price (hyperliquid: balance + size * mark). */
+  readonly entryIgnored: boolean;
 }
 
 const ppmRates = (market: Market) => ({ denominator: PPM, rates: market.tiers.map((t) => t.mmrPpm) });
 
 export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
-  generic: { prefix: "", rates: ppmRates, triggerSlack: venueRules("generic").triggerSlack, corePrices: true },
-  "binance-usdm": { prefix: "binanceUsdm_", rates: ppmRates, triggerSlack: venueRules("binance-usdm").triggerSlack, corePrices: true },
+  generic: { prefix: "", rates: ppmRates, triggerSlack: venueRules("generic").triggerSlack, entryIgnored: false },
+  "binance-usdm": { prefix: "binanceUsdm_", rates: ppmRates, triggerSlack: venueRules("binance-usdm").triggerSlack, entryIgnored: false },
   hyperliquid: {
     prefix: "hyperliquid_",
     rates: (market) => {
@@ -34,6 +31,6 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
       return { denominator: Q, rates: market.tiers.map((t) => Q / (2n * t.maxLeverage!)) };
     },
     triggerSlack: venueRules("hyperliquid").triggerSlack,
-    corePrices: false,
+    entryIgnored: true,
   },
 };

@@ -28,7 +28,7 @@ interface CoreExports {
   entryBytes(): number;
   prepareMarkets(desc: number): void;
   summarizeMarkets(desc: number): void;
-  liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number, triggerSlack: bigint): void;
+  liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number, triggerSlack: bigint, entryIgnored: number): void;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -359,8 +359,6 @@ export class WasmBook implements LiveBook {
   }
 
   liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array {
-    // A venue whose rates the core's search does not take (hyperliquid's 1/(2 L)) is priced by the
-    // reference throughout: exact, at BigInt speed.
     const onProgress = options?.onProgress;
     const prices = this.corePrices(onProgress);
     const starts = this.positionStart;
@@ -376,8 +374,6 @@ export class WasmBook implements LiveBook {
         for (let p = starts[a]!; p < starts[a + 1]!; p++) {
           if (prices[p] === WIDE) prices[p] = liquidationPrice(book, a, p - starts[a]!) ?? -1n;
         }
-        // Where the reference prices every position (hyperliquid), it is the work to show.
-        if (onProgress && !this.coreVenue.corePrices && (a & 1023) === 0) onProgress(starts[a + 1]!, this.positionCount);
       }
     }
     onProgress?.(this.positionCount, this.positionCount);
@@ -388,7 +384,6 @@ export class WasmBook implements LiveBook {
   corePrices(onProgress?: (done: number, total: number) => void): BigInt64Array {
     this.alive();
     const prices = new BigInt64Array(this.positionCount);
-    if (!this.coreVenue.corePrices) return prices.fill(-2n);
     const starts = this.positionStart;
     // Whole accounts per call, as many as fit the buffer (one account larger than it grows it).
     for (let from = 0; from < this.accountCount;) {
@@ -396,7 +391,7 @@ export class WasmBook implements LiveBook {
       while (to < this.accountCount && starts[to + 1]! - starts[from]! <= PRICE_CHUNK) to++;
       const count = starts[to]! - starts[from]!;
       const at = this.priceBufferFor(count);
-      this.core.liquidationPrices(this.plan.desc, at, from, to, this.coreVenue.triggerSlack);
+      this.core.liquidationPrices(this.plan.desc, at, from, to, this.coreVenue.triggerSlack, this.coreVenue.entryIgnored ? 1 : 0);
       prices.set(new BigInt64Array(this.core.memory.buffer, at, count), starts[from]!);
       from = to;
       onProgress?.(starts[from]!, this.positionCount);

@@ -154,7 +154,7 @@ describe("the case list", () => {
   it("has unique ids and the baselines the ratios divide by", () => {
     const ids = CASES.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(["wasm", "reference", "float", "bn", "bandwidth", "load", "tick", "stress", "stress-by-scans", "liquidation-prices"]));
+    expect(ids).toEqual(expect.arrayContaining(["wasm", "reference", "float", "bn", "bandwidth", "load", "tick", "stress", "stress-by-scans", "liquidation-prices", "liquidation-prices-binance-usdm", "liquidation-prices-hyperliquid"]));
     expect(CASES.filter((c) => c.kind === "scan").map((c) => c.id)).toEqual(["wasm", "wasm-binance-usdm", "wasm-hyperliquid", "reference", "float", "bn", "bandwidth"]);
   });
 });
