@@ -8,6 +8,16 @@ import type { BookColumns, Market, VenueName } from "../book/types.js";
 import { notional, tierIndex } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 
+/** Each position's notional at the scanned marks, in the account's order. */
+export function notionalsOf(markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): bigint[] {
+  const out: bigint[] = [];
+  for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
+    const m = c.positionMarket[p]!;
+    out.push(notional(markets[m]!, c.positionSize[p]!, marks(m)));
+  }
+  return out;
+}
+
 export type MarginColumns = Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionLeverage">;
 
 /** The sum of the positions' initial margins, or null when one of them has none (the book does not give it). */

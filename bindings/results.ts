@@ -1,5 +1,6 @@
 import { formatDecimal } from "../book/decimal.js";
-import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Status, type Totals } from "../book/types.js";
+import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Status, type Totals, type VenueName } from "../book/types.js";
+import { venueRules } from "../reference/venues/index.js";
 
 /**
  * What an engine hands a ScanResult. Outputs are compact: a status byte per account and the exact
@@ -18,6 +19,10 @@ export interface ScanSource {
   account(account: number): AccountResult;
   /** The account's initial margin at the scanned marks, null where the book does not give it (bindings/margins.ts). */
   initialMargin(account: number): bigint | null;
+  /** The book's venue, whose rules say what a liquidation step closes. */
+  readonly venue: VenueName;
+  /** Each position's notional at the scanned marks, in the account's order. */
+  notionals(account: number): bigint[];
   /** False once a later scan or an edit of the book has superseded this result. */
   isCurrent(): boolean;
 }
@@ -128,6 +133,18 @@ export class ScanResult {
     const r = this.account(account);
     const im = r.equity === null ? null : this.source.initialMargin(account);
     return { initialMargin: im, freeCollateral: im === null || r.equity === null ? null : r.equity - im };
+  }
+
+  /**
+   * For a liquidatable account, per position (in the account's order) the notional this
+   * liquidation step closes and the notional the next step would close; null for any other
+   * account. Every venue closes a position whole in one step except Hyperliquid, whose book
+   * liquidation of a position above 100,000 USDC closes 20 % first (docs/venues/hyperliquid.md).
+   */
+  steps(account: number): { readonly now: bigint; readonly next: bigint }[] | null {
+    const r = this.account(account);
+    if (r.status !== "liquidatable" || r.equity === null || r.maintenance === null) return null;
+    return venueRules(this.source.venue).steps({ equity: r.equity, maintenance: r.maintenance, sumFee: 0n, sumSlippage: 0n, notionals: this.source.notionals(account), liquidatorSharePpm: 0n });
   }
 
   /** One account as decimal strings. */

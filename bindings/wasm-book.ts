@@ -14,7 +14,7 @@ import { liquidationPrice } from "../reference/index.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import { CORE_VENUES, type CoreVenue } from "./venues.js";
-import { initialMarginOf } from "./margins.js";
+import { initialMarginOf, notionalsOf } from "./margins.js";
 import { bankruptcyPricesOf } from "./bankruptcy.js";
 
 interface CoreExports {
@@ -295,6 +295,8 @@ export class WasmBook implements LiveBook {
       },
       account: (a) => this.accountResult(a, listAt, flagged),
       initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.markPrice(m), { ...this.inputColumns(), ...this.labels }, a),
+      venue: this.venue,
+      notionals: (a) => notionalsOf(this.markets, (m) => this.markPrice(m), this.inputColumns(), a),
       isCurrent: () => {
         if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
         return generation === this.generation && edits === this.edits;

@@ -13,6 +13,16 @@ export const PARTIAL_ABOVE = 100_000_000_000n;
 /** The share of such a position one step closes: 20 %. */
 export const PARTIAL_PPM = 200_000n;
 
+/** 3 equity < 2 maintenance: the backstop liquidator vault takes the account. */
+function backstop(x: { readonly equity: bigint; readonly maintenance: bigint }): boolean {
+  return 3n * x.equity < 2n * x.maintenance;
+}
+
+/** What one book liquidation closes of a position of notional n: 20 % (rounded up) above 100k, else all. */
+function stepOf(n: bigint): bigint {
+  return n > PARTIAL_ABOVE ? ceilDiv(n * PARTIAL_PPM, 1_000_000n) : n;
+}
+
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];
   return a;
@@ -46,10 +56,19 @@ export const hyperliquid: VenueRules = {
   slippage: () => 0n,
   // IM = notional / leverage, rounded up, at the position's leverage (clearinghouseState's leverage.value).
   initialMargin: (_market, _tier, n, leverage) => marginAtLeverage(n, leverage),
+  // A position above 100k closes 20 % now; after the cooldown the rest goes as one order. The
+  // backstop takes every position whole.
+  steps(x) {
+    if (backstop(x)) return x.notionals.map((n) => ({ now: n, next: 0n }));
+    return x.notionals.map((n) => {
+      const now = stepOf(n);
+      return { now, next: n - now };
+    });
+  },
   closeOut(x): CloseOut {
     const notionalSum = x.notionals.reduce((s, n) => s + n, 0n);
     // Backstop: equity < 2/3 MM. The liquidator vault takes every position and the margin with it.
-    if (3n * x.equity < 2n * x.maintenance) {
+    if (backstop(x)) {
       const kept = max(x.equity, 0n);
       return { notional: notionalSum, penalty: kept, liquidatorReward: kept, insuranceFund: 0n, badDebt: max(-x.equity, 0n), returned: 0n };
     }
@@ -57,10 +76,9 @@ export const hyperliquid: VenueRules = {
     let partial = false;
     let closed = 0n;
     for (const n of x.notionals) {
-      if (n > PARTIAL_ABOVE) {
-        partial = true;
-        closed += ceilDiv(n * PARTIAL_PPM, 1_000_000n);
-      } else closed += n;
+      const now = stepOf(n);
+      if (now !== n) partial = true;
+      closed += now;
     }
     return { notional: closed, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 0n, returned: partial ? 0n : max(x.equity, 0n) };
   },

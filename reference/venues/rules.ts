@@ -56,6 +56,17 @@ export interface VenueRules {
    * the book does not give what it needs (a generic tier's imr, a venue position's leverage).
    */
   initialMargin(market: Market, tier: number, n: bigint, leverage: bigint | undefined): bigint | null;
+  /**
+   * Per position of a liquidatable account, the notional this liquidation step closes and the
+   * notional the next step would (0 where this step closes it all): the account's amounts and each
+   * position's notional at the scanned marks.
+   */
+  steps(x: CloseOutInput): { readonly now: bigint; readonly next: bigint }[];
+}
+
+/** Every position whole in one step (the generic model, Binance). */
+export function wholeSteps(x: CloseOutInput): { readonly now: bigint; readonly next: bigint }[] {
+  return x.notionals.map((n) => ({ now: n, next: 0n }));
 }
 
 /** ceil(n / leverage): the venues' initial margin of a position opened at that leverage. */
