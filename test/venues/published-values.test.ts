@@ -210,3 +210,21 @@ describe("each venue's trigger, at the line exactly", () => {
     expect(await scan(book("hyperliquid", "-99.000001"))).toMatchObject({ status: "liquidatable" });
   });
 });
+
+describe("the worked examples of docs/venues/", () => {
+  it.each(ENGINES)("hyperliquid's two-tier BTC account: MM 2,125,000, liquidation price 75961.5 (%s)", async (engine) => {
+    const book = parseBookJson(JSON.stringify({
+      venue: "hyperliquid",
+      markets: [{ id: "BTC", sizeDecimals: 5, priceDecimals: 1, markPrice: "80000.0", tiers: [{ maxNotional: "150000000", maxLeverage: "40" }, { maxLeverage: "20" }] }],
+      accounts: [{ id: "x", collateral: "-150000000", positions: [{ market: "BTC", size: "2000", entryPrice: "80000.0" }] }],
+    }));
+    const live = await (await createEngine(engine)).load(book);
+    expect(live.scan().account(0)).toMatchObject({ status: "ok", equity: 10_000_000_000_000n, maintenance: 2_125_000_000_000n });
+    expect(live.liquidationPrices()[0]).toBe(759_615n);
+    live.setMarkPrice(0, 759_615n);
+    const at = live.scan();
+    expect(at.account(0)).toMatchObject({ status: "liquidatable", equity: 1_923_000_000_000n, maintenance: 1_923_075_000_000n });
+    // The position (151,923,000 of notional at that tick) goes 20 % at a time: 30,384,600 now, the rest next.
+    expect(at.steps(0)).toEqual([{ now: 30_384_600_000_000n, next: 121_538_400_000_000n }]);
+  });
+});
