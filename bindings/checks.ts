@@ -42,6 +42,13 @@ export function marketIndex(ids: Map<string, number>, count: number, market: num
   return m;
 }
 
+/** A hedge-mode side label (1 LONG, 2 SHORT) holds the sign of the size the position is set to. */
+export function checkSide(record: string, sideCode: number | undefined, size: bigint): void {
+  if ((sideCode === 1 && size < 0n) || (sideCode === 2 && size > 0n)) {
+    throw new BookError(record, "size", `${size} is not the size of a ${sideCode === 1 ? "LONG" : "SHORT"} position (LONG >= 0, SHORT <= 0)`);
+  }
+}
+
 export function checkIndex(i: number, count: number, what: string): void {
   if (!Number.isInteger(i) || i < 0 || i >= count) throw new RangeError(`liqscan: ${what} index ${i} is outside 0..${count - 1}`);
 }

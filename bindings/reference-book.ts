@@ -6,7 +6,7 @@
 import { bookToColumns, withPositionLabels } from "../book/columns.js";
 import type { Account, Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
-import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkValue, marketIndex } from "./checks.js";
+import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
 import { initialMarginOf, notionalsOf } from "./margins.js";
@@ -102,6 +102,7 @@ export class ReferenceBook implements LiveBook {
     checkIndex(position, this.positionCount, "position");
     checkValue(`position ${position}`, "size", size, -I64_MAX - 1n, I64_MAX);
     checkValue(`position ${position}`, "entryPrice", entryPrice, 0n, I64_MAX);
+    checkSide(`position ${position}`, this.columns.positionSide?.[position], size);
     this.columns.positionSize[position] = size;
     this.columns.positionEntry[position] = entryPrice;
     this.rebuildAccount(this.owner[position]!);

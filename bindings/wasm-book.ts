@@ -9,7 +9,7 @@ import type { AccountResult } from "../book/types.js";
 import { CANDIDATE_CHUNK, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
-import { assembleBook, checkColumns, checkIndex, checkShape, checkValue, marketIndex } from "./checks.js";
+import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { liquidationPrice } from "../reference/index.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
@@ -239,6 +239,7 @@ export class WasmBook implements LiveBook {
     const record = `position ${position}`;
     checkValue(record, "size", size, -I64_MAX - 1n, I64_MAX);
     checkValue(record, "entryPrice", entryPrice, 0n, I64_MAX);
+    checkSide(record, this.labels.positionSide?.[position], size);
     const columns = this.inputColumns();
     columns.positionSize[position] = size;
     columns.positionEntry[position] = entryPrice;

@@ -618,6 +618,14 @@ function checkCsvId(id: string, kind: string): void {
   }
 }
 
+/** The CSV form has no columns for a venue book's labels: a book that carries one is refused, not thinned. */
+function checkNoLabels(c: BookColumns): void {
+  const label = c.accountIsolated?.some((x) => x !== 0) ? "margin" : c.positionLeverage?.some((x) => x !== 0) ? "leverage" : c.positionSide?.some((x) => x !== 0) ? "side" : null;
+  if (label !== null) {
+    throw new BookError("book", label, `the CSV form has no column for a position's or account's ${label}; write this book as JSON (the labels would be lost)`);
+  }
+}
+
 function checkCsvIds(c: BookColumns): void {
   c.markets.forEach((m: Market) => checkCsvId(m.id, "market"));
   for (const id of c.accountIds) checkCsvId(id, "account");
@@ -771,6 +779,7 @@ export function writeBookCsvChunks(
 ): { markets: string; accounts: Iterable<string>; positions: Iterable<string> } {
   validateColumns(columns);
   checkCsvIds(columns);
+  checkNoLabels(columns);
   const size = Math.max(1, Math.floor(rowsPerChunk));
   return {
     markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets, columns.venue),

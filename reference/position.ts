@@ -114,14 +114,19 @@ export function maintenanceOnLines(lines: MaintenanceLines, notionalValue: bigin
   throw new RangeError(`notional ${notionalValue} is above every tier (the last tier must have no maxNotional)`);
 }
 
-const linesCache = new WeakMap<Market, MaintenanceLines>();
+const linesCache = new WeakMap<Market, Map<VenueRules, MaintenanceLines>>();
 
-/** A market's maintenance lines under a venue's rules, computed once per market object. */
+/** A market's maintenance lines under a venue's rules, computed once per market object and venue. */
 export function linesOf(rules: VenueRules, market: Market): MaintenanceLines {
-  let lines = linesCache.get(market);
+  let byVenue = linesCache.get(market);
+  if (byVenue === undefined) {
+    byVenue = new Map();
+    linesCache.set(market, byVenue);
+  }
+  let lines = byVenue.get(rules);
   if (lines === undefined) {
     lines = rules.maintenanceLines(market);
-    linesCache.set(market, lines);
+    byVenue.set(rules, lines);
   }
   return lines;
 }
