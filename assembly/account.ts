@@ -48,7 +48,8 @@ export function evaluateExact<V>(
   }
   if (!overflow && !accFitsI64()) overflow = true;
   const equity = <i64>acc0;
-  const liquidatable = !overflow && anyOpen && venue.liquidatable(equity, <i64>maintenance);
+  // equity < maintenance + slack, without forming the sum (maintenance may be 2^63 - 1).
+  const liquidatable = !overflow && anyOpen && (equity < <i64>maintenance || (venue.triggerSlack() != 0 && equity == <i64>maintenance));
 
   // Pass 2: fees, slippage and the notional sum, where they can matter.
   let fees: u64 = 0, slippage: u64 = 0;

@@ -5,7 +5,6 @@ import { DESC_BYTES, DESC_F_SLACK, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TA
 import { marketAt, prepareMarket } from "./market";
 
 export { summarizeMarkets } from "./scan";
-export { liquidationPrices } from "./liquidation-price";
 export * from "./venues/index";
 export { bandwidthChecksum } from "./bandwidth"; // bench/ yardstick: takes column addresses, no descriptor
 

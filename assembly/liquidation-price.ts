@@ -590,10 +590,10 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
 
 // ---- the book -----------------------------------------------------------------------------------
 
-/** Position p's entry price as its venue's equity uses it (0 where the venue ignores it: hyperliquid). */
+/** Position p's entry price as venue V's equity uses it (hyperliquid ignores it). */
 // @ts-ignore: decorator
-@inline function entryOf(entryCol: usize, p: u32, entryIgnored: bool): i64 {
-  return entryIgnored ? 0 : load<i64>(entryCol + (<usize>p << 3));
+@inline function entryOf<V>(entryCol: usize, p: u32): i64 {
+  return changetype<V>(0).entry(load<i64>(entryCol + (<usize>p << 3)));
 }
 
 /**
@@ -602,7 +602,8 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
  * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper
  * price a big book through a small buffer.
  */
-export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32, triggerSlack: i64, entryIgnored: bool): void {
+export function liquidationPricesFor<V>(desc: usize, outFirst: usize, from: u32, to: u32): void {
+  const triggerSlack = changetype<V>(0).triggerSlack();
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
@@ -629,7 +630,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
       const size = load<i64>(sizeCol + (<usize>p << 3));
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
       const price = size == 0 ? NONE
-        : positionPrice(market, tiers, size, entryOf(entryCol, p, entryIgnored), CLo, CHi);
+        : positionPrice(market, tiers, size, entryOf<V>(entryCol, p), CLo, CHi);
       store<i64>(out + (<usize>p << 3), price);
       continue;
     }
@@ -641,7 +642,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
     let fits = true;
     for (let p = first; p < end; p++) {
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-      const term = termOf(market, tiers, load<i64>(sizeCol + (<usize>p << 3)), entryOf(entryCol, p, entryIgnored));
+      const term = termOf(market, tiers, load<i64>(sizeCol + (<usize>p << 3)), entryOf<V>(entryCol, p));
       if (!termFits) { fits = false; break; }
       TLo = add128(TLo, THi, <u64>term, <u64>(term >> 63));
       THi = hi128;
@@ -658,7 +659,7 @@ export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u
       const A0 = sub128(TLo, THi, <u64>term, <u64>(term >> 63));
       const A1 = hi128;
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-      store<i64>(at, positionPrice(market, tiers, size, entryOf(entryCol, p, entryIgnored), A0, A1));
+      store<i64>(at, positionPrice(market, tiers, size, entryOf<V>(entryCol, p), A0, A1));
     }
   }
 }

@@ -28,7 +28,6 @@ interface CoreExports {
   entryBytes(): number;
   prepareMarkets(desc: number): void;
   summarizeMarkets(desc: number): void;
-  liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number, triggerSlack: bigint, entryIgnored: number): void;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -39,6 +38,7 @@ interface VenueEntries {
   scanBook(desc: number, incremental: number, movedBits: number): number;
   evaluateAccount(desc: number, account: number): number;
   stressGrid(desc: number, shocks: number, marks: number, totals: number, center: number, interpolate: number): void;
+  liquidationPrices(desc: number, out: number, fromAccount: number, toAccount: number): void;
 }
 
 function venueEntries(core: CoreExports, venue: CoreVenue): VenueEntries {
@@ -47,7 +47,12 @@ function venueEntries(core: CoreExports, venue: CoreVenue): VenueEntries {
     if (typeof f !== "function") throw new Error(`liqscan: the WebAssembly core has no ${venue.prefix + name}; rebuild with npm run build`);
     return f as (...args: number[]) => number;
   };
-  return { scanBook: entry("scanBook"), evaluateAccount: entry("evaluateAccount"), stressGrid: entry("stressGrid") as VenueEntries["stressGrid"] };
+  return {
+    scanBook: entry("scanBook"),
+    evaluateAccount: entry("evaluateAccount"),
+    stressGrid: entry("stressGrid") as VenueEntries["stressGrid"],
+    liquidationPrices: entry("liquidationPrices") as VenueEntries["liquidationPrices"],
+  };
 }
 
 const PAGE = 65536;
@@ -394,7 +399,7 @@ export class WasmBook implements LiveBook {
       while (to < this.accountCount && starts[to + 1]! - starts[from]! <= PRICE_CHUNK) to++;
       const count = starts[to]! - starts[from]!;
       const at = this.priceBufferFor(count);
-      this.core.liquidationPrices(this.plan.desc, at, from, to, this.coreVenue.triggerSlack, this.coreVenue.entryIgnored ? 1 : 0);
+      this.entries.liquidationPrices(this.plan.desc, at, from, to);
       prices.set(new BigInt64Array(this.core.memory.buffer, at, count), starts[from]!);
       from = to;
       onProgress?.(starts[from]!, this.positionCount);

@@ -48,6 +48,22 @@ export interface Impact {
   readonly maxSlippagePpm: bigint;
 }
 
+/**
+ * The unit of a hyperliquid market's rates: 2 lcm of its tiers' maxLeverage, the least Q in which
+ * every rate 1/(2 L) is a whole number of parts (book/validate.ts keeps it at most 10^6).
+ */
+export function leverageRateDenominator(tiers: readonly Tier[]): bigint {
+  let l = 1n;
+  for (const t of tiers) {
+    const L = t.maxLeverage ?? 0n;
+    if (L <= 0n) throw new RangeError("a hyperliquid tier needs maxLeverage >= 1");
+    let a = l, b = L;
+    while (b !== 0n) [a, b] = [b, a % b];
+    l = (l / a) * L;
+  }
+  return 2n * l;
+}
+
 export interface Market {
   readonly id: string;
   readonly sizeDecimals: number;

@@ -12,7 +12,7 @@ export class BinanceUsdm {
   // @ts-ignore: decorator
   @inline maintenance(market: usize, tiers: usize, notional: u64): u64 { return maintenanceOf(market, tiers, notional); }
   // @ts-ignore: decorator
-  @inline liquidatable(equity: i64, maintenance: i64): bool { return equity <= maintenance; }
+  @inline triggerSlack(): i64 { return 1; } // margin ratio >= 100 %: equity <= maintenance
   // @ts-ignore: decorator
   @inline fee(market: usize, notional: u64): u64 { return feeOf(market, notional); }
   // @ts-ignore: decorator

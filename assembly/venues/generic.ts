@@ -15,9 +15,9 @@ export class Generic {
   @inline entry(entry: i64): i64 { return entry; }
   // @ts-ignore: decorator
   @inline maintenance(market: usize, tiers: usize, notional: u64): u64 { return maintenanceOf(market, tiers, notional); }
-  /** The trigger: equity < maintenance. */
+  /** The trigger: liquidatable iff equity < maintenance + triggerSlack (0: strictly below; 1: at it too). */
   // @ts-ignore: decorator
-  @inline liquidatable(equity: i64, maintenance: i64): bool { return equity < maintenance; }
+  @inline triggerSlack(): i64 { return 0; }
   // @ts-ignore: decorator
   @inline fee(market: usize, notional: u64): u64 { return feeOf(market, notional); }
   // @ts-ignore: decorator

@@ -25,7 +25,7 @@ export class Hyperliquid {
     return ceilDiv128(excessHi, wLo, load<u64>(market, MARKET_RATE_DENOMINATOR));
   }
   // @ts-ignore: decorator
-  @inline liquidatable(equity: i64, maintenance: i64): bool { return equity < maintenance; }
+  @inline triggerSlack(): i64 { return 0; }
   // @ts-ignore: decorator
   @inline fee(market: usize, notional: u64): u64 { return 0; }
   // @ts-ignore: decorator

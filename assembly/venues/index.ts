@@ -1,8 +1,9 @@
-// The registry of venues in the core: each venue's scan, account evaluation and stress pass,
+// The registry of venues in the core: each venue's scan, account evaluation, stress pass and liquidation prices,
 // instantiated with its rules (assembly/venues/NAME.ts). The wrapper (bindings/wasm-book.ts) calls
 // `<prefix>scanBook` etc., the prefix being the venue's (bindings/venues.ts); the generic model's
 // have no prefix. One line per venue and entry point.
 
+import { liquidationPricesFor } from "../liquidation-price";
 import { evaluateAccountFor, scanBookFor } from "../scan";
 import { stressGridFor } from "../stress";
 import { BinanceUsdm } from "./binance-usdm";
@@ -12,11 +13,14 @@ import { Hyperliquid } from "./hyperliquid";
 export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { return scanBookFor<Generic>(desc, incremental, movedBits); }
 export function evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<Generic>(desc, a); }
 export function stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { stressGridFor<Generic>(desc, shocks, marks, totals, center, interpolate); }
+export function liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { liquidationPricesFor<Generic>(desc, outFirst, from, to); }
 
 export function binanceUsdm_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { return scanBookFor<BinanceUsdm>(desc, incremental, movedBits); }
 export function binanceUsdm_evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<BinanceUsdm>(desc, a); }
 export function binanceUsdm_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { stressGridFor<BinanceUsdm>(desc, shocks, marks, totals, center, interpolate); }
+export function binanceUsdm_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { liquidationPricesFor<BinanceUsdm>(desc, outFirst, from, to); }
 
 export function hyperliquid_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { return scanBookFor<Hyperliquid>(desc, incremental, movedBits); }
 export function hyperliquid_evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<Hyperliquid>(desc, a); }
 export function hyperliquid_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { stressGridFor<Hyperliquid>(desc, shocks, marks, totals, center, interpolate); }
+export function hyperliquid_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { liquidationPricesFor<Hyperliquid>(desc, outFirst, from, to); }
