@@ -28,12 +28,11 @@ export function initialMarginOf(venue: VenueName, markets: readonly Market[], ma
     const given = venue === "generic" ? markets.some((m) => m.tiers[0]?.imrPpm !== undefined) : c.positionLeverage !== undefined;
     return given ? 0n : null;
   }
+  const first = c.positionStart[a]!;
   let sum = 0n;
-  for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
-    const m = c.positionMarket[p]!;
-    const market = markets[m]!;
-    const n = notional(market, c.positionSize[p]!, marks(m));
-    const leverage = c.positionLeverage?.[p] ? BigInt(c.positionLeverage[p]!) : undefined;
+  for (const [k, n] of notionalsOf(markets, marks, c, a).entries()) {
+    const market = markets[c.positionMarket[first + k]!]!;
+    const leverage = c.positionLeverage?.[first + k] ? BigInt(c.positionLeverage[first + k]!) : undefined;
     const im = rules.initialMargin(market, tierIndex(market, n), n, leverage);
     if (im === null) return null;
     sum += im;

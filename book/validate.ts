@@ -8,7 +8,7 @@
 import { BookError, bookError, describeValue } from "./errors.js";
 import type { RecordName } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
-import { VENUE_NAMES, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
+import { VENUE_NAMES, leverageRateDenominator, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
 
 /** Largest sizeDecimals / priceDecimals. */
 export const MAX_DECIMALS = 18;
@@ -288,14 +288,8 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
   if (venue === "hyperliquid") {
     if (m.liquidationFeePpm !== 0n) throw new BookError(record, "liquidationFeePpm", "a hyperliquid market has no liquidation fee; it must be 0");
     // Every rate 1/(2 L) is a whole number of parts of Q = 2 lcm(L); the core keeps Q within ppm's range.
-    let l = 1n;
-    for (const t of m.tiers) {
-      let a = l, b = t.maxLeverage!;
-      while (b !== 0n) [a, b] = [b, a % b];
-      l = (l / a) * t.maxLeverage!;
-      if (2n * l > 1_000_000n) {
-        throw new BookError(record, "tiers", `the tiers' maxLeverage values have a least common multiple above 500000 (their rates 1/(2 maxLeverage) need a common denominator of at most 10^6)`);
-      }
+    if (leverageRateDenominator(m.tiers) > 1_000_000n) {
+      throw new BookError(record, "tiers", `the tiers' maxLeverage values have a least common multiple above 500000 (their rates 1/(2 maxLeverage) need a common denominator of at most 10^6)`);
     }
   }
 }

@@ -25,7 +25,7 @@ export const binanceUsdm: VenueRules = {
   slippage: () => 0n,
   // The whole fee, up to what is left, goes to the insurance fund (liquidatorShare is 0).
   closeOut: (x) => closeOutOf(x.equity, x.sumFee, 0n, x.notionals.reduce((s, n) => s + n, 0n)),
-  // IM = notional / leverage, rounded up, at the position's leverage.
   steps: wholeSteps,
+  // IM = notional / leverage, rounded up, at the position's leverage.
   initialMargin: (_market, _tier, n, leverage) => marginAtLeverage(n, leverage),
 };

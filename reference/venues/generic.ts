@@ -24,8 +24,8 @@ export const generic: VenueRules = {
   fee,
   slippage,
   closeOut: (x) => closeOutOf(x.equity - x.sumSlippage, x.sumFee, x.liquidatorSharePpm, x.notionals.reduce((s, n) => s + n, 0n)),
-  // IM = ceil(n * imr_j / 10^6) of the position's tier, where the book gives imr.
   steps: wholeSteps,
+  // IM = ceil(n * imr_j / 10^6) of the position's tier, where the book gives imr.
   initialMargin: (market, tier, n) => {
     const imr = market.tiers[tier]!.imrPpm;
     return imr === undefined ? null : ppmOf(n, imr);

@@ -4,9 +4,9 @@
  * fee, 20 % partial liquidations of positions above 100,000 USDC, and the backstop liquidator
  * vault below 2/3 of maintenance.
  */
-import type { CloseOut, Market } from "../../book/types.js";
+import { leverageRateDenominator, type CloseOut, type Market } from "../../book/types.js";
 import { ceilDiv, max } from "../arith.js";
-import { continuousOffsets, marginAtLeverage, type VenueRules } from "./rules.js";
+import { continuousOffsets, marginAtLeverage, type CloseOutInput, type VenueRules } from "./rules.js";
 
 /** Notional above which one liquidation step closes only PARTIAL_PPM of a position: 100,000 USDC. */
 export const PARTIAL_ABOVE = 100_000_000_000n;
@@ -18,25 +18,17 @@ function backstop(x: { readonly equity: bigint; readonly maintenance: bigint }):
   return 3n * x.equity < 2n * x.maintenance;
 }
 
-/** What one book liquidation closes of a position of notional n: 20 % (rounded up) above 100k, else all. */
-function stepOf(n: bigint): bigint {
-  return n > PARTIAL_ABOVE ? ceilDiv(n * PARTIAL_PPM, 1_000_000n) : n;
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
-
-/** 2 * lcm of the tiers' maxLeverage: the least denominator in which every 1/(2 L) is whole. */
-export function rateDenominator(market: Market): bigint {
-  let l = 1n;
-  for (const t of market.tiers) {
-    const L = t.maxLeverage ?? 0n;
-    if (L <= 0n) throw new RangeError(`market ${market.id}: a hyperliquid tier needs maxLeverage >= 1`);
-    l = (l / gcd(l, L)) * L;
-  }
-  return 2n * l;
+/**
+ * What this liquidation step closes of each position and what the next would: the backstop takes
+ * every position whole; a book liquidation closes 20 % (rounded up) of a position above 100k, the
+ * rest going after the cooldown as one order, and any other position whole.
+ */
+function steps(x: CloseOutInput): { readonly now: bigint; readonly next: bigint }[] {
+  const whole = backstop(x);
+  return x.notionals.map((n) => {
+    const now = whole || n <= PARTIAL_ABOVE ? n : ceilDiv(n * PARTIAL_PPM, 1_000_000n);
+    return { now, next: n - now };
+  });
 }
 
 export const hyperliquid: VenueRules = {
@@ -44,7 +36,7 @@ export const hyperliquid: VenueRules = {
   // MM = ceil(n / (2 L_n) - deduction_n): slope Q / (2 L_n) over the denominator Q, and the
   // deduction recursion of the docs, which is the continuity offset of these lines.
   maintenanceLines(market: Market) {
-    const Q = rateDenominator(market);
+    const Q = leverageRateDenominator(market.tiers);
     const slopes = market.tiers.map((t) => Q / (2n * t.maxLeverage!));
     const offsets = continuousOffsets(market.tiers, slopes);
     return { denominator: Q, tiers: market.tiers.map((t, j) => ({ maxNotional: t.maxNotional, slope: slopes[j]!, offset: offsets[j]! })) };
@@ -56,30 +48,17 @@ export const hyperliquid: VenueRules = {
   slippage: () => 0n,
   // IM = notional / leverage, rounded up, at the position's leverage (clearinghouseState's leverage.value).
   initialMargin: (_market, _tier, n, leverage) => marginAtLeverage(n, leverage),
-  // A position above 100k closes 20 % now; after the cooldown the rest goes as one order. The
-  // backstop takes every position whole.
-  steps(x) {
-    if (backstop(x)) return x.notionals.map((n) => ({ now: n, next: 0n }));
-    return x.notionals.map((n) => {
-      const now = stepOf(n);
-      return { now, next: n - now };
-    });
-  },
+  steps,
   closeOut(x): CloseOut {
-    const notionalSum = x.notionals.reduce((s, n) => s + n, 0n);
+    const s = steps(x);
+    const notional = s.reduce((sum, p) => sum + p.now, 0n);
     // Backstop: equity < 2/3 MM. The liquidator vault takes every position and the margin with it.
     if (backstop(x)) {
       const kept = max(x.equity, 0n);
-      return { notional: notionalSum, penalty: kept, liquidatorReward: kept, insuranceFund: 0n, badDebt: max(-x.equity, 0n), returned: 0n };
+      return { notional, penalty: kept, liquidatorReward: kept, insuranceFund: 0n, badDebt: max(-x.equity, 0n), returned: 0n };
     }
-    // Market orders on the book, no fee: positions above 100k close 20 % this step.
-    let partial = false;
-    let closed = 0n;
-    for (const n of x.notionals) {
-      const now = stepOf(n);
-      if (now !== n) partial = true;
-      closed += now;
-    }
-    return { notional: closed, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 0n, returned: partial ? 0n : max(x.equity, 0n) };
+    // Market orders on the book, no fee; where a position closes only in part, the account stays open.
+    const partial = s.some((p) => p.next !== 0n);
+    return { notional, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 0n, returned: partial ? 0n : max(x.equity, 0n) };
   },
 };
