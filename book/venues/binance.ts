@@ -153,6 +153,20 @@ function has(o: object, key: string): boolean {
 class Reader {
   constructor(readonly source: string) {}
 
+  /** Each item of a list keyed by its "symbol", read by `read`; a symbol twice is an error naming both records. */
+  bySymbol<T extends { readonly record: string }>(items: readonly JsonValue[], prefix: string, read: (o: JsonObject, record: string) => T): Map<string, T> {
+    const out = new Map<string, T>();
+    for (let i = 0; i < items.length; i++) {
+      const record = itemRecord(prefix, i, items[i]);
+      const o = this.object(items[i], record);
+      const symbol = this.string(o, record, "symbol");
+      const other = out.get(symbol);
+      if (other) this.fail(record, "symbol", `duplicate symbol ${quote(symbol)} (also ${other.record})`);
+      out.set(symbol, read(o, record));
+    }
+    return out;
+  }
+
   fail(record: string, field: string, problem: string): never {
     throw new BookError(record === "" ? this.source : `${this.source}: ${record}`, field, problem);
   }
@@ -297,49 +311,29 @@ function readExchangeInfo(src: BinanceSource): Map<string, SymbolInfo> {
   const r: Reader = new Reader(src.source ?? "exchangeInfo");
   const top = r.object(parseJsonStrict(src.text, r.source), "");
   const symbols = r.array(r.required(top, "", "symbols"), "", "symbols");
-  const out = new Map<string, SymbolInfo>();
-  for (let i = 0; i < symbols.length; i++) {
-    const record = itemRecord("symbols", i, symbols[i]);
-    const o = r.object(symbols[i], record);
-    const symbol = r.string(o, record, "symbol");
-    const other = out.get(symbol);
-    if (other) r.fail(record, "symbol", `duplicate symbol ${quote(symbol)} (also ${other.record})`);
+  return r.bySymbol(symbols, "symbols", (o, record) => {
     const quantityPrecision = r.integer(o, record, "quantityPrecision", 0, MAX_DECIMALS);
     const pricePrecision = r.integer(o, record, "pricePrecision", 0, MAX_DECIMALS);
     let marginAsset: string | null = null;
     if (has(o, "marginAsset")) marginAsset = r.string(o, record, "marginAsset");
-    out.set(symbol, { quantityPrecision, pricePrecision, marginAsset, record });
-  }
-  return out;
+    return { quantityPrecision, pricePrecision, marginAsset, record };
+  });
 }
 
 function readPremiumIndex(src: BinanceSource): Map<string, { mark: Dec; record: string }> {
   const r: Reader = new Reader(src.source ?? "premiumIndex");
   const items = r.list(parseJsonStrict(src.text, r.source));
-  const out = new Map<string, { mark: Dec; record: string }>();
-  for (let i = 0; i < items.length; i++) {
-    const record = itemRecord("", i, items[i]);
-    const o = r.object(items[i], record);
-    const symbol = r.string(o, record, "symbol");
-    const other = out.get(symbol);
-    if (other) r.fail(record, "symbol", `duplicate symbol ${quote(symbol)} (also ${other.record})`);
+  return r.bySymbol(items, "", (o, record) => {
     const mark = r.decimal(o, record, "markPrice");
     if (mark.negative) r.fail(record, "markPrice", `${shown(o.markPrice)} is negative`);
-    out.set(symbol, { mark, record });
-  }
-  return out;
+    return { mark, record };
+  });
 }
 
 function readBrackets(src: BinanceSource): Map<string, { brackets: Bracket[]; record: string }> {
   const r: Reader = new Reader(src.source ?? "leverageBracket");
   const items = r.list(parseJsonStrict(src.text, r.source));
-  const out = new Map<string, { brackets: Bracket[]; record: string }>();
-  for (let i = 0; i < items.length; i++) {
-    const record = itemRecord("", i, items[i]);
-    const o = r.object(items[i], record);
-    const symbol = r.string(o, record, "symbol");
-    const other = out.get(symbol);
-    if (other) r.fail(record, "symbol", `duplicate symbol ${quote(symbol)} (also ${other.record})`);
+  return r.bySymbol(items, "", (o, record) => {
     const list = r.array(r.required(o, record, "brackets"), record, "brackets");
     if (list.length === 0) r.fail(record, "brackets", "is empty (at least one bracket is required)");
     const brackets: Bracket[] = [];
@@ -370,9 +364,8 @@ function readBrackets(src: BinanceSource): Map<string, { brackets: Bracket[]; re
       }
       brackets.push({ cap, mmr, cum, leverage });
     }
-    out.set(symbol, { brackets, record });
-  }
-  return out;
+    return { brackets, record };
+  });
 }
 
 interface AccountInfo {
