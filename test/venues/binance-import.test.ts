@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { importBinance, type BinanceImportInput } from "../../book/venues/binance.js";
 import { errorOf } from "../support/book-error.js";
 import {
-  cmp, dec, liquidationPrice, marginExcessAt, oneWayLiquidationPrice, q, roundHalfUp, show,
+  add, cmp, dec, liquidationPrice, marginExcessAt, oneWayLiquidationPrice, q, roundHalfUp, show,
   type Bracket, type Case,
 } from "../support/binance-closed-form.js";
 import { liqscan, MAIN } from "../support/run-cli.js";
@@ -319,6 +319,43 @@ describe("liqscan import binance", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(expected);
+  });
+
+  it("a hedge-mode book (LONG and SHORT of BTCUSDT) goes through liq-price: both legs at Binance's formula's price", async () => {
+    const out = join(dir, "hedge.json");
+    const argv = args(out).map((a) => a === join(DIR, FILES.account) ? join(DIR, HEDGE.account) : a === join(DIR, FILES.positionRisk) ? join(DIR, HEDGE.positionRisk) : a);
+    expect((await liqscan(...argv)).code).toBe(0);
+    // The recorded account's 5,000 USDT keep it safe at every price (no price, as Binance shows
+    // "--"); with 100 USDT the pair's net 0.06 BTC long is liquidated near 55,182.
+    const b = JSON.parse(readFileSync(out, "utf8"));
+    b.accounts[0].collateral = "100";
+    writeFileSync(out, JSON.stringify(b));
+    const r = await liqscan("liq-price", out, "--json");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const rows = JSON.parse(r.stdout).positions.filter((p: any) => p.account === "main" || p.account === "account");
+    const btc = rows.filter((p: any) => p.market === "BTCUSDT");
+    expect(btc.map((p: any) => p.size)).toEqual(["0.100", "-0.040"]);
+    expect(btc[0].liquidationPrice).not.toBeNull();
+    expect(btc[1].liquidationPrice).toBe(btc[0].liquidationPrice);
+    // Net long 0.06 BTC: liquidated by a fall, below the mark (64012.3456789).
+    expect(Number(btc[0].liquidationPrice)).toBeLessThan(64012.3456789);
+    const c: Case = {
+      wb: b.accounts[0].collateral, mode: "cross",
+      positions: b.accounts[0].positions.map((p: any) => ({ symbol: p.market, size: p.size, entry: p.entryPrice, side: p.side })),
+      marks: Object.fromEntries(b.markets.map((m: any) => [m.id, m.markPrice])),
+      brackets: Object.fromEntries(b.markets.map((m: any) => [m.id, m.tiers.map((t: any) => ({ cap: t.maxNotional ?? null, mmr: t.mmr, cum: t.cum }))])),
+      symbol: "BTCUSDT",
+    };
+    // Binance's formula ignores the roundings: its root is 55181.62853...; liqscan's exact price is
+    // the last tick (10^-7) at which equity <= MM in whole 10^-6 USDT (pnl floored, MM ceiled per
+    // leg), so Binance's own (unrounded) margin excess is below 4 units there and above 0 one tick up.
+    const closed = liquidationPrice(c).price!;
+    expect(show(closed, 5)).toBe("55181.62853");
+    const lp = dec(btc[0].liquidationPrice);
+    const up = add(lp, dec("0.0000001"));
+    expect(cmp(lp, closed)).toBeGreaterThanOrEqual(0); // the conservative side of the root, for a long
+    expect(cmp(marginExcessAt(c, lp), dec("0.000004"))).toBeLessThan(0);
+    expect(cmp(marginExcessAt(c, up), q(0n))).toBeGreaterThan(0);
   });
 
   it("a missing file, a bad rate, a missing output directory", async () => {
