@@ -145,6 +145,11 @@ describe("importBinance: realistic responses", () => {
     expect(b.accounts.map((a: any) => a.id)).toEqual(["k1", "k1/SOLUSDT"]);
   });
 
+  it("a symbol's own clearance-fee rate overrides the book's", () => {
+    const b = book(input({}, { clearanceFee: "0.015", clearanceFees: { ETHUSDT: "0.01", SOLUSDT: "0" } }));
+    expect(b.markets.map((m: any) => [m.id, m.liquidationFee])).toEqual([["BTCUSDT", "0.015"], ["ETHUSDT", "0.01"], ["SOLUSDT", "0"]]);
+  });
+
   it("uses no Node built-in (browser-safe)", () => {
     const src = readFileSync("book/venues/binance.ts", "utf8");
     expect(src).not.toMatch(/from "node:|require\(/);
@@ -251,6 +256,8 @@ describe("importBinance: every malformed shape names file, record and field", ()
       'positionRisk-oneway.json: [0] "BTCUSDT": field "positionAmt": market "BTCUSDT" would need 18 size + 7 price decimals = 25 (at most 24)'],
     ["clearance fee 8 decimals", input({}, { clearanceFee: "0.00000001" }), 'importBinance: field "clearanceFee": "0.00000001" has 8 decimals: a rate may have at most 6 (whole ppm)'],
     ["clearance fee above 1", input({}, { clearanceFee: "2" }), 'importBinance: field "clearanceFee": "2" is outside [0, 1]'],
+    ["a symbol's fee for a symbol without a position", input({}, { clearanceFees: { XRPUSDT: "0.01" } }), 'importBinance: field "clearanceFees.XRPUSDT": "XRPUSDT" is not a market of the book (the symbols holding a position: "BTCUSDT", "ETHUSDT", "SOLUSDT")'],
+    ["a symbol's fee above 1", input({}, { clearanceFees: { BTCUSDT: "1.5" } }), 'importBinance: field "clearanceFees.BTCUSDT": "1.5" is outside [0, 1]'],
     ["account id empty", input({}, { accountId: "" }), 'importBinance: field "accountId": expected a non-empty string, got string ""'],
     ["account id with /", input({}, { accountId: "a/b" }), 'importBinance: field "accountId": "a/b" contains "/" (isolated accounts are named "<id>/<symbol>")'],
   ];
@@ -283,11 +290,11 @@ describe("liqscan import binance", () => {
   it("writes the importer's book, atomically (no temporary file left)", async () => {
     const out = join(dir, "book.json");
     writeFileSync(out, "old");
-    const r = await liqscan(...args(out, ["--clearance-fee", "0.01", "--id", "k1"]));
+    const r = await liqscan(...args(out, ["--clearance-fee", "0.01", "--clearance-fee", "SOLUSDT=0.005", "--id", "k1"]));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`wrote 2 accounts and 3 positions over 3 markets (binance) to ${out}\n`);
-    const i = input({}, { clearanceFee: "0.01", accountId: "k1" });
+    const i = input({}, { clearanceFee: "0.01", clearanceFees: { SOLUSDT: "0.005" }, accountId: "k1" });
     const expected = importBinance({
       ...i,
       brackets: { ...i.brackets, source: join(DIR, FILES.brackets) },
@@ -363,6 +370,12 @@ describe("liqscan import binance", () => {
     expect([r.code, r.stderr]).toEqual([2, `liqscan: ${join(dir, "nope.json")}: no such file or directory\n`]);
     r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "1.5"]));
     expect([r.code, r.stderr]).toEqual([2, 'liqscan: --clearance-fee: "1.5" is outside [0, 1]\n']);
+    r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "XRPUSDT=0.01"]));
+    expect([r.code, r.stderr]).toEqual([2, 'liqscan: --clearance-fee XRPUSDT: "XRPUSDT" is not a market of the book (the symbols holding a position: "BTCUSDT", "ETHUSDT", "SOLUSDT")\n']);
+    r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "BTCUSDT=0.01", "--clearance-fee", "BTCUSDT=0.02"]));
+    expect([r.code, r.stderr]).toEqual([2, "liqscan: --clearance-fee: BTCUSDT is given twice\n"]);
+    r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "=0.01"]));
+    expect([r.code, r.stderr]).toEqual([2, 'liqscan: --clearance-fee: "=0.01" is not a rate (a decimal such as 0.0125) or SYMBOL=RATE\n']);
     r = await liqscan(...args(join(dir, "no-such-dir", "a.json")));
     expect([r.code, r.stderr]).toEqual([2, `liqscan: ${join(dir, "no-such-dir", "a.json")}: the directory it goes into does not exist\n`]);
   });
