@@ -597,12 +597,6 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
   return changetype<V>(0).entry(load<i64>(entryCol + (<usize>p << 3)));
 }
 
-/**
- * Liquidation price of every position of accounts [from, to) of the book described at `desc`,
- * into i64 slots at `out`, the first for position positionStart[from] (see the header for the
- * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper
- * price a big book through a small buffer.
- */
 /** True when another position of nonzero size in [first, end) holds position p's market. */
 function heldTwice(marketCol: usize, sizeCol: usize, first: u32, end: u32, p: u32): bool {
   const m = load<u32>(marketCol + (<usize>p << 2));
@@ -612,6 +606,12 @@ function heldTwice(marketCol: usize, sizeCol: usize, first: u32, end: u32, p: u3
   return false;
 }
 
+/**
+ * Liquidation price of every position of accounts [from, to) of the book described at `desc`,
+ * into i64 slots at `out`, the first for position positionStart[from] (see the header for the
+ * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper
+ * price a big book through a small buffer.
+ */
 export function liquidationPricesFor<V>(desc: usize, outFirst: usize, from: u32, to: u32): void {
   const triggerSlack = changetype<V>(0).triggerSlack();
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
