@@ -10,12 +10,12 @@ import { CANDIDATE_CHUNK, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
-import { liquidationPrice } from "../reference/index.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import { CORE_VENUES, type CoreVenue } from "./venues.js";
 import { initialMarginOf, notionalsOf } from "./margins.js";
 import { bankruptcyPricesOf } from "./bankruptcy.js";
+import { priceWidePositions } from "./wide-prices.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -369,22 +369,14 @@ export class WasmBook implements LiveBook {
   liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array {
     const onProgress = options?.onProgress;
     const prices = this.corePrices(onProgress);
-    const starts = this.positionStart;
     // The core computes in fixed widths (128-bit signed intermediates; see the header of
     // assembly/liquidation-price.ts for the exact regime) and writes -2 ("wide") for a position
-    // whose intermediates might leave them: sizes and prices near 2^63, e < 0 with huge products,
-    // an account whose other positions' pnl or maintenance leave 64 bits, and the two legs of a
-    // hedged pair (binance-usdm hedge mode, reference/hedged-pair.ts). Those rare positions are
-    // priced here by the exact BigInt reference, so the result is exact for every valid book.
-    const WIDE = -2n;
-    if (prices.includes(WIDE)) {
-      const book = this.toBook();
-      for (let a = 0; a < this.accountCount; a++) {
-        for (let p = starts[a]!; p < starts[a + 1]!; p++) {
-          if (prices[p] === WIDE) prices[p] = liquidationPrice(book, a, p - starts[a]!) ?? -1n;
-        }
-      }
-    }
+    // whose intermediates might leave them (sizes and prices near 2^63, e < 0 with huge products,
+    // an account whose other positions' pnl or maintenance leave 64 bits) and for the two legs of
+    // a hedged pair: ./wide-prices.ts prices those with the exact BigInt reference, so the result
+    // is exact for every valid book.
+    const c = this.inputColumns();
+    priceWidePositions(prices, { venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm, markets: () => this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })), ...c });
     onProgress?.(this.positionCount, this.positionCount);
     return prices;
   }

@@ -47,7 +47,7 @@
  * anything but the exact predicate.
  */
 import type { Market } from "../book/types.js";
-import { ceilDiv, floorDiv, max, min } from "./arith.js";
+import { ceilDiv, floorDiv, max, min, mod } from "./arith.js";
 import { maintenanceOnLines } from "./position.js";
 import type { MaintenanceLines } from "./venues/rules.js";
 
@@ -125,15 +125,21 @@ export function hedgedPairPrice(
   const xMin = upward ? max(domainMin, mark) : domainMin;
   const xMax = upward ? domainMax : min(domainMax, mark);
   if (xMin > xMax) return null;
+  // The two legs' tier intervals are increasing partitions of [xMin, xMax]: their intersections,
+  // in increasing order, by one merge; then taken from the mark outward.
   const boxes: (Range & { readonly j: number; readonly k: number })[] = [];
-  for (const l of tierPrices(lines, long.u, K, xMin, xMax)) {
-    for (const s of tierPrices(lines, short.u, K, xMin, xMax)) {
-      const lo = max(l.lo, s.lo);
-      const hi = min(l.hi, s.hi);
-      if (lo <= hi) boxes.push({ lo, hi, j: l.tier, k: s.tier });
-    }
+  const ls = tierPrices(lines, long.u, K, xMin, xMax);
+  const ss = tierPrices(lines, short.u, K, xMin, xMax);
+  for (let i = 0, k = 0; i < ls.length && k < ss.length;) {
+    const l = ls[i]!;
+    const sh = ss[k]!;
+    const lo = max(l.lo, sh.lo);
+    const hi = min(l.hi, sh.hi);
+    if (lo <= hi) boxes.push({ lo, hi, j: l.tier, k: sh.tier });
+    if (l.hi < sh.hi) i++;
+    else k++;
   }
-  boxes.sort((a, b) => (upward ? (a.lo < b.lo ? -1 : 1) : a.hi > b.hi ? -1 : 1));
+  if (!upward) boxes.reverse();
 
   let best: bigint | null = null;
   const beats = (x: bigint): boolean => best === null || (upward ? x < best : x > best);
@@ -154,15 +160,13 @@ export function hedgedPairPrice(
       let limit = strong === null ? (upward ? band.hi : band.lo) : upward ? min(band.hi, strong.lo - 1n) : max(band.lo, strong.hi + 1n);
       if (best !== null) limit = upward ? min(limit, best - 1n) : max(limit, best + 1n);
       const count = upward ? limit - from + 1n : from - limit + 1n;
-      for (let x = from, i = 0n; i < count; i++, x = upward ? x + 1n : x - 1n) {
-        if (i === MAX_BAND) {
+      if (count > 0n) {
+        const hit = walkBand(from, count, upward ? 1n : -1n, f, long, short, K, { R: L.slope, O: L.offset }, { R: S.slope, O: S.offset }, Q);
+        if (hit !== undefined) found = hit;
+        else {
           throw new RangeError(
             `market ${market.id}: the hedged pair's liquidation price lies among ${count} prices that its roundings decide (its net exposure is within rounding of zero); liqscan evaluates at most ${MAX_BAND} of them one by one`,
           );
-        }
-        if (f(x) < 0n) {
-          found = x;
-          break;
         }
       }
     }
@@ -170,4 +174,66 @@ export function hedgedPairPrice(
     if (found !== null && beats(found)) best = found;
   }
   return best;
+}
+
+/** Below 2^50: a sum of a few such values is an exact double. */
+const SAFE = 2n ** 50n;
+
+/**
+ * The first of the prices from, from + dir, ... (count of them) with f(x) < 0, or null; undefined
+ * when MAX_BAND prices pass without one. Inside one box (fixed lines R, O for each leg) the walk
+ * keeps each rounding's remainder instead of dividing at every price: a value v(x) = alpha*x + beta
+ * moves by d = alpha*dir per step, so with r = v mod m, floor(v/m) moves by floor(d/m) plus a carry
+ * when r + (d mod m) reaches m. f itself is small in the band (|f| < 4 + 2, the bound of the header),
+ * so it is carried as a double, exact, as every remainder and step is when they are below 2^50
+ * (else each price is evaluated with f, as exactly, more slowly).
+ */
+function walkBand(
+  from: bigint, count: bigint, dir: bigint, f: (x: bigint) => bigint,
+  long: Leg, short: Leg, K: bigint, lineL: { R: bigint; O: bigint }, lineS: { R: bigint; O: bigint }, Q: bigint,
+): bigint | null | undefined {
+  const n = count < MAX_BAND ? count : MAX_BAND;
+  const fast = K < SAFE && Q < SAFE && long.u < SAFE && short.u < SAFE
+    && lineL.R * (long.u / K + 1n) < SAFE && lineS.R * (short.u / K + 1n) < SAFE;
+  if (!fast) {
+    for (let x = from, i = 0n; i < n; i++, x += dir) if (f(x) < 0n) return x;
+    return count > MAX_BAND ? undefined : null;
+  }
+  const x0 = from;
+  // Remainders in a Float64Array (a captured mutable double would be boxed at every store).
+  // 0, 1: the pnls, mod K; 2, 3: minus the notionals, mod K; 4, 5: minus the maintenances, mod Q.
+  const modulus = new Float64Array([Number(K), Number(K), Number(K), Number(K), Number(Q), Number(Q)]);
+  const r = new Float64Array([
+    long.u * x0 - long.c, short.c - short.u * x0, -long.u * x0, -short.u * x0,
+    lineL.O - lineL.R * ceilDiv(long.u * x0, K), lineS.O - lineS.R * ceilDiv(short.u * x0, K),
+  ].map((v, i) => Number(mod(v, i < 4 ? K : Q))));
+  /** Moves value i by d; returns the change of floor(value / modulus). */
+  const step = (i: number, d: number): number => {
+    const m = modulus[i]!;
+    const dq = Math.floor(d / m);
+    const next = r[i]! + (d - dq * m);
+    if (next >= m) {
+      r[i] = next - m;
+      return dq + 1;
+    }
+    r[i] = next;
+    return dq;
+  };
+  const d = Number(dir);
+  const uL = Number(long.u) * d;
+  const uS = Number(short.u) * d;
+  const RL = Number(lineL.R);
+  const RS = Number(lineS.R);
+  let value = Number(f(x0));
+  if (value < 0) return x0;
+  const steps = Number(n); // <= 2^20: a double counts them exactly, and fast
+  for (let i = 1; i < steps; i++) {
+    // pnl: floor((uL x - cL)/K), floor((cS - uS x)/K); notionals: ceil(u x/K) = -floor(-u x/K);
+    // maintenance: ceil((R n - O)/Q) = -floor((O - R n)/Q), so f gains floor's change of each.
+    const dnL = -step(2, -uL);
+    const dnS = -step(3, -uS);
+    value += step(0, uL) + step(1, -uS) + step(4, -RL * dnL) + step(5, -RS * dnS);
+    if (value < 0) return x0 + BigInt(i) * dir;
+  }
+  return count > MAX_BAND ? undefined : null;
 }

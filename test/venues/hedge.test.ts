@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createEngine, type EngineName } from "../../bindings/index.js";
 import { BookError, bookToColumns, parseBookJson, validateColumns } from "../../book/index.js";
 import type { Book } from "../../book/types.js";
-import { isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
+import { I64_MAX, isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
 import { notional, tierIndex } from "../../reference/position.js";
 import { MAX_BAND } from "../../reference/hedged-pair.js";
 import { liquidationMap } from "../../views/index.js";
@@ -170,14 +170,15 @@ function liquidatedUpward(book: Book): boolean {
 }
 
 describe("hedge mode: the exact search against brute force over whole price domains", () => {
-  it("agrees on 600 random hedged accounts, windows of 1,500 prices around the line (K = 1 and K > 1)", () => {
+  it("agrees on 600 random hedged accounts, windows of 1,500 prices around the line (K = 1, 10^5 and 10^16)", () => {
     let found = 0, none = 0;
     for (let i = 0; i < 600; i++) {
       const seed = baseSeed + i;
       const rng = new Rng(seed);
       const { book } = randomBinanceAccount(rng, true);
-      // Half of the books get 8 price decimals (K = 10^5, as Binance's 8-decimal marks give).
-      const wide = i % 2 === 1 ? rescalePrices(book, 6) : book;
+      // A third of the books get 8 price decimals (K = 10^5, as Binance's 8-decimal marks give), a
+      // third 12 size and 10 price decimals (K = 10^16: the band walk's exact BigInt path).
+      const wide = i % 3 === 1 ? rescalePrices(book, 6) : i % 3 === 2 ? rescaleSizes(rescalePrices(book, 8), 9) : book;
       const a = wide.accounts[0]!;
       const k = a.positions.findIndex((p) => p.market === 0);
       const upward = liquidatedUpward(wide);
@@ -186,7 +187,7 @@ describe("hedge mode: the exact search against brute force over whole price doma
       // A window around the unrestricted answer (or the mark); the pair's price lies on one side of the mark.
       const centre = free ?? mark;
       const lo = centre > 700n ? centre - 700n - BigInt(rng.int(0, 99)) : 0n;
-      const hi = lo + 1_499n;
+      const hi = lo + 1_499n < I64_MAX ? lo + 1_499n : I64_MAX;
       const want = upward ? (hi >= mark ? bruteForce(wide, lo > mark ? lo : mark, hi, true) : null) : lo <= mark ? bruteForce(wide, lo, hi < mark ? hi : mark, false) : null;
       const got = liquidationPrice(wide, 0, k, undefined, { minPrice: lo, maxPrice: hi });
       expect(got, `seed ${seed}: [${lo}, ${hi}]`).toBe(want);
@@ -208,6 +209,16 @@ describe("hedge mode: the exact search against brute force over whole price doma
     expect(() => liquidationPrice(book, 0, 0)).toThrow(new RegExp(`market X: the hedged pair's liquidation price lies among \\d+ prices that its roundings decide .*at most ${MAX_BAND}`));
   });
 });
+
+/** The same book with `extra` more size decimals (sizes times 10^extra). */
+function rescaleSizes(book: Book, extra: number): Book {
+  const f = 10n ** BigInt(extra);
+  return {
+    ...book,
+    markets: book.markets.map((m) => ({ ...m, sizeDecimals: m.sizeDecimals + extra })),
+    accounts: book.accounts.map((a) => ({ ...a, positions: a.positions.map((p) => ({ ...p, size: p.size * f })) })),
+  };
+}
 
 /** The same book with `extra` more price decimals (prices times 10^extra): K grows by 10^extra. */
 function rescalePrices(book: Book, extra: number): Book {

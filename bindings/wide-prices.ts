@@ -1,0 +1,50 @@
+/**
+ * The liquidation prices the core leaves to the exact BigInt reference: positions it marks WIDE
+ * (-2), whose intermediates might leave its fixed widths, and the legs of hedged pairs
+ * (reference/hedged-pair.ts). Each such account is priced as a book of its own (the markets at
+ * their current marks and that one account), so a few of them cost what they cost, not a copy of
+ * the whole book; the two legs of a pair share one price and are searched once.
+ */
+import type { Book, Market, VenueName } from "../book/types.js";
+import { liquidationPrice } from "../reference/index.js";
+
+export const WIDE = -2n;
+
+export interface WideSource {
+  readonly venue: VenueName;
+  readonly liquidatorSharePpm: bigint;
+  /** The markets with their current marks. */
+  markets(): readonly Market[];
+  readonly positionStart: Uint32Array;
+  readonly collateral: BigInt64Array;
+  readonly positionMarket: Uint32Array;
+  readonly positionSize: BigInt64Array;
+  readonly positionEntry: BigInt64Array;
+}
+
+/** Replaces every WIDE entry of `prices` (one per position) with the reference's price, -1 for none. */
+export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
+  if (!prices.includes(WIDE)) return;
+  const markets = s.markets();
+  const starts = s.positionStart;
+  for (let a = 0; a + 1 < starts.length; a++) {
+    const first = starts[a]!;
+    const end = starts[a + 1]!;
+    let book: Book | null = null;
+    for (let p = first; p < end; p++) {
+      if (prices[p] !== WIDE) continue;
+      book ??= {
+        ...(s.venue !== "generic" ? { venue: s.venue } : {}),
+        liquidatorSharePpm: s.liquidatorSharePpm,
+        markets,
+        accounts: [{ id: `${a}`, collateral: s.collateral[a]!, positions: Array.from({ length: end - first }, (_, k) => ({ market: s.positionMarket[first + k]!, size: s.positionSize[first + k]!, entryPrice: s.positionEntry[first + k]! })) }],
+      };
+      const price = liquidationPrice(book, 0, p - first) ?? -1n;
+      prices[p] = price;
+      // The other leg of a hedged pair (same market, the other side) has the same price.
+      for (let q = p + 1; q < end; q++) {
+        if (prices[q] === WIDE && s.positionMarket[q] === s.positionMarket[p] && s.positionSize[q] !== 0n && (s.positionSize[q]! > 0n) !== (s.positionSize[p]! > 0n)) prices[q] = price;
+      }
+    }
+  }
+}
