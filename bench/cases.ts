@@ -119,6 +119,26 @@ export const CASES: readonly BenchCase[] = [
     },
   },
   {
+    id: "stress-parallel",
+    label: `stress grid, ${STRESS_SHOCKS.length} shocks on every market (wasm, one pass, 2 threads)`,
+    kind: "other",
+    slow: true,
+    async prepare(ctx) {
+      const book = await openParallel(ctx.columns, { threads: 2 });
+      const beta = book.markets.map(() => 1_000_000n);
+      return { run: () => book.shockTotalsParallel(STRESS_SHOCKS, beta), positions: book.positionCount, dispose: () => void book.close() };
+    },
+  },
+  {
+    id: "liquidation-prices-parallel",
+    label: "liquidation prices, every position (wasm, 2 threads)",
+    kind: "other",
+    async prepare(ctx) {
+      const book = await openParallel(ctx.columns, { threads: 2 });
+      return { run: () => book.liquidationPricesParallel(), positions: book.positionCount, dispose: () => void book.close() };
+    },
+  },
+  {
     id: "single-tick",
     label: `wasm scan, 1 thread (every mark ticks; ${PARALLEL_BATCH} scans a call)`,
     kind: "other",

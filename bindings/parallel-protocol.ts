@@ -6,21 +6,25 @@
  */
 
 import type { Market, Totals, VenueName } from "../book/types.js";
-import type { WritableColumns } from "./types.js";
+import type { ShardColumns } from "./shards.js";
 
 /** One shard of a book: its markets are the whole book's, its columns its own (offsets from 0). */
 export interface ShardBook {
   readonly venue?: VenueName;
   readonly liquidatorSharePpm: bigint;
   readonly markets: readonly Market[];
-  readonly columns: WritableColumns;
+  readonly columns: ShardColumns;
 }
 
 export type ToWorker =
   /** Load a shard into the compiled core (sent once; the columns' buffers are transferred). */
   | { readonly kind: "load"; readonly core: WebAssembly.Module; readonly shard: ShardBook }
   /** Scan the shard, after setting every market's mark to `marks` when they changed since the last scan. */
-  | { readonly kind: "scan"; readonly marks: BigInt64Array | null };
+  | { readonly kind: "scan"; readonly marks: BigInt64Array | null }
+  /** The shard's totals at each shock (`shockTotals`), the marks set first as for a scan. */
+  | { readonly kind: "stress"; readonly marks: BigInt64Array | null; readonly shocksPpm: readonly bigint[]; readonly betaPpm: readonly bigint[] }
+  /** The liquidation price of every position of the shard, the marks set first as for a scan. */
+  | { readonly kind: "prices"; readonly marks: BigInt64Array | null };
 
 export type FromWorker =
   /** Sent unasked once the worker listens: messages sent earlier could be missed in browsers. */
@@ -28,4 +32,7 @@ export type FromWorker =
   | { readonly kind: "loaded" }
   /** `status` is a copy whose buffer was transferred: it belongs to the receiver. */
   | { readonly kind: "scanned"; readonly totals: Totals; readonly status: Uint8Array }
+  | { readonly kind: "stressed"; readonly totals: readonly Totals[] }
+  /** `prices` is the worker's own array, its buffer transferred. */
+  | { readonly kind: "priced"; readonly prices: BigInt64Array }
   | { readonly kind: "failed"; readonly name: string; readonly message: string };

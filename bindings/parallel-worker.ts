@@ -42,18 +42,19 @@ async function handle(request: ToWorker): Promise<[FromWorker, ArrayBuffer[]]> {
   if (request.kind === "load") {
     const { venue, liquidatorSharePpm, markets, columns } = request.shard;
     const engine = await createEngine("wasm", { wasm: request.core });
-    // Fill the core's memory from the transferred columns: one copy, then they are garbage.
-    const builder = await engine.allocate({ ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accounts: columns.collateral.length, positions: columns.positionSize.length });
-    builder.columns.collateral.set(columns.collateral);
-    builder.columns.positionStart.set(columns.positionStart);
-    builder.columns.positionMarket.set(columns.positionMarket);
-    builder.columns.positionSize.set(columns.positionSize);
-    builder.columns.positionEntry.set(columns.positionEntry);
-    book = builder.finish();
+    // Load the transferred columns (and labels): one copy into the core's memory, then they are
+    // garbage. The shard's account ids are its indices; the parallel book keeps the real ones.
+    const accountIds = Array.from({ length: columns.collateral.length }, (_, a) => String(a));
+    book = await engine.load({ ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds, ...columns });
     return [{ kind: "loaded" }, []];
   }
   if (!book) throw new Error("liqscan: scan before the shard was loaded");
   if (request.marks) request.marks.forEach((mark, m) => book!.setMarkPrice(m, mark));
+  if (request.kind === "stress") return [{ kind: "stressed", totals: book.shockTotals(request.shocksPpm, request.betaPpm) }, []];
+  if (request.kind === "prices") {
+    const prices = book.liquidationPrices();
+    return [{ kind: "priced", prices }, [prices.buffer as ArrayBuffer]];
+  }
   const result = book.scan();
   // A copy: the view is overwritten by the next scan, and the copy's buffer can be transferred.
   const status = result.status.slice();

@@ -17,6 +17,7 @@ import { I64_MAX } from "./layout.js";
 import type { FromWorker } from "./parallel-protocol.js";
 import { toColumns } from "./reference-book.js";
 import { planShards, shardColumns, type ShardRange } from "./shards.js";
+import { checkShockGrid } from "./shocks.js";
 import { hardwareThreads, Thread } from "./threads.js";
 import { compileCore, type WasmSource } from "./wasm-source.js";
 
@@ -45,6 +46,10 @@ export interface ParallelBook {
   setMarkPrice(market: number | string, price: bigint): void;
   /** Scan every shard at the current marks; equals one thread's `scan()` of the whole book. */
   scanParallel(): Promise<ParallelScanResult>;
+  /** The totals at each shock, every shard at once; equals one thread's `shockTotals` of the whole book. */
+  shockTotalsParallel(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Promise<Totals[]>;
+  /** Every position's liquidation price (-1 where none), every shard at once; equals one thread's `liquidationPrices()`. */
+  liquidationPricesParallel(): Promise<BigInt64Array>;
   /** Stop the workers (pending scans reject). The book cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -91,6 +96,8 @@ class WorkerBook implements ParallelBook {
   private readonly marketIds: Map<string, number>;
   private readonly marks: BigInt64Array;
   private marksChanged = false;
+  /** Where each account's positions start in the whole book (a copy: the shards' columns were transferred). */
+  private readonly positionStart: Uint32Array;
   private closed = false;
 
   constructor(columns: BookColumns, private readonly ranges: readonly ShardRange[], private readonly workers: readonly Thread[]) {
@@ -100,6 +107,7 @@ class WorkerBook implements ParallelBook {
     this.positionCount = columns.positionSize.length;
     this.marketIds = new Map(columns.markets.map((m, i) => [m.id, i]));
     this.marks = BigInt64Array.from(columns.markets, (m) => m.markPrice);
+    this.positionStart = columns.positionStart.slice();
   }
 
   get threads(): number {
@@ -121,9 +129,7 @@ class WorkerBook implements ParallelBook {
 
   async scanParallel(): Promise<ParallelScanResult> {
     this.alive();
-    // Marks as they are now: requests are answered in order, so a later setMarkPrice cannot reach this scan.
-    const marks = this.marksChanged ? this.marks.slice() : null;
-    this.marksChanged = false;
+    const marks = this.pendingMarks();
     const answers = await Promise.all(this.workers.map((w) => w.request({ kind: "scan", marks })));
     const status = new Uint8Array(this.accountCount);
     let totals = ZERO_TOTALS;
@@ -133,6 +139,31 @@ class WorkerBook implements ParallelBook {
       totals = addTotals(totals, scanned.totals);
     });
     return new ParallelScanResult(totals, status, this.accountIds);
+  }
+
+  async shockTotalsParallel(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Promise<Totals[]> {
+    this.alive();
+    // Checked here, once, as one thread's shockTotals checks them: a worker's error would name its shard.
+    checkShockGrid(this.markets.length, shocksPpm, betaPpm);
+    const marks = this.pendingMarks();
+    const answers = await Promise.all(this.workers.map((w) => w.request({ kind: "stress", marks, shocksPpm, betaPpm })));
+    return shocksPpm.map((_, k) => answers.reduce((sum, a) => addTotals(sum, (a as Extract<FromWorker, { kind: "stressed" }>).totals[k]!), ZERO_TOTALS));
+  }
+
+  async liquidationPricesParallel(): Promise<BigInt64Array> {
+    this.alive();
+    const marks = this.pendingMarks();
+    const answers = await Promise.all(this.workers.map((w) => w.request({ kind: "prices", marks })));
+    const prices = new BigInt64Array(this.positionCount);
+    answers.forEach((answer, i) => prices.set((answer as Extract<FromWorker, { kind: "priced" }>).prices, this.positionStart[this.ranges[i]!.from]!));
+    return prices;
+  }
+
+  /** The marks for the next request when they changed since the last: requests are answered in order, so a later setMarkPrice cannot reach it. */
+  private pendingMarks(): BigInt64Array | null {
+    const marks = this.marksChanged ? this.marks.slice() : null;
+    this.marksChanged = false;
+    return marks;
   }
 
   async close(): Promise<void> {

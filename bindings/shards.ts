@@ -51,7 +51,7 @@ export function planShards(positionStart: Uint32Array, shards: number): ShardRan
  * The input columns of one shard, as fresh arrays the caller may hand over (transfer) to another
  * thread; its offsets start at 0.
  */
-export function shardColumns(book: BookColumns, range: ShardRange): WritableColumns {
+export function shardColumns(book: BookColumns, range: ShardRange): ShardColumns {
   const first = book.positionStart[range.from]!;
   const end = book.positionStart[range.to]!;
   const positionStart = book.positionStart.slice(range.from, range.to + 1);
@@ -62,5 +62,13 @@ export function shardColumns(book: BookColumns, range: ShardRange): WritableColu
     positionMarket: book.positionMarket.slice(first, end),
     positionSize: book.positionSize.slice(first, end),
     positionEntry: book.positionEntry.slice(first, end),
+    // A venue book's labels go with their accounts and positions (a hedged pair's sides are what
+    // lets an account hold a market twice).
+    ...(book.accountIsolated ? { accountIsolated: book.accountIsolated.slice(range.from, range.to) } : {}),
+    ...(book.positionLeverage ? { positionLeverage: book.positionLeverage.slice(first, end) } : {}),
+    ...(book.positionSide ? { positionSide: book.positionSide.slice(first, end) } : {}),
   };
 }
+
+/** A shard's input columns and, for a venue book, its labels. */
+export type ShardColumns = WritableColumns & Pick<BookColumns, "accountIsolated" | "positionLeverage" | "positionSide">;

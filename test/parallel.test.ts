@@ -165,6 +165,37 @@ describe("a parallel scan equals one thread's scan", () => {
   });
 });
 
+describe("stress grids and liquidation prices on the parallel book equal one thread's", () => {
+  it.each(["generic", "binance-usdm", "hyperliquid"] as const)("%s: the scan, 21 shocks on every market and every position's price, after a tick", async (venue) => {
+    const seed = baseSeed + 31;
+    const rng = new Rng(seed);
+    // binance-usdm books hold hedged pairs too (their legs priced by the reference in each worker).
+    const book = venue === "generic" ? randomBook(rng, { accounts: 900, markets: 3, extreme: 0.05 }) : randomVenueBook(rng, venue, { accounts: 900, markets: 3, extreme: 0.02, hedges: 0.1 });
+    const shocks = Array.from({ length: 21 }, (_, k) => BigInt((k - 10) * 50_000));
+    const betas = book.markets.map((_, m) => BigInt(1_000_000 - m * 250_000));
+    await withParallel(book, 2, async (parallel) => {
+      parallel.setMarkPrice(0, (parallel.markPrice(0) * 99n) / 100n);
+      const single = await engine.load(book);
+      single.setMarkPrice(0, parallel.markPrice(0));
+      await expectSameScan(parallel, book, `${venue} seed ${seed}: scan`);
+      expect(await parallel.shockTotalsParallel(shocks, betas), `${venue} seed ${seed}: totals`).toEqual(single.shockTotals(shocks, betas));
+      expect([...(await parallel.liquidationPricesParallel())], `${venue} seed ${seed}: prices`).toEqual([...single.liquidationPrices()]);
+      single.dispose();
+    });
+  });
+
+  it("checks the grid once, as one thread's shockTotals does", async () => {
+    const book = randomBook(new Rng(baseSeed + 32), { accounts: 50, markets: 2 });
+    await withParallel(book, 2, async (parallel) => {
+      const single = await engine.load(book);
+      let want = "";
+      try { single.shockTotals([0n], [1_000_000n]); } catch (e) { want = (e as Error).message; }
+      await expect(parallel.shockTotalsParallel([0n], [1_000_000n])).rejects.toThrow(want);
+      single.dispose();
+    });
+  });
+});
+
 describe("shards", () => {
   it("cover every account once, in order, none empty, balanced by accounts + positions", () => {
     const book = generateBook({ accounts: 10_001, seed: baseSeed });
