@@ -15,7 +15,8 @@ describe("views/", () => {
     for (const m of src.matchAll(/^import\s+(type\s+)?[^;]*?from\s+["']([^"']+)["']/gm)) {
       const [, typeOnly, path] = m;
       if (path === "../bindings/types.js") expect(typeOnly, `${file}: LiveBook is imported as a type only`).toBeDefined();
-      else expect(path).toMatch(/^(\.\/[\w-]+\.js|\.\.\/reference\/(position|shock)\.js)$/);
+      // The reference's formulas, exact helpers and venue rules: browser-safe BigInt code.
+      else expect(path).toMatch(/^(\.\/[\w-]+\.js|\.\.\/reference\/(position|shock|arith|venues\/index)\.js)$/);
     }
   });
 

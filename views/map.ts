@@ -12,6 +12,7 @@
  * formula). Zero-size positions carry nothing and have no liquidation price.
  */
 import type { LiveBook } from "../bindings/types.js";
+import { ceilDiv } from "../reference/arith.js";
 import { notional } from "../reference/position.js";
 import { ViewError } from "./errors.js";
 import { MAX_PRICE, marketOf, shockedMark } from "./shock.js";
@@ -165,11 +166,6 @@ export function liquidationMap(book: LiveBook, options: LiquidationMapOptions): 
     market: m, marketId: market.id, markPrice: mark, from, to, buckets, cumulativeLong, cumulativeShort,
     below: below.plain(), above: above.plain(), noPrice: noPrice.plain(),
   };
-}
-
-/** ceil(a / b) for a >= 0, b > 0. */
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return (a + b - 1n) / b;
 }
 
 /**

@@ -17,6 +17,7 @@
  * volatility raises the maintenance. Nothing is a float: the sums are exact fractions (summed
  * pairwise, so long series stay fast), and the square root is an integer one.
  */
+import { ceilDiv } from "../reference/arith.js";
 import { ViewError } from "./errors.js";
 
 export interface VolatilityOptions {
@@ -100,11 +101,6 @@ function sumFractions(items: Fraction[]): Fraction {
     level = next;
   }
   return level[0]!;
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  // a >= 0 (a variance), b > 0
-  return (a + b - 1n) / b;
 }
 
 /** The least V >= 0 with V^2 >= x (x >= 0). */
