@@ -1,5 +1,5 @@
 /**
- * The performance targets of issues 3, 4 and 10, checked against a run, and the CI gate. Targets only
+ * The performance targets of issues 3, 4, 10 and 14, checked against a run, and the CI gate. Targets only
  * inform (the report lists them); the gate is the one check that fails a build, and it compares
  * two rows of the same run, so a slow or busy machine does not fail it.
  */
@@ -107,7 +107,54 @@ export const TARGETS: readonly Target[] = [
     },
   },
   ...venueTargets,
+  ...performanceII(),
 ];
+
+/** Issue 14 ("Performance II"): its targets at 1M positions, one thread unless said. */
+function performanceII(): Target[] {
+  const rate = (id: string, min: number, what: string): Target => ({
+    text: `issue 14: ${what} >= ${formatRate(min)} positions/s (1M)`,
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const r = timed(row(id));
+      return r ? { measured: `${formatRate(r.positionsPerSecond!)}/s`, met: r.positionsPerSecond! >= min } : NOT_MEASURED;
+    },
+  });
+  const under = (id: string, seconds: number, what: string): Target => ({
+    text: `issue 14: ${what} < ${formatDuration(seconds)} (1M)`,
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const r = timed(row(id));
+      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < seconds } : NOT_MEASURED;
+    },
+  });
+  return [
+    rate("wasm", 200e6, "full exact scan, generic"),
+    {
+      text: "issue 14: the scan reads its columns at >= 12 % of the bandwidth loop (1M)",
+      positions: 1_000_000,
+      evaluate: (row) => {
+        const v = row("wasm")?.vsBandwidth;
+        return v === undefined ? NOT_MEASURED : { measured: `${(v * 100).toFixed(1)} %`, met: v >= 0.12 };
+      },
+    },
+    under("tick", 0.001, "price tick of the most-held market of 50, rescan included"),
+    rate("load", 50e6, "load from typed arrays, validation included"),
+    rate("liquidation-prices", 40e6, "liquidation prices, every position"),
+    under("stress", 0.3, "stress grid, 101 shocks on every market, one thread"),
+    under("stress-parallel", 0.3, "stress grid, 101 shocks on every market, 2 threads"),
+    {
+      text: "issue 14: scanParallel (2 threads) >= 1.9x one thread, 4M positions, every mark ticking",
+      positions: 4_000_000,
+      evaluate: (row) => {
+        const one = timed(row("single-tick")), two = timed(row("parallel"));
+        if (!one || !two) return NOT_MEASURED;
+        const ratio = one.medianSeconds! / two.medianSeconds!;
+        return { measured: formatRatio(ratio), met: ratio >= 1.9 };
+      },
+    },
+  ];
+}
 
 /** The targets whose book size was part of the run. */
 export function evaluateTargets(sizes: readonly SizeReport[]): TargetResult[] {

@@ -125,6 +125,14 @@ describe("targets and the CI gate", () => {
       ["150 ms", false],
       ["83 % (167 M/s)", true],
       ["63 % (125 M/s)", false],
+      // issue 14's
+      ["200 M/s", true],
+      ["40.0 %", true],
+      ["4.00 ms", false],
+      ["not measured", false],
+      ["6.67 M/s", false],
+      ["1.20 s", false],
+      ["not measured", false],
     ]);
     // a size the targets are not stated for gives none; a missing row is "not measured"
     expect(evaluateTargets([size(rows(), 100_000)])).toEqual([]);
