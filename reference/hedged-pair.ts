@@ -52,7 +52,7 @@ import { maintenanceOnLines } from "./position.js";
 import type { MaintenanceLines } from "./venues/rules.js";
 
 /** The most prices of one band that the search evaluates one by one. */
-export const MAX_BAND = 1n << 20n;
+export const MAX_BAND = 1n << 24n;
 
 /** One leg of the pair: u = |s| * mul and c = u * entry (the venue's equity entry). */
 export interface Leg {
@@ -226,7 +226,7 @@ function walkBand(
   const RS = Number(lineS.R);
   let value = Number(f(x0));
   if (value < 0) return x0;
-  const steps = Number(n); // <= 2^20: a double counts them exactly, and fast
+  const steps = Number(n); // <= 2^24: a double counts them exactly, and fast
   for (let i = 1; i < steps; i++) {
     // pnl: floor((uL x - cL)/K), floor((cS - uS x)/K); notionals: ceil(u x/K) = -floor(-u x/K);
     // maintenance: ceil((R n - O)/Q) = -floor((O - R n)/Q), so f gains floor's change of each.

@@ -198,6 +198,18 @@ describe("hedge mode: the exact search against brute force over whole price doma
     expect(none).toBeGreaterThan(10);
   });
 
+  it("prices a small flat hedge at 8 price decimals, whose band holds millions of prices", () => {
+    // 0.010 BTC each way at 50,000 and 51,000, 5 USDT, 0.4 %: equity = 5 + 10 = 15 at every mark,
+    // MM = 0.008 * 0.01 X: liquidatable from about X = 187,500 (a rise). K = 10^5, u = 10: the band
+    // is about 5 * 10^6 prices of 10^-8 wide.
+    const book = rescalePrices(pairBook("5", [LONG("0.01", "50000"), SHORT("-0.01", "51000")]), 7);
+    const price = liquidationPrice(book, 0, 0)!;
+    expect(price).toBe(liquidationPrice(book, 0, 1));
+    expect(price > 18_749_000_000_000n && price < 18_751_000_000_000n, `${price}`).toBe(true);
+    const at = (x: bigint) => isLiquidatable(book, 0, [x, book.markets[1]!.markPrice]);
+    expect([at(price), at(price - 1n)]).toEqual([true, false]);
+  });
+
   it("refuses, saying why, a band of prices it would have to walk past MAX_BAND", () => {
     // A flat pair at a 0 % rate: the margin is the constant A = 1 unit at every price, which the
     // bounds cannot tell from 0 (the band is the whole domain), so every price would be evaluated.
