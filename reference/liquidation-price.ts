@@ -42,7 +42,7 @@
  */
 import type { Book } from "../book/types.js";
 import { I64_MAX, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
-import { linesOf, maintenanceOnLines, notional, pnl, scaling } from "./position.js";
+import { linesOf, scaling, venueMaintenance, venueNotional, venuePnl } from "./position.js";
 import { venueRules } from "./venues/index.js";
 import { leastWithResidue } from "./modsearch.js";
 
@@ -131,6 +131,7 @@ export function liquidationPrice(
   const rules = venueRules(book.venue);
   const bankruptcy = options?.bankruptcy === true;
   let A = acct.collateral - (bankruptcy ? 1n : rules.triggerSlack);
+  let othersMaintenance = 0n;
   acct.positions.forEach((other, k) => {
     if (k === position) return;
     if (other.market === pos.market) {
@@ -139,8 +140,14 @@ export function liquidationPrice(
     const m = book.markets[other.market];
     if (m === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${other.market}`);
     const price = prices[other.market]!;
-    A += pnl(m, other.size, rules.equityEntry(other.entryPrice), price) - (bankruptcy ? 0n : maintenanceOnLines(linesOf(rules, m), notional(m, other.size, price)));
+    const mm = bankruptcy ? 0n : venueMaintenance(rules, m, venueNotional(rules, m, other.size, price));
+    othersMaintenance += mm;
+    A += venuePnl(rules, m, other.size, other.entryPrice, price) - mm;
   });
+  // A venue with its own valuation (dydx-v4) searches its own way (./venues/rules.ts Valuation).
+  if (rules.valuation) {
+    return rules.valuation.liquidationPrice({ market, size: pos.size, A, othersMaintained: othersMaintenance > 0n, xMin, xMax, bankruptcy });
+  }
 
   const long = pos.size > 0n;
   const { mul, div: K } = scaling(market);

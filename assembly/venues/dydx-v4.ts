@@ -1,0 +1,200 @@
+// dYdX v4 (docs/venues/dydx-v4.md; reference/venues/dydx-v4.ts states the same rules in BigInt
+// and names the chain function each follows). A position is worth trunc(s * P / K) (toward zero,
+// the entry does not enter), its notional is trunc(|s| * P / K), its maintenance rounds twice,
+// ceil(ceil(n * imf / 10^6) * fraction / 10^6), and an account is liquidatable when its
+// maintenance is positive and above its net collateral. A liquidation step closes what the
+// per-block limits allow of each position; the fee, capped, goes to the insurance fund, and the
+// fund pays what the bankruptcy price leaves below zero.
+//
+// Record fields (layout.ts): the tier's imf and maintenance fraction in the tier's padding, the
+// block limits in the market's impact fields and spares.
+
+import {
+  DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DYDX_MAX_PORTION,
+  MARKET_DYDX_MIN_NOTIONAL, MARKET_DYDX_STEP, MARKET_DYDX_SUBACCOUNT_MAX, MARKET_FEE_PPM, MARKET_MARK, MARKET_MULTIPLIER,
+  MARKET_TIER_START, STATUS_LIQUIDATABLE, TIER_DYDX_FRACTION, TIER_DYDX_IMF,
+} from "../layout";
+import { marketAt, tierAt } from "../market";
+import { TOO_WIDE } from "../position";
+import { accAddMagnitude, ceilDiv128, divRem, mulHi, udiv128, umul128 } from "../wide";
+
+const PPM: u64 = 1_000_000;
+const I64_MAX: u64 = <u64>i64.MAX_VALUE;
+const NONE: i64 = -1;
+const WIDE: i64 = -2;
+
+/** floor((hi:lo) / d), or TOO_WIDE when it does not fit 63 bits. */
+// @ts-ignore: decorator
+@inline function floorDiv128(hi: u64, lo: u64, d: u64): u64 {
+  if (hi == 0) return lo / d > I64_MAX ? TOO_WIDE : lo / d;
+  if (hi >= d) return TOO_WIDE;
+  const q = udiv128(hi, lo, d);
+  return q > I64_MAX ? TOO_WIDE : q;
+}
+
+/** trunc(|s| * P / K) (lib.BaseToQuoteQuantums of |s|), TOO_WIDE when it leaves 63 bits. */
+// @ts-ignore: decorator
+@inline function quoteOf(market: usize, absSize: u64, price: u64): u64 {
+  const lo = umul128(absSize, price);
+  const hi = mulHi;
+  const multiplier = load<u64>(market, MARKET_MULTIPLIER);
+  if (multiplier == 1) return floorDiv128(hi, lo, load<u64>(market, MARKET_DIVISOR));
+  if (hi != 0) return TOO_WIDE;
+  const scaled = umul128(lo, multiplier);
+  return mulHi != 0 || scaled > I64_MAX ? TOO_WIDE : scaled;
+}
+
+/** ceil(ceil(n * imf / 10^6) * fraction / 10^6) (GetMarginRequirementsInQuoteQuantums); n < 2^63, rates <= 10^6. */
+// @ts-ignore: decorator
+@inline function maintenanceAt(tier: usize, n: u64): u64 {
+  const lo = umul128(n, <u64>load<u32>(tier, TIER_DYDX_IMF));
+  const imr = ceilDiv128(mulHi, lo, PPM); // <= n < 2^63
+  const lo2 = umul128(imr, <u64>load<u32>(tier, TIER_DYDX_FRACTION));
+  return ceilDiv128(mulHi, lo2, PPM);
+}
+
+/**
+ * |delta| in base quantums of this block's liquidation of a position (GetLiquidatablePositionSizeDelta):
+ * the whole position when the position and subaccount limits cover its notional or it is at most
+ * one step, else the limit in base quantums rounded down to the step, clamped to [step, |s|].
+ */
+// @ts-ignore: decorator
+@inline function liquidatableQuantums(market: usize, absSize: u64, notional: u64): u64 {
+  const minimum = load<u64>(market, MARKET_DYDX_MIN_NOTIONAL);
+  const minPos = minimum < notional ? minimum : notional;
+  const lo = umul128(notional, <u64>load<u32>(market, MARKET_DYDX_MAX_PORTION));
+  const portion = udiv128(mulHi, lo, PPM); // <= notional
+  let limit = portion > minPos ? portion : minPos;
+  const cap = load<u64>(market, MARKET_DYDX_SUBACCOUNT_MAX);
+  if (cap < limit) limit = cap;
+  const step = load<u64>(market, MARKET_DYDX_STEP);
+  if (notional <= limit || absSize <= step) return absSize;
+  // QuoteToBaseQuantums: trunc(limit * K / P) (trunc(limit / (10^-e * P)) when e < 0). Here
+  // notional > limit >= 0, so P > 0, and limit < notional <= |s| P / K makes the quotient < |s|;
+  // a quotient too wide for 64 bits (it cannot be) would saturate and be clamped to |s| below.
+  const price = <u64>load<i64>(market, MARKET_MARK);
+  const multiplier = load<u64>(market, MARKET_MULTIPLIER);
+  let q: u64;
+  if (multiplier == 1) {
+    const nLo = umul128(limit, load<u64>(market, MARKET_DIVISOR));
+    const nHi = mulHi;
+    q = nHi >= price ? u64.MAX_VALUE : udiv128(nHi, nLo, price);
+  } else {
+    const dLo = umul128(price, multiplier);
+    q = mulHi != 0 ? 0 : limit / dLo;
+  }
+  q -= q % step;
+  if (q < step) q = step;
+  return q < absSize ? q : absSize;
+}
+
+export class DydxV4 {
+  // @ts-ignore: decorator
+  @inline entry(entry: i64): i64 { return 0; }
+  /** |BaseToQuoteQuantums(s)|: truncated. */
+  // @ts-ignore: decorator
+  @inline notional(market: usize, absSize: u64, price: u64): u64 { return quoteOf(market, absSize, price); }
+  /** equity += trunc(s * P / K) (GetNetNotionalInQuoteQuantums, toward zero), into the 192-bit accumulator. */
+  // @ts-ignore: decorator
+  @inline addPnl(market: usize, size: i64, entry: i64, price: i64): void {
+    if (size == 0 || price == 0) return;
+    const absSize = <u64>(size < 0 ? -size : size);
+    const lo = umul128(absSize, <u64>price);
+    const hi = mulHi;
+    const multiplier = load<u64>(market, MARKET_MULTIPLIER);
+    if (multiplier == 1) {
+      const divisor = load<u64>(market, MARKET_DIVISOR);
+      let qHi: u64 = 0, qLo: u64;
+      if (hi == 0) qLo = lo / divisor;
+      else {
+        qHi = hi / divisor;
+        qLo = udiv128(hi % divisor, lo, divisor);
+      }
+      accAddMagnitude(size < 0, qLo, qHi, 0);
+    } else {
+      const m0 = umul128(lo, multiplier);
+      const carry = mulHi;
+      let m1 = umul128(hi, multiplier);
+      let m2 = mulHi;
+      m1 += carry;
+      if (m1 < carry) m2 += 1;
+      accAddMagnitude(size < 0, m0, m1, m2);
+    }
+  }
+  /** Risk.IsLiquidatable: MMR > 0 and MMR > NC. */
+  // @ts-ignore: decorator
+  @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return maintenance != 0 && <i64>maintenance > equity; }
+  // @ts-ignore: decorator
+  @inline maintenance(market: usize, tiers: usize, notional: u64): u64 {
+    return maintenanceAt(tierAt(tiers, load<u32>(market, MARKET_TIER_START)), notional);
+  }
+  // @ts-ignore: decorator
+  @inline triggerSlack(): i64 { return 0; }
+  /** The fee cap floor(n * maxLiquidationFee / 10^6): what the overflow check sums (the close-out computes the fee). */
+  // @ts-ignore: decorator
+  @inline fee(market: usize, notional: u64): u64 {
+    const lo = umul128(notional, load<u64>(market, MARKET_FEE_PPM));
+    return udiv128(mulHi, lo, PPM);
+  }
+  // @ts-ignore: decorator
+  @inline slippage(market: usize, notional: u64): u64 { return 0; }
+  /** |DNNV| of this block's step: n - notional(|s| - delta). */
+  // @ts-ignore: decorator
+  @inline closes(market: usize, absSize: u64, notional: u64): u64 {
+    const left = absSize - liquidatableQuantums(market, absSize, notional);
+    return notional - quoteOf(market, left, <u64>load<i64>(market, MARKET_MARK));
+  }
+  /**
+   * Per position, the insurance-fund delta floor(TNC * |DMMR| / TMMR) of its step at the oracle
+   * price (GetBankruptcyPriceInQuoteQuantums, GetLiquidationInsuranceFundDelta): a positive one is
+   * the fee, capped at floor(|DNNV| * maxLiquidationFee / 10^6); a negative one the fund pays.
+   */
+  // @ts-ignore: decorator
+  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, markets: usize, tiers: usize): bool {
+    const negative = equity < 0;
+    const magnitude = <u64>(negative ? -equity : equity); // equity > i64.MIN_VALUE: checked
+    let fee: u64 = 0, paid: u64 = 0;
+    for (let p = first; p < end; p++) {
+      const size = load<i64>(sizeCol + (<usize>p << 3));
+      if (size == 0) continue;
+      const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+      const price = <u64>load<i64>(market, MARKET_MARK);
+      const absSize = <u64>(size < 0 ? -size : size);
+      const n = quoteOf(market, absSize, price);
+      const left = quoteOf(market, absSize - liquidatableQuantums(market, absSize, n), price);
+      const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
+      const dmmr = maintenanceAt(tier, n) - maintenanceAt(tier, left);
+      // |TNC| * DMMR / TMMR <= |TNC| (DMMR <= TMMR): the quotient fits, and (hi:lo) < TMMR * 2^64.
+      const lo = umul128(magnitude, dmmr);
+      const q = udiv128(mulHi, lo, <u64>maintenance);
+      if (negative) {
+        paid += q + u64(divRem != 0); // floor of a negative quotient
+      } else {
+        const capLo = umul128(n - left, load<u64>(market, MARKET_FEE_PPM));
+        const cap = udiv128(mulHi, capLo, PPM);
+        fee += cap < q ? cap : q;
+      }
+    }
+    store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
+    store<i64>(out, <i64>fee, ENTRY_PENALTY);
+    store<i64>(out, 0, ENTRY_REWARD);
+    store<i64>(out, <i64>paid, ENTRY_BAD_DEBT);
+    store<i64>(out, partial ? 0 : equity - <i64>fee + <i64>paid, ENTRY_RETURNED);
+    return false;
+  }
+}
+
+/**
+ * Liquidation prices: the core hands every non-zero dydx-v4 position to the wrapper's exact BigInt
+ * search (WIDE; reference/venues/dydx-v4.ts liquidationPrice), zero ones get NONE.
+ */
+export function dydxLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
+  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
+  const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
+  const last = load<u32>(starts + (<usize>to << 2));
+  for (let p = load<u32>(starts + (<usize>from << 2)); p < last; p++) {
+    store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
+  }
+}
