@@ -72,17 +72,54 @@ export function adjustedImfPpm(market: Market, price: bigint): bigint {
  * is at most one step; else that notional in base quantums (QuoteToBaseQuantums), rounded down to
  * a multiple of the step and clamped to [step, |q|]. Returns |delta| in base quantums.
  */
+/**
+ * clob keeper GetMaxAndMinPositionNotionalLiquidatable: min(minNotional, n) and, not below it,
+ * floor(n * maxPortion / 10^6) (BigIntMulPpm), n the position's notional.
+ */
+export function positionNotionalLimits(market: Market, size: bigint, price: bigint): { readonly min: bigint; readonly max: bigint } {
+  const d = dydxOf(market);
+  const n = notionalOf(market, size, price);
+  const least = min(d.minPositionNotionalLiquidated, n);
+  return { min: least, max: max(least, (n * d.maxPositionPortionLiquidatedPpm) / PPM) };
+}
+
+/**
+ * clob keeper GetLiquidatablePositionSizeDelta with nothing liquidated yet in the block: the
+ * position's limit (above) capped by the subaccount's block limit
+ * (GetSubaccountMaxNotionalLiquidatable); the whole position when that covers its notional or the
+ * position is at most one step; else that notional in base quantums (QuoteToBaseQuantums),
+ * rounded down to a multiple of the step and clamped to [step, |q|]. Returns |delta| in base quantums.
+ */
 export function liquidatableQuantums(market: Market, size: bigint, price: bigint): bigint {
   const d = dydxOf(market);
   const abs = size < 0n ? -size : size;
   const n = quoteQuantums(market, abs, price);
-  const minPos = min(d.minPositionNotionalLiquidated, n);
-  const maxPos = max(minPos, (n * d.maxPositionPortionLiquidatedPpm) / PPM);
-  const maxQuote = min(maxPos, d.subaccountMaxNotionalLiquidated);
+  const maxQuote = min(positionNotionalLimits(market, size, price).max, d.subaccountMaxNotionalLiquidated);
   if (n <= maxQuote || abs <= d.stepBaseQuantums) return abs;
   let q = baseQuantums(market, maxQuote, price);
   q -= q % d.stepBaseQuantums;
   return min(max(q, d.stepBaseQuantums), abs);
+}
+
+/**
+ * clob keeper GetBankruptcyPriceInQuoteQuantums: -DNNV - floor(TNC * |DMMR| / TMMR) (the one
+ * division rounds toward -infinity so that the result rounds toward +infinity), from the position's
+ * net notional and maintenance before and after the delta and the account's TNC and TMMR.
+ */
+export function bankruptcyQuote(x: { tnc: bigint; tmmr: bigint; nncBefore: bigint; nncAfter: bigint; mmrBefore: bigint; mmrAfter: bigint }): bigint {
+  const dmmr = x.mmrAfter - x.mmrBefore;
+  return -(x.nncAfter - x.nncBefore) - floorDiv(x.tnc * (dmmr < 0n ? -dmmr : dmmr), x.tmmr);
+}
+
+/**
+ * clob keeper GetLiquidationInsuranceFundDelta: fill - bankruptcy (quote received by the account
+ * for the delta, signed); where positive, capped at floor(|fill| * maxLiquidationFee / 10^6).
+ * Positive: the account pays the insurance fund; negative: the fund covers the loss.
+ */
+export function insuranceFundDelta(fillQuote: bigint, bankruptcy: bigint, maxLiquidationFeePpm: bigint): bigint {
+  const delta = fillQuote - bankruptcy;
+  if (delta <= 0n) return delta;
+  return min(((fillQuote < 0n ? -fillQuote : fillQuote) * maxLiquidationFeePpm) / PPM, delta);
 }
 
 /** Per position: the notional this block's liquidation closes (|DNNV| = n - n after) and what is left. */
@@ -111,13 +148,18 @@ function closeOut(x: CloseOutInput): CloseOut {
   const s = steps(x);
   let fees = 0n, paid = 0n;
   x.notionals.forEach((n, i) => {
+    const size = x.sizes[i]!;
+    if (size === 0n) return;
     const market = x.markets[i]!;
-    const now = s[i]!.now;
-    if (x.sizes[i] === 0n) return;
-    const dmmr = maintenanceOf(market, n) - maintenanceOf(market, s[i]!.next);
-    const delta = floorDiv(x.equity * dmmr, x.maintenance);
-    if (delta > 0n) fees += min((now * market.liquidationFeePpm) / PPM, delta);
-    else paid -= delta;
+    const price = x.prices[i]!;
+    const delta = liquidatableQuantums(market, size, price);
+    const after = size < 0n ? size + delta : size - delta;
+    const nncBefore = quoteQuantums(market, size, price), nncAfter = quoteQuantums(market, after, price);
+    const bankruptcy = bankruptcyQuote({ tnc: x.equity, tmmr: x.maintenance, nncBefore, nncAfter, mmrBefore: maintenanceOf(market, n), mmrAfter: maintenanceOf(market, s[i]!.next) });
+    // Filled at the oracle price: the account receives -DNNV.
+    const d = insuranceFundDelta(nncBefore - nncAfter, bankruptcy, market.liquidationFeePpm);
+    if (d > 0n) fees += d;
+    else paid -= d;
   });
   const partial = s.some((p) => p.next !== 0n);
   return {

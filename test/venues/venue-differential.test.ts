@@ -10,7 +10,7 @@ import { randomVenueBook, Rng } from "../support/random-book.js";
 
 const STATUS = ["ok", "liquidatable", "overflow"];
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
-const VENUES = ["binance-usdm", "hyperliquid"] as const;
+const VENUES = ["binance-usdm", "hyperliquid", "dydx-v4"] as const;
 
 async function compareScan(book: Book, seed: number): Promise<Record<string, number>> {
   const live = await (await createEngine("wasm")).load(book);
