@@ -91,6 +91,11 @@ function describeJson(v: JsonValue | undefined): string {
   return describeValue(v);
 }
 
+/** A value as messages show it: a string in quotes, anything else described. */
+function shown(v: JsonValue | undefined): string {
+  return typeof v === "string" ? quote(v) : describeJson(v);
+}
+
 function rec(source: string, record: string): string {
   return record === "" ? source : `${source}: ${record}`;
 }
@@ -177,7 +182,7 @@ function readMarkets(marketsText: string, source: string): Map<string, MarketIn>
   Object.keys(markets).forEach((ticker, index) => {
     const record = rec(source, `markets.${ticker}`);
     const o = object(markets[ticker], record, "");
-    if (has(o, "ticker") && o.ticker !== ticker) throw new BookError(record, "ticker", `${describeJson(o.ticker)} is not the key it is listed under (${quote(ticker)})`);
+    if (has(o, "ticker") && o.ticker !== ticker) throw new BookError(record, "ticker", `${shown(o.ticker)} is not the key it is listed under (${quote(ticker)})`);
     out.set(ticker, { ticker, index, record, o });
   });
   return out;
@@ -318,9 +323,9 @@ function readSubaccount(file: DydxSubaccountFile, index: number, markets: Map<st
   for (const ticker of Object.keys(open)) {
     const record = rec(source, `subaccount.openPerpetualPositions.${ticker}`);
     const p = object(open[ticker], record, "");
-    if (has(p, "market") && p.market !== ticker) throw new BookError(record, "market", `${describeJson(p.market)} is not the key it is listed under (${quote(ticker)})`);
+    if (has(p, "market") && p.market !== ticker) throw new BookError(record, "market", `${shown(p.market)} is not the key it is listed under (${quote(ticker)})`);
     if (!markets.has(ticker)) throw new BookError(record, "market", `${quote(ticker)} is not a market of the perpetualMarkets response`);
-    if (has(p, "status") && p.status !== "OPEN") throw new BookError(record, "status", `${describeJson(p.status)}: an open position's status is "OPEN"`);
+    if (has(p, "status") && p.status !== "OPEN") throw new BookError(record, "status", `${shown(p.status)}: an open position's status is "OPEN"`);
     const size = decimal(required(p, "size", record), record, "size");
     const side = text(required(p, "side", record), record, "side");
     if (side !== "LONG" && side !== "SHORT") throw new BookError(record, "side", `${quote(side)} is not LONG or SHORT`);
