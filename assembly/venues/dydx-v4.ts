@@ -10,10 +10,11 @@
 // block limits in the market's impact fields and spares.
 
 import {
-  DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DYDX_MAX_PORTION,
+  DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_TIER_TABLE, ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DYDX_MAX_PORTION,
   MARKET_DYDX_MIN_NOTIONAL, MARKET_DYDX_STEP, MARKET_DYDX_SUBACCOUNT_MAX, MARKET_FEE_PPM, MARKET_MARK, MARKET_MULTIPLIER,
   MARKET_TIER_START, STATUS_LIQUIDATABLE, TIER_DYDX_FRACTION, TIER_DYDX_IMF,
 } from "../layout";
+import { add128, hi128, sub128 } from "../i128";
 import { marketAt, tierAt } from "../market";
 import { TOO_WIDE } from "../position";
 import { accAddMagnitude, ceilDiv128, divRem, mulHi, udiv128, umul128 } from "../wide";
@@ -185,16 +186,147 @@ export class DydxV4 {
   }
 }
 
+// ---- liquidation prices ---------------------------------------------------------------------
+// reference/venues/dydx-v4.ts liquidationPrice derives the search: at price x a position of u
+// quantums (times 10^-e when e < 0) is worth +-n, n = floor(u x / K), and the account is
+// liquidatable iff g(n) = A +- n - M(n) < 0 (and its maintenance is positive), with A the
+// collateral plus the other positions' value - maintenance. M steps by 0 or 1, so g is monotone
+// in n and a bisection on n finds the boundary; then the price interval of that notional.
+// Regime computed here (anything else is WIDE, priced by the wrapper with the BigInt reference):
+// every other position's value and maintenance fit i64, |A| < 2^61, u < 2^64, and the boundary
+// notional below 2^61 (so every g fits i64: |A| + n + M(n) < 3 * 2^61).
+
+const N_CAP: u64 = (<u64>1 << 61) - 1;
+/** A pass-1 slot's mark for a position whose value does not fit i64 (no maintenance is this large). */
+const BAD: u64 = u64.MAX_VALUE;
+
+/** g(n) = A + n - M(n) (long) or A - n - M(n) (short), exact in i64 in the regime above. */
+// @ts-ignore: decorator
+@inline function gOf(A: i64, long: bool, tier: usize, n: u64): i64 {
+  const m = <i64>maintenanceAt(tier, n);
+  return long ? A + <i64>n - m : A - <i64>n - m;
+}
+
+/** floor(u x / K) for x = 2^63 - 1, or N_CAP + 1 when it passes N_CAP. */
+// @ts-ignore: decorator
+@inline function notionalAtTop(u: u64, K: u64): u64 {
+  const lo = umul128(u, <u64>i64.MAX_VALUE);
+  const hi = mulHi;
+  if (hi >= K) return N_CAP + 1;
+  const q = udiv128(hi, lo, K);
+  return q > N_CAP ? N_CAP + 1 : q;
+}
+
+/** The price of one non-zero position given A (fits the regime) and whether the others hold maintenance. */
+function dydxPositionPrice(market: usize, tiers: usize, size: i64, A: i64, othersMaintained: bool): i64 {
+  const long = size > 0;
+  const K = load<u64>(market, MARKET_DIVISOR);
+  const u = umul128(<u64>(size < 0 ? -size : size), load<u64>(market, MARKET_MULTIPLIER));
+  if (mulHi != 0) return WIDE;
+  const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
+  // The least n at which the account's maintenance is positive: 0 when the others hold some, else
+  // 1 (M(1) >= 1 when imf and fraction are positive); without either, never.
+  if (!othersMaintained && (load<u32>(tier, TIER_DYDX_IMF) == 0 || load<u32>(tier, TIER_DYDX_FRACTION) == 0)) return NONE;
+  const least: u64 = othersMaintained ? 0 : 1;
+  const top = notionalAtTop(u, K); // N_CAP + 1: beyond the regime
+  const hiN = top > N_CAP ? N_CAP : top;
+  if (hiN < least) return NONE; // n(2^63 - 1) = 0 and nothing else holds maintenance
+  if (long) {
+    // The least n in [0, hiN] with g(n) >= 0 (g nondecreasing); none: the answer may lie beyond.
+    if (gOf(A, true, tier, hiN) < 0) return top > N_CAP ? WIDE : <i64>I64_MAX;
+    let lo: u64 = 0, hi = hiN;
+    while (lo < hi) {
+      const mid = lo + ((hi - lo) >> 1);
+      if (gOf(A, true, tier, mid) >= 0) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo == 0 || lo - 1 < least) return NONE; // no liquidatable notional (with a positive maintenance)
+    // The greatest x with floor(u x / K) <= lo - 1: x = floor((lo K - 1) / u), below 2^63 (lo <= hiN).
+    const nLo = umul128(lo, K);
+    const nHi = mulHi;
+    const mLo = nLo - 1;
+    const mHi = nHi - u64(nLo == 0);
+    if (mHi >= u) return <i64>I64_MAX;
+    const x = udiv128(mHi, mLo, u);
+    return x > I64_MAX ? <i64>I64_MAX : <i64>x;
+  }
+  // A short: the least n in [least, hiN] with g(n) < 0 (g nonincreasing).
+  if (gOf(A, false, tier, hiN) >= 0) return top > N_CAP ? WIDE : NONE;
+  let lo = least, hi = hiN;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (gOf(A, false, tier, mid) < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  // The least x with floor(u x / K) >= lo: ceil(lo K / u), at most 2^63 - 1 (lo <= n(2^63 - 1)).
+  const pLo = umul128(lo, K);
+  const pHi = mulHi;
+  const q = udiv128(pHi, pLo, u); // pHi < u: lo K <= u (2^63 - 1)
+  return <i64>(q + u64(divRem != 0));
+}
+
 /**
- * Liquidation prices: the core hands every non-zero dydx-v4 position to the wrapper's exact BigInt
- * search (WIDE; reference/venues/dydx-v4.ts liquidationPrice), zero ones get NONE.
+ * Liquidation price of every position of accounts [from, to) into i64 slots at `out` (the layout
+ * of liquidation-price.ts: -1 none, -2 WIDE for the wrapper's BigInt reference).
  */
 export function dydxLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
+  const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
   const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
+  const markets = load<u32>(desc, DESC_MARKET_TABLE) as usize;
+  const tiers = load<u32>(desc, DESC_TIER_TABLE) as usize;
   const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
-  const last = load<u32>(starts + (<usize>to << 2));
-  for (let p = load<u32>(starts + (<usize>from << 2)); p < last; p++) {
-    store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
+  for (let a: u32 = from; a < to; a++) {
+    const first = load<u32>(starts + (<usize>a << 2));
+    const end = load<u32>(starts + (<usize>a << 2), 4);
+    const C = load<i64>(collateral + (<usize>a << 3));
+    // T = C + sum(value - maintenance) over the positions whose value fits i64, in 128 bits, and
+    // their maintenance summed (each < 2^63, at most 2^32 of them); each one's maintenance parked
+    // in its slot, BAD for one that does not fit. A position's own value does not enter its price:
+    // one that does not fit can still be priced when it is the only one.
+    let TLo = <u64>C, THi = <u64>(C >> 63);
+    let mLo: u64 = 0, mHi: u64 = 0;
+    let bad: u32 = 0;
+    for (let p = first; p < end; p++) {
+      const size = load<i64>(sizeCol + (<usize>p << 3));
+      const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+      const q = quoteOf(market, <u64>(size < 0 ? -size : size), <u64>load<i64>(market, MARKET_MARK));
+      if (q > I64_MAX) { bad++; store<u64>(out + (<usize>p << 3), BAD); continue; }
+      const m = maintenanceAt(tierAt(tiers, load<u32>(market, MARKET_TIER_START)), q);
+      const value: i64 = size < 0 ? -<i64>q : <i64>q;
+      // value - m in (-2^64, 2^63): kept as 128 bits, then added.
+      const tLo = sub128(<u64>value, <u64>(value >> 63), m, 0);
+      const tHi = hi128;
+      TLo = add128(TLo, THi, tLo, tHi);
+      THi = hi128;
+      mLo += m;
+      mHi += u64(mLo < m);
+      store<u64>(out + (<usize>p << 3), m);
+    }
+    for (let p = first; p < end; p++) {
+      const at = out + (<usize>p << 3);
+      const size = load<i64>(sizeCol + (<usize>p << 3));
+      const m = load<u64>(at);
+      if (size == 0) { store<i64>(at, NONE); continue; }
+      if (bad > 1 || (bad == 1 && m != BAD)) { store<i64>(at, WIDE); continue; }
+      const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+      // A = T - (value - m) = T - value + m; T already leaves out a position that does not fit.
+      let ALo = TLo, AHi = THi, othersLo = mLo, othersHi = mHi;
+      if (m != BAD) {
+        const q = quoteOf(market, <u64>(size < 0 ? -size : size), <u64>load<i64>(market, MARKET_MARK));
+        const value: i64 = size < 0 ? -<i64>q : <i64>q;
+        ALo = sub128(TLo, THi, <u64>value, <u64>(value >> 63));
+        AHi = hi128;
+        ALo = add128(ALo, AHi, m, 0);
+        AHi = hi128;
+        othersLo = mLo - m;
+        othersHi = mHi - u64(mLo < m);
+      }
+      // |A| < 2^61: the high word is A's sign and the low word within the range.
+      const A = <i64>ALo;
+      if (AHi != <u64>(A >> 63) || A >= (<i64>1 << 61) || A <= -(<i64>1 << 61)) { store<i64>(at, WIDE); continue; }
+      store<i64>(at, dydxPositionPrice(market, tiers, size, A, othersLo != 0 || othersHi != 0));
+    }
   }
 }

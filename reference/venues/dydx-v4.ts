@@ -188,7 +188,11 @@ function liquidationPrice(q: PriceQuery): bigint | null {
   const M = (n: bigint) => (q.bankruptcy ? 0n : maintenanceOf(market, n));
   const long = size > 0n;
   const g = (n: bigint) => A + (long ? n : -n) - M(n); // liquidatable iff g(n) < 0 (and maintained)
-  const least = q.bankruptcy || q.othersMaintained ? 0n : 1n; // the least n with a positive maintenance
+  // The least n at which the account's maintenance is positive: 0 when the others hold some, else
+  // 1 (M(1) >= 1 when imf and fraction are positive); without either, never: not liquidatable.
+  const t = market.tiers[0]!;
+  if (!q.bankruptcy && !q.othersMaintained && (t.imrPpm === 0n || t.maintenanceFractionPpm === 0n)) return null;
+  const least = q.bankruptcy || q.othersMaintained ? 0n : 1n;
   const nOf = (x: bigint) => (u * x) / K;
   const nLo = nOf(xMin), nHi = nOf(xMax);
   if (long) {
