@@ -7,7 +7,8 @@
  *    closed in an earlier round holds only zero-size positions, so it is never liquidatable again:
  *    each account is counted once, and no round un-liquidates one);
  * 2. close every position of those accounts at M_r: per market, `sold` = notional of the closed
- *    longs, `bought` = notional of the closed shorts (notional = ceil(|size| * mark / K));
+ *    longs, `bought` = notional of the closed shorts (notional = ceil(|size| * mark / K), or the venue's:
+ *    dydx-v4 truncates);
  * 3. per market with `impact`, net = sold - bought moves the mark in the direction of the forced
  *    trades by the spec's close-out slippage of |net|:
  *    `impactPpm = min(maxSlippagePpm, ceil(|net| * 10^6 / depth))`;
@@ -27,7 +28,8 @@
  * marks with `setMarkPrice`) and put back exactly afterwards, also when a step throws.
  */
 import type { LiveBook } from "../bindings/types.js";
-import { notional, slippagePpm } from "../reference/position.js";
+import { slippagePpm, venueNotional } from "../reference/position.js";
+import { venueRules } from "../reference/venues/index.js";
 import { ViewError } from "./errors.js";
 import { MAX_PRICE, PPM, checkShock, currentMarks, setMarks, shockTarget, shockedMarks } from "./shock.js";
 
@@ -183,12 +185,13 @@ function closeAccounts(book: LiveBook, accounts: readonly number[], marks: reado
   const bought = book.markets.map(() => 0n);
   const starts = book.positionStart;
   const { positionMarket, positionSize, positionEntry } = book.inputs;
+  const rules = venueRules(book.venue); // the venue's notional (dydx-v4 truncates)
   for (const a of accounts) {
     for (let p = starts[a]!; p < starts[a + 1]!; p++) {
       const size = positionSize[p]!;
       if (size === 0n) continue;
       const m = positionMarket[p]!;
-      const n = notional(book.markets[m]!, size, marks[m]!);
+      const n = venueNotional(rules, book.markets[m]!, size, marks[m]!);
       if (size > 0n) sold[m] += n;
       else bought[m] += n;
       const entry = positionEntry[p]!;
