@@ -232,3 +232,18 @@ describe("the chain's roundings, hand-computed where they differ from one roundi
     expect((await (await createEngine(engine)).load(book([btc], 1_000n, [[0, 1n]]))).scan().account(0)).toMatchObject({ equity: 1_500n, maintenance: 50n });
   });
 });
+
+describe("the worked example of docs/venues/dydx-v4.md", () => {
+  it.each(ENGINES)("1 BTC at 50,000 on -45,500 USDC: NC 4,500 < MMR 5,000, a 0.1 BTC step, a 75 USDC fee, liquidation price 50,555.55555 (%s)", async (engine) => {
+    const config = { minPositionNotionalLiquidated: 1_000_000_000n, maxPositionPortionLiquidatedPpm: 100_000n, subaccountMaxNotionalLiquidated: 100_000_000_000n, stepBaseQuantums: 10n };
+    const b = book([BTC(15_000n, config)], -45_500n * DOLLAR, [[0, 100_000_000n]]);
+    const live = await (await createEngine(engine)).load(b);
+    const r = live.scan();
+    expect(r.account(0)).toMatchObject({ status: "liquidatable", equity: 4_500_000_000n, maintenance: 5_000_000_000n });
+    expect(bankruptcyOf(b, 0, -10_000_000n)).toBe(4_550_000_000n);
+    expect(r.steps(0)).toEqual([{ now: 5_000_000_000n, next: 45_000_000_000n }]);
+    expect(r.account(0).closeOut).toMatchObject({ penalty: 75_000_000n, insuranceFund: 75_000_000n, returned: 0n });
+    expect(live.liquidationPrices()[0]).toBe(5_055_555_555n);
+    live.dispose();
+  });
+});
