@@ -92,6 +92,14 @@ export function evaluateExact<V>(
   }
   // The venue's close-out says whether this step takes every position whole (a backstop does).
   const whole = venue.closeOut(out, equity, <i64>maintenance, fees, slippage, share, partial, first, end, marketCol, sizeCol, markets, tiers);
+  // A venue's close-out may find an amount beyond 64 bits (dydx-v4's bad debt, a sum of rounded-up
+  // shares of a TNC near -2^63): it says so in the status, and the entry is an overflow's.
+  if (load<u32>(out, ENTRY_STATUS) == STATUS_OVERFLOW) {
+    memory.fill(out, 0, ENTRY_BYTES);
+    store<u32>(out, a, ENTRY_ACCOUNT);
+    store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
+    return STATUS_OVERFLOW;
+  }
   store<u64>(out, whole ? closedLo : stepLo, ENTRY_NOTIONAL);
   store<u64>(out, whole ? closedHi : stepHi, ENTRY_NOTIONAL + 8);
   return STATUS_LIQUIDATABLE;

@@ -132,12 +132,10 @@ export function scanAccount(book: Book, account: number, marks?: readonly bigint
   const closeEquity = x.equity - x.sumSlippage;
   // -2^63 fits 64 bits but its bad debt, 2^63, would not: an overflow (docs/decisions.md item 7).
   if (!fitsI64(closeEquity) || closeEquity === I64_MIN) return overflow();
-  return {
-    status: "liquidatable",
-    equity: x.equity,
-    maintenance: x.maintenance,
-    closeOut: rules.closeOut({ ...x, liquidatorSharePpm: book.liquidatorSharePpm }),
-  };
+  const closeOut = rules.closeOut({ ...x, liquidatorSharePpm: book.liquidatorSharePpm });
+  // A venue's close-out amount beyond 64 bits (dydx-v4's bad debt near -2^63) is an overflow too.
+  if (!fitsI64(closeOut.badDebt) || !fitsI64(closeOut.penalty) || !fitsI64(closeOut.returned)) return overflow();
+  return { status: "liquidatable", equity: x.equity, maintenance: x.maintenance, closeOut };
 }
 
 /** Scan every account; totals are exact sums over the liquidatable accounts. */

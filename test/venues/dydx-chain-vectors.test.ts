@@ -247,3 +247,18 @@ describe("the worked example of docs/venues/dydx-v4.md", () => {
     live.dispose();
   });
 });
+
+describe("overflow is reported, never wrapped", () => {
+  it.each(ENGINES)("a bad debt past 2^63 - 1 (the rounded-up shares of a TNC of -(2^63 - 1)) makes the account an overflow (%s)", async (engine) => {
+    // Two shorts worth -1 and -2 with MMR 1 and 2 (imf = fraction = 100 %): TNC = C - 3 = -(2^63 - 1),
+    // and the fund pays ceil(|TNC| / 3) + ceil(2 |TNC| / 3) = 2^63.
+    const m = (id: string) => market(id, -6, 1n, 0, 1_000_000n, 1_000_000n);
+    const b = book([m("X"), m("Y")], -(1n << 63n) + 4n, [[0, -1n], [1, -2n]]);
+    const r = (await (await createEngine(engine)).load(b)).scan();
+    expect(r.account(0)).toEqual({ status: "overflow", equity: null, maintenance: null, closeOut: null });
+    expect(r.totals.overflow).toBe(1);
+    // One quantum less of debt: |TNC| = 2^63 - 2 is a multiple of 3, the shares are exact and fit.
+    const fits = (await (await createEngine(engine)).load(book([m("X"), m("Y")], -(1n << 63n) + 5n, [[0, -1n], [1, -2n]]))).scan();
+    expect(fits.account(0)).toMatchObject({ status: "liquidatable", closeOut: { badDebt: (1n << 63n) - 2n } });
+  });
+});
