@@ -6,8 +6,9 @@
 //   x >= 0  the liquidation price: for a long the greatest liquidatable price in [0, 2^63-1],
 //           for a short the least;
 //   -1      none: no price makes the account liquidatable, or the size is zero;
-//   -2      WIDE: an intermediate of this position does not fit the fixed widths below. The
-//           wrapper (bindings/wasm-book.ts) recomputes those positions with the BigInt reference.
+//   -2      WIDE: an intermediate of this position does not fit the fixed widths below, or the
+//           position is a leg of a hedged pair (reference/hedged-pair.ts). The wrapper
+//           (bindings/wasm-book.ts) recomputes those positions with the BigInt reference.
 //
 // Regime computed here (anything else is WIDE; the checks are conservative, never approximate):
 //   u = |s| * 10^-e (e < 0) or |s| (e >= 0) below 2^64;
@@ -596,6 +597,15 @@ function termOf(market: usize, tiers: usize, size: i64, entry: i64): i64 {
   return changetype<V>(0).entry(load<i64>(entryCol + (<usize>p << 3)));
 }
 
+/** True when another position of nonzero size in [first, end) holds position p's market. */
+function heldTwice(marketCol: usize, sizeCol: usize, first: u32, end: u32, p: u32): bool {
+  const m = load<u32>(marketCol + (<usize>p << 2));
+  for (let q = first; q < end; q++) {
+    if (q != p && load<u32>(marketCol + (<usize>q << 2)) == m && load<i64>(sizeCol + (<usize>q << 3)) != 0) return true;
+  }
+  return false;
+}
+
 /**
  * Liquidation price of every position of accounts [from, to) of the book described at `desc`,
  * into i64 slots at `out`, the first for position positionStart[from] (see the header for the
@@ -654,7 +664,9 @@ export function liquidationPricesFor<V>(desc: usize, outFirst: usize, from: u32,
       const size = load<i64>(sizeCol + (<usize>p << 3));
       const at = out + (<usize>p << 3);
       if (size == 0) { store<i64>(at, NONE); continue; }
-      if (!fits) { store<i64>(at, WIDE); continue; }
+      // A hedged pair (a long and a short in this market, binance-usdm hedge mode) moves with
+      // this mark on both legs: reference/hedged-pair.ts prices it (the wide path).
+      if (!fits || heldTwice(marketCol, sizeCol, first, end, p)) { store<i64>(at, WIDE); continue; }
       const term = load<i64>(at);
       const A0 = sub128(TLo, THi, <u64>term, <u64>(term >> 63));
       const A1 = hi128;

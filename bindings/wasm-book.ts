@@ -373,8 +373,9 @@ export class WasmBook implements LiveBook {
     // The core computes in fixed widths (128-bit signed intermediates; see the header of
     // assembly/liquidation-price.ts for the exact regime) and writes -2 ("wide") for a position
     // whose intermediates might leave them: sizes and prices near 2^63, e < 0 with huge products,
-    // an account whose other positions' pnl or maintenance leave 64 bits. Those rare positions
-    // are priced here by the exact BigInt reference, so the result is exact for every valid book.
+    // an account whose other positions' pnl or maintenance leave 64 bits, and the two legs of a
+    // hedged pair (binance-usdm hedge mode, reference/hedged-pair.ts). Those rare positions are
+    // priced here by the exact BigInt reference, so the result is exact for every valid book.
     const WIDE = -2n;
     if (prices.includes(WIDE)) {
       const book = this.toBook();

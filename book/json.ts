@@ -19,11 +19,12 @@ import {
   IdIndex,
   accountRecord,
   marketRecord,
+  MarketHoldings,
   validateBook,
   validateColumns,
 } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
-import { SIDE_NAME, VENUE_NAMES } from "./types.js";
+import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
 import type { Account, Book, BookColumns, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -516,8 +517,7 @@ export function parseBookJson(text: string): Book {
   const accounts: Account[] = new Array(accountValues.length);
   const accountIds: string[] = [];
   const ids = new IdIndex(accountIds, accountValues.length);
-  const stamp = new Int32Array(markets.length).fill(-1);
-  const heldBy = new Int32Array(markets.length);
+  const holdings = new MarketHoldings(markets.length, h.venue ?? "generic");
   const sizeLabels = markets.map((m) => `the market's ${m.sizeDecimals}`);
   const priceLabels = markets.map((m) => `the market's ${m.priceDecimals}`);
   for (let a = 0; a < accountValues.length; a++) {
@@ -538,11 +538,6 @@ export function parseBookJson(text: string): Book {
       if (typeof marketId !== "string") throw bookError(posRecord, "market", `expected a market id string, got ${describeJson(marketId)}`);
       const m = marketIndex.get(marketId);
       if (m === undefined) throw bookError(posRecord, "market", `${quote(marketId)} is not a market of the book`);
-      if (stamp[m] === a) {
-        throw bookError(posRecord, "market", `${quote(marketId)} is already held by position ${heldBy[m] + 1} (an account holds at most one position per market${h.venue === "binance-usdm" ? "; a hedge-mode account holding both a LONG and a SHORT in one market is not supported yet" : ""})`);
-      }
-      stamp[m] = a;
-      heldBy[m] = p;
       const market = markets[m];
       const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
       const entryPrice = i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
@@ -553,6 +548,8 @@ export function parseBookJson(text: string): Book {
         if (po.side !== "LONG" && po.side !== "SHORT" && po.side !== "BOTH") throw bookError(posRecord, "side", `expected "LONG", "SHORT" or "BOTH", got ${describeJson(po.side)}`);
         if (po.side !== "BOTH") position.side = po.side;
       }
+      const refused = holdings.hold(a, m, p, position.side === undefined ? 0 : SIDE_CODE[position.side]);
+      if (refused !== null) throw bookError(posRecord, "market", `${quote(marketId)} ${refused}`);
       positions[p] = position;
     }
     const account: { id: string; collateral: bigint; positions: Position[]; margin?: "cross" | "isolated" } = { id, collateral, positions };

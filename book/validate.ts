@@ -8,7 +8,7 @@
 import { BookError, bookError, describeValue } from "./errors.js";
 import type { RecordName } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
-import { VENUE_NAMES, leverageRateDenominator, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
+import { SIDE_CODE, VENUE_NAMES, leverageRateDenominator, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
 
 /** Largest sizeDecimals / priceDecimals. */
 export const MAX_DECIMALS = 18;
@@ -325,6 +325,42 @@ function validateDydx(m: Market, record: string): void {
   bigintIn(d.subaccountMaxNotionalLiquidated, 1n, I64_MAX, record, "dydx.subaccountMaxNotionalLiquidated", `[1, ${I64_MAX}] quote units (the chain refuses 0)`);
 }
 
+/**
+ * Which positions hold each market in the account being read: an account holds one position per
+ * market, or in a binance-usdm hedge-mode account a LONG and a SHORT (each labelled with its side).
+ * Accounts are read one after the other; `hold` returns why a position is refused, or null.
+ */
+export class MarketHoldings {
+  private readonly stamp: Int32Array;
+  private readonly pair: Int32Array;
+  private readonly first: Int32Array;
+  private readonly firstSide: Uint8Array;
+
+  constructor(markets: number, private readonly venue: VenueName) {
+    this.stamp = new Int32Array(markets).fill(-1);
+    this.pair = new Int32Array(markets).fill(-1);
+    this.first = new Int32Array(markets);
+    this.firstSide = new Uint8Array(markets);
+  }
+
+  /** Position `p` (index in account `a`) holds market `m` with `side` (0 unlabelled, else SIDE_CODE). */
+  hold(a: number, m: number, p: number, side: number): string | null {
+    if (this.stamp[m] !== a) {
+      this.stamp[m] = a;
+      this.first[m] = p;
+      this.firstSide[m] = side;
+      return null;
+    }
+    const held = `is already held by position ${this.first[m]! + 1}`;
+    const hedge = this.venue === "binance-usdm";
+    const rule = hedge ? "an account holds at most one position per market, or a LONG and a SHORT in hedge mode" : "an account holds at most one position per market";
+    if (this.pair[m] === a) return `${held} and another (${rule})`;
+    if (!hedge || side === 0 || this.firstSide[m] === 0 || side === this.firstSide[m]) return `${held} (${rule})`;
+    this.pair[m] = a;
+    return null;
+  }
+}
+
 /** A venue position's labels: leverage a whole number from 1, a hedge-mode side (binance-usdm) that agrees with the size's sign. */
 function validatePositionLabels(venue: VenueName, pos: Record<string, unknown>, size: bigint, record: RecordName): void {
   if (pos.leverage !== undefined) {
@@ -387,8 +423,7 @@ export function validateBook(book: Book): void {
   const accounts = b.accounts as unknown[];
   const accountIds: string[] = [];
   const ids = new IdIndex(accountIds, accounts.length);
-  const heldBy = new Int32Array(markets.length).fill(-1); // position index (in the current account) holding each market
-  const stamp = new Int32Array(markets.length).fill(-1);
+  const holdings = new MarketHoldings(markets.length, venue);
   for (let a = 0; a < accounts.length; a++) {
     const acc = objectField(accounts[a], () => `account ${a + 1}`, "");
     const record = (): string => accountRecord(acc.id, a);
@@ -414,13 +449,10 @@ export function validateBook(book: Book): void {
       if (typeof m !== "number" || !Number.isInteger(m) || m < 0 || m >= markets.length) {
         throw bookError(posRecord, "market", `expected an index into markets (0 to ${markets.length - 1}), got ${describeValue(m)}`);
       }
-      if (stamp[m] === a) {
-        throw bookError(posRecord, "market", `market ${JSON.stringify(markets[m].id)} is already held by position ${heldBy[m] + 1} (an account holds at most one position per market)`);
-      }
-      stamp[m] = a;
-      heldBy[m] = p;
       const size = bigintIn(pos.size, I64_MIN, I64_MAX, posRecord, "size", I64_RANGE);
       validatePositionLabels(venue, pos, size, posRecord);
+      const refused = holdings.hold(a, m, p, pos.side === undefined ? 0 : SIDE_CODE[pos.side as "LONG" | "SHORT"]);
+      if (refused !== null) throw bookError(posRecord, "market", `market ${JSON.stringify(markets[m].id)} ${refused}`);
       bigintIn(pos.entryPrice, 0n, I64_MAX, posRecord, "entryPrice", PRICE_RANGE);
     }
   }
@@ -464,8 +496,7 @@ export function validateColumns(columns: BookColumns): void {
   if (c.positionLeverage !== undefined) typed(c.positionLeverage, Uint32Array, "positionLeverage", np);
   if (c.positionSide !== undefined) typed(c.positionSide, Uint8Array, "positionSide", np);
   const ids = new IdIndex(c.accountIds, n);
-  const stamp = new Int32Array(nm).fill(-1);
-  const heldBy = new Int32Array(nm);
+  const holdings = new MarketHoldings(nm, venue);
   for (let a = 0; a < n; a++) {
     const id = c.accountIds[a];
     if (typeof id !== "string" || id === "") throw new BookError(accountRecord(id, a), "id", `expected a non-empty string, got ${describeValue(id)}`);
@@ -478,19 +509,12 @@ export function validateColumns(columns: BookColumns): void {
     for (let p = start; p < end; p++) {
       const m = c.positionMarket[p];
       if (m >= nm) throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "market", `market index ${m} is not below the ${nm} markets`);
-      if (stamp[m] === a) {
-        throw new BookError(
-          `${accountRecord(id, a)} position ${p - start + 1}`,
-          "market",
-          `market ${JSON.stringify(c.markets[m].id)} is already held by position ${heldBy[m] + 1} (an account holds at most one position per market)`,
-        );
-      }
-      stamp[m] = a;
-      heldBy[m] = p - start;
+      const side = c.positionSide?.[p] ?? 0;
       if (labelled) {
-        const side = c.positionSide?.[p] ?? 0;
         validatePositionLabels(venue, { leverage: c.positionLeverage?.[p] ? BigInt(c.positionLeverage[p]) : undefined, side: side === 0 ? undefined : side === 1 ? "LONG" : side === 2 ? "SHORT" : side }, c.positionSize[p], `${accountRecord(id, a)} position ${p - start + 1}`);
       }
+      const refused = holdings.hold(a, m, p - start, side);
+      if (refused !== null) throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "market", `market ${JSON.stringify(c.markets[m].id)} ${refused}`);
       const entry = c.positionEntry[p];
       if (entry < 0n) {
         throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "entryPrice", `${entry} (${formatDecimal(entry, c.markets[m].priceDecimals)}) is negative (prices are >= 0)`);

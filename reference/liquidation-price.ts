@@ -4,7 +4,8 @@
  * Definition: every other mark held fixed, for a long the greatest price x in [0, 2^63-1] at
  * which the account is liquidatable, for a short the least; null when there is none, and null for
  * a zero-size position (docs/decisions.md item 4). "Liquidatable" is the exact predicate with no
- * 64-bit limits (decisions.md item 3), so isLiquidatable() of ./account.ts is the oracle.
+ * 64-bit limits (decisions.md item 3), so isLiquidatable() of ./account.ts is the oracle. A leg of
+ * a hedged pair (the account also holds the market on the other side) is ./hedged-pair.ts's.
  *
  * The predicate is not monotone in x (rounding wiggles, convex tiers, and an effective margin
  * rate mmr*scale/10^12 that may reach or exceed 100 %), so this is not a binary search. It is an
@@ -40,11 +41,12 @@
  * so the answer is the max (long) / min (short) over tiers. Every step is an exact equivalence on
  * integers: no rounding, no sampling, O(tiers * log K) BigInt operations.
  */
-import type { Book } from "../book/types.js";
+import type { Book, Position } from "../book/types.js";
 import { I64_MAX, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
 import { linesOf, scaling, venueMaintenance, venueNotional, venuePnl } from "./position.js";
 import { venueRules } from "./venues/index.js";
 import { leastWithResidue } from "./modsearch.js";
+import { hedgedPairPrice, type Leg } from "./hedged-pair.js";
 
 export interface LiquidationPriceOptions {
   /** For tests: restrict the search domain to [minPrice, maxPrice] (default [0, 2^63-1]). */
@@ -132,10 +134,16 @@ export function liquidationPrice(
   const bankruptcy = options?.bankruptcy === true;
   let A = acct.collateral - (bankruptcy ? 1n : rules.triggerSlack);
   let othersMaintenance = 0n;
+  // The other side of a hedged pair (binance-usdm hedge mode) moves with this mark too.
+  let partner: Position | null = null;
   acct.positions.forEach((other, k) => {
     if (k === position) return;
-    if (other.market === pos.market) {
-      throw new RangeError(`account ${acct.id}: two positions in market ${market.id} (input error)`);
+    if (other.market === pos.market && other.size !== 0n) {
+      if (partner !== null || (other.size > 0n) === (pos.size > 0n)) {
+        throw new RangeError(`account ${acct.id}: market ${market.id} is held by more than a long and a short (input error)`);
+      }
+      partner = other;
+      return;
     }
     const m = book.markets[other.market];
     if (m === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${other.market}`);
@@ -156,6 +164,11 @@ export function liquidationPrice(
   const cr = mod(c, K);
   // maintenance = ceil((R_j * n - O_j) / Q) on the venue's lines (generic: R = S * mmr, O = S * cum, Q = 10^12).
   const lines = bankruptcy ? NO_MAINTENANCE : linesOf(rules, market);
+  if (partner !== null) {
+    const other: Position = partner;
+    const leg = (p: Position): Leg => ({ u: abs(p.size) * mul, c: abs(p.size) * mul * rules.equityEntry(p.entryPrice) });
+    return hedgedPairPrice(market, A, leg(long ? pos : other), leg(long ? other : pos), K, lines, prices[pos.market]!, xMin, xMax);
+  }
   const Q = lines.denominator;
 
   // Residue ranges of r = u*x mod K on which d(x) = 1 (see the header), as non-wrapping [l, r].

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createEngine, type EngineName, type LiveBook } from "../bindings/index.js";
 import { shockTotalsByScans } from "../bindings/shocks.js";
+import { parseBookJson } from "../book/index.js";
 import type { Account, Book, Market } from "../book/types.js";
 import { ViewError, cascade, liquidationMap, movedMark, shockedMark, stress } from "../views/index.js";
 import { SPEC_BOOK as SPEC_EXAMPLE } from "./fixtures/spec-example.js";
@@ -304,5 +305,40 @@ describe.each(ENGINES)("cascade on a hand-computed book (%s)", (engine) => {
     expect(viewError(() => cascade(book, { shockPpm: 0n, maxRounds: 0 })).message).toBe("cascade: maxRounds: 0 is not a whole number from 1 to 10000");
     expect(viewError(() => cascade(book, { shockPpm: 0n, market: "Y" })).option).toBe("market");
     expect(viewError(() => cascade(book, {} as { shockPpm: bigint })).option).toBe("shockPpm");
+  });
+});
+
+describe.each(ENGINES)("cascade on a Hyperliquid book: the 20 percent step, round by round (%s)", (engine) => {
+  // docs/risk-views.md ("Venue books"): 2 BTC long at 40x (MM 1/80), balance -197,000 USDC, mark 100,000.
+  const book = (size: string, collateral: string) => parseBookJson(JSON.stringify({
+    venue: "hyperliquid",
+    markets: [{ id: "BTC", sizeDecimals: 5, priceDecimals: 1, markPrice: "100000", tiers: [{ maxLeverage: "40" }] }],
+    accounts: [{ id: "w", collateral, positions: [{ market: "BTC", size, entryPrice: "100000" }] }],
+  }));
+
+  it("sells 0.4 BTC at 99,500, keeps equity 2,000 against MM 1,990, and ends with 1.6 BTC open; the book is put back", async () => {
+    const live = await (await createEngine(engine)).load(book("2", "-197000"));
+    const c = cascade(live, { shockPpm: -5_000n });
+    expect(c.rounds.map((r) => [r.round, r.marks[0], r.accounts, r.sold[0], r.bought[0], r.notionalClosed])).toEqual([[1, 995_000n, [0], 39_800_000_000n, 0n, 39_800_000_000n]]);
+    expect(c.stop).toBe("settled");
+    // The same account after the step, scanned at 99,500: balance -157,200, 1.6 BTC: not liquidatable.
+    const after = await (await createEngine(engine)).load(book("1.6", "-157200"));
+    after.setMarkPrice(0, 995_000n);
+    expect(after.scan().account(0)).toMatchObject({ status: "ok", equity: 2_000_000_000n, maintenance: 1_990_000_000n });
+    expect(live.inputs.positionSize[0]).toBe(200_000n);
+    expect(live.inputs.collateral[0]).toBe(-197_000_000_000n);
+    expect(live.markPrice(0)).toBe(1_000_000n);
+  });
+
+  it("takes the rest in the next round at the same marks when the first step does not save the account", async () => {
+    // Balance -197,300: at 99,500 equity 1,700 < MM 2,487.5, above the backstop's 2/3 (1,658.3);
+    // after 20 %, equity 1,700 < MM 1,990, so round 2 sells the remaining 1.6 BTC whole (the order
+    // after the cooldown). At -197,400 equity 1,600 is below 2/3 of MM: the backstop takes it whole.
+    const live = await (await createEngine(engine)).load(book("2", "-197300"));
+    const c = cascade(live, { shockPpm: -5_000n });
+    expect(c.rounds.map((r) => [r.round, r.accounts, r.sold[0]])).toEqual([[1, [0], 39_800_000_000n], [2, [0], 159_200_000_000n]]);
+    expect(c.notionalClosed).toBe(199_000_000_000n);
+    const whole = cascade(await (await createEngine(engine)).load(book("2", "-197400")), { shockPpm: -5_000n });
+    expect(whole.rounds.map((r) => [r.round, r.accounts, r.sold[0]])).toEqual([[1, [0], 199_000_000_000n]]);
   });
 });

@@ -4,11 +4,12 @@
  *
  * Round r (r = 1, 2, ...), at marks M_r (M_1 = the shocked marks, shock.ts):
  * 1. scan the book at M_r; the liquidatable accounts are this round's liquidations (an account
- *    closed in an earlier round holds only zero-size positions, so it is never liquidatable again:
- *    each account is counted once, and no round un-liquidates one);
- * 2. close every position of those accounts at M_r: per market, `sold` = notional of the closed
- *    longs, `bought` = notional of the closed shorts (notional = ceil(|size| * mark / K), or the venue's:
- *    dydx-v4 truncates);
+ *    closed whole in an earlier round holds only zero-size positions, so it is never liquidatable
+ *    again; no round un-liquidates one);
+ * 2. close each position of those accounts by the venue's liquidation step at M_r (`steps`: whole,
+ *    or hyperliquid's 20 % of a position above 100,000 USDC, whose rest may go in a later round):
+ *    per market, `sold` = notional of the closed longs, `bought` = notional of the closed shorts
+ *    (notional = ceil(|size| * mark / K) of the size closed, or the venue's: dydx-v4 truncates);
  * 3. per market with `impact`, net = sold - bought moves the mark in the direction of the forced
  *    trades by the spec's close-out slippage of |net|:
  *    `impactPpm = min(maxSlippagePpm, ceil(|net| * 10^6 / depth))`;
@@ -16,7 +17,8 @@
  *    net < 0 (buying): `M' = min(2^63 - 1, ceil(M * (10^6 + impactPpm) / 10^6))`;
  *    the move is rounded away from the old mark: the cascade is never milder than its rule.
  *    Markets without `impact`, or with net = 0, keep their mark.
- * 4. if no mark moved, the cascade has settled (a rescan at the same marks would find nobody new);
+ * 4. if no mark moved and every step closed its positions whole, the cascade has settled (a
+ *    rescan at the same marks would find nobody new);
  *    if r = maxRounds, it stops there; else go on with M_{r+1} = M'.
  * A scan that finds nobody liquidatable ends the cascade without adding a round.
  *
@@ -28,7 +30,8 @@
  * marks with `setMarkPrice`) and put back exactly afterwards, also when a step throws.
  */
 import type { LiveBook } from "../bindings/types.js";
-import { slippagePpm, venueNotional } from "../reference/position.js";
+import { ceilDiv } from "../reference/arith.js";
+import { slippagePpm, venueNotional, venuePnl } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 import { ViewError } from "./errors.js";
 import { MAX_PRICE, PPM, checkShock, currentMarks, setMarks, shockTarget, shockedMarks } from "./shock.js";
@@ -51,7 +54,7 @@ export interface CascadeRound {
   readonly round: number;
   /** The marks this round was scanned at (price units, every market). */
   readonly marks: readonly bigint[];
-  /** The accounts liquidated in this round (indices, ascending); none of them in any other round. */
+  /** The accounts liquidated in this round (indices, ascending); one closed whole is in no later round. */
   readonly accounts: readonly number[];
   /** Accounts reported as overflow by this round's scan (not closed). */
   readonly overflow: number;
@@ -102,11 +105,10 @@ export const DEFAULT_MAX_ROUNDS = 20;
 export const MAX_ROUNDS = 10_000;
 
 /** One closed position, to put back afterwards. */
-interface Closed {
-  readonly position: number;
-  readonly size: bigint;
-  readonly entry: bigint;
-}
+/** What a round changed, to put back: a position's size and entry, or an account's collateral. */
+type Closed =
+  | { readonly position: number; readonly size: bigint; readonly entry: bigint }
+  | { readonly account: number; readonly collateral: bigint };
 
 /**
  * Runs a liquidation cascade from a shock.
@@ -129,6 +131,7 @@ export function cascade(book: LiveBook, options: CascadeOptions): CascadeResult 
 
   const initialMarks = currentMarks(book);
   const closed: Closed[] = [];
+  const stepped = new Set<number>(); // positions a partial step has closed in part
   const rounds: CascadeRound[] = [];
   let marks = shockedMarks(initialMarks, target, shockPpm);
   let stop: CascadeResult["stop"] = "settled";
@@ -139,21 +142,23 @@ export function cascade(book: LiveBook, options: CascadeOptions): CascadeResult 
       const t = result.totals;
       if (t.liquidatable === 0) break;
       const accounts = result.liquidatable(); // read before the book changes
-      const { sold, bought } = closeAccounts(book, accounts, marks, closed);
+      const steps = accounts.map((a) => result.steps(a)!);
+      const { sold, bought, partial } = closeSteps(book, accounts, steps, marks, closed, stepped);
       const impactPpm = book.markets.map((market, m) => (market.impact === undefined ? 0n : slippagePpm(market, abs(sold[m]! - bought[m]!))));
       const marksAfter = marks.map((p, m) => movedMark(p, sold[m]! - bought[m]!, impactPpm[m]!));
       options.onRound?.(round, maxRounds);
       rounds.push({
-        // What this round closes: every position of the liquidated accounts, whole, under every
-        // venue (a venue's partial step, hyperliquid's 20 %, is what one scan reports; a cascade
-        // round closes the account), so the sum of the flows rather than the scan's step notional.
+        // What this round closes: each position's liquidation step (whole, or hyperliquid's 20 %),
+        // as the flows of the sizes closed.
         round, marks, accounts, overflow: t.overflow, notionalClosed: sold.reduce((s, x, m) => s + x + bought[m]!, 0n),
         penalty: t.penalty, liquidatorReward: t.liquidatorReward, insuranceFund: t.insuranceFund, badDebt: t.badDebt,
         sold, bought, impactPpm, marksAfter,
       });
       const moved = marksAfter.some((p, m) => p !== marks[m]);
       marks = marksAfter;
-      if (!moved) break;
+      // Settled: the same marks again would liquidate nobody new, unless a step left part of a
+      // position open (its next step comes in the next round).
+      if (!moved && !partial) break;
       if (round === maxRounds) {
         stop = "maxRounds";
         break;
@@ -179,27 +184,55 @@ export function cascade(book: LiveBook, options: CascadeOptions): CascadeResult 
   };
 }
 
-/** Closes every position of `accounts` (size 0, entry kept), recording what it was; the flows per market. */
-function closeAccounts(book: LiveBook, accounts: readonly number[], marks: readonly bigint[], closed: Closed[]): { sold: bigint[]; bought: bigint[] } {
+/**
+ * Closes each liquidated account's positions by its liquidation step (`steps`: the notional this
+ * step closes of each position, at the marks): a whole position goes to size 0 (entry kept); a
+ * partial step closes ceil(|size| * now / notional) of it, the venue's side (a position stepped in
+ * an earlier round goes whole: the venue's next step), and books the
+ * difference of the venue's pnl into the collateral, so that the account's equity at the marks is
+ * what it was. Records what it changed; returns the flows per market and whether a step was partial.
+ */
+function closeSteps(
+  book: LiveBook, accounts: readonly number[], steps: readonly (readonly { readonly now: bigint }[])[], marks: readonly bigint[], closed: Closed[],
+  stepped: Set<number>,
+): { sold: bigint[]; bought: bigint[]; partial: boolean } {
   const sold = book.markets.map(() => 0n);
   const bought = book.markets.map(() => 0n);
   const starts = book.positionStart;
-  const { positionMarket, positionSize, positionEntry } = book.inputs;
-  const rules = venueRules(book.venue); // the venue's notional (dydx-v4 truncates)
-  for (const a of accounts) {
+  const { collateral, positionMarket, positionSize, positionEntry } = book.inputs;
+  const rules = venueRules(book.venue);
+  let partial = false;
+  accounts.forEach((a, i) => {
+    let realized = 0n;
     for (let p = starts[a]!; p < starts[a + 1]!; p++) {
       const size = positionSize[p]!;
       if (size === 0n) continue;
       const m = positionMarket[p]!;
-      const n = venueNotional(rules, book.markets[m]!, size, marks[m]!);
-      if (size > 0n) sold[m] += n;
-      else bought[m] += n;
+      const market = book.markets[m]!;
+      const n = venueNotional(rules, market, size, marks[m]!);
+      // A position stepped before goes whole (hyperliquid: after the cooldown the rest is one order),
+      // unless the venue steps it again (dydx-v4: each block its share).
+      const now = stepped.has(p) && !rules.repeatsSteps ? n : steps[i]![p - starts[a]!]!.now;
+      const q = abs(size);
+      const left = now >= n ? 0n : (size > 0n ? 1n : -1n) * (q - ceilDiv(q * now, n));
+      const closedNotional = venueNotional(rules, market, size - left, marks[m]!);
+      if (size > 0n) sold[m] += closedNotional;
+      else bought[m] += closedNotional;
       const entry = positionEntry[p]!;
       closed.push({ position: p, size, entry });
-      book.setPosition(p, 0n, entry);
+      if (left !== 0n) {
+        partial = true;
+        stepped.add(p);
+        realized += venuePnl(rules, market, size, entry, marks[m]!) - venuePnl(rules, market, left, entry, marks[m]!);
+      }
+      book.setPosition(p, left, entry);
     }
-  }
-  return { sold, bought };
+    if (realized !== 0n) {
+      closed.push({ account: a, collateral: collateral[a]! });
+      book.setCollateral(a, collateral[a]! + realized);
+    }
+  });
+  return { sold, bought, partial };
 }
 
 /** The mark after a net flow (sold - bought) with its impact, rounded away from the old mark. */
@@ -223,11 +256,12 @@ function peakDraw(rounds: readonly CascadeRound[]): bigint {
   return peak;
 }
 
-/** Puts the closed positions back (latest first, though each position is closed at most once) and the marks. */
+/** Puts the closed positions and changed collaterals back (latest first: a position may be stepped twice) and the marks. */
 function restore(book: LiveBook, closed: readonly Closed[], marks: readonly bigint[]): void {
   for (let i = closed.length - 1; i >= 0; i--) {
     const c = closed[i]!;
-    book.setPosition(c.position, c.size, c.entry);
+    if ("account" in c) book.setCollateral(c.account, c.collateral);
+    else book.setPosition(c.position, c.size, c.entry);
   }
   setMarks(book, marks);
 }

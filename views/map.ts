@@ -138,11 +138,12 @@ export function liquidationMap(book: LiveBook, options: LiquidationMapOptions): 
   const prices = book.liquidationPrices(options.onProgress ? { onProgress: options.onProgress } : undefined);
   const { positionMarket, positionSize } = book.inputs;
   const rules = venueRules(book.venue); // the venue's notional (dydx-v4 truncates)
+  const fallsOf = hedgedLegs(book, m, prices, mark);
   for (let p = 0; p < book.positionCount; p++) {
     if (positionMarket[p] !== m) continue;
     const size = positionSize[p]!;
     if (size === 0n) continue;
-    const long = size > 0n;
+    const long = fallsOf.get(p) ?? size > 0n;
     const weight = venueNotional(rules, market, size, mark);
     const price = prices[p]!;
     if (price < 0n) noPrice.add(long, weight);
@@ -171,4 +172,25 @@ export function liquidationMap(book: LiveBook, options: LiquidationMapOptions): 
 /** ceil(a / b) for a >= 0, b > 0. */
 function ceilDiv(a: bigint, b: bigint): bigint {
   return (a + b - 1n) / b;
+}
+
+/**
+ * The legs of hedged pairs in market m (an account holding it both long and short, binance-usdm
+ * hedge mode), each with whether a fall liquidates its pair. The pair has one price, on the side of
+ * the mark toward which its margin falls (reference/hedged-pair.ts), and both legs are closed there:
+ * they count together, with the longs when a fall reaches that price, else with the shorts.
+ */
+function hedgedLegs(book: LiveBook, m: number, prices: BigInt64Array, mark: bigint): Map<number, boolean> {
+  const legs = new Map<number, boolean>();
+  const { positionStart, positionMarket, positionSize } = book.inputs;
+  for (let a = 0; a < book.accountCount; a++) {
+    const held: number[] = [];
+    for (let p = positionStart[a]!; p < positionStart[a + 1]!; p++) if (positionMarket[p] === m && positionSize[p] !== 0n) held.push(p);
+    if (held.length < 2) continue;
+    const price = prices[held[0]!]!;
+    const net = held.reduce((s, p) => s + positionSize[p]!, 0n);
+    const fall = price >= 0n && price !== mark ? price < mark : net > 0n;
+    for (const p of held) legs.set(p, fall);
+  }
+  return legs;
 }

@@ -37,6 +37,8 @@ export interface BinanceImportInput {
   readonly exchangeInfo: BinanceSource;
   /** The clearance-fee rate (a decimal string, at most 6 decimals, in [0, 1]); default DEFAULT_CLEARANCE_FEE. */
   readonly clearanceFee?: string;
+  /** Rates of particular symbols (`{ BTCUSDT: "0.01" }`), over `clearanceFee`; each must be a market of the book. */
+  readonly clearanceFees?: Readonly<Record<string, string>>;
   /** Id of the API key's account; isolated positions become `<id>/<symbol>[/<LONG|SHORT>]`. Default "account". */
   readonly accountId?: string;
   /**
@@ -483,12 +485,23 @@ function checkedId(id: string): string {
   return id;
 }
 
-function checkedFee(fee: string): string {
+function checkedFee(fee: string, field = "clearanceFee"): string {
   const d = typeof fee === "string" ? toDec(fee) : null;
-  if (d === null) throw new BookError("importBinance", "clearanceFee", `${typeof fee === "string" ? quote(fee) : describeValue(fee)} is not a decimal rate like "0.0125"`);
-  if (d.decimals > RATE_DECIMALS) throw new BookError("importBinance", "clearanceFee", `${quote(fee)} has ${d.decimals} decimals: a rate may have at most ${RATE_DECIMALS} (whole ppm)`);
-  if (d.negative || scaled(d, RATE_DECIMALS) > 1_000_000n) throw new BookError("importBinance", "clearanceFee", `${quote(fee)} is outside [0, 1]`);
+  if (d === null) throw new BookError("importBinance", field, `${typeof fee === "string" ? quote(fee) : describeValue(fee)} is not a decimal rate like "0.0125"`);
+  if (d.decimals > RATE_DECIMALS) throw new BookError("importBinance", field, `${quote(fee)} has ${d.decimals} decimals: a rate may have at most ${RATE_DECIMALS} (whole ppm)`);
+  if (d.negative || scaled(d, RATE_DECIMALS) > 1_000_000n) throw new BookError("importBinance", field, `${quote(fee)} is outside [0, 1]`);
   return d.text;
+}
+
+/** The per-symbol rates, checked; a symbol that holds no position (no market) is an error, not ignored. */
+function checkedFees(fees: Readonly<Record<string, string>> | undefined, symbols: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [symbol, fee] of Object.entries(fees ?? {})) {
+    const field = `clearanceFees.${symbol}`;
+    if (!symbols.includes(symbol)) throw new BookError("importBinance", field, `${quote(symbol)} is not a market of the book (the symbols holding a position: ${symbols.map(quote).join(", ") || "none"})`);
+    out.set(symbol, checkedFee(fee, field));
+  }
+  return out;
 }
 
 /**
@@ -519,6 +532,7 @@ export function importBinance(input: BinanceImportInput): string {
     }
     list.push(p);
   }
+  const fees = checkedFees(input.clearanceFees, symbols);
   const decimals = new Map<string, { size: number; price: number }>();
   const marketTexts: string[] = [];
   for (const symbol of symbols) {
@@ -553,7 +567,7 @@ export function importBinance(input: BinanceImportInput): string {
     });
     marketTexts.push(
       `    { "id": ${q(symbol)}, "sizeDecimals": ${size}, "priceDecimals": ${price}, "markPrice": ${q(padded(mark.mark, price))},\n` +
-        `      "liquidationFee": ${q(fee)},\n` +
+        `      "liquidationFee": ${q(fees.get(symbol) ?? fee)},\n` +
         `      "tiers": [\n${tiers.join(",\n")}\n      ] }`,
     );
   }

@@ -249,4 +249,5 @@ export const dydxV4: VenueRules = {
   // GetInitialMarginQuoteQuantums with the open interest: ceil(n * adjusted imf / 10^6).
   initialMargin: (market, _tier, n, _leverage, price) => ceilDiv(n * adjustedImfPpm(market, price), PPM),
   valuation,
+  repeatsSteps: true,
 };

@@ -102,6 +102,11 @@ export interface VenueRules {
   steps(x: CloseOutInput): { readonly now: bigint; readonly next: bigint }[];
   /** Where the venue departs from the model's valuation (dydx-v4); absent: the model's. */
   readonly valuation?: Valuation;
+  /**
+   * A position closed in part is stepped again by the next liquidation (dydx-v4: each block its
+   * share); absent, the next step closes it whole (hyperliquid: after the cooldown, one order).
+   */
+  readonly repeatsSteps?: boolean;
 }
 
 /** Every position whole in one step (the generic model, Binance). */

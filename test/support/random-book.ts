@@ -163,7 +163,11 @@ export function randomBook(rng: Rng, options: RandomBookOptions): Book {
  * volatility or impact; hyperliquid: tiers by max leverage, no fee), with a quarter of the
  * accounts moved onto their trigger line under the venue's own rules, or one unit either side.
  */
-export function randomVenueBook(rng: Rng, venue: "binance-usdm" | "hyperliquid" | "dydx-v4", options: RandomBookOptions): Book {
+/**
+ * A random venue book. `hedges` (binance-usdm only): the share of accounts given a hedge-mode pair,
+ * the other side of one of their positions in its market (sometimes the same size), both labelled.
+ */
+export function randomVenueBook(rng: Rng, venue: "binance-usdm" | "hyperliquid" | "dydx-v4", options: RandomBookOptions & { readonly hedges?: number }): Book {
   const generic = randomBook(rng, options);
   const markets = generic.markets.map((m): Market => {
     const base = { id: m.id, sizeDecimals: m.sizeDecimals, priceDecimals: m.priceDecimals, markPrice: m.markPrice };
@@ -210,8 +214,20 @@ export function randomVenueBook(rng: Rng, venue: "binance-usdm" | "hyperliquid" 
     });
     return { ...base, tiers, liquidationFeePpm: 0n };
   });
-  const book: Book = { venue, liquidatorSharePpm: 0n, markets, accounts: generic.accounts };
-  const accounts = generic.accounts.map((account, a) => {
+  const hedged = generic.accounts.map((account): Account => {
+    const p = account.positions.findIndex((x) => x.size !== 0n && x.size !== I64_MIN);
+    if (venue !== "binance-usdm" || p < 0 || !rng.chance(options.hedges ?? 0)) return account;
+    const pos = account.positions[p]!;
+    const magnitude = rng.chance(0.3) ? (pos.size < 0n ? -pos.size : pos.size) : rng.chance(0.8) ? BigInt(rng.int(1, 1_000_000_000)) : rng.bits(rng.int(1, 62)) + 1n;
+    const size = pos.size > 0n ? -magnitude : magnitude;
+    const other = randomPosition(rng, pos.market, markets[pos.market]!, rng.chance(0.1));
+    const side = (s: bigint): "LONG" | "SHORT" => (s > 0n ? "LONG" : "SHORT");
+    const positions = account.positions.map((x, k) => (k === p ? { ...x, side: side(x.size) } : x));
+    positions.splice(rng.int(0, positions.length), 0, { market: pos.market, size, entryPrice: other.entryPrice, side: side(size) });
+    return { ...account, positions };
+  });
+  const book: Book = { venue, liquidatorSharePpm: 0n, markets, accounts: hedged };
+  const accounts = hedged.map((account, a) => {
     if (!rng.chance(0.25)) return account;
     const x = evaluateAccount(book, a);
     const slack = venue === "binance-usdm" ? 0n : -1n; // binance's line is equity = MM, hyperliquid's and dydx's equity = MM - 1

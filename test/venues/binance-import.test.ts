@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { importBinance, type BinanceImportInput } from "../../book/venues/binance.js";
 import { errorOf } from "../support/book-error.js";
 import {
-  cmp, dec, liquidationPrice, marginExcessAt, oneWayLiquidationPrice, q, roundHalfUp, show,
+  add, cmp, dec, liquidationPrice, marginExcessAt, oneWayLiquidationPrice, q, roundHalfUp, show,
   type Bracket, type Case,
 } from "../support/binance-closed-form.js";
 import { liqscan, MAIN } from "../support/run-cli.js";
@@ -145,6 +145,11 @@ describe("importBinance: realistic responses", () => {
     expect(b.accounts.map((a: any) => a.id)).toEqual(["k1", "k1/SOLUSDT"]);
   });
 
+  it("a symbol's own clearance-fee rate overrides the book's", () => {
+    const b = book(input({}, { clearanceFee: "0.015", clearanceFees: { ETHUSDT: "0.01", SOLUSDT: "0" } }));
+    expect(b.markets.map((m: any) => [m.id, m.liquidationFee])).toEqual([["BTCUSDT", "0.015"], ["ETHUSDT", "0.01"], ["SOLUSDT", "0"]]);
+  });
+
   it("uses no Node built-in (browser-safe)", () => {
     const src = readFileSync("book/venues/binance.ts", "utf8");
     expect(src).not.toMatch(/from "node:|require\(/);
@@ -251,6 +256,8 @@ describe("importBinance: every malformed shape names file, record and field", ()
       'positionRisk-oneway.json: [0] "BTCUSDT": field "positionAmt": market "BTCUSDT" would need 18 size + 7 price decimals = 25 (at most 24)'],
     ["clearance fee 8 decimals", input({}, { clearanceFee: "0.00000001" }), 'importBinance: field "clearanceFee": "0.00000001" has 8 decimals: a rate may have at most 6 (whole ppm)'],
     ["clearance fee above 1", input({}, { clearanceFee: "2" }), 'importBinance: field "clearanceFee": "2" is outside [0, 1]'],
+    ["a symbol's fee for a symbol without a position", input({}, { clearanceFees: { XRPUSDT: "0.01" } }), 'importBinance: field "clearanceFees.XRPUSDT": "XRPUSDT" is not a market of the book (the symbols holding a position: "BTCUSDT", "ETHUSDT", "SOLUSDT")'],
+    ["a symbol's fee above 1", input({}, { clearanceFees: { BTCUSDT: "1.5" } }), 'importBinance: field "clearanceFees.BTCUSDT": "1.5" is outside [0, 1]'],
     ["account id empty", input({}, { accountId: "" }), 'importBinance: field "accountId": expected a non-empty string, got string ""'],
     ["account id with /", input({}, { accountId: "a/b" }), 'importBinance: field "accountId": "a/b" contains "/" (isolated accounts are named "<id>/<symbol>")'],
   ];
@@ -283,11 +290,11 @@ describe("liqscan import binance", () => {
   it("writes the importer's book, atomically (no temporary file left)", async () => {
     const out = join(dir, "book.json");
     writeFileSync(out, "old");
-    const r = await liqscan(...args(out, ["--clearance-fee", "0.01", "--id", "k1"]));
+    const r = await liqscan(...args(out, ["--clearance-fee", "0.01", "--clearance-fee", "SOLUSDT=0.005", "--id", "k1"]));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`wrote 2 accounts and 3 positions over 3 markets (binance) to ${out}\n`);
-    const i = input({}, { clearanceFee: "0.01", accountId: "k1" });
+    const i = input({}, { clearanceFee: "0.01", clearanceFees: { SOLUSDT: "0.005" }, accountId: "k1" });
     const expected = importBinance({
       ...i,
       brackets: { ...i.brackets, source: join(DIR, FILES.brackets) },
@@ -321,11 +328,54 @@ describe("liqscan import binance", () => {
     expect(r.stderr).toBe(expected);
   });
 
+  it("a hedge-mode book (LONG and SHORT of BTCUSDT) goes through liq-price: both legs at Binance's formula's price", async () => {
+    const out = join(dir, "hedge.json");
+    const argv = args(out).map((a) => a === join(DIR, FILES.account) ? join(DIR, HEDGE.account) : a === join(DIR, FILES.positionRisk) ? join(DIR, HEDGE.positionRisk) : a);
+    expect((await liqscan(...argv)).code).toBe(0);
+    // The recorded account's 5,000 USDT keep it safe at every price (no price, as Binance shows
+    // "--"); with 100 USDT the pair's net 0.06 BTC long is liquidated near 55,182.
+    const b = JSON.parse(readFileSync(out, "utf8"));
+    b.accounts[0].collateral = "100";
+    writeFileSync(out, JSON.stringify(b));
+    const r = await liqscan("liq-price", out, "--json");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const rows = JSON.parse(r.stdout).positions.filter((p: any) => p.account === "main" || p.account === "account");
+    const btc = rows.filter((p: any) => p.market === "BTCUSDT");
+    expect(btc.map((p: any) => p.size)).toEqual(["0.100", "-0.040"]);
+    expect(btc[0].liquidationPrice).not.toBeNull();
+    expect(btc[1].liquidationPrice).toBe(btc[0].liquidationPrice);
+    // Net long 0.06 BTC: liquidated by a fall, below the mark (64012.3456789).
+    expect(Number(btc[0].liquidationPrice)).toBeLessThan(64012.3456789);
+    const c: Case = {
+      wb: b.accounts[0].collateral, mode: "cross",
+      positions: b.accounts[0].positions.map((p: any) => ({ symbol: p.market, size: p.size, entry: p.entryPrice, side: p.side })),
+      marks: Object.fromEntries(b.markets.map((m: any) => [m.id, m.markPrice])),
+      brackets: Object.fromEntries(b.markets.map((m: any) => [m.id, m.tiers.map((t: any) => ({ cap: t.maxNotional ?? null, mmr: t.mmr, cum: t.cum }))])),
+      symbol: "BTCUSDT",
+    };
+    // Binance's formula ignores the roundings: its root is 55181.62853...; liqscan's exact price is
+    // the last tick (10^-7) at which equity <= MM in whole 10^-6 USDT (pnl floored, MM ceiled per
+    // leg), so Binance's own (unrounded) margin excess is below 4 units there and above 0 one tick up.
+    const closed = liquidationPrice(c).price!;
+    expect(show(closed, 5)).toBe("55181.62853");
+    const lp = dec(btc[0].liquidationPrice);
+    const up = add(lp, dec("0.0000001"));
+    expect(cmp(lp, closed)).toBeGreaterThanOrEqual(0); // the conservative side of the root, for a long
+    expect(cmp(marginExcessAt(c, lp), dec("0.000004"))).toBeLessThan(0);
+    expect(cmp(marginExcessAt(c, up), q(0n))).toBeGreaterThan(0);
+  });
+
   it("a missing file, a bad rate, a missing output directory", async () => {
     let r = await liqscan(...args(join(dir, "a.json"), [], { brackets: join(dir, "nope.json") }));
     expect([r.code, r.stderr]).toEqual([2, `liqscan: ${join(dir, "nope.json")}: no such file or directory\n`]);
     r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "1.5"]));
     expect([r.code, r.stderr]).toEqual([2, 'liqscan: --clearance-fee: "1.5" is outside [0, 1]\n']);
+    r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "XRPUSDT=0.01"]));
+    expect([r.code, r.stderr]).toEqual([2, 'liqscan: --clearance-fee XRPUSDT: "XRPUSDT" is not a market of the book (the symbols holding a position: "BTCUSDT", "ETHUSDT", "SOLUSDT")\n']);
+    r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "BTCUSDT=0.01", "--clearance-fee", "BTCUSDT=0.02"]));
+    expect([r.code, r.stderr]).toEqual([2, "liqscan: --clearance-fee: BTCUSDT is given twice\n"]);
+    r = await liqscan(...args(join(dir, "a.json"), ["--clearance-fee", "=0.01"]));
+    expect([r.code, r.stderr]).toEqual([2, 'liqscan: --clearance-fee: "=0.01" is not a rate (a decimal such as 0.0125) or SYMBOL=RATE\n']);
     r = await liqscan(...args(join(dir, "no-such-dir", "a.json")));
     expect([r.code, r.stderr]).toEqual([2, `liqscan: ${join(dir, "no-such-dir", "a.json")}: the directory it goes into does not exist\n`]);
   });

@@ -9,6 +9,7 @@ import type { Book } from "../../book/types.js";
 import { isLiquidatable } from "../../reference/index.js";
 import * as binance from "../support/binance-closed-form.js";
 import { bookLiquidationPrice, Rat } from "../support/hyperliquid-closed-form.js";
+import { randomBinanceAccount } from "../support/binance-random.js";
 import { Rng } from "../support/random-book.js";
 
 const ENGINES: EngineName[] = ["wasm", "reference"];
@@ -72,42 +73,6 @@ describe("hyperliquid: the liquidation prices Hyperliquid reported", () => {
 });
 
 // ---- the venues' closed forms against liqscan's exact prices, on random accounts --------------
-
-const BTC_BRACKETS = [
-  ["50000", "0.004", "0"], ["250000", "0.005", "50"], ["1000000", "0.01", "1300"], ["10000000", "0.025", "16300"],
-  ["20000000", "0.05", "266300"], ["50000000", "0.1", "1266300"], ["100000000", "0.125", "2516300"],
-  ["200000000", "0.15", "5016300"], ["300000000", "0.25", "25016300"], [null, "0.5", "100016300"],
-] as const;
-
-/** A random cross account over 1-3 markets in Binance's BTCUSDT brackets, as a book and as the closed form's case. */
-function randomBinanceAccount(rng: Rng): { book: Book; case: binance.Case } {
-  const count = rng.int(1, 3);
-  const markets = Array.from({ length: count }, (_, i) => ({
-    id: `S${i}`, sizeDecimals: 3, priceDecimals: 2, markPrice: String(rng.int(100, 10_000_000) / 100),
-    liquidationFee: "0.0125",
-    tiers: BTC_BRACKETS.map(([cap, mmr, cum]) => ({ ...(cap !== null ? { maxNotional: cap } : {}), mmr, cum })),
-  }));
-  const positions = markets.map((m) => {
-    const mark = Number(m.markPrice);
-    const size = (rng.chance(0.5) ? 1 : -1) * rng.int(1, 2_000_000) / 1000;
-    const entry = Math.max(0.01, Math.round(mark * (0.8 + rng.int(0, 400) / 1000) * 100) / 100);
-    return { market: m.id, size: size.toFixed(3), entryPrice: entry.toFixed(2) };
-  });
-  const notional = positions.reduce((s, p, i) => s + Math.abs(Number(p.size)) * Number(markets[i]!.markPrice), 0);
-  // Collateral between 1 % and 60 % of the notional: liquidation prices on both sides of the mark.
-  const wb = (notional * rng.int(10, 600) / 1000).toFixed(2);
-  const book = parseBookJson(JSON.stringify({ venue: "binance-usdm", markets, accounts: [{ id: "x", collateral: wb, positions }] }));
-  return {
-    book,
-    case: {
-      wb, mode: "cross",
-      positions: positions.map((p) => ({ symbol: p.market, size: p.size, entry: p.entryPrice })),
-      marks: Object.fromEntries(markets.map((m) => [m.id, m.markPrice])),
-      brackets: Object.fromEntries(markets.map((m) => [m.id, BTC_BRACKETS.map(([cap, mmr, cum]) => ({ cap, mmr, cum }))])),
-      symbol: "S0",
-    },
-  };
-}
 
 /** A random cross or isolated hyperliquid account over 1-3 markets with BTC's two tiers (40x to 150M, then 20x). */
 function randomHyperliquidAccount(rng: Rng): { book: Book; json: unknown } {

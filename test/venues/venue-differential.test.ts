@@ -37,7 +37,7 @@ describe.each(VENUES)("%s: wasm = reference", (venue) => {
     for (let i = 0; accounts < 30_000; i++) {
       const seed = baseSeed + i;
       const rng = new Rng(seed);
-      const book = randomVenueBook(rng, venue, { accounts: rng.int(1, 1_500), extreme: i % 3 === 0 ? 0.6 : 0.1 });
+      const book = randomVenueBook(rng, venue, { accounts: rng.int(1, 1_500), extreme: i % 3 === 0 ? 0.6 : 0.1, hedges: 0.1 });
       const s = await compareScan(book, seed);
       for (const k of Object.keys(seen)) seen[k]! += s[k]!;
       accounts += book.accounts.length;
@@ -51,7 +51,7 @@ describe.each(VENUES)("%s: wasm = reference", (venue) => {
   it("rescans incrementally after ticks and edits to what the reference scans", async () => {
     const seed = baseSeed + 50_000;
     const rng = new Rng(seed);
-    const book = randomVenueBook(rng, venue, { accounts: 3_000, markets: 6, extreme: 0.05 });
+    const book = randomVenueBook(rng, venue, { accounts: 3_000, markets: 6, extreme: 0.05, hedges: 0.1 });
     const wasm = await (await createEngine("wasm")).load(book);
     const ref = await (await createEngine("reference")).load(book);
     for (let tick = 0; tick < 20; tick++) {
