@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { createEngine, importDydx as publicImport } from "../../bindings/index.js";
-import { parseBookJson } from "../../book/json.js";
+import { bookToColumns, columnsToBook, parseBookCsv, parseBookJson, writeBookCsv, writeBookJson } from "../../book/index.js";
 import { importDydx, importDydxBook } from "../../book/venues/dydx.js";
 import { errorOf } from "../support/book-error.js";
 import { liqscan } from "../support/run-cli.js";
@@ -105,6 +105,14 @@ describe("importDydx on recorded real responses", () => {
     const book = JSON.parse(importDydx({ markets: MARKETS, subaccounts: [{ id: "a", text: SUB }], liquidationsConfig: config }));
     expect(book.markets[0].liquidationFee).toBe("0.005000");
     expect(book.markets[0].dydx).toMatchObject({ minPositionNotionalLiquidated: "0.001000", maxPositionPortionLiquidated: "1.000000", subaccountMaxNotionalLiquidated: "9223372036854.775807" });
+  });
+
+  test("the book reads back and writes back the same, as JSON and as a CSV book", () => {
+    const book = parseBookJson(run(MARKETS, SUB, subaccount("-1000", { "PEPE-USD": { side: "SHORT", size: "-25000000" }, "SOL-USD": { side: "LONG", size: "12.5" } })));
+    expect(parseBookJson(writeBookJson(book))).toEqual(book);
+    const csv = writeBookCsv(bookToColumns(book));
+    expect(csv.markets).toContain('"venue": "dydx-v4"');
+    expect(columnsToBook(parseBookCsv(csv.markets, csv.accounts, csv.positions))).toEqual(book);
   });
 
   test("the counts", () => {
