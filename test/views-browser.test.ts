@@ -15,7 +15,8 @@ describe("views/", () => {
     for (const m of src.matchAll(/^import\s+(type\s+)?[^;]*?from\s+["']([^"']+)["']/gm)) {
       const [, typeOnly, path] = m;
       if (path === "../bindings/types.js") expect(typeOnly, `${file}: LiveBook is imported as a type only`).toBeDefined();
-      else expect(path).toMatch(/^(\.\/[\w-]+\.js|\.\.\/reference\/(position|shock)\.js)$/);
+      // The reference's plain BigInt rules (a venue's notional, value and steps), browser-safe like the rest.
+      else expect(path).toMatch(/^(\.\/[\w-]+\.js|\.\.\/reference\/(position|shock|arith|venues\/index)\.js)$/);
     }
   });
 
