@@ -218,6 +218,40 @@ const BAD: u64 = u64.MAX_VALUE;
   return q > N_CAP ? N_CAP + 1 : q;
 }
 
+/** The search's predicate: g(n) >= 0 for a long (no longer liquidatable), g(n) < 0 for a short (liquidatable). */
+// @ts-ignore: decorator
+@inline function past(A: i64, long: bool, tier: usize, n: u64): bool {
+  const g = gOf(A, long, tier, n);
+  return long ? g >= 0 : g < 0;
+}
+
+/**
+ * The least n in [lo, hi] where `past` holds, given that it holds at hi (it is monotone in n).
+ * A float estimate of the boundary (M(n) = n * imf * fraction / 10^12 within 2) brackets it first,
+ * so the bisection runs over a few units, not over 2^61; a bracket the exact test refutes only
+ * widens the search, never changes its answer.
+ */
+function boundary(A: i64, long: bool, tier: usize, lo: u64, hi: u64): u64 {
+  const r = <f64>load<u32>(tier, TIER_DYDX_IMF) * <f64>load<u32>(tier, TIER_DYDX_FRACTION) * 1e-12;
+  // long: A + n - M(n) >= 0 from n = -A / (1 - r); short: A - n - M(n) < 0 from n = A / (1 + r).
+  const slope = long ? 1.0 - r : 1.0 + r;
+  const e = (long ? -<f64>A : <f64>A) / slope;
+  const d = 8.0 + 4.0 / slope + abs(e) * 1e-9;
+  if (slope > 1e-6 && e == e && d < 1e15) {
+    const a = e - d <= <f64>lo ? lo : (e - d >= <f64>hi ? hi : <u64>(e - d));
+    const b = e + d >= <f64>hi ? hi : (e + d <= <f64>lo ? lo : <u64>(e + d));
+    if (past(A, long, tier, a)) hi = a; // the boundary is at or below a
+    else if (!past(A, long, tier, b)) lo = b + 1; // above b
+    else { lo = a + 1; hi = b; }
+  }
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (past(A, long, tier, mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** The price of one non-zero position given A (fits the regime) and whether the others hold maintenance. */
 function dydxPositionPrice(market: usize, tiers: usize, size: i64, A: i64, othersMaintained: bool): i64 {
   const long = size > 0;
@@ -235,12 +269,7 @@ function dydxPositionPrice(market: usize, tiers: usize, size: i64, A: i64, other
   if (long) {
     // The least n in [0, hiN] with g(n) >= 0 (g nondecreasing); none: the answer may lie beyond.
     if (gOf(A, true, tier, hiN) < 0) return top > N_CAP ? WIDE : <i64>I64_MAX;
-    let lo: u64 = 0, hi = hiN;
-    while (lo < hi) {
-      const mid = lo + ((hi - lo) >> 1);
-      if (gOf(A, true, tier, mid) >= 0) hi = mid;
-      else lo = mid + 1;
-    }
+    const lo = boundary(A, true, tier, 0, hiN);
     if (lo == 0 || lo - 1 < least) return NONE; // no liquidatable notional (with a positive maintenance)
     // The greatest x with floor(u x / K) <= lo - 1: x = floor((lo K - 1) / u), below 2^63 (lo <= hiN).
     const nLo = umul128(lo, K);
@@ -253,12 +282,7 @@ function dydxPositionPrice(market: usize, tiers: usize, size: i64, A: i64, other
   }
   // A short: the least n in [least, hiN] with g(n) < 0 (g nonincreasing).
   if (gOf(A, false, tier, hiN) >= 0) return top > N_CAP ? WIDE : NONE;
-  let lo = least, hi = hiN;
-  while (lo < hi) {
-    const mid = lo + ((hi - lo) >> 1);
-    if (gOf(A, false, tier, mid) < 0) hi = mid;
-    else lo = mid + 1;
-  }
+  const lo = boundary(A, false, tier, least, hiN);
   // The least x with floor(u x / K) >= lo: ceil(lo K / u), at most 2^63 - 1 (lo <= n(2^63 - 1)).
   const pLo = umul128(lo, K);
   const pHi = mulHi;
