@@ -207,6 +207,22 @@ describe("the per-block step (GetLiquidatablePositionSizeDelta) with the chain's
   });
 });
 
+describe("clob/keeper/liquidations_test.go TestIsLiquidatable", () => {
+  // [name, USDC dollars, BTC quantums, liquidatable]
+  it.each([
+    ["Subaccount with no open positions but positive net collateral is not liquidatable", 1n, null, false],
+    ["Subaccount with no open positions but negative net collateral is not liquidatable", -1n, null, false],
+    ["Subaccount at initial margin requirements is not liquidatable", -4_000n, 10_000_000n, false],
+    ["Subaccount below initial but at maintenance margin requirements is not liquidatable", -4_500n, 10_000_000n, false],
+    ["Subaccount below maintenance margin requirements is liquidatable", -4_501n, 10_000_000n, true],
+  ] as const)("%s", async (_, dollars, quantums, liquidatable) => {
+    const b = book([BTC()], dollars * DOLLAR, quantums === null ? [] : [[0, quantums]]);
+    for (const engine of ENGINES) {
+      expect((await (await createEngine(engine)).load(b)).scan().account(0).status, engine).toBe(liquidatable ? "liquidatable" : "ok");
+    }
+  });
+});
+
 describe("lib/margin/risk.go IsLiquidatable: MMR > 0 and MMR > NC", () => {
   it.each(ENGINES)("at NC = MMR it is not, one quantum below it is, and without maintenance never (%s)", async (engine) => {
     const scan = async (b: Book) => (await (await createEngine(engine)).load(b)).scan().account(0);
