@@ -212,9 +212,13 @@ function closeSteps(
       const n = venueNotional(rules, market, size, marks[m]!);
       // A position stepped before goes whole (hyperliquid: after the cooldown the rest is one order),
       // unless the venue steps it again (dydx-v4: each block its share).
-      const now = stepped.has(p) && !rules.repeatsSteps ? n : steps[i]![p - starts[a]!]!.now;
+      const whole = stepped.has(p) && !rules.repeatsSteps;
+      const now = whole ? n : steps[i]![p - starts[a]!]!.now;
       const q = abs(size);
-      const left = now >= n ? 0n : (size > 0n ? 1n : -1n) * (q - ceilDiv(q * now, n));
+      // The size closed: the venue's own where it states one (dydx-v4: the block's quantums),
+      // else ceil(|size| * now / notional), the venue's side.
+      const closes = whole ? q : rules.stepSize ? rules.stepSize(market, size, marks[m]!) : now >= n ? q : ceilDiv(q * now, n);
+      const left = (size > 0n ? 1n : -1n) * (q - closes);
       const closedNotional = venueNotional(rules, market, size - left, marks[m]!);
       if (size > 0n) sold[m] += closedNotional;
       else bought[m] += closedNotional;

@@ -250,4 +250,5 @@ export const dydxV4: VenueRules = {
   initialMargin: (market, _tier, n, _leverage, price) => ceilDiv(n * adjustedImfPpm(market, price), PPM),
   valuation,
   repeatsSteps: true,
+  stepSize: liquidatableQuantums,
 };

@@ -107,6 +107,8 @@ export interface VenueRules {
    * share); absent, the next step closes it whole (hyperliquid: after the cooldown, one order).
    */
   readonly repeatsSteps?: boolean;
+  /** The size (size units, > 0) one liquidation step closes of a position, where the venue states it so (dydx-v4). */
+  readonly stepSize?: (market: Market, size: bigint, price: bigint) => bigint;
 }
 
 /** Every position whole in one step (the generic model, Binance). */

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { createEngine, type EngineName } from "../../bindings/index.js";
 import type { Book, DydxMarket, Market } from "../../book/types.js";
 import { validateBook } from "../../book/validate.js";
+import { cascade } from "../../views/index.js";
 import { evaluateAccount, scanBook } from "../../reference/index.js";
 import {
   adjustedImfPpm, bankruptcyQuote, insuranceFundDelta, liquidatableQuantums, maintenanceOf, positionNotionalLimits, quoteQuantums,
@@ -260,6 +261,11 @@ describe("the worked example of docs/venues/dydx-v4.md", () => {
     expect(r.steps(0)).toEqual([{ now: 5_000_000_000n, next: 45_000_000_000n }]);
     expect(r.account(0).closeOut).toMatchObject({ penalty: 75_000_000n, insuranceFund: 75_000_000n, returned: 0n });
     expect(live.liquidationPrices()[0]).toBe(5_055_555_555n);
+    // A cascade at these marks: the block's 0.1 BTC goes (its value booked into the balance, so NC
+    // stays 4,500); the 0.9 BTC left needs MMR 4,500, not above NC: no second liquidation.
+    const c = cascade(live, { shockPpm: 0n, maxRounds: 10 });
+    expect(c.rounds.map((r) => [r.accounts, r.sold[0], r.notionalClosed, r.insuranceFund])).toEqual([[[0], 5_000_000_000n, 5_000_000_000n, 75_000_000n]]);
+    expect(live.toBook()).toEqual(b);
     live.dispose();
   });
 });
