@@ -11,7 +11,6 @@ import {
   MARKET_MARK, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
 } from "./layout";
 import { marketAt } from "./market";
-import { addPnl, notionalOf } from "./position";
 import { acc0, accFitsI64, accSet } from "./wide";
 
 const I64_MAX: u64 = <u64>i64.MAX_VALUE;
@@ -34,7 +33,7 @@ export function evaluateExact<V>(
     const size = load<i64>(sizeCol + (<usize>p << 3));
     const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
     const price = load<i64>(market, MARKET_MARK);
-    const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>price);
+    const notional = venue.notional(market, <u64>(size < 0 ? -size : size), <u64>price);
     if (notional > I64_MAX) { overflow = true; break; }
     const m = venue.maintenance(market, tiers, notional);
     if (m > I64_MAX) { overflow = true; break; }
@@ -43,13 +42,13 @@ export function evaluateExact<V>(
     // Only a flag is needed: "can the fee or slippage sums overflow?" (both < 2^63: no wrap)
     notionalSum += notional;
     if (notionalSum > I64_MAX) { notionalsLarge = true; notionalSum = 0; }
-    addPnl(market, size, venue.entry(load<i64>(entryCol + (<usize>p << 3))), price);
+    venue.addPnl(market, size, venue.entry(load<i64>(entryCol + (<usize>p << 3))), price);
     anyOpen = anyOpen || size != 0;
   }
   if (!overflow && !accFitsI64()) overflow = true;
   const equity = <i64>acc0;
-  // equity < maintenance + slack, without forming the sum (maintenance may be 2^63 - 1).
-  const liquidatable = !overflow && anyOpen && (equity < <i64>maintenance || (venue.triggerSlack() != 0 && equity == <i64>maintenance));
+  // The venue's trigger (equity < maintenance + slack, without forming the sum: maintenance may be 2^63 - 1).
+  const liquidatable = !overflow && venue.triggered(equity, maintenance, anyOpen);
 
   // Pass 2: fees, slippage and the notional sum, where they can matter.
   let fees: u64 = 0, slippage: u64 = 0;
@@ -60,10 +59,11 @@ export function evaluateExact<V>(
     for (let p = first; p < end; p++) {
       const size = load<i64>(sizeCol + (<usize>p << 3));
       const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-      const notional = notionalOf(market, <u64>(size < 0 ? -size : size), <u64>load<i64>(market, MARKET_MARK));
+      const absSize = <u64>(size < 0 ? -size : size);
+      const notional = venue.notional(market, absSize, <u64>load<i64>(market, MARKET_MARK));
       closedLo += notional;
       closedHi += u64(closedLo < notional);
-      const closes = venue.closes(notional);
+      const closes = venue.closes(market, absSize, notional);
       partial = partial || closes != notional;
       stepLo += closes;
       stepHi += u64(stepLo < closes);
@@ -91,7 +91,15 @@ export function evaluateExact<V>(
     return STATUS_OK;
   }
   // The venue's close-out says whether this step takes every position whole (a backstop does).
-  const whole = venue.closeOut(out, equity, <i64>maintenance, fees, slippage, share, partial);
+  const whole = venue.closeOut(out, equity, <i64>maintenance, fees, slippage, share, partial, first, end, marketCol, sizeCol, markets, tiers);
+  // A venue's close-out may find an amount beyond 64 bits (dydx-v4's bad debt, a sum of rounded-up
+  // shares of a TNC near -2^63): it says so in the status, and the entry is an overflow's.
+  if (load<u32>(out, ENTRY_STATUS) == STATUS_OVERFLOW) {
+    memory.fill(out, 0, ENTRY_BYTES);
+    store<u32>(out, a, ENTRY_ACCOUNT);
+    store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
+    return STATUS_OVERFLOW;
+  }
   store<u64>(out, whole ? closedLo : stepLo, ENTRY_NOTIONAL);
   store<u64>(out, whole ? closedHi : stepHi, ENTRY_NOTIONAL + 8);
   return STATUS_LIQUIDATABLE;

@@ -93,17 +93,20 @@ export const MARKET_VOL_CURRENT = 24;    // i64 input: volatility ppm, 0 when th
 export const MARKET_VOL_REFERENCE = 32;  // i64 input
 export const MARKET_DEPTH = 40;          // i64 input: quote units, 0 when the market gives no impact
 export const MARKET_MAX_SLIPPAGE = 48;   // i64 input: ppm
+// dydx-v4 markets have no impact; their records hold the liquidations config's block limits there.
+export const MARKET_DYDX_MIN_NOTIONAL = 40; // u64 input: min_position_notional_liquidated (quote units)
+export const MARKET_DYDX_SUBACCOUNT_MAX = 48; // u64 input: subaccount max_notional_liquidated (quote units)
 export const MARKET_TIER_START = 56;     // u32 input: first tier's index in the tier table
 export const MARKET_TIER_COUNT = 60;     // u32 input
 export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 1
 export const MARKET_MULTIPLIER = 72;     // u64 derived: 10^-e when e < 0, else 1
 export const MARKET_SCALE_PPM = 80;      // u64 derived: volatility scale
-// 88: spare (u32)
+export const MARKET_DYDX_MAX_PORTION = 88; // u32 input, dydx-v4: max_position_portion_liquidated_ppm
 // Float images for the pre-filter (prefilter.ts), derived from the inputs (the mark is read as is).
 export const MARKET_RATE_DENOMINATOR = 96; // u64 input: what the tiers' rates are parts of (10^6: ppm;
                                          // hyperliquid: 2 lcm of the tiers' max leverages)
 export const MARKET_F_INV_K = 104;       // f64 1/K
-// 112: spare
+export const MARKET_DYDX_STEP = 112;     // u64 input, dydx-v4: the clob pair's stepBaseQuantums
 export const MARKET_F_WEIGHT = 120;      // f64 (1 + steepest maintenance rate)/K, for the error band
 export const MARKET_BYTES = 128;         // a power of two: the scan finds a record with a shift
 export const MARKET_SHIFT: usize = 7;     // log2(MARKET_BYTES)
@@ -116,7 +119,10 @@ export const TIER_CUM_HI = 24;           // u64 derived: high word
 export const TIER_F_BOUND = 32;          // f64 derived: maxNotional, +Infinity on the last tier
 export const TIER_F_SLOPE = 40;          // f64 derived: mmr * scale / 10^12
 export const TIER_F_INTERCEPT = 48;      // f64 derived: cum * scale / 10^12
-export const TIER_BYTES = 64;           // 8 bytes of padding: a power of two
+export const TIER_DYDX_IMF = 56;         // u32 input, dydx-v4: the liquidity tier's initial margin ppm
+export const TIER_DYDX_FRACTION = 60;    // u32 input, dydx-v4: its maintenance fraction ppm
+                                         // (TIER_MMR_PPM holds their product, in ppm^2: the float image)
+export const TIER_BYTES = 64;           // a power of two (generic tiers leave 56..63 as padding)
 
 // Totals over the liquidatable accounts: exact 128-bit sums (lo, hi words).
 export const TOTALS_LIQUIDATABLE = 0;    // u32

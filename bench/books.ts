@@ -44,12 +44,22 @@ const HYPERLIQUID_LEVERAGES = [100n, 50n, 40n, 25n, 20n, 10n, 5n, 3n, 1n];
 /**
  * The benchmark book under a venue's rules, same accounts and positions: binance-usdm brackets are
  * the generated tiers with Binance's cum; hyperliquid tiers take the largest listed max leverage
- * whose rate 1/(2 L) is at least the tier's mmr. Neither has the generic model's volatility scale
- * or close-out impact.
+ * whose rate 1/(2 L) is at least the tier's mmr; a dydx-v4 market has one liquidity tier at the
+ * first tier's rate. None has the generic model's volatility scale or close-out impact.
  */
-export function venueBook(columns: BookColumns, venue: "binance-usdm" | "hyperliquid"): BookColumns {
+export function venueBook(columns: BookColumns, venue: "binance-usdm" | "hyperliquid" | "dydx-v4"): BookColumns {
   const markets = columns.markets.map((m): Market => {
     const base = { id: m.id, sizeDecimals: m.sizeDecimals, priceDecimals: m.priceDecimals, markPrice: m.markPrice };
+    if (venue === "dydx-v4") {
+      // One liquidity tier whose maintenance (imf * 60 %) is the generated first tier's rate, and
+      // the chain's own block limits and fee.
+      const imf = (m.tiers[0]!.mmrPpm * 5n + 2n) / 3n;
+      return {
+        ...base, liquidationFeePpm: 15_000n,
+        tiers: [{ maxNotional: null, mmrPpm: 0n, imrPpm: imf > 1_000_000n ? 1_000_000n : imf, maintenanceFractionPpm: 600_000n }],
+        dydx: { stepBaseQuantums: 1n, openInterest: 0n, openInterestLowerCap: 0n, openInterestUpperCap: 0n, minPositionNotionalLiquidated: 1_000_000_000n, maxPositionPortionLiquidatedPpm: 100_000n, subaccountMaxNotionalLiquidated: 100_000_000_000n },
+      };
+    }
     if (venue === "binance-usdm") {
       let cum = 0n;
       const tiers = m.tiers.map((t, j): Tier => {
@@ -67,7 +77,7 @@ export function venueBook(columns: BookColumns, venue: "binance-usdm" | "hyperli
     return { ...base, tiers, liquidationFeePpm: 0n };
   });
   if (venue === "binance-usdm") return { ...columns, venue, liquidatorSharePpm: 0n, markets };
-  // Hyperliquid's collateral is the USDC balance, its equity that plus size * mark: the balance
+  // Hyperliquid's and dYdX's collateral is the USDC balance, its equity that plus size * mark: the balance
   // C - sum floor(size * entry / K) keeps every account's equity (to a unit) and so the book's shape.
   const collateral = columns.collateral.slice();
   const e = markets.map((m) => m.sizeDecimals + m.priceDecimals - 6);

@@ -168,7 +168,7 @@ export const CASES: readonly BenchCase[] = [
   },
   // Each venue's scan on the same book under its rules (bench/books.ts venueBook): the issue's
   // target is at least 70 % of the generic scan's speed.
-  ...(["binance-usdm", "hyperliquid"] as const).map((venue): BenchCase => ({
+  ...(["binance-usdm", "hyperliquid", "dydx-v4"] as const).map((venue): BenchCase => ({
     id: `wasm-${venue}`,
     label: `wasm scan, ${venue} rules`,
     kind: "scan",
@@ -283,7 +283,7 @@ export const CASES: readonly BenchCase[] = [
       return { run: () => book.liquidationPrices(), positions: book.positionCount, dispose: () => book.dispose() };
     },
   },
-  ...(["binance-usdm", "hyperliquid"] as const).map((venue): BenchCase => ({
+  ...(["binance-usdm", "hyperliquid", "dydx-v4"] as const).map((venue): BenchCase => ({
     id: `liquidation-prices-${venue}`,
     label: `liquidation prices, every position (wasm, ${venue} rules)`,
     kind: "other",

@@ -5,15 +5,28 @@
  * not on every scan, so they cost the scan nothing.
  */
 import type { BookColumns, Market, VenueName } from "../book/types.js";
-import { notional, tierIndex } from "../reference/position.js";
+import { tierIndex, venueNotional } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 
+/** Each position's notional, size, market and price at the scanned marks, in the account's order (what a venue's steps read). */
+export function positionsOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): { notionals: bigint[]; sizes: bigint[]; markets: Market[]; prices: bigint[] } {
+  const out = { notionals: notionalsOf(venue, markets, marks, c, a), sizes: [] as bigint[], markets: [] as Market[], prices: [] as bigint[] };
+  for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
+    const m = c.positionMarket[p]!;
+    out.sizes.push(c.positionSize[p]!);
+    out.markets.push(markets[m]!);
+    out.prices.push(marks(m));
+  }
+  return out;
+}
+
 /** Each position's notional at the scanned marks, in the account's order. */
-export function notionalsOf(markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): bigint[] {
+export function notionalsOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): bigint[] {
+  const rules = venueRules(venue);
   const out: bigint[] = [];
   for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
     const m = c.positionMarket[p]!;
-    out.push(notional(markets[m]!, c.positionSize[p]!, marks(m)));
+    out.push(venueNotional(rules, markets[m]!, c.positionSize[p]!, marks(m)));
   }
   return out;
 }
@@ -25,15 +38,16 @@ export function initialMarginOf(venue: VenueName, markets: readonly Market[], ma
   const rules = venueRules(venue);
   // An account without positions needs no margin, where the book gives margins at all.
   if (c.positionStart[a] === c.positionStart[a + 1]) {
-    const given = venue === "generic" ? markets.some((m) => m.tiers[0]?.imrPpm !== undefined) : c.positionLeverage !== undefined;
+    const given = venue === "generic" ? markets.some((m) => m.tiers[0]?.imrPpm !== undefined) : venue === "dydx-v4" || c.positionLeverage !== undefined;
     return given ? 0n : null;
   }
   const first = c.positionStart[a]!;
   let sum = 0n;
-  for (const [k, n] of notionalsOf(markets, marks, c, a).entries()) {
-    const market = markets[c.positionMarket[first + k]!]!;
+  for (const [k, n] of notionalsOf(venue, markets, marks, c, a).entries()) {
+    const m = c.positionMarket[first + k]!;
+    const market = markets[m]!;
     const leverage = c.positionLeverage?.[first + k] ? BigInt(c.positionLeverage[first + k]!) : undefined;
-    const im = rules.initialMargin(market, tierIndex(market, n), n, leverage);
+    const im = rules.initialMargin(market, tierIndex(market, n), n, leverage, marks(m));
     if (im === null) return null;
     sum += im;
   }

@@ -9,7 +9,7 @@ import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
-import { initialMarginOf, notionalsOf } from "./margins.js";
+import { initialMarginOf, positionsOf } from "./margins.js";
 import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { marksAtShock } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
@@ -126,7 +126,7 @@ export class ReferenceBook implements LiveBook {
       account: (a) => results[a]!,
       initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.marks[m]!, this.columns, a),
       venue: this.venue,
-      notionals: (a) => notionalsOf(this.markets, (m) => this.marks[m]!, this.columns, a),
+      positions: (a) => positionsOf(this.venue, this.markets, (m) => this.marks[m]!, this.columns, a),
       isCurrent: () => {
         if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
         return generation === this.generation && edits === this.edits;

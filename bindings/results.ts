@@ -1,5 +1,5 @@
 import { formatDecimal } from "../book/decimal.js";
-import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Status, type Totals, type VenueName } from "../book/types.js";
+import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Market, type Status, type Totals, type VenueName } from "../book/types.js";
 import { venueRules } from "../reference/venues/index.js";
 
 /**
@@ -21,8 +21,8 @@ export interface ScanSource {
   initialMargin(account: number): bigint | null;
   /** The book's venue, whose rules say what a liquidation step closes. */
   readonly venue: VenueName;
-  /** Each position's notional at the scanned marks, in the account's order. */
-  notionals(account: number): bigint[];
+  /** Each position's notional, size, market and price at the scanned marks, in the account's order. */
+  positions(account: number): { readonly notionals: bigint[]; readonly sizes: bigint[]; readonly markets: Market[]; readonly prices: bigint[] };
   /** False once a later scan or an edit of the book has superseded this result. */
   isCurrent(): boolean;
 }
@@ -139,12 +139,13 @@ export class ScanResult {
    * For a liquidatable account, per position (in the account's order) the notional this
    * liquidation step closes and the notional the next step would close; null for any other
    * account. Every venue closes a position whole in one step except Hyperliquid, whose book
-   * liquidation of a position above 100,000 USDC closes 20 % first (docs/venues/hyperliquid.md).
+   * liquidation of a position above 100,000 USDC closes 20 % first (docs/venues/hyperliquid.md),
+   * and dYdX v4, whose per-block limits close a share of a large position (docs/venues/dydx-v4.md).
    */
   steps(account: number): { readonly now: bigint; readonly next: bigint }[] | null {
     const r = this.account(account);
     if (r.status !== "liquidatable" || r.equity === null || r.maintenance === null) return null;
-    return venueRules(this.source.venue).steps({ equity: r.equity, maintenance: r.maintenance, sumFee: 0n, sumSlippage: 0n, notionals: this.source.notionals(account), liquidatorSharePpm: 0n });
+    return venueRules(this.source.venue).steps({ equity: r.equity, maintenance: r.maintenance, sumFee: 0n, sumSlippage: 0n, ...this.source.positions(account), liquidatorSharePpm: 0n });
   }
 
   /** One account as decimal strings. */

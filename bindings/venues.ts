@@ -4,12 +4,15 @@
  * instantiated for it (assembly/venues/index.ts) and how its tiers' rates go into the tier records.
  */
 import { PPM, leverageRateDenominator, type Market, type VenueName } from "../book/types.js";
+import { MARKET, TIER } from "./layout.js";
 
 export interface CoreVenue {
   /** The core's entry points for this venue are `${prefix}scanBook` etc. */
   readonly prefix: string;
   /** Each tier's rate in parts of `denominator`, as the core's tier records hold them. */
   rates(market: Market): { readonly denominator: bigint; readonly rates: readonly bigint[] };
+  /** Writes the venue's own fields of a market's record and its tiers' records (bindings/layout.ts), after the common ones. */
+  writeFields?(view: DataView, marketAt: number, tierAt: readonly number[], market: Market): void;
 }
 
 const ppmRates = (market: Market) => ({ denominator: PPM, rates: market.tiers.map((t) => t.mmrPpm) });
@@ -22,6 +25,22 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
     rates: (market) => {
       const Q = leverageRateDenominator(market.tiers);
       return { denominator: Q, rates: market.tiers.map((t) => Q / (2n * t.maxLeverage!)) };
+    },
+  },
+  "dydx-v4": {
+    prefix: "dydxV4_",
+    // The float image of the maintenance: imf * fraction in ppm^2 (the exact one rounds twice, from the fields below).
+    rates: (market) => ({ denominator: PPM * PPM, rates: market.tiers.map((t) => t.imrPpm! * t.maintenanceFractionPpm!) }),
+    writeFields(v, at, tierAt, market) {
+      const d = market.dydx!;
+      v.setBigUint64(at + MARKET.dydxMinNotional, d.minPositionNotionalLiquidated, true);
+      v.setBigUint64(at + MARKET.dydxSubaccountMax, d.subaccountMaxNotionalLiquidated, true);
+      v.setUint32(at + MARKET.dydxMaxPortion, Number(d.maxPositionPortionLiquidatedPpm), true);
+      v.setBigUint64(at + MARKET.dydxStep, d.stepBaseQuantums, true);
+      market.tiers.forEach((t, j) => {
+        v.setUint32(tierAt[j]! + TIER.dydxImf, Number(t.imrPpm!), true);
+        v.setUint32(tierAt[j]! + TIER.dydxFraction, Number(t.maintenanceFractionPpm!), true);
+      });
     },
   },
 };

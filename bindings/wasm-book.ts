@@ -13,7 +13,7 @@ import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkVal
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import { CORE_VENUES, type CoreVenue } from "./venues.js";
-import { initialMarginOf, notionalsOf } from "./margins.js";
+import { initialMarginOf, positionsOf } from "./margins.js";
 import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { priceWidePositions } from "./wide-prices.js";
 
@@ -302,7 +302,7 @@ export class WasmBook implements LiveBook {
       account: (a) => this.accountResult(a, listAt, flagged),
       initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.markPrice(m), { ...this.inputColumns(), ...this.labels }, a),
       venue: this.venue,
-      notionals: (a) => notionalsOf(this.markets, (m) => this.markPrice(m), this.inputColumns(), a),
+      positions: (a) => positionsOf(this.venue, this.markets, (m) => this.markPrice(m), this.inputColumns(), a),
       isCurrent: () => {
         if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
         return generation === this.generation && edits === this.edits;
@@ -536,12 +536,15 @@ export class WasmBook implements LiveBook {
       v.setUint32(at + MARKET.tierCount, market.tiers.length, true);
       const { denominator, rates } = this.coreVenue.rates(market);
       v.setBigUint64(at + MARKET.rateDenominator, denominator, true);
+      const tierAts: number[] = [];
       market.tiers.forEach((t, j) => {
         const tierAt = this.plan.tierTable + tier * TIER_BYTES;
         v.setBigInt64(tierAt + TIER.maxNotional, t.maxNotional ?? I64_MAX, true);
         v.setBigInt64(tierAt + TIER.mmrPpm, rates[j]!, true);
+        tierAts.push(tierAt);
         tier++;
       });
+      this.coreVenue.writeFields?.(v, at, tierAts, market);
     });
     this.core.prepareMarkets(this.plan.desc);
   }

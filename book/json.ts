@@ -25,7 +25,7 @@ import {
 } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
-import type { Account, Book, BookColumns, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
+import type { Account, Book, BookColumns, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader
@@ -347,7 +347,27 @@ export const VENUE_SHAPES: Readonly<Record<VenueName, VenueShape>> = {
   generic: { marketFields: [...MARKET_BASE, "liquidationFee", "volatility", "impact"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr", "imr"], requiredTierFields: ["mmr"], leverageDecides: false },
   "binance-usdm": { marketFields: [...MARKET_BASE, "liquidationFee"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr", "cum", "maxLeverage"], requiredTierFields: ["mmr", "cum"], leverageDecides: false },
   hyperliquid: { marketFields: MARKET_BASE, requiredMarketFields: MARKET_BASE, tierFields: ["maxLeverage"], requiredTierFields: ["maxLeverage"], leverageDecides: true },
+  "dydx-v4": { marketFields: [...MARKET_BASE, "liquidationFee", "dydx"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "dydx"], tierFields: ["imr", "maintenanceFraction"], requiredTierFields: ["imr", "maintenanceFraction"], leverageDecides: false },
 };
+
+/** A dydx-v4 market's `dydx` object (docs/venues/dydx-v4.md): the chain's step, open interest and block limits. */
+const DYDX_FIELDS = ["stepSize", "openInterest", "openInterestLowerCap", "openInterestUpperCap", "minPositionNotionalLiquidated", "maxPositionPortionLiquidated", "subaccountMaxNotionalLiquidated"];
+
+function parseDydx(v: JsonValue | undefined, record: RecordName, sizeDecimals: number): DydxMarket {
+  const o = expectObject(v, record, "dydx", DYDX_FIELDS, DYDX_FIELDS, "dydx.");
+  const sizeLabel = `the market's sizeDecimals ${sizeDecimals}`;
+  const quoteField = (f: string, min = 0n) => i64Field(o[f], QUOTE_DECIMALS, QUOTE_LABEL, min, record, `dydx.${f}`);
+  const d: DydxMarket = {
+    stepBaseQuantums: i64Field(o.stepSize, sizeDecimals, sizeLabel, 1n, record, "dydx.stepSize"),
+    openInterest: i64Field(o.openInterest, sizeDecimals, sizeLabel, 0n, record, "dydx.openInterest"),
+    openInterestLowerCap: quoteField("openInterestLowerCap"),
+    openInterestUpperCap: quoteField("openInterestUpperCap"),
+    minPositionNotionalLiquidated: quoteField("minPositionNotionalLiquidated"),
+    maxPositionPortionLiquidatedPpm: rateField(o.maxPositionPortionLiquidated, record, "dydx.maxPositionPortionLiquidated"),
+    subaccountMaxNotionalLiquidated: quoteField("subaccountMaxNotionalLiquidated"),
+  };
+  return d;
+}
 
 function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
   const idValue = isObject(v) ? v.id : undefined;
@@ -380,7 +400,7 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
         throw new BookError(tierRecord, "maxNotional", `${quote(t.maxNotional as string)} is not greater than tier ${j}'s ${quote((tierValues[j - 1] as JsonObject).maxNotional as string)} (maxNotional must be strictly increasing)`);
       }
     }
-    const tier: { maxNotional: bigint | null; mmrPpm: bigint; cum?: bigint; maxLeverage?: bigint; imrPpm?: bigint } = { maxNotional, mmrPpm: 0n };
+    const tier: { maxNotional: bigint | null; mmrPpm: bigint; cum?: bigint; maxLeverage?: bigint; imrPpm?: bigint; maintenanceFractionPpm?: bigint } = { maxNotional, mmrPpm: 0n };
     if (has(t, "mmr")) {
       tier.mmrPpm = rateField(t.mmr, tierRecord, "mmr");
       if (j > 0 && tier.mmrPpm < tiers[j - 1].mmrPpm) {
@@ -388,6 +408,7 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
       }
     }
     if (has(t, "imr")) tier.imrPpm = rateField(t.imr, tierRecord, "imr");
+    if (has(t, "maintenanceFraction")) tier.maintenanceFractionPpm = rateField(t.maintenanceFraction, tierRecord, "maintenanceFraction");
     if (has(t, "cum")) tier.cum = i64Field(t.cum, QUOTE_DECIMALS, QUOTE_LABEL, 0n, tierRecord, "cum");
     if (has(t, "maxLeverage")) {
       tier.maxLeverage = i64Field(t.maxLeverage, 0, "0 (a whole number)", 1n, tierRecord, "maxLeverage");
@@ -419,6 +440,7 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
   const market: Market = { id, sizeDecimals, priceDecimals, markPrice, tiers, liquidationFeePpm };
   if (volatility) (market as { volatility?: Volatility }).volatility = volatility;
   if (impact) (market as { impact?: Impact }).impact = impact;
+  if (has(o, "dydx")) (market as { dydx?: DydxMarket }).dydx = parseDydx(o.dydx, record, sizeDecimals);
   return market;
 }
 
@@ -558,6 +580,7 @@ function marketJson(m: Market, indent: string, shape: VenueShape): string {
         if (t.imrPpm !== undefined) fields.push(`"imr": ${q(formatDecimal(t.imrPpm, RATE_DECIMALS))}`);
         if (t.cum !== undefined) fields.push(`"cum": ${q(formatDecimal(t.cum, QUOTE_DECIMALS))}`);
         if (t.maxLeverage !== undefined) fields.push(`"maxLeverage": ${q(t.maxLeverage.toString())}`);
+        if (t.maintenanceFractionPpm !== undefined) fields.push(`"maintenanceFraction": ${q(formatDecimal(t.maintenanceFractionPpm, RATE_DECIMALS))}`);
         return `${i2}  { ${fields.join(", ")} }`;
       })
       .join(",\n"),
@@ -574,6 +597,15 @@ function marketJson(m: Market, indent: string, shape: VenueShape): string {
   if (m.impact) {
     lines[lines.length - 1] += ",";
     lines.push(`${i2}"impact": { "depth": ${q(formatDecimal(m.impact.depth, QUOTE_DECIMALS))}, "maxSlippage": ${q(formatDecimal(m.impact.maxSlippagePpm, RATE_DECIMALS))} }`);
+  }
+  if (m.dydx) {
+    const d = m.dydx;
+    const money = (x: bigint) => q(formatDecimal(x, QUOTE_DECIMALS));
+    lines[lines.length - 1] += ",";
+    lines.push(`${i2}"dydx": { "stepSize": ${q(formatDecimal(d.stepBaseQuantums, m.sizeDecimals))}, "openInterest": ${q(formatDecimal(d.openInterest, m.sizeDecimals))}, ` +
+      `"openInterestLowerCap": ${money(d.openInterestLowerCap)}, "openInterestUpperCap": ${money(d.openInterestUpperCap)}, ` +
+      `"minPositionNotionalLiquidated": ${money(d.minPositionNotionalLiquidated)}, "maxPositionPortionLiquidated": ${q(formatDecimal(d.maxPositionPortionLiquidatedPpm, RATE_DECIMALS))}, ` +
+      `"subaccountMaxNotionalLiquidated": ${money(d.subaccountMaxNotionalLiquidated)} }`);
   }
   return `${indent}{\n${lines.join("\n")}\n${indent}}`;
 }

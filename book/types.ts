@@ -17,8 +17,8 @@ export const PPM = 1_000_000n;
  * The venues whose rules liqscan implements (docs/venues/): "generic" is the model of
  * docs/model.md, and the default when a book names none.
  */
-export type VenueName = "generic" | "binance-usdm" | "hyperliquid";
-export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hyperliquid"];
+export type VenueName = "generic" | "binance-usdm" | "hyperliquid" | "dydx-v4";
+export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hyperliquid", "dydx-v4"];
 
 /**
  * One maintenance tier: applies to notionals up to and including `maxNotional` (null on the last
@@ -26,6 +26,8 @@ export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hy
  * - generic and binance-usdm: `mmrPpm`; binance-usdm also gives `cum`, the bracket's maintenance
  *   amount as Binance publishes it (quote units), taken as given rather than derived;
  * - hyperliquid: `maxLeverage`, the rate being exactly 1 / (2 * maxLeverage) (`mmrPpm` is 0).
+ * - dydx-v4: one tier (the market's liquidity tier) with `imrPpm`, its initial margin fraction, and
+ *   `maintenanceFractionPpm`: maintenance = ceil(ceil(n * imr / 10^6) * fraction / 10^6) (`mmrPpm` is 0).
  * `maxLeverage` on a binance-usdm bracket is its `initialLeverage`.
  */
 export interface Tier {
@@ -35,6 +37,27 @@ export interface Tier {
   readonly maxLeverage?: bigint;
   /** generic, optional: the tier's initial-margin rate in ppm (a book gives it on every tier or on none). */
   readonly imrPpm?: bigint;
+  /** dydx-v4: the liquidity tier's maintenance fraction of the initial margin, ppm. */
+  readonly maintenanceFractionPpm?: bigint;
+}
+
+/**
+ * dydx-v4: what the chain keeps beside the liquidity tier (docs/venues/dydx-v4.md): the clob
+ * pair's step, the perpetual's open interest with the tier's caps (they scale the initial margin
+ * fraction), and the liquidations config's block limits (the chain's, the same on every market).
+ */
+export interface DydxMarket {
+  /** The clob pair's stepBaseQuantums: a partial liquidation closes a multiple of it (size units). */
+  readonly stepBaseQuantums: bigint;
+  /** The perpetual's open interest (size units), and the tier's caps on its notional (quote units; upper 0: no scaling). */
+  readonly openInterest: bigint;
+  readonly openInterestLowerCap: bigint;
+  readonly openInterestUpperCap: bigint;
+  /** PositionBlockLimits: min_position_notional_liquidated (quote units), max_position_portion_liquidated_ppm. */
+  readonly minPositionNotionalLiquidated: bigint;
+  readonly maxPositionPortionLiquidatedPpm: bigint;
+  /** SubaccountBlockLimits.max_notional_liquidated (quote units). */
+  readonly subaccountMaxNotionalLiquidated: bigint;
 }
 
 export interface Volatility {
@@ -73,6 +96,8 @@ export interface Market {
   readonly liquidationFeePpm: bigint;
   readonly volatility?: Volatility;
   readonly impact?: Impact;
+  /** dydx-v4 markets only (and required there). */
+  readonly dydx?: DydxMarket;
 }
 
 export interface Position {

@@ -168,8 +168,8 @@ function decimalsField(v: unknown, record: string, field: string): number {
   return v;
 }
 
-const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact"];
-const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm"];
+const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx"];
+const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm", "maintenanceFractionPpm"];
 const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin"];
 const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side"];
 
@@ -252,7 +252,7 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
     const tierRecord = `${record} tier ${j + 1}`;
     if (t.maxLeverage !== undefined) bigintIn(t.maxLeverage, 1n, I64_MAX, tierRecord, "maxLeverage", `[1, ${I64_MAX}]`);
     if (t.imrPpm !== undefined) {
-      if (venue !== "generic") throw new BookError(tierRecord, "imrPpm", `a ${venue} tier has no imr: its initial margin is a position's notional over its leverage`);
+      if (venue !== "generic" && venue !== "dydx-v4") throw new BookError(tierRecord, "imrPpm", `a ${venue} tier has no imr: its initial margin is a position's notional over its leverage`);
       const imr = rate(t.imrPpm, tierRecord, "imrPpm");
       if (imr < t.mmrPpm) throw new BookError(tierRecord, "imrPpm", `${imr} is below the tier's mmr ${t.mmrPpm} (initial margin is at least maintenance)`);
     }
@@ -276,6 +276,14 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       if (given !== cum) {
         throw new BookError(tierRecord, "cum", `${formatDecimal(given, 6)} is not ${formatDecimal(cum, 6)}, the maintenance amount that keeps maintenance continuous at the bracket bounds (cum_j = cum_(j-1) + cap_(j-1) * (mmr_j - mmr_(j-1))); liqscan needs continuous brackets`);
       }
+    } else if (venue === "dydx-v4") {
+      if (m.tiers.length !== 1) throw new BookError(record, "tiers", `a dydx-v4 market has one tier (its liquidity tier), got ${m.tiers.length}`);
+      if (t.imrPpm === undefined) throw new BookError(tierRecord, "imrPpm", "missing: a dydx-v4 tier gives its initial margin fraction");
+      if (t.maintenanceFractionPpm === undefined) throw new BookError(tierRecord, "maintenanceFractionPpm", "missing: a dydx-v4 tier gives its maintenance fraction");
+      rate(t.maintenanceFractionPpm, tierRecord, "maintenanceFractionPpm");
+      if (t.mmrPpm !== 0n) throw new BookError(tierRecord, "mmrPpm", "a dydx-v4 tier takes its maintenance from imr and maintenanceFraction; mmrPpm must be 0");
+      if (t.cum !== undefined) throw new BookError(tierRecord, "cum", "a dydx-v4 tier has no cum");
+      if (t.maxLeverage !== undefined) throw new BookError(tierRecord, "maxLeverage", "a dydx-v4 tier has no maxLeverage (its initial margin is the fraction imr)");
     } else {
       if (t.maxLeverage === undefined) throw new BookError(tierRecord, "maxLeverage", "missing: a hyperliquid tier's rate is 1/(2 maxLeverage)");
       if (t.mmrPpm !== 0n) throw new BookError(tierRecord, "mmrPpm", "a hyperliquid tier takes its rate from maxLeverage; mmrPpm must be 0");
@@ -285,6 +293,14 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       }
     }
   }
+  if (venue !== "dydx-v4") {
+    m.tiers.forEach((t, j) => {
+      if (t.maintenanceFractionPpm !== undefined) throw new BookError(`${record} tier ${j + 1}`, "maintenanceFractionPpm", `a ${venue} tier has no maintenance fraction; it belongs to dydx-v4 books`);
+    });
+    if (m.dydx !== undefined) throw new BookError(record, "dydx", `a ${venue} market has no dydx parameters; they belong to dydx-v4 books`);
+  } else {
+    validateDydx(m, record);
+  }
   if (venue === "hyperliquid") {
     if (m.liquidationFeePpm !== 0n) throw new BookError(record, "liquidationFeePpm", "a hyperliquid market has no liquidation fee; it must be 0");
     // Every rate 1/(2 L) is a whole number of parts of Q = 2 lcm(L); the core keeps Q within ppm's range.
@@ -292,6 +308,21 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       throw new BookError(record, "tiers", `the tiers' maxLeverage values have a least common multiple above 500000 (their rates 1/(2 maxLeverage) need a common denominator of at most 10^6)`);
     }
   }
+}
+
+/** A dydx-v4 market's chain parameters (protocol/x/clob/types/liquidations_config.go Validate, LiquidityTier.Validate). */
+function validateDydx(m: Market, record: string): void {
+  const d = objectField(m.dydx, record, "dydx");
+  checkKeys(d, ["stepBaseQuantums", "openInterest", "openInterestLowerCap", "openInterestUpperCap", "minPositionNotionalLiquidated", "maxPositionPortionLiquidatedPpm", "subaccountMaxNotionalLiquidated"], record, "dydx.");
+  const range = `[0, ${I64_MAX}]`;
+  bigintIn(d.stepBaseQuantums, 1n, I64_MAX, record, "dydx.stepBaseQuantums", `[1, ${I64_MAX}] size units`);
+  bigintIn(d.openInterest, 0n, I64_MAX, record, "dydx.openInterest", `${range} size units`);
+  const lower = bigintIn(d.openInterestLowerCap, 0n, I64_MAX, record, "dydx.openInterestLowerCap", `${range} quote units`);
+  const upper = bigintIn(d.openInterestUpperCap, 0n, I64_MAX, record, "dydx.openInterestUpperCap", `${range} quote units`);
+  if (upper !== 0n && lower > upper) throw new BookError(record, "dydx.openInterestLowerCap", `${lower} is above the upper cap ${upper}`);
+  bigintIn(d.minPositionNotionalLiquidated, 0n, I64_MAX, record, "dydx.minPositionNotionalLiquidated", `${range} quote units`);
+  bigintIn(d.maxPositionPortionLiquidatedPpm, 1n, 1_000_000n, record, "dydx.maxPositionPortionLiquidatedPpm", "[1, 1000000] ppm (the chain refuses 0)");
+  bigintIn(d.subaccountMaxNotionalLiquidated, 1n, I64_MAX, record, "dydx.subaccountMaxNotionalLiquidated", `[1, ${I64_MAX}] quote units (the chain refuses 0)`);
 }
 
 /**
@@ -334,6 +365,7 @@ export class MarketHoldings {
 function validatePositionLabels(venue: VenueName, pos: Record<string, unknown>, size: bigint, record: RecordName): void {
   if (pos.leverage !== undefined) {
     if (venue === "generic") throw bookError(record, "leverage", "a position's leverage is a venue label; a generic position has none");
+    if (venue === "dydx-v4") throw bookError(record, "leverage", "a dydx-v4 position has no leverage (its initial margin is the market's fraction)");
     bigintIn(pos.leverage, 1n, 0xffff_ffffn, record, "leverage", "[1, 4294967295]");
   }
   if (pos.side !== undefined) {

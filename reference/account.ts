@@ -5,7 +5,8 @@
  */
 import { PPM, type AccountResult, type Book, type CloseOut, type Totals } from "../book/types.js";
 import { I64_MAX, I64_MIN, fitsI64, floorDiv, max, min } from "./arith.js";
-import { linesOf, maintenanceOnLines, notional, pnl } from "./position.js";
+import { venueMaintenance, venueNotional, venuePnl } from "./position.js";
+import type { Market } from "../book/types.js";
 import { venueRules } from "./venues/index.js";
 
 /** The exact (unbounded) amounts of one account at the given marks. */
@@ -24,6 +25,10 @@ export interface ExactAccount {
   readonly hasNonZeroPosition: boolean;
   /** Each position's notional, in the account's order. */
   readonly notionals: readonly bigint[];
+  /** Each position's size, market and its market's price, in the account's order. */
+  readonly sizes: readonly bigint[];
+  readonly markets: readonly Market[];
+  readonly prices: readonly bigint[];
 }
 
 function marksOf(book: Book, marks: readonly bigint[] | undefined): readonly bigint[] {
@@ -47,26 +52,33 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
   let sumNotional = 0n;
   let hasNonZeroPosition = false;
   const notionals: bigint[] = [];
+  const sizes: bigint[] = [];
+  const markets: Market[] = [];
+  const positionPrices: bigint[] = [];
   const rules = venueRules(book.venue);
   for (const pos of acct.positions) {
     const market = book.markets[pos.market];
     if (market === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${pos.market}`);
     const price = prices[pos.market]!;
-    const n = notional(market, pos.size, price);
-    equity += pnl(market, pos.size, rules.equityEntry(pos.entryPrice), price);
-    maint += maintenanceOnLines(linesOf(rules, market), n);
+    const n = venueNotional(rules, market, pos.size, price);
+    equity += venuePnl(rules, market, pos.size, pos.entryPrice, price);
+    maint += venueMaintenance(rules, market, n);
     sumFee += rules.fee(market, n);
     sumSlippage += rules.slippage(market, n);
     maxNotional = max(maxNotional, n);
     sumNotional += n;
     notionals.push(n);
+    sizes.push(pos.size);
+    markets.push(market);
+    positionPrices.push(price);
     if (pos.size !== 0n) hasNonZeroPosition = true;
   }
-  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals };
+  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices };
 }
 
-/** The liquidatable predicate on exact amounts under a venue's trigger (strict, or equity <= maintenance). */
-export function triggered(x: ExactAccount, triggerSlack: bigint): boolean {
+/** The liquidatable predicate on exact amounts under a venue's trigger (strict, or equity <= maintenance; or the venue's own). */
+export function triggered(x: ExactAccount, triggerSlack: bigint, rules = venueRules(undefined)): boolean {
+  if (rules.valuation) return rules.valuation.liquidatable(x.equity, x.maintenance, x.hasNonZeroPosition);
   return x.hasNonZeroPosition && x.equity < x.maintenance + triggerSlack;
 }
 
@@ -75,7 +87,8 @@ export function triggered(x: ExactAccount, triggerSlack: bigint): boolean {
  * at least one non-zero position and equity < maintenance.
  */
 export function isLiquidatable(book: Book, account: number, marks?: readonly bigint[]): boolean {
-  return triggered(evaluateAccount(book, account, marks), venueRules(book.venue).triggerSlack);
+  const rules = venueRules(book.venue);
+  return triggered(evaluateAccount(book, account, marks), rules.triggerSlack, rules);
 }
 
 function overflow(): AccountResult {
@@ -113,18 +126,16 @@ export function scanAccount(book: Book, account: number, marks?: readonly bigint
     return overflow();
   }
   const rules = venueRules(book.venue);
-  if (!triggered(x, rules.triggerSlack)) {
+  if (!triggered(x, rules.triggerSlack, rules)) {
     return { status: "ok", equity: x.equity, maintenance: x.maintenance, closeOut: null };
   }
   const closeEquity = x.equity - x.sumSlippage;
   // -2^63 fits 64 bits but its bad debt, 2^63, would not: an overflow (docs/decisions.md item 7).
   if (!fitsI64(closeEquity) || closeEquity === I64_MIN) return overflow();
-  return {
-    status: "liquidatable",
-    equity: x.equity,
-    maintenance: x.maintenance,
-    closeOut: rules.closeOut({ ...x, liquidatorSharePpm: book.liquidatorSharePpm }),
-  };
+  const closeOut = rules.closeOut({ ...x, liquidatorSharePpm: book.liquidatorSharePpm });
+  // A venue's close-out amount beyond 64 bits (dydx-v4's bad debt near -2^63) is an overflow too.
+  if (!fitsI64(closeOut.badDebt) || !fitsI64(closeOut.penalty) || !fitsI64(closeOut.returned)) return overflow();
+  return { status: "liquidatable", equity: x.equity, maintenance: x.maintenance, closeOut };
 }
 
 /** Scan every account; totals are exact sums over the liquidatable accounts. */

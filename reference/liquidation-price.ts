@@ -43,7 +43,7 @@
  */
 import type { Book, Position } from "../book/types.js";
 import { I64_MAX, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
-import { linesOf, maintenanceOnLines, notional, pnl, scaling } from "./position.js";
+import { linesOf, scaling, venueMaintenance, venueNotional, venuePnl } from "./position.js";
 import { venueRules } from "./venues/index.js";
 import { leastWithResidue } from "./modsearch.js";
 import { hedgedPairPrice, type Leg } from "./hedged-pair.js";
@@ -133,6 +133,7 @@ export function liquidationPrice(
   const rules = venueRules(book.venue);
   const bankruptcy = options?.bankruptcy === true;
   let A = acct.collateral - (bankruptcy ? 1n : rules.triggerSlack);
+  let othersMaintenance = 0n;
   // The other side of a hedged pair (binance-usdm hedge mode) moves with this mark too.
   let partner: Position | null = null;
   acct.positions.forEach((other, k) => {
@@ -147,8 +148,14 @@ export function liquidationPrice(
     const m = book.markets[other.market];
     if (m === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${other.market}`);
     const price = prices[other.market]!;
-    A += pnl(m, other.size, rules.equityEntry(other.entryPrice), price) - (bankruptcy ? 0n : maintenanceOnLines(linesOf(rules, m), notional(m, other.size, price)));
+    const mm = bankruptcy ? 0n : venueMaintenance(rules, m, venueNotional(rules, m, other.size, price));
+    othersMaintenance += mm;
+    A += venuePnl(rules, m, other.size, other.entryPrice, price) - mm;
   });
+  // A venue with its own valuation (dydx-v4) searches its own way (./venues/rules.ts Valuation).
+  if (rules.valuation) {
+    return rules.valuation.liquidationPrice({ market, size: pos.size, A, othersMaintained: othersMaintenance > 0n, xMin, xMax, bankruptcy });
+  }
 
   const long = pos.size > 0n;
   const { mul, div: K } = scaling(market);

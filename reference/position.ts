@@ -130,3 +130,18 @@ export function linesOf(rules: VenueRules, market: Market): MaintenanceLines {
   }
   return lines;
 }
+
+/** A position's notional under a venue's valuation (./venues/rules.ts Valuation; absent: the model's). */
+export function venueNotional(rules: VenueRules, market: Market, size: bigint, price: bigint): bigint {
+  return rules.valuation ? rules.valuation.notional(market, size, price) : notional(market, size, price);
+}
+
+/** A position's contribution to equity under a venue's rules: its pnl from the venue's entry, or the venue's value. */
+export function venuePnl(rules: VenueRules, market: Market, size: bigint, entryPrice: bigint, price: bigint): bigint {
+  return rules.valuation ? rules.valuation.value(market, size, entryPrice, price) : pnl(market, size, rules.equityEntry(entryPrice), price);
+}
+
+/** A position's maintenance at notional n under a venue's rules. */
+export function venueMaintenance(rules: VenueRules, market: Market, n: bigint): bigint {
+  return rules.valuation ? rules.valuation.maintenance(market, n) : maintenanceOnLines(linesOf(rules, market), n);
+}

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine, generateBook, importHyperliquid, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
+import { createEngine, generateBook, importDydx, importHyperliquid, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
 import { launchChromium } from "./support/chromium.js";
 import { serveStatic, type StaticServer } from "./support/static-server.js";
 
@@ -208,6 +208,14 @@ describe("the demo, built by Vite", () => {
     const venue = (await (await createEngine("wasm")).load(parseBookJson(venueText))).scan();
     await picker.setInputFiles({ name: "hyperliquid.json", mimeType: "application/json", buffer: Buffer.from(venueText) });
     expect(await shownTotals(page)).toEqual(venue.totalsReport());
+    // And a dYdX one, from the recorded indexer responses, with a liquidatable subaccount beside them.
+    const dydxDir = "test/fixtures/venues/dydx/";
+    const underwater = JSON.stringify({ subaccount: { openPerpetualPositions: { "ETH-USD": { market: "ETH-USD", status: "OPEN", side: "LONG", size: "1" } }, assetPositions: { USDC: { symbol: "USDC", side: "SHORT", size: "3200", assetId: "0" } } } });
+    const dydxText = importDydx({ markets: readFileSync(dydxDir + "perpetual-markets-2024-08.json", "utf8"), subaccounts: [{ id: "main", text: readFileSync(dydxDir + "subaccount-2024-08.json", "utf8") }, { id: "underwater", text: underwater }] });
+    const dydx = (await (await createEngine("wasm")).load(parseBookJson(dydxText))).scan();
+    expect(dydx.totals.liquidatable).toBe(1);
+    await picker.setInputFiles({ name: "dydx.json", mimeType: "application/json", buffer: Buffer.from(dydxText) });
+    expect(await shownTotals(page)).toEqual(dydx.totalsReport());
     await picker.setInputFiles("examples/spec-example.json");
     expect(await shownTotals(page)).toEqual(spec.totalsReport());
 

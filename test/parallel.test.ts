@@ -107,7 +107,7 @@ describe("a parallel scan equals one thread's scan", () => {
     });
   });
 
-  it.each(["binance-usdm", "hyperliquid"] as const)("on a %s book, under the venue's rules, after a tick", async (venue) => {
+  it.each(["binance-usdm", "hyperliquid", "dydx-v4"] as const)("on a %s book, under the venue's rules, after a tick", async (venue) => {
     const seed = baseSeed + 11;
     const rng = new Rng(seed);
     const book = randomVenueBook(rng, venue, { accounts: 1200, markets: 3, extreme: 0.05 });

@@ -9,7 +9,7 @@
  * 2. close each position of those accounts by the venue's liquidation step at M_r (`steps`: whole,
  *    or hyperliquid's 20 % of a position above 100,000 USDC, whose rest may go in a later round):
  *    per market, `sold` = notional of the closed longs, `bought` = notional of the closed shorts
- *    (notional = ceil(|size| * mark / K) of the size closed);
+ *    (notional = ceil(|size| * mark / K) of the size closed, or the venue's: dydx-v4 truncates);
  * 3. per market with `impact`, net = sold - bought moves the mark in the direction of the forced
  *    trades by the spec's close-out slippage of |net|:
  *    `impactPpm = min(maxSlippagePpm, ceil(|net| * 10^6 / depth))`;
@@ -31,7 +31,7 @@
  */
 import type { LiveBook } from "../bindings/types.js";
 import { ceilDiv } from "../reference/arith.js";
-import { notional, pnl, slippagePpm } from "../reference/position.js";
+import { slippagePpm, venueNotional, venuePnl } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 import { ViewError } from "./errors.js";
 import { MAX_PRICE, PPM, checkShock, currentMarks, setMarks, shockTarget, shockedMarks } from "./shock.js";
@@ -209,12 +209,17 @@ function closeSteps(
       if (size === 0n) continue;
       const m = positionMarket[p]!;
       const market = book.markets[m]!;
-      const n = notional(market, size, marks[m]!);
-      // A position stepped before goes whole (hyperliquid: after the cooldown the rest is one order).
-      const now = stepped.has(p) ? n : steps[i]![p - starts[a]!]!.now;
+      const n = venueNotional(rules, market, size, marks[m]!);
+      // A position stepped before goes whole (hyperliquid: after the cooldown the rest is one order),
+      // unless the venue steps it again (dydx-v4: each block its share).
+      const whole = stepped.has(p) && !rules.repeatsSteps;
+      const now = whole ? n : steps[i]![p - starts[a]!]!.now;
       const q = abs(size);
-      const left = now >= n ? 0n : (size > 0n ? 1n : -1n) * (q - ceilDiv(q * now, n));
-      const closedNotional = notional(market, size - left, marks[m]!);
+      // The size closed: the venue's own where it states one (dydx-v4: the block's quantums),
+      // else ceil(|size| * now / notional), the venue's side.
+      const closes = whole ? q : rules.stepSize ? rules.stepSize(market, size, marks[m]!) : now >= n ? q : ceilDiv(q * now, n);
+      const left = (size > 0n ? 1n : -1n) * (q - closes);
+      const closedNotional = venueNotional(rules, market, size - left, marks[m]!);
       if (size > 0n) sold[m] += closedNotional;
       else bought[m] += closedNotional;
       const entry = positionEntry[p]!;
@@ -222,8 +227,7 @@ function closeSteps(
       if (left !== 0n) {
         partial = true;
         stepped.add(p);
-        const e = rules.equityEntry(entry);
-        realized += pnl(market, size, e, marks[m]!) - pnl(market, left, e, marks[m]!);
+        realized += venuePnl(rules, market, size, entry, marks[m]!) - venuePnl(rules, market, left, entry, marks[m]!);
       }
       book.setPosition(p, left, entry);
     }

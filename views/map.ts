@@ -13,7 +13,8 @@
  */
 import type { LiveBook } from "../bindings/types.js";
 import { ceilDiv } from "../reference/arith.js";
-import { notional } from "../reference/position.js";
+import { venueNotional } from "../reference/position.js";
+import { venueRules } from "../reference/venues/index.js";
 import { ViewError } from "./errors.js";
 import { MAX_PRICE, marketOf, shockedMark } from "./shock.js";
 
@@ -137,13 +138,14 @@ export function liquidationMap(book: LiveBook, options: LiquidationMapOptions): 
 
   const prices = book.liquidationPrices(options.onProgress ? { onProgress: options.onProgress } : undefined);
   const { positionMarket, positionSize } = book.inputs;
+  const rules = venueRules(book.venue); // the venue's notional (dydx-v4 truncates)
   const fallsOf = hedgedLegs(book, m, prices, mark);
   for (let p = 0; p < book.positionCount; p++) {
     if (positionMarket[p] !== m) continue;
     const size = positionSize[p]!;
     if (size === 0n) continue;
     const long = fallsOf.get(p) ?? size > 0n;
-    const weight = notional(market, size, mark);
+    const weight = venueNotional(rules, market, size, mark);
     const price = prices[p]!;
     if (price < 0n) noPrice.add(long, weight);
     else if (price < from) below.add(long, weight);

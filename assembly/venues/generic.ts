@@ -4,7 +4,7 @@
 // class), so each venue's scan is compiled with its own rules inlined and no dispatch in the loop.
 
 import { ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, STATUS_LIQUIDATABLE } from "../layout";
-import { feeOf, maintenanceOf, slippageOf } from "../position";
+import { addPnl as modelPnl, feeOf, maintenanceOf, notionalOf, slippageOf } from "../position";
 import { mulHi, udiv128, umul128 } from "../wide";
 
 const PPM: u64 = 1_000_000;
@@ -13,6 +13,13 @@ export class Generic {
   /** The entry price as the venue's equity uses it. */
   // @ts-ignore: decorator
   @inline entry(entry: i64): i64 { return entry; }
+  // @ts-ignore: decorator
+  @inline notional(market: usize, absSize: u64, price: u64): u64 { return notionalOf(market, absSize, price); }
+  // @ts-ignore: decorator
+  @inline addPnl(market: usize, size: i64, entry: i64, price: i64): void { modelPnl(market, size, entry, price); }
+  /** Liquidatable iff some position is open and equity < maintenance + triggerSlack. */
+  // @ts-ignore: decorator
+  @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return anyOpen && equity < <i64>maintenance; }
   // @ts-ignore: decorator
   @inline maintenance(market: usize, tiers: usize, notional: u64): u64 { return maintenanceOf(market, tiers, notional); }
   /** The trigger: liquidatable iff equity < maintenance + triggerSlack (0: strictly below; 1: at it too). */
@@ -24,13 +31,14 @@ export class Generic {
   @inline slippage(market: usize, notional: u64): u64 { return slippageOf(market, notional); }
   /** What one liquidation step closes of a position of this notional: all of it. */
   // @ts-ignore: decorator
-  @inline closes(notional: u64): u64 { return notional; }
+  @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional; }
   /**
    * Write the close-out of a liquidatable account into its entry (closeEquity fits: checked);
    * true when this step closes every position whole, false when it closes what `closes` says.
    */
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool): bool {
+  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, markets: usize, tiers: usize): bool {
     fullCloseOut(out, equity - <i64>slippage, fees, share);
     return true;
   }

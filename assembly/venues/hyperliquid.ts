@@ -9,7 +9,7 @@ import {
   ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_RATE_DENOMINATOR,
   STATUS_LIQUIDATABLE,
 } from "../layout";
-import { excessHi, tierExcess } from "../position";
+import { addPnl as modelPnl, excessHi, notionalOf, tierExcess } from "../position";
 import { ceilDiv128, mulHi, umul128 } from "../wide";
 
 /** 100,000 USDC in quote units: above it one step closes 20 % of a position. */
@@ -18,6 +18,12 @@ const PARTIAL_ABOVE: u64 = 100_000_000_000;
 export class Hyperliquid {
   // @ts-ignore: decorator
   @inline entry(entry: i64): i64 { return 0; }
+  // @ts-ignore: decorator
+  @inline notional(market: usize, absSize: u64, price: u64): u64 { return notionalOf(market, absSize, price); }
+  // @ts-ignore: decorator
+  @inline addPnl(market: usize, size: i64, entry: i64, price: i64): void { modelPnl(market, size, entry, price); }
+  // @ts-ignore: decorator
+  @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return anyOpen && equity < <i64>maintenance; }
   /** ceil((n * slope_j - deduction_j) / Q). */
   // @ts-ignore: decorator
   @inline maintenance(market: usize, tiers: usize, notional: u64): u64 {
@@ -32,9 +38,10 @@ export class Hyperliquid {
   @inline slippage(market: usize, notional: u64): u64 { return 0; }
   /** One step closes 20 % (rounded up) of a position above 100,000 USDC, else all of it. */
   // @ts-ignore: decorator
-  @inline closes(notional: u64): u64 { return notional > PARTIAL_ABOVE ? notional / 5 + u64(notional % 5 != 0) : notional; }
+  @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional > PARTIAL_ABOVE ? notional / 5 + u64(notional % 5 != 0) : notional; }
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool): bool {
+  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, markets: usize, tiers: usize): bool {
     store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
     // Backstop, 3 equity < 2 maintenance (both fit 64 bits; the products fit 128, compared as such):
     // the liquidator vault takes the account and its margin.

@@ -7,6 +7,7 @@ import { liquidationPricesFor } from "../liquidation-price";
 import { evaluateAccountFor, scanBookFor } from "../scan";
 import { stressGridFor } from "../stress";
 import { BinanceUsdm } from "./binance-usdm";
+import { DydxV4, dydxLiquidationPrices } from "./dydx-v4";
 import { Generic } from "./generic";
 import { Hyperliquid } from "./hyperliquid";
 
@@ -24,3 +25,8 @@ export function hyperliquid_scanBook(desc: usize, incremental: bool, movedBits: 
 export function hyperliquid_evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<Hyperliquid>(desc, a); }
 export function hyperliquid_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { stressGridFor<Hyperliquid>(desc, shocks, marks, totals, center, interpolate); }
 export function hyperliquid_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { liquidationPricesFor<Hyperliquid>(desc, outFirst, from, to); }
+
+export function dydxV4_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { return scanBookFor<DydxV4>(desc, incremental, movedBits); }
+export function dydxV4_evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<DydxV4>(desc, a); }
+export function dydxV4_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { stressGridFor<DydxV4>(desc, shocks, marks, totals, center, interpolate); }
+export function dydxV4_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { dydxLiquidationPrices(desc, outFirst, from, to); }

@@ -5,6 +5,7 @@
  * directory, then a rename), so a failed import leaves no half-written book.
  */
 import { basename, extname } from "node:path";
+import { importDydxBook } from "../../book/venues/dydx.js";
 import { importHyperliquidBook } from "../../book/venues/hyperliquid.js";
 import { writeFileAtomically } from "../atomic-write.js";
 import { binance } from "./import-binance.js";
@@ -38,15 +39,15 @@ export interface Importer {
  * `[ID=]PATH` of `--state`: the account id is ID, or the file's base name without extension. The
  * text before the first "=" is an ID only when it is not empty and holds no path separator.
  */
-export function stateArgument(arg: string): { id: string; path: string } {
+export function stateArgument(arg: string, option = "--state"): { id: string; path: string } {
   const eq = arg.indexOf("=");
   if (eq > 0 && !/[\\/]/.test(arg.slice(0, eq))) {
     const path = arg.slice(eq + 1);
-    if (path === "") throw new CliError(`--state: ${JSON.stringify(arg)} has no file after "="`);
+    if (path === "") throw new CliError(`${option}: ${JSON.stringify(arg)} has no file after "="`);
     return { id: arg.slice(0, eq), path };
   }
   const id = basename(arg, extname(arg));
-  if (id === "") throw new CliError(`--state: cannot take an account id from ${JSON.stringify(arg)}: write ID=${arg}`);
+  if (id === "") throw new CliError(`${option}: cannot take an account id from ${JSON.stringify(arg)}: write ID=${arg}`);
   return { id, path: arg };
 }
 
@@ -75,8 +76,40 @@ const hyperliquid: Importer = {
   },
 };
 
+const dydx: Importer = {
+  venue: "dydx",
+  usage: "--markets MARKETS.json --subaccount [ID=]SUB.json ... [--liquidations-config CONFIG.json] --out BOOK.json",
+  help: `  --markets MARKETS.json    the indexer's response to GET /v4/perpetualMarkets
+  --subaccount [ID=]SUB.json
+                            a response to GET /v4/addresses/{address}/subaccountNumber/{n}, one
+                            per account (repeat the option); the account id is ID, or the file's
+                            name without extension
+  --liquidations-config CONFIG.json
+                            a node's GET /dydxprotocol/clob/liquidations_config (default: the
+                            chain's values, 1.5 % fee, 1,000 USDC, 10 %, 100,000 USDC)
+`,
+  options: { markets: { type: "string" }, subaccount: { type: "string", multiple: true }, "liquidations-config": { type: "string" } },
+  async build(values, lists) {
+    const markets = values.markets;
+    if (typeof markets !== "string" || markets === "") throw new CliError('import dydx: missing --markets MARKETS.json (see "liqscan import --help")');
+    const subArgs = lists.subaccount ?? [];
+    if (subArgs.length === 0) throw new CliError('import dydx: missing --subaccount [ID=]SUB.json (see "liqscan import --help")');
+    const subaccounts = [];
+    for (const arg of subArgs) {
+      const { id, path } = stateArgument(arg, "--subaccount");
+      subaccounts.push({ id, text: await readText(path), source: path });
+    }
+    const config = values["liquidations-config"];
+    if (config !== undefined && (typeof config !== "string" || config === "")) throw new CliError("import dydx: --liquidations-config needs a file");
+    return importDydxBook({
+      markets: await readText(markets), marketsSource: markets, subaccounts,
+      ...(typeof config === "string" ? { liquidationsConfig: await readText(config), liquidationsConfigSource: config } : {}),
+    });
+  },
+};
+
 /** The importers by venue name; a venue is one more entry. */
-export const IMPORTERS: readonly Importer[] = [hyperliquid, binance];
+export const IMPORTERS: readonly Importer[] = [hyperliquid, binance, dydx];
 
 function venueNames(): string {
   return IMPORTERS.map((i) => i.venue).join(", ");

@@ -1,6 +1,7 @@
 /** The registry of venues: one line per venue (its rules live in the file of its name). */
 import type { VenueName } from "../../book/types.js";
 import { binanceUsdm } from "./binance-usdm.js";
+import { dydxV4 } from "./dydx-v4.js";
 import { generic } from "./generic.js";
 import { hyperliquid } from "./hyperliquid.js";
 import type { VenueRules } from "./rules.js";
@@ -9,6 +10,7 @@ export const VENUES: Readonly<Record<VenueName, VenueRules>> = {
   generic,
   "binance-usdm": binanceUsdm,
   hyperliquid,
+  "dydx-v4": dydxV4,
 };
 
 /** The rules of a book's venue (absent: generic). */
@@ -16,4 +18,4 @@ export function venueRules(name: VenueName | undefined): VenueRules {
   return VENUES[name ?? "generic"];
 }
 
-export type { CloseOutInput, MaintenanceLines, VenueRules } from "./rules.js";
+export type { CloseOutInput, MaintenanceLines, PriceQuery, Valuation, VenueRules } from "./rules.js";

@@ -28,6 +28,44 @@ export interface CloseOutInput {
   /** Notional each position holds at the scanned marks. */
   readonly notionals: readonly bigint[];
   readonly liquidatorSharePpm: bigint;
+  /** Each position's size and market, in the account's order (a venue whose steps depend on them reads them). */
+  readonly sizes: readonly bigint[];
+  readonly markets: readonly Market[];
+  /** The scanned price of each position's market. */
+  readonly prices: readonly bigint[];
+}
+
+/**
+ * A venue that values positions otherwise than the model (dydx-v4: a position's value truncated
+ * toward zero, its notional truncated, a maintenance that rounds twice and so is not one line)
+ * states its valuation here; the account loop and the liquidation-price search then use it
+ * instead of the model's formulas (../position.ts). Absent: the model's formulas on the lines.
+ */
+export interface Valuation {
+  /** The notional of a position of this size at this price (quote units, >= 0). */
+  notional(market: Market, size: bigint, price: bigint): bigint;
+  /** The position's contribution to equity at this price (its pnl, or its value where the entry does not enter). */
+  value(market: Market, size: bigint, entryPrice: bigint, price: bigint): bigint;
+  maintenance(market: Market, n: bigint): bigint;
+  /** The trigger on the account's exact equity and maintenance. */
+  liquidatable(equity: bigint, maintenance: bigint, hasNonZeroPosition: boolean): boolean;
+  /**
+   * The liquidation price of one position (for a long the greatest liquidatable price in
+   * [xMin, xMax], for a short the least, null for none) given A = collateral + the other
+   * positions' value - maintenance (bankruptcy: collateral - 1 + their value, no maintenance).
+   */
+  liquidationPrice(q: PriceQuery): bigint | null;
+}
+
+export interface PriceQuery {
+  readonly market: Market;
+  readonly size: bigint;
+  readonly A: bigint;
+  /** The other positions' maintenance is positive (the trigger may ask for a positive maintenance). */
+  readonly othersMaintained: boolean;
+  readonly xMin: bigint;
+  readonly xMax: bigint;
+  readonly bankruptcy: boolean;
 }
 
 export interface VenueRules {
@@ -55,13 +93,22 @@ export interface VenueRules {
    * The initial margin of a position of notional n (quote units) whose tier is `tier`, or null when
    * the book does not give what it needs (a generic tier's imr, a venue position's leverage).
    */
-  initialMargin(market: Market, tier: number, n: bigint, leverage: bigint | undefined): bigint | null;
+  initialMargin(market: Market, tier: number, n: bigint, leverage: bigint | undefined, price: bigint): bigint | null;
   /**
    * Per position of a liquidatable account, the notional this liquidation step closes and the
    * notional the next step would (0 where this step closes it all): the account's amounts and each
    * position's notional at the scanned marks.
    */
   steps(x: CloseOutInput): { readonly now: bigint; readonly next: bigint }[];
+  /** Where the venue departs from the model's valuation (dydx-v4); absent: the model's. */
+  readonly valuation?: Valuation;
+  /**
+   * A position closed in part is stepped again by the next liquidation (dydx-v4: each block its
+   * share); absent, the next step closes it whole (hyperliquid: after the cooldown, one order).
+   */
+  readonly repeatsSteps?: boolean;
+  /** The size (size units, > 0) one liquidation step closes of a position, where the venue states it so (dydx-v4). */
+  readonly stepSize?: (market: Market, size: bigint, price: bigint) => bigint;
 }
 
 /** Every position whole in one step (the generic model, Binance). */

@@ -167,10 +167,31 @@ export function randomBook(rng: Rng, options: RandomBookOptions): Book {
  * A random venue book. `hedges` (binance-usdm only): the share of accounts given a hedge-mode pair,
  * the other side of one of their positions in its market (sometimes the same size), both labelled.
  */
-export function randomVenueBook(rng: Rng, venue: "binance-usdm" | "hyperliquid", options: RandomBookOptions & { readonly hedges?: number }): Book {
+export function randomVenueBook(rng: Rng, venue: "binance-usdm" | "hyperliquid" | "dydx-v4", options: RandomBookOptions & { readonly hedges?: number }): Book {
   const generic = randomBook(rng, options);
   const markets = generic.markets.map((m): Market => {
     const base = { id: m.id, sizeDecimals: m.sizeDecimals, priceDecimals: m.priceDecimals, markPrice: m.markPrice };
+    if (venue === "dydx-v4") {
+      // Realistic tiers (imf 2 % to 100 %, fraction 60 % or so) and the edges (0, 1 ppm, 100 %);
+      // block limits from none to the chain's own (1,000 USDC, 10 %, 100,000 USDC) to tiny and huge.
+      const ppm = () => (rng.chance(0.15) ? rng.pick([0n, 1n, 999_999n, 1_000_000n]) : BigInt(rng.int(20_000, 1_000_000)));
+      const quote = () => rng.pick([0n, 1n, 1_000_000_000n, 100_000_000_000n, BigInt(rng.int(0, 2_000_000_000)), I64_MAX]);
+      const lower = rng.pick([0n, 1_000_000n, BigInt(rng.int(0, 1_000_000_000_000))]);
+      return {
+        ...base,
+        tiers: [{ maxNotional: null, mmrPpm: 0n, imrPpm: ppm(), maintenanceFractionPpm: rng.chance(0.5) ? 600_000n : ppm() }],
+        liquidationFeePpm: rng.chance(0.5) ? 15_000n : ppm(),
+        dydx: {
+          stepBaseQuantums: rng.pick([1n, 10n, BigInt(rng.int(1, 1_000_000)), 1_000_000_000n]),
+          openInterest: BigInt(rng.int(0, 2_000_000_000)),
+          openInterestLowerCap: lower,
+          openInterestUpperCap: rng.pick([0n, lower, lower + BigInt(rng.int(1, 2_000_000_000_000))]),
+          minPositionNotionalLiquidated: quote(),
+          maxPositionPortionLiquidatedPpm: rng.pick([1n, 100_000n, 1_000_000n, BigInt(rng.int(1, 1_000_000))]),
+          subaccountMaxNotionalLiquidated: rng.pick([1n, 100_000_000_000n, I64_MAX, BigInt(rng.int(1, 2_000_000_000))]),
+        },
+      };
+    }
     if (venue === "binance-usdm") {
       let cum = 0n;
       let prevBound = 0n;
@@ -209,7 +230,7 @@ export function randomVenueBook(rng: Rng, venue: "binance-usdm" | "hyperliquid",
   const accounts = hedged.map((account, a) => {
     if (!rng.chance(0.25)) return account;
     const x = evaluateAccount(book, a);
-    const slack = venue === "binance-usdm" ? 0n : -1n; // binance's line is equity = MM, hyperliquid's equity = MM - 1
+    const slack = venue === "binance-usdm" ? 0n : -1n; // binance's line is equity = MM, hyperliquid's and dydx's equity = MM - 1
     const shifted = account.collateral - (x.equity - x.maintenance) + slack + BigInt(rng.int(-1, 1));
     return shifted >= I64_MIN && shifted <= I64_MAX ? { ...account, collateral: shifted } : account;
   });

@@ -31,7 +31,7 @@ describe("bankruptcy prices", () => {
 
   it("on random venue books: equity <= 0 at the price and > 0 one tick beyond, the same on both engines", async () => {
     let priced = 0;
-    for (const venue of ["binance-usdm", "hyperliquid"] as const) {
+    for (const venue of ["binance-usdm", "hyperliquid", "dydx-v4"] as const) {
       const book = randomVenueBook(new Rng(777), venue, { accounts: 300, extreme: 0.05 });
       const [w, r] = await Promise.all(ENGINES.map(async (e) => (await (await createEngine(e)).load(book)).bankruptcyPrices()));
       expect(Array.from(w!)).toEqual(Array.from(r!));

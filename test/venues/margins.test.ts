@@ -57,10 +57,11 @@ describe("initial margin and free collateral", () => {
   });
 
   it("both engines agree on random venue books with leverages", async () => {
-    for (const venue of ["binance-usdm", "hyperliquid"] as const) {
+    for (const venue of ["binance-usdm", "hyperliquid", "dydx-v4"] as const) {
       const rng = new Rng(4242);
       const raw = randomVenueBook(rng, venue, { accounts: 400, extreme: 0.05 });
-      const book: Book = { ...raw, accounts: raw.accounts.map((a) => ({ ...a, positions: a.positions.map((p) => ({ ...p, leverage: BigInt(rng.int(1, 125)) })) })) };
+      // dYdX's initial margin is the market's fraction (open-interest scaled): its positions carry no leverage.
+      const book: Book = venue === "dydx-v4" ? raw : { ...raw, accounts: raw.accounts.map((a) => ({ ...a, positions: a.positions.map((p) => ({ ...p, leverage: BigInt(rng.int(1, 125)) })) })) };
       const [w, f] = await Promise.all(ENGINES.map(async (e) => (await (await createEngine(e)).load(book)).scan()));
       let some = 0;
       for (let a = 0; a < book.accounts.length; a++) {

@@ -5,12 +5,14 @@
 import { describe, expect, it } from "vitest";
 import { createEngine } from "../../bindings/index.js";
 import type { Book } from "../../book/types.js";
-import { liquidationPrice, scanBook } from "../../reference/index.js";
+import { isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
+import { venueBook } from "../../bench/books.js";
+import { generateBook } from "../../book/index.js";
 import { randomVenueBook, Rng } from "../support/random-book.js";
 
 const STATUS = ["ok", "liquidatable", "overflow"];
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
-const VENUES = ["binance-usdm", "hyperliquid"] as const;
+const VENUES = ["binance-usdm", "hyperliquid", "dydx-v4"] as const;
 
 async function compareScan(book: Book, seed: number): Promise<Record<string, number>> {
   const live = await (await createEngine("wasm")).load(book);
@@ -104,5 +106,35 @@ describe.each(VENUES)("%s: wasm = reference", (venue) => {
       });
     }
     expect(priced).toBeGreaterThan(500);
+  });
+
+  it("prices a realistic book in the core itself, without the BigInt fallback", async () => {
+    const live = await (await createEngine("wasm")).load(venueBook(generateBook({ accounts: 3_000, seed: baseSeed }), venue));
+    const core = (live as unknown as { corePrices(): BigInt64Array }).corePrices();
+    expect(core.filter((x) => x === -2n).length, `${venue} seed ${baseSeed}`).toBe(0);
+    expect(core.filter((x) => x >= 0n).length).toBeGreaterThan(1_000);
+    live.dispose();
+  });
+
+  it("prices at the trigger's edge: liquidatable at the price, not one tick beyond", async () => {
+    const seed = baseSeed + 80_000;
+    const book = randomVenueBook(new Rng(seed), venue, { accounts: 400, extreme: 0 });
+    const live = await (await createEngine("wasm")).load(book);
+    const core = live.liquidationPrices();
+    let p = 0, edges = 0;
+    book.accounts.forEach((account, a) => {
+      account.positions.forEach((pos) => {
+        const x = core[p++]!;
+        if (x < 0n) return;
+        const marks = book.markets.map((m) => m.markPrice);
+        const at = (y: bigint) => isLiquidatable(book, a, marks.map((v, m) => (m === pos.market ? y : v)));
+        expect(at(x), `${venue} seed ${seed} account ${a}`).toBe(true);
+        const beyond = pos.size > 0n ? x + 1n : x - 1n;
+        if (beyond >= 0n && beyond < 1n << 63n) expect(at(beyond), `${venue} seed ${seed} account ${a} beyond`).toBe(false);
+        edges++;
+      });
+    });
+    expect(edges).toBeGreaterThan(100);
+    live.dispose();
   });
 });
