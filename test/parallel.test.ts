@@ -187,7 +187,8 @@ describe("stress grids and liquidation prices on the parallel book equal one thr
       } catch (e) {
         want = (e as Error).message;
       }
-      if (typeof want === "string") await expect(parallel.liquidationPricesParallel(), `${venue} seed ${seed}: prices`).rejects.toThrow(want);
+      // (Which pair's refusal comes first differs: one thread meets them in book order, the workers at once.)
+      if (typeof want === "string") await expect(parallel.liquidationPricesParallel(), `${venue} seed ${seed}: prices`).rejects.toThrow(/the hedged pair's liquidation price lies among \d+ prices/);
       else expect([...(await parallel.liquidationPricesParallel())], `${venue} seed ${seed}: prices`).toEqual(want);
       single.dispose();
     });
