@@ -5,8 +5,9 @@
  * vault below 2/3 of maintenance.
  */
 import { leverageRateDenominator, type CloseOut, type Market } from "../../book/types.js";
-import { ceilDiv, max } from "../arith.js";
-import { continuousOffsets, marginAtLeverage, type CloseOutInput, type VenueRules } from "./rules.js";
+import { ceilDiv, floorDiv, max } from "../arith.js";
+import { scaling } from "../position.js";
+import { continuousOffsets, entryPriceFill, marginAtLeverage, type CloseOutInput, type VenueRules } from "./rules.js";
 
 /** Notional above which one liquidation step closes only PARTIAL_PPM of a position: 100,000 USDC. */
 export const PARTIAL_ABOVE = 100_000_000_000n;
@@ -49,6 +50,14 @@ export const hyperliquid: VenueRules = {
   // IM = notional / leverage, rounded up, at the position's leverage (clearinghouseState's leverage.value).
   initialMargin: (_market, _tier, n, leverage) => marginAtLeverage(n, leverage),
   steps,
+  // The account's balance pays for what it buys and receives what it sells: floor(-fill * price /
+  // K), a payment rounded up and a receipt down (toward the venue). Equity values the position at
+  // the mark, so the entry price moves only as information, by the entry venues' weighted average.
+  fill(market, size, entryPrice, fillSize, price) {
+    const { size: next, entryPrice: entry } = entryPriceFill(market, size, entryPrice, fillSize, price);
+    const { mul, div } = scaling(market);
+    return { size: next, entryPrice: entry, collateralDelta: floorDiv(-fillSize * price * mul, div) };
+  },
   closeOut(x): CloseOut {
     const s = steps(x);
     const notional = s.reduce((sum, p) => sum + p.now, 0n);
