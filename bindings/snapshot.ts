@@ -17,8 +17,10 @@
  *   36  u32       0
  *   40  H bytes header, I bytes ids, then the columns:
  *       collateral i64[A], positionStart u32[A + 1], positionMarket u32[P], positionSize i64[P],
- *       positionEntry i64[P], status u8[A] (the last scan's, edit flags included), then the
- *       labels the flags name: accountIsolated u8[A], positionLeverage u32[P], positionSide u8[P].
+ *       positionEntry i64[P], status u8[A] (the last scan's, without edit flags), then the
+ *       labels the flags name: accountIsolated u8[A], positionLeverage u32[P], positionSide u8[P]
+ *       (a label column is there when some entry of it is not 0, so both engines write the same
+ *       image of the same book).
  * The checksum finds corruption (a changed, lost or added byte), not tampering.
  */
 import type { BookColumns, Market, VenueName } from "../book/types.js";
@@ -49,7 +51,10 @@ export interface SnapshotContent extends Required<Pick<BookColumns, "liquidatorS
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
-export function encodeSnapshot(c: SnapshotContent): Uint8Array {
+export function encodeSnapshot(content: SnapshotContent): Uint8Array {
+  // A label column of zeros says nothing: left out, so that both engines write the same image.
+  const given = <T extends Uint8Array | Uint32Array>(x: T | undefined) => (x !== undefined && x.some((v) => v !== 0) ? x : undefined);
+  const c = { ...content, accountIsolated: given(content.accountIsolated), positionLeverage: given(content.positionLeverage), positionSide: given(content.positionSide) };
   const A = c.collateral.length, P = c.positionSize.length;
   const enc = new TextEncoder();
   const header = enc.encode(JSON.stringify({ venue: c.venue, liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, removed: c.removed }, (_, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v)));

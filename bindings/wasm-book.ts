@@ -549,7 +549,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       markets: this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })),
       accountIds: this.ids, ...c,
       ...this.labelColumns(),
-      status: this.views().status.subarray(0, this.accounts),
+      status: this.views().status.subarray(0, this.accounts).map((x) => x & ~STATUS_DIRTY),
       removed: [...this.removed].sort((x, y) => x - y),
     });
   }

@@ -99,7 +99,7 @@ export function entryPriceFill(market: Market, size: bigint, entryPrice: bigint,
     return { size: next, entryPrice: entry, collateralDelta: 0n };
   }
   if (abs(fillSize) <= abs(size)) {
-    return { size: next, entryPrice: next === 0n ? 0n : entryPrice, collateralDelta: pnl(market, -fillSize, entryPrice, price) };
+    return { size: next, entryPrice, collateralDelta: pnl(market, -fillSize, entryPrice, price) };
   }
   return { size: next, entryPrice: price, collateralDelta: pnl(market, size, entryPrice, price) };
 }
