@@ -90,6 +90,36 @@ function tickEveryMark(book: { markets: readonly unknown[]; markPrice(m: number)
   for (let m = 0; m < book.markets.length; m++) book.setMarkPrice(m, up ? base[m]! + 1n : base[m]!);
 }
 
+/** Edits per timed call of the live-book cases (a call's time / LIVE_BATCH = one edit's, amortized). */
+export const LIVE_BATCH = 1_000;
+
+/** A small deterministic generator for the live cases' choices (xorshift32). */
+function choices(seed: number) {
+  let x = seed | 1;
+  return (n: number) => {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+}
+
+/** A live wasm book of the size's book, scanned, its first shape edit (the re-layout with room) and its id index done before timing. */
+async function liveBook(ctx: SizeContext): Promise<LiveBook> {
+  const book = await ctx.engines.wasm.load(ctx.columns);
+  book.scan();
+  book.closePosition(0, ctx.columns.positionMarket[0]!);
+  book.accountIndex("");
+  return book;
+}
+
+/** LIVE_BATCH fills at the mark on random accounts and markets (opening, growing, reducing, flipping or closing positions). */
+function fills(book: LiveBook, pick: (n: number) => number): void {
+  const markets = book.markets.length;
+  for (let i = 0; i < LIVE_BATCH; i++) {
+    const m = pick(markets);
+    book.fill(pick(book.accountCount), m, BigInt(pick(2_001) - 1_000) || 1n, book.markPrice(m));
+  }
+}
+
 export const CASES: readonly BenchCase[] = [
   // The parallel comparison runs first, while this process's heap is small: after the BigInt and
   // bn.js books of the TypeScript competitors, the main thread's garbage collection (each
@@ -272,4 +302,99 @@ export const CASES: readonly BenchCase[] = [
       return { run: () => book.liquidationPrices(), positions: book.positionCount, dispose: () => book.dispose() };
     },
   })),
+  // Live books (issue 13): edits in place on a loaded book, the rescan after them, snapshots.
+  {
+    id: "live-fill",
+    label: `live book: ${LIVE_BATCH} fills (wasm, random accounts and markets)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = await liveBook(ctx);
+      const pick = choices(7);
+      return { run: () => fills(book, pick), positions: LIVE_BATCH, dispose: () => book.dispose() };
+    },
+  },
+  {
+    id: "live-open",
+    label: `live book: ${LIVE_BATCH} positions opened in held accounts (wasm; slots moved, compacted and grown as they fill)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = await liveBook(ctx);
+      const pick = choices(11);
+      const markets = book.markets.length;
+      return {
+        run: () => {
+          for (let i = 0; i < LIVE_BATCH; ) {
+            const a = pick(book.accountCount);
+            const m = pick(markets);
+            if (book.position(a, m) !== null) continue;
+            book.openPosition(a, m, 10n, book.markPrice(m));
+            i++;
+          }
+        },
+        positions: LIVE_BATCH,
+        dispose: () => book.dispose(),
+      };
+    },
+  },
+  {
+    id: "live-account",
+    label: `live book: ${LIVE_BATCH} new accounts with a position each (wasm, the book grows)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = await liveBook(ctx);
+      const pick = choices(13);
+      let next = 0;
+      return {
+        run: () => {
+          for (let i = 0; i < LIVE_BATCH; i++) {
+            const a = book.addAccount(`live-${next++}`, 1_000_000_000n);
+            const m = pick(book.markets.length);
+            book.openPosition(a, m, 10n, book.markPrice(m));
+          }
+        },
+        positions: LIVE_BATCH,
+        dispose: () => book.dispose(),
+      };
+    },
+  },
+  {
+    id: "live-rescan",
+    label: `live book: ${LIVE_BATCH} fills + rescan (wasm; minus live-fill: the rescan)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = await liveBook(ctx);
+      const pick = choices(7);
+      return { run: () => { fills(book, pick); return book.scan(); }, positions: LIVE_BATCH, dispose: () => book.dispose() };
+    },
+  },
+  {
+    id: "snapshot",
+    label: "snapshot of a live book (wasm)",
+    kind: "other",
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(ctx.columns);
+      book.scan();
+      return { run: () => book.snapshot(), positions: book.positionCount, dispose: () => book.dispose() };
+    },
+  },
+  {
+    id: "restore",
+    label: "restore from a snapshot (wasm)",
+    kind: "other",
+    async prepare(ctx) {
+      const source = await ctx.engines.wasm.load(ctx.columns);
+      source.scan();
+      const image = source.snapshot();
+      source.dispose();
+      let book: LiveBook | undefined;
+      return {
+        run: async () => {
+          book?.dispose();
+          book = await ctx.engines.wasm.restore(image);
+        },
+        positions: ctx.columns.positionSize.length,
+        dispose: () => book?.dispose(),
+      };
+    },
+  },
 ];

@@ -45,6 +45,12 @@ export abstract class LiveEdits {
     return this.idIndex.get(id);
   }
 
+  position(account: AccountRef, market: number | string): { readonly size: bigint; readonly entryPrice: bigint } | null {
+    const a = this.accountRef(account, true);
+    const k = this.findPosition(a, marketIndex(this.marketIdMap(), this.markets.length, market));
+    return k < 0 ? null : { size: this.sizeAt(a, k), entryPrice: this.entryAt(a, k) };
+  }
+
   isRemoved(account: AccountRef): boolean {
     return this.removed.has(this.accountRef(account, true));
   }

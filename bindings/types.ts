@@ -105,6 +105,8 @@ export interface LiveBook {
   addAccount(id: string, collateral?: bigint): number;
   /** Close every position of an account and zero its collateral; its index and id stay (empty) until addAccount brings it back. */
   removeAccount(account: AccountRef): void;
+  /** The account's position in a market (size and entry price), or null where it holds none. */
+  position(account: AccountRef, market: number | string): { readonly size: bigint; readonly entryPrice: bigint } | null;
   /** Whether removeAccount removed it (and addAccount did not bring it back). */
   isRemoved(account: AccountRef): boolean;
   /** A position in a market the account does not hold yet, after its others. */

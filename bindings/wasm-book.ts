@@ -182,7 +182,15 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private cached?: Views;
 
   protected readonly ids: string[];
-  protected readonly idIndex: Map<string, number>;
+  private idMap?: Map<string, number>;
+  /** Ids to indices, made when first needed (a million ids take a while, and a scan needs none). */
+  protected get idIndex(): Map<string, number> {
+    if (this.idMap === undefined) {
+      this.idMap = new Map();
+      for (let a = 0; a < this.ids.length; a++) this.idMap.set(this.ids[a]!, a);
+    }
+    return this.idMap;
+  }
   protected readonly removed = new Set<number>();
   /** A venue book's labels, per account and per slot: kept here, the core never reads them. */
   private accountIsolated?: Uint8Array;
@@ -209,7 +217,6 @@ export class WasmBook extends LiveEdits implements LiveBook {
     reserve(core.memory, this.plan.end, accountCount, positionCount);
     // Default ids only once the memory is known to be there: a refused book costs nothing.
     this.ids = accountIds ? accountIds.slice() : Array.from({ length: accountCount }, (_, a) => String(a));
-    this.idIndex = new Map(this.ids.map((id, a) => [id, a]));
     this.marketIds = new Map(markets.map((m, i) => [m.id, i]));
     this.writeDescriptor();
     this.writeMarkets();
@@ -468,30 +475,38 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private relayout(accountCap: number, slotCap: number): void {
     const v = this.views();
     const n = this.accounts, live = this.livePositions;
-    // Compact into fresh arrays, 32-bit words at a time (the i64 columns as pairs of words).
+    // Compact into fresh arrays: runs of accounts whose slots follow one another (most of them,
+    // in a book that has seen few relocations) are copied whole, as bytes.
     const starts = new Uint32Array(n + 1);
-    const market = new Uint32Array(live);
-    const size32 = new Uint32Array(live * 2), entry32 = new Uint32Array(live * 2);
-    const sizeW = new Uint32Array(v.size.buffer, v.size.byteOffset, this.slotCap * 2);
-    const entryW = new Uint32Array(v.entry.buffer, v.entry.byteOffset, this.slotCap * 2);
-    const leverage = this.slotLeverage ? new Uint32Array(live) : undefined;
-    const side = this.slotSide ? new Uint8Array(live) : undefined;
-    let k = 0;
+    const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const columns = [
+      { from: bytes(v.market), to: new Uint8Array(live * 4), width: 4 },
+      { from: bytes(v.size), to: new Uint8Array(live * 8), width: 8 },
+      { from: bytes(v.entry), to: new Uint8Array(live * 8), width: 8 },
+      ...(this.slotLeverage ? [{ from: bytes(this.slotLeverage), to: new Uint8Array(live * 4), width: 4 }] : []),
+      ...(this.slotSide ? [{ from: bytes(this.slotSide), to: new Uint8Array(live), width: 1 }] : []),
+    ];
+    const oldStarts = v.starts, oldEnds = v.ends;
+    let k = 0, runFrom = 0, runTo = 0;
+    const flush = () => {
+      const at = k - (runTo - runFrom);
+      for (const c of columns) c.to.set(c.from.subarray(runFrom * c.width, runTo * c.width), at * c.width);
+    };
     for (let a = 0; a < n; a++) {
+      const first = oldStarts[a]!, end = oldEnds[a]!;
       starts[a] = k;
-      const end = v.ends[a]!;
-      for (let p = v.starts[a]!; p < end; p++, k++) {
-        market[k] = v.market[p]!;
-        size32[2 * k] = sizeW[2 * p]!; size32[2 * k + 1] = sizeW[2 * p + 1]!;
-        entry32[2 * k] = entryW[2 * p]!; entry32[2 * k + 1] = entryW[2 * p + 1]!;
-        if (leverage) leverage[k] = this.slotLeverage![p]!;
-        if (side) side[k] = this.slotSide![p]!;
+      if (first !== runTo) {
+        flush();
+        runFrom = runTo = first;
       }
+      runTo = end;
+      k += end - first;
     }
+    flush();
     starts[n] = k;
     const moved = accountCap !== this.accountCap || slotCap !== this.slotCap;
     const keep = moved
-      ? { collateral: v.collateral.slice(0, n), status: v.status.slice(0, n), summary: v.summary.slice(0, n), list: this.savedList() }
+      ? { collateral: bytes(v.collateral).slice(0, n * 8), status: v.status.slice(0, n), summary: v.summary.slice(0, n), list: this.savedList() }
       : undefined;
     if (moved) {
       const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
@@ -508,18 +523,19 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const w = this.views();
     w.starts.set(starts);
     w.ends.set(starts.subarray(1));
-    w.market.set(market);
-    new Uint32Array(w.size.buffer, w.size.byteOffset, live * 2).set(size32);
-    new Uint32Array(w.entry.buffer, w.entry.byteOffset, live * 2).set(entry32);
-    if (leverage) { this.slotLeverage = new Uint32Array(slotCap); this.slotLeverage.set(leverage); }
-    if (side) { this.slotSide = new Uint8Array(slotCap); this.slotSide.set(side); }
+    bytes(w.market).set(columns[0]!.to);
+    bytes(w.size).set(columns[1]!.to);
+    bytes(w.entry).set(columns[2]!.to);
+    let label = 3;
+    if (this.slotLeverage) { const l = new Uint32Array(slotCap); bytes(l).set(columns[label++]!.to); this.slotLeverage = l; }
+    if (this.slotSide) { const l = new Uint8Array(slotCap); l.set(columns[label]!.to); this.slotSide = l; }
     if (this.accountIsolated && this.accountIsolated.length !== accountCap) {
       const iso = new Uint8Array(accountCap);
       iso.set(this.accountIsolated.subarray(0, Math.min(n, accountCap)));
       this.accountIsolated = iso;
     }
     if (keep) {
-      w.collateral.set(keep.collateral);
+      bytes(w.collateral).set(keep.collateral);
       w.status.set(keep.status);
       w.summary.set(keep.summary);
       this.growList(this.capacity, keep.list);
