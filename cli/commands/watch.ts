@@ -15,7 +15,8 @@ const HELP = `Usage: liqscan watch BOOK [--every N] [--pause MS] [--state DIR] [
 
 Keeps BOOK live: reads events as NDJSON on stdin, one JSON object a line, applies them, rescans
 after every N events and when the input pauses, and writes on stdout one JSON line per account
-whose status a scan changed. Amounts are decimal strings (prices and sizes in the market's
+whose status a scan changed (the first scan, at the start: the accounts liquidatable as loaded).
+Amounts are decimal strings (prices and sizes in the market's
 decimals, collateral amounts in quote units):
 
   {"type":"mark","market":"BTC-PERP","price":"64000.5"}
@@ -108,12 +109,17 @@ class Watcher {
   }
 
   static async open(path: string, engineName: EngineName, dir: string | undefined, options: Options): Promise<Watcher> {
-    if (dir === undefined) return new Watcher((await openBook(path, engineName)).live, undefined, options);
+    if (dir === undefined) {
+      const w = new Watcher((await openBook(path, engineName)).live, undefined, options);
+      w.scan(true);
+      return w;
+    }
     mkdirSync(dir, { recursive: true });
     const snapshotPath = join(dir, SNAPSHOT);
     if (!existsSync(snapshotPath)) {
       const w = new Watcher((await openBook(path, engineName)).live, dir, options);
       w.openLog(0);
+      w.scan(true);
       w.writeSnapshot();
       return w;
     }
