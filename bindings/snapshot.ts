@@ -46,6 +46,15 @@ export interface SnapshotContent extends Required<Pick<BookColumns, "liquidatorS
   readonly positionSide?: Uint8Array | undefined;
   readonly status: Uint8Array;
   readonly removed: readonly number[];
+  /** The ids as the image holds them (decodeSnapshot's, or a book's cache of them): encodeSnapshot then copies bytes instead of joining strings. */
+  readonly idImage?: IdImage | undefined;
+}
+
+/** The id block of an image: its flags (FLAG_DEFAULT_IDS, FLAG_JSON_IDS or none) and bytes, for `count` accounts. */
+export interface IdImage {
+  readonly flags: number;
+  readonly bytes: Uint8Array;
+  readonly count: number;
 }
 
 const pad8 = (n: number) => (n + 7) & ~7;
@@ -53,19 +62,18 @@ const pad8 = (n: number) => (n + 7) & ~7;
 export function encodeSnapshot(content: SnapshotContent): Uint8Array {
   // A label column of zeros says nothing: left out, so that both engines write the same image.
   const given = <T extends Uint8Array | Uint32Array>(x: T | undefined) => (x !== undefined && x.some((v) => v !== 0) ? x : undefined);
-  const c = { ...content, accountIsolated: given(content.accountIsolated), positionLeverage: given(content.positionLeverage), positionSide: given(content.positionSide) };
+  const c = content; // not spread: its accountIds may be a getter that decodes them
+  const isolated = given(c.accountIsolated), leverage = given(c.positionLeverage), side = given(c.positionSide);
   const A = c.collateral.length, P = c.positionSize.length;
   const enc = new TextEncoder();
   const header = enc.encode(JSON.stringify({ venue: c.venue, liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, removed: c.removed }, (_, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v)));
-  let flags = (c.accountIsolated ? FLAG_ISOLATED : 0) | (c.positionLeverage ? FLAG_LEVERAGE : 0) | (c.positionSide ? FLAG_SIDE : 0);
-  let ids = new Uint8Array(0);
-  if (defaultIds(c.accountIds)) flags |= FLAG_DEFAULT_IDS;
-  else if (c.accountIds.some((id) => id.includes("\n"))) { flags |= FLAG_JSON_IDS; ids = enc.encode(JSON.stringify(c.accountIds)); }
-  else ids = enc.encode(c.accountIds.join("\n"));
+  const idImage = c.idImage?.count === A ? c.idImage : encodeIds(c.accountIds);
+  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | idImage.flags;
+  const ids = idImage.bytes;
   const parts: ArrayBufferView[] = [header, ids, c.collateral, c.positionStart, c.positionMarket, c.positionSize, c.positionEntry, c.status];
-  if (c.accountIsolated) parts.push(c.accountIsolated);
-  if (c.positionLeverage) parts.push(c.positionLeverage);
-  if (c.positionSide) parts.push(c.positionSide);
+  if (isolated) parts.push(isolated);
+  if (leverage) parts.push(leverage);
+  if (side) parts.push(side);
   let total = FIXED;
   for (const p of parts) total = pad8(total + p.byteLength);
   const out = new Uint8Array(total);
@@ -104,19 +112,22 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
   if (image.byteLength !== total) throw new SnapshotError(`the snapshot is ${image.byteLength} bytes where its header says ${total} (${A} accounts, ${P} positions): truncated or corrupt`);
   const want = v.getUint32(12, true), got = checksum(image, 16);
   if (want !== got) throw new SnapshotError(`the snapshot is corrupt: its checksum is ${hex(want)}, its bytes give ${hex(got)}`);
-  const dec = new TextDecoder();
   let at = FIXED;
   const next = (n: number) => { const start = at; at = pad8(at + n); return image.byteOffset + start; };
-  const header = JSON.parse(dec.decode(image.subarray(at, at + H)), (_, x) => (x !== null && typeof x === "object" && typeof x.$bigint === "string" ? BigInt(x.$bigint) : x)) as {
+  const header = JSON.parse(new TextDecoder().decode(image.subarray(at, at + H)), (_, x) => (x !== null && typeof x === "object" && typeof x.$bigint === "string" ? BigInt(x.$bigint) : x)) as {
     venue: VenueName; liquidatorSharePpm: bigint; markets: Market[]; removed: number[];
   };
   next(H);
-  const idText = dec.decode(image.subarray(at, at + I));
+  const idImage: IdImage = { flags: flags & (FLAG_DEFAULT_IDS | FLAG_JSON_IDS), bytes: image.subarray(at, at + I), count: A };
   next(I);
-  const accountIds: string[] = flags & FLAG_DEFAULT_IDS ? Array.from({ length: A }, (_, a) => String(a)) : flags & FLAG_JSON_IDS ? JSON.parse(idText) : A === 0 ? [] : idText.split("\n");
+  let accountIds: string[] | undefined;
   const b = image.buffer;
   const content: SnapshotContent = {
-    venue: header.venue, liquidatorSharePpm: header.liquidatorSharePpm, markets: header.markets, accountIds, removed: header.removed,
+    venue: header.venue, liquidatorSharePpm: header.liquidatorSharePpm, markets: header.markets, removed: header.removed, idImage,
+    // Decoded when first read: a million ids cost more than the rest of a restore.
+    get accountIds() {
+      return (accountIds ??= decodeIds(idImage));
+    },
     collateral: new BigInt64Array(b, next(8 * A), A),
     positionStart: new Uint32Array(b, next(4 * (A + 1)), A + 1),
     positionMarket: new Uint32Array(b, next(4 * P), P),
@@ -127,7 +138,6 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
     positionLeverage: flags & FLAG_LEVERAGE ? new Uint32Array(b, next(4 * P), P) : undefined,
     positionSide: flags & FLAG_SIDE ? new Uint8Array(b, next(P), P) : undefined,
   };
-  if (accountIds.length !== A) throw new SnapshotError(`the snapshot holds ${accountIds.length} ids for ${A} accounts: corrupt`);
   // The checksum matched, so a book wrote these bytes: what the core relies on to stay inside its
   // columns is checked again (offsets in order, market indices in range), the values are not.
   const starts = content.positionStart, M = content.markets.length;
@@ -137,6 +147,23 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
   for (let p = 0; p < P; p++) if (market[p]! >= M) throw new SnapshotError(`the snapshot's position ${p} names market ${market[p]} of ${M}: corrupt`);
   if (header.removed.some((a) => !Number.isInteger(a) || a < 0 || a >= A)) throw new SnapshotError("the snapshot's removed accounts are not accounts of it: corrupt");
   return content;
+}
+
+/** The id block of these ids. */
+export function encodeIds(accountIds: readonly string[]): IdImage {
+  const enc = new TextEncoder();
+  const count = accountIds.length;
+  if (defaultIds(accountIds)) return { flags: FLAG_DEFAULT_IDS, bytes: new Uint8Array(0), count };
+  if (accountIds.some((id) => id.includes("\n"))) return { flags: FLAG_JSON_IDS, bytes: enc.encode(JSON.stringify(accountIds)), count };
+  return { flags: 0, bytes: enc.encode(accountIds.join("\n")), count };
+}
+
+/** The ids of an id block (a SnapshotError when they are not `count`). */
+function decodeIds(image: IdImage): string[] {
+  const text = new TextDecoder().decode(image.bytes);
+  const ids: unknown = image.flags & FLAG_DEFAULT_IDS ? Array.from({ length: image.count }, (_, a) => String(a)) : image.flags & FLAG_JSON_IDS ? JSON.parse(text) : image.count === 0 ? [] : text.split("\n");
+  if (!Array.isArray(ids) || ids.length !== image.count || ids.some((id) => typeof id !== "string")) throw new SnapshotError(`the snapshot's ids are not ${image.count} strings: corrupt`);
+  return ids as string[];
 }
 
 function defaultIds(ids: readonly string[]): boolean {

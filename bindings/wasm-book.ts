@@ -11,7 +11,7 @@ import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { LiveEdits } from "./live.js";
-import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
+import { encodeIds, encodeSnapshot, type IdImage, type SnapshotContent } from "./snapshot.js";
 import { liquidationPrice } from "../reference/index.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
@@ -181,7 +181,14 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private roomy = false;
   private cached?: Views;
 
-  protected readonly ids: string[];
+  private idList?: string[];
+  private idLoader?: () => readonly string[];
+  /** The ids as a snapshot holds them (the image restored from, or the last snapshot's), while no account has been added since: repeated snapshots do not encode a million ids again. */
+  private idImage?: IdImage;
+  /** The account ids: a restored book decodes them when first read. */
+  protected get ids(): string[] {
+    return (this.idList ??= this.idLoader!().slice());
+  }
   private idMap?: Map<string, number>;
   /** Ids to indices, made when first needed (a million ids take a while, and a scan needs none). */
   protected get idIndex(): Map<string, number> {
@@ -200,7 +207,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private constructor(
     private core: CoreExports,
     readonly markets: readonly Market[],
-    accountIds: readonly string[] | undefined,
+    accountIds: readonly string[] | (() => readonly string[]) | undefined,
     accountCount: number,
     positionCount: number,
     private readonly liquidatorSharePpm: bigint,
@@ -216,7 +223,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.top = this.plan.end;
     reserve(core.memory, this.plan.end, accountCount, positionCount);
     // Default ids only once the memory is known to be there: a refused book costs nothing.
-    this.ids = accountIds ? accountIds.slice() : Array.from({ length: accountCount }, (_, a) => String(a));
+    if (typeof accountIds === "function") this.idLoader = accountIds;
+    else this.idList = accountIds ? accountIds.slice() : Array.from({ length: accountCount }, (_, a) => String(a));
     this.marketIds = new Map(markets.map((m, i) => [m.id, i]));
     this.writeDescriptor();
     this.writeMarkets();
@@ -243,11 +251,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     checkColumns(columns);
     const book = new WasmBook(core, columns.markets, columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm, columns.venue ?? "generic");
     const into = book.inputColumns();
-    into.collateral.set(columns.collateral);
-    into.positionStart.set(columns.positionStart);
-    into.positionMarket.set(columns.positionMarket);
-    into.positionSize.set(columns.positionSize);
-    into.positionEntry.set(columns.positionEntry);
+    for (const [to, from] of [[into.collateral, columns.collateral], [into.positionStart, columns.positionStart], [into.positionMarket, columns.positionMarket], [into.positionSize, columns.positionSize], [into.positionEntry, columns.positionEntry]] as const) copyBytes(to, from);
     if (columns.accountIsolated) book.accountIsolated = columns.accountIsolated.slice();
     if (columns.positionLeverage) book.slotLeverage = columns.positionLeverage.slice();
     if (columns.positionSide) book.slotSide = columns.positionSide.slice();
@@ -257,13 +261,10 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   /** A book from a snapshot's content (bindings/snapshot.ts), statuses and removed accounts with it. */
   static restore(core: CoreExports, c: SnapshotContent): WasmBook {
-    const book = new WasmBook(core, c.markets, c.accountIds, c.collateral.length, c.positionSize.length, c.liquidatorSharePpm, c.venue);
+    const book = new WasmBook(core, c.markets, () => c.accountIds, c.collateral.length, c.positionSize.length, c.liquidatorSharePpm, c.venue);
+    book.idImage = c.idImage;
     const into = book.inputColumns();
-    into.collateral.set(c.collateral);
-    into.positionStart.set(c.positionStart);
-    into.positionMarket.set(c.positionMarket);
-    into.positionSize.set(c.positionSize);
-    into.positionEntry.set(c.positionEntry);
+    for (const [to, from] of [[into.collateral, c.collateral], [into.positionStart, c.positionStart], [into.positionMarket, c.positionMarket], [into.positionSize, c.positionSize], [into.positionEntry, c.positionEntry]] as const) copyBytes(to, from);
     if (c.accountIsolated) book.accountIsolated = c.accountIsolated.slice();
     if (c.positionLeverage) book.slotLeverage = c.positionLeverage.slice();
     if (c.positionSide) book.slotSide = c.positionSide.slice();
@@ -414,6 +415,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.summary[a] = 0;
     if (this.accountIsolated) this.accountIsolated[a] = 0;
     this.ids.push(id);
+    this.idImage = undefined;
     new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.accounts, this.accounts, true);
     this.edits++;
     return a;
@@ -560,10 +562,11 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   snapshot(): Uint8Array {
     const c = this.inputColumns();
+    const book = this;
     return encodeSnapshot({
       venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm,
       markets: this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })),
-      accountIds: this.ids, ...c,
+      get accountIds() { return book.ids; }, idImage: (this.idImage ??= encodeIds(this.ids)), ...c,
       ...this.labelColumns(),
       status: this.views().status.subarray(0, this.accounts).map((x) => x & ~STATUS_DIRTY),
       removed: [...this.removed].sort((x, y) => x - y),
@@ -935,6 +938,18 @@ function reserve(memory: WebAssembly.Memory, end: number, accounts: number, posi
       throw tooLarge();
     }
   }
+}
+
+/**
+ * A column copied into WebAssembly memory as bytes when it is a typed array of the same kind
+ * (BigInt64Array.set converts element by element), else element by element, which converts and
+ * range-checks a plain array's values as TypedArray.set does.
+ */
+function copyBytes(to: Uint32Array | BigInt64Array, from: ArrayLike<number> | ArrayLike<bigint>): void {
+  if (from instanceof to.constructor) {
+    const f = from as unknown as ArrayBufferView;
+    new Uint8Array(to.buffer, to.byteOffset, to.byteLength).set(new Uint8Array(f.buffer, f.byteOffset, Math.min(f.byteLength, to.byteLength)));
+  } else (to as unknown as { set(x: unknown): void }).set(from);
 }
 
 /** An entry of the flagged list (or the scratch entry) as the model's AccountResult. */
