@@ -32,19 +32,21 @@
 //                                       records and the full scan after it adds the rest
 //   book constant     liquidatorSharePpm i64
 //
-// Live books (bindings/wasm-book.ts, `Slots`, owns the plan and its growth): a loaded book is
-// compact: end[a] = start[a + 1], slots in account order, no free slot, and every column has
-// exactly the book's size. The first edit that changes the book's shape (a new account, a new
-// position, a closed one) lays it out again with room: capacities for 1/4 more accounts and slots
-// (at least 1,024 and 4,096). Then:
+// Live books (bindings/wasm-book.ts owns the plan, `plan`, and its growth, `relayout`): a loaded
+// book is compact: end[a] = start[a + 1], slots in account order, no free slot, and every column
+// has exactly the book's size; its positionEnd is positionStart + 4 (no column of its own). The
+// first edit that changes the book's shape (a new account, a new position, a closed one) lays it
+// out again with a positionEnd column and room for 1/4 more accounts and slots (at least 1,024 and
+// 4,096). Then:
 //   - closing a position shifts the account's later positions down one slot (their order is the
 //     book's) and frees its last slot (FREE_SLOT);
 //   - opening one takes the slot at end[a] when it is free or beyond the last used slot;
 //     otherwise the account's positions move to the top of the used slots (their old slots freed)
 //     and it grows there;
 //   - a new account takes the next account index (a removed one keeps its index, empty);
-//   - when the top reaches the capacity, the book is compacted in place; when that leaves less
-//     than 1/8 of the slots free, or the accounts are full, it is laid out again at twice the need.
+//   - when the top reaches the capacity, the book is compacted in place; when that would leave
+//     less than 1/8 of the slots free, or the accounts are full, it is laid out again with room
+//     for 1/4 more than it needs.
 // The core never assumes start[a + 1] = end[a]: only the wrapper's public views (`inputs`,
 // `positionStart`) and the liquidation-price buffer do, and the wrapper compacts before it hands
 // them out. Account indices never move, so statuses, the market summary and the flagged lists

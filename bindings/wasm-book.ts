@@ -86,10 +86,10 @@ interface Plan {
 
 /**
  * Where every column of a book with room for `accounts` accounts and `positions` position slots
- * goes (assembly/layout.ts). The descriptor and the market and tier tables come first, so a
+ * goes (assembly/layout.ts); `live`: with a positionEnd column of its own. The descriptor and the market and tier tables come first, so a
  * re-layout with other capacities (WasmBook.relayout) leaves them where they are.
  */
-function plan(base: number, markets: number, tiers: number, accounts: number, positions: number): Plan {
+function plan(base: number, markets: number, tiers: number, accounts: number, positions: number, live: boolean): Plan {
   let at = align8(base);
   const take = (bytes: number) => {
     const start = at;
@@ -101,7 +101,9 @@ function plan(base: number, markets: number, tiers: number, accounts: number, po
   const tierTable = take(tiers * TIER_BYTES);
   const collateral = take(accounts * 8);
   const positionStart = take((accounts + 1) * 4);
-  const positionEnd = take(accounts * 4);
+  // A compact book's ends are its starts shifted by one (end[a] = start[a + 1]): a column of its
+  // own only once the book is live (4 bytes an account that a loaded book does not pay).
+  const positionEnd = live ? take(accounts * 4) : positionStart + 4;
   const positionMarket = take(positions * 4);
   const positionSize = take(positions * 8);
   const positionEntry = take(positions * 8);
@@ -219,7 +221,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.accounts = this.accountCap = accountCount;
     this.livePositions = this.slotCap = this.slotTop = positionCount;
     const tiers = markets.reduce((n, m) => n + m.tiers.length, 0);
-    this.plan = plan(core.heapBase(), markets.length, tiers, accountCount, positionCount);
+    this.plan = plan(core.heapBase(), markets.length, tiers, accountCount, positionCount, false);
     this.top = this.plan.end;
     reserve(core.memory, this.plan.end, accountCount, positionCount);
     // Default ids only once the memory is known to be there: a refused book costs nothing.
@@ -276,9 +278,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   /** The columns are written: the ends of the accounts' slots and the market summary follow from them. */
   private loaded(): void {
-    const v = this.views();
-    v.ends.set(v.starts.subarray(1, this.accounts + 1));
-    this.core.summarizeMarkets(this.plan.desc);
+    this.core.summarizeMarkets(this.plan.desc); // the ends are the starts shifted by one (plan)
   }
 
   get accountIds(): readonly string[] { return this.ids; }
@@ -512,7 +512,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       : undefined;
     if (moved) {
       const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
-      this.plan = plan(this.core.heapBase(), this.markets.length, tiers, accountCap, slotCap);
+      this.plan = plan(this.core.heapBase(), this.markets.length, tiers, accountCap, slotCap, this.roomy);
       this.accountCap = accountCap;
       this.slotCap = slotCap;
       this.top = this.plan.end;
