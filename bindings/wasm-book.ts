@@ -416,6 +416,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (this.accountIsolated) this.accountIsolated[a] = 0;
     this.ids.push(id);
     this.idImage = undefined;
+    // A re-layout for room just made the book compact; the new account's end of the public
+    // positionStart (start[a + 1]) is not written, so the views must compact again.
+    this.compact = false;
     new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.accounts, this.accounts, true);
     this.edits++;
     return a;

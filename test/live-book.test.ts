@@ -324,4 +324,23 @@ describe("the wasm live book's slots", () => {
     }
     expect(live.toBook()).toEqual(oracle.toBook());
   });
+
+  it("grow past their account capacity: thousands of new accounts on a small book, read back as columns", async () => {
+    const book: Book = { liquidatorSharePpm: 0n, markets: [btc, { ...btc, id: "ETH" }], accounts: [{ id: "a", collateral: 1n, positions: [{ market: 0, size: 1n, entryPrice: 1n }] }] };
+    const live = await wasm.load(book);
+    const oracle = await reference.load(book);
+    for (let i = 0; i < 3_000; i++) {
+      for (const b of [live, oracle]) {
+        const a = b.addAccount(`n${i}`, BigInt(i) * 1_000_000n);
+        // Read the columns after every new account (some grow the book): each read compacts the
+        // wasm book, the next edit moves it again.
+        expect(b.inputs.positionStart[b.accountCount], `${b.engine} account ${a}`).toBe(b.positionCount);
+        if (i % 3 !== 0) b.openPosition(a, i % 2, BigInt(i + 1), 600_000n);
+      }
+      if (i % 700 === 0) expect(live.inputs.positionStart).toEqual(oracle.inputs.positionStart);
+    }
+    expect(live.inputs.positionStart).toEqual(oracle.inputs.positionStart);
+    expect(live.toBook()).toEqual(oracle.toBook());
+    expectSame(live, oracle, "grown");
+  });
 });
