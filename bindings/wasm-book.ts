@@ -791,14 +791,21 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.compacted();
     const buffer = this.core.memory.buffer;
     const p = this.plan;
-    return {
+    const c = this.inputsCache;
+    // The same views while nothing moved them (a report reads them once per account).
+    if (c && c.buffer === buffer && c.plan === p && c.accounts === this.accounts && c.positions === this.livePositions) return c.columns;
+    const columns = {
       collateral: new BigInt64Array(buffer, p.collateral, this.accountCount),
       positionStart: new Uint32Array(buffer, p.positionStart, this.accountCount + 1),
       positionMarket: new Uint32Array(buffer, p.positionMarket, this.positionCount),
       positionSize: new BigInt64Array(buffer, p.positionSize, this.positionCount),
       positionEntry: new BigInt64Array(buffer, p.positionEntry, this.positionCount),
     };
+    this.inputsCache = { buffer, plan: p, accounts: this.accounts, positions: this.livePositions, columns };
+    return columns;
   }
+
+  private inputsCache?: { buffer: ArrayBufferLike; plan: Plan; accounts: number; positions: number; columns: WritableColumns };
 
   private columnsForCheck(): BookColumns {
     return { ...this.inputColumns(), ...(this.venue !== "generic" ? { venue: this.venue } : {}), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds };
