@@ -7,6 +7,13 @@ import type { Engine, LiveBook } from "../bindings/types.js";
 import type { ScanResult } from "../bindings/results.js";
 import type { BookColumns } from "../book/types.js";
 import { openParallel } from "../bindings/parallel.js";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeBookCsv } from "../book/csv.js";
+import { formatDecimal } from "../book/decimal.js";
 import { shockTotalsByScans } from "../bindings/shocks.js";
 import { BandwidthLoop } from "./bandwidth.js";
 import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
@@ -394,6 +401,51 @@ export const CASES: readonly BenchCase[] = [
         },
         positions: ctx.columns.positionSize.length,
         dispose: () => book?.dispose(),
+      };
+    },
+  },
+  {
+    // Issue 13: from a mark on stdin to the first change it causes on stdout, through a pipe, as
+    // a service in another language drives `liqscan watch` (the book read from CSV beforehand).
+    id: "watch-latency",
+    label: "liqscan watch: a 1 % BTC-PERP tick on stdin to its first change line on stdout",
+    kind: "other",
+    // The size the issue asks for; a smaller book's 1 % tick may change no account, and the case waits for one.
+    minPositions: 1_000_000,
+    maxPositions: 1_000_000,
+    async prepare(ctx) {
+      const dir = mkdtempSync(join(tmpdir(), "liqscan-bench-watch-"));
+      const csv = writeBookCsv(ctx.columns);
+      writeFileSync(join(dir, "markets.json"), csv.markets);
+      writeFileSync(join(dir, "accounts.csv"), csv.accounts);
+      writeFileSync(join(dir, "positions.csv"), csv.positions);
+      const main = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+      const child = spawn(process.execPath, [main, "watch", dir, "--every", "1", "--pause", "0"], { stdio: ["pipe", "pipe", "inherit"] });
+      let text = "";
+      let want = 1;
+      let wake: (() => void) | undefined;
+      child.stdout.on("data", (d: Buffer) => {
+        text += d.toString();
+        if (text.includes(`"scan":${want},`)) { text = ""; wake?.(); }
+      });
+      const scanned = (scan: number) => new Promise<void>((resolve) => { want = scan; wake = resolve; if (text.includes(`"scan":${scan},`)) { text = ""; resolve(); } });
+      await scanned(1); // the first scan: the book as loaded
+      const market = ctx.columns.markets[0]!;
+      let up = false;
+      let seq = 0;
+      return {
+        run: async () => {
+          up = !up;
+          const price = up ? (market.markPrice * 99n) / 100n : market.markPrice;
+          const done = scanned(seq + 2);
+          child.stdin.write(JSON.stringify({ type: "mark", market: market.id, price: formatDecimal(price, market.priceDecimals), seq: ++seq }) + "\n");
+          await done;
+        },
+        positions: ctx.columns.positionSize.length,
+        dispose: () => {
+          child.kill();
+          rmSync(dir, { recursive: true, force: true });
+        },
       };
     },
   },
