@@ -26,8 +26,13 @@ afterAll(() => {
 
 interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-/** Runs `liqscan watch` with `input` on stdin; `killAfterMs`: SIGKILL it then (input written in pieces meanwhile). */
-function watch(args: string[], input: string, killAfterMs?: number): Promise<Exit> {
+/**
+ * Runs `liqscan watch` with `input` on stdin. `kill`: the input goes in pieces of 40 lines, and
+ * after piece `kill.piece` (the child is still waiting for the rest, so it cannot have finished)
+ * it is killed with SIGKILL `kill.afterMs` later, wherever it is: reading, applying, scanning,
+ * writing its log or its snapshot.
+ */
+function watch(args: string[], input: string, kill?: { piece: number; afterMs: number }): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, "watch", ...args], { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "", stderr = "";
@@ -36,22 +41,18 @@ function watch(args: string[], input: string, killAfterMs?: number): Promise<Exi
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
     child.stdin.on("error", () => {}); // a killed child closes its stdin under us
-    if (killAfterMs === undefined) {
+    if (kill === undefined) {
       child.stdin.end(input);
       return;
     }
-    // In pieces, so that the kill lands between, and during, reads and scans.
     const lines = input.split("\n");
-    let at = 0;
+    let piece = 0;
     const feed = () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const piece = lines.slice(at, at + 40);
-      at += 40;
-      if (piece.length === 0) return void child.stdin.end();
-      child.stdin.write(piece.join("\n") + (at < lines.length ? "\n" : ""), () => setImmediate(feed));
+      if (piece === kill.piece) return void setTimeout(() => child.kill("SIGKILL"), kill.afterMs);
+      const at = piece++ * 40;
+      child.stdin.write(lines.slice(at, at + 40).join("\n") + "\n", () => setImmediate(feed));
     };
     feed();
-    setTimeout(() => child.kill("SIGKILL"), killAfterMs);
   });
 }
 
@@ -185,9 +186,10 @@ describe("liqscan watch --state", () => {
     const dir = tempDir();
     const got: string[] = [];
     let kills = 0;
+    const pieces = Math.ceil(events.length / 40);
     for (let run = 0; ; run++) {
       const last = run >= 12;
-      const r = await watch(args(dir), input, last ? undefined : rng.int(100, 1_500));
+      const r = await watch(args(dir), input, last ? undefined : { piece: rng.int(1, pieces - 1), afterMs: rng.int(0, 40) });
       // A killed run may leave its last line cut short: only whole lines count.
       const text = r.stdout.slice(0, r.stdout.lastIndexOf("\n") + 1);
       got.push(...text.split("\n").filter((l) => l !== ""));
@@ -197,7 +199,7 @@ describe("liqscan watch --state", () => {
         if (last) break;
       }
     }
-    expect(kills).toBeGreaterThan(5);
+    expect(kills).toBe(12);
     // Every line is one of the uninterrupted run's (a replayed scan repeats its lines, the same
     // answers), and every one of those came out.
     const wanted = new Set(want);
