@@ -48,6 +48,7 @@ Options:
                  started again with the same DIR (after a crash or a SIGKILL) it recovers to the
                  last accepted event, replays the scans since its snapshot (their lines again,
                  the same answers) and goes on. BOOK is read only when DIR holds no snapshot.
+                 Give every event a seq here: line numbers start again with each process.
   --snapshot-every N  with --state: a new snapshot after N events (default 100000)
   --json         errors on stderr as JSON: {"line":7,"field":"price","error":"..."}
   --engine NAME  wasm (default) or reference
