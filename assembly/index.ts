@@ -1,7 +1,7 @@
 // The exported surface of the core. Every entry point takes the address of a book descriptor
 // (layout.ts) that the wrapper filled; none allocates, so the wrapper's views stay valid across calls.
 
-import { DESC_BYTES, DESC_F_SLACK, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
+import { CHANGE_BYTES, DESC_BYTES, DESC_F_SLACK, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
 import { marketAt, prepareMarket } from "./market";
 
 export { summarizeMarkets } from "./scan";
@@ -20,6 +20,7 @@ export function marketBytes(): i32 { return MARKET_BYTES; }
 export function tierBytes(): i32 { return TIER_BYTES; }
 export function totalsBytes(): i32 { return TOTALS_BYTES; }
 export function entryBytes(): i32 { return ENTRY_BYTES; }
+export function changeBytes(): i32 { return CHANGE_BYTES; }
 
 /** Derive every market's constants; call after writing or editing market records. */
 export function prepareMarkets(desc: usize): void {

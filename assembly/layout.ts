@@ -6,10 +6,11 @@
 // column addresses. The core never allocates.
 //
 // Descriptor (DESC_* byte offsets from the descriptor address):
-//   counts            accounts, positions, markets (u32)
+//   counts            accounts, positions (slots), markets (u32)
 //   input columns     collateral        i64[accounts]      quote units
-//                     positionStart     u32[accounts + 1]  account a holds positions [start[a], start[a+1])
-//                     positionMarket    u32[positions]     market index
+//                     positionStart     u32[accounts + 1]  account a holds slots [start[a], end[a])
+//                     positionEnd       u32[accounts]
+//                     positionMarket    u32[positions]     market index; FREE_SLOT in a slot no account holds
 //                     positionSize      i64[positions]     size units, long > 0
 //                     positionEntry     i64[positions]     price units
 //                     markets           MARKET_BYTES[markets]
@@ -25,7 +26,31 @@
 //                     totals            TOTALS_BYTES
 //                     marketSummary     u16[accounts]      which markets (mod 16) an account holds
 //                     candidates        u32[CANDIDATE_CHUNK]
+//                     changes           CHANGE_BYTES[changeCapacity]: the accounts whose status this
+//                                       scan changed (u32 account, u32 status before); the wrapper
+//                                       zeroes the count before a scan, a cut-short scan keeps its
+//                                       records and the full scan after it adds the rest
 //   book constant     liquidatorSharePpm i64
+//
+// Live books (bindings/wasm-book.ts owns the plan, `plan`, and its growth, `relayout`): a loaded
+// book is compact: end[a] = start[a + 1], slots in account order, no free slot, and every column
+// has exactly the book's size; its positionEnd is positionStart + 4 (no column of its own). The
+// first edit that changes the book's shape (a new account, a new position, a closed one) lays it
+// out again with a positionEnd column and room for 1/4 more accounts and slots (at least 1,024 and
+// 4,096). Then:
+//   - closing a position shifts the account's later positions down one slot (their order is the
+//     book's) and frees its last slot (FREE_SLOT);
+//   - opening one takes the slot at end[a] when it is free or beyond the last used slot;
+//     otherwise the account's positions move to the top of the used slots (their old slots freed)
+//     and it grows there;
+//   - a new account takes the next account index (a removed one keeps its index, empty);
+//   - when the top reaches the capacity, the book is compacted in place; when that would leave
+//     less than 1/8 of the slots free, or the accounts are full, it is laid out again with room
+//     for 1/4 more than it needs.
+// The core never assumes start[a + 1] = end[a]: only the wrapper's public views (`inputs`,
+// `positionStart`) and the liquidation-price buffer do, and the wrapper compacts before it hands
+// them out. Account indices never move, so statuses, the market summary and the flagged lists
+// are carried over every re-layout.
 //
 // Compact outputs: an account that is not flagged costs one status byte. Its exact equity and
 // maintenance are computed on demand (evaluateAccount), because a risk engine reads them for a
@@ -39,7 +64,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 3;
+export const LAYOUT_VERSION: i32 = 4;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -65,7 +90,18 @@ export const DESC_CANDIDATES = 84;       // u32 address of u32[CANDIDATE_CHUNK]:
                                          // scan's work list, one chunk of accounts at a time
 export const DESC_F_SLACK = 88;          // f64: the pre-filter's absolute error allowance per
                                          // position, the largest over the markets (prefilter.ts)
-export const DESC_BYTES = 96;
+export const DESC_POSITION_END = 96;     // u32 address of u32[accounts]: account a's slots end here
+export const DESC_CHANGES = 100;         // u32 address of the change list
+export const DESC_CHANGE_COUNT = 104;    // u32 records in it
+export const DESC_CHANGE_CAPACITY = 108; // u32 records it holds: at least 2 * the list capacity
+export const DESC_BYTES = 112;
+
+// A change record: an account whose status the scan changed.
+export const CHANGE_ACCOUNT = 0;         // u32
+export const CHANGE_BEFORE = 4;          // u32 status before the scan (STATUS_DIRTY cleared)
+export const CHANGE_BYTES = 8;
+/** positionMarket of a slot no account holds. */
+export const FREE_SLOT: u32 = 0xffffffff;
 
 // An entry of the flagged list: one liquidatable or overflow account (zeros for overflow).
 export const CANDIDATE_CHUNK: u32 = 16384;

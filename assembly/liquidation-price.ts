@@ -39,7 +39,7 @@
 
 import {
   DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_ENTRY, DESC_POSITION_MARKET,
-  DESC_POSITION_SIZE, DESC_POSITION_START, DESC_TIER_TABLE, MARKET_DIVISOR, MARKET_MARK,
+  DESC_POSITION_SIZE, DESC_POSITION_START, DESC_POSITION_END, DESC_TIER_TABLE, MARKET_DIVISOR, MARKET_MARK,
   MARKET_MULTIPLIER, MARKET_RATE_DENOMINATOR, MARKET_SCALE_PPM, MARKET_TIER_COUNT, MARKET_TIER_START, TIER_CUM_HI,
   TIER_CUM_LO, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
 } from "./layout";
@@ -610,12 +610,14 @@ function heldTwice(marketCol: usize, sizeCol: usize, first: u32, end: u32, p: u3
  * Liquidation price of every position of accounts [from, to) of the book described at `desc`,
  * into i64 slots at `out`, the first for position positionStart[from] (see the header for the
  * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper
- * price a big book through a small buffer.
+ * price a big book through a small buffer. The slots follow the position columns, so the wrapper
+ * compacts a live book (layout.ts) before it asks.
  */
 export function liquidationPricesFor<V>(desc: usize, outFirst: usize, from: u32, to: u32): void {
   const triggerSlack = changetype<V>(0).triggerSlack();
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const ends = load<u32>(desc, DESC_POSITION_END) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
   const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
   const entryCol = load<u32>(desc, DESC_POSITION_ENTRY) as usize;
@@ -627,7 +629,7 @@ export function liquidationPricesFor<V>(desc: usize, outFirst: usize, from: u32,
 
   for (let a: u32 = from; a < to; a++) {
     const first = load<u32>(starts + (<usize>a << 2));
-    const end = load<u32>(starts + (<usize>a << 2), 4);
+    const end = load<u32>(ends + (<usize>a << 2));
     // A venue whose trigger is equity <= maintenance (triggerSlack 1) is searched as equity - 1 <
     // maintenance: the collateral less the slack, in 128 bits (C - 1 may pass -2^63).
     const C = load<i64>(collateral + (<usize>a << 3));

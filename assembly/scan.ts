@@ -19,7 +19,8 @@ import {
   DESC_F_SLACK, DESC_FLAGGED_COUNT, DESC_LIQUIDATOR_SHARE, DESC_MARKET_SUMMARY, DESC_MARKET_TABLE,
   DESC_POSITION_ENTRY, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START,
   DESC_SCRATCH, DESC_SPARE, DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT,
-  ENTRY_BYTES, STATUS_DIRTY, STATUS_OK, TOTALS_BYTES,
+  ENTRY_BYTES, STATUS_DIRTY, STATUS_OK, TOTALS_BYTES, DESC_POSITION_END, DESC_CHANGES,
+  DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES,
 } from "./layout";
 import { evaluateExact } from "./account";
 import { certainlySafe } from "./prefilter";
@@ -31,13 +32,17 @@ export const LIST_FULL: i32 = -1;
 // The book being scanned, read from the descriptor once per scan. Module globals rather than
 // parameters: the inlined helpers below would otherwise take ten addresses each. stress.ts reads
 // them too.
-export let collateralCol: usize = 0, starts: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
+export let collateralCol: usize = 0, starts: usize = 0, ends: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
 export let entryCol: usize = 0, markets: usize = 0, tiers: usize = 0, statusCol: usize = 0;
 export let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0, slackPerPosition: f64 = 0;
+// The change list of the scan under way (layout.ts): accounts whose status differs from the one
+// their status byte held before, with that previous status.
+let changes: usize = 0, changeCount: u32 = 0, changeCapacity: u32 = 0;
 
 export function readDescriptor(desc: usize): void {
   collateralCol = load<u32>(desc, DESC_COLLATERAL) as usize;
   starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  ends = load<u32>(desc, DESC_POSITION_END) as usize;
   marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
   sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
   entryCol = load<u32>(desc, DESC_POSITION_ENTRY) as usize;
@@ -48,6 +53,20 @@ export function readDescriptor(desc: usize): void {
   scratch = load<u32>(desc, DESC_SCRATCH) as usize;
   slackPerPosition = load<f64>(desc, DESC_F_SLACK);
   listEnd = (load<u32>(desc, DESC_SPARE) as usize) + <usize>load<u32>(desc, DESC_CAPACITY) * ENTRY_BYTES;
+  changes = load<u32>(desc, DESC_CHANGES) as usize;
+  changeCount = load<u32>(desc, DESC_CHANGE_COUNT);
+  changeCapacity = load<u32>(desc, DESC_CHANGE_CAPACITY);
+}
+
+/** Record that account `a` left status `prev` (a status changes once per scan: the buffer holds the old and the new list's accounts). */
+// @ts-ignore: decorator
+@inline function changed(a: u32, prev: u32): void {
+  if (changeCount < changeCapacity) {
+    const at = changes + <usize>changeCount * CHANGE_BYTES;
+    store<u32>(at, a);
+    store<u32>(at, prev, 4);
+    changeCount++;
+  }
 }
 
 /**
@@ -57,27 +76,30 @@ export function readDescriptor(desc: usize): void {
 // @ts-ignore: decorator
 @inline function evaluateInto<V>(a: u32, out: usize): usize {
   const first = load<u32>(starts + (<usize>a << 2));
-  const end = load<u32>(starts + (<usize>a << 2), 4);
+  const end = load<u32>(ends + (<usize>a << 2));
   const c = load<i64>(collateralCol + (<usize>a << 3));
+  const prev = <u32>load<u8>(statusCol + <usize>a) & ~(<u32>STATUS_DIRTY);
   if (certainlySafe<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition)) {
     store<u8>(statusCol + <usize>a, STATUS_OK);
+    if (prev != STATUS_OK) changed(a, prev);
     return out;
   }
   const at = out < listEnd ? out : scratch;
   const status = evaluateExact<V>(a, c, first, end, share, at, marketCol, sizeCol, entryCol, markets, tiers);
   store<u8>(statusCol + <usize>a, status);
+  if (<u32>status != prev) changed(a, prev);
   if (status == STATUS_OK) return out;
   return at == scratch ? 0 : out + ENTRY_BYTES;
 }
 
-/** Fill the market summary: bit (m & 15) of account a's word when it holds market m. Positions never change market. */
+/** Fill the market summary: bit (m & 15) of account a's word when it holds market m (the wrapper keeps it up to date on edits). */
 export function summarizeMarkets(desc: usize): void {
   readDescriptor(desc);
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
   for (let a: u32 = 0; a < accounts; a++) {
     let bits: u32 = 0;
-    const end = load<u32>(starts + (<usize>a << 2), 4);
+    const end = load<u32>(ends + (<usize>a << 2));
     for (let p = load<u32>(starts + (<usize>a << 2)); p < end; p++) bits |= 1 << (load<u32>(marketCol + (<usize>p << 2)) & 15);
     store<u16>(summary + (<usize>a << 1), <u16>bits);
   }
@@ -98,7 +120,7 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
   if (!incremental) {
     for (let a: u32 = 0; a < accounts; a++) {
       out = evaluateInto<V>(a, out);
-      if (out == 0) return LIST_FULL;
+      if (out == 0) return listFull(desc);
     }
   } else {
     const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
@@ -118,18 +140,18 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
         const a = load<u32>(candidates + (i << 2));
         // Entries of the accounts before `a` are unchanged: carry them.
         while (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) < a) {
-          if (out == listEnd) return LIST_FULL;
+          if (out == listEnd) return listFull(desc);
           memory.copy(out, carried, ENTRY_BYTES);
           out += ENTRY_BYTES;
           carried += ENTRY_BYTES;
         }
         if (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) carried += ENTRY_BYTES; // re-evaluated below
         out = evaluateInto<V>(a, out);
-        if (out == 0) return LIST_FULL;
+        if (out == 0) return listFull(desc);
       }
     }
     while (carried < carriedEnd) {
-      if (out == listEnd) return LIST_FULL;
+      if (out == listEnd) return listFull(desc);
       memory.copy(out, carried, ENTRY_BYTES);
       out += ENTRY_BYTES;
       carried += ENTRY_BYTES;
@@ -137,12 +159,19 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
   }
 
   // Success: the new list becomes current.
+  store<u32>(desc, changeCount, DESC_CHANGE_COUNT);
   store<u32>(desc, load<u32>(desc, DESC_FLAGGED), DESC_SPARE);
   store<u32>(desc, <u32>list, DESC_FLAGGED);
   const count = <u32>((out - list) / ENTRY_BYTES);
   store<u32>(desc, count, DESC_FLAGGED_COUNT);
   sumTotals(load<u32>(desc, DESC_TOTALS) as usize, list, out);
   return <i32>count;
+}
+
+/** A cut-short pass keeps the changes it recorded: the full scan that follows adds the rest (each account once, since its status byte is already new). */
+function listFull(desc: usize): i32 {
+  store<u32>(desc, changeCount, DESC_CHANGE_COUNT);
+  return LIST_FULL;
 }
 
 /** Totals over the list [from, to): exact 128-bit sums, so no book can wrap them. */
@@ -156,7 +185,7 @@ export function evaluateAccountFor<V>(desc: usize, a: u32): u8 {
   readDescriptor(desc);
   return evaluateExact<V>(
     a, load<i64>(collateralCol + (<usize>a << 3)),
-    load<u32>(starts + (<usize>a << 2)), load<u32>(starts + (<usize>a << 2), 4),
+    load<u32>(starts + (<usize>a << 2)), load<u32>(ends + (<usize>a << 2)),
     share, scratch, marketCol, sizeCol, entryCol, markets, tiers,
   );
 }

@@ -35,7 +35,7 @@ import { marketAt } from "./market";
 import { certainlySafeAt } from "./prefilter";
 import {
   collateralCol, entryCol, marketCol, markets, readDescriptor, scratch, share, sizeCol,
-  slackPerPosition, starts, tiers,
+  slackPerPosition, starts, ends, tiers,
 } from "./scan";
 import { addEntry } from "./totals";
 
@@ -100,7 +100,7 @@ export function stressGridFor<V>(desc: usize, shocks: u32, marks: usize, totals:
   for (let a: u32 = 0; a < accounts; a++) {
     collateral = load<i64>(collateralCol + (<usize>a << 3));
     first = load<u32>(starts + (<usize>a << 2));
-    end = load<u32>(starts + (<usize>a << 2), 4);
+    end = load<u32>(ends + (<usize>a << 2));
     // [safeFrom, safeTo]: shocks proven safe together; empty while safeFrom > safeTo.
     let safeFrom: u32 = 1, safeTo: u32 = 0;
     if (interpolate && shocks > 2) {

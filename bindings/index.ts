@@ -17,6 +17,7 @@ import { ReferenceBook, toColumns } from "./reference-book.js";
 import type { BookShape, Engine, EngineName } from "./types.js";
 import { instantiateCore, WasmBook } from "./wasm-book.js";
 import { compileCore, type WasmSource } from "./wasm-source.js";
+import { decodeSnapshot } from "./snapshot.js";
 
 export interface EngineOptions {
   /** Where the core comes from; by default `liqscan.wasm` next to this module. */
@@ -30,6 +31,7 @@ export async function createEngine(name: EngineName = "wasm", options: EngineOpt
       name,
       load: async (book) => ReferenceBook.load(checked(book)),
       allocate: async (shape: BookShape) => ReferenceBook.allocate(shape),
+      restore: async (image) => ReferenceBook.restore(decodeSnapshot(image)),
     };
   }
   if (name !== "wasm") throw new Error(`liqscan: unknown engine ${JSON.stringify(name)}; use "wasm" or "reference"`);
@@ -38,6 +40,10 @@ export async function createEngine(name: EngineName = "wasm", options: EngineOpt
     name,
     load: async (book) => WasmBook.load(await instantiateCore(module), checked(book)),
     allocate: async (shape: BookShape) => WasmBook.allocate(await instantiateCore(module), shape),
+    restore: async (image) => {
+      const content = decodeSnapshot(image);
+      return WasmBook.restore(await instantiateCore(module), content);
+    },
   };
 }
 
@@ -49,8 +55,9 @@ function checked(book: Book | BookColumns): BookColumns {
   return toColumns(book);
 }
 
-export { ScanResult, marginRatioPpm, type AccountReport, type TotalsReport } from "./results.js";
-export type { BookBuilder, BookShape, Engine, EngineName, LiveBook, ScanOptions, WritableColumns } from "./types.js";
+export { ScanResult, marginRatioPpm, type AccountChange, type AccountReport, type TotalsReport } from "./results.js";
+export type { AccountRef, BookBuilder, BookShape, Engine, EngineName, FillResult, LiveBook, PositionLabels, ScanOptions, WritableColumns } from "./types.js";
+export { SnapshotError, SNAPSHOT_VERSION } from "./snapshot.js";
 export type { WasmSource } from "./wasm-source.js";
 export { openParallel, ParallelScanResult, type ParallelBook, type ParallelOptions } from "./parallel.js";
 export * from "../book/index.js";

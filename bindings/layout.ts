@@ -4,7 +4,7 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
@@ -12,8 +12,14 @@ export const DESC = {
   marketTable: 32, tierTable: 36,
   status: 40, flagged: 44, flaggedCount: 48, spare: 52, capacity: 56, scratch: 60, totals: 64,
   liquidatorShare: 72, marketSummary: 80, candidates: 84, slack: 88,
+  positionEnd: 96, changes: 100, changeCount: 104, changeCapacity: 108,
 } as const;
-export const DESC_BYTES = 96;
+export const DESC_BYTES = 112;
+
+export const CHANGE = { account: 0, before: 4 } as const;
+export const CHANGE_BYTES = 8;
+/** positionMarket of a slot no account holds. */
+export const FREE_SLOT = 0xffffffff;
 
 export const ENTRY = {
   account: 0, status: 4, equity: 8, maintenance: 16, penalty: 24, liquidatorReward: 32,
@@ -50,11 +56,12 @@ export interface CoreSizes {
   tierBytes(): number;
   totalsBytes(): number;
   entryBytes(): number;
+  changeBytes(): number;
 }
 
 export function checkLayout(core: CoreSizes): void {
-  const ours = [LAYOUT_VERSION, DESC_BYTES, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES, ENTRY_BYTES];
-  const theirs = [core.layoutVersion(), core.descriptorBytes(), core.marketBytes(), core.tierBytes(), core.totalsBytes(), core.entryBytes()];
+  const ours = [LAYOUT_VERSION, DESC_BYTES, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES, ENTRY_BYTES, CHANGE_BYTES];
+  const theirs = [core.layoutVersion(), core.descriptorBytes(), core.marketBytes(), core.tierBytes(), core.totalsBytes(), core.entryBytes(), typeof core.changeBytes === "function" ? core.changeBytes() : -1];
   if (ours.some((v, i) => v !== theirs[i])) {
     throw new Error(`liqscan: the WebAssembly core's memory layout (${theirs.join(",")}) does not match the bindings (${ours.join(",")}); rebuild with npm run build`);
   }

@@ -3,8 +3,8 @@
  * It is the oracle the wasm engine is tested against and the baseline it is measured against.
  */
 
-import { bookToColumns, withPositionLabels } from "../book/columns.js";
-import type { Account, Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
+import { bookToColumns } from "../book/columns.js";
+import { SIDE_CODE, type Account, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
@@ -14,37 +14,63 @@ import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { marksAtShock } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
+import { LiveEdits } from "./live.js";
+import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
 
-export class ReferenceBook implements LiveBook {
+export class ReferenceBook extends LiveEdits implements LiveBook {
   readonly engine = "reference" as const;
   readonly venue: VenueName;
+  readonly markets: readonly Market[];
+  /** The book's accounts, this book's own array (edits replace an account's object). */
   private book: Book;
+  private readonly accounts: Account[];
   private marks: bigint[];
   private generation = 0;
   private disposed = false;
   /** The status column, rewritten by every scan (as the wasm engine's is): a result's `status` is this array. */
-  private readonly status: Uint8Array;
+  private status: Uint8Array;
   /** Edits since the last scan: they supersede its result. */
   private edits = 0;
   private readonly marketIds: Map<string, number>;
-  /** account index of every position, to edit one account when one position changes */
-  private readonly owner: Uint32Array;
+  protected readonly ids: string[];
+  protected readonly idIndex: Map<string, number>;
+  protected readonly removed = new Set<number>();
+  /** The book as columns, rebuilt after an edit when asked for. */
+  private columnsCache: BookColumns | null;
+  /** account index of every position of columnsCache */
+  private ownerCache: Uint32Array | null = null;
 
-  private constructor(private readonly columns: BookColumns) {
+  private constructor(columns: BookColumns, status?: Uint8Array) {
+    super();
     this.venue = columns.venue ?? "generic";
-    this.book = assembleBook(this.venue, columns.liquidatorSharePpm, columns.markets, columns.accountIds, columns);
+    this.markets = columns.markets;
+    const book = assembleBook(this.venue, columns.liquidatorSharePpm, columns.markets, columns.accountIds, columns);
+    this.accounts = book.accounts.slice();
+    this.book = { ...book, accounts: this.accounts };
     this.marks = columns.markets.map((m) => m.markPrice);
     this.marketIds = new Map(columns.markets.map((m, i) => [m.id, i]));
-    this.status = new Uint8Array(columns.collateral.length);
-    this.owner = new Uint32Array(columns.positionSize.length);
-    for (let a = 0; a < columns.collateral.length; a++) {
-      this.owner.fill(a, columns.positionStart[a]!, columns.positionStart[a + 1]!);
-    }
+    this.ids = columns.accountIds.slice();
+    this.idIndex = new Map(this.ids.map((id, a) => [id, a]));
+    this.status = status ? status.map((x) => x & 0x7f) : new Uint8Array(columns.collateral.length);
+    this.columnsCache = columns;
   }
 
   static load(columns: BookColumns): ReferenceBook {
     checkColumns(columns);
     return new ReferenceBook(columns);
+  }
+
+  static restore(c: SnapshotContent): ReferenceBook {
+    const columns: BookColumns = {
+      ...(c.venue !== "generic" ? { venue: c.venue } : {}), liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, accountIds: c.accountIds,
+      collateral: c.collateral.slice(), positionStart: c.positionStart.slice(), positionMarket: c.positionMarket.slice(), positionSize: c.positionSize.slice(), positionEntry: c.positionEntry.slice(),
+      ...(c.accountIsolated ? { accountIsolated: c.accountIsolated.slice() } : {}),
+      ...(c.positionLeverage ? { positionLeverage: c.positionLeverage.slice() } : {}),
+      ...(c.positionSide ? { positionSide: c.positionSide.slice() } : {}),
+    };
+    const book = new ReferenceBook(columns, c.status);
+    for (const a of c.removed) book.removed.add(a);
+    return book;
   }
 
   static allocate(shape: BookShape): BookBuilder {
@@ -63,16 +89,15 @@ export class ReferenceBook implements LiveBook {
     };
   }
 
-  get markets(): readonly Market[] { return this.columns.markets; }
-  get accountIds(): readonly string[] { return this.columns.accountIds; }
-  get accountCount(): number { return this.columns.collateral.length; }
-  get positionCount(): number { return this.columns.positionSize.length; }
-  get positionStart(): Uint32Array { this.alive(); return this.columns.positionStart; }
-  get inputs(): Readonly<WritableColumns> { this.alive(); return this.columns; }
+  get accountIds(): readonly string[] { return this.ids; }
+  get accountCount(): number { return this.accounts.length; }
+  get positionCount(): number { return this.columns().positionSize.length; }
+  get positionStart(): Uint32Array { this.alive(); return this.columns().positionStart; }
+  get inputs(): Readonly<WritableColumns> { this.alive(); return this.columns(); }
   /** The typed input columns only; the BigInt objects of the reference's account records are not counted. */
   get residentBytes(): number {
     this.alive();
-    const c = this.columns;
+    const c = this.columns();
     return c.collateral.byteLength + c.positionStart.byteLength + c.positionMarket.byteLength + c.positionSize.byteLength + c.positionEntry.byteLength;
   }
 
@@ -93,19 +118,18 @@ export class ReferenceBook implements LiveBook {
     this.alive();
     checkIndex(account, this.accountCount, "account");
     checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
-    this.columns.collateral[account] = collateral;
-    this.rebuildAccount(account);
+    this.writeCollateral(account, collateral);
   }
 
   setPosition(position: number, size: bigint, entryPrice: bigint): void {
     this.alive();
-    checkIndex(position, this.positionCount, "position");
+    const c = this.columns();
+    checkIndex(position, c.positionSize.length, "position");
     checkValue(`position ${position}`, "size", size, -I64_MAX - 1n, I64_MAX);
     checkValue(`position ${position}`, "entryPrice", entryPrice, 0n, I64_MAX);
-    checkSide(`position ${position}`, this.columns.positionSide?.[position], size);
-    this.columns.positionSize[position] = size;
-    this.columns.positionEntry[position] = entryPrice;
-    this.rebuildAccount(this.owner[position]!);
+    checkSide(`position ${position}`, c.positionSide?.[position], size);
+    const a = this.owner()[position]!;
+    this.writePosition(a, position - c.positionStart[a]!, size, entryPrice);
   }
 
   /** The reference always evaluates every account (ScanOptions change nothing here). */
@@ -114,23 +138,28 @@ export class ReferenceBook implements LiveBook {
     const { results, totals } = scanBook(this.book, this.marks);
     const status = this.status;
     const flagged: number[] = [];
+    const changes: number[] = [];
     results.forEach((r, a) => {
-      status[a] = r.status === "ok" ? 0 : r.status === "liquidatable" ? 1 : 2;
+      const s = r.status === "ok" ? 0 : r.status === "liquidatable" ? 1 : 2;
+      if (status[a] !== s) changes.push(a, status[a]!);
+      status[a] = s;
       if (r.status !== "ok") flagged.push(a);
     });
     const generation = ++this.generation;
     const edits = this.edits;
+    const columns = () => ({ ...this.columns(), positionLeverage: this.columns().positionLeverage, positionSide: this.columns().positionSide });
     return new ScanResult({
       status, accountCount: status.length, totals, accountIds: this.accountIds,
       flagged: () => flagged,
       account: (a) => results[a]!,
-      initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.marks[m]!, this.columns, a),
+      initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.marks[m]!, columns(), a),
       venue: this.venue,
-      positions: (a) => positionsOf(this.venue, this.markets, (m) => this.marks[m]!, this.columns, a),
+      positions: (a) => positionsOf(this.venue, this.markets, (m) => this.marks[m]!, columns(), a),
       isCurrent: () => {
         if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
         return generation === this.generation && edits === this.edits;
       },
+      changes: () => changes,
     });
   }
 
@@ -143,15 +172,16 @@ export class ReferenceBook implements LiveBook {
 
   liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array {
     this.alive();
+    const starts = this.positionStart;
     const out = new BigInt64Array(this.positionCount);
     let next = 0;
     for (let a = 0; a < this.accountCount; a++) {
-      const first = this.positionStart[a]!;
+      const first = starts[a]!;
       if (options?.onProgress && first >= next) {
         options.onProgress(first, this.positionCount);
         next = first + 10_000;
       }
-      for (let p = first; p < this.positionStart[a + 1]!; p++) {
+      for (let p = first; p < starts[a + 1]!; p++) {
         out[p] = liquidationPrice(this.book, a, p - first, this.marks) ?? -1n;
       }
     }
@@ -165,7 +195,19 @@ export class ReferenceBook implements LiveBook {
 
   toBook(): Book {
     this.alive();
-    return { ...this.book, accounts: this.book.accounts.slice(), markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })) };
+    return { ...this.book, accounts: this.accounts.slice(), markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })) };
+  }
+
+  snapshot(): Uint8Array {
+    this.alive();
+    const c = this.columns();
+    return encodeSnapshot({
+      venue: this.venue, liquidatorSharePpm: this.book.liquidatorSharePpm,
+      markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })),
+      accountIds: this.ids, collateral: c.collateral, positionStart: c.positionStart, positionMarket: c.positionMarket, positionSize: c.positionSize, positionEntry: c.positionEntry,
+      accountIsolated: c.accountIsolated, positionLeverage: c.positionLeverage, positionSide: c.positionSide,
+      status: this.status, removed: [...this.removed].sort((x, y) => x - y),
+    });
   }
 
   /** Drop the book; every later use throws, as on the wasm engine. */
@@ -173,33 +215,73 @@ export class ReferenceBook implements LiveBook {
     this.disposed = true;
   }
 
-  private alive(): void {
+  protected alive(): void {
     if (this.disposed) throw new Error("liqscan: this book was disposed");
   }
 
-  private rebuildAccount(a: number): void {
-    this.edits++;
-    const c = this.columns;
-    const account: Account = {
-      id: c.accountIds[a]!,
-      collateral: c.collateral[a]!,
-      positions: Array.from({ length: c.positionStart[a + 1]! - c.positionStart[a]! }, (_, k) => {
-        const p = c.positionStart[a]! + k;
-        return withPositionLabels(c, p, { market: c.positionMarket[p]!, size: c.positionSize[p]!, entryPrice: c.positionEntry[p]! });
-      }),
-      ...(c.accountIsolated?.[a] === 1 ? { margin: "isolated" as const } : {}),
-    };
-    // Copy the accounts array once, then edit the copy in place: an edit costs O(positions of the
-    // account), not O(accounts) (a cascade closes thousands of positions). toBook() hands out a copy.
-    if (this.ownAccounts === null) {
-      this.ownAccounts = this.book.accounts.slice();
-      this.book = { ...this.book, accounts: this.ownAccounts };
-    }
-    this.ownAccounts[a] = account;
+  private columns(): BookColumns {
+    if (this.columnsCache === null) this.columnsCache = bookToColumns(this.book);
+    return this.columnsCache;
   }
 
-  /** The accounts array once this book has copied it for editing (see rebuildAccount). */
-  private ownAccounts: Account[] | null = null;
+  private owner(): Uint32Array {
+    if (this.ownerCache === null) {
+      const c = this.columns();
+      this.ownerCache = new Uint32Array(c.positionSize.length);
+      for (let a = 0; a < this.accountCount; a++) this.ownerCache.fill(a, c.positionStart[a]!, c.positionStart[a + 1]!);
+    }
+    return this.ownerCache;
+  }
+
+  /** Account a replaced by `account`: the columns are rebuilt when next asked for. */
+  private edit(a: number, account: Account): void {
+    this.alive();
+    this.accounts[a] = account;
+    this.columnsCache = null;
+    this.ownerCache = null;
+    this.edits++;
+  }
+
+  // ---- the primitives of the live edits (bindings/live.ts) ----------------------------------
+
+  protected marketIdMap(): Map<string, number> { return this.marketIds; }
+  protected collateralOf(a: number): bigint { return this.accounts[a]!.collateral; }
+  protected writeCollateral(a: number, value: bigint): void { this.edit(a, { ...this.accounts[a]!, collateral: value }); }
+  protected findPosition(a: number, m: number, from = 0): number { return this.accounts[a]!.positions.findIndex((p, k) => k >= from && p.market === m); }
+  protected positionCountOf(a: number): number { return this.accounts[a]!.positions.length; }
+  protected sizeAt(a: number, k: number): bigint { return this.accounts[a]!.positions[k]!.size; }
+  protected entryAt(a: number, k: number): bigint { return this.accounts[a]!.positions[k]!.entryPrice; }
+  protected sideAt(a: number, k: number): number { const side = this.accounts[a]!.positions[k]!.side; return side === undefined ? 0 : SIDE_CODE[side]; }
+  protected isolated(a: number): boolean { return this.accounts[a]!.margin === "isolated"; }
+  protected clearIsolated(a: number): void {
+    const { margin: _, ...rest } = this.accounts[a]!;
+    this.edit(a, rest);
+  }
+  protected writePosition(a: number, k: number, size: bigint, entry: bigint): void {
+    const acc = this.accounts[a]!;
+    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? { ...p, size, entryPrice: entry } : p)) });
+  }
+  protected appendPosition(a: number, m: number, size: bigint, entry: bigint, leverage: number, side: number): void {
+    const acc = this.accounts[a]!;
+    const position: Position = { market: m, size, entryPrice: entry, ...(leverage !== 0 ? { leverage: BigInt(leverage) } : {}), ...(side !== 0 ? { side: side === 1 ? "LONG" as const : "SHORT" as const } : {}) };
+    this.edit(a, { ...acc, positions: [...acc.positions, position] });
+  }
+  protected removePosition(a: number, k: number): void {
+    const acc = this.accounts[a]!;
+    this.edit(a, { ...acc, positions: acc.positions.filter((_, i) => i !== k) });
+  }
+  protected appendAccount(id: string, collateral: bigint): number {
+    const a = this.accounts.length;
+    this.accounts.push({ id, collateral, positions: [] });
+    this.ids.push(id);
+    const status = new Uint8Array(a + 1);
+    status.set(this.status);
+    this.status = status;
+    this.columnsCache = null;
+    this.ownerCache = null;
+    this.edits++;
+    return a;
+  }
 }
 
 /** A book in column form; `call` names the caller's function in the errors for what is not a book at all. */

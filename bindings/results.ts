@@ -25,6 +25,20 @@ export interface ScanSource {
   positions(account: number): { readonly notionals: bigint[]; readonly sizes: bigint[]; readonly markets: Market[]; readonly prices: bigint[] };
   /** False once a later scan or an edit of the book has superseded this result. */
   isCurrent(): boolean;
+  /** Pairs (account, status before this scan) of the accounts whose status this scan changed, in any order. */
+  changes(): ArrayLike<number>;
+}
+
+/** An account whose status a scan changed, since the scan before it (the first scan: since a book of "ok" accounts). */
+export interface AccountChange {
+  readonly account: number;
+  readonly id: string;
+  /** "liquidatable": it became liquidatable; "recovered": it stopped being so (or left overflow); "overflow": its amounts left 64 bits. */
+  readonly kind: "liquidatable" | "recovered" | "overflow";
+  readonly before: Status;
+  readonly after: Status;
+  /** Its exact amounts at this scan (null on overflow). */
+  readonly result: AccountResult;
 }
 
 /** One account of a scan as the command line prints it: amounts as decimal strings in quote units. */
@@ -105,6 +119,30 @@ export class ScanResult {
     const status = this.source.status;
     const out: number[] = [];
     for (let i = 0; i < flagged.length; i++) if (status[flagged[i]!] === 1) out.push(flagged[i]!);
+    return out;
+  }
+
+  /**
+   * The accounts whose status changed since the previous scan of the book, in account order, each
+   * with its exact amounts at this scan: which became liquidatable, which recovered (ok again),
+   * which went to overflow. Computed during the scan (only the accounts it evaluated can change).
+   */
+  changes(): AccountChange[] {
+    this.check();
+    const pairs = this.source.changes();
+    const status = this.source.status;
+    const out: AccountChange[] = [];
+    const order: number[] = [];
+    for (let i = 0; i < pairs.length; i += 2) order.push(i);
+    order.sort((x, y) => pairs[x]! - pairs[y]!);
+    for (const i of order) {
+      const account = pairs[i]!;
+      const before = STATUS_NAME[pairs[i + 1]!]!;
+      const after = STATUS_NAME[status[account]! & 0x7f]!;
+      if (before === after) continue;
+      const kind = after === "ok" ? "recovered" : after;
+      out.push({ account, id: this.source.accountIds[account]!, kind, before, after, result: this.source.account(account) });
+    }
     return out;
   }
 

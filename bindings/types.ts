@@ -39,6 +39,31 @@ export interface Engine {
   load(book: Book | BookColumns): Promise<LiveBook>;
   /** Reserve a book of a given shape and fill its columns in place. */
   allocate(shape: BookShape): Promise<BookBuilder>;
+  /**
+   * The book `snapshot()` saved, bit for bit (either engine's snapshot): its columns, marks,
+   * labels, removed accounts and the statuses of its last scan, so the first scan after a restore
+   * reports only what changed since that scan. Throws a SnapshotError on an image that is
+   * corrupt, truncated, of another format version or not a liqscan snapshot at all.
+   */
+  restore(image: Uint8Array): Promise<LiveBook>;
+}
+
+/** An account by index, or by id. */
+export type AccountRef = number | string;
+
+/** Labels of a new position on a venue book (docs/venues/): its leverage, and a binance-usdm hedge-mode side. */
+export interface PositionLabels {
+  readonly leverage?: number;
+  readonly side?: "LONG" | "SHORT";
+}
+
+/** What `fill()` did: the position after it (size 0: closed) and the account's collateral after it. */
+export interface FillResult {
+  readonly size: bigint;
+  readonly entryPrice: bigint;
+  /** What the fill moved the collateral by (realized PnL, or on Hyperliquid the trade's cash), less the fee. */
+  readonly collateralDelta: bigint;
+  readonly collateral: bigint;
 }
 
 export interface ScanOptions {
@@ -70,6 +95,47 @@ export interface LiveBook {
   setMarkPrice(market: number | string, price: bigint): void;
   setCollateral(account: number, collateral: bigint): void;
   setPosition(position: number, size: bigint, entryPrice: bigint): void;
+  /** The index of the account with this id (a removed one included), or undefined. */
+  accountIndex(id: string): number | undefined;
+  /**
+   * A new account, empty but for its collateral (a cross account: an isolated one comes with its
+   * position from a venue's import); returns its index, the next one. The id of a removed account
+   * brings that account back at its old index. Throws on an id already held.
+   */
+  addAccount(id: string, collateral?: bigint): number;
+  /** Close every position of an account and zero its collateral; its index and id stay (empty) until addAccount brings it back. */
+  removeAccount(account: AccountRef): void;
+  /**
+   * The account's position in a market (size and entry price), or null where it holds none. A
+   * binance-usdm hedge-mode account holding the market LONG and SHORT must give the side, here and
+   * to `closePosition` and `fill`; `openPosition` with the other side's label opens the pair.
+   */
+  position(account: AccountRef, market: number | string, side?: "LONG" | "SHORT"): { readonly size: bigint; readonly entryPrice: bigint } | null;
+  /** Whether removeAccount removed it (and addAccount did not bring it back). */
+  isRemoved(account: AccountRef): boolean;
+  /** A position in a market the account does not hold yet, after its others. */
+  openPosition(account: AccountRef, market: number | string, size: bigint, entryPrice: bigint, labels?: PositionLabels): void;
+  /** Remove a position as it is (nothing realized: a trade that closes it is a `fill`); the account's later positions move up one. */
+  closePosition(account: AccountRef, market: number | string, side?: "LONG" | "SHORT"): void;
+  /**
+   * A trade of `size` (> 0 buys, < 0 sells) at `price` on the account's position in `market`
+   * (opened when it holds none, closed when it comes to size 0), by the venue's rule (`fill` of
+   * reference/venues/NAME.ts): on the entry-price venues a weighted-average entry on an increase
+   * (rounded against the holder), the entry unchanged on a reduction with its PnL realized into
+   * the collateral, a flip realizing it all and opening the rest at `price`; on Hyperliquid the
+   * balance pays for what is bought. `fee` (quote units, >= 0) is taken from the collateral.
+   * Nothing is changed when the result would not fit 64 bits or breaks a label (a hedge-mode side).
+   */
+  fill(account: AccountRef, market: number | string, size: bigint, price: bigint, fee?: bigint, side?: "LONG" | "SHORT"): FillResult;
+  /** Add `amount` (quote units, > 0) to the collateral. */
+  deposit(account: AccountRef, amount: bigint): void;
+  /** Take `amount` (quote units, > 0) from the collateral (it may go negative: the book records, the venue decides). */
+  withdraw(account: AccountRef, amount: bigint): void;
+  /**
+   * The book as bytes: a versioned, checksummed image of its columns (bindings/snapshot.ts)
+   * that `engine.restore()` gives back bit for bit, on either engine.
+   */
+  snapshot(): Uint8Array;
   /**
    * Scan the book. After a price tick or a few edits only the accounts they touch are evaluated
    * again (the result equals a full scan's); `{ full: true }` evaluates every account, e.g. to

@@ -6,10 +6,12 @@
 
 import type { Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import type { AccountResult } from "../book/types.js";
-import { CANDIDATE_CHUNK, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
+import { CANDIDATE_CHUNK, CHANGE_BYTES, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, FREE_SLOT, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
+import { LiveEdits } from "./live.js";
+import { encodeIds, encodeSnapshot, type IdImage, type SnapshotContent } from "./snapshot.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import { CORE_VENUES, type CoreVenue } from "./venues.js";
@@ -28,6 +30,7 @@ interface CoreExports {
   entryBytes(): number;
   prepareMarkets(desc: number): void;
   summarizeMarkets(desc: number): void;
+  changeBytes(): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -68,6 +71,7 @@ interface Plan {
   tierTable: number;
   collateral: number;
   positionStart: number;
+  positionEnd: number;
   positionMarket: number;
   positionSize: number;
   positionEntry: number;
@@ -80,7 +84,12 @@ interface Plan {
   end: number;
 }
 
-function plan(base: number, markets: number, tiers: number, accounts: number, positions: number): Plan {
+/**
+ * Where every column of a book with room for `accounts` accounts and `positions` position slots
+ * goes (assembly/layout.ts); `live`: with a positionEnd column of its own. The descriptor and the market and tier tables come first, so a
+ * re-layout with other capacities (WasmBook.relayout) leaves them where they are.
+ */
+function plan(base: number, markets: number, tiers: number, accounts: number, positions: number, live: boolean): Plan {
   let at = align8(base);
   const take = (bytes: number) => {
     const start = at;
@@ -92,6 +101,9 @@ function plan(base: number, markets: number, tiers: number, accounts: number, po
   const tierTable = take(tiers * TIER_BYTES);
   const collateral = take(accounts * 8);
   const positionStart = take((accounts + 1) * 4);
+  // A compact book's ends are its starts shifted by one (end[a] = start[a + 1]): a column of its
+  // own only once the book is live (4 bytes an account that a loaded book does not pay).
+  const positionEnd = live ? take(accounts * 4) : positionStart + 4;
   const positionMarket = take(positions * 4);
   const positionSize = take(positions * 8);
   const positionEntry = take(positions * 8);
@@ -100,7 +112,7 @@ function plan(base: number, markets: number, tiers: number, accounts: number, po
   const totals = take(TOTALS_BYTES);
   const marketSummary = take(accounts * 2);
   const candidates = take(CANDIDATE_CHUNK * 4);
-  return { desc, marketTable, tierTable, collateral, positionStart, positionMarket, positionSize, positionEntry, status, scratch, totals, marketSummary, candidates, end: at };
+  return { desc, marketTable, tierTable, collateral, positionStart, positionEnd, positionMarket, positionSize, positionEntry, status, scratch, totals, marketSummary, candidates, end: at };
 }
 
 /**
@@ -121,11 +133,29 @@ export async function instantiateCore(module: WebAssembly.Module): Promise<CoreE
   return core;
 }
 
-export class WasmBook implements LiveBook {
+/** Room a live book gets when its shape first changes, and when it grows again: 1/4 more, at least this. */
+const MIN_SPARE_ACCOUNTS = 1024;
+const MIN_SPARE_SLOTS = 4096;
+const withRoom = (need: number, least: number) => Math.min(0xffff_fffe, need + Math.max(least, Math.ceil(need / 4)));
+
+/** Typed views of the columns, remade when memory grows (growth detaches views). */
+interface Views {
+  buffer: ArrayBuffer;
+  collateral: BigInt64Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  market: Uint32Array;
+  size: BigInt64Array;
+  entry: BigInt64Array;
+  status: Uint8Array;
+  summary: Uint16Array;
+}
+
+export class WasmBook extends LiveEdits implements LiveBook {
   readonly engine = "wasm" as const;
   private readonly coreVenue: CoreVenue;
   private readonly entries: VenueEntries;
-  private readonly plan: Plan;
+  private plan: Plan;
   private generation = 0;
   private disposed = false;
   private readonly marketIds: Map<string, number>;
@@ -140,27 +170,63 @@ export class WasmBook implements LiveBook {
   private priceBuffer = { at: 0, positions: 0 };
   private stressBuffer = { at: 0, bytes: 0 };
 
-  readonly accountIds: readonly string[];
-  /** A venue book's labels (isolated accounts, leverage, sides): kept here, the core never reads them. */
-  private labels: Pick<BookColumns, "accountIsolated" | "positionLeverage" | "positionSide"> = {};
+  // The live layout (assembly/layout.ts, "Live books"): counts, capacities and the slots in use.
+  private accounts: number;
+  private livePositions: number;
+  private accountCap: number;
+  private slotCap: number;
+  /** Slots [0, slotTop) have been used; above it every slot is free. */
+  private slotTop: number;
+  /** end[a] = start[a + 1] for every account and no free slot below slotTop: the public views are the columns. */
+  private compact = true;
+  /** The shape has changed since the book was loaded: it has spare capacity. */
+  private roomy = false;
+  private cached?: Views;
+
+  private idList?: string[];
+  private idLoader?: () => readonly string[];
+  /** The ids as a snapshot holds them (the image restored from, or the last snapshot's), while no account has been added since: repeated snapshots do not encode a million ids again. */
+  private idImage?: IdImage;
+  /** The account ids: a restored book decodes them when first read. */
+  protected get ids(): string[] {
+    return (this.idList ??= this.idLoader!().slice());
+  }
+  private idMap?: Map<string, number>;
+  /** Ids to indices, made when first needed (a million ids take a while, and a scan needs none). */
+  protected get idIndex(): Map<string, number> {
+    if (this.idMap === undefined) {
+      this.idMap = new Map();
+      for (let a = 0; a < this.ids.length; a++) this.idMap.set(this.ids[a]!, a);
+    }
+    return this.idMap;
+  }
+  protected readonly removed = new Set<number>();
+  /** A venue book's labels, per account and per slot: kept here, the core never reads them. */
+  private accountIsolated?: Uint8Array;
+  private slotLeverage?: Uint32Array;
+  private slotSide?: Uint8Array;
 
   private constructor(
     private core: CoreExports,
     readonly markets: readonly Market[],
-    accountIds: readonly string[] | undefined,
-    readonly accountCount: number,
-    readonly positionCount: number,
+    accountIds: readonly string[] | (() => readonly string[]) | undefined,
+    accountCount: number,
+    positionCount: number,
     private readonly liquidatorSharePpm: bigint,
     readonly venue: VenueName,
   ) {
+    super();
     this.coreVenue = CORE_VENUES[venue];
     this.entries = venueEntries(core, this.coreVenue);
+    this.accounts = this.accountCap = accountCount;
+    this.livePositions = this.slotCap = this.slotTop = positionCount;
     const tiers = markets.reduce((n, m) => n + m.tiers.length, 0);
-    this.plan = plan(core.heapBase(), markets.length, tiers, accountCount, positionCount);
+    this.plan = plan(core.heapBase(), markets.length, tiers, accountCount, positionCount, false);
     this.top = this.plan.end;
     reserve(core.memory, this.plan.end, accountCount, positionCount);
     // Default ids only once the memory is known to be there: a refused book costs nothing.
-    this.accountIds = accountIds ?? Array.from({ length: accountCount }, (_, a) => String(a));
+    if (typeof accountIds === "function") this.idLoader = accountIds;
+    else this.idList = accountIds ? accountIds.slice() : Array.from({ length: accountCount }, (_, a) => String(a));
     this.marketIds = new Map(markets.map((m, i) => [m.id, i]));
     this.writeDescriptor();
     this.writeMarkets();
@@ -175,7 +241,7 @@ export class WasmBook implements LiveBook {
       columns: book.inputColumns(),
       finish: () => {
         checkColumns(book.columnsForCheck());
-        book.core.summarizeMarkets(book.plan.desc);
+        book.loaded();
         return book;
       },
     };
@@ -187,17 +253,37 @@ export class WasmBook implements LiveBook {
     checkColumns(columns);
     const book = new WasmBook(core, columns.markets, columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm, columns.venue ?? "generic");
     const into = book.inputColumns();
-    into.collateral.set(columns.collateral);
-    into.positionStart.set(columns.positionStart);
-    into.positionMarket.set(columns.positionMarket);
-    into.positionSize.set(columns.positionSize);
-    into.positionEntry.set(columns.positionEntry);
-    if (columns.accountIsolated) book.labels = { accountIsolated: columns.accountIsolated.slice() };
-    if (columns.positionLeverage) book.labels = { ...book.labels, positionLeverage: columns.positionLeverage.slice() };
-    if (columns.positionSide) book.labels = { ...book.labels, positionSide: columns.positionSide.slice() };
-    book.core.summarizeMarkets(book.plan.desc);
+    for (const [to, from] of [[into.collateral, columns.collateral], [into.positionStart, columns.positionStart], [into.positionMarket, columns.positionMarket], [into.positionSize, columns.positionSize], [into.positionEntry, columns.positionEntry]] as const) copyBytes(to, from);
+    if (columns.accountIsolated) book.accountIsolated = columns.accountIsolated.slice();
+    if (columns.positionLeverage) book.slotLeverage = columns.positionLeverage.slice();
+    if (columns.positionSide) book.slotSide = columns.positionSide.slice();
+    book.loaded();
     return book;
   }
+
+  /** A book from a snapshot's content (bindings/snapshot.ts), statuses and removed accounts with it. */
+  static restore(core: CoreExports, c: SnapshotContent): WasmBook {
+    const book = new WasmBook(core, c.markets, () => c.accountIds, c.collateral.length, c.positionSize.length, c.liquidatorSharePpm, c.venue);
+    book.idImage = c.idImage;
+    const into = book.inputColumns();
+    for (const [to, from] of [[into.collateral, c.collateral], [into.positionStart, c.positionStart], [into.positionMarket, c.positionMarket], [into.positionSize, c.positionSize], [into.positionEntry, c.positionEntry]] as const) copyBytes(to, from);
+    if (c.accountIsolated) book.accountIsolated = c.accountIsolated.slice();
+    if (c.positionLeverage) book.slotLeverage = c.positionLeverage.slice();
+    if (c.positionSide) book.slotSide = c.positionSide.slice();
+    for (const a of c.removed) book.removed.add(a);
+    book.loaded();
+    book.views().status.set(c.status);
+    return book;
+  }
+
+  /** The columns are written: the ends of the accounts' slots and the market summary follow from them. */
+  private loaded(): void {
+    this.core.summarizeMarkets(this.plan.desc); // the ends are the starts shifted by one (plan)
+  }
+
+  get accountIds(): readonly string[] { return this.ids; }
+  get accountCount(): number { return this.accounts; }
+  get positionCount(): number { return this.livePositions; }
 
   private startsCopy?: Uint32Array;
 
@@ -233,10 +319,10 @@ export class WasmBook implements LiveBook {
   }
 
   setCollateral(account: number, collateral: bigint): void {
+    this.alive();
     checkIndex(account, this.accountCount, "account");
     checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
-    this.inputColumns().collateral[account] = collateral;
-    this.markEdited(account);
+    this.writeCollateral(account, collateral);
   }
 
   setPosition(position: number, size: bigint, entryPrice: bigint): void {
@@ -244,17 +330,260 @@ export class WasmBook implements LiveBook {
     const record = `position ${position}`;
     checkValue(record, "size", size, -I64_MAX - 1n, I64_MAX);
     checkValue(record, "entryPrice", entryPrice, 0n, I64_MAX);
-    checkSide(record, this.labels.positionSide?.[position], size);
-    const columns = this.inputColumns();
+    checkSide(record, this.slotSide?.[position], size);
+    const columns = this.inputColumns(); // compact: slot = position
     columns.positionSize[position] = size;
     columns.positionEntry[position] = entryPrice;
     this.markEdited(ownerOf(this.positionStart, position));
   }
 
   private markEdited(account: number): void {
-    const status = new Uint8Array(this.core.memory.buffer, this.plan.status, this.accountCount);
+    const status = this.views().status;
     status[account] = status[account]! | STATUS_DIRTY;
     this.edits++;
+  }
+
+  // ---- the primitives of the live edits (bindings/live.ts) ----------------------------------
+
+  protected marketIdMap(): Map<string, number> { return this.marketIds; }
+  protected collateralOf(a: number): bigint { return this.views().collateral[a]!; }
+  protected writeCollateral(a: number, value: bigint): void {
+    this.views().collateral[a] = value;
+    this.markEdited(a);
+  }
+  protected findPosition(a: number, m: number, from = 0): number {
+    const v = this.views();
+    const first = v.starts[a]!, end = v.ends[a]!;
+    for (let p = first + from; p < end; p++) if (v.market[p] === m) return p - first;
+    return -1;
+  }
+  protected positionCountOf(a: number): number { const v = this.views(); return v.ends[a]! - v.starts[a]!; }
+  protected sizeAt(a: number, k: number): bigint { const v = this.views(); return v.size[v.starts[a]! + k]!; }
+  protected entryAt(a: number, k: number): bigint { const v = this.views(); return v.entry[v.starts[a]! + k]!; }
+  protected sideAt(a: number, k: number): number { return this.slotSide?.[this.views().starts[a]! + k] ?? 0; }
+  protected isolated(a: number): boolean { return this.accountIsolated?.[a] === 1; }
+  protected clearIsolated(a: number): void { if (this.accountIsolated) this.accountIsolated[a] = 0; }
+
+  protected writePosition(a: number, k: number, size: bigint, entry: bigint): void {
+    const v = this.views();
+    const p = v.starts[a]! + k;
+    v.size[p] = size;
+    v.entry[p] = entry;
+    this.markEdited(a);
+  }
+
+  protected appendPosition(a: number, m: number, size: bigint, entry: bigint, leverage: number, side: number): void {
+    this.reshaping();
+    const p = this.slotAfter(a);
+    const v = this.views();
+    v.market[p] = m;
+    v.size[p] = size;
+    v.entry[p] = entry;
+    if (leverage !== 0) (this.slotLeverage ??= new Uint32Array(this.slotCap))[p] = leverage;
+    else if (this.slotLeverage) this.slotLeverage[p] = 0;
+    if (side !== 0) (this.slotSide ??= new Uint8Array(this.slotCap))[p] = side;
+    else if (this.slotSide) this.slotSide[p] = 0;
+    v.ends[a] = p + 1;
+    v.summary[a] = v.summary[a]! | (1 << (m & 15));
+    this.livePositions++;
+    this.markEdited(a);
+  }
+
+  protected removePosition(a: number, k: number): void {
+    this.reshaping();
+    const v = this.views();
+    const first = v.starts[a]!, end = v.ends[a]!;
+    const p = first + k;
+    if (p + 1 < end) this.moveSlots(p + 1, p, end - p - 1);
+    v.market[end - 1] = FREE_SLOT;
+    v.ends[a] = end - 1;
+    let bits = 0;
+    for (let q = first; q < end - 1; q++) bits |= 1 << (v.market[q]! & 15);
+    v.summary[a] = bits;
+    this.livePositions--;
+    this.markEdited(a);
+  }
+
+  protected appendAccount(id: string, collateral: bigint): number {
+    this.reshaping();
+    if (this.accounts === this.accountCap) this.relayout(withRoom(this.accounts + 1, MIN_SPARE_ACCOUNTS), this.slotCap);
+    const a = this.accounts++;
+    const v = this.views();
+    v.starts[a] = v.ends[a] = this.slotTop;
+    v.collateral[a] = collateral;
+    v.status[a] = STATUS_DIRTY;
+    v.summary[a] = 0;
+    if (this.accountIsolated) this.accountIsolated[a] = 0;
+    this.ids.push(id);
+    this.idImage = undefined;
+    // A re-layout for room just made the book compact; the new account's end of the public
+    // positionStart (start[a + 1]) is not written, so the views must compact again.
+    this.compact = false;
+    new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.accounts, this.accounts, true);
+    this.edits++;
+    return a;
+  }
+
+  /** A shape edit: the public views are stale, and a book still in its loaded (exact) layout gets room first. */
+  private reshaping(): void {
+    this.alive();
+    this.compact = false;
+    this.startsCopy = undefined;
+    if (!this.roomy) {
+      this.roomy = true;
+      this.relayout(withRoom(this.accounts, MIN_SPARE_ACCOUNTS), withRoom(this.livePositions, MIN_SPARE_SLOTS));
+      this.compact = false;
+    }
+  }
+
+  /** The slot after account a's last position, moving its positions to the top when that slot is taken. */
+  private slotAfter(a: number): number {
+    const v = this.views();
+    const end = v.ends[a]!;
+    if (end < this.slotTop ? v.market[end] === FREE_SLOT : end === this.slotTop && end < this.slotCap) {
+      if (end === this.slotTop) this.slotTop++;
+      return end;
+    }
+    const n = end - v.starts[a]!;
+    if (this.slotTop + n + 1 > this.slotCap) {
+      // Full: compact in place, or grow when that would leave less than 1/8 of the slots free.
+      const need = this.livePositions + 1;
+      this.relayout(this.accountCap, need + this.slotCap / 8 > this.slotCap ? withRoom(need, MIN_SPARE_SLOTS) : this.slotCap);
+      this.compact = false;
+      return this.slotAfter(a);
+    }
+    const w = this.views();
+    this.moveSlots(w.starts[a]!, this.slotTop, n);
+    w.market.fill(FREE_SLOT, w.starts[a]!, end);
+    w.starts[a] = this.slotTop;
+    w.ends[a] = this.slotTop + n;
+    this.slotTop += n;
+    return this.slotAfter(a);
+  }
+
+  /** Copy n slots (every column and label) from `from` to `to` (ranges may overlap). */
+  private moveSlots(from: number, to: number, n: number): void {
+    const v = this.views();
+    v.market.copyWithin(to, from, from + n);
+    v.size.copyWithin(to, from, from + n);
+    v.entry.copyWithin(to, from, from + n);
+    this.slotLeverage?.copyWithin(to, from, from + n);
+    this.slotSide?.copyWithin(to, from, from + n);
+  }
+
+  /**
+   * The one place the live layout changes size: the positions compacted into account order and
+   * the book laid out with room for `accountCap` accounts and `slotCap` slots (at the same
+   * addresses when both are unchanged, so a current scan result stays valid). Statuses, the
+   * market summary, the flagged list and the marks are carried over.
+   */
+  private relayout(accountCap: number, slotCap: number): void {
+    const v = this.views();
+    const n = this.accounts, live = this.livePositions;
+    // Compact into fresh arrays: runs of accounts whose slots follow one another (most of them,
+    // in a book that has seen few relocations) are copied whole, as bytes.
+    const starts = new Uint32Array(n + 1);
+    const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const columns = [
+      { from: bytes(v.market), to: new Uint8Array(live * 4), width: 4 },
+      { from: bytes(v.size), to: new Uint8Array(live * 8), width: 8 },
+      { from: bytes(v.entry), to: new Uint8Array(live * 8), width: 8 },
+      ...(this.slotLeverage ? [{ from: bytes(this.slotLeverage), to: new Uint8Array(live * 4), width: 4 }] : []),
+      ...(this.slotSide ? [{ from: bytes(this.slotSide), to: new Uint8Array(live), width: 1 }] : []),
+    ];
+    const oldStarts = v.starts, oldEnds = v.ends;
+    let k = 0, runFrom = 0, runTo = 0;
+    const flush = () => {
+      const at = k - (runTo - runFrom);
+      for (const c of columns) c.to.set(c.from.subarray(runFrom * c.width, runTo * c.width), at * c.width);
+    };
+    for (let a = 0; a < n; a++) {
+      const first = oldStarts[a]!, end = oldEnds[a]!;
+      starts[a] = k;
+      if (first !== runTo) {
+        flush();
+        runFrom = runTo = first;
+      }
+      runTo = end;
+      k += end - first;
+    }
+    flush();
+    starts[n] = k;
+    const moved = accountCap !== this.accountCap || slotCap !== this.slotCap;
+    const keep = moved
+      ? { collateral: bytes(v.collateral).slice(0, n * 8), status: v.status.slice(0, n), summary: v.summary.slice(0, n), list: this.savedList() }
+      : undefined;
+    if (moved) {
+      const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
+      this.plan = plan(this.core.heapBase(), this.markets.length, tiers, accountCap, slotCap, this.roomy);
+      this.accountCap = accountCap;
+      this.slotCap = slotCap;
+      this.top = this.plan.end;
+      reserve(this.core.memory, this.plan.end, n, live);
+      this.priceBuffer = { at: 0, positions: 0 };
+      this.stressBuffer = { at: 0, bytes: 0 };
+      this.cached = undefined;
+      this.writeDescriptor();
+    }
+    const w = this.views();
+    w.starts.set(starts);
+    w.ends.set(starts.subarray(1));
+    bytes(w.market).set(columns[0]!.to);
+    bytes(w.size).set(columns[1]!.to);
+    bytes(w.entry).set(columns[2]!.to);
+    let label = 3;
+    if (this.slotLeverage) { const l = new Uint32Array(slotCap); bytes(l).set(columns[label++]!.to); this.slotLeverage = l; }
+    if (this.slotSide) { const l = new Uint8Array(slotCap); l.set(columns[label]!.to); this.slotSide = l; }
+    if (this.accountIsolated && this.accountIsolated.length !== accountCap) {
+      const iso = new Uint8Array(accountCap);
+      iso.set(this.accountIsolated.subarray(0, Math.min(n, accountCap)));
+      this.accountIsolated = iso;
+    }
+    if (keep) {
+      bytes(w.collateral).set(keep.collateral);
+      w.status.set(keep.status);
+      w.summary.set(keep.summary);
+      this.growList(this.capacity, keep.list);
+    }
+    this.slotTop = live;
+    this.compact = true;
+    this.startsCopy = undefined;
+  }
+
+  /** The current flagged list's bytes. */
+  private savedList(): Uint8Array {
+    const d = new DataView(this.core.memory.buffer);
+    const at = d.getUint32(this.plan.desc + DESC.flagged, true);
+    const count = d.getUint32(this.plan.desc + DESC.flaggedCount, true);
+    return new Uint8Array(this.core.memory.buffer, at, count * ENTRY_BYTES).slice();
+  }
+
+  /** The book compacted, for the views that read it as contiguous columns. */
+  private compacted(): void {
+    if (!this.compact) this.relayout(this.accountCap, this.slotCap);
+  }
+
+  snapshot(): Uint8Array {
+    const c = this.inputColumns();
+    const book = this;
+    return encodeSnapshot({
+      venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm,
+      markets: this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })),
+      get accountIds() { return book.ids; }, idImage: (this.idImage ??= encodeIds(this.ids)), ...c,
+      ...this.labelColumns(),
+      status: this.views().status.subarray(0, this.accounts).map((x) => x & ~STATUS_DIRTY),
+      removed: [...this.removed].sort((x, y) => x - y),
+    });
+  }
+
+  /** The labels as columns of the compact book. */
+  private labelColumns(): Pick<BookColumns, "accountIsolated" | "positionLeverage" | "positionSide"> {
+    this.compacted();
+    return {
+      ...(this.accountIsolated ? { accountIsolated: this.accountIsolated.subarray(0, this.accounts) } : {}),
+      ...(this.slotLeverage ? { positionLeverage: this.slotLeverage.subarray(0, this.livePositions) } : {}),
+      ...(this.slotSide ? { positionSide: this.slotSide.subarray(0, this.livePositions) } : {}),
+    };
   }
 
   /**
@@ -269,6 +598,7 @@ export class WasmBook implements LiveBook {
     const incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
     let movedBits = 0;
     for (const m of this.movedMarkets) movedBits |= 1 << (m & 15);
+    new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.changeCount, 0, true);
     let flagged = this.entries.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
     while (flagged < 0) {
       // The list filled up: grow it and scan everything (a cut-short pass leaves statuses half new
@@ -300,7 +630,13 @@ export class WasmBook implements LiveBook {
         return out;
       },
       account: (a) => this.accountResult(a, listAt, flagged),
-      initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.markPrice(m), { ...this.inputColumns(), ...this.labels }, a),
+      initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.markPrice(m), { ...this.inputColumns(), ...this.labelColumns() }, a),
+      changes: () => {
+        const d = new DataView(this.core.memory.buffer);
+        const at = d.getUint32(this.plan.desc + DESC.changes, true);
+        const count = d.getUint32(this.plan.desc + DESC.changeCount, true);
+        return new Uint32Array(this.core.memory.buffer, at, count * (CHANGE_BYTES / 4)).slice();
+      },
       venue: this.venue,
       positions: (a) => positionsOf(this.venue, this.markets, (m) => this.markPrice(m), this.inputColumns(), a),
       isCurrent: () => {
@@ -407,7 +743,7 @@ export class WasmBook implements LiveBook {
   toBook(): Book {
     const c = this.inputColumns();
     const markets = this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) }));
-    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, { ...c, ...this.labels });
+    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, { ...c, ...this.labelColumns() });
   }
 
   dispose(): void {
@@ -423,19 +759,46 @@ export class WasmBook implements LiveBook {
     return new DataView(this.core.memory.buffer);
   }
 
-  /** Views are made on demand: any memory growth detaches the old ones. */
+  /** Views of every column, remade after memory growth or a re-layout (growth detaches views). */
+  private views(): Views {
+    this.alive();
+    const buffer = this.core.memory.buffer as ArrayBuffer;
+    if (this.cached?.buffer === buffer) return this.cached;
+    const p = this.plan;
+    return (this.cached = {
+      buffer,
+      collateral: new BigInt64Array(buffer, p.collateral, this.accountCap),
+      starts: new Uint32Array(buffer, p.positionStart, this.accountCap + 1),
+      ends: new Uint32Array(buffer, p.positionEnd, this.accountCap),
+      market: new Uint32Array(buffer, p.positionMarket, this.slotCap),
+      size: new BigInt64Array(buffer, p.positionSize, this.slotCap),
+      entry: new BigInt64Array(buffer, p.positionEntry, this.slotCap),
+      status: new Uint8Array(buffer, p.status, this.accountCap),
+      summary: new Uint16Array(buffer, p.marketSummary, this.accountCap),
+    });
+  }
+
+  /** The input columns as a contiguous book (compacted first when edits left it in slots); views are made on demand: any memory growth detaches the old ones. */
   private inputColumns(): WritableColumns {
     this.alive();
+    this.compacted();
     const buffer = this.core.memory.buffer;
     const p = this.plan;
-    return {
+    const c = this.inputsCache;
+    // The same views while nothing moved them (a report reads them once per account).
+    if (c && c.buffer === buffer && c.plan === p && c.accounts === this.accounts && c.positions === this.livePositions) return c.columns;
+    const columns = {
       collateral: new BigInt64Array(buffer, p.collateral, this.accountCount),
       positionStart: new Uint32Array(buffer, p.positionStart, this.accountCount + 1),
       positionMarket: new Uint32Array(buffer, p.positionMarket, this.positionCount),
       positionSize: new BigInt64Array(buffer, p.positionSize, this.positionCount),
       positionEntry: new BigInt64Array(buffer, p.positionEntry, this.positionCount),
     };
+    this.inputsCache = { buffer, plan: p, accounts: this.accounts, positions: this.livePositions, columns };
+    return columns;
   }
+
+  private inputsCache?: { buffer: ArrayBufferLike; plan: Plan; accounts: number; positions: number; columns: WritableColumns };
 
   private columnsForCheck(): BookColumns {
     return { ...this.inputColumns(), ...(this.venue !== "generic" ? { venue: this.venue } : {}), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds };
@@ -444,25 +807,36 @@ export class WasmBook implements LiveBook {
   /** Bump-allocate `bytes` at the top of memory, growing it. */
   private take(bytes: number): number {
     const at = align8(this.top);
-    reserve(this.core.memory, at + bytes, this.accountCount, this.positionCount);
+    reserve(this.core.memory, at + bytes, this.accounts, this.livePositions);
     this.top = at + bytes;
     return at;
   }
 
   /**
-   * New list buffers of `capacity` entries, empty: every growth is followed by a full scan, which
-   * does not read the previous list (a result still holding the old buffers keeps reading them).
+   * New list buffers of `capacity` entries and a change list of twice that, empty: every growth
+   * is followed by a full scan, which does not read the previous list (a result still holding the
+   * old buffers keeps reading them). The change records of a scan cut short are carried over;
+   * `list` (a re-layout's) becomes the current list.
    */
-  private growList(capacity: number): void {
+  private growList(capacity: number, list?: Uint8Array): void {
     capacity = Math.max(1, capacity);
+    const v0 = this.view();
+    const d = this.plan.desc;
+    const oldChanges = this.capacity === 0 || list ? new Uint8Array(0)
+      : new Uint8Array(this.core.memory.buffer, v0.getUint32(d + DESC.changes, true), v0.getUint32(d + DESC.changeCount, true) * CHANGE_BYTES).slice();
     const current = this.take(capacity * ENTRY_BYTES);
     const spare = this.take(capacity * ENTRY_BYTES);
+    const changes = this.take(2 * capacity * CHANGE_BYTES);
     const v = this.view();
-    const d = this.plan.desc;
     v.setUint32(d + DESC.flagged, current, true);
-    v.setUint32(d + DESC.flaggedCount, 0, true);
+    v.setUint32(d + DESC.flaggedCount, list ? list.length / ENTRY_BYTES : 0, true);
+    if (list) new Uint8Array(this.core.memory.buffer, current, list.length).set(list);
     v.setUint32(d + DESC.spare, spare, true);
     v.setUint32(d + DESC.capacity, capacity, true);
+    v.setUint32(d + DESC.changes, changes, true);
+    v.setUint32(d + DESC.changeCount, oldChanges.length / CHANGE_BYTES, true);
+    v.setUint32(d + DESC.changeCapacity, 2 * capacity, true);
+    new Uint8Array(this.core.memory.buffer, changes, oldChanges.length).set(oldChanges);
     this.capacity = capacity;
   }
 
@@ -499,11 +873,12 @@ export class WasmBook implements LiveBook {
     const p = this.plan;
     const d = p.desc;
     const u32 = (offset: number, value: number) => v.setUint32(d + offset, value, true);
-    u32(DESC.accounts, this.accountCount);
-    u32(DESC.positions, this.positionCount);
+    u32(DESC.accounts, this.accounts);
+    u32(DESC.positions, this.slotCap);
     u32(DESC.markets, this.markets.length);
     u32(DESC.collateral, p.collateral);
     u32(DESC.positionStart, p.positionStart);
+    u32(DESC.positionEnd, p.positionEnd);
     u32(DESC.positionMarket, p.positionMarket);
     u32(DESC.positionSize, p.positionSize);
     u32(DESC.positionEntry, p.positionEntry);
@@ -549,7 +924,7 @@ export class WasmBook implements LiveBook {
     this.core.prepareMarkets(this.plan.desc);
   }
 
-  private alive(): void {
+  protected alive(): void {
     if (this.disposed) throw new Error("liqscan: this book was disposed");
   }
 }
@@ -569,6 +944,18 @@ function reserve(memory: WebAssembly.Memory, end: number, accounts: number, posi
       throw tooLarge();
     }
   }
+}
+
+/**
+ * A column copied into WebAssembly memory as bytes when it is a typed array of the same kind
+ * (BigInt64Array.set converts element by element), else element by element, which converts and
+ * range-checks a plain array's values as TypedArray.set does.
+ */
+function copyBytes(to: Uint32Array | BigInt64Array, from: ArrayLike<number> | ArrayLike<bigint>): void {
+  if (from instanceof to.constructor) {
+    const f = from as unknown as ArrayBufferView;
+    new Uint8Array(to.buffer, to.byteOffset, to.byteLength).set(new Uint8Array(f.buffer, f.byteOffset, Math.min(f.byteLength, to.byteLength)));
+  } else (to as unknown as { set(x: unknown): void }).set(from);
 }
 
 /** An entry of the flagged list (or the scratch entry) as the model's AccountResult. */

@@ -19,9 +19,10 @@ import { liqPriceCommand } from "./commands/liq-price.js";
 import { mapCommand } from "./commands/map.js";
 import { scanCommand } from "./commands/scan.js";
 import { stressCommand } from "./commands/stress.js";
+import { watchCommand } from "./commands/watch.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 
-const COMMANDS: readonly Command[] = [scanCommand, liqPriceCommand, stressCommand, mapCommand, cascadeCommand, generateCommand, importCommand, demoCommand];
+const COMMANDS: readonly Command[] = [scanCommand, liqPriceCommand, stressCommand, mapCommand, cascadeCommand, watchCommand, generateCommand, importCommand, demoCommand];
 
 /** The version of the package this file belongs to (package.json up the directory tree). */
 export function version(): string {

@@ -29,4 +29,25 @@ describe("README", () => {
     expect(imported.code).toBe(0);
     expect((await liqscan("liq-price", book)).stdout).toBe(shown);
   });
+
+  it("Live books: the example runs and prints what its comments say, line for line", () => {
+    const code = readmeBlock("<!-- example:live");
+    mkdirSync("build", { recursive: true });
+    writeFileSync("build/readme-live-example.mjs", code);
+    const out = execFileSync(process.execPath, ["build/readme-live-example.mjs"], { encoding: "utf8" });
+    // The comments after console.log calls, and the comment lines after the loop that prints changes.
+    const promised = [...code.matchAll(/console\.log\(.*\); \/\/ (.*?)(?: \(.*\))?$/gm)].map((m) => m[1]!);
+    const loop = code.slice(code.indexOf("for (const c of book.scan().changes())"));
+    const changes = [...loop.matchAll(/^\/\/ (\w+ \w+ -?\d+n)/gm)].map((m) => m[1]!);
+    expect([promised.length, changes.length]).toEqual([3, 2]);
+    expect(out.trim().split("\n")).toEqual([promised[0], promised[1], ...changes, promised[2]]);
+  });
+
+  it("Streaming: liqscan watch on the README's events prints the README's lines", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const events = /```ndjson\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("<!-- example:watch-events")))![1]!;
+    const shown = /```sh\n\$ liqscan watch examples\/spec-example\.json --every 3 --pause 0 < events\.ndjson\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("<!-- example:watch-output")))![1]!;
+    const out = execFileSync(process.execPath, ["dist/cli/main.js", "watch", "examples/spec-example.json", "--every", "3", "--pause", "0"], { input: events, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    expect(out).toBe(shown);
+  });
 });

@@ -10,7 +10,7 @@
 // block limits in the market's impact fields and spares.
 
 import {
-  DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_TIER_TABLE, ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DYDX_MAX_PORTION,
+  DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_END, DESC_POSITION_START, DESC_TIER_TABLE, ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DYDX_MAX_PORTION,
   MARKET_DYDX_MIN_NOTIONAL, MARKET_DYDX_STEP, MARKET_DYDX_SUBACCOUNT_MAX, MARKET_FEE_PPM, MARKET_MARK, MARKET_MULTIPLIER,
   MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OVERFLOW, TIER_DYDX_FRACTION, TIER_DYDX_IMF,
 } from "../layout";
@@ -297,6 +297,7 @@ function dydxPositionPrice(market: usize, tiers: usize, size: i64, A: i64, other
 export function dydxLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const ends = load<u32>(desc, DESC_POSITION_END) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
   const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
   const markets = load<u32>(desc, DESC_MARKET_TABLE) as usize;
@@ -304,7 +305,7 @@ export function dydxLiquidationPrices(desc: usize, outFirst: usize, from: u32, t
   const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
   for (let a: u32 = from; a < to; a++) {
     const first = load<u32>(starts + (<usize>a << 2));
-    const end = load<u32>(starts + (<usize>a << 2), 4);
+    const end = load<u32>(ends + (<usize>a << 2));
     const C = load<i64>(collateral + (<usize>a << 3));
     // T = C + sum(value - maintenance) over the positions whose value fits i64, in 128 bits, and
     // their maintenance summed (each < 2^63, at most 2^32 of them); each one's maintenance parked

@@ -6,7 +6,7 @@
 import { PPM, type Market } from "../../book/types.js";
 import { closeOutOf } from "../account.js";
 import { ppmOf } from "./generic.js";
-import { marginAtLeverage, wholeSteps, type VenueRules } from "./rules.js";
+import { marginAtLeverage, wholeSteps, entryPriceFill, type VenueRules } from "./rules.js";
 
 export const binanceUsdm: VenueRules = {
   name: "binance-usdm",
@@ -26,6 +26,7 @@ export const binanceUsdm: VenueRules = {
   // The whole fee, up to what is left, goes to the insurance fund (liquidatorShare is 0).
   closeOut: (x) => closeOutOf(x.equity, x.sumFee, 0n, x.notionals.reduce((s, n) => s + n, 0n)),
   steps: wholeSteps,
+  fill: entryPriceFill,
   // IM = notional / leverage, rounded up, at the position's leverage.
   initialMargin: (_market, _tier, n, leverage) => marginAtLeverage(n, leverage),
 };

@@ -14,7 +14,7 @@
 import { PPM, type CloseOut, type DydxMarket, type Market } from "../../book/types.js";
 import { ceilDiv, floorDiv, max, min } from "../arith.js";
 import { scaling } from "../position.js";
-import type { CloseOutInput, PriceQuery, Valuation, VenueRules } from "./rules.js";
+import { cashFill, type CloseOutInput, type PriceQuery, type Valuation, type VenueRules } from "./rules.js";
 
 export function dydxOf(market: Market): DydxMarket {
   if (market.dydx === undefined) throw new RangeError(`market ${market.id}: a dydx-v4 market needs its dydx parameters`);
@@ -241,6 +241,9 @@ export const dydxV4: VenueRules = {
   },
   equityEntry: () => 0n,
   triggerSlack: 0n,
+  // A live fill moves the USDC balance by the trade's cash, as on Hyperliquid (rules.ts cashFill,
+  // rounded against the holder; the chain's own quote rounding of a fill is not modelled).
+  fill: cashFill,
   // The liquidation fee cap, floor(n * maxLiquidationFee / 10^6) (BigIntMulPpm).
   fee: (market, n) => (n * market.liquidationFeePpm) / PPM,
   slippage: () => 0n,

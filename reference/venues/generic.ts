@@ -6,7 +6,7 @@ import { PPM, type Market } from "../../book/types.js";
 import { PPM2, ceilDiv } from "../arith.js";
 import { closeOutOf } from "../account.js";
 import { fee, scalePpm, slippage, tierOffsets } from "../position.js";
-import { wholeSteps, type VenueRules } from "./rules.js";
+import { wholeSteps, entryPriceFill, type VenueRules } from "./rules.js";
 
 export const generic: VenueRules = {
   name: "generic",
@@ -25,6 +25,7 @@ export const generic: VenueRules = {
   slippage,
   closeOut: (x) => closeOutOf(x.equity - x.sumSlippage, x.sumFee, x.liquidatorSharePpm, x.notionals.reduce((s, n) => s + n, 0n)),
   steps: wholeSteps,
+  fill: entryPriceFill,
   // IM = ceil(n * imr_j / 10^6) of the position's tier, where the book gives imr.
   initialMargin: (market, tier, n) => {
     const imr = market.tiers[tier]!.imrPpm;

@@ -5,8 +5,9 @@
  * vault below 2/3 of maintenance.
  */
 import { leverageRateDenominator, type CloseOut, type Market } from "../../book/types.js";
-import { ceilDiv, max } from "../arith.js";
-import { continuousOffsets, marginAtLeverage, type CloseOutInput, type VenueRules } from "./rules.js";
+import { ceilDiv, floorDiv, max } from "../arith.js";
+import { scaling } from "../position.js";
+import { cashFill, continuousOffsets, marginAtLeverage, type CloseOutInput, type VenueRules } from "./rules.js";
 
 /** Notional above which one liquidation step closes only PARTIAL_PPM of a position: 100,000 USDC. */
 export const PARTIAL_ABOVE = 100_000_000_000n;
@@ -49,6 +50,7 @@ export const hyperliquid: VenueRules = {
   // IM = notional / leverage, rounded up, at the position's leverage (clearinghouseState's leverage.value).
   initialMargin: (_market, _tier, n, leverage) => marginAtLeverage(n, leverage),
   steps,
+  fill: cashFill,
   closeOut(x): CloseOut {
     const s = steps(x);
     const notional = s.reduce((sum, p) => sum + p.now, 0n);

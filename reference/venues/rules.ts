@@ -6,6 +6,8 @@
  * assembly/venues/ (docs/venues/ describes each venue's rules with their sources).
  */
 import type { CloseOut, Market, VenueName } from "../../book/types.js";
+import { abs, ceilDiv, floorDiv } from "../arith.js";
+import { pnl, scaling } from "../position.js";
 
 /**
  * A market's maintenance as exact lines: tier j (the first with n <= maxNotional_j) gives
@@ -109,6 +111,57 @@ export interface VenueRules {
   readonly repeatsSteps?: boolean;
   /** The size (size units, > 0) one liquidation step closes of a position, where the venue states it so (dydx-v4). */
   readonly stepSize?: (market: Market, size: bigint, price: bigint) => bigint;
+  /**
+   * A trade of `fillSize` (signed: > 0 buys) at `price` on a position of `size` at `entryPrice`
+   * (size 0: none): the position's new size and entry price and what moves the collateral, exact
+   * and unbounded (the live books refuse what leaves 64 bits). Both engines apply this one rule.
+   */
+  fill(market: Market, size: bigint, entryPrice: bigint, fillSize: bigint, price: bigint): FillOutcome;
+}
+
+/** What a fill does to a position and its account's collateral. */
+export interface FillOutcome {
+  readonly size: bigint;
+  readonly entryPrice: bigint;
+  /** Added to the collateral: realized PnL (entry venues) or the trade's cash (Hyperliquid). */
+  readonly collateralDelta: bigint;
+}
+
+/**
+ * The entry-price venues (generic, Binance USD-M), whose equity is collateral plus unrealized PnL
+ * against the entry price:
+ * - opening or adding to a position: entry = the size-weighted average of the old entry and the
+ *   fill price, rounded against the holder (up for a long, down for a short), nothing realized;
+ * - reducing it: entry unchanged, the closed part's PnL at the fill price realized into the
+ *   collateral, floor(closed * (price - entry) / K) like any PnL (a loss rounds away from zero);
+ * - crossing zero: the whole old position's PnL realized, the rest opened at the fill price.
+ * Both roundings go toward the venue's solvency: the holder never gains from them.
+ */
+export function entryPriceFill(market: Market, size: bigint, entryPrice: bigint, fillSize: bigint, price: bigint): FillOutcome {
+  const next = size + fillSize;
+  if (size === 0n) return { size: next, entryPrice: price, collateralDelta: 0n };
+  if ((size > 0n) === (fillSize > 0n)) {
+    const weighted = abs(size) * entryPrice + abs(fillSize) * price;
+    const entry = next > 0n ? ceilDiv(weighted, abs(next)) : weighted / abs(next); // both >= 0: truncation is floor
+    return { size: next, entryPrice: entry, collateralDelta: 0n };
+  }
+  if (abs(fillSize) <= abs(size)) {
+    return { size: next, entryPrice, collateralDelta: pnl(market, -fillSize, entryPrice, price) };
+  }
+  return { size: next, entryPrice: price, collateralDelta: pnl(market, size, entryPrice, price) };
+}
+
+
+/**
+ * The venues whose equity is a cash balance plus each position's value at the mark (Hyperliquid,
+ * dYdX v4): the balance pays for what the account buys and receives what it sells,
+ * floor(-fill * price / K), a payment rounded up and a receipt down (toward the venue). The entry
+ * price moves only as information, by the entry venues' weighted average.
+ */
+export function cashFill(market: Market, size: bigint, entryPrice: bigint, fillSize: bigint, price: bigint): FillOutcome {
+  const { size: next, entryPrice: entry } = entryPriceFill(market, size, entryPrice, fillSize, price);
+  const { mul, div } = scaling(market);
+  return { size: next, entryPrice: entry, collateralDelta: floorDiv(-fillSize * price * mul, div) };
 }
 
 /** Every position whole in one step (the generic model, Binance). */

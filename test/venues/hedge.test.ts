@@ -292,3 +292,26 @@ describe("hedge mode: the core scans hedged accounts as the reference does", () 
     }
   });
 });
+
+describe("hedge mode: live edits say which side", () => {
+  it.each(ENGINES)("opens the other side, fills and closes each side, and refuses an ambiguous edit (%s)", async (engine) => {
+    const live = await (await createEngine(engine)).load(pairBook("1000", [LONG("1", "50000")]));
+    expect(() => live.openPosition(0, "BTCUSDT", -500n, 500_000n)).toThrow(/already holds a position in this market/);
+    live.openPosition(0, "BTCUSDT", -500n, 500_000n, { side: "SHORT" });
+    expect(() => live.position(0, "BTCUSDT")).toThrow(/holds this market LONG and SHORT \(hedge mode\): say which side/);
+    expect(live.position(0, "BTCUSDT", "SHORT")).toEqual({ size: -500n, entryPrice: 500_000n });
+    expect(() => live.fill(0, "BTCUSDT", 100n, 500_000n)).toThrow(/say which side/);
+    live.fill(0, "BTCUSDT", -500n, 500_000n, 0n, "SHORT"); // the short grows to 1 BTC
+    expect(live.position(0, "BTCUSDT", "SHORT")).toEqual({ size: -1000n, entryPrice: 500_000n });
+    expect(live.position(0, "BTCUSDT", "LONG")).toEqual({ size: 1000n, entryPrice: 500_000n });
+    // The scan and the prices of the edited pair are the reference's of the same book.
+    const want = scanBook(live.toBook());
+    expect(live.scan().account(0)).toEqual(want.results[0]);
+    expect([...live.liquidationPrices()]).toEqual([liquidationPrice(live.toBook(), 0, 0) ?? -1n, liquidationPrice(live.toBook(), 0, 1) ?? -1n]);
+    expect(() => live.fill(0, "BTCUSDT", -2000n, 500_000n, 0n, "LONG")).toThrow(BookError); // a LONG cannot cross zero
+    live.closePosition(0, "BTCUSDT", "LONG");
+    expect(live.position(0, "BTCUSDT")).toEqual({ size: -1000n, entryPrice: 500_000n });
+    expect(() => live.openPosition(0, "ETHUSDT", 1n, 1n, { side: "LONG" })).not.toThrow();
+    live.dispose();
+  });
+});

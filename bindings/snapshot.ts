@@ -1,0 +1,204 @@
+/**
+ * A live book as bytes: `book.snapshot()` writes this image, `engine.restore(image)` reads it
+ * back, on either engine. The columns go in as they sit in memory, so writing and reading cost a
+ * copy and a checksum, not a parse.
+ *
+ * Format 1 (little-endian; every column starts on an 8-byte boundary, zero padding between):
+ *   0   8 bytes   magic "LIQSCAN\x1a"
+ *   8   u32       format version (SNAPSHOT_VERSION)
+ *   12  u32       checksum of bytes 16.. (see `checksum`)
+ *   16  u32       accounts A
+ *   20  u32       positions P
+ *   24  u32       flags: 1 account isolation labels, 2 leverage labels, 4 side labels,
+ *                 8 ids are "0", "1", ... (no id block), 16 ids are a JSON array (an id holds "\n")
+ *   28  u32       header bytes H: UTF-8 JSON {venue, liquidatorSharePpm, markets (with their
+ *                 marks), removed}, bigints as {"$bigint": "digits"}
+ *   32  u32       id bytes I: the ids, UTF-8, joined by "\n" (or the JSON array)
+ *   36  u32       0
+ *   40  H bytes header, I bytes ids, then the columns:
+ *       collateral i64[A], positionStart u32[A + 1], positionMarket u32[P], positionSize i64[P],
+ *       positionEntry i64[P], status u8[A] (the last scan's, without edit flags), then the
+ *       labels the flags name: accountIsolated u8[A], positionLeverage u32[P], positionSide u8[P]
+ *       (a label column is there when some entry of it is not 0, so both engines write the same
+ *       image of the same book).
+ * The checksum finds corruption (a changed, lost or added byte), not tampering.
+ */
+import type { BookColumns, Market, VenueName } from "../book/types.js";
+
+export const SNAPSHOT_VERSION = 1;
+const MAGIC = [0x4c, 0x49, 0x51, 0x53, 0x43, 0x41, 0x4e, 0x1a]; // "LIQSCAN\x1a"
+const FIXED = 40;
+const FLAG_ISOLATED = 1, FLAG_LEVERAGE = 2, FLAG_SIDE = 4, FLAG_DEFAULT_IDS = 8, FLAG_JSON_IDS = 16;
+
+/** A snapshot that cannot be restored: not one, corrupt, truncated, or of another version. */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(`liqscan: ${message}`);
+    this.name = "SnapshotError";
+  }
+}
+
+/** What a snapshot holds: a book in columns, its last statuses and its removed accounts. */
+export interface SnapshotContent extends Required<Pick<BookColumns, "liquidatorSharePpm" | "markets" | "accountIds" | "collateral" | "positionStart" | "positionMarket" | "positionSize" | "positionEntry">> {
+  readonly venue: VenueName;
+  readonly accountIsolated?: Uint8Array | undefined;
+  readonly positionLeverage?: Uint32Array | undefined;
+  readonly positionSide?: Uint8Array | undefined;
+  readonly status: Uint8Array;
+  readonly removed: readonly number[];
+  /** The ids as the image holds them (decodeSnapshot's, or a book's cache of them): encodeSnapshot then copies bytes instead of joining strings. */
+  readonly idImage?: IdImage | undefined;
+}
+
+/** The id block of an image: its flags (FLAG_DEFAULT_IDS, FLAG_JSON_IDS or none) and bytes, for `count` accounts. */
+export interface IdImage {
+  readonly flags: number;
+  readonly bytes: Uint8Array;
+  readonly count: number;
+}
+
+const pad8 = (n: number) => (n + 7) & ~7;
+
+export function encodeSnapshot(content: SnapshotContent): Uint8Array {
+  // A label column of zeros says nothing: left out, so that both engines write the same image.
+  const given = <T extends Uint8Array | Uint32Array>(x: T | undefined) => (x !== undefined && x.some((v) => v !== 0) ? x : undefined);
+  const c = content; // not spread: its accountIds may be a getter that decodes them
+  const isolated = given(c.accountIsolated), leverage = given(c.positionLeverage), side = given(c.positionSide);
+  const A = c.collateral.length, P = c.positionSize.length;
+  const enc = new TextEncoder();
+  const header = enc.encode(JSON.stringify({ venue: c.venue, liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, removed: c.removed }, (_, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v)));
+  const idImage = c.idImage?.count === A ? c.idImage : encodeIds(c.accountIds);
+  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | idImage.flags;
+  const ids = idImage.bytes;
+  const parts: ArrayBufferView[] = [header, ids, c.collateral, c.positionStart, c.positionMarket, c.positionSize, c.positionEntry, c.status];
+  if (isolated) parts.push(isolated);
+  if (leverage) parts.push(leverage);
+  if (side) parts.push(side);
+  let total = FIXED;
+  for (const p of parts) total = pad8(total + p.byteLength);
+  const out = new Uint8Array(total);
+  const v = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  v.setUint32(8, SNAPSHOT_VERSION, true);
+  v.setUint32(16, A, true);
+  v.setUint32(20, P, true);
+  v.setUint32(24, flags, true);
+  v.setUint32(28, header.byteLength, true);
+  v.setUint32(32, ids.byteLength, true);
+  let at = FIXED;
+  for (const p of parts) {
+    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    at = pad8(at + p.byteLength);
+  }
+  v.setUint32(12, checksum(out, 16), true);
+  return out;
+}
+
+export function decodeSnapshot(image: Uint8Array): SnapshotContent {
+  if (!(image instanceof Uint8Array)) throw new SnapshotError(`restore() takes the bytes of a snapshot (a Uint8Array), got ${image === null ? "null" : typeof image}`);
+  if (image.byteLength < FIXED || MAGIC.some((b, i) => image[i] !== b)) throw new SnapshotError("not a liqscan snapshot (its first bytes are not \"LIQSCAN\\x1a\")");
+  if (image.byteOffset % 8 !== 0) image = image.slice();
+  const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const version = v.getUint32(8, true);
+  if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`a snapshot of format version ${version}; this liqscan reads version ${SNAPSHOT_VERSION}`);
+  const A = v.getUint32(16, true), P = v.getUint32(20, true), flags = v.getUint32(24, true);
+  const H = v.getUint32(28, true), I = v.getUint32(32, true);
+  let total = FIXED;
+  const sizes = [H, I, 8 * A, 4 * (A + 1), 4 * P, 8 * P, 8 * P, A];
+  if (flags & FLAG_ISOLATED) sizes.push(A);
+  if (flags & FLAG_LEVERAGE) sizes.push(4 * P);
+  if (flags & FLAG_SIDE) sizes.push(P);
+  for (const n of sizes) total = pad8(total + n);
+  if (image.byteLength !== total) throw new SnapshotError(`the snapshot is ${image.byteLength} bytes where its header says ${total} (${A} accounts, ${P} positions): truncated or corrupt`);
+  const want = v.getUint32(12, true), got = checksum(image, 16);
+  if (want !== got) throw new SnapshotError(`the snapshot is corrupt: its checksum is ${hex(want)}, its bytes give ${hex(got)}`);
+  let at = FIXED;
+  const next = (n: number) => { const start = at; at = pad8(at + n); return image.byteOffset + start; };
+  const header = JSON.parse(new TextDecoder().decode(image.subarray(at, at + H)), (_, x) => (x !== null && typeof x === "object" && typeof x.$bigint === "string" ? BigInt(x.$bigint) : x)) as {
+    venue: VenueName; liquidatorSharePpm: bigint; markets: Market[]; removed: number[];
+  };
+  next(H);
+  const idImage: IdImage = { flags: flags & (FLAG_DEFAULT_IDS | FLAG_JSON_IDS), bytes: image.subarray(at, at + I), count: A };
+  next(I);
+  let accountIds: string[] | undefined;
+  const b = image.buffer;
+  const content: SnapshotContent = {
+    venue: header.venue, liquidatorSharePpm: header.liquidatorSharePpm, markets: header.markets, removed: header.removed, idImage,
+    // Decoded when first read: a million ids cost more than the rest of a restore.
+    get accountIds() {
+      return (accountIds ??= decodeIds(idImage));
+    },
+    collateral: new BigInt64Array(b, next(8 * A), A),
+    positionStart: new Uint32Array(b, next(4 * (A + 1)), A + 1),
+    positionMarket: new Uint32Array(b, next(4 * P), P),
+    positionSize: new BigInt64Array(b, next(8 * P), P),
+    positionEntry: new BigInt64Array(b, next(8 * P), P),
+    status: new Uint8Array(b, next(A), A),
+    accountIsolated: flags & FLAG_ISOLATED ? new Uint8Array(b, next(A), A) : undefined,
+    positionLeverage: flags & FLAG_LEVERAGE ? new Uint32Array(b, next(4 * P), P) : undefined,
+    positionSide: flags & FLAG_SIDE ? new Uint8Array(b, next(P), P) : undefined,
+  };
+  // The checksum matched, so a book wrote these bytes: what the core relies on to stay inside its
+  // columns is checked again (offsets in order, market indices in range), the values are not.
+  const starts = content.positionStart, M = content.markets.length;
+  if (starts[0] !== 0 || starts[A] !== P) throw new SnapshotError(`the snapshot's positionStart does not run from 0 to ${P}: corrupt`);
+  for (let a = 0; a < A; a++) if (starts[a]! > starts[a + 1]!) throw new SnapshotError(`the snapshot's positionStart falls at account ${a}: corrupt`);
+  const market = content.positionMarket;
+  for (let p = 0; p < P; p++) if (market[p]! >= M) throw new SnapshotError(`the snapshot's position ${p} names market ${market[p]} of ${M}: corrupt`);
+  if (header.removed.some((a) => !Number.isInteger(a) || a < 0 || a >= A)) throw new SnapshotError("the snapshot's removed accounts are not accounts of it: corrupt");
+  return content;
+}
+
+/** The id block of these ids. */
+export function encodeIds(accountIds: readonly string[]): IdImage {
+  const enc = new TextEncoder();
+  const count = accountIds.length;
+  if (defaultIds(accountIds)) return { flags: FLAG_DEFAULT_IDS, bytes: new Uint8Array(0), count };
+  if (accountIds.some((id) => id.includes("\n"))) return { flags: FLAG_JSON_IDS, bytes: enc.encode(JSON.stringify(accountIds)), count };
+  return { flags: 0, bytes: enc.encode(accountIds.join("\n")), count };
+}
+
+/** The ids of an id block (a SnapshotError when they are not `count`). */
+function decodeIds(image: IdImage): string[] {
+  const text = new TextDecoder().decode(image.bytes);
+  const ids: unknown = image.flags & FLAG_DEFAULT_IDS ? Array.from({ length: image.count }, (_, a) => String(a)) : image.flags & FLAG_JSON_IDS ? JSON.parse(text) : image.count === 0 ? [] : text.split("\n");
+  if (!Array.isArray(ids) || ids.length !== image.count || ids.some((id) => typeof id !== "string")) throw new SnapshotError(`the snapshot's ids are not ${image.count} strings: corrupt`);
+  return ids as string[];
+}
+
+function defaultIds(ids: readonly string[]): boolean {
+  for (let a = 0; a < ids.length; a++) if (ids[a] !== String(a)) return false;
+  return true;
+}
+
+const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
+
+/**
+ * A 32-bit checksum of bytes [from, end): four FNV-1a lanes over 32-bit words (word i into lane
+ * i mod 4, each step a bijection of the lane, so a change of one word always changes the result),
+ * the trailing bytes into lane 0, the lanes mixed at the end with the length.
+ */
+export function checksum(bytes: Uint8Array, from: number): number {
+  const length = bytes.byteLength - from;
+  const words = length >>> 2;
+  const base = bytes.byteOffset + from;
+  const w = base % 4 === 0 ? new Uint32Array(bytes.buffer, base, words) : new Uint32Array(bytes.slice(from, from + words * 4).buffer);
+  let h0 = 0x811c9dc5, h1 = 0x01000193, h2 = 0x9e3779b9, h3 = 0x85ebca6b;
+  let i = 0;
+  for (; i + 4 <= words; i += 4) {
+    h0 = Math.imul(h0 ^ w[i]!, 0x01000193);
+    h1 = Math.imul(h1 ^ w[i + 1]!, 0x01000193);
+    h2 = Math.imul(h2 ^ w[i + 2]!, 0x01000193);
+    h3 = Math.imul(h3 ^ w[i + 3]!, 0x01000193);
+  }
+  for (; i < words; i++) h0 = Math.imul(h0 ^ w[i]!, 0x01000193);
+  for (let j = from + words * 4; j < bytes.byteLength; j++) h0 = Math.imul(h0 ^ bytes[j]!, 0x01000193);
+  let h = length;
+  for (const lane of [h0, h1, h2, h3]) {
+    h = Math.imul(h ^ lane, 0x01000193);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 13;
+  }
+  return h >>> 0;
+}
