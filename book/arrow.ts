@@ -602,8 +602,8 @@ export interface ArrowWriteOptions {
 
 const utf8Encoder = new TextEncoder();
 
-/** A utf8 column of `count` strings `text(i)` as Arrow data. */
-function utf8Data(count: number, text: (i: number) => string): Data<Utf8> {
+/** A utf8 column of `count` strings `text(i)` as Arrow data (no nulls). */
+export function utf8Data(count: number, text: (i: number) => string): Data<Utf8> {
   const offsets = new Int32Array(count + 1);
   let buf = new Uint8Array(Math.max(64, count * 8));
   let len = 0;
