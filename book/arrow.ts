@@ -350,14 +350,11 @@ function stringChunk(d: Data, file: string, field: string, base: number): TextCh
   throw new BookError(file, field, `is a ${typeName(t)} column; expected strings (utf8, large_utf8 or a dictionary of them)`);
 }
 
-const latin1 = new TextDecoder("latin1");
-/** Node's Buffer, when there is one: its ASCII decoding is several times faster than TextDecoder's. */
-const NodeBuffer = (globalThis as { Buffer?: { from(a: ArrayBuffer, o: number, l: number): { toString(enc: string): string } } }).Buffer;
+const ascii = new TextDecoder("utf-8");
 
-/** bytes[s, e), all below 128, as a string. */
+/** bytes[s, e), all below 128, as a string (one decoding for a whole chunk of ids). */
 function asciiText(bytes: Uint8Array, s: number, e: number): string {
-  if (NodeBuffer !== undefined) return NodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset + s, e - s).toString("ascii");
-  return latin1.decode(bytes.subarray(s, e));
+  return ascii.decode(bytes.subarray(s, e));
 }
 
 function dictionaryText(dict: Vector, file: string, field: string): { text: string; start: Int32Array | Float64Array } {
