@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine, generateBook, importHyperliquid, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
+import { concatBytes, createEngine, generateBook, importHyperliquid, liquidationMap, parseBookJson, stress, writeBookArrow, writeBookParquet, type LiveBook, type TotalsReport } from "../bindings/index.js";
 import { launchChromium } from "./support/chromium.js";
 import { serveStatic, type StaticServer } from "./support/static-server.js";
 
@@ -191,7 +191,7 @@ describe("the demo, built by Vite", () => {
     await page.close();
   });
 
-  it("opens a book file (JSON, or the CSV form), shows an account's positions and exports the exact JSON", async () => {
+  it("opens a book file (JSON, or the CSV, Arrow and Parquet forms), shows an account's positions and exports the exact JSON", async () => {
     const { page, errors } = await openPage(server.resolvedUrls!.local[0]!);
     const spec = (await (await createEngine("wasm")).load(parseBookJson(readFileSync("examples/spec-example.json", "utf8")))).scan();
     const picker = page.getByTestId("file");
@@ -201,6 +201,22 @@ describe("the demo, built by Vite", () => {
     await picker.setInputFiles(["markets.json", "accounts.csv", "positions.csv"].map((f) => `test/fixtures/spec-example-csv/${f}`));
     expect(await shownTotals(page)).toEqual(spec.totalsReport());
     expect(await page.getByTestId("total-badDebt").textContent()).toBe("983.71"); // rounded for display
+
+    // The Arrow (file and stream) and Parquet forms, as generate and convert write them: two
+    // generated books of different seeds, so that each load shows totals of its own.
+    for (const [form, seed] of [["arrow", 21], ["arrows", 22], ["parquet", 23]] as const) {
+      const columns = generateBook({ accounts: 3000, seed });
+      const expected = (await (await createEngine("wasm")).load(columns)).scan().totalsReport();
+      const files = form === "parquet"
+        ? await (async () => { const w = writeBookParquet(columns); return { markets: w.markets, accounts: await concatBytes(w.accounts), positions: await concatBytes(w.positions) }; })()
+        : writeBookArrow(columns, form === "arrow" ? "file" : "stream");
+      await picker.setInputFiles([
+        { name: "markets.json", mimeType: "application/json", buffer: Buffer.from(files.markets) },
+        { name: `accounts.${form}`, mimeType: "application/octet-stream", buffer: Buffer.from(files.accounts) },
+        { name: `positions.${form}`, mimeType: "application/octet-stream", buffer: Buffer.from(files.positions) },
+      ]);
+      expect(await shownTotals(page), form).toEqual(expected);
+    }
 
     // A venue book (Hyperliquid's rules), as `liqscan import hyperliquid` writes it from the recorded responses.
     const dir = "test/fixtures/venues/hyperliquid/";
