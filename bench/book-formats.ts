@@ -37,6 +37,8 @@ export interface FormatRow {
   readonly bytes: number;
   readonly diskSeconds: number;
   readonly loadSeconds: number;
+  /** CPU time of the load (user + system, all threads): on a shared machine, what the load would take alone. */
+  readonly loadCpuSeconds: number;
   readonly diskMBps: number;
   readonly loadMBps: number;
   /** load speed / disk speed: 1 is disk speed. */
@@ -55,6 +57,7 @@ export async function measureFormats(accounts: number, samples: number, log: (s:
       const bytes = statSync(a!).size + statSync(p!).size;
       const disk: number[] = [];
       const load: number[] = [];
+      const cpu: number[] = [];
       for (let k = 0; k < samples; k++) {
         let t = performance.now();
         await readFile(a!);
@@ -62,14 +65,17 @@ export async function measureFormats(accounts: number, samples: number, log: (s:
         disk.push((performance.now() - t) / 1000);
         (globalThis as { gc?: () => void }).gc?.();
         t = performance.now();
+        const c0 = process.cpuUsage();
         const loaded = await loadBook(path);
         load.push((performance.now() - t) / 1000);
+        const c1 = process.cpuUsage(c0);
+        cpu.push((c1.user + c1.system) / 1e6);
         if (!("accountIds" in loaded.book) || loaded.book.accountIds.length !== accounts) throw new Error(`bench: ${form}: the book read back has the wrong size`);
         (globalThis as { gc?: () => void }).gc?.();
       }
       const d = median(disk), l = median(load);
-      const row = { form, bytes, diskSeconds: d, loadSeconds: l, diskMBps: bytes / d / 1e6, loadMBps: bytes / l / 1e6, ratio: d / l };
-      log(`${form}: ${(bytes / 1e6).toFixed(0)} MB, disk ${row.diskMBps.toFixed(0)} MB/s, load ${row.loadMBps.toFixed(0)} MB/s (${l.toFixed(2)} s), ratio ${row.ratio.toFixed(3)}`);
+      const row = { form, bytes, diskSeconds: d, loadSeconds: l, loadCpuSeconds: median(cpu), diskMBps: bytes / d / 1e6, loadMBps: bytes / l / 1e6, ratio: d / l };
+      log(`${form}: ${(bytes / 1e6).toFixed(0)} MB, disk ${row.diskMBps.toFixed(0)} MB/s, load ${row.loadMBps.toFixed(0)} MB/s (${l.toFixed(2)} s, ${median(cpu).toFixed(2)} s of CPU), ratio ${row.ratio.toFixed(3)}`);
       rows.push(row);
       rmSync(path, { recursive: true, force: true });
     }
@@ -83,9 +89,9 @@ export function formatsMarkdown(accounts: number, rows: readonly FormatRow[]): s
   return [
     `# Reading a ${accounts.toLocaleString("en-US")}-account book (medians)`,
     "",
-    "| form | table bytes | disk read | load | load / disk speed |",
-    "|---|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.form} | ${(r.bytes / 1e6).toFixed(0)} MB | ${r.diskMBps.toFixed(0)} MB/s | ${r.loadMBps.toFixed(0)} MB/s (${r.loadSeconds.toFixed(2)} s) | ${r.ratio.toFixed(3)} |`),
+    "| form | table bytes | disk read | load | load CPU time | load / disk speed |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.form} | ${(r.bytes / 1e6).toFixed(0)} MB | ${r.diskMBps.toFixed(0)} MB/s | ${r.loadMBps.toFixed(0)} MB/s (${r.loadSeconds.toFixed(2)} s) | ${r.loadCpuSeconds.toFixed(2)} s | ${r.ratio.toFixed(3)} |`),
     "",
   ].join("\n");
 }
