@@ -67,8 +67,9 @@ Options:
                       fields are present only for liquidatable accounts; an overflow account
                       has null equity, maintenance and marginRatio; totals.notional
                       is the notional that closing the liquidatable accounts trades
-  --format FORMAT     the accounts as a table for a data pipeline: csv, arrow (Arrow IPC
-                      file), arrows (Arrow IPC stream) or parquet, one row per account with
+  --format FORMAT     the accounts (the liquidatable ones; every account with --all) as a
+                      table for a data pipeline: csv, arrow (Arrow IPC file), arrows (Arrow
+                      IPC stream) or parquet, one row per account with
                       the columns of --json (account, status, equity, maintenance,
                       marginRatio, [initialMargin, freeCollateral,] penalty, liquidatorReward,
                       insuranceFund, badDebt, returned); amounts are exact decimals
