@@ -1,7 +1,7 @@
 /**
  * The book module: reading, validating, converting, writing and generating books.
- * Browser-safe: no Node built-ins; files are passed in and out as strings (CSV, JSON) or bytes
- * and Blobs (Arrow, Parquet).
+ * Browser-safe: no Node built-ins; files are passed in and out as strings. The Arrow and Parquet
+ * forms are the separate entry book/tables.ts (`liqscan/tables`), which imports apache-arrow.
  */
 export * from "./types.js";
 export { BookError } from "./errors.js";
@@ -22,10 +22,6 @@ export { parseBookJson, parseMarketsJson, writeBookJson, writeMarketsJson } from
 export { ACCOUNTS_HEADER, POSITIONS_HEADER, parseBookCsv, parseBookCsvStream, writeBookCsv, writeBookCsvChunks, type CsvStreamOptions, type TextChunks } from "./csv.js";
 export type { BookCsv, ProgressCallback } from "./csv.js";
 export { bookToColumns, columnsToBook } from "./columns.js";
-export { ACCOUNT_COLUMNS, POSITION_COLUMNS, arrowIpcChunks, arrowTableFromBytes, bookFromArrowTables, bookToArrowTables, parseBookArrow, writeBookArrow } from "./arrow.js";
-export type { ArrowWriteOptions, TableFiles } from "./arrow.js";
-export { arrowToParquet, concatBytes, parquetToArrowTable, parseBookParquet, writeBookParquet } from "./parquet.js";
-export type { ParquetSource } from "./parquet.js";
 export { generateBook } from "./generate.js";
 export type { GenerateOptions } from "./generate.js";
 export { Random } from "./random.js";

@@ -8,13 +8,14 @@
 //   worker and shows exactly the totals that the Node API computes for the same seed, and draws
 //   its charts. A screenshot of the demo is saved to build/browser/demo.png (to docs/screenshot.png
 //   with LIQSCAN_SCREENSHOT=docs, for the README).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { concatBytes, createEngine, generateBook, importHyperliquid, liquidationMap, parseBookJson, stress, writeBookArrow, writeBookParquet, type LiveBook, type TotalsReport } from "../bindings/index.js";
+import { createEngine, generateBook, importHyperliquid, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
+import { concatBytes, writeBookArrow, writeBookParquet } from "../book/tables.js";
 import { launchChromium } from "./support/chromium.js";
 import { serveStatic, type StaticServer } from "./support/static-server.js";
 
@@ -283,6 +284,9 @@ describe("an app that installs the package, under Vite's dev server", () => {
     mkdirSync(installed, { recursive: true });
     cpSync("package.json", join(installed, "package.json"));
     cpSync("dist", join(installed, "dist"), { recursive: true });
+    // the package's runtime dependencies, as npm would install them beside it (linked to ours)
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies?: Record<string, string> };
+    for (const dep of Object.keys(pkg.dependencies ?? {})) symlinkSync(resolve("node_modules", dep), join(app, "node_modules", dep), "dir");
     writeFileSync(join(app, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
 <pre id="out" data-state="busy"></pre>
 <script type="module">

@@ -10,8 +10,6 @@ import {
   generateBook,
   parseBookCsv,
   parseBookJson,
-  parseBookArrow,
-  parseBookParquet,
   marginRatioPpm,
   type Book,
   type BookColumns,
@@ -20,6 +18,7 @@ import {
   type ScanResult,
   type TotalsReport,
 } from "liqscan";
+import { parseBookArrow, parseBookParquet } from "liqscan/tables";
 import { AMOUNT_KEYS, type AccountDetail, type AmountKey, type LiquidatableTable, type Reply, type Request, type Summary } from "./protocol.js";
 import { liquidationMapOf, stressCurveOf } from "./risk.js";
 
