@@ -109,6 +109,86 @@ function scanDecimal(t: string, s: number, e: number, dec: number): number {
   return Infinity;
 }
 
+/**
+ * scanDecimal over UTF-8 bytes b[s, e): the same value, or NaN whenever the text path must decide
+ * (not a plain decimal, more than 15 significant digits, a digit beyond `dec`): the caller then
+ * reads the line as text, which gives the exact value or the exact error.
+ */
+function scanDecimalBytes(b: Uint8Array, s: number, e: number, dec: number): number {
+  let i = s;
+  let neg = false;
+  if (i < e && b[i] === 45) {
+    neg = true;
+    i++;
+  }
+  const intStart = i;
+  let acc = 0;
+  let sig = 0;
+  let c = 0;
+  for (; i < e; i++) {
+    c = b[i]!;
+    if (c < 48 || c > 57) break;
+    if (sig !== 0 || c !== 48) {
+      acc = acc * 10 + (c - 48);
+      sig++;
+    }
+  }
+  if (i === intStart) return NaN;
+  let kept = 0;
+  if (i < e) {
+    if (c !== 46) return NaN;
+    i++;
+    const fracStart = i;
+    for (; i < e; i++) {
+      c = b[i]!;
+      if (c < 48 || c > 57) return NaN;
+      if (kept < dec) {
+        if (sig !== 0 || c !== 48) {
+          acc = acc * 10 + (c - 48);
+          sig++;
+        }
+        kept++;
+      } else if (c !== 48) return NaN;
+    }
+    if (i === fracStart) return NaN;
+  }
+  if (sig === 0) return 0;
+  const pad = dec - kept;
+  if (sig + pad > 15) return NaN;
+  if (pad > 0) acc *= POW10_NUM[pad];
+  return neg ? -acc : acc;
+}
+
+/** b[s, e) equals the UTF-8 bytes id[k, k + len) of `ids`. */
+function sameBytes(b: Uint8Array, s: number, e: number, ids: Uint8Array, k: number, len: number): boolean {
+  if (e - s !== len) return false;
+  for (let j = 0; j < len; j++) if (b[s + j] !== ids[k + j]) return false;
+  return true;
+}
+
+/** Strings as one UTF-8 byte array and offsets: string i is bytes[offsets[i], offsets[i + 1]). */
+function utf8Table(strings: readonly string[]): { bytes: Uint8Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(strings.length + 1);
+  let size = 0;
+  for (const t of strings) size += t.length * 3;
+  const bytes = new Uint8Array(Math.max(size, 1));
+  let len = 0;
+  for (let i = 0; i < strings.length; i++) {
+    const t = strings[i];
+    let j = 0;
+    for (; j < t.length; j++) {
+      const c = t.charCodeAt(j);
+      if (c >= 128) break;
+      bytes[len + j] = c;
+    }
+    len += j === t.length ? t.length : new TextEncoder().encodeInto(t, bytes.subarray(len)).written;
+    offsets[i + 1] = len;
+  }
+  return { bytes, offsets };
+}
+
+const lineDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /** Stores a scanDecimal result (finite or Infinity) into a[i], through the word view w when there is one. */
 function store(a: BigInt64Array, w: Int32Array | null, i: number, x: number): void {
   if (x === Infinity) a[i] = scanBig;
@@ -436,6 +516,88 @@ class PositionsReader {
     Object.assign(this, { sorted, r, line, lastAccount, lastMarket });
   }
 
+  private ids: { bytes: Uint8Array; offsets: Uint32Array } | null = null;
+  private marketBytes: { bytes: Uint8Array; offsets: Uint32Array } | null = null;
+
+  /**
+   * Reads the lines of UTF-8 bytes b[pos, len) (whole lines, as feed's texts): the common line
+   * (the previous row's account or the next one, a known market, plain decimals of at most 15
+   * digits) straight from the bytes, with no string; any other line, and every error, through
+   * `feed` on that line's text, so the values and errors are feed's.
+   */
+  feedBytes(b: Uint8Array, pos: number, len: number, file: string): void {
+    const n = this.accounts.accountIds.length;
+    const ids = (this.ids ??= utf8Table(this.accounts.accountIds));
+    const mk = (this.marketBytes ??= utf8Table(this.marketIds));
+    const { markets, progress } = this;
+    const nm = markets.length;
+    const idBytes = ids.bytes, idOff = ids.offsets, mBytes = mk.bytes, mOff = mk.offsets;
+    let { r, line, lastAccount, lastMarket } = this;
+    while (pos < len) {
+      let nl = b.indexOf(10, pos);
+      if (nl === -1 || nl >= len) nl = -1;
+      const next = nl === -1 ? len : nl + 1;
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && b[end - 1] === 13 ? end - 1 : end;
+      let c1 = -1, c2 = -1, c3 = -1;
+      let plain = le > pos;
+      for (let i = pos; i < le && plain; i++) {
+        const c = b[i];
+        if (c === 44) {
+          if (c1 < 0) c1 = i;
+          else if (c2 < 0) c2 = i;
+          else if (c3 < 0) c3 = i;
+          else plain = false;
+        } else if (c === 34) plain = false;
+      }
+      if (plain && c3 > 0 && c1 > pos) {
+        let a = -1;
+        if (lastAccount >= 0 && sameBytes(b, pos, c1, idBytes, idOff[lastAccount], idOff[lastAccount + 1] - idOff[lastAccount])) a = lastAccount;
+        else if (lastAccount + 1 < n && sameBytes(b, pos, c1, idBytes, idOff[lastAccount + 1], idOff[lastAccount + 2] - idOff[lastAccount + 1])) a = lastAccount + 1;
+        let m = -1;
+        if (a >= 0 && nm > 0) {
+          if (sameBytes(b, c1 + 1, c2, mBytes, mOff[lastMarket], mOff[lastMarket + 1] - mOff[lastMarket])) m = lastMarket;
+          else for (let k = 0; k < nm; k++) if (sameBytes(b, c1 + 1, c2, mBytes, mOff[k], mOff[k + 1] - mOff[k])) { m = k; break; }
+        }
+        if (m >= 0) {
+          const market = markets[m];
+          const size = scanDecimalBytes(b, c2 + 1, c3, market.sizeDecimals);
+          const entry = size === size ? scanDecimalBytes(b, c3 + 1, le, market.priceDecimals) : NaN;
+          if (entry === entry && entry >= 0) {
+            if (r === this.rowSize.length) {
+              this.r = r;
+              this.grow();
+            }
+            store(this.rowSize, this.sizeWords, r, size);
+            store(this.rowEntry, this.entryWords, r, entry);
+            this.rowAccount[r] = a;
+            this.rowMarket[r] = m;
+            r++;
+            line++;
+            lastAccount = a;
+            lastMarket = m;
+            pos = next;
+            tick(progress);
+            continue;
+          }
+        }
+      }
+      // any other line: as text, through feed (which throws the error, if any)
+      Object.assign(this, { r, line, lastAccount, lastMarket });
+      let text: string;
+      try {
+        text = lineDecoder.decode(b.subarray(pos, next));
+      } catch (err) {
+        if (err instanceof TypeError) throw new BookError(file, "", "is not UTF-8 text");
+        throw err;
+      }
+      this.feed(text, 0);
+      ({ r, line, lastAccount, lastMarket } = this);
+      pos = next;
+    }
+    Object.assign(this, { r, line, lastAccount, lastMarket });
+  }
+
   finish(): PositionRows {
     const r = this.r;
     return {
@@ -583,6 +745,66 @@ async function readStream(chunks: TextChunks, file: string, header: string, feed
   if (first) readHeader("", file, header); // the file is empty
 }
 
+/**
+ * Feeds the data lines of `chunks` to the positions reader as bytes when the pieces are bytes (a
+ * file stream), as texts when they are strings. Lines are cut at line breaks, which never fall
+ * inside a UTF-8 character; invalid UTF-8 shows when a line is read as text.
+ */
+async function readPositionStream(chunks: TextChunks, reader: PositionsReader): Promise<void> {
+  const iterator = (Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()) as AsyncIterator<string | Uint8Array> | Iterator<string | Uint8Array>;
+  const first = await iterator.next();
+  const rest: AsyncIterable<string | Uint8Array> = { [Symbol.asyncIterator]: () => iterator as AsyncIterator<string | Uint8Array> };
+  if (first.done || typeof first.value === "string") {
+    async function* all(): AsyncGenerator<string | Uint8Array> {
+      if (!first.done) yield first.value;
+      yield* rest;
+    }
+    return readStream(all(), PF, POSITIONS_HEADER, (text, pos) => reader.feed(text, pos));
+  }
+  const encoder = new TextEncoder();
+  let carry: Uint8Array | null = null;
+  let header = true;
+  const feed = (b: Uint8Array): void => {
+    let pos = 0;
+    if (header) {
+      header = false;
+      const nl = b.indexOf(10);
+      const headEnd = nl === -1 ? b.length : nl + 1;
+      let text: string;
+      try {
+        text = lineDecoder.decode(b.subarray(0, headEnd));
+      } catch (err) {
+        if (err instanceof TypeError) throw new BookError(PF, "", "is not UTF-8 text");
+        throw err;
+      }
+      readHeader(text, PF, POSITIONS_HEADER);
+      pos = headEnd;
+    }
+    reader.feedBytes(b, pos, b.length, PF);
+  };
+  const take = (chunk: string | Uint8Array): void => {
+    let b = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    if (carry !== null) {
+      const joined = new Uint8Array(carry.length + b.length);
+      joined.set(carry);
+      joined.set(b, carry.length);
+      b = joined;
+      carry = null;
+    }
+    const cut = b.lastIndexOf(10);
+    if (cut === -1) {
+      carry = b.slice();
+      return;
+    }
+    if (cut + 1 < b.length) carry = b.slice(cut + 1);
+    feed(b.subarray(0, cut + 1));
+  };
+  take(first.value);
+  for await (const chunk of rest) take(chunk);
+  if (carry !== null) feed(carry);
+  else if (header) readHeader("", PF, POSITIONS_HEADER); // the file is empty
+}
+
 export interface CsvStreamOptions {
   /** First guesses of the number of accounts and positions (the columns grow past them). */
   readonly accountsHint?: number;
@@ -602,7 +824,7 @@ export async function parseBookCsvStream(marketsJson: string, accountsCsv: TextC
   await readStream(accountsCsv, AF, ACCOUNTS_HEADER, (text, pos) => accountsReader.feed(text, pos));
   const accounts = accountsReader.finish();
   const positionsReader = new PositionsReader(Math.max(16, options.positionsHint ?? 0), accounts, markets, progress);
-  await readStream(positionsCsv, PF, POSITIONS_HEADER, (text, pos) => positionsReader.feed(text, pos));
+  await readPositionStream(positionsCsv, positionsReader);
   return assemble(venue, liquidatorSharePpm, markets, accounts, positionsReader.finish());
 }
 

@@ -1,6 +1,7 @@
 /**
  * The book module: reading, validating, converting, writing and generating books.
- * Browser-safe: no Node built-ins; files are passed in and out as strings.
+ * Browser-safe: no Node built-ins; files are passed in and out as strings. The Arrow and Parquet
+ * forms are the separate entry book/tables.ts (`liqscan/tables`), which imports apache-arrow.
  */
 export * from "./types.js";
 export { BookError } from "./errors.js";

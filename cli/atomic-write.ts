@@ -18,7 +18,7 @@ import { CliError } from "./errors.js";
 
 /** An open file being written. */
 export interface WriteHandle {
-  write(chunk: string): Promise<unknown>;
+  write(chunk: string | Uint8Array): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -35,7 +35,8 @@ export interface WriteFs {
 export const nodeFs: WriteFs = {
   async create(path) {
     const file = await open(path, "w");
-    return { write: (chunk: string) => file.write(chunk), close: () => file.close() };
+    // writeFile writes the whole piece from the current position (write may write a part of a buffer)
+    return { write: (chunk: string | Uint8Array) => (typeof chunk === "string" ? file.write(chunk) : file.writeFile(chunk)), close: () => file.close() };
   },
   rename: (from, to) => rename(from, to),
   remove: (path) => rm(path, { force: true }),
@@ -57,6 +58,9 @@ export function writeError(err: unknown, path: string): CliError {
   return new CliError(`${path}: cannot write: ${(err as Error).message ?? String(err)}`);
 }
 
+/** A file's content in pieces: texts or bytes, produced as they are written. */
+export type Chunks = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
 let counter = 0;
 
 /** A temporary name next to `path`, in the same directory (so that renaming it is atomic). */
@@ -65,7 +69,7 @@ export function temporaryName(path: string): string {
 }
 
 /** Writes `chunks` to the file `temp` (not yet under its real name); removes it on failure. */
-async function writeTemporary(fs: WriteFs, temp: string, real: string, chunks: Iterable<string>, onChunk?: () => void): Promise<void> {
+async function writeTemporary(fs: WriteFs, temp: string, real: string, chunks: Chunks, onChunk?: () => void): Promise<void> {
   let file: WriteHandle;
   try {
     file = await fs.create(temp);
@@ -74,7 +78,7 @@ async function writeTemporary(fs: WriteFs, temp: string, real: string, chunks: I
   }
   let failure: unknown;
   try {
-    for (const chunk of chunks) {
+    for await (const chunk of chunks) {
       await file.write(chunk);
       onChunk?.();
     }
@@ -95,7 +99,7 @@ async function writeTemporary(fs: WriteFs, temp: string, real: string, chunks: I
 /** One file to write: its real path and its text in pieces. */
 export interface FileToWrite {
   readonly path: string;
-  readonly chunks: Iterable<string>;
+  readonly chunks: Chunks;
   /** Called after each piece is written. */
   readonly onChunk?: () => void;
 }
@@ -128,6 +132,6 @@ export async function writeFilesAtomically(files: readonly FileToWrite[], fs: Wr
 }
 
 /** Writes one file atomically (see writeFilesAtomically). */
-export function writeFileAtomically(path: string, chunks: Iterable<string>, fs: WriteFs = nodeFs, onChunk?: () => void): Promise<void> {
+export function writeFileAtomically(path: string, chunks: Chunks, fs: WriteFs = nodeFs, onChunk?: () => void): Promise<void> {
   return writeFilesAtomically([{ path, chunks, onChunk }], fs);
 }

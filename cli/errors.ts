@@ -24,6 +24,20 @@ export class CliError extends Error {
 /** Names of the files of a CSV book, as the CSV parser names them in its records. */
 export const CSV_FILES = ["markets.json", "accounts.csv", "positions.csv"] as const;
 
+/** The forms of a book directory: markets.json and two tables, each table's file ending in the form's extension. */
+export const TABLE_EXTENSIONS = { csv: ".csv", arrow: ".arrow", arrows: ".arrows", parquet: ".parquet" } as const;
+export type TableForm = keyof typeof TABLE_EXTENSIONS;
+export const TABLE_FORMS = Object.keys(TABLE_EXTENSIONS) as TableForm[];
+
+/** The files of a book directory of `form`: markets.json, accounts.EXT, positions.EXT. */
+export function bookFiles(form: TableForm): readonly [string, string, string] {
+  const ext = TABLE_EXTENSIONS[form];
+  return ["markets.json", `accounts${ext}`, `positions${ext}`];
+}
+
+/** Every file name a book directory may hold, as the parsers name them in their records. */
+const DIRECTORY_FILES = ["markets.json", ...TABLE_FORMS.flatMap((f) => bookFiles(f).slice(1))];
+
 /**
  * The message of a BookError read from `source` (a JSON file, or the directory of a CSV book), so
  * that it names the file as the user typed it, then the record and the field:
@@ -33,10 +47,10 @@ export const CSV_FILES = ["markets.json", "accounts.csv", "positions.csv"] as co
  * - `books/x/positions.csv line 17: field "market": "SOL-PERP" is not a market of markets.json`
  * - `books/x/markets.json: market "BTC-PERP" tier 2: field "mmr": ...`
  */
-export function bookErrorMessage(err: BookError, source: string, form: "json" | "csv"): string {
+export function bookErrorMessage(err: BookError, source: string, form: "json" | TableForm): string {
   const rest = err.field === "" ? err.problem : `field "${err.field}": ${err.problem}`;
-  if (form === "csv") {
-    for (const file of CSV_FILES) {
+  if (form !== "json") {
+    for (const file of DIRECTORY_FILES) {
       if (err.record === file || err.record.startsWith(file + " ")) {
         return `${join(source, file)}${err.record.slice(file.length)}: ${rest}`;
       }
@@ -49,7 +63,7 @@ export function bookErrorMessage(err: BookError, source: string, form: "json" | 
 }
 
 /** Turns a BookError from reading `source` into a CliError; anything else is rethrown unchanged. */
-export function rethrowInSource(err: unknown, source: string, form: "json" | "csv"): never {
+export function rethrowInSource(err: unknown, source: string, form: "json" | TableForm): never {
   if (err instanceof BookError) throw new CliError(bookErrorMessage(err, source, form));
   throw err;
 }

@@ -1,19 +1,22 @@
 /**
  * Reads a book from a path given on the command line:
  * - a `.json` file (or any file): the JSON book of docs/model.md;
- * - a directory holding `markets.json`, `accounts.csv` and `positions.csv`: the CSV form.
+ * - a directory holding `markets.json` and two tables: `accounts.csv` and `positions.csv` (the CSV
+ *   form), or `.arrow` (Arrow IPC file), `.arrows` (Arrow IPC stream) or `.parquet` tables.
  * Every failure is a CliError naming the file (and the record, field, line from the parser).
  */
-import { createReadStream } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { createReadStream, openAsBlob } from "node:fs";
+import { open, readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { constants } from "node:buffer";
 import { parseBookCsvStream, parseBookJson } from "../book/index.js";
+import { arrowTableFromBytes, bookFromArrowTables } from "../book/arrow.js";
+import { parquetToArrowTable } from "../book/parquet.js";
 import type { Book, BookColumns } from "../book/types.js";
-import { CliError, CSV_FILES, rethrowInSource } from "./errors.js";
+import { bookFiles, CliError, CSV_FILES, rethrowInSource, TABLE_EXTENSIONS, TABLE_FORMS, type TableForm } from "./errors.js";
 import type { Progress } from "./progress.js";
 
-export type BookForm = "json" | "csv";
+export type BookForm = "json" | TableForm;
 
 export interface LoadedBook {
   /** The path as given. */
@@ -131,6 +134,67 @@ export async function loadCsvBook(dir: string, options: CsvReadOptions = {}): Pr
   }
 }
 
+/**
+ * The form of the book directory `dir`, from the tables it holds: exactly one form's
+ * positions file (a directory holding two is refused: which one is the book?).
+ */
+export async function directoryForm(dir: string): Promise<TableForm> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw describeFsError(err, dir);
+  }
+  const found = TABLE_FORMS.filter((f) => names.includes(bookFiles(f)[2]) || names.includes(bookFiles(f)[1]));
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) {
+    // the CSV form's messages (markets.json or accounts.csv missing) still apply
+    return "csv";
+  }
+  throw new CliError(`${dir}: holds the tables of ${found.length} forms (${found.map((f) => `positions${TABLE_EXTENSIONS[f]}`).join(", ")}): keep one form per book directory`);
+}
+
+/**
+ * Reads the Arrow or Parquet book in directory `dir`: markets.json, and the accounts and positions
+ * tables. An Arrow file is read whole (its int64 columns are the core's columns after one copy); a
+ * Parquet file is read a row group at a time from disk.
+ */
+export async function loadTableBook(dir: string, form: "arrow" | "arrows" | "parquet", progress?: Progress): Promise<LoadedBook> {
+  const [m, a, p] = bookFiles(form);
+  const paths = [m, a, p].map((f) => join(dir, f));
+  const markets = await readText(paths[0]!);
+  const sizes = [await checkReadable(paths[1]!), await checkReadable(paths[2]!)];
+  const total = sizes[0]! + sizes[1]!;
+  try {
+    const tables = [];
+    for (let k = 1; k <= 2; k++) {
+      const path = paths[k]!;
+      const file = k === 1 ? a : p;
+      if (form === "parquet") {
+        let blob: Blob;
+        try {
+          blob = await openAsBlob(path);
+        } catch (err) {
+          throw describeFsError(err, path);
+        }
+        tables.push(await parquetToArrowTable(blob, file));
+      } else {
+        let bytes: Uint8Array;
+        try {
+          bytes = await readFile(path);
+        } catch (err) {
+          throw describeFsError(err, path);
+        }
+        tables.push(arrowTableFromBytes(bytes, file));
+      }
+      progress?.update(k === 1 ? sizes[0]! : total, total);
+    }
+    return { source: dir, form, book: bookFromArrowTables(markets, tables[0]!, tables[1]!, { accounts: a, positions: p }) };
+  } catch (err) {
+    rethrowInSource(err, dir, form);
+  }
+}
+
 /** Reads and parses the book at `path`. `progress` follows the reading of a CSV book. */
 export async function loadBook(path: string, progress?: Progress): Promise<LoadedBook> {
   if (path === "") throw new CliError("the book path is empty");
@@ -140,9 +204,17 @@ export async function loadBook(path: string, progress?: Progress): Promise<Loade
   } catch (err) {
     throw describeFsError(err, path);
   }
-  if (isDirectory) return loadCsvBook(path, { progress });
+  if (isDirectory) {
+    const form = await directoryForm(path);
+    return form === "csv" ? loadCsvBook(path, { progress }) : loadTableBook(path, form, progress);
+  }
   if (/\.csv$/i.test(path)) {
     throw new CliError(`${path}: a CSV book is a directory holding markets.json, accounts.csv and positions.csv: give the directory`);
+  }
+  const table = /\.(arrow|arrows|parquet)$/i.exec(path);
+  if (table) {
+    const ext = table[1]!.toLowerCase();
+    throw new CliError(`${path}: an ${ext === "parquet" ? "Parquet" : "Arrow"} book is a directory holding markets.json, accounts.${ext} and positions.${ext}: give the directory`);
   }
   const text = await readText(path);
   try {

@@ -12,6 +12,7 @@ import { BookError } from "../book/errors.js";
 import { parseCommandArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { cascadeCommand } from "./commands/cascade.js";
+import { convertCommand } from "./commands/convert.js";
 import { demoCommand } from "./commands/demo.js";
 import { generateCommand } from "./commands/generate.js";
 import { importCommand } from "./commands/import.js";
@@ -22,7 +23,7 @@ import { stressCommand } from "./commands/stress.js";
 import { watchCommand } from "./commands/watch.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 
-const COMMANDS: readonly Command[] = [scanCommand, liqPriceCommand, stressCommand, mapCommand, cascadeCommand, watchCommand, generateCommand, importCommand, demoCommand];
+const COMMANDS: readonly Command[] = [scanCommand, liqPriceCommand, stressCommand, mapCommand, cascadeCommand, watchCommand, generateCommand, convertCommand, importCommand, demoCommand];
 
 /** The version of the package this file belongs to (package.json up the directory tree). */
 export function version(): string {
@@ -46,7 +47,8 @@ Exact liquidation scanning of perpetual-futures books.
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-A BOOK is a JSON book file, or a directory holding markets.json, accounts.csv and positions.csv.
+A BOOK is a JSON book file, or a directory holding markets.json and two tables: accounts.csv
+and positions.csv, or the same as .arrow, .arrows or .parquet (docs/book-format.md).
 
 Options:
   -h, --help      this help; "liqscan COMMAND --help" for a command's options

@@ -63,7 +63,7 @@ function atMost(limit: number, perAccount: number): string {
 
 /** What the book will be used for. */
 export type BookUse =
-  | { readonly kind: "generate"; readonly format: "json" | "csv" }
+  | { readonly kind: "generate"; readonly format: string }
   | { readonly kind: "demo"; readonly engine: "wasm" | "reference" };
 
 /**

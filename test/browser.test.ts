@@ -8,13 +8,14 @@
 //   worker and shows exactly the totals that the Node API computes for the same seed, and draws
 //   its charts. A screenshot of the demo is saved to build/browser/demo.png (to docs/screenshot.png
 //   with LIQSCAN_SCREENSHOT=docs, for the README).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, generateBook, importDydx, importHyperliquid, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
+import { concatBytes, writeBookArrow, writeBookParquet } from "../book/tables.js";
 import { launchChromium } from "./support/chromium.js";
 import { serveStatic, type StaticServer } from "./support/static-server.js";
 
@@ -191,7 +192,7 @@ describe("the demo, built by Vite", () => {
     await page.close();
   });
 
-  it("opens a book file (JSON, or the CSV form), shows an account's positions and exports the exact JSON", async () => {
+  it("opens a book file (JSON, or the CSV, Arrow and Parquet forms), shows an account's positions and exports the exact JSON", async () => {
     const { page, errors } = await openPage(server.resolvedUrls!.local[0]!);
     const spec = (await (await createEngine("wasm")).load(parseBookJson(readFileSync("examples/spec-example.json", "utf8")))).scan();
     const picker = page.getByTestId("file");
@@ -201,6 +202,22 @@ describe("the demo, built by Vite", () => {
     await picker.setInputFiles(["markets.json", "accounts.csv", "positions.csv"].map((f) => `test/fixtures/spec-example-csv/${f}`));
     expect(await shownTotals(page)).toEqual(spec.totalsReport());
     expect(await page.getByTestId("total-badDebt").textContent()).toBe("983.71"); // rounded for display
+
+    // The Arrow (file and stream) and Parquet forms, as generate and convert write them: two
+    // generated books of different seeds, so that each load shows totals of its own.
+    for (const [form, seed] of [["arrow", 21], ["arrows", 22], ["parquet", 23]] as const) {
+      const columns = generateBook({ accounts: 3000, seed });
+      const expected = (await (await createEngine("wasm")).load(columns)).scan().totalsReport();
+      const files = form === "parquet"
+        ? await (async () => { const w = writeBookParquet(columns); return { markets: w.markets, accounts: await concatBytes(w.accounts), positions: await concatBytes(w.positions) }; })()
+        : writeBookArrow(columns, form === "arrow" ? "file" : "stream");
+      await picker.setInputFiles([
+        { name: "markets.json", mimeType: "application/json", buffer: Buffer.from(files.markets) },
+        { name: `accounts.${form}`, mimeType: "application/octet-stream", buffer: Buffer.from(files.accounts) },
+        { name: `positions.${form}`, mimeType: "application/octet-stream", buffer: Buffer.from(files.positions) },
+      ]);
+      expect(await shownTotals(page), form).toEqual(expected);
+    }
 
     // A venue book (Hyperliquid's rules), as `liqscan import hyperliquid` writes it from the recorded responses.
     const dir = "test/fixtures/venues/hyperliquid/";
@@ -275,6 +292,9 @@ describe("an app that installs the package, under Vite's dev server", () => {
     mkdirSync(installed, { recursive: true });
     cpSync("package.json", join(installed, "package.json"));
     cpSync("dist", join(installed, "dist"), { recursive: true });
+    // the package's runtime dependencies, as npm would install them beside it (linked to ours)
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies?: Record<string, string> };
+    for (const dep of Object.keys(pkg.dependencies ?? {})) symlinkSync(resolve("node_modules", dep), join(app, "node_modules", dep), "dir");
     writeFileSync(join(app, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
 <pre id="out" data-state="busy"></pre>
 <script type="module">

@@ -9,7 +9,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 export default defineConfig({
   root: here("."),
   base: "./",
-  resolve: { alias: [{ find: /^liqscan$/, replacement: here("../dist/bindings/index.js") }] },
+  resolve: { alias: [{ find: /^liqscan$/, replacement: here("../dist/bindings/index.js") }, { find: /^liqscan\/tables$/, replacement: here("../dist/book/tables.js") }] },
   worker: { format: "es" },
   build: { outDir: here("../build/web"), emptyOutDir: true, target: "es2022" },
   server: { fs: { allow: [here("..")] } },

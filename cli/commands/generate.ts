@@ -1,4 +1,4 @@
-/** `liqscan generate --accounts N --out PATH [--seed S] [--format json|csv]` */
+/** `liqscan generate --accounts N --out PATH [--seed S] [--format json|csv|arrow|arrows|parquet]` */
 import { stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { generateBook, writeBookCsvChunks, writeBookJson } from "../../book/index.js";
@@ -6,11 +6,14 @@ import type { BookColumns } from "../../book/types.js";
 import { parseCount } from "../args.js";
 import type { Command } from "../command.js";
 import { nodeFs, writeError, writeFileAtomically, writeFilesAtomically, type WriteFs } from "../atomic-write.js";
-import { CliError, CSV_FILES } from "../errors.js";
+import { arrowIpcChunks, bookToArrowTables } from "../../book/arrow.js";
+import { arrowToParquet } from "../../book/parquet.js";
+import { bookFiles, CliError, TABLE_FORMS, type TableForm } from "../errors.js";
 import { checkBookFits } from "../memory.js";
 import { phase, type Progress } from "../progress.js";
 
-export type BookFormat = "json" | "csv";
+export type BookFormat = "json" | TableForm;
+export const BOOK_FORMATS: readonly BookFormat[] = ["json", ...TABLE_FORMS];
 
 const MAX_ACCOUNTS = 500_000_000;
 
@@ -30,16 +33,16 @@ async function existing(path: string): Promise<"file" | "directory" | null> {
 export async function chooseFormat(path: string, format: string | undefined): Promise<BookFormat> {
   const kind = await existing(path);
   if (format !== undefined) {
-    if (format !== "json" && format !== "csv") throw new CliError(`--format: ${JSON.stringify(format)} is not a format (use "json" or "csv")`);
+    if (!(BOOK_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format: ${JSON.stringify(format)} is not a format (use ${BOOK_FORMATS.map((f) => JSON.stringify(f)).join(", ")})`);
     if (format === "json" && kind === "directory") throw new CliError(`${path}: is a directory (a JSON book is one file)`);
-    if (format === "csv" && kind === "file") throw new CliError(`${path}: is a file (a CSV book is a directory holding ${CSV_FILES.join(", ")})`);
-    return format;
+    if (format !== "json" && kind === "file") throw new CliError(`${path}: is a file (a ${format === "csv" ? "CSV" : format === "parquet" ? "Parquet" : "Arrow"} book is a directory holding ${bookFiles(format as TableForm).join(", ")})`);
+    return format as BookFormat;
   }
   if (kind === "directory" || /[\\/]$/.test(path)) return "csv";
   const ext = extname(path).toLowerCase();
   if (ext === ".json") return "json";
   if (ext === "" && kind === null && basename(path) !== "") return "csv";
-  throw new CliError(`${path}: cannot tell the format from the name: use a .json file, a directory (CSV), or --format json|csv`);
+  throw new CliError(`${path}: cannot tell the format from the name: use a .json file, a directory (CSV), or --format ${BOOK_FORMATS.join("|")}`);
 }
 
 const ROWS_PER_CHUNK = 1 << 16;
@@ -68,6 +71,23 @@ export async function writeBook(columns: BookColumns, path: string, format: Book
   } catch (err) {
     throw writeError(err, path);
   }
+  if (format !== "csv") {
+    const [m, a, p] = bookFiles(format);
+    const tables = bookToArrowTables(columns, { batchRows: 1 << 20 });
+    const encode = (t: typeof tables.accounts) => (format === "parquet" ? arrowToParquet(t) : arrowIpcChunks(t.batches, format === "arrow" ? "file" : "stream"));
+    const total = tables.accounts.batches.length + tables.positions.batches.length;
+    let done = 0;
+    const step = (): void => progress?.update(Math.min(++done, total), total);
+    await writeFilesAtomically(
+      [
+        { path: join(path, a), chunks: encode(tables.accounts), onChunk: step },
+        { path: join(path, p), chunks: encode(tables.positions), onChunk: step },
+        { path: join(path, m), chunks: [tables.markets] },
+      ],
+      fs,
+    );
+    return;
+  }
   const csv = writeBookCsvChunks(columns, ROWS_PER_CHUNK);
   const total = Math.ceil(columns.accountIds.length / ROWS_PER_CHUNK) + Math.ceil(columns.positionSize.length / ROWS_PER_CHUNK);
   let done = 0;
@@ -86,7 +106,7 @@ export async function writeBook(columns: BookColumns, path: string, format: Book
 export const generateCommand: Command = {
   name: "generate",
   summary: "write a synthetic book (JSON file or CSV directory)",
-  help: `Usage: liqscan generate --accounts N --out PATH [--seed S] [--format json|csv]
+  help: `Usage: liqscan generate --accounts N --out PATH [--seed S] [--format json|csv|arrow|arrows|parquet]
 
 Writes a realistic synthetic book of N accounts over 8 markets, the same for the same seed.
 
@@ -97,12 +117,15 @@ Options:
                       receives markets.json, accounts.csv and positions.csv (the CSV form,
                       for big books); the directory is created when missing
   --seed S            seed of the generator, a whole number (default 1)
-  --format FORMAT     json or csv, when PATH does not tell
+  --format FORMAT     json, csv, arrow (Arrow IPC files), arrows (Arrow IPC streams) or
+                      parquet: the last three write a directory like csv, with
+                      accounts.EXT and positions.EXT (docs/book-format.md); without
+                      --format, PATH tells: a .json file, else a CSV directory
   -h, --help          this help
 
 Existing files are replaced, but never by a half-written book: each file is written under a
 temporary name in the same directory and renamed at the end; on failure (a full disk) the
-temporary files are removed and an older book at PATH is left intact. A CSV book's three files
+temporary files are removed and an older book at PATH is left intact. A directory's three files
 are renamed one after the other, markets.json last.
 `,
   options: {

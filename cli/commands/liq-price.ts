@@ -8,6 +8,35 @@ import { openBook } from "../open-book.js";
 import { Output } from "../output.js";
 import { phase } from "../progress.js";
 import { Table, cellText, type Column } from "../table.js";
+import { resultFormat, writeResults, type Cell, type ResultColumn } from "../result-files.js";
+import { pow10 } from "../../book/decimal.js";
+
+/**
+ * The result file's rows: account, market, size, liquidationPrice[, bankruptcyPrice], the amounts
+ * as decimals at the largest decimals of any market (exact: each value scaled up from its market's).
+ */
+function fileRows(book: Book | BookColumns, markets: readonly Market[], prices: BigInt64Array, bankrupt?: BigInt64Array): { columns: ResultColumn[]; rows: Generator<Cell[]> } {
+  const sd = Math.max(0, ...markets.map((m) => m.sizeDecimals));
+  const pd = Math.max(0, ...markets.map((m) => m.priceDecimals));
+  const sizeUp = markets.map((m) => pow10(sd - m.sizeDecimals));
+  const priceUp = markets.map((m) => pow10(pd - m.priceDecimals));
+  const columns: ResultColumn[] = [
+    { name: "account", kind: "string" }, { name: "market", kind: "string" }, { name: "size", kind: "decimal", scale: sd },
+    { name: "liquidationPrice", kind: "decimal", scale: pd }, ...(bankrupt ? [{ name: "bankruptcyPrice", kind: "decimal", scale: pd } as const] : []),
+  ];
+  function* rows(): Generator<Cell[]> {
+    let p = 0;
+    for (const pos of positions(book)) {
+      const up = priceUp[pos.market]!;
+      const price = prices[p]!;
+      const row: Cell[] = [pos.account, markets[pos.market]!.id, pos.size * sizeUp[pos.market]!, price < 0n ? null : price * up];
+      if (bankrupt) row.push(bankrupt[p]! < 0n ? null : bankrupt[p]! * up);
+      yield row;
+      p++;
+    }
+  }
+  return { columns, rows: rows() };
+}
 
 /** One position as `liq-price --json` prints it. */
 export interface PositionReport {
@@ -62,13 +91,15 @@ const COLUMNS: readonly Column[] = [
 export const liqPriceCommand: Command = {
   name: "liq-price",
   summary: "the liquidation price of every position of a book",
-  help: `Usage: liqscan liq-price BOOK [--bankruptcy] [--json] [--engine wasm|reference]
+  help: `Usage: liqscan liq-price BOOK [--bankruptcy] [--json | --format F [--out FILE]]
+                      [--engine wasm|reference]
 
 Prints the liquidation price of every position of BOOK, every other mark held fixed: for a long
 the greatest price at which its account is liquidatable, for a short the least; none when no
 price makes it liquidatable (and for a zero-size position).
 
-BOOK is a JSON book file, or a directory holding markets.json, accounts.csv and positions.csv.
+BOOK is a JSON book file, or a directory holding markets.json and the accounts and positions
+tables (.csv, .arrow, .arrows or .parquet).
 
 Options:
   --bankruptcy        also the bankruptcy price of every position: every other mark held, for a
@@ -79,12 +110,20 @@ Options:
                       size and liquidationPrice are decimal strings in the market's units
                       (sizeDecimals, priceDecimals); liquidationPrice is null where none;
                       with --bankruptcy each also has "bankruptcyPrice"
+  --format FORMAT     the positions as a table for a data pipeline: csv, arrow, arrows or
+                      parquet, one row per position with the fields of --json; size and the
+                      prices are exact decimals at the largest sizeDecimals / priceDecimals of
+                      the book's markets (decimal128 in Arrow and Parquet), null where none
+  --out FILE          where to write it (csv without it goes to stdout); the format follows
+                      from FILE's extension when --format is absent
   --engine NAME       wasm (default) or reference (the pure-TypeScript oracle)
   -h, --help          this help
 `,
   options: {
     json: { type: "boolean" },
     bankruptcy: { type: "boolean" },
+    format: { type: "string" },
+    out: { type: "string", short: "o" },
     engine: { type: "string" },
   },
   maxPositionals: 1,
@@ -96,8 +135,14 @@ Options:
     const { value: prices } = await phase("computing liquidation prices", (progress) => live.liquidationPrices({ onProgress: (d, t) => progress.update(d, t) }));
     const bankrupt = values.bankruptcy ? (await phase("computing bankruptcy prices", () => live.bankruptcyPrices())).value : undefined;
     const markets = live.markets;
+    const file = resultFormat(values.format, values.out, "liq-price");
+    if (file && values.json) throw new CliError("liq-price: give --json or --format, not both");
     const out = new Output();
-    if (values.json) {
+    if (file) {
+      const { columns, rows } = fileRows(loaded.book, markets, prices, bankrupt);
+      await phase(`writing ${file.out ?? "stdout"}`, (progress) => writeResults(file.format, file.out, columns, rows, prices.length, progress));
+      if (file.out !== null) out.line(`wrote ${prices.length} positions to ${file.out} (${file.format})`);
+    } else if (values.json) {
       out.write('{"positions":[');
       let first = true;
       for (const r of reports(loaded.book, markets, prices, bankrupt)) {

@@ -10,6 +10,8 @@ import { openBook } from "../open-book.js";
 import { Output } from "../output.js";
 import { phase, type Progress } from "../progress.js";
 import { renderTable, type Column } from "../table.js";
+import { resultFormat, writeResults, type Cell, type ResultColumn } from "../result-files.js";
+import { QUOTE_DECIMALS } from "../../book/types.js";
 import { byMarket, money, parseBetas, parseMarket, parsePercent, parseShock, parseShockList, percent, price, rate, runView } from "../view-options.js";
 
 const CHART_WIDTH = 30;
@@ -42,7 +44,8 @@ export const stressCommand: Command = {
   name: "stress",
   summary: "liquidations, penalties and bad debt under a grid of price shocks",
   help: `Usage: liqscan stress BOOK [--market ID] [--from=PCT] [--to=PCT] [--step=PCT] [--shocks=LIST]
-                      [--beta ID=B,...] [--json] [--engine wasm|reference]
+                      [--beta ID=B,...] [--json | --format F [--out FILE]]
+                      [--engine wasm|reference]
 
 Rescans BOOK with the marks shocked by each percentage of a grid and prints, per shock, the
 accounts liquidatable, the notional that closing them trades, the penalties, the liquidator
@@ -52,7 +55,8 @@ A shock s moves a mark P to floor(P * (1 + s * beta)) in price units (beta 1 unl
 least 0; see docs/risk-views.md. Percentages take up to 4 decimals (whole ppm); a negative one
 is written attached to its option: --from=-50.
 
-BOOK is a JSON book file, or a directory holding markets.json, accounts.csv and positions.csv.
+BOOK is a JSON book file, or a directory holding markets.json and the accounts and positions
+tables (.csv, .arrow, .arrows or .parquet).
 
 Options:
   --market ID         shock this market only (default: every market at once)
@@ -67,6 +71,12 @@ Options:
                         "badDebt"}]}
                       shock is a fraction with 6 decimals ("-0.100000" = -10 %); amounts are
                       decimal strings in quote units; marks in each market's price decimals
+  --format FORMAT     the grid as a table for a data pipeline: csv, arrow, arrows or parquet,
+                      one row per shock: shock, mark.ID per market, liquidatable, overflow,
+                      notional, penalty, liquidatorReward, insuranceFund, badDebt (exact
+                      decimals: decimal128 in Arrow and Parquet)
+  --out FILE          where to write it (csv without it goes to stdout); the format follows
+                      from FILE's extension when --format is absent
   --engine NAME       wasm (default) or reference (the pure-TypeScript oracle)
   -h, --help          this help
 `,
@@ -78,6 +88,8 @@ Options:
     shocks: { type: "string" },
     beta: { type: "string", multiple: true },
     json: { type: "boolean" },
+    format: { type: "string" },
+    out: { type: "string", short: "o" },
     engine: { type: "string" },
   },
   maxPositionals: 1,
@@ -102,8 +114,21 @@ Options:
     const shocksPpm = list ?? { from: from ?? -500_000n, to: to ?? 500_000n, step: step ?? 10_000n };
     const flags = { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" };
     const { value: rows } = await phase("stressing", (progress) => stressInPasses(live, runView(() => shockList("stress", shocksPpm), flags), market, betaPpm, flags, progress));
+    const file = resultFormat(values.format, values.out, "stress");
+    if (file && values.json) throw new CliError("stress: give --json or --format, not both");
     const out = new Output();
-    if (values.json) {
+    if (file) {
+      const money = (name: string): ResultColumn => ({ name, kind: "decimal", scale: QUOTE_DECIMALS });
+      const columns: ResultColumn[] = [
+        { name: "shock", kind: "decimal", scale: 6 },
+        ...live.markets.map((m): ResultColumn => ({ name: `mark.${m.id}`, kind: "decimal", scale: m.priceDecimals })),
+        { name: "liquidatable", kind: "int" }, { name: "overflow", kind: "int" },
+        money("notional"), money("penalty"), money("liquidatorReward"), money("insuranceFund"), money("badDebt"),
+      ];
+      const cells = rows.map((r): Cell[] => [r.shockPpm, ...r.marks, BigInt(r.liquidatable), BigInt(r.overflow), r.notional, r.penalty, r.liquidatorReward, r.insuranceFund, r.badDebt]);
+      await writeResults(file.format, file.out, columns, cells, cells.length);
+      if (file.out !== null) out.line(`wrote ${cells.length} shocks to ${file.out} (${file.format})`);
+    } else if (values.json) {
       out.line(JSON.stringify({ market: market === undefined ? null : live.markets[market]!.id, shocks: rows.map((r) => report(live, r)) }));
     } else {
       for (const line of stressTable(live, rows, market)) out.line(line);

@@ -1,7 +1,8 @@
 /**
  * The package as npm publishes it: `npm pack` of the built package (scripts are not run: `npm
- * test` has just built dist/), installed from the tarball into a fresh project, offline (the
- * package has no runtime dependencies). Packed and installed once per test file that asks.
+ * test` has just built dist/), installed from the tarball into a fresh project, preferring npm's
+ * cache (the package's runtime dependencies, apache-arrow and parquet-wasm with theirs, come from
+ * the registry where the cache lacks them). Packed and installed once per test file that asks.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -29,7 +30,7 @@ export function packAndInstall(): Installed {
   const app = join(dir, "app");
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "liqscan-consumer", private: true, type: "module" }));
-  npm(["install", "--offline", join(dir, packed!.filename)], app);
+  npm(["install", "--prefer-offline", join(dir, packed!.filename)], app);
   return {
     app,
     pkg: join(app, "node_modules", "liqscan"),

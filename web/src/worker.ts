@@ -18,6 +18,7 @@ import {
   type ScanResult,
   type TotalsReport,
 } from "liqscan";
+import { parseBookArrow, parseBookParquet } from "liqscan/tables";
 import { AMOUNT_KEYS, type AccountDetail, type AmountKey, type LiquidatableTable, type Reply, type Request, type Summary } from "./protocol.js";
 import { liquidationMapOf, stressCurveOf } from "./risk.js";
 
@@ -78,18 +79,44 @@ function current(): LiveBook {
   return book;
 }
 
+/** The accounts and positions tables among `files` by name (accounts.EXT, positions.EXT), with markets.json. */
+function tableFiles(files: readonly File[], ext: string): { markets: File; accounts: File; positions: File } | null {
+  const named = (prefix: string) => files.find((f) => f.name.toLowerCase().startsWith(prefix) && f.name.toLowerCase().endsWith(ext));
+  const markets = files.find((f) => f.name.toLowerCase().endsWith(".json"));
+  const accounts = named("accounts");
+  const positions = named("positions");
+  return files.length === 3 && markets && accounts && positions ? { markets, accounts, positions } : null;
+}
+
 /**
- * A JSON book (one .json file with accounts), or the CSV form: markets.json, accounts.csv and
- * positions.csv, told apart by extension and header line.
+ * A JSON book (one .json file with accounts); the CSV form: markets.json, accounts.csv and
+ * positions.csv, told apart by extension and header line; or the Arrow (.arrow, .arrows) and
+ * Parquet (.parquet) forms: markets.json, accounts.EXT and positions.EXT, told apart by name.
  */
 async function readBook(files: readonly File[]): Promise<Book | BookColumns> {
   if (files.length === 1 && files[0]!.name.toLowerCase().endsWith(".json")) return parseBookJson(await files[0]!.text());
+  for (const ext of [".arrow", ".arrows"]) {
+    const t = tableFiles(files, ext);
+    if (t) {
+      const names = { accounts: t.accounts.name, positions: t.positions.name };
+      return parseBookArrow(await t.markets.text(), new Uint8Array(await t.accounts.arrayBuffer()), new Uint8Array(await t.positions.arrayBuffer()), names);
+    }
+  }
+  const pq = tableFiles(files, ".parquet");
+  if (pq) {
+    progress("Parsing", 0, 1);
+    // a File is a Blob: parquet-wasm reads it a row group at a time
+    return parseBookParquet(await pq.markets.text(), pq.accounts, pq.positions, { accounts: pq.accounts.name, positions: pq.positions.name });
+  }
   const texts = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
   const markets = texts.find((t) => t.name.toLowerCase().endsWith(".json"));
   const accounts = texts.find((t) => t.text.startsWith("id,") || t.text.startsWith("\uFEFFid,"));
   const positions = texts.find((t) => t.text.startsWith("account,") || t.text.startsWith("\uFEFFaccount,"));
   if (files.length !== 3 || !markets || !accounts || !positions) {
-    throw new Error("choose one JSON book, or the three files of the CSV form: markets.json, accounts.csv (header id,collateral) and positions.csv (header account,market,size,entryPrice)");
+    throw new Error(
+      "choose one JSON book, or the three files of the CSV form: markets.json, accounts.csv (header id,collateral) and positions.csv (header account,market,size,entryPrice), " +
+        "or of the Arrow or Parquet forms: markets.json, accounts.arrow|arrows|parquet and positions.arrow|arrows|parquet",
+    );
   }
   return parseBookCsv(markets.text, accounts.text, positions.text, (done, total) => progress("Parsing", done, total));
 }
