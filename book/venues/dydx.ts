@@ -31,6 +31,7 @@ import { JsonNumber, parseJsonStrict } from "../json.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import { MAX_DECIMALS, MAX_DECIMALS_SUM } from "../validate.js";
 import { QUOTE_DECIMALS } from "../types.js";
+import { has, describeJson, rec, object, required, text, DECIMAL_RE, type Dec } from "./response.js";
 
 export interface DydxSubaccountFile {
   /** The account id in the book. */
@@ -77,52 +78,10 @@ export interface DydxImport {
 // ---------------------------------------------------------------------------------------------
 // Reading JSON values
 
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
-}
-
-function has(o: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key);
-}
-
-function describeJson(v: JsonValue | undefined): string {
-  if (v instanceof JsonNumber) return `JSON number ${v.raw.length > 40 ? v.raw.slice(0, 40) + "..." : v.raw}`;
-  if (v === undefined) return "nothing";
-  return describeValue(v);
-}
-
 /** A value as messages show it: a string in quotes, anything else described. */
 function shown(v: JsonValue | undefined): string {
   return typeof v === "string" ? quote(v) : describeJson(v);
 }
-
-function rec(source: string, record: string): string {
-  return record === "" ? source : `${source}: ${record}`;
-}
-
-function object(v: JsonValue | undefined, record: string, field: string): JsonObject {
-  if (!isObject(v)) throw new BookError(record, field, `expected an object, got ${describeJson(v)}`);
-  return v;
-}
-
-function required(o: JsonObject, key: string, record: string, prefix = ""): JsonValue {
-  if (!has(o, key)) throw new BookError(record, prefix + key, "missing");
-  return o[key]!;
-}
-
-function text(v: JsonValue, record: string, field: string): string {
-  if (typeof v !== "string") throw new BookError(record, field, `expected a string, got ${describeJson(v)}`);
-  return v;
-}
-
-/** An exact decimal string: its units of 10^-decimals and its decimals as written. */
-interface Dec {
-  readonly text: string;
-  readonly units: bigint;
-  readonly decimals: number;
-}
-
-const DECIMAL_RE = /^-?[0-9]+(\.[0-9]+)?$/;
 
 function decimal(v: JsonValue, record: string, field: string): Dec {
   if (typeof v !== "string") throw new BookError(record, field, `expected a decimal string, got ${describeJson(v)}`);

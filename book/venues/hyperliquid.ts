@@ -23,6 +23,7 @@ import { JsonNumber, parseJsonStrict } from "../json.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import { MAX_DECIMALS, MAX_DECIMALS_SUM } from "../validate.js";
 import { QUOTE_DECIMALS } from "../types.js";
+import { has, describeJson, rec, object, array, required, text, DECIMAL_RE, type Dec } from "./response.js";
 
 /** One clearinghouseState response: `id` names the account, `source` the file (for messages; default `id`). */
 export interface HyperliquidState {
@@ -52,55 +53,6 @@ export const MAX_LEVERAGE = 1_000_000;
 
 // ---------------------------------------------------------------------------------------------
 // Reading JSON values
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
-}
-
-function has(o: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key);
-}
-
-function describeJson(v: JsonValue | undefined): string {
-  if (v instanceof JsonNumber) return `JSON number ${v.raw.length > 40 ? v.raw.slice(0, 40) + "..." : v.raw}`;
-  if (v === undefined) return "nothing";
-  return describeValue(v);
-}
-
-/** A record of a file: `state.json: assetPositions[2]`, or the file alone. */
-function rec(source: string, record: string): string {
-  return record === "" ? source : `${source}: ${record}`;
-}
-
-function object(v: JsonValue | undefined, record: string, field: string): JsonObject {
-  if (!isObject(v)) throw new BookError(record, field, `expected an object, got ${describeJson(v)}`);
-  return v;
-}
-
-function array(v: JsonValue | undefined, record: string, field: string): JsonValue[] {
-  if (!Array.isArray(v)) throw new BookError(record, field, `expected an array, got ${describeJson(v)}`);
-  return v;
-}
-
-/** `o[key]`, which must be present (`prefix` names the enclosing object in the field: "position.szi"). */
-function required(o: JsonObject, key: string, record: string, prefix: string): JsonValue {
-  if (!has(o, key)) throw new BookError(record, prefix + key, "missing");
-  return o[key]!;
-}
-
-function text(v: JsonValue, record: string, field: string): string {
-  if (typeof v !== "string") throw new BookError(record, field, `expected a string, got ${describeJson(v)}`);
-  return v;
-}
-
-/** An exact decimal as written: its count of 10^-decimals units and its decimals (trailing zeros included). */
-interface Dec {
-  readonly text: string;
-  readonly units: bigint;
-  readonly decimals: number;
-}
-
-const DECIMAL_RE = /^-?[0-9]+(\.[0-9]+)?$/;
 
 /** A decimal string field (the venue sends prices, sizes and amounts as strings). */
 function decimal(v: JsonValue, record: string, field: string): Dec {
