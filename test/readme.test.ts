@@ -50,4 +50,17 @@ describe("README", () => {
     const out = execFileSync(process.execPath, ["dist/cli/main.js", "watch", "examples/spec-example.json", "--every", "3", "--pause", "0"], { input: events, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
     expect(out).toBe(shown);
   });
+
+  it("Streaming: the Python driver (examples/watch_driver.py) prints the README's lines", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const shown = /```sh\n\$ python3 examples\/watch_driver\.py node dist\/cli\/main\.js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("<!-- example:watch-python")))![1]!;
+    // python3 is part of the machine this project runs on (no package is needed); without it this fails, saying so.
+    let out: string;
+    try {
+      out = execFileSync("python3", ["examples/watch_driver.py", process.execPath, "dist/cli/main.js"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      throw new Error(`running examples/watch_driver.py with python3 failed (is python3 on PATH?): ${(e as Error).message}`);
+    }
+    expect(out).toBe(shown);
+  });
 });
