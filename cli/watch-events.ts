@@ -8,6 +8,7 @@
  *   {"type":"fill","account":"alice","market":"BTC-PERP","size":"-0.5","price":"64010","fee":"1.25"}
  *   {"type":"open","account":"alice","market":"ETH-PERP","size":"2","entryPrice":"3100"}
  *   {"type":"close","account":"alice","market":"ETH-PERP"}
+ *   (fill, open and close take "side": "LONG" | "SHORT" for a binance-usdm hedge-mode account)
  *   {"type":"deposit","account":"alice","amount":"500"}
  *   {"type":"withdrawal","account":"alice","amount":"20"}
  *   {"type":"account","account":"carol","collateral":"1000"}        a new account
@@ -23,9 +24,9 @@ import type { LiveBook } from "../bindings/types.js";
 
 export type WatchEvent =
   | { readonly type: "mark"; readonly seq: number; readonly market: number; readonly price: bigint }
-  | { readonly type: "fill"; readonly seq: number; readonly account: string; readonly market: number; readonly size: bigint; readonly price: bigint; readonly fee: bigint }
-  | { readonly type: "open"; readonly seq: number; readonly account: string; readonly market: number; readonly size: bigint; readonly entryPrice: bigint }
-  | { readonly type: "close"; readonly seq: number; readonly account: string; readonly market: number }
+  | { readonly type: "fill"; readonly seq: number; readonly account: string; readonly market: number; readonly size: bigint; readonly price: bigint; readonly fee: bigint; readonly side?: Side }
+  | { readonly type: "open"; readonly seq: number; readonly account: string; readonly market: number; readonly size: bigint; readonly entryPrice: bigint; readonly side?: Side }
+  | { readonly type: "close"; readonly seq: number; readonly account: string; readonly market: number; readonly side?: Side }
   | { readonly type: "deposit" | "withdrawal"; readonly seq: number; readonly account: string; readonly amount: bigint }
   | { readonly type: "account"; readonly seq: number; readonly account: string; readonly collateral: bigint }
   | { readonly type: "remove"; readonly seq: number; readonly account: string }
@@ -33,16 +34,19 @@ export type WatchEvent =
 
 const FIELDS: Record<string, readonly string[]> = {
   mark: ["market", "price"],
-  fill: ["account", "market", "size", "price", "fee"],
-  open: ["account", "market", "size", "entryPrice"],
-  close: ["account", "market"],
+  fill: ["account", "market", "size", "price", "fee", "side"],
+  open: ["account", "market", "size", "entryPrice", "side"],
+  close: ["account", "market", "side"],
   deposit: ["account", "amount"],
   withdrawal: ["account", "amount"],
   account: ["account", "collateral"],
   remove: ["account"],
   scan: [],
 };
-const OPTIONAL = new Set(["fee", "collateral"]);
+const OPTIONAL = new Set(["fee", "collateral", "side"]);
+
+/** A binance-usdm hedge-mode side: which of an account's two positions in a market an event is for. */
+type Side = "LONG" | "SHORT";
 
 /** A refused event: the field at fault ("" for the line as a whole) and what is wrong. */
 export class EventError extends Error {
@@ -91,17 +95,22 @@ export function parseEvent(text: string, line: number, book: LiveBook): WatchEve
     return v;
   };
   const account = () => text_("account");
+  const side = (): { side?: Side } => {
+    if (o.side === undefined) return {};
+    if (o.side !== "LONG" && o.side !== "SHORT") throw new EventError("side", `expected "LONG" or "SHORT" (a hedge-mode side), got ${JSON.stringify(o.side)}`);
+    return { side: o.side };
+  };
   switch (type) {
     case "mark": { const m = market(); return { type, seq, market: m, price: decimal("price", book.markets[m]!.priceDecimals) }; }
     case "fill": {
       const m = market();
-      return { type, seq, account: account(), market: m, size: decimal("size", book.markets[m]!.sizeDecimals), price: decimal("price", book.markets[m]!.priceDecimals), fee: o.fee === undefined ? 0n : decimal("fee", QUOTE_DECIMALS) };
+      return { type, seq, account: account(), market: m, size: decimal("size", book.markets[m]!.sizeDecimals), price: decimal("price", book.markets[m]!.priceDecimals), fee: o.fee === undefined ? 0n : decimal("fee", QUOTE_DECIMALS), ...side() };
     }
     case "open": {
       const m = market();
-      return { type, seq, account: account(), market: m, size: decimal("size", book.markets[m]!.sizeDecimals), entryPrice: decimal("entryPrice", book.markets[m]!.priceDecimals) };
+      return { type, seq, account: account(), market: m, size: decimal("size", book.markets[m]!.sizeDecimals), entryPrice: decimal("entryPrice", book.markets[m]!.priceDecimals), ...side() };
     }
-    case "close": return { type, seq, account: account(), market: market() };
+    case "close": return { type, seq, account: account(), market: market(), ...side() };
     case "deposit": case "withdrawal": return { type, seq, account: account(), amount: decimal("amount", QUOTE_DECIMALS) };
     case "account": return { type, seq, account: account(), collateral: o.collateral === undefined ? 0n : decimal("collateral", QUOTE_DECIMALS) };
     case "remove": return { type, seq, account: account() };
@@ -115,9 +124,9 @@ export function eventLine(e: WatchEvent, book: LiveBook): string {
   const dec = (v: bigint, d: number) => formatExact(v, d);
   switch (e.type) {
     case "mark": return JSON.stringify({ type: e.type, seq: e.seq, market: m!.id, price: dec(e.price, m!.priceDecimals) });
-    case "fill": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, market: m!.id, size: dec(e.size, m!.sizeDecimals), price: dec(e.price, m!.priceDecimals), fee: dec(e.fee, QUOTE_DECIMALS) });
-    case "open": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, market: m!.id, size: dec(e.size, m!.sizeDecimals), entryPrice: dec(e.entryPrice, m!.priceDecimals) });
-    case "close": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, market: m!.id });
+    case "fill": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, market: m!.id, size: dec(e.size, m!.sizeDecimals), price: dec(e.price, m!.priceDecimals), fee: dec(e.fee, QUOTE_DECIMALS), side: e.side });
+    case "open": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, market: m!.id, size: dec(e.size, m!.sizeDecimals), entryPrice: dec(e.entryPrice, m!.priceDecimals), side: e.side });
+    case "close": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, market: m!.id, side: e.side });
     case "deposit": case "withdrawal": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, amount: dec(e.amount, QUOTE_DECIMALS) });
     case "account": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, collateral: dec(e.collateral, QUOTE_DECIMALS) });
     case "remove": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account });
@@ -137,9 +146,9 @@ export function applyEvent(e: WatchEvent, book: LiveBook): void {
   try {
     switch (e.type) {
       case "mark": return book.setMarkPrice(e.market, e.price);
-      case "fill": return void book.fill(e.account, e.market, e.size, e.price, e.fee);
-      case "open": return book.openPosition(e.account, e.market, e.size, e.entryPrice);
-      case "close": return book.closePosition(e.account, e.market);
+      case "fill": return void book.fill(e.account, e.market, e.size, e.price, e.fee, e.side);
+      case "open": return book.openPosition(e.account, e.market, e.size, e.entryPrice, e.side ? { side: e.side } : {});
+      case "close": return book.closePosition(e.account, e.market, e.side);
       case "deposit": return book.deposit(e.account, e.amount);
       case "withdrawal": return book.withdraw(e.account, e.amount);
       case "account": return void book.addAccount(e.account, e.collateral);

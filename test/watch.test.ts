@@ -170,6 +170,32 @@ function stream(count: number, seed: number): { book: string; events: string[] }
   return { book: writeBookJson(columns), events };
 }
 
+describe("liqscan watch on a binance-usdm hedge-mode account", () => {
+  it("opens, fills and closes each side by its \"side\"; an event that does not say which side is refused by line and field", async () => {
+    const book = bookFile(JSON.stringify({
+      venue: "binance-usdm",
+      markets: [{ id: "BTCUSDT", sizeDecimals: 3, priceDecimals: 1, markPrice: "50000", liquidationFee: "0.0125", tiers: [{ mmr: "0.004", cum: "0" }] }],
+      accounts: [{ id: "h", collateral: "1000", positions: [{ market: "BTCUSDT", size: "1", entryPrice: "50000", side: "LONG" }] }],
+    }));
+    const events = [
+      { type: "open", account: "h", market: "BTCUSDT", size: "-0.5", entryPrice: "50000", side: "SHORT", seq: 1 },
+      { type: "fill", account: "h", market: "BTCUSDT", size: "0.1", price: "50000", seq: 2 },
+      { type: "fill", account: "h", market: "BTCUSDT", size: "-0.1", price: "50000", side: "SHORT", seq: 3 },
+      { type: "close", account: "h", market: "BTCUSDT", side: "SIDEWAYS", seq: 4 },
+      // LONG 1 and SHORT 0.6 at 50,000 with 1000 USDT: equity 1000 - 3000 + 1800 = -200 at 47,000.
+      { type: "mark", market: "BTCUSDT", price: "47000", seq: 5 },
+      { type: "close", account: "h", market: "BTCUSDT", side: "LONG", seq: 6 },
+    ];
+    const r = await watch([book, "--every", "1", "--pause", "0"], events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("line 2: field \"side\": the account holds this market LONG and SHORT (hedge mode): say which side");
+    expect(r.stderr).toContain("line 4: field \"side\": expected \"LONG\" or \"SHORT\" (a hedge-mode side), got \"SIDEWAYS\"");
+    // Liquidatable at 47,000 (seq 5); closing the LONG leaves the 0.6 SHORT: equity 1000 + 1800 =
+    // 2800 against MM 112.8, recovered (seq 6).
+    expect(lines(r.stdout).map((l) => [l.type, l.seq, l.account])).toEqual([["liquidatable", 5, "h"], ["recovered", 6, "h"]]);
+  });
+});
+
 describe("liqscan watch --state", () => {
   it("killed with SIGKILL at random points of a long stream, again and again, writes what an uninterrupted run writes", async () => {
     const { book, events } = stream(4_000, 3);

@@ -2,7 +2,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createEngine } from "../../bindings/index.js";
+import { BookError, createEngine } from "../../bindings/index.js";
 import type { AccountChange, ScanResult } from "../../bindings/results.js";
 import type { EngineName, LiveBook } from "../../bindings/types.js";
 import { parseCount, parseEngine } from "../args.js";
@@ -23,6 +23,7 @@ decimals, collateral amounts in quote units):
   {"type":"fill","account":"alice","market":"BTC-PERP","size":"-0.5","price":"64010","fee":"1.25"}
   {"type":"open","account":"alice","market":"ETH-PERP","size":"2","entryPrice":"3100"}
   {"type":"close","account":"alice","market":"ETH-PERP"}
+  (fill, open and close take "side":"LONG"|"SHORT" on a binance-usdm hedge-mode account)
   {"type":"deposit","account":"alice","amount":"500"}      (and "withdrawal")
   {"type":"account","account":"carol","collateral":"1000"} (a new account; "remove" removes one)
   {"type":"scan"}                                          (rescan now)
@@ -254,10 +255,20 @@ class Watcher {
   private changeLine(result: ScanResult, c: AccountChange): string {
     let seq = this.touched.get(c.account) ?? -1;
     this.moved.forEach((s, m) => {
-      if (s > seq && this.book.position(c.account, m) !== null) seq = s;
+      if (s > seq && this.holds(c.account, m)) seq = s;
     });
     const { id, status: _, ...amounts } = result.report(c.account);
     return JSON.stringify({ type: c.kind, scan: this.scans, seq: seq < 0 ? null : seq, account: id, ...amounts });
+  }
+
+  /** Whether the account holds the market (on either side of a hedge-mode pair, for which position() wants the side). */
+  private holds(account: number, market: number): boolean {
+    try {
+      return this.book.position(account, market) !== null;
+    } catch (e) {
+      if (e instanceof BookError && e.field === "side") return true;
+      throw e;
+    }
   }
 
   private writeSnapshot(): void {
