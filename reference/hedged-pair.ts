@@ -48,6 +48,7 @@
  */
 import type { Market } from "../book/types.js";
 import { ceilDiv, floorDiv, max, min, mod } from "./arith.js";
+import { intersect, linearRange, pricesWithNotional } from "./price-ranges.js";
 import { maintenanceOnLines } from "./position.js";
 import type { MaintenanceLines } from "./venues/rules.js";
 
@@ -72,18 +73,7 @@ interface Range {
 
 /** {x : lo <= s*x + t <= hi} intersected with [from, to], or null when empty (lo null = -infinity). */
 function solveLinear(s: bigint, t: bigint, lo: bigint | null, hi: bigint, from: bigint, to: bigint): Range | null {
-  let a = from;
-  let b = to;
-  if (s === 0n) {
-    if ((lo !== null && t < lo) || t > hi) return null;
-  } else if (s > 0n) {
-    if (lo !== null) a = max(a, ceilDiv(lo - t, s));
-    b = min(b, floorDiv(hi - t, s));
-  } else {
-    a = max(a, ceilDiv(t - hi, -s));
-    if (lo !== null) b = min(b, floorDiv(t - lo, -s));
-  }
-  return a > b ? null : { lo: a, hi: b };
+  return intersect(linearRange(s, t, lo, hi), { lo: from, hi: to }) as Range | null; // a finite `to`: hi is never null
 }
 
 /** Each tier's interval of prices x in [xMin, xMax] whose notional ceil(u*x/K) lies in it (u > 0). */
@@ -91,10 +81,8 @@ function tierPrices(lines: MaintenanceLines, u: bigint, K: bigint, xMin: bigint,
   const out: (Range & { readonly tier: number })[] = [];
   let nLo = 0n;
   lines.tiers.forEach((t, j) => {
-    // ceil(u*x/K) >= nLo  <=>  x >= floor((nLo-1)*K/u) + 1;  ceil(u*x/K) <= nHi  <=>  x <= floor(nHi*K/u)
-    const lo = max(xMin, floorDiv((nLo - 1n) * K, u) + 1n);
-    const hi = t.maxNotional === null ? xMax : min(xMax, floorDiv(t.maxNotional * K, u));
-    if (lo <= hi) out.push({ lo, hi, tier: j });
+    const x = pricesWithNotional({ lo: nLo, hi: t.maxNotional }, u, K, xMin, xMax);
+    if (x !== null) out.push({ ...x, tier: j });
     if (t.maxNotional !== null) nLo = t.maxNotional + 1n;
   });
   return out;

@@ -46,6 +46,7 @@ import { I64_MAX, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
 import { linesOf, scaling, venueMaintenance, venueNotional, venuePnl } from "./position.js";
 import { venueRules } from "./venues/index.js";
 import { leastWithResidue } from "./modsearch.js";
+import { intersect, linearRange, pricesWithNotional, type Interval } from "./price-ranges.js";
 import { hedgedPairPrice, type Leg } from "./hedged-pair.js";
 
 export interface LiquidationPriceOptions {
@@ -61,44 +62,6 @@ export interface LiquidationPriceOptions {
 
 /** Maintenance 0 at every notional: the lines of a bankruptcy search. */
 const NO_MAINTENANCE = { denominator: 1n, tiers: [{ maxNotional: null, slope: 0n, offset: 0n }] } as const;
-
-/** A closed integer interval; hi === null means +infinity. */
-interface Interval {
-  readonly lo: bigint;
-  readonly hi: bigint | null;
-}
-
-/** {n : lo <= D*n + B <= hi} as an interval of integers (lo null = -infinity), or null when empty. */
-function linearRange(D: bigint, B: bigint, lo: bigint | null, hi: bigint): { lo: bigint | null; hi: bigint | null } | null {
-  if (D === 0n) return (lo === null || lo <= B) && B <= hi ? { lo: null, hi: null } : null;
-  if (D > 0n) {
-    // lo - B <= D*n <= hi - B
-    return { lo: lo === null ? null : ceilDiv(lo - B, D), hi: floorDiv(hi - B, D) };
-  }
-  // D < 0: B - hi <= |D|*n <= B - lo
-  const E = -D;
-  return { lo: ceilDiv(B - hi, E), hi: lo === null ? null : floorDiv(B - lo, E) };
-}
-
-/** Intersection of an n-range with the tier's notional range [tierLo, tierHi]. */
-function intersect(r: { lo: bigint | null; hi: bigint | null } | null, tier: Interval): Interval | null {
-  if (r === null) return null;
-  const lo = r.lo === null ? tier.lo : max(r.lo, tier.lo);
-  const hi = r.hi === null ? tier.hi : tier.hi === null ? r.hi : min(r.hi, tier.hi);
-  return hi !== null && lo > hi ? null : { lo, hi };
-}
-
-/**
- * The prices x in [xMin, xMax] whose notional ceil(u*x/K) lies in [n.lo, n.hi]:
- *   ceil(u*x/K) >= n1  <=>  u*x > (n1-1)*K  <=>  x >= floor((n1-1)*K/u) + 1
- *   ceil(u*x/K) <= n2  <=>  u*x <= n2*K     <=>  x <= floor(n2*K/u)
- */
-function pricesWithNotional(n: Interval | null, u: bigint, K: bigint, xMin: bigint, xMax: bigint): { lo: bigint; hi: bigint } | null {
-  if (n === null) return null;
-  const lo = max(xMin, floorDiv((n.lo - 1n) * K, u) + 1n);
-  const hi = n.hi === null ? xMax : min(xMax, floorDiv(n.hi * K, u));
-  return lo > hi ? null : { lo, hi };
-}
 
 /**
  * Liquidation price of position `position` (index into the account's positions) of account
