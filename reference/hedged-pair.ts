@@ -49,7 +49,7 @@
 import type { Market } from "../book/types.js";
 import { ceilDiv, floorDiv, max, min, mod } from "./arith.js";
 import { intersect, linearRange, pricesWithNotional } from "./price-ranges.js";
-import { maintenanceOnLines } from "./position.js";
+import { lineOf, maintenanceOnLines } from "./position.js";
 import type { MaintenanceLines } from "./venues/rules.js";
 
 /** The most prices of one band that the search evaluates one by one. */
@@ -59,11 +59,6 @@ export const MAX_BAND = 1n << 24n;
 export interface Leg {
   readonly u: bigint;
   readonly c: bigint;
-}
-
-/** The line of the tier holding notional n. */
-function lineAt(lines: MaintenanceLines, n: bigint): MaintenanceLines["tiers"][number] {
-  return lines.tiers.find((t) => t.maxNotional === null || n <= t.maxNotional) ?? lines.tiers[lines.tiers.length - 1]!;
 }
 
 interface Range {
@@ -108,7 +103,7 @@ export function hedgedPairPrice(
   const f = (x: bigint): bigint =>
     A + floorDiv(long.u * x - long.c, K) + floorDiv(short.c - short.u * x, K)
     - maintenanceOnLines(lines, ceilDiv(long.u * x, K)) - maintenanceOnLines(lines, ceilDiv(short.u * x, K));
-  const slope = Q * (long.u - short.u) - lineAt(lines, ceilDiv(long.u * mark, K)).slope * long.u - lineAt(lines, ceilDiv(short.u * mark, K)).slope * short.u;
+  const slope = Q * (long.u - short.u) - lineOf(lines, ceilDiv(long.u * mark, K)).slope * long.u - lineOf(lines, ceilDiv(short.u * mark, K)).slope * short.u;
   const upward = slope < 0n || (slope === 0n && long.u <= short.u); // a short: the least price at or above the mark
   const xMin = upward ? max(domainMin, mark) : domainMin;
   const xMax = upward ? domainMax : min(domainMax, mark);

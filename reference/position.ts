@@ -104,14 +104,16 @@ export function slippage(market: Market, notionalValue: bigint): bigint {
   return ceilDiv(notionalValue * slippagePpm(market, notionalValue), PPM);
 }
 
+/** The line of the tier holding notional n: the first with n <= maxNotional. */
+export function lineOf(lines: MaintenanceLines, notionalValue: bigint): MaintenanceLines["tiers"][number] {
+  for (const t of lines.tiers) if (t.maxNotional === null || notionalValue <= t.maxNotional) return t;
+  throw new RangeError(`notional ${notionalValue} is above every tier (the last tier must have no maxNotional)`);
+}
+
 /** maintenance = ceil((slope_j * n - offset_j) / denominator) on a venue's lines (./venues/rules.ts). */
 export function maintenanceOnLines(lines: MaintenanceLines, notionalValue: bigint): bigint {
-  const tiers = lines.tiers;
-  for (let j = 0; j < tiers.length; j++) {
-    const t = tiers[j]!;
-    if (t.maxNotional === null || notionalValue <= t.maxNotional) return ceilDiv(t.slope * notionalValue - t.offset, lines.denominator);
-  }
-  throw new RangeError(`notional ${notionalValue} is above every tier (the last tier must have no maxNotional)`);
+  const t = lineOf(lines, notionalValue);
+  return ceilDiv(t.slope * notionalValue - t.offset, lines.denominator);
 }
 
 const linesCache = new WeakMap<Market, Map<VenueRules, MaintenanceLines>>();
