@@ -23,7 +23,7 @@ import {
   DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES,
 } from "./layout";
 import { evaluateExact } from "./account";
-import { certainlySafe } from "./prefilter";
+import { certainlySafe, safeBy, segmentedSums } from "./prefilter";
 import { addEntry } from "./totals";
 
 /** scanBook's answer when the flagged list outgrew its buffer: grow it and scan again (in full). */
@@ -78,8 +78,15 @@ export function readDescriptor(desc: usize): void {
   const first = load<u32>(starts + (<usize>a << 2));
   const end = load<u32>(ends + (<usize>a << 2));
   const c = load<i64>(collateralCol + (<usize>a << 3));
+  const safe = certainlySafe<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition);
+  return settle<V>(a, c, first, end, safe, out);
+}
+
+/** Write account `a`'s status: ok when the pre-filter proved it `safe`, else what the exact path finds (its entry appended at `out`). */
+// @ts-ignore: decorator
+@inline function settle<V>(a: u32, c: i64, first: u32, end: u32, safe: bool, out: usize): usize {
   const prev = <u32>load<u8>(statusCol + <usize>a) & ~(<u32>STATUS_DIRTY);
-  if (certainlySafe<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition)) {
+  if (safe) {
     store<u8>(statusCol + <usize>a, STATUS_OK);
     if (prev != STATUS_OK) changed(a, prev);
     return out;
@@ -90,6 +97,58 @@ export function readDescriptor(desc: usize): void {
   if (<u32>status != prev) changed(a, prev);
   if (status == STATUS_OK) return out;
   return at == scratch ? 0 : out + ENTRY_BYTES;
+}
+
+// A full scan of a compact book (layout.ts: ends = starts + 4, slots in account order) runs the
+// pre-filter position-major (prefilter.ts segmentedSums), a chunk of accounts at a time, in the
+// candidates buffer, which a full scan does not otherwise use: per position 16 bytes of sums and
+// one head byte. Then one pass over the chunk's accounts reads each one's sums and settles it.
+const SEGMENT_POSITIONS: u32 = 3840; // 17 bytes each + 1 fit CANDIDATE_CHUNK * 4 = 64 KiB
+
+function scanCompact<V>(accounts: u32, out: usize, area: usize): usize {
+  const sums = area;
+  const heads = area + <usize>SEGMENT_POSITIONS * 16;
+  let a: u32 = 0;
+  while (a < accounts) {
+    const base = load<u32>(starts + (<usize>a << 2));
+    // The accounts [a, to) whose positions fit the chunk; a head byte where each one begins (an
+    // empty account marks its successor's first position, or the byte past the chunk).
+    memory.fill(heads, 0, SEGMENT_POSITIONS + 1);
+    let to = a;
+    let first = base;
+    while (to < accounts) {
+      const next = load<u32>(starts + (<usize>to << 2), 4);
+      if (next - base > SEGMENT_POSITIONS) break;
+      store<u8>(heads + <usize>(first - base), 1);
+      first = next;
+      to++;
+    }
+    if (to == a) {
+      // One account with more positions than a chunk: on its own.
+      out = evaluateInto<V>(a, out);
+      if (out == 0) return 0;
+      a++;
+      continue;
+    }
+    segmentedSums<V>(base, first - base, heads, sums, marketCol, sizeCol, entryCol, markets, tiers);
+    let end = base;
+    for (let b = a; b < to; b++) {
+      const start = end;
+      end = load<u32>(starts + (<usize>b << 2), 4);
+      const k = end - start;
+      const c = load<i64>(collateralCol + (<usize>b << 3));
+      // The sums at the account's last position; zero for an empty account (a mask, not an f64
+      // select, which V8 compiles to a branch).
+      const at = sums + (<usize>select<u32>(end - 1 - base, 0, k != 0) << 4);
+      const terms = v128.and(v128.load(at), i64x2.splat(-<i64>(k != 0)));
+      const margin = <f64>c + f64x2.extract_lane(terms, 0);
+      const weight = abs(<f64>c) + f64x2.extract_lane(terms, 1);
+      out = settle<V>(b, c, start, end, safeBy(margin, weight, k, slackPerPosition, 0), out);
+      if (out == 0) return 0;
+    }
+    a = to;
+  }
+  return out;
 }
 
 /** Fill the market summary: bit (m & 15) of account a's word when it holds market m (the wrapper keeps it up to date on edits). */
@@ -117,7 +176,10 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const list = load<u32>(desc, DESC_SPARE) as usize;
   let out = list;
-  if (!incremental) {
+  if (!incremental && ends == starts + 4) {
+    out = scanCompact<V>(accounts, out, load<u32>(desc, DESC_CANDIDATES) as usize);
+    if (out == 0) return listFull(desc);
+  } else if (!incremental) {
     for (let a: u32 = 0; a < accounts; a++) {
       out = evaluateInto<V>(a, out);
       if (out == 0) return listFull(desc);
