@@ -25,7 +25,9 @@
 //                     scratch           ENTRY_BYTES: evaluateAccount's answer
 //                     totals            TOTALS_BYTES
 //                     marketSummary     u16[accounts]      which markets (mod 16) an account holds
-//                     candidates        u32[CANDIDATE_CHUNK]
+//                     candidates        u32[CANDIDATE_CHUNK]: an incremental scan's work list; a
+//                                       full scan of a compact book uses the same 64 KiB as its
+//                                       pre-filter's scratch (scan.ts scanCompact)
 //                     changes           CHANGE_BYTES[changeCapacity]: the accounts whose status this
 //                                       scan changed (u32 account, u32 status before); the wrapper
 //                                       zeroes the count before a scan, a cut-short scan keeps its
@@ -87,7 +89,8 @@ export const DESC_LIQUIDATOR_SHARE = 72; // i64
 export const DESC_MARKET_SUMMARY = 80;   // u32 address of u16[accounts]: bit (m & 15) set when the
                                          // account holds market m (summarizeMarkets fills it)
 export const DESC_CANDIDATES = 84;       // u32 address of u32[CANDIDATE_CHUNK]: an incremental
-                                         // scan's work list, one chunk of accounts at a time
+                                         // scan's work list, one chunk of accounts at a time (a full
+                                         // scan's pre-filter scratch)
 export const DESC_F_SLACK = 88;          // f64: the pre-filter's absolute error allowance per
                                          // position, the largest over the markets (prefilter.ts)
 export const DESC_POSITION_END = 96;     // u32 address of u32[accounts]: account a's slots end here

@@ -45,6 +45,28 @@ describe("wasm scan = reference scan", () => {
     expect(seen.overflow).toBeGreaterThan(100);
   });
 
+  // A full scan of a loaded book runs the pre-filter a chunk of 3,840 positions at a time
+  // (assembly/scan.ts scanCompact): accounts straddle chunk ends, runs of empty accounts fall on
+  // them, and an account with more positions than a chunk is scanned on its own.
+  it("across the full scan's position chunks, with empty accounts and accounts larger than a chunk", async () => {
+    const seed = baseSeed + 20_000;
+    const rng = new Rng(seed);
+    const base = randomBook(rng, { accounts: 6_000, markets: 4_100, extreme: 0.1 });
+    const big = (id: string, count: number, sign: bigint) => ({
+      id, collateral: 50_000_000_000n * sign,
+      positions: Array.from({ length: count }, (_, m) => ({ market: m, size: (m % 3 === 0 ? -1n : 1n) * BigInt(1 + (m % 7)), entryPrice: base.markets[m]!.markPrice })),
+    });
+    const empty = (id: string) => ({ id, collateral: BigInt(rng.int(-5, 5)), positions: [] });
+    const accounts = [
+      empty("e0"), ...base.accounts.slice(0, 1_700), empty("e1"), empty("e2"),
+      big("whale-ok", 4_000, 1n), big("whale-short", 3_841, -1n), empty("e3"), big("whale-chunk", 3_840, -1n),
+      ...base.accounts.slice(1_700), empty("e4"),
+    ];
+    const { statuses } = await compare({ ...base, accounts }, seed);
+    expect(statuses.ok).toBeGreaterThan(100);
+    expect(statuses.liquidatable).toBeGreaterThan(10);
+  });
+
   it("on books made only of extremes", async () => {
     for (let i = 0; i < 20; i++) {
       const seed = baseSeed + 10_000 + i;
