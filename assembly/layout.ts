@@ -66,7 +66,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 4;
+export const LAYOUT_VERSION: i32 = 5;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -147,8 +147,20 @@ export const MARKET_RATE_DENOMINATOR = 96; // u64 input: what the tiers' rates a
 export const MARKET_F_INV_K = 104;       // f64 1/K
 export const MARKET_DYDX_STEP = 112;     // u64 input, dydx-v4: the clob pair's stepBaseQuantums
 export const MARKET_F_WEIGHT = 120;      // f64 (1 + steepest maintenance rate)/K, for the error band
-export const MARKET_BYTES = 128;         // a power of two: the scan finds a record with a shift
-export const MARKET_SHIFT: usize = 7;     // log2(MARKET_BYTES)
+// The line the full scan's pre-filter reads per position (prefilter.ts segmentedSums), all f64:
+// the mark's images, which every scan derives from the mark first (scan.ts floatMarks), and the
+// first two tiers' pieces, which prepareMarket derives (a market with one tier repeats its piece).
+export const MARKET_F_MARK_K = 128;      // f64 mark / K
+export const MARKET_F_MARK_W = 136;      // f64 mark * MARKET_F_WEIGHT
+export const MARKET_F_INV_K2 = 144;      // f64 MARKET_F_INV_K again, on this line
+export const MARKET_F_WEIGHT2 = 152;     // f64 MARKET_F_WEIGHT again
+export const MARKET_F_SLOPE0 = 160;      // f64 first tier's TIER_F_SLOPE
+export const MARKET_F_INTERCEPT0 = 168;  // f64 first tier's TIER_F_INTERCEPT
+export const MARKET_F_SLOPE1 = 176;      // f64 second tier's (the first's with one tier)
+export const MARKET_F_INTERCEPT1 = 184;  // f64
+export const MARKET_F_BOUND1 = 192;      // f64 second tier's TIER_F_BOUND (+Infinity with one or two tiers)
+export const MARKET_BYTES = 256;         // a power of two: the scan finds a record with a shift
+export const MARKET_SHIFT: usize = 8;     // log2(MARKET_BYTES)
 
 // Tier record.
 export const TIER_MAX_NOTIONAL = 0;      // i64 input: inclusive bound; i64.MAX_VALUE on the last tier

@@ -2,7 +2,8 @@
 // scan loop reads them instead of recomputing them per position.
 
 import {
-  MARKET_BYTES, MARKET_DIVISOR, MARKET_F_INV_K,
+  MARKET_BYTES, MARKET_DIVISOR, MARKET_F_BOUND1, MARKET_F_INTERCEPT0, MARKET_F_INTERCEPT1, MARKET_F_INV_K,
+  MARKET_F_INV_K2, MARKET_F_SLOPE0, MARKET_F_SLOPE1, MARKET_F_WEIGHT2,
   MARKET_F_WEIGHT, MARKET_MULTIPLIER,
   MARKET_PRICE_DECIMALS, MARKET_RATE_DENOMINATOR, MARKET_SCALE_PPM, MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT,
   MARKET_TIER_START, MARKET_VOL_CURRENT, MARKET_VOL_REFERENCE, TIER_BYTES, TIER_CUM_HI,
@@ -80,6 +81,16 @@ export function prepareMarket(record: usize, tierTable: usize): f64 {
   const inverseK: f64 = e >= 0 ? 1.0 / <f64>pow10(e) : <f64>pow10(-e);
   store<f64>(record, inverseK, MARKET_F_INV_K);
   store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT);
+  // The full scan's line (layout.ts): the same values, next to the first two tiers' pieces.
+  store<f64>(record, inverseK, MARKET_F_INV_K2);
+  store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT2);
+  const tier0 = tierAt(tierTable, first);
+  const tier1 = tierAt(tierTable, count > 1 ? first + 1 : first);
+  store<f64>(record, load<f64>(tier0, TIER_F_SLOPE), MARKET_F_SLOPE0);
+  store<f64>(record, load<f64>(tier0, TIER_F_INTERCEPT), MARKET_F_INTERCEPT0);
+  store<f64>(record, load<f64>(tier1, TIER_F_SLOPE), MARKET_F_SLOPE1);
+  store<f64>(record, load<f64>(tier1, TIER_F_INTERCEPT), MARKET_F_INTERCEPT1);
+  store<f64>(record, load<f64>(tier1, TIER_F_BOUND), MARKET_F_BOUND1);
   // The pre-filter's absolute allowance per position (prefilter.ts): the exact amounts round by
   // less than 1 (pnl), 1 (maintenance) and the notional's ceil, which moves maintenance by at most
   // the steepest rate: 2 + steepest; doubled for room.

@@ -14,7 +14,7 @@
 // neighbouring tier near a bound (it costs |N - bound| times the rate step). The exact roundings
 // add less than 2 + r per position, and a sum of k terms in float adds at most k u times the sum
 // of their magnitudes. An account holds at most two positions per market (a hedge-mode long and
-// short) and a market takes MARKET_BYTES = 2^7 bytes of a 2^32-byte memory, so k < 2^26, and the
+// short) and a market takes MARKET_BYTES = 2^8 bytes of a 2^32-byte memory, so k < 2^25, and the
 // total error of the float margin is below
 //   (20 + 2^26) u W + sum(2 + r) < 2^-26 W + sum(2 + r),  W = |C| + sum X (1 + r).
 // The band used is 2^-24 W + k (4 + 2 max r): four times the relative part and twice the absolute
@@ -26,8 +26,9 @@
 // could not report an overflow either. Such an account's status is certainly "ok".
 
 import {
-  MARKET_F_INV_K, MARKET_F_WEIGHT, MARKET_MARK, MARKET_SHIFT,
-  MARKET_TIER_COUNT, MARKET_TIER_START, TIER_BYTES, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE,
+  MARKET_F_BOUND1, MARKET_F_INTERCEPT0, MARKET_F_INTERCEPT1, MARKET_F_INV_K, MARKET_F_INV_K2,
+  MARKET_F_MARK_K, MARKET_F_MARK_W, MARKET_F_SLOPE0, MARKET_F_SLOPE1, MARKET_F_WEIGHT,
+  MARKET_F_WEIGHT2, MARKET_MARK, MARKET_SHIFT, MARKET_TIER_START, TIER_BYTES, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE,
 } from "./layout";
 import { marketAt, tierAt } from "./market";
 
@@ -89,10 +90,12 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
  * order), each account's terms summed in a run that starts again at every position whose
  * `heads[i]` byte is set (the first position of an account). `sums` gets, for position i, the
  * margin and weight terms (two f64) of its account's positions up to i, so the sums of an account
- * ending at i are at `sums + 16 i`. The terms are certainlySafeAt's (at the records' marks); only
- * the order of the additions differs, C + (t0 + t1 + ...) instead of ((C + t0) + t1) + ...: the
- * error bound of a float sum (k u times the sum of the magnitudes) holds in any order, so the band
- * is the same. What it saves is the branch on the number of positions an account holds, which no
+ * ending at i are at `sums + 16 i`. The terms are certainlySafeAt's (at the records' marks), from
+ * the market's scan line (layout.ts): s mark/K - s entry/K instead of s (mark - entry)/K, and
+ * |s| (mark W + entry W) instead of |s| (mark + entry) W, each a few roundings relative to
+ * X (1 + r) as the band counts them; and the additions run C + (t0 + t1 + ...) instead of
+ * ((C + t0) + t1) + ...: the error bound of a float sum (k u times the sum of the magnitudes) holds
+ * in any order, so the band is the same. What it saves is the branch on the number of positions an account holds, which no
  * processor predicts on a real book (1 to 4, mixed): the loop here runs over positions only.
  */
 // @ts-ignore: decorator
@@ -104,16 +107,15 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
   let sums = f64x2.splat(0);
   for (let i: u32 = 0; i < n; i++) {
     const p = first + i;
-    const m = load<u32>(marketCol + (<usize>p << 2));
-    const market = marketAt(markets, m);
+    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
     const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
     const entry = <f64>venue.entry(load<i64>(entryCol + (<usize>p << 3)));
-    const mark = <f64>load<i64>(market, MARKET_MARK);
-    const inverseK = load<f64>(market, MARKET_F_INV_K);
+    const markK = load<f64>(market, MARKET_F_MARK_K);
     const absSize = abs(size);
-    const notional = absSize * (mark * inverseK);
-    const termMargin = size * (mark - entry) * inverseK - floatMaintenance(market, tiers, notional);
-    const termWeight = absSize * (mark + entry) * load<f64>(market, MARKET_F_WEIGHT);
+    const notional = absSize * markK;
+    const entryK = entry * load<f64>(market, MARKET_F_INV_K2);
+    const termMargin = size * markK - size * entryK - floatMaintenance(market, tiers, notional);
+    const termWeight = absSize * (load<f64>(market, MARKET_F_MARK_W) + entry * load<f64>(market, MARKET_F_WEIGHT2));
     // (margin, weight) := head ? terms : (margin, weight) + terms, without a branch: V8 compiles
     // an f64 select to one, but an and-mask of the lanes (all ones, or zero at a head) to none.
     const keep = i64x2.splat(<i64>load<u8>(heads + <usize>i) - 1);
@@ -134,13 +136,12 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
  */
 // @ts-ignore: decorator
 @inline export function floatMaintenance(market: usize, tiers: usize, notional: f64): f64 {
-  const first = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
-  const second = first + select<usize>(TIER_BYTES, 0, load<u32>(market, MARKET_TIER_COUNT) > 1);
-  const piece0 = notional * load<f64>(first, TIER_F_SLOPE) - load<f64>(first, TIER_F_INTERCEPT);
-  const piece1 = notional * load<f64>(second, TIER_F_SLOPE) - load<f64>(second, TIER_F_INTERCEPT);
+  const piece0 = notional * load<f64>(market, MARKET_F_SLOPE0) - load<f64>(market, MARKET_F_INTERCEPT0);
+  const piece1 = notional * load<f64>(market, MARKET_F_SLOPE1) - load<f64>(market, MARKET_F_INTERCEPT1);
   let maintenance = f64x2.extract_lane(f64x2.pmax(f64x2.splat(piece0), f64x2.splat(piece1)), 0);
-  if (notional > load<f64>(second, TIER_F_BOUND)) {
-    let tier = second + TIER_BYTES;
+  if (notional > load<f64>(market, MARKET_F_BOUND1)) {
+    // Beyond the second bound (so the market has at least three tiers): search from the third.
+    let tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START) + 2);
     while (notional > load<f64>(tier, TIER_F_BOUND)) tier += TIER_BYTES;
     maintenance = notional * load<f64>(tier, TIER_F_SLOPE) - load<f64>(tier, TIER_F_INTERCEPT);
   }

@@ -20,8 +20,10 @@ import {
   DESC_POSITION_ENTRY, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START,
   DESC_SCRATCH, DESC_SPARE, DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT,
   ENTRY_BYTES, STATUS_DIRTY, STATUS_OK, TOTALS_BYTES, DESC_POSITION_END, DESC_CHANGES,
-  DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES,
+  DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES, DESC_MARKETS, MARKET_F_INV_K, MARKET_F_MARK_K,
+  MARKET_F_MARK_W, MARKET_F_WEIGHT, MARKET_MARK,
 } from "./layout";
+import { marketAt } from "./market";
 import { evaluateExact } from "./account";
 import { certainlySafe, safeBy, segmentedSums } from "./prefilter";
 import { addEntry } from "./totals";
@@ -151,6 +153,16 @@ function scanCompact<V>(accounts: u32, out: usize, area: usize): usize {
   return out;
 }
 
+/** Every market's mark images for the full scan's pre-filter (layout.ts MARKET_F_MARK_K), from its mark as it is now. */
+function floatMarks(count: u32): void {
+  for (let m: u32 = 0; m < count; m++) {
+    const market = marketAt(markets, m);
+    const mark = <f64>load<i64>(market, MARKET_MARK);
+    store<f64>(market, mark * load<f64>(market, MARKET_F_INV_K), MARKET_F_MARK_K);
+    store<f64>(market, mark * load<f64>(market, MARKET_F_WEIGHT), MARKET_F_MARK_W);
+  }
+}
+
 /** Fill the market summary: bit (m & 15) of account a's word when it holds market m (the wrapper keeps it up to date on edits). */
 export function summarizeMarkets(desc: usize): void {
   readDescriptor(desc);
@@ -173,6 +185,7 @@ export function summarizeMarkets(desc: usize): void {
  */
 export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): i32 {
   readDescriptor(desc);
+  floatMarks(load<u32>(desc, DESC_MARKETS));
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const list = load<u32>(desc, DESC_SPARE) as usize;
   let out = list;

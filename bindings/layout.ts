@@ -4,7 +4,7 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
@@ -36,7 +36,7 @@ export const MARKET = {
   // dydx-v4 (assembly/layout.ts): the block limits in the impact fields, the step and the portion in spares.
   dydxMinNotional: 40, dydxSubaccountMax: 48, dydxMaxPortion: 88, dydxStep: 112,
 } as const;
-export const MARKET_BYTES = 128;
+export const MARKET_BYTES = 256;
 
 export const TIER = { maxNotional: 0, mmrPpm: 8, dydxImf: 56, dydxFraction: 60 } as const;
 export const TIER_BYTES = 64;
