@@ -150,10 +150,10 @@ export const MARKET_F_WEIGHT = 120;      // f64 (1 + steepest maintenance rate)/
 // The line the full scan's pre-filter reads per position (prefilter.ts segmentedSums), all f64:
 // the mark's images, which every scan derives from the mark first (scan.ts floatMarks), and the
 // first two tiers' pieces, which prepareMarket derives (a market with one tier repeats its piece).
-export const MARKET_F_MARK_K = 128;      // f64 mark / K
-export const MARKET_F_MARK_W = 136;      // f64 mark * MARKET_F_WEIGHT
-export const MARKET_F_INV_K2 = 144;      // f64 MARKET_F_INV_K again, on this line
-export const MARKET_F_WEIGHT2 = 152;     // f64 MARKET_F_WEIGHT again
+export const MARKET_F_MARK_K = 128;      // f64 mark / K           } one f64x2: (mark, weight) lanes
+export const MARKET_F_MARK_W = 136;      // f64 mark * MARKET_F_WEIGHT }
+export const MARKET_F_NEG_INV_K = 144;   // f64 -MARKET_F_INV_K        } one f64x2: what an entry adds
+export const MARKET_F_WEIGHT2 = 152;     // f64 MARKET_F_WEIGHT again   }
 export const MARKET_F_SLOPE0 = 160;      // f64 first tier's TIER_F_SLOPE
 export const MARKET_F_INTERCEPT0 = 168;  // f64 first tier's TIER_F_INTERCEPT
 export const MARKET_F_SLOPE1 = 176;      // f64 second tier's (the first's with one tier)

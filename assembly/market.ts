@@ -3,7 +3,7 @@
 
 import {
   MARKET_BYTES, MARKET_DIVISOR, MARKET_F_BOUND1, MARKET_F_INTERCEPT0, MARKET_F_INTERCEPT1, MARKET_F_INV_K,
-  MARKET_F_INV_K2, MARKET_F_SLOPE0, MARKET_F_SLOPE1, MARKET_F_WEIGHT2,
+  MARKET_F_NEG_INV_K, MARKET_F_SLOPE0, MARKET_F_SLOPE1, MARKET_F_WEIGHT2,
   MARKET_F_WEIGHT, MARKET_MULTIPLIER,
   MARKET_PRICE_DECIMALS, MARKET_RATE_DENOMINATOR, MARKET_SCALE_PPM, MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT,
   MARKET_TIER_START, MARKET_VOL_CURRENT, MARKET_VOL_REFERENCE, TIER_BYTES, TIER_CUM_HI,
@@ -82,7 +82,7 @@ export function prepareMarket(record: usize, tierTable: usize): f64 {
   store<f64>(record, inverseK, MARKET_F_INV_K);
   store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT);
   // The full scan's line (layout.ts): the same values, next to the first two tiers' pieces.
-  store<f64>(record, inverseK, MARKET_F_INV_K2);
+  store<f64>(record, -inverseK, MARKET_F_NEG_INV_K);
   store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT2);
   const tier0 = tierAt(tierTable, first);
   const tier1 = tierAt(tierTable, count > 1 ? first + 1 : first);

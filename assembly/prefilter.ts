@@ -26,8 +26,8 @@
 // could not report an overflow either. Such an account's status is certainly "ok".
 
 import {
-  MARKET_F_BOUND1, MARKET_F_INTERCEPT0, MARKET_F_INTERCEPT1, MARKET_F_INV_K, MARKET_F_INV_K2,
-  MARKET_F_MARK_K, MARKET_F_MARK_W, MARKET_F_SLOPE0, MARKET_F_SLOPE1, MARKET_F_WEIGHT,
+  MARKET_F_BOUND1, MARKET_F_INTERCEPT0, MARKET_F_INTERCEPT1, MARKET_F_INV_K, MARKET_F_NEG_INV_K,
+  MARKET_F_MARK_K, MARKET_F_SLOPE0, MARKET_F_SLOPE1, MARKET_F_WEIGHT,
   MARKET_F_WEIGHT2, MARKET_MARK, MARKET_SHIFT, MARKET_TIER_START, TIER_BYTES, TIER_F_BOUND, TIER_F_INTERCEPT, TIER_F_SLOPE,
 } from "./layout";
 import { marketAt, tierAt } from "./market";
@@ -91,7 +91,7 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
  * `heads[i]` byte is set (the first position of an account). `sums` gets, for position i, the
  * margin and weight terms (two f64) of its account's positions up to i, so the sums of an account
  * ending at i are at `sums + 16 i`. The terms are certainlySafeAt's (at the records' marks), from
- * the market's scan line (layout.ts): s mark/K - s entry/K instead of s (mark - entry)/K, and
+ * the market's scan line (layout.ts): s (mark/K - entry/K) instead of s (mark - entry)/K, and
  * |s| (mark W + entry W) instead of |s| (mark + entry) W, each a few roundings relative to
  * X (1 + r) as the band counts them; and the additions run C + (t0 + t1 + ...) instead of
  * ((C + t0) + t1) + ...: the error bound of a float sum (k u times the sum of the magnitudes) holds
@@ -110,16 +110,16 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
     const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
     const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
     const entry = <f64>venue.entry(load<i64>(entryCol + (<usize>p << 3)));
-    const markK = load<f64>(market, MARKET_F_MARK_K);
-    const absSize = abs(size);
-    const notional = absSize * markK;
-    const entryK = entry * load<f64>(market, MARKET_F_INV_K2);
-    const termMargin = size * markK - size * entryK - floatMaintenance(market, tiers, notional);
-    const termWeight = absSize * (load<f64>(market, MARKET_F_MARK_W) + entry * load<f64>(market, MARKET_F_WEIGHT2));
+    const notional = abs(size) * load<f64>(market, MARKET_F_MARK_K);
+    // Both terms in one f64x2, (margin, weight):
+    //   (s, |s|) * ((mark/K, mark W) + entry (-1/K, W)) - (maintenance, 0)
+    const lines = f64x2.add(v128.load(market, MARKET_F_MARK_K), f64x2.mul(f64x2.splat(entry), v128.load(market, MARKET_F_NEG_INV_K)));
+    const sizes = v128.and(f64x2.splat(size), i64x2(-1, i64.MAX_VALUE)); // |s| by clearing the sign bit
+    const terms = f64x2.sub(f64x2.mul(sizes, lines), f64x2.replace_lane(f64x2.splat(0), 0, floatMaintenance(market, tiers, notional)));
     // (margin, weight) := head ? terms : (margin, weight) + terms, without a branch: V8 compiles
     // an f64 select to one, but an and-mask of the lanes (all ones, or zero at a head) to none.
     const keep = i64x2.splat(<i64>load<u8>(heads + <usize>i) - 1);
-    sums = f64x2.add(v128.and(sums, keep), f64x2.replace_lane(f64x2.splat(termMargin), 1, termWeight));
+    sums = f64x2.add(v128.and(sums, keep), terms);
     v128.store(out + (<usize>i << 4), sums);
   }
 }
