@@ -41,7 +41,11 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
   collateral: i64, first: u32, end: u32,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
 ): bool {
-  return certainlySafeAt<V>(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition, markets + MARKET_MARK, MARKET_SHIFT, 0);
+  // segmentedSums's terms, summed account by account (the incremental scan's candidates, a live
+  // book's full scan): the same test as certainlySafeAt at the records' marks, from the scan line.
+  let sums = f64x2.replace_lane(f64x2.splat(<f64>collateral), 1, abs(<f64>collateral));
+  for (let p = first; p < end; p++) sums = f64x2.add(sums, positionTerms<V>(p, marketCol, sizeCol, entryCol, markets, tiers));
+  return safeBy(f64x2.extract_lane(sums, 0), f64x2.extract_lane(sums, 1), end - first, slackPerPosition, 0);
 }
 
 /**
@@ -95,33 +99,40 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
  * |s| (mark W + entry W) instead of |s| (mark + entry) W, each a few roundings relative to
  * X (1 + r) as the band counts them; and the additions run C + (t0 + t1 + ...) instead of
  * ((C + t0) + t1) + ...: the error bound of a float sum (k u times the sum of the magnitudes) holds
- * in any order, so the band is the same. What it saves is the branch on the number of positions an account holds, which no
- * processor predicts on a real book (1 to 4, mixed): the loop here runs over positions only.
+ * in any order, so the band is the same. What it saves is the branch on the number of positions
+ * an account holds, which no processor predicts on a real book (1 to 4, mixed): the loop here runs
+ * over positions only.
  */
 // @ts-ignore: decorator
 @inline export function segmentedSums<V>(
   first: u32, n: u32, heads: usize, out: usize,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize,
 ): void {
-  const venue = changetype<V>(0);
   let sums = f64x2.splat(0);
   for (let i: u32 = 0; i < n; i++) {
-    const p = first + i;
-    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-    const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
-    const entry = <f64>venue.entry(load<i64>(entryCol + (<usize>p << 3)));
-    const notional = abs(size) * load<f64>(market, MARKET_F_MARK_K);
-    // Both terms in one f64x2, (margin, weight):
-    //   (s, |s|) * ((mark/K, mark W) + entry (-1/K, W)) - (maintenance, 0)
-    const lines = f64x2.add(v128.load(market, MARKET_F_MARK_K), f64x2.mul(f64x2.splat(entry), v128.load(market, MARKET_F_NEG_INV_K)));
-    const sizes = v128.and(f64x2.splat(size), i64x2(-1, i64.MAX_VALUE)); // |s| by clearing the sign bit
-    const terms = f64x2.sub(f64x2.mul(sizes, lines), f64x2.replace_lane(f64x2.splat(0), 0, floatMaintenance(market, tiers, notional)));
+    const terms = positionTerms<V>(first + i, marketCol, sizeCol, entryCol, markets, tiers);
     // (margin, weight) := head ? terms : (margin, weight) + terms, without a branch: V8 compiles
     // an f64 select to one, but an and-mask of the lanes (all ones, or zero at a head) to none.
     const keep = i64x2.splat(<i64>load<u8>(heads + <usize>i) - 1);
     sums = f64x2.add(v128.and(sums, keep), terms);
     v128.store(out + (<usize>i << 4), sums);
   }
+}
+
+/**
+ * Position p's terms at the records' marks, (margin, weight) as one f64x2, from its market's scan
+ * line (layout.ts): (s, |s|) * ((mark/K, mark W) + entry (-1/K, W)) - (maintenance, 0).
+ */
+// @ts-ignore: decorator
+@inline function positionTerms<V>(p: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize): v128 {
+  const venue = changetype<V>(0);
+  const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+  const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
+  const entry = <f64>venue.entry(load<i64>(entryCol + (<usize>p << 3)));
+  const notional = abs(size) * load<f64>(market, MARKET_F_MARK_K);
+  const lines = f64x2.add(v128.load(market, MARKET_F_MARK_K), f64x2.mul(f64x2.splat(entry), v128.load(market, MARKET_F_NEG_INV_K)));
+  const sizes = v128.and(f64x2.splat(size), i64x2(-1, i64.MAX_VALUE)); // |s| by clearing the sign bit
+  return f64x2.sub(f64x2.mul(sizes, lines), f64x2.replace_lane(f64x2.splat(0), 0, floatMaintenance(market, tiers, notional)));
 }
 
 /**
