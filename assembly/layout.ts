@@ -24,7 +24,7 @@
 //                                       (then the two swap)
 //                     scratch           ENTRY_BYTES: evaluateAccount's answer
 //                     totals            TOTALS_BYTES
-//                     marketSummary     u16[accounts]      which markets (mod 16) an account holds
+//                     marketSummary     u32[accounts]      which markets (mod 32) an account holds
 //                     candidates        u32[CANDIDATE_CHUNK]: an incremental scan's work list; a
 //                                       full scan of a compact book uses the same 64 KiB as its
 //                                       pre-filter's scratch (scan.ts scanCompact)
@@ -57,7 +57,7 @@
 // Compact outputs: an account that is not flagged costs one status byte. Its exact equity and
 // maintenance are computed on demand (evaluateAccount), because a risk engine reads them for a
 // handful of accounts, while it rescans all of them on every tick. That is what keeps a book
-// under 30 resident bytes per position (20 for the position, 14 per account, the lists).
+// under 32 resident bytes per position (20 for the position, 17 per account, the lists).
 //
 // Columns are 8-byte aligned. Struct of arrays keeps the scan's reads sequential.
 //
@@ -86,7 +86,7 @@ export const DESC_CAPACITY = 56;         // u32 entries each buffer holds
 export const DESC_SCRATCH = 60;          // u32 address of one entry
 export const DESC_TOTALS = 64;           // u32 address
 export const DESC_LIQUIDATOR_SHARE = 72; // i64
-export const DESC_MARKET_SUMMARY = 80;   // u32 address of u16[accounts]: bit (m & 15) set when the
+export const DESC_MARKET_SUMMARY = 80;   // u32 address of u32[accounts]: bit (m & 31) set when the
                                          // account holds market m (summarizeMarkets fills it)
 export const DESC_CANDIDATES = 84;       // u32 address of u32[CANDIDATE_CHUNK]: an incremental
                                          // scan's work list, one chunk of accounts at a time (a full

@@ -110,7 +110,7 @@ function plan(base: number, markets: number, tiers: number, accounts: number, po
   const status = take(accounts);
   const scratch = take(ENTRY_BYTES);
   const totals = take(TOTALS_BYTES);
-  const marketSummary = take(accounts * 2);
+  const marketSummary = take(accounts * 4);
   const candidates = take(CANDIDATE_CHUNK * 4);
   return { desc, marketTable, tierTable, collateral, positionStart, positionEnd, positionMarket, positionSize, positionEntry, status, scratch, totals, marketSummary, candidates, end: at };
 }
@@ -148,7 +148,7 @@ interface Views {
   size: BigInt64Array;
   entry: BigInt64Array;
   status: Uint8Array;
-  summary: Uint16Array;
+  summary: Uint32Array;
 }
 
 export class WasmBook extends LiveEdits implements LiveBook {
@@ -384,7 +384,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (side !== 0) (this.slotSide ??= new Uint8Array(this.slotCap))[p] = side;
     else if (this.slotSide) this.slotSide[p] = 0;
     v.ends[a] = p + 1;
-    v.summary[a] = v.summary[a]! | (1 << (m & 15));
+    v.summary[a] = v.summary[a]! | (1 << (m & 31));
     this.livePositions++;
     this.markEdited(a);
   }
@@ -398,7 +398,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.market[end - 1] = FREE_SLOT;
     v.ends[a] = end - 1;
     let bits = 0;
-    for (let q = first; q < end - 1; q++) bits |= 1 << (v.market[q]! & 15);
+    for (let q = first; q < end - 1; q++) bits |= 1 << (v.market[q]! & 31);
     v.summary[a] = bits;
     this.livePositions--;
     this.markEdited(a);
@@ -597,7 +597,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     // An incremental pass still reads every account's markets, so it pays only when most markets held still.
     const incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
     let movedBits = 0;
-    for (const m of this.movedMarkets) movedBits |= 1 << (m & 15);
+    for (const m of this.movedMarkets) movedBits |= 1 << (m & 31);
     new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.changeCount, 0, true);
     let flagged = this.entries.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
     while (flagged < 0) {
@@ -774,7 +774,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       size: new BigInt64Array(buffer, p.positionSize, this.slotCap),
       entry: new BigInt64Array(buffer, p.positionEntry, this.slotCap),
       status: new Uint8Array(buffer, p.status, this.accountCap),
-      summary: new Uint16Array(buffer, p.marketSummary, this.accountCap),
+      summary: new Uint32Array(buffer, p.marketSummary, this.accountCap),
     });
   }
 

@@ -72,6 +72,21 @@ describe("incremental rescans", () => {
     }
   });
 
+  // The market summary keeps one bit per market mod 32: markets 0 and 32 share one, 31 takes the
+  // sign bit of the word; a tick of each must rescan exactly its holders (and those sharing its bit).
+  it("after ticks of markets that share or end the summary word (40 markets)", async () => {
+    const columns = generateBook({ accounts: 5_000, seed: 11, markets: 40 });
+    const live = await wasm.load(columns);
+    const oracle = await reference.load(columns);
+    expectSameScan(live, oracle, "first scan");
+    for (const [step, m] of [31, 0, 32, 15, 16, 39, 31, 33].entries()) {
+      // Far enough (-15 %) that some holders change status on every tick.
+      const price = (live.markPrice(m) * BigInt(step % 2 ? 1_150_000 : 850_000)) / 1_000_000n;
+      for (const b of [live, oracle]) b.setMarkPrice(m, price);
+      expectSameScan(live, oracle, `tick ${step} of market ${m}`);
+    }
+  });
+
   it("an unchanged book rescans to the same result; a result is superseded by an edit", async () => {
     const live = await wasm.load(generateBook({ accounts: 2_000, seed: 9 }));
     const first = live.scan();
