@@ -15,7 +15,8 @@
 // cost more than it saved (a BTC-PERP tick on a 50-market book: 6-7.6 ms with it, 4.7 ms without).
 // The summary is 32 bits wide (2 bytes an account more than 16): on that 50-market book a tick of
 // market 0 re-evaluates its holders and market 32's, 131k of 526k accounts, instead of the 176k that
-// shared a bit of 16 with it (CPU-time medians about 4.9 -> 4.0 ms, fastest 4.5 -> 3.7 ms).
+// shared a bit of 16 with it (A/B on a machine at load 8: CPU-time medians 6.6 -> 5.5 ms, the
+// fastest ticks 4.5 -> 3.7 ms).
 
 import {
   CANDIDATE_CHUNK, DESC_ACCOUNTS, DESC_CANDIDATES, DESC_CAPACITY, DESC_COLLATERAL, DESC_FLAGGED,
