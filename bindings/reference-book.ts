@@ -16,6 +16,7 @@ import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { LiveEdits } from "./live.js";
 import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
+import { initialDiscount } from "../reference/assets.js";
 
 export class ReferenceBook extends LiveEdits implements LiveBook {
   readonly engine = "reference" as const;
@@ -154,6 +155,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       flagged: () => flagged,
       account: (a) => results[a]!,
       initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.marks[m]!, columns(), a),
+      initialDiscount: (a) => initialDiscount(this.book, this.accounts[a]!),
       venue: this.venue,
       positions: (a) => positionsOf(this.venue, this.markets, (m) => this.marks[m]!, columns(), a),
       isCurrent: () => {

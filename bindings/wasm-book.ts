@@ -18,6 +18,8 @@ import { CORE_VENUES, type CoreVenue } from "./venues.js";
 import { initialMarginOf, positionsOf } from "./margins.js";
 import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { priceWidePositions } from "./wide-prices.js";
+import { initialDiscount } from "../reference/assets.js";
+import { balancesOf } from "../book/columns.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -234,6 +236,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private slotSide?: Uint8Array;
   /** Collateral assets at their current prices (empty: the book's collateral is its quote collateral). */
   private assetList: Asset[] = [];
+  /** The venue's valuation of balances (`${prefix}valueCollateral`, assembly/venues/index.ts), else the model's (assembly/assets.ts). */
+  private readonly valueCollateral: (desc: number, from: number, to: number, markDirty: number) => number;
   private region?: AssetRegion;
   private balanceCount = 0;
 
@@ -249,6 +253,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     super();
     this.coreVenue = CORE_VENUES[venue];
     this.entries = venueEntries(core, this.coreVenue);
+    const own = core[this.coreVenue.prefix + "valueCollateral"];
+    this.valueCollateral = (typeof own === "function" ? own : core.valueCollateral) as WasmBook["valueCollateral"];
     this.accounts = this.accountCap = accountCount;
     this.livePositions = this.slotCap = this.slotTop = positionCount;
     const tiers = markets.reduce((n, m) => n + m.tiers.length, 0);
@@ -317,7 +323,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const data = c.balanceStart ? { balanceStart: c.balanceStart, balanceAsset: c.balanceAsset!, balanceAmount: c.balanceAmount! }
       : { balanceStart: new Uint32Array(n + 1), balanceAsset: new Uint32Array(0), balanceAmount: new BigInt64Array(0) };
     this.placeAssets(data);
-    this.core.valueCollateral(this.plan.desc, 0, n, 0);
+    this.valueCollateral(this.plan.desc, 0, n, 0);
   }
 
   /** Lay the asset region out (after the plan's regions, with room for `balanceCap` balances) and fill it with `data`. */
@@ -372,7 +378,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   /** Account a valued again after an edit of its quote collateral or balances (the edit marked it). */
   private revalue(a: number): void {
-    if (this.region) this.core.valueCollateral(this.plan.desc, a, a + 1, 0);
+    if (this.region) this.valueCollateral(this.plan.desc, a, a + 1, 0);
   }
 
   get assets(): readonly Asset[] { return this.assetList; }
@@ -397,7 +403,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       if (this.balanceCount === this.region!.balanceCap) {
         const copy = { balanceStart: b.balanceStart.slice(), balanceAsset: b.balanceAsset.slice(), balanceAmount: b.balanceAmount.slice() };
         this.placeAssets(copy, withRoom(this.balanceCount + 1, 64));
-        this.core.valueCollateral(this.plan.desc, 0, this.accounts, 0);
+        this.valueCollateral(this.plan.desc, 0, this.accounts, 0);
         b = this.balanceViews();
       }
       this.balanceCount++;
@@ -417,7 +423,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.assetList[k] = { ...this.assetList[k]!, price };
     this.writeAssetRecord(k);
     // Every account whose value moved is marked; the next scan (incremental) evaluates those.
-    this.core.valueCollateral(this.plan.desc, 0, this.accounts, 1);
+    this.valueCollateral(this.plan.desc, 0, this.accounts, 1);
     this.edits++;
   }
 
@@ -693,7 +699,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       this.growList(this.capacity, keep.list);
       if (keep.balances) {
         this.placeAssets(keep.balances as BalanceData);
-        this.core.valueCollateral(this.plan.desc, 0, n, 0);
+        this.valueCollateral(this.plan.desc, 0, n, 0);
       }
     }
     this.slotTop = live;
@@ -789,6 +795,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       },
       account: (a) => this.accountResult(a, listAt, flagged),
       initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.markPrice(m), { ...this.inputColumns(), ...this.labelColumns() }, a),
+      initialDiscount: (a) => (this.region ? initialDiscount({ venue: this.venue, assets: this.assetList }, { collateral: 0n, balances: balancesOf(this.balanceViews(), a) }) : 0n),
       changes: () => {
         const d = new DataView(this.core.memory.buffer);
         const at = d.getUint32(this.plan.desc + DESC.changes, true);

@@ -8,7 +8,7 @@ import { I64_MAX, I64_MIN, fitsI64, floorDiv, max, min } from "./arith.js";
 import { venueMaintenance, venueNotional, venuePnl } from "./position.js";
 import type { Market } from "../book/types.js";
 import { venueRules } from "./venues/index.js";
-import { collateralValue } from "./assets.js";
+import { accountCollateral } from "./assets.js";
 
 /** The exact (unbounded) amounts of one account at the given marks. */
 export interface ExactAccount {
@@ -47,7 +47,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
   const acct = book.accounts[account];
   if (acct === undefined) throw new RangeError(`no account at index ${account}`);
   const prices = marksOf(book, marks);
-  const collateral = collateralValue(book.assets, acct.collateral, acct.balances);
+  const collateral = accountCollateral(book, acct);
   let equity = collateral.value;
   let maint = 0n;
   let sumFee = 0n;

@@ -18,7 +18,8 @@
  * value leaves [-2^63 + 1, 2^63 - 1] (the core keeps -2^63 to say "does not fit"). The liquidation-price
  * search has no such limit (docs/decisions.md item 3): it takes the exact value.
  */
-import type { Asset } from "../book/types.js";
+import type { Account, Asset, Book } from "../book/types.js";
+import { venueRules } from "./venues/index.js";
 import { I64_MAX, abs, ceilDiv, floorDiv, pow10 } from "./arith.js";
 
 const PPM = 1_000_000n;
@@ -70,4 +71,17 @@ export function collateralValue(
 export function assetsAt(assets: readonly Asset[], prices: readonly bigint[]): Asset[] {
   if (prices.length !== assets.length) throw new RangeError(`asset prices: expected ${assets.length}, got ${prices.length}`);
   return assets.map((a, i) => (a.price === prices[i] ? a : { ...a, price: prices[i]! }));
+}
+
+/** An account's collateral value under its book's venue (the venue's own valuation where it states one). */
+export function accountCollateral(book: Book, acct: Account, kind: WeightKind = "maintenance"): { value: bigint; fits: boolean } {
+  const rules = venueRules(book.venue);
+  if (rules.collateralValue && book.assets && book.assets.length > 0) return rules.collateralValue(book.assets, acct.collateral, acct.balances, kind);
+  return collateralValue(book.assets, acct.collateral, acct.balances, kind);
+}
+
+/** How much less an account's collateral counts at the initial weights than at the maintenance ones (free collateral takes it off). */
+export function initialDiscount(book: Pick<Book, "venue" | "assets">, acct: Pick<Account, "collateral" | "balances">): bigint {
+  if (!book.assets || book.assets.length === 0 || !acct.balances?.length) return 0n;
+  return accountCollateral(book as Book, acct as Account).value - accountCollateral(book as Book, acct as Account, "initial").value;
 }

@@ -294,3 +294,87 @@ describe("errors name the record and field", () => {
     live.dispose();
   });
 });
+
+describe("risk views and margins with assets", () => {
+  const book = parseBookJson(EXAMPLE);
+
+  it("stress, map and cascade shock asset prices for the view, then put them back (both engines)", async () => {
+    const { stress, liquidationMap, cascade } = await import("../views/index.js");
+    for (const kind of ["wasm", "reference"] as const) {
+      const live = await (await createEngine(kind)).load(book);
+      // ETH -30 %: 340_025 * 700_000 / 10^6 = 238_017.5, floored: the worked example's 2380.17, where frank is liquidatable.
+      expect(stress(live, { shocksPpm: [0n] })[0]!.liquidatable, kind).toBe(0);
+      expect(stress(live, { shocksPpm: [0n, 10_000n], assetShocksPpm: { ETH: -300_000n } }).map((r) => r.liquidatable), kind).toEqual([1, 1]);
+      expect(live.assetPrice("ETH"), kind).toBe(340_025n);
+      expect(cascade(live, { shockPpm: 0n }).liquidated, kind).toBe(0);
+      expect(cascade(live, { shockPpm: 0n, assetShocksPpm: { ETH: -300_000n } }).liquidated, kind).toBe(1);
+      // The map with the shock is the map of the book whose ETH price is 2380.17.
+      const shocked = liquidationMap(live, { market: "BTC-PERP", assetShocksPpm: { ETH: -300_000n } });
+      const moved = await (await createEngine(kind)).load({ ...book, assets: book.assets!.map((x) => (x.id === "ETH" ? { ...x, price: 238_017n } : x)) });
+      expect(shocked, kind).toEqual(liquidationMap(moved, { market: "BTC-PERP" }));
+      expect(shocked, kind).not.toEqual(liquidationMap(live, { market: "BTC-PERP" }));
+      expect(() => stress(live, { assetShocksPpm: { BTC: -1n } })).toThrow("assetShocksPpm.BTC");
+      expect(() => stress(live, { assetShocksPpm: { ETH: -1_000_001n } })).toThrow("assetShocksPpm.ETH");
+      expect(live.assetPrice("ETH"), kind).toBe(340_025n);
+      live.dispose();
+      moved.dispose();
+    }
+  });
+
+  it("free collateral counts deposits at their initial weight", async () => {
+    const withImr = parseBookJson(EXAMPLE.replace('{ "maxNotional": "50000", "mmr": "0.004" }, { "maxNotional": "250000", "mmr": "0.005" }, { "mmr": "0.01" }',
+      '{ "maxNotional": "50000", "mmr": "0.004", "imr": "0.01" }, { "maxNotional": "250000", "mmr": "0.005", "imr": "0.0125" }, { "mmr": "0.01", "imr": "0.02" }'));
+    for (const kind of ["wasm", "reference"] as const) {
+      const live = await (await createEngine(kind)).load(withImr);
+      // initialMargin ceil(32_500_250_000 * 0.01) = 325_002_500; ETH counts 1_020_074_989 - 906_733_324 = 113_341_665 less at 0.8 than at 0.9.
+      expect(live.scan().margins(0), kind).toEqual({ initialMargin: 325_002_500n, freeCollateral: 409_929_987n - 113_341_665n - 325_002_500n });
+      live.dispose();
+    }
+  });
+
+  it("a parallel book carries each shard's balances", async () => {
+    const { openParallel } = await import("liqscan");
+    const rng = new Rng(baseSeed + 77);
+    const random = withAssets(rng, randomBook(rng, { accounts: 2_000, extreme: 0.05 }), 0.05);
+    const parallel = await openParallel(random, { threads: 2 });
+    try {
+      const got = await parallel.scanParallel();
+      const want = scanBook(random);
+      expect(got.totals).toEqual(want.totals);
+      want.results.forEach((w, a) => expect(STATUS[got.status[a]!], `account ${a}`).toBe(w.status));
+    } finally {
+      await parallel.close();
+    }
+  });
+
+  it("the command line: --asset on stress, map and cascade; convert refuses the table forms", async () => {
+    const { liqscan } = await import("./support/run-cli.js");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "liqscan-assets-"));
+    const file = join(dir, "book.json");
+    writeFileSync(file, EXAMPLE);
+    const plain = await liqscan("stress", file, "--shocks=0", "--json");
+    expect(JSON.parse(plain.stdout).shocks[0].liquidatable).toBe(0);
+    const crash = await liqscan("stress", file, "--shocks=0", "--asset", "ETH=-30", "--json");
+    expect(crash.code, crash.stderr).toBe(0);
+    expect(JSON.parse(crash.stdout).shocks[0].liquidatable).toBe(1);
+    const cascadeRun = await liqscan("cascade", file, "--shock=0", "--asset=ETH=-30,USDT=5", "--json");
+    expect(cascadeRun.code, cascadeRun.stderr).toBe(0);
+    expect(JSON.parse(cascadeRun.stdout).totals.liquidated).toBe(1);
+    const map = await liqscan("map", file, "--market", "BTC-PERP", "--asset", "ETH=-30", "--json");
+    expect(map.code, map.stderr).toBe(0);
+    const bad = await liqscan("stress", file, "--asset", "BTC=-5");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--asset: "BTC" is not an asset of the book (ETH, USDT)');
+    const twice = await liqscan("stress", file, "--asset", "ETH=-5", "--asset", "ETH=-6");
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("--asset: asset ETH is given twice");
+    const convert = await liqscan("convert", file, join(dir, "out"), "--format", "csv");
+    expect(convert.code).toBe(2);
+    expect(convert.stderr).toContain("the csv form cannot hold collateral assets and balances yet");
+    const scan = await liqscan("scan", file, "--json");
+    expect(scan.code, scan.stderr).toBe(0);
+  });
+});
