@@ -162,6 +162,37 @@ export async function instantiateCore(module: WebAssembly.Module): Promise<CoreE
   return core;
 }
 
+/**
+ * The instance of a disposed book, kept for the engine's next book. A fresh WebAssembly memory
+ * is zero pages that the operating system maps on first touch: on this benchmark machine (a
+ * virtual machine) that first touch costs about 6 ms per MiB, most of a load or a restore, while
+ * clearing memory already mapped costs a fraction of a millisecond per MiB. So dispose() hands the
+ * instance back here (one, up to SPARE_LIMIT_BYTES: the memory stays resident until the next book
+ * takes it), and the next load, allocate or restore clears the part a book used and takes it:
+ * the book then starts from zeroed memory exactly as in a fresh instance.
+ */
+export class CorePool {
+  private spare?: { core: CoreExports; used: number };
+  constructor(private readonly module: WebAssembly.Module) {}
+
+  async take(): Promise<CoreExports> {
+    const s = this.spare;
+    if (s === undefined) return instantiateCore(this.module);
+    this.spare = undefined;
+    const base = s.core.heapBase();
+    new Uint8Array(s.core.memory.buffer, base, Math.min(s.used, s.core.memory.buffer.byteLength) - base).fill(0);
+    return s.core;
+  }
+
+  /** Keeps `core` for the next book when its memory is not too large; `used`: the end of what its book wrote. */
+  give(core: CoreExports, used: number): void {
+    if (core.memory.buffer.byteLength <= SPARE_LIMIT_BYTES) this.spare = { core, used };
+  }
+}
+
+/** The largest memory a disposed book leaves for the next one (above it, dispose() lets it go). */
+export const SPARE_LIMIT_BYTES = 1 << 30;
+
 /** Room a live book gets when its shape first changes, and when it grows again: 1/4 more, at least this. */
 const MIN_SPARE_ACCOUNTS = 1024;
 const MIN_SPARE_SLOTS = 4096;
@@ -912,10 +943,16 @@ export class WasmBook extends LiveEdits implements LiveBook {
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
-    // Drop the instance so its memory can be collected.
+    // Hand the instance to the engine's pool (the next book reuses its mapped memory), or drop it
+    // so its memory can be collected.
+    this.pool?.give(this.core, Math.max(this.highWater, this.top, this.plan.end));
     this.core = undefined as unknown as CoreExports;
   }
+
+  /** Where dispose() returns the instance (set by the engine that made the book). */
+  pool?: CorePool;
 
   // ---- memory ------------------------------------------------------------------------------
 
@@ -974,8 +1011,12 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const at = align8(this.top);
     reserve(this.core.memory, at + bytes, this.accounts, this.livePositions);
     this.top = at + bytes;
+    this.highWater = Math.max(this.highWater, this.top);
     return at;
   }
+
+  /** The end of every byte this book has written (a re-layout moves `top` back; this never goes down). */
+  private highWater = 0;
 
   /**
    * New list buffers of `capacity` entries and a change list of twice that, empty: every growth
