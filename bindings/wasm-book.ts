@@ -244,12 +244,14 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private cached?: Views;
 
   private idList?: string[];
+  /** idList is this book's own array (else the caller's, not to be changed: copied on the first new account). */
+  private idsOwned = false;
   private idLoader?: () => readonly string[];
   /** The ids as a snapshot holds them (the image restored from, or the last snapshot's), while no account has been added since: repeated snapshots do not encode a million ids again. */
   private idImage?: IdImage;
   /** The account ids: a restored book decodes them when first read. */
   protected get ids(): string[] {
-    return (this.idList ??= this.idLoader!().slice());
+    return (this.idList ??= this.idLoader!() as string[]); // copied on the first new account, as the caller's
   }
   private idMap?: Map<string, number>;
   /** Ids to indices, made when first needed (a million ids take a while, and a scan needs none). */
@@ -294,7 +296,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
     reserve(core.memory, this.plan.end, accountCount, positionCount);
     // Default ids only once the memory is known to be there: a refused book costs nothing.
     if (typeof accountIds === "function") this.idLoader = accountIds;
-    else this.idList = accountIds ? accountIds.slice() : Array.from({ length: accountCount }, (_, a) => String(a));
+    // The caller's list is shared until an account is added (copying a million ids cost more than the rest of a load).
+    else if (accountIds) this.idList = accountIds as string[];
+    else { this.idList = Array.from({ length: accountCount }, (_, a) => String(a)); this.idsOwned = true; }
     this.marketIds = new Map(markets.map((m, i) => [m.id, i]));
     this.writeDescriptor();
     this.writeMarkets();
@@ -598,6 +602,10 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.summary[a] = 0;
     this.revalue(a);
     if (this.accountIsolated) this.accountIsolated[a] = 0;
+    if (!this.idsOwned) {
+      this.idList = [...this.ids];
+      this.idsOwned = true;
+    }
     this.ids.push(id);
     this.idImage = undefined;
     // A re-layout for room just made the book compact; the new account's end of the public
