@@ -5,9 +5,9 @@
  * and closed; on any failure the temporary file is removed and whatever was under the real name
  * before (an older book, or nothing) is left as it was.
  *
- * A CSV book (a directory of three files) is written the same way, file by file: all three go to
+ * A CSV book (a directory of three files, four with balances) is written the same way, file by file: all go to
  * temporary names first and are renamed at the end, markets.json last. Each file is then always
- * complete; only a crash between the three renames (not an error, which removes the temporaries)
+ * complete; only a crash between the renames (not an error, which removes the temporaries)
  * can leave a directory mixing new and old files.
  *
  * The file system is a parameter (`WriteFs`), so that tests can make a write fail midway.

@@ -133,7 +133,7 @@ Options:
 
 Existing files are replaced, but never by a half-written book: each file is written under a
 temporary name in the same directory and renamed at the end; on failure (a full disk) the
-temporary files are removed and an older book at PATH is left intact. A directory's three files
+temporary files are removed and an older book at PATH is left intact. A directory's files
 are renamed one after the other, markets.json last.
 `,
   options: {
