@@ -23,7 +23,7 @@
 import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, sameText, validateColumns } from "./validate.js";
+import { IdIndex, checkedIds, sameText, validateColumns } from "./validate.js";
 import { BALANCES_HEADER, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { Asset, BookColumns, Market, VenueName } from "./types.js";
@@ -794,7 +794,8 @@ function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, mark
   const grouped = groupPositions(rows, accountIds.length);
   checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
   const withAssets = assets !== undefined ? { assets, ...(balances ?? noBalances(accountIds.length)) } : {};
-  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds, collateral, ...grouped, ...withAssets };
+  // The reader refused empty and repeated ids as it read them.
+  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: checkedIds(accountIds), collateral, ...grouped, ...withAssets };
 }
 
 /** A file's content in pieces: texts, or UTF-8 bytes (as a file stream gives them). */
