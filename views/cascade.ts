@@ -33,6 +33,7 @@ import type { LiveBook } from "../bindings/types.js";
 import { ceilDiv } from "../reference/arith.js";
 import { slippagePpm, venueNotional, venuePnl } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
+import { I64_MAX } from "../reference/arith.js";
 import { ViewError } from "./errors.js";
 import { MAX_PRICE, PPM, checkShock, currentMarks, setMarks, shockTarget, shockedMarks, withAssetShocks, type AssetShocks } from "./shock.js";
 
@@ -209,37 +210,49 @@ function closeSteps(
   const rules = venueRules(book.venue);
   let partial = false;
   accounts.forEach((a, i) => {
-    let realized = 0n;
-    for (let p = starts[a]!; p < starts[a + 1]!; p++) {
-      const size = positionSize[p]!;
-      if (size === 0n) continue;
-      const m = positionMarket[p]!;
-      const market = book.markets[m]!;
-      const n = venueNotional(rules, market, size, marks[m]!);
-      // A position stepped before goes whole (hyperliquid: after the cooldown the rest is one order),
-      // unless the venue steps it again (dydx-v4: each block its share).
-      const whole = stepped.has(p) && !rules.repeatsSteps;
-      const now = whole ? n : steps[i]![p - starts[a]!]!.now;
-      const q = abs(size);
-      // The size closed: the venue's own where it states one (dydx-v4: the block's quantums),
-      // else ceil(|size| * now / notional), the venue's side.
-      const closes = whole ? q : rules.stepSize ? rules.stepSize(market, size, marks[m]!) : now >= n ? q : ceilDiv(q * now, n);
-      const left = (size > 0n ? 1n : -1n) * (q - closes);
-      const closedNotional = venueNotional(rules, market, size - left, marks[m]!);
-      if (size > 0n) sold[m] += closedNotional;
-      else bought[m] += closedNotional;
-      const entry = positionEntry[p]!;
-      closed.push({ position: p, size, entry });
-      if (left !== 0n) {
-        partial = true;
-        stepped.add(p);
-        realized += venuePnl(rules, market, size, entry, marks[m]!) - venuePnl(rules, market, left, entry, marks[m]!);
+    // The account's steps, planned before anything changes: when the pnl a partial step realizes
+    // would take the collateral outside 64 bits (an account at the edge of the range, its equity
+    // still inside it), its positions close whole instead, as the venue's last step would.
+    const plan = (allWhole: boolean) => {
+      const out: { p: number; m: number; size: bigint; entry: bigint; left: bigint; closedNotional: bigint }[] = [];
+      let realized = 0n;
+      for (let p = starts[a]!; p < starts[a + 1]!; p++) {
+        const size = positionSize[p]!;
+        if (size === 0n) continue;
+        const m = positionMarket[p]!;
+        const market = book.markets[m]!;
+        const n = venueNotional(rules, market, size, marks[m]!);
+        // A position stepped before goes whole (hyperliquid: after the cooldown the rest is one order),
+        // unless the venue steps it again (dydx-v4: each block its share).
+        const whole = allWhole || (stepped.has(p) && !rules.repeatsSteps);
+        const now = whole ? n : steps[i]![p - starts[a]!]!.now;
+        const q = abs(size);
+        // The size closed: the venue's own where it states one (dydx-v4: the block's quantums),
+        // else ceil(|size| * now / notional), the venue's side.
+        const closes = whole ? q : rules.stepSize ? rules.stepSize(market, size, marks[m]!) : now >= n ? q : ceilDiv(q * now, n);
+        const left = (size > 0n ? 1n : -1n) * (q - closes);
+        const entry = positionEntry[p]!;
+        if (left !== 0n) realized += venuePnl(rules, market, size, entry, marks[m]!) - venuePnl(rules, market, left, entry, marks[m]!);
+        out.push({ p, m, size, entry, left, closedNotional: venueNotional(rules, market, size - left, marks[m]!) });
       }
-      book.setPosition(p, left, entry);
+      return { steps: out, realized };
+    };
+    let chosen = plan(false);
+    const after = collateral[a]! + chosen.realized;
+    if (after > I64_MAX || after < -I64_MAX - 1n) chosen = plan(true);
+    for (const x of chosen.steps) {
+      if (x.size > 0n) sold[x.m] += x.closedNotional;
+      else bought[x.m] += x.closedNotional;
+      closed.push({ position: x.p, size: x.size, entry: x.entry });
+      if (x.left !== 0n) {
+        partial = true;
+        stepped.add(x.p);
+      }
+      book.setPosition(x.p, x.left, x.entry);
     }
-    if (realized !== 0n) {
+    if (chosen.realized !== 0n) {
       closed.push({ account: a, collateral: collateral[a]! });
-      book.setCollateral(a, collateral[a]! + realized);
+      book.setCollateral(a, collateral[a]! + chosen.realized);
     }
   });
   return { sold, bought, partial };
