@@ -9,10 +9,14 @@ import { tierIndex, venueNotional } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 
 /** Each position's notional, size, market and price at the scanned marks, in the account's order (what a venue's steps read). */
-export function positionsOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): { notionals: bigint[]; sizes: bigint[]; markets: Market[]; prices: bigint[] } {
-  const out = { notionals: notionalsOf(venue, markets, marks, c, a), sizes: [] as bigint[], markets: [] as Market[], prices: [] as bigint[] };
+export function positionsOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): { notionals: bigint[]; sizes: bigint[]; markets: Market[]; prices: bigint[]; entries?: bigint[]; collateral?: bigint } {
+  const out: { notionals: bigint[]; sizes: bigint[]; markets: Market[]; prices: bigint[]; entries?: bigint[]; collateral?: bigint } = { notionals: notionalsOf(venue, markets, marks, c, a), sizes: [], markets: [], prices: [] };
+  // The entries and the collateral, where the columns hold them (drift-v2's steps read them).
+  if (c.positionEntry !== undefined) out.entries = [];
+  if (c.collateral !== undefined) out.collateral = c.collateral[a]!;
   for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
     const m = c.positionMarket[p]!;
+    out.entries?.push(c.positionEntry![p]!);
     out.sizes.push(c.positionSize[p]!);
     out.markets.push(markets[m]!);
     out.prices.push(marks(m));
@@ -31,7 +35,7 @@ export function notionalsOf(venue: VenueName, markets: readonly Market[], marks:
   return out;
 }
 
-export type MarginColumns = Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionLeverage">;
+export type MarginColumns = Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionLeverage"> & Partial<Pick<BookColumns, "positionEntry" | "collateral">>;
 
 /** The sum of the positions' initial margins, or null when one of them has none (the book does not give it). */
 export function initialMarginOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): bigint | null {

@@ -25,7 +25,7 @@ import {
 } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
-import type { Account, Book, BookColumns, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
+import type { Account, Book, BookColumns, DriftMarket, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader
@@ -348,7 +348,35 @@ export const VENUE_SHAPES: Readonly<Record<VenueName, VenueShape>> = {
   "binance-usdm": { marketFields: [...MARKET_BASE, "liquidationFee"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr", "cum", "maxLeverage"], requiredTierFields: ["mmr", "cum"], leverageDecides: false },
   hyperliquid: { marketFields: MARKET_BASE, requiredMarketFields: MARKET_BASE, tierFields: ["maxLeverage"], requiredTierFields: ["maxLeverage"], leverageDecides: true },
   "dydx-v4": { marketFields: [...MARKET_BASE, "liquidationFee", "dydx"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "dydx"], tierFields: ["imr", "maintenanceFraction"], requiredTierFields: ["imr", "maintenanceFraction"], leverageDecides: false },
+  "drift-v2": { marketFields: [...MARKET_BASE, "liquidationFee", "drift"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "drift"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
 };
+
+/**
+ * A drift-v2 market's `drift` object (docs/venues/drift-v2.md): rates as decimals of 1 in the
+ * program's precision (ratios and weights 4 decimals, fees and the imf factor 6), the step in the
+ * market's size decimals.
+ */
+const DRIFT_RATES: readonly (readonly [keyof DriftMarket, number, bigint])[] = [
+  ["marginRatioInitial", 4, 10_000n],
+  ["imfFactor", 6, 1_000_000n],
+  ["unrealizedPnlMaintenanceAssetWeight", 4, 10_000n],
+  ["ifLiquidationFee", 6, 1_000_000n],
+  ["liquidationMarginBufferRatio", 4, 10_000n],
+  ["initialPctToLiquidate", 4, 10_000n],
+];
+const DRIFT_FIELDS = [...DRIFT_RATES.map(([f]) => f as string), "orderStepSize"];
+
+function parseDrift(v: JsonValue | undefined, record: RecordName, sizeDecimals: number): DriftMarket {
+  const o = expectObject(v, record, "drift", DRIFT_FIELDS, DRIFT_FIELDS, "drift.");
+  const d: Record<string, bigint> = {};
+  for (const [f, decimals, top] of DRIFT_RATES) {
+    const x = decimalField(o[f], decimals, `${decimals} (Drift's precision for ${f})`, record, `drift.${f}`);
+    if (x < 0n || x > top) throw bookError(record, `drift.${f}`, `${quote(o[f] as string)} is outside [0, 1]`);
+    d[f] = x;
+  }
+  d.orderStepSize = i64Field(o.orderStepSize, sizeDecimals, `the market's sizeDecimals ${sizeDecimals}`, 1n, record, "drift.orderStepSize");
+  return d as unknown as DriftMarket;
+}
 
 /** A dydx-v4 market's `dydx` object (docs/venues/dydx-v4.md): the chain's step, open interest and block limits. */
 const DYDX_FIELDS = ["stepSize", "openInterest", "openInterestLowerCap", "openInterestUpperCap", "minPositionNotionalLiquidated", "maxPositionPortionLiquidated", "subaccountMaxNotionalLiquidated"];
@@ -441,6 +469,7 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
   if (volatility) (market as { volatility?: Volatility }).volatility = volatility;
   if (impact) (market as { impact?: Impact }).impact = impact;
   if (has(o, "dydx")) (market as { dydx?: DydxMarket }).dydx = parseDydx(o.dydx, record, sizeDecimals);
+  if (has(o, "drift")) (market as { drift?: DriftMarket }).drift = parseDrift(o.drift, record, sizeDecimals);
   return market;
 }
 
@@ -449,6 +478,8 @@ const POSITION_KEYS = ["market", "size", "entryPrice"];
 /** Labels a venue book may carry: an isolated account, a position's leverage, a hedge-mode side. */
 const VENUE_ACCOUNT_KEYS = [...ACCOUNT_KEYS, "margin"];
 const VENUE_POSITION_KEYS = [...POSITION_KEYS, "leverage", "side"];
+/** drift-v2: a position's quote asset amount (quote units, signed) in place of an entry price. */
+const DRIFT_POSITION_KEYS = ["market", "size", "quoteAssetAmount"];
 
 interface Header {
   venue: VenueName | undefined;
@@ -533,14 +564,17 @@ export function parseBookJson(text: string): Book {
     const positions: Position[] = new Array(posValues.length);
     for (let p = 0; p < posValues.length; p++) {
       const posRecord = (): string => `${record()} position ${p + 1}`;
-      const po = expectObject(posValues[p], posRecord, "", h.venue ? VENUE_POSITION_KEYS : POSITION_KEYS, POSITION_KEYS);
+      const drift = h.venue === "drift-v2";
+      const po = expectObject(posValues[p], posRecord, "", drift ? DRIFT_POSITION_KEYS : h.venue ? VENUE_POSITION_KEYS : POSITION_KEYS, drift ? DRIFT_POSITION_KEYS : POSITION_KEYS);
       const marketId = po.market;
       if (typeof marketId !== "string") throw bookError(posRecord, "market", `expected a market id string, got ${describeJson(marketId)}`);
       const m = marketIndex.get(marketId);
       if (m === undefined) throw bookError(posRecord, "market", `${quote(marketId)} is not a market of the book`);
       const market = markets[m];
       const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
-      const entryPrice = i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
+      const entryPrice = drift
+        ? i64Field(po.quoteAssetAmount, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, posRecord, "quoteAssetAmount")
+        : i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
       const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT" } = { market: m, size, entryPrice };
       if (has(po, "leverage")) position.leverage = i64Field(po.leverage, 0, "0 (a whole number)", 1n, posRecord, "leverage");
       if (has(po, "side")) {
@@ -607,6 +641,12 @@ function marketJson(m: Market, indent: string, shape: VenueShape): string {
       `"minPositionNotionalLiquidated": ${money(d.minPositionNotionalLiquidated)}, "maxPositionPortionLiquidated": ${q(formatDecimal(d.maxPositionPortionLiquidatedPpm, RATE_DECIMALS))}, ` +
       `"subaccountMaxNotionalLiquidated": ${money(d.subaccountMaxNotionalLiquidated)} }`);
   }
+  if (m.drift) {
+    const d = m.drift;
+    lines[lines.length - 1] += ",";
+    const rates = DRIFT_RATES.map(([f, decimals]) => `${q(f)}: ${q(formatDecimal(d[f], decimals))}`);
+    lines.push(`${i2}"drift": { ${rates.join(", ")}, "orderStepSize": ${q(formatDecimal(d.orderStepSize, m.sizeDecimals))} }`);
+  }
   return `${indent}{\n${lines.join("\n")}\n${indent}}`;
 }
 
@@ -631,6 +671,9 @@ function positionLabels(leverage: bigint | undefined, side: string | undefined):
 }
 
 function positionJson(market: Market, size: bigint, entry: bigint, labels = ""): string {
+  if (market.drift !== undefined) {
+    return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "quoteAssetAmount": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
+  }
   return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "entryPrice": ${q(formatDecimal(entry, market.priceDecimals))}${labels} }`;
 }
 

@@ -29,6 +29,9 @@ export interface ExactAccount {
   readonly sizes: readonly bigint[];
   readonly markets: readonly Market[];
   readonly prices: readonly bigint[];
+  /** The account's collateral and each position's entry as the book holds it. */
+  readonly collateral: bigint;
+  readonly entries: readonly bigint[];
 }
 
 function marksOf(book: Book, marks: readonly bigint[] | undefined): readonly bigint[] {
@@ -55,6 +58,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
   const sizes: bigint[] = [];
   const markets: Market[] = [];
   const positionPrices: bigint[] = [];
+  const entries: bigint[] = [];
   const rules = venueRules(book.venue);
   for (const pos of acct.positions) {
     const market = book.markets[pos.market];
@@ -62,7 +66,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
     const price = prices[pos.market]!;
     const n = venueNotional(rules, market, pos.size, price);
     equity += venuePnl(rules, market, pos.size, pos.entryPrice, price);
-    maint += venueMaintenance(rules, market, n);
+    maint += venueMaintenance(rules, market, n, pos.size);
     sumFee += rules.fee(market, n);
     sumSlippage += rules.slippage(market, n);
     maxNotional = max(maxNotional, n);
@@ -71,9 +75,10 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
     sizes.push(pos.size);
     markets.push(market);
     positionPrices.push(price);
+    entries.push(pos.entryPrice);
     if (pos.size !== 0n) hasNonZeroPosition = true;
   }
-  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices };
+  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices, collateral: acct.collateral, entries };
 }
 
 /** The liquidatable predicate on exact amounts under a venue's trigger (strict, or equity <= maintenance; or the venue's own). */

@@ -1,0 +1,379 @@
+/**
+ * Drift protocol v2 perpetuals (docs/venues/drift-v2.md), as the program computes them
+ * (github.com/drift-labs/protocol-v2 at 0ae3e3b1db78, programs/drift/src/): integer amounts in the
+ * program's precisions, truncating division wherever the program divides, cross margin with the
+ * account's USDC as its quote collateral. Every function names the program function it follows.
+ *
+ * Units: a size is BASE_PRECISION (10^-9 base), a price PRICE_PRECISION (10^-6 USD), quote
+ * QUOTE_PRECISION (10^-6 USDC): the book's units with sizeDecimals 9 and priceDecimals 6, so
+ * K = PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO = 10^9. A position's `entryPrice` slot holds its
+ * quote_asset_amount (book/types.ts Position). The quote (USDC) oracle price is taken as exactly
+ * 1 (PRICE_PRECISION), so the program's multiplications by the quote price are identities.
+ */
+import { PPM, type CloseOut, type DriftMarket, type Market } from "../../book/types.js";
+import { I64_MAX, ceilDiv, floorDiv, max, min } from "../arith.js";
+import { scaling } from "../position.js";
+import type { CloseOutInput, FillOutcome, PriceQuery, Valuation, VenueRules } from "./rules.js";
+
+/** MARGIN_PRECISION = SPOT_WEIGHT_PRECISION = LIQUIDATION_PCT_PRECISION. */
+export const MARGIN_PRECISION = 10_000n;
+/** LIQUIDATION_FEE_PRECISION = SPOT_IMF_PRECISION = PERCENTAGE_PRECISION. */
+export const FEE_PRECISION = 1_000_000n;
+/** PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO = AMM_RESERVE_PRECISION: base * price / this = quote. */
+export const BASE_TIMES_PRICE_TO_QUOTE = 1_000_000_000n;
+export const PRICE_PRECISION = 1_000_000n;
+export const QUOTE_PRECISION = 1_000_000n;
+/** LIQUIDATION_FEE_TO_MARGIN_PRECISION_RATIO. */
+const FEE_PER_MARGIN = FEE_PRECISION / MARGIN_PRECISION;
+/** $50: below this shortage the whole of it may be freed at once, below this value the whole position taken. */
+const FIFTY_DOLLARS = 50n * QUOTE_PRECISION;
+const U64_MAX = (1n << 64n) - 1n;
+
+export function driftOf(market: Market): DriftMarket {
+  if (market.drift === undefined) throw new RangeError(`market ${market.id}: a drift-v2 market needs its drift parameters`);
+  return market.drift;
+}
+
+/** The market's margin_ratio_maintenance (10^-4): the tier's ppm rate / 100. */
+export function maintenanceRatio(market: Market): bigint {
+  return market.tiers[0]!.mmrPpm / FEE_PER_MARGIN;
+}
+
+/** num_integer's nth_root(2) on u128: the floor of the square root. */
+export function isqrt(n: bigint): bigint {
+  if (n < 0n) throw new RangeError("isqrt of a negative number");
+  if (n < 2n) return n;
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  while (x * x > n) x--;
+  while ((x + 1n) * (x + 1n) <= n) x++;
+  return x;
+}
+
+/**
+ * math/margin.rs calculate_size_premium_liability_weight(size, imf_factor, liability_weight,
+ * MARGIN_PRECISION, is_bounded): with imf 0 the weight itself; else
+ * (w - w/5) + isqrt(size * 10 + 1) * imf / (100_000 * 10^6 / precision), bounded below by w when asked.
+ */
+export function sizePremiumLiabilityWeight(size: bigint, imfFactor: bigint, weight: bigint, precision: bigint, bounded: boolean): bigint {
+  if (imfFactor === 0n) return weight;
+  const sizeSqrt = isqrt(size * 10n + 1n);
+  const premium = weight - weight / 5n + (sizeSqrt * imfFactor) / ((100_000n * FEE_PRECISION) / precision);
+  return bounded ? max(weight, premium) : premium;
+}
+
+/**
+ * state/perp_market.rs PerpMarket::get_margin_ratio(size, type, false) for the ordinary (not
+ * high-leverage) mode: the type's ratio, or its size premium when larger. `size` is |base| (10^-9).
+ */
+export function marginRatio(market: Market, absSize: bigint, type: "initial" | "maintenance"): bigint {
+  const d = driftOf(market);
+  const base = type === "initial" ? d.marginRatioInitial : maintenanceRatio(market);
+  return max(base, sizePremiumLiabilityWeight(absSize, d.imfFactor, base, MARGIN_PRECISION, true));
+}
+
+/** math/position.rs calculate_base_asset_value_with_oracle_price: |base| * price / 10^9, truncated. */
+export function baseAssetValue(market: Market, size: bigint, price: bigint): bigint {
+  const { mul, div } = scaling(market);
+  return ((size < 0n ? -size : size) * price * mul) / div;
+}
+
+/**
+ * math/position.rs calculate_base_asset_value_and_pnl_with_oracle_price: the signed value
+ * base * price / 10^9 (i128 division: toward zero) plus the quote asset amount.
+ */
+export function unrealizedPnl(market: Market, size: bigint, quoteAssetAmount: bigint, price: bigint): bigint {
+  if (size === 0n) return quoteAssetAmount;
+  const { mul, div } = scaling(market);
+  return (size * price * mul) / div + quoteAssetAmount;
+}
+
+/**
+ * math/margin.rs calculate_perp_position_value_and_pnl for the maintenance type: a positive pnl
+ * times unrealized_pnl_maintenance_asset_weight / 10^4 (get_unrealized_asset_weight; i128 division,
+ * so truncated), a negative one whole.
+ */
+export function weightedPnl(market: Market, pnl: bigint): bigint {
+  const w = driftOf(market).unrealizedPnlMaintenanceAssetWeight;
+  return pnl > 0n && w !== MARGIN_PRECISION ? (pnl * w) / MARGIN_PRECISION : pnl;
+}
+
+/** The position's maintenance margin requirement: liability value * margin ratio / 10^4 (no open orders). */
+export function marginRequirement(market: Market, size: bigint, n: bigint): bigint {
+  return (n * marginRatio(market, size < 0n ? -size : size, "maintenance")) / MARGIN_PRECISION;
+}
+
+/**
+ * math/liquidation.rs calculate_perp_if_fee(shortage, base, margin_ratio, liquidator_fee, price,
+ * quote_price = 10^6, max_if_fee): 95 % of the fee the shortage leaves room for, capped.
+ */
+export function perpIfFee(shortage: bigint, absSize: bigint, marginRatioWithBuffer: bigint, liquidatorFee: bigint, price: bigint, maxIfFee: bigint): bigint {
+  const ratio = marginRatioWithBuffer * FEE_PER_MARGIN;
+  if (price === 0n || ratio <= liquidatorFee || absSize === 0n) return 0n;
+  // (shortage * BASE_PRECISION / base * PRICE_PRECISION / price).cast::<u32>().unwrap_or(u32::MAX)
+  const perBase = ((shortage * BASE_TIMES_PRICE_TO_QUOTE) / absSize) * PRICE_PRECISION / price;
+  const used = perBase > 0xffff_ffffn ? 0xffff_ffffn : perBase;
+  const room = ratio - liquidatorFee - used; // saturating_sub twice: at least 0
+  const implied = ((room > 0n ? room : 0n) * 19n) / 20n;
+  return min(maxIfFee, implied);
+}
+
+/**
+ * math/liquidation.rs calculate_base_asset_amount_to_cover_margin_shortage(shortage, margin_ratio,
+ * liquidator_fee, if_fee, price, quote_price = 10^6): shortage * 10^9 / (price * (ratio * 100 -
+ * fee) / 10^6 - price * if_fee / 10^6); u64::MAX when the price is 0 or the ratio does not exceed
+ * the fee (the program's answer), and also where the program's division or cast would fail (a
+ * zero divisor, a quotient past u64): the liquidation may then take the whole position.
+ */
+export function baseToCoverShortage(shortage: bigint, marginRatioWithBuffer: bigint, liquidatorFee: bigint, ifFee: bigint, price: bigint): bigint {
+  const ratio = marginRatioWithBuffer * FEE_PER_MARGIN;
+  if (price === 0n || ratio <= liquidatorFee) return U64_MAX;
+  const divisor = ((price * PRICE_PRECISION) / PRICE_PRECISION) * (ratio - liquidatorFee) / FEE_PRECISION - (price * ifFee) / FEE_PRECISION;
+  if (divisor <= 0n) return U64_MAX;
+  const q = (shortage * BASE_TIMES_PRICE_TO_QUOTE) / divisor;
+  return q > U64_MAX ? U64_MAX : q;
+}
+
+/** math/orders.rs standardize_base_asset_amount_ceil: up to a multiple of the step. */
+export function ceilToStep(base: bigint, step: bigint): bigint {
+  const r = base % step;
+  return r === 0n ? base : base + step - r;
+}
+
+/**
+ * math/liquidation.rs calculate_max_pct_to_liquidate at the slot the account enters liquidation
+ * (slots elapsed 0, nothing freed yet; controller/liquidation.rs enter_liquidation sets
+ * last_active_slot): 100 % below a $50 shortage, else the state's initial share, as the program
+ * rounds it: trunc(trunc(shortage * pct / 10^4) * 10^4 / shortage).
+ */
+export function maxPctToLiquidate(shortage: bigint, initialPct: bigint): bigint {
+  if (shortage < FIFTY_DOLLARS) return MARGIN_PRECISION;
+  const pct = min(MARGIN_PRECISION, initialPct);
+  return (((shortage * pct) / MARGIN_PRECISION) * MARGIN_PRECISION) / shortage;
+}
+
+/** One position's liquidation step (controller/liquidation.rs liquidate_perp), against a share of the account's shortage. */
+export interface DriftStep {
+  /** Base (10^-9) transferred to the liquidator. */
+  readonly base: bigint;
+  /** Its value at the oracle price: the notional closed. */
+  readonly value: bigint;
+  readonly liquidatorFee: bigint;
+  readonly ifFee: bigint;
+}
+
+/** The account's amounts the liquidation reads (state/margin_calculation.rs MarginCalculation in liquidation mode). */
+export interface DriftAccountState {
+  /** Total collateral: collateral + each position's weighted pnl. */
+  readonly totalCollateral: bigint;
+  /** The positions' maintenance margin requirement (the scan's maintenance). */
+  readonly marginRequirement: bigint;
+  /** margin_shortage: max(0, requirement_plus_buffer - (total_collateral + total_collateral_buffer)). */
+  readonly shortage: bigint;
+  readonly requirements: readonly bigint[];
+}
+
+/**
+ * The margin calculation in liquidation mode (MarginContext::liquidation(buffer)) of the account
+ * as scanned: add_cross_margin_margin_requirement adds liability * buffer / 10^4 per position
+ * beside its requirement, add_cross_margin_total_collateral adds contribution * buffer / 10^4
+ * (toward zero) for each negative contribution. A USDC borrow (negative collateral) is a liability
+ * of value |collateral| and requirement |collateral| (weight 1): the same shortage as a negative
+ * contribution of that size. The buffer ratio is the book's, the same on every market.
+ */
+export function accountState(x: CloseOutInput): DriftAccountState {
+  const collateral = x.collateral ?? 0n;
+  const entries = x.entries ?? [];
+  let buffer = -1n;
+  let extra = 0n;
+  const requirements: bigint[] = [];
+  let requirement = 0n;
+  let total = collateral;
+  x.notionals.forEach((n, i) => {
+    const market = x.markets[i]!;
+    const d = driftOf(market);
+    if (buffer < 0n) buffer = d.liquidationMarginBufferRatio;
+    const size = x.sizes[i]!;
+    const req = marginRequirement(market, size, n);
+    requirements.push(req);
+    requirement += req;
+    extra += (n * d.liquidationMarginBufferRatio) / MARGIN_PRECISION;
+    const w = weightedPnl(market, unrealizedPnl(market, size, entries[i]!, x.prices[i]!));
+    total += w;
+    if (w < 0n) extra += (-w * d.liquidationMarginBufferRatio) / MARGIN_PRECISION;
+  });
+  if (collateral < 0n && buffer > 0n) extra += (-collateral * buffer) / MARGIN_PRECISION;
+  return { totalCollateral: total, marginRequirement: requirement, shortage: max(0n, requirement + extra - total), requirements };
+}
+
+/**
+ * Each position's step of the account's first liquidation slot: liquidate_perp on every position
+ * in turn, each against its share of the shortage, shortage * requirement_i / sum of the
+ * requirements (the program's tracked_market_margin_shortage share, which the insurance-fund fee
+ * already reads; one position: the whole shortage, as the program), with the program's
+ * liquidator fee at its base (the user was active at this slot), the insurance-fund fee,
+ * the size that covers the share ceiled to the step, the first slot's share of it, and a position
+ * worth at most $50 taken whole.
+ */
+export function driftSteps(x: CloseOutInput, state = accountState(x)): DriftStep[] {
+  const { shortage, requirements } = state;
+  const perpRequirement = requirements.reduce((s, r) => s + r, 0n);
+  // The program's margin_requirement also holds a USDC borrow's |collateral| (weight 1).
+  const collateral = x.collateral ?? 0n;
+  const programRequirement = perpRequirement + (collateral < 0n ? -collateral : 0n);
+  return x.notionals.map((_n, i) => {
+    const size = x.sizes[i]!;
+    if (size === 0n) return { base: 0n, value: 0n, liquidatorFee: 0n, ifFee: 0n };
+    const market = x.markets[i]!;
+    const d = driftOf(market);
+    const price = x.prices[i]!;
+    const abs = size < 0n ? -size : size;
+    const ratioWithBuffer = marginRatio(market, abs, "maintenance") + d.liquidationMarginBufferRatio;
+    const fee = market.liquidationFeePpm;
+    const tracked = programRequirement === 0n ? 0n : (shortage * requirements[i]!) / programRequirement;
+    const ifRate = perpIfFee(tracked, abs, ratioWithBuffer, fee, price, d.ifLiquidationFee);
+    const share = perpRequirement === 0n ? shortage : (shortage * requirements[i]!) / perpRequirement;
+    let cover = baseToCoverShortage(share, ratioWithBuffer, fee, ifRate, price);
+    // Ceiled to the step; a ceiling past u64 is the program's failed safe_add: taken as u64::MAX too.
+    if (cover !== U64_MAX) cover = min(ceilToStep(cover, d.orderStepSize), U64_MAX);
+    const pct = maxPctToLiquidate(shortage, d.initialPctToLiquidate);
+    const allowedWide = (cover * pct) / MARGIN_PRECISION;
+    const allowed = allowedWide > U64_MAX ? U64_MAX : allowedWide;
+    if (allowed === 0n) return { base: 0n, value: 0n, liquidatorFee: 0n, ifFee: 0n };
+    const minimum = baseAssetValue(market, abs, price) > FIFTY_DOLLARS ? 0n : abs;
+    const base = ceilToStep(min(abs, max(allowed, minimum)), d.orderStepSize);
+    const value = baseAssetValue(market, base, price);
+    return { base, value, liquidatorFee: (value * fee) / FEE_PRECISION, ifFee: (value * ifRate) / FEE_PRECISION };
+  });
+}
+
+/**
+ * The close-out: the first liquidation slot's steps (driftSteps). The liquidator's fee is its
+ * reward, the insurance-fund fee the fund's (both taken from the account's quote); penalty = both.
+ * When the steps take every position whole the account is left with its collateral plus the
+ * positions' unweighted pnl less the fees: returned if positive, bad debt (the insurance fund, then
+ * the funding-rate socialisation of resolve_perp_bankruptcy) if negative; a partial step returns
+ * nothing and leaves any loss to a later step.
+ */
+function closeOut(x: CloseOutInput): CloseOut {
+  const state = accountState(x);
+  // A shortage past 2^63 - 1 is an overflow in both engines (the program's u128 would hold it, the
+  // scan's 64-bit amounts would not): amounts beyond 64 bits say so to the scan.
+  if (state.shortage > I64_MAX) return { notional: 0n, penalty: 1n << 63n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 1n << 63n, returned: 0n };
+  const steps = driftSteps(x, state);
+  const reward = steps.reduce((s, p) => s + p.liquidatorFee, 0n);
+  const fund = steps.reduce((s, p) => s + p.ifFee, 0n);
+  const whole = steps.every((p, i) => p.base === (x.sizes[i]! < 0n ? -x.sizes[i]! : x.sizes[i]!));
+  let left = (x.collateral ?? 0n) - reward - fund;
+  x.sizes.forEach((size, i) => (left += unrealizedPnl(x.markets[i]!, size, (x.entries ?? [])[i]!, x.prices[i]!)));
+  return {
+    notional: steps.reduce((s, p) => s + p.value, 0n),
+    penalty: reward + fund,
+    liquidatorReward: reward,
+    insuranceFund: fund,
+    badDebt: whole && left < 0n ? -left : 0n,
+    returned: whole && left > 0n ? left : 0n,
+  };
+}
+
+/** Per position: the value this step closes and the value of what it leaves (0 where it takes the position whole). */
+function steps(x: CloseOutInput): { readonly now: bigint; readonly next: bigint }[] {
+  return driftSteps(x).map((p, i) => {
+    const size = x.sizes[i]!;
+    const left = (size < 0n ? -size : size) - p.base;
+    return { now: p.value, next: left === 0n ? 0n : baseAssetValue(x.markets[i]!, left, x.prices[i]!) };
+  });
+}
+
+/**
+ * The liquidation price of one position: at price x its contribution to the trigger is
+ * g(n) = W(+-n + q) - trunc(n * mr / 10^4), n = trunc(|s| x / 10^9), with W the weighting of a
+ * positive pnl and mr its margin ratio (fixed: it depends on the size only), and the account is
+ * liquidatable iff A + g(n) < 0. For a short g never increases with n (W's and the requirement's
+ * steps both lower it); for a long it never decreases when positive pnl counts whole (weight 100 %)
+ * and mr <= 100 %: then a bisection on n finds the boundary, as for dydx-v4. Otherwise g is not
+ * monotone and this search is refused (docs/venues/drift-v2.md).
+ */
+function liquidationPrice(q: PriceQuery): bigint | null {
+  const { market, size, A, xMin, xMax } = q;
+  if (size === 0n || xMin > xMax) return null;
+  const entry = q.entryPrice ?? 0n;
+  const { mul, div: K } = scaling(market);
+  const abs = size < 0n ? -size : size;
+  const u = abs * mul;
+  const long = size > 0n;
+  const mr = q.bankruptcy ? 0n : marginRatio(market, abs, "maintenance");
+  const w = driftOf(market).unrealizedPnlMaintenanceAssetWeight;
+  if (long && !q.bankruptcy && (w !== MARGIN_PRECISION || mr > MARGIN_PRECISION)) {
+    throw new RangeError(`market ${market.id}: a drift-v2 long's liquidation price is not computed when positive pnl is weighted below 100 % or the margin ratio passes 100 % (the trigger is then not monotone in the price)`);
+  }
+  // Bankruptcy: the unweighted value, no requirement (equity <= 0 is A - 1 + value < 0, A given so).
+  const g = (n: bigint) => {
+    const pnl = (long ? n : -n) + entry;
+    return (q.bankruptcy ? pnl : weightedPnl(market, pnl)) - (n * mr) / MARGIN_PRECISION;
+  };
+  const nOf = (x: bigint) => (u * x) / K;
+  const nLo = nOf(xMin), nHi = nOf(xMax);
+  if (long) {
+    // The least n in [nLo, nHi] with A + g(n) >= 0 (g nondecreasing), nHi + 1 when none.
+    let lo = nLo, hi = nHi + 1n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1n;
+      if (A + g(mid) >= 0n) hi = mid;
+      else lo = mid + 1n;
+    }
+    const top = lo - 1n;
+    if (top < nLo) return null;
+    return min(xMax, ((top + 1n) * K - 1n) / u);
+  }
+  let lo = nLo, hi = nHi + 1n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1n;
+    if (A + g(mid) < 0n) hi = mid;
+    else lo = mid + 1n;
+  }
+  if (lo > nHi) return null;
+  return max(xMin, ceilDiv(lo * K, u));
+}
+
+const valuation: Valuation = {
+  notional: baseAssetValue,
+  // The position's weighted pnl: its value at the oracle price plus its quote asset amount.
+  value: (market, size, quoteAssetAmount, price) => weightedPnl(market, unrealizedPnl(market, size, quoteAssetAmount, price)),
+  maintenance: (market, n, size) => marginRequirement(market, size ?? 0n, n),
+  // state/margin_calculation.rs meets_margin_requirement: total_collateral >= margin_requirement.
+  liquidatable: (equity, maintenance) => equity < maintenance,
+  liquidationPrice,
+};
+
+/**
+ * A fill moves the position's quote asset amount by the trade's cash (controller/position.rs
+ * update_position_and_market: quote -= base * price / 10^9 bought, += sold), rounded against the
+ * holder: a payment up, a receipt down. Nothing moves the USDC collateral (pnl is settled apart).
+ */
+function fill(market: Market, size: bigint, quoteAssetAmount: bigint, fillSize: bigint, price: bigint): FillOutcome {
+  const { mul, div } = scaling(market);
+  return { size: size + fillSize, entryPrice: quoteAssetAmount + floorDiv(-fillSize * price * mul, div), collateralDelta: 0n };
+}
+
+export const driftV2: VenueRules = {
+  name: "drift-v2",
+  // The base ratio as one line (what the core's lines and float images are given; the exact
+  // requirement is valuation.maintenance, with the size premium).
+  maintenanceLines(market: Market) {
+    return { denominator: PPM, tiers: [{ maxNotional: null, slope: market.tiers[0]!.mmrPpm, offset: 0n }] };
+  },
+  equityEntry: () => 0n,
+  triggerSlack: 0n,
+  fill,
+  // What the core's overflow check sums: a bound on both fees, value * (liquidator fee + if fee cap) / 10^6.
+  fee: (market, n) => (n * (market.liquidationFeePpm + driftOf(market).ifLiquidationFee)) / FEE_PRECISION,
+  slippage: () => 0n,
+  closeOut,
+  steps,
+  // The initial requirement's size premium needs the position's size, which this hook is not
+  // given: not provided (docs/venues/drift-v2.md).
+  initialMargin: () => null,
+  valuation,
+  // A position left after a slot's step is stepped again at the next (the time ramp frees more).
+  repeatsSteps: true,
+};
