@@ -435,6 +435,13 @@ export function validateMarkets(markets: unknown, record = "book", venue: VenueN
       throw new BookError(marketRecord(id, i), "id", `duplicate market id ${JSON.stringify(id)} (markets ${other + 1} and ${i + 1})`);
     }
     seen.set(id, i);
+    // The buffer and the initial share are the program's State, one for every market.
+    if (venue === "drift-v2" && i > 0) {
+      const first = (markets[0] as Market).drift!, d = (markets[i] as Market).drift!;
+      for (const f of ["liquidationMarginBufferRatio", "initialPctToLiquidate"] as const) {
+        if (d[f] !== first[f]) throw new BookError(marketRecord(id, i), `drift.${f}`, `${d[f]} differs from market 1's ${first[f]} (it is the program's State, the same for every market)`);
+      }
+    }
   }
 }
 

@@ -226,8 +226,14 @@ function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, en
   marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
   // The shortage: requirement - equity + the buffer's terms (liability * b / 10^4 per position,
   // |negative contribution| * b / 10^4 per negative weighted pnl and a borrow), in 128 bits.
-  let buffer: u64 = 0;
-  if (first < end) buffer = <u64>load<u32>(marketAt(markets, load<u32>(marketCol + (<usize>first << 2))), MARKET_DRIFT_BUFFER);
+  // The State's buffer and initial share, the same on every market (book/validate.ts), read from the
+  // first position's; an account without positions has no steps to take.
+  let buffer: u64 = 0, initial: u64 = 0;
+  if (first < end) {
+    const m0 = marketAt(markets, load<u32>(marketCol + (<usize>first << 2)));
+    buffer = <u64>load<u32>(m0, MARKET_DRIFT_BUFFER);
+    initial = <u64>load<u32>(m0, MARKET_DRIFT_INITIAL_PCT);
+  }
   let sLo = sub128(requirement, 0, <u64>equity, <u64>(equity >> 63));
   let sHi = hi128;
   // E = collateral + the raw pnls (128 bits), for what a whole close-out leaves.
@@ -261,7 +267,6 @@ function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, en
   // calculate_max_pct_to_liquidate at the first slot.
   let pct = MARGIN;
   if (shortage >= FIFTY) {
-    const initial = <u64>load<u32>(marketAt(markets, load<u32>(marketCol + (<usize>first << 2))), MARKET_DRIFT_INITIAL_PCT);
     pct = mulDiv(mulDiv(shortage, initial < MARGIN ? initial : MARGIN, MARGIN), MARGIN, shortage);
   }
   let reward: u64 = 0, fund: u64 = 0, closedLo: u64 = 0, closedHi: u64 = 0;
