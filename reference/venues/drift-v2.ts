@@ -104,11 +104,13 @@ export function marginRequirement(market: Market, size: bigint, n: bigint): bigi
 
 /**
  * math/liquidation.rs calculate_perp_if_fee(shortage, base, margin_ratio, liquidator_fee, price,
- * quote_price = 10^6, max_if_fee): 95 % of the fee the shortage leaves room for, capped.
+ * max_if_fee, quote_price): 95 % of the fee the shortage leaves room for, capped. The scan's quote
+ * price is 10^6 (USDC at 1); the parameter carries the program's own test vectors over.
  */
-export function perpIfFee(shortage: bigint, absSize: bigint, marginRatioWithBuffer: bigint, liquidatorFee: bigint, price: bigint, maxIfFee: bigint): bigint {
+export function perpIfFee(shortage: bigint, absSize: bigint, marginRatioWithBuffer: bigint, liquidatorFee: bigint, oraclePrice: bigint, maxIfFee: bigint, quotePrice = PRICE_PRECISION): bigint {
   const ratio = marginRatioWithBuffer * FEE_PER_MARGIN;
-  if (price === 0n || ratio <= liquidatorFee || absSize === 0n) return 0n;
+  if (oraclePrice === 0n || quotePrice === 0n || ratio <= liquidatorFee || absSize === 0n) return 0n;
+  const price = (oraclePrice * quotePrice) / PRICE_PRECISION;
   // (shortage * BASE_PRECISION / base * PRICE_PRECISION / price).cast::<u32>().unwrap_or(u32::MAX)
   const perBase = ((shortage * BASE_TIMES_PRICE_TO_QUOTE) / absSize) * PRICE_PRECISION / price;
   const used = perBase > 0xffff_ffffn ? 0xffff_ffffn : perBase;
@@ -119,18 +121,35 @@ export function perpIfFee(shortage: bigint, absSize: bigint, marginRatioWithBuff
 
 /**
  * math/liquidation.rs calculate_base_asset_amount_to_cover_margin_shortage(shortage, margin_ratio,
- * liquidator_fee, if_fee, price, quote_price = 10^6): shortage * 10^9 / (price * (ratio * 100 -
+ * liquidator_fee, if_fee, price, quote_price; the scan's is 10^6): shortage * 10^9 / (price * (ratio * 100 -
  * fee) / 10^6 - price * if_fee / 10^6); u64::MAX when the price is 0 or the ratio does not exceed
  * the fee (the program's answer), and also where the program's division or cast would fail (a
  * zero divisor, a quotient past u64): the liquidation may then take the whole position.
  */
-export function baseToCoverShortage(shortage: bigint, marginRatioWithBuffer: bigint, liquidatorFee: bigint, ifFee: bigint, price: bigint): bigint {
+export function baseToCoverShortage(shortage: bigint, marginRatioWithBuffer: bigint, liquidatorFee: bigint, ifFee: bigint, price: bigint, quotePrice = PRICE_PRECISION): bigint {
   const ratio = marginRatioWithBuffer * FEE_PER_MARGIN;
   if (price === 0n || ratio <= liquidatorFee) return U64_MAX;
-  const divisor = ((price * PRICE_PRECISION) / PRICE_PRECISION) * (ratio - liquidatorFee) / FEE_PRECISION - (price * ifFee) / FEE_PRECISION;
+  const divisor = ((price * quotePrice) / PRICE_PRECISION) * (ratio - liquidatorFee) / FEE_PRECISION - (price * ifFee) / FEE_PRECISION;
   if (divisor <= 0n) return U64_MAX;
   const q = (shortage * BASE_TIMES_PRICE_TO_QUOTE) / divisor;
   return q > U64_MAX ? U64_MAX : q;
+}
+
+/**
+ * math/liquidation.rs get_liquidation_fee(base, max, last_active_slot, slot): the base fee within
+ * LIQUIDATION_FEE_ADJUST_GRACE_PERIOD_SLOTS (1,500) of the user's last activity, then 1 (10^-6) more
+ * per slot, capped at the market's max (PerpMarket::get_max_liquidation_fee: min(3 * fee,
+ * maintenance ratio * 100)). The scan's step is at the slot the account enters liquidation, when
+ * the program sets last_active_slot: the base fee.
+ */
+export function liquidationFee(baseFee: bigint, maxFee: bigint, lastActiveSlot: bigint, slot: bigint): bigint {
+  const elapsed = slot - lastActiveSlot;
+  if (elapsed < 1_500n) return baseFee;
+  return min(baseFee + elapsed, maxFee);
+}
+
+export function maxLiquidationFee(market: Market): bigint {
+  return min(3n * market.liquidationFeePpm, maintenanceRatio(market) * FEE_PER_MARGIN);
 }
 
 /** math/orders.rs standardize_base_asset_amount_ceil: up to a multiple of the step. */

@@ -43,7 +43,6 @@ describe("drift-v2: wasm = reference", () => {
       for (const k of Object.keys(seen)) seen[k]! += s[k]!;
       accounts += book.accounts.length;
     }
-    console.log("drift-v2 mix", JSON.stringify(seen));
     // The mix must exercise every status and partial steps, or the comparison proves little.
     expect(seen.liquidatable).toBeGreaterThan(500);
     expect(seen.ok).toBeGreaterThan(500);
