@@ -17,7 +17,7 @@ const QUOTE = 1_000_000n; // QUOTE_PRECISION
 const MARGIN = 10_000n; // MARGIN_PRECISION
 const FEE = 1_000_000n; // LIQUIDATION_FEE_PRECISION
 
-function market(over: Partial<Market> & { mrm?: bigint; drift?: Partial<NonNullable<Market["drift"]>> } = {}): Market {
+function market(over: Omit<Partial<Market>, "drift"> & { mrm?: bigint; drift?: Partial<NonNullable<Market["drift"]>> } = {}): Market {
   const { mrm = 500n, drift, ...rest } = over;
   return {
     id: "SOL-PERP", sizeDecimals: 9, priceDecimals: 6, markPrice: 100n * PRICE,
