@@ -11,9 +11,14 @@ import {
   MARKET_MARK, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
 } from "./layout";
 import { marketAt } from "./market";
+import { COLLATERAL_WIDE } from "./layout";
 import { acc0, accFitsI64, accSet } from "./wide";
 
 const I64_MAX: u64 = <u64>i64.MAX_VALUE;
+
+/** The book has collateral assets: a collateral of COLLATERAL_WIDE is a value that does not fit (assets.ts), an overflow. Set by readDescriptor (scan.ts). */
+export let assetsHeld: bool = false;
+export function setAssetsHeld(held: bool): void { assetsHeld = held; }
 
 /**
  * Evaluate account `a` (collateral, positions [first, end)) exactly and write its entry at `out`:
@@ -25,6 +30,12 @@ export function evaluateExact<V>(
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize,
 ): u8 {
   const venue = changetype<V>(0);
+  if (assetsHeld && collateral == COLLATERAL_WIDE) {
+    memory.fill(out, 0, ENTRY_BYTES);
+    store<u32>(out, a, ENTRY_ACCOUNT);
+    store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
+    return STATUS_OVERFLOW;
+  }
   accSet(collateral);
   let maintenance: u64 = 0, notionalSum: u64 = 0;
   let anyOpen = false, overflow = false, notionalsLarge = false;

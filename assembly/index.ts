@@ -1,10 +1,11 @@
 // The exported surface of the core. Every entry point takes the address of a book descriptor
 // (layout.ts) that the wrapper filled; none allocates, so the wrapper's views stay valid across calls.
 
-import { CHANGE_BYTES, DESC_BYTES, DESC_F_SLACK, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
+import { ASSET_BYTES, CHANGE_BYTES, DESC_BYTES, DESC_F_SLACK, DESC_MARKETS, DESC_MARKET_TABLE, DESC_TIER_TABLE, ENTRY_BYTES, LAYOUT_VERSION, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES } from "./layout";
 import { marketAt, prepareMarket } from "./market";
 
 export { summarizeMarkets } from "./scan";
+export { valueCollateral } from "./assets";
 export * from "./venues/index";
 export { bandwidthChecksum } from "./bandwidth"; // bench/ yardstick: takes column addresses, no descriptor
 
@@ -21,6 +22,7 @@ export function tierBytes(): i32 { return TIER_BYTES; }
 export function totalsBytes(): i32 { return TOTALS_BYTES; }
 export function entryBytes(): i32 { return ENTRY_BYTES; }
 export function changeBytes(): i32 { return CHANGE_BYTES; }
+export function assetBytes(): i32 { return ASSET_BYTES; }
 
 /** Derive every market's constants; call after writing or editing market records. */
 export function prepareMarkets(desc: usize): void {

@@ -31,6 +31,8 @@
 //                                       zeroes the count before a scan, a cut-short scan keeps its
 //                                       records and the full scan after it adds the rest
 //   book constant     liquidatorSharePpm i64
+//   assets (optional) the asset table, the quote collateral and the balances (DESC_ASSETS..):
+//                     `collateral` is then derived from them by valueCollateral (assets.ts)
 //
 // Live books (bindings/wasm-book.ts owns the plan, `plan`, and its growth, `relayout`): a loaded
 // book is compact: end[a] = start[a + 1], slots in account order, no free slot, and every column
@@ -64,7 +66,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 4;
+export const LAYOUT_VERSION: i32 = 5;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -94,7 +96,28 @@ export const DESC_POSITION_END = 96;     // u32 address of u32[accounts]: accoun
 export const DESC_CHANGES = 100;         // u32 address of the change list
 export const DESC_CHANGE_COUNT = 104;    // u32 records in it
 export const DESC_CHANGE_CAPACITY = 108; // u32 records it holds: at least 2 * the list capacity
-export const DESC_BYTES = 112;
+// Collateral in several assets (assets.ts): all zero in a book without assets, where collateral
+// is the quote collateral column itself.
+export const DESC_ASSETS = 112;          // u32 assets in the asset table
+export const DESC_ASSET_TABLE = 116;     // u32 address of ASSET_BYTES[assets]
+export const DESC_QUOTE_COLLATERAL = 120; // u32 address of i64[accounts]: the quote collateral (input);
+                                         // DESC_COLLATERAL then points to the collateral value column
+                                         // (derived: quote + weighted balances, COLLATERAL_WIDE when it
+                                         // does not fit), which the scan reads
+export const DESC_BALANCE_START = 124;   // u32 address of u32[accounts + 1]: account a holds balances [start[a], start[a + 1])
+export const DESC_BALANCE_ASSET = 128;   // u32 address of u32[balances]: asset index
+export const DESC_BALANCE_AMOUNT = 132;  // u32 address of i64[balances]: 10^-decimals units, < 0 borrowed
+export const DESC_BYTES = 136;
+
+// Asset record (assets.ts).
+export const ASSET_PRICE = 0;            // i64 input: 10^-priceDecimals quote per unit
+export const ASSET_WEIGHT = 8;           // u64 input: maintenance asset weight, ppm (deposits)
+export const ASSET_LIABILITY_WEIGHT = 16; // u64 input: liability weight, ppm (borrows)
+export const ASSET_DIVISOR = 24;         // u64 input: 10^e when e = decimals + priceDecimals - 6 >= 0, else 1
+export const ASSET_MULTIPLIER = 32;      // u64 input: 10^-e when e < 0, else 1
+export const ASSET_BYTES = 40;
+/** The collateral value of an account whose value does not fit 64 bits: the scan reports it as an overflow. */
+export const COLLATERAL_WIDE: i64 = i64.MIN_VALUE;
 
 // A change record: an account whose status the scan changed.
 export const CHANGE_ACCOUNT = 0;         // u32

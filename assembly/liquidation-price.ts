@@ -38,7 +38,7 @@
 // n-intervals are disjoint and ordered along the sign of D.
 
 import {
-  DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_ENTRY, DESC_POSITION_MARKET,
+  COLLATERAL_WIDE, DESC_ASSETS, DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_ENTRY, DESC_POSITION_MARKET,
   DESC_POSITION_SIZE, DESC_POSITION_START, DESC_POSITION_END, DESC_TIER_TABLE, MARKET_DIVISOR, MARKET_MARK,
   MARKET_MULTIPLIER, MARKET_RATE_DENOMINATOR, MARKET_SCALE_PPM, MARKET_TIER_COUNT, MARKET_TIER_START, TIER_CUM_HI,
   TIER_CUM_LO, TIER_MAX_NOTIONAL, TIER_MMR_PPM,
@@ -616,6 +616,7 @@ function heldTwice(marketCol: usize, sizeCol: usize, first: u32, end: u32, p: u3
 export function liquidationPricesFor<V>(desc: usize, outFirst: usize, from: u32, to: u32): void {
   const triggerSlack = changetype<V>(0).triggerSlack();
   const collateral = load<u32>(desc, DESC_COLLATERAL) as usize;
+  const assetsHeld = load<u32>(desc, DESC_ASSETS) != 0;
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
   const ends = load<u32>(desc, DESC_POSITION_END) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
@@ -633,6 +634,11 @@ export function liquidationPricesFor<V>(desc: usize, outFirst: usize, from: u32,
     // A venue whose trigger is equity <= maintenance (triggerSlack 1) is searched as equity - 1 <
     // maintenance: the collateral less the slack, in 128 bits (C - 1 may pass -2^63).
     const C = load<i64>(collateral + (<usize>a << 3));
+    // A collateral value that does not fit 64 bits (assets.ts) is priced by the wrapper, exactly.
+    if (assetsHeld && C == COLLATERAL_WIDE) {
+      for (let p = first; p < end; p++) store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
+      continue;
+    }
     const CLo = sub128(<u64>C, <u64>(C >> 63), <u64>triggerSlack, 0);
     const CHi = hi128;
 

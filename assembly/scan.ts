@@ -20,9 +20,9 @@ import {
   DESC_POSITION_ENTRY, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START,
   DESC_SCRATCH, DESC_SPARE, DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT,
   ENTRY_BYTES, STATUS_DIRTY, STATUS_OK, TOTALS_BYTES, DESC_POSITION_END, DESC_CHANGES,
-  DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES,
+  DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES, DESC_ASSETS,
 } from "./layout";
-import { evaluateExact } from "./account";
+import { evaluateExact, setAssetsHeld } from "./account";
 import { certainlySafe } from "./prefilter";
 import { addEntry } from "./totals";
 
@@ -56,6 +56,7 @@ export function readDescriptor(desc: usize): void {
   changes = load<u32>(desc, DESC_CHANGES) as usize;
   changeCount = load<u32>(desc, DESC_CHANGE_COUNT);
   changeCapacity = load<u32>(desc, DESC_CHANGE_CAPACITY);
+  setAssetsHeld(load<u32>(desc, DESC_ASSETS) != 0);
 }
 
 /** Record that account `a` left status `prev` (a status changes once per scan: the buffer holds the old and the new list's accounts). */

@@ -5,7 +5,7 @@
 
 import { columnsToBook } from "../book/columns.js";
 import { BookError, describeValue } from "../book/errors.js";
-import type { Book, Market, VenueName } from "../book/types.js";
+import type { Book, BookColumns, Market, VenueName } from "../book/types.js";
 import { validateBook, validateColumns } from "../book/validate.js";
 import type { BookShape, WritableColumns } from "./types.js";
 
@@ -64,7 +64,7 @@ export function checkShape(shape: BookShape): void {
   }
 }
 
-export function assembleBook(venue: VenueName, liquidatorSharePpm: bigint, markets: readonly Market[], accountIds: readonly string[], c: WritableColumns): Book {
+export function assembleBook(venue: VenueName, liquidatorSharePpm: bigint, markets: readonly Market[], accountIds: readonly string[], c: WritableColumns & Partial<BookColumns>): Book {
   return columnsToBook({ ...(venue !== "generic" ? { venue } : {}), liquidatorSharePpm, markets, accountIds, ...c });
 }
 

@@ -4,7 +4,7 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
@@ -13,8 +13,12 @@ export const DESC = {
   status: 40, flagged: 44, flaggedCount: 48, spare: 52, capacity: 56, scratch: 60, totals: 64,
   liquidatorShare: 72, marketSummary: 80, candidates: 84, slack: 88,
   positionEnd: 96, changes: 100, changeCount: 104, changeCapacity: 108,
+  assets: 112, assetTable: 116, quoteCollateral: 120, balanceStart: 124, balanceAsset: 128, balanceAmount: 132,
 } as const;
-export const DESC_BYTES = 112;
+export const DESC_BYTES = 136;
+
+export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32 } as const;
+export const ASSET_BYTES = 40;
 
 export const CHANGE = { account: 0, before: 4 } as const;
 export const CHANGE_BYTES = 8;
@@ -59,11 +63,12 @@ export interface CoreSizes {
   totalsBytes(): number;
   entryBytes(): number;
   changeBytes(): number;
+  assetBytes(): number;
 }
 
 export function checkLayout(core: CoreSizes): void {
-  const ours = [LAYOUT_VERSION, DESC_BYTES, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES, ENTRY_BYTES, CHANGE_BYTES];
-  const theirs = [core.layoutVersion(), core.descriptorBytes(), core.marketBytes(), core.tierBytes(), core.totalsBytes(), core.entryBytes(), typeof core.changeBytes === "function" ? core.changeBytes() : -1];
+  const ours = [LAYOUT_VERSION, DESC_BYTES, MARKET_BYTES, TIER_BYTES, TOTALS_BYTES, ENTRY_BYTES, CHANGE_BYTES, ASSET_BYTES];
+  const theirs = [core.layoutVersion(), core.descriptorBytes(), core.marketBytes(), core.tierBytes(), core.totalsBytes(), core.entryBytes(), typeof core.changeBytes === "function" ? core.changeBytes() : -1, typeof core.assetBytes === "function" ? core.assetBytes() : -1];
   if (ours.some((v, i) => v !== theirs[i])) {
     throw new Error(`liqscan: the WebAssembly core's memory layout (${theirs.join(",")}) does not match the bindings (${ours.join(",")}); rebuild with npm run build`);
   }

@@ -5,7 +5,7 @@
  * touch its storage (the wasm engine's slots in WebAssembly memory, the reference's objects).
  */
 import { BookError } from "../book/errors.js";
-import { SIDE_CODE, type Market, type VenueName } from "../book/types.js";
+import { SIDE_CODE, type Asset, type Market, type VenueName } from "../book/types.js";
 import { venueRules } from "../reference/venues/index.js";
 import { checkSide, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
@@ -39,6 +39,50 @@ export abstract class LiveEdits {
   protected abstract removePosition(a: number, k: number): void;
   protected abstract appendAccount(id: string, collateral: bigint): number;
   protected abstract alive(): void;
+  /** The book's assets at their current prices. */
+  abstract readonly assets: readonly Asset[];
+  /** Account a's balance in asset k (0 where it holds none). */
+  protected abstract balanceOf(a: number, k: number): bigint;
+  /** Set account a's balance in asset k, and value the account again. */
+  protected abstract writeBalance(a: number, k: number, amount: bigint): void;
+  /** Set asset k's price, and value every account holding it again. */
+  protected abstract writeAssetPrice(k: number, price: bigint): void;
+
+  private assetIdMap?: Map<string, number>;
+  /** Index of an asset given by index or id, with an error naming what the book has. */
+  protected assetIndex(asset: number | string): number {
+    const assets = this.assets;
+    const k = typeof asset === "string" ? (this.assetIdMap ??= new Map(assets.map((x, i) => [x.id, i]))).get(asset) : asset;
+    if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= assets.length) {
+      const known = assets.length ? `the book's assets are ${assets.map((x) => JSON.stringify(x.id)).join(", ")}` : "the book lists no assets";
+      throw new RangeError(`liqscan: ${JSON.stringify(asset)} is not an asset of the book (${known})`);
+    }
+    return k;
+  }
+
+  assetPrice(asset: number | string): bigint {
+    this.alive();
+    return this.assets[this.assetIndex(asset)]!.price;
+  }
+
+  setAssetPrice(asset: number | string, price: bigint): void {
+    this.alive();
+    const k = this.assetIndex(asset);
+    checkValue(`asset ${JSON.stringify(this.assets[k]!.id)}`, "price", price, 0n, I64_MAX);
+    this.writeAssetPrice(k, price);
+  }
+
+  balance(account: AccountRef, asset: number | string): bigint {
+    const a = this.accountRef(account, true);
+    return this.balanceOf(a, this.assetIndex(asset));
+  }
+
+  setBalance(account: AccountRef, asset: number | string, amount: bigint): void {
+    const a = this.accountRef(account);
+    const k = this.assetIndex(asset);
+    checkValue(`account ${JSON.stringify(this.ids[a])} asset ${JSON.stringify(this.assets[k]!.id)}`, "balance", amount, I64_MIN, I64_MAX);
+    this.writeBalance(a, k, amount);
+  }
 
   accountIndex(id: string): number | undefined {
     this.alive();
@@ -107,6 +151,7 @@ export abstract class LiveEdits {
     for (let k = this.positionCountOf(a) - 1; k >= 0; k--) this.removePosition(a, k);
     this.clearIsolated(a);
     this.writeCollateral(a, 0n);
+    for (let k = 0; k < this.assets.length; k++) if (this.balanceOf(a, k) !== 0n) this.writeBalance(a, k, 0n);
     this.removed.add(a);
   }
 

@@ -77,7 +77,7 @@ export async function openParallel(book: Book | BookColumns, options: ParallelOp
     await Promise.all(threads.map(async (thread, i) => {
       await thread.ready;
       const shard = shardColumns(columns, ranges[i]!);
-      const transfer = Object.values(shard).map((column: ArrayBufferView) => column.buffer as ArrayBuffer);
+      const transfer = (Object.values(shard) as unknown[]).filter((column): column is ArrayBufferView => ArrayBuffer.isView(column)).map((column) => column.buffer as ArrayBuffer);
       const shardBook = { ...(columns.venue !== undefined ? { venue: columns.venue } : {}), liquidatorSharePpm: columns.liquidatorSharePpm, markets: columns.markets, columns: shard };
       await thread.request({ kind: "load", core, shard: shardBook }, transfer);
     }));

@@ -4,7 +4,7 @@
  */
 
 import { bookToColumns } from "../book/columns.js";
-import { SIDE_CODE, type Account, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
+import { SIDE_CODE, type Account, type Asset, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
@@ -16,6 +16,7 @@ import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { LiveEdits } from "./live.js";
 import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
+import { initialDiscount } from "../reference/assets.js";
 
 export class ReferenceBook extends LiveEdits implements LiveBook {
   readonly engine = "reference" as const;
@@ -67,6 +68,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       ...(c.accountIsolated ? { accountIsolated: c.accountIsolated.slice() } : {}),
       ...(c.positionLeverage ? { positionLeverage: c.positionLeverage.slice() } : {}),
       ...(c.positionSide ? { positionSide: c.positionSide.slice() } : {}),
+      ...(c.assets ? { assets: c.assets, balanceStart: c.balanceStart!.slice(), balanceAsset: c.balanceAsset!.slice(), balanceAmount: c.balanceAmount!.slice() } : {}),
     };
     const book = new ReferenceBook(columns, c.status);
     for (const a of c.removed) book.removed.add(a);
@@ -153,6 +155,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       flagged: () => flagged,
       account: (a) => results[a]!,
       initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.marks[m]!, columns(), a),
+      initialDiscount: (a) => initialDiscount(this.book, this.accounts[a]!),
       venue: this.venue,
       positions: (a) => positionsOf(this.venue, this.markets, (m) => this.marks[m]!, columns(), a),
       isCurrent: () => {
@@ -206,6 +209,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       markets: this.markets.map((m, i) => ({ ...m, markPrice: this.marks[i]! })),
       accountIds: this.ids, collateral: c.collateral, positionStart: c.positionStart, positionMarket: c.positionMarket, positionSize: c.positionSize, positionEntry: c.positionEntry,
       accountIsolated: c.accountIsolated, positionLeverage: c.positionLeverage, positionSide: c.positionSide,
+      ...(c.assets ? { assets: this.assets, balanceStart: c.balanceStart, balanceAsset: c.balanceAsset, balanceAmount: c.balanceAmount } : {}),
       status: this.status, removed: [...this.removed].sort((x, y) => x - y),
     });
   }
@@ -245,6 +249,20 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   // ---- the primitives of the live edits (bindings/live.ts) ----------------------------------
 
   protected marketIdMap(): Map<string, number> { return this.marketIds; }
+  get assets(): readonly Asset[] { return this.book.assets ?? []; }
+  protected balanceOf(a: number, k: number): bigint { return this.accounts[a]!.balances?.find((b) => b.asset === k)?.amount ?? 0n; }
+  protected writeBalance(a: number, k: number, amount: bigint): void {
+    const acc = this.accounts[a]!;
+    const balances = acc.balances ?? [];
+    const held = balances.some((b) => b.asset === k);
+    if (!held && amount === 0n) return;
+    this.edit(a, { ...acc, balances: held ? balances.map((b) => (b.asset === k ? { asset: k, amount } : b)) : [...balances, { asset: k, amount }] });
+  }
+  protected writeAssetPrice(k: number, price: bigint): void {
+    this.book = { ...this.book, assets: this.assets.map((x, i) => (i === k ? { ...x, price } : x)) };
+    this.columnsCache = null;
+    this.edits++;
+  }
   protected collateralOf(a: number): bigint { return this.accounts[a]!.collateral; }
   protected writeCollateral(a: number, value: bigint): void { this.edit(a, { ...this.accounts[a]!, collateral: value }); }
   protected findPosition(a: number, m: number, from = 0): number { return this.accounts[a]!.positions.findIndex((p, k) => k >= from && p.market === m); }

@@ -19,6 +19,8 @@ export interface ScanSource {
   account(account: number): AccountResult;
   /** The account's initial margin at the scanned marks, null where the book does not give it (bindings/margins.ts). */
   initialMargin(account: number): bigint | null;
+  /** What the account's deposits count for less at their initial weights than at their maintenance ones (0 without assets): free collateral takes it off. */
+  initialDiscount?(account: number): bigint;
   /** The book's venue, whose rules say what a liquidation step closes. */
   readonly venue: VenueName;
   /** Each position's notional, size, market and price at the scanned marks, in the account's order. */
@@ -163,14 +165,14 @@ export class ScanResult {
   }
 
   /**
-   * The initial margin of an account at the scanned marks and its free collateral (equity minus
-   * initial margin: what it can withdraw or open), exact; null where the book does not give an
+   * The initial margin of an account at the scanned marks and its free collateral (equity with its
+   * deposits at their initial weights, minus initial margin: what it can withdraw or open), exact; null where the book does not give an
    * initial margin (a generic book without imr, a venue position without leverage) or on overflow.
    */
   margins(account: number): { readonly initialMargin: bigint | null; readonly freeCollateral: bigint | null } {
     const r = this.account(account);
     const im = r.equity === null ? null : this.source.initialMargin(account);
-    return { initialMargin: im, freeCollateral: im === null || r.equity === null ? null : r.equity - im };
+    return { initialMargin: im, freeCollateral: im === null || r.equity === null ? null : r.equity - im - (this.source.initialDiscount?.(account) ?? 0n) };
   }
 
   /**
@@ -196,7 +198,7 @@ export class ScanResult {
     const im = this.source.initialMargin(account);
     const base = {
       id, status, equity: money(r.equity), maintenance: money(r.maintenance), marginRatio: ratio === null ? null : formatDecimal(ratio, 6),
-      ...(im === null ? {} : { initialMargin: money(im), freeCollateral: money(r.equity - im) }),
+      ...(im === null ? {} : { initialMargin: money(im), freeCollateral: money(r.equity - im - (this.source.initialDiscount?.(account) ?? 0n)) }),
     };
     if (r.closeOut === null) return base;
     const c = r.closeOut;

@@ -67,8 +67,17 @@ export function shardColumns(book: BookColumns, range: ShardRange): ShardColumns
     ...(book.accountIsolated ? { accountIsolated: book.accountIsolated.slice(range.from, range.to) } : {}),
     ...(book.positionLeverage ? { positionLeverage: book.positionLeverage.slice(first, end) } : {}),
     ...(book.positionSide ? { positionSide: book.positionSide.slice(first, end) } : {}),
+    // Collateral assets go to every shard, each account's balances with it.
+    ...(book.assets && book.balanceStart ? balanceShard(book, range) : book.assets ? { assets: book.assets } : {}),
   };
 }
 
+function balanceShard(book: BookColumns, range: ShardRange): Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount"> {
+  const first = book.balanceStart![range.from]!, end = book.balanceStart![range.to]!;
+  const balanceStart = book.balanceStart!.slice(range.from, range.to + 1);
+  if (first !== 0) for (let a = 0; a < balanceStart.length; a++) balanceStart[a] -= first;
+  return { assets: book.assets, balanceStart, balanceAsset: book.balanceAsset!.slice(first, end), balanceAmount: book.balanceAmount!.slice(first, end) };
+}
+
 /** A shard's input columns and, for a venue book, its labels. */
-export type ShardColumns = WritableColumns & Pick<BookColumns, "accountIsolated" | "positionLeverage" | "positionSide">;
+export type ShardColumns = WritableColumns & Pick<BookColumns, "accountIsolated" | "positionLeverage" | "positionSide" | "assets" | "balanceStart" | "balanceAsset" | "balanceAmount">;

@@ -10,25 +10,28 @@
  *   16  u32       accounts A
  *   20  u32       positions P
  *   24  u32       flags: 1 account isolation labels, 2 leverage labels, 4 side labels,
- *                 8 ids are "0", "1", ... (no id block), 16 ids are a JSON array (an id holds "\n")
+ *                 8 ids are "0", "1", ... (no id block), 16 ids are a JSON array (an id holds "\n"),
+ *                 32 collateral assets and balances
  *   28  u32       header bytes H: UTF-8 JSON {venue, liquidatorSharePpm, markets (with their
- *                 marks), removed}, bigints as {"$bigint": "digits"}
+ *                 marks), removed, and with flag 32 assets (with their prices)}, bigints as
+ *                 {"$bigint": "digits"}
  *   32  u32       id bytes I: the ids, UTF-8, joined by "\n" (or the JSON array)
- *   36  u32       0
+ *   36  u32       balances B (0 without flag 32)
  *   40  H bytes header, I bytes ids, then the columns:
  *       collateral i64[A], positionStart u32[A + 1], positionMarket u32[P], positionSize i64[P],
  *       positionEntry i64[P], status u8[A] (the last scan's, without edit flags), then the
  *       labels the flags name: accountIsolated u8[A], positionLeverage u32[P], positionSide u8[P]
  *       (a label column is there when some entry of it is not 0, so both engines write the same
- *       image of the same book).
+ *       image of the same book), then with flag 32 balanceStart u32[A + 1], balanceAsset u32[B],
+ *       balanceAmount i64[B].
  * The checksum finds corruption (a changed, lost or added byte), not tampering.
  */
-import type { BookColumns, Market, VenueName } from "../book/types.js";
+import type { Asset, BookColumns, Market, VenueName } from "../book/types.js";
 
 export const SNAPSHOT_VERSION = 1;
 const MAGIC = [0x4c, 0x49, 0x51, 0x53, 0x43, 0x41, 0x4e, 0x1a]; // "LIQSCAN\x1a"
 const FIXED = 40;
-const FLAG_ISOLATED = 1, FLAG_LEVERAGE = 2, FLAG_SIDE = 4, FLAG_DEFAULT_IDS = 8, FLAG_JSON_IDS = 16;
+const FLAG_ISOLATED = 1, FLAG_LEVERAGE = 2, FLAG_SIDE = 4, FLAG_DEFAULT_IDS = 8, FLAG_JSON_IDS = 16, FLAG_BALANCES = 32;
 
 /** A snapshot that cannot be restored: not one, corrupt, truncated, or of another version. */
 export class SnapshotError extends Error {
@@ -39,7 +42,8 @@ export class SnapshotError extends Error {
 }
 
 /** What a snapshot holds: a book in columns, its last statuses and its removed accounts. */
-export interface SnapshotContent extends Required<Pick<BookColumns, "liquidatorSharePpm" | "markets" | "accountIds" | "collateral" | "positionStart" | "positionMarket" | "positionSize" | "positionEntry">> {
+export interface SnapshotContent extends Required<Pick<BookColumns, "liquidatorSharePpm" | "markets" | "accountIds" | "collateral" | "positionStart" | "positionMarket" | "positionSize" | "positionEntry">>,
+  Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount"> {
   readonly venue: VenueName;
   readonly accountIsolated?: Uint8Array | undefined;
   readonly positionLeverage?: Uint32Array | undefined;
@@ -66,14 +70,16 @@ export function encodeSnapshot(content: SnapshotContent): Uint8Array {
   const isolated = given(c.accountIsolated), leverage = given(c.positionLeverage), side = given(c.positionSide);
   const A = c.collateral.length, P = c.positionSize.length;
   const enc = new TextEncoder();
-  const header = enc.encode(JSON.stringify({ venue: c.venue, liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, removed: c.removed }, (_, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v)));
+  const balances = c.assets !== undefined && c.assets.length > 0 && c.balanceStart !== undefined;
+  const header = enc.encode(JSON.stringify({ venue: c.venue, liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, removed: c.removed, ...(balances ? { assets: c.assets } : {}) }, (_, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v)));
   const idImage = c.idImage?.count === A ? c.idImage : encodeIds(c.accountIds);
-  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | idImage.flags;
+  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | (balances ? FLAG_BALANCES : 0) | idImage.flags;
   const ids = idImage.bytes;
   const parts: ArrayBufferView[] = [header, ids, c.collateral, c.positionStart, c.positionMarket, c.positionSize, c.positionEntry, c.status];
   if (isolated) parts.push(isolated);
   if (leverage) parts.push(leverage);
   if (side) parts.push(side);
+  if (balances) parts.push(c.balanceStart!, c.balanceAsset!, c.balanceAmount!);
   let total = FIXED;
   for (const p of parts) total = pad8(total + p.byteLength);
   const out = new Uint8Array(total);
@@ -85,6 +91,7 @@ export function encodeSnapshot(content: SnapshotContent): Uint8Array {
   v.setUint32(24, flags, true);
   v.setUint32(28, header.byteLength, true);
   v.setUint32(32, ids.byteLength, true);
+  v.setUint32(36, balances ? c.balanceAmount!.length : 0, true);
   let at = FIXED;
   for (const p of parts) {
     out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
@@ -102,12 +109,13 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
   const version = v.getUint32(8, true);
   if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`a snapshot of format version ${version}; this liqscan reads version ${SNAPSHOT_VERSION}`);
   const A = v.getUint32(16, true), P = v.getUint32(20, true), flags = v.getUint32(24, true);
-  const H = v.getUint32(28, true), I = v.getUint32(32, true);
+  const H = v.getUint32(28, true), I = v.getUint32(32, true), B = v.getUint32(36, true);
   let total = FIXED;
   const sizes = [H, I, 8 * A, 4 * (A + 1), 4 * P, 8 * P, 8 * P, A];
   if (flags & FLAG_ISOLATED) sizes.push(A);
   if (flags & FLAG_LEVERAGE) sizes.push(4 * P);
   if (flags & FLAG_SIDE) sizes.push(P);
+  if (flags & FLAG_BALANCES) sizes.push(4 * (A + 1), 4 * B, 8 * B);
   for (const n of sizes) total = pad8(total + n);
   if (image.byteLength !== total) throw new SnapshotError(`the snapshot is ${image.byteLength} bytes where its header says ${total} (${A} accounts, ${P} positions): truncated or corrupt`);
   const want = v.getUint32(12, true), got = checksum(image, 16);
@@ -115,7 +123,7 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
   let at = FIXED;
   const next = (n: number) => { const start = at; at = pad8(at + n); return image.byteOffset + start; };
   const header = JSON.parse(new TextDecoder().decode(image.subarray(at, at + H)), (_, x) => (x !== null && typeof x === "object" && typeof x.$bigint === "string" ? BigInt(x.$bigint) : x)) as {
-    venue: VenueName; liquidatorSharePpm: bigint; markets: Market[]; removed: number[];
+    venue: VenueName; liquidatorSharePpm: bigint; markets: Market[]; removed: number[]; assets?: Asset[];
   };
   next(H);
   const idImage: IdImage = { flags: flags & (FLAG_DEFAULT_IDS | FLAG_JSON_IDS), bytes: image.subarray(at, at + I), count: A };
@@ -137,6 +145,12 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
     accountIsolated: flags & FLAG_ISOLATED ? new Uint8Array(b, next(A), A) : undefined,
     positionLeverage: flags & FLAG_LEVERAGE ? new Uint32Array(b, next(4 * P), P) : undefined,
     positionSide: flags & FLAG_SIDE ? new Uint8Array(b, next(P), P) : undefined,
+    ...(flags & FLAG_BALANCES ? {
+      assets: header.assets,
+      balanceStart: new Uint32Array(b, next(4 * (A + 1)), A + 1),
+      balanceAsset: new Uint32Array(b, next(4 * B), B),
+      balanceAmount: new BigInt64Array(b, next(8 * B), B),
+    } : {}),
   };
   // The checksum matched, so a book wrote these bytes: what the core relies on to stay inside its
   // columns is checked again (offsets in order, market indices in range), the values are not.
@@ -146,6 +160,12 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
   const market = content.positionMarket;
   for (let p = 0; p < P; p++) if (market[p]! >= M) throw new SnapshotError(`the snapshot's position ${p} names market ${market[p]} of ${M}: corrupt`);
   if (header.removed.some((a) => !Number.isInteger(a) || a < 0 || a >= A)) throw new SnapshotError("the snapshot's removed accounts are not accounts of it: corrupt");
+  if (content.balanceStart) {
+    const bs = content.balanceStart, na = content.assets?.length ?? 0;
+    if (!Array.isArray(content.assets) || na === 0 || bs[0] !== 0 || bs[A] !== B) throw new SnapshotError(`the snapshot's balances do not run from 0 to ${B} over its assets: corrupt`);
+    for (let a = 0; a < A; a++) if (bs[a]! > bs[a + 1]!) throw new SnapshotError(`the snapshot's balanceStart falls at account ${a}: corrupt`);
+    for (let i = 0; i < B; i++) if (content.balanceAsset![i]! >= na) throw new SnapshotError(`the snapshot's balance ${i} names asset ${content.balanceAsset![i]} of ${na}: corrupt`);
+  }
   return content;
 }
 

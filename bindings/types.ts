@@ -1,4 +1,4 @@
-import type { Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
+import type { Asset, Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import type { ScanResult } from "./results.js";
 
 export type EngineName = "wasm" | "reference";
@@ -131,6 +131,16 @@ export interface LiveBook {
   deposit(account: AccountRef, amount: bigint): void;
   /** Take `amount` (quote units, > 0) from the collateral (it may go negative: the book records, the venue decides). */
   withdraw(account: AccountRef, amount: bigint): void;
+  /** The book's collateral assets, with their current prices (empty: quote collateral only; docs/model.md, "Collateral in several assets"). */
+  readonly assets: readonly Asset[];
+  /** An asset's price (by index or id), in its price units. */
+  assetPrice(asset: number | string): bigint;
+  /** Move an asset's price: every account holding it is valued again (the next scan evaluates the ones whose collateral value changed). */
+  setAssetPrice(asset: number | string, price: bigint): void;
+  /** The account's balance in an asset (its units; negative: borrowed), 0 where it holds none. */
+  balance(account: AccountRef, asset: number | string): bigint;
+  /** Set the account's balance in an asset (a deposit, a withdrawal, a borrow or a repayment of that asset). */
+  setBalance(account: AccountRef, asset: number | string, amount: bigint): void;
   /**
    * The book as bytes: a versioned, checksummed image of its columns (bindings/snapshot.ts)
    * that `engine.restore()` gives back bit for bit, on either engine.
@@ -169,7 +179,7 @@ export interface LiveBook {
    * engines, on demand).
    */
   bankruptcyPrices(): BigInt64Array;
-  /** The book as plain objects, with the current marks, collateral and positions. */
+  /** The book as plain objects, with the current marks, asset prices, collateral, balances and positions. */
   toBook(): Book;
   /** Release the engine's memory for this book; any later use of it or of its results throws. */
   dispose(): void;

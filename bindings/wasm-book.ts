@@ -4,9 +4,9 @@
  * the book.
  */
 
-import type { Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
+import type { Asset, Book, BookColumns, Market, Totals, VenueName } from "../book/types.js";
 import type { AccountResult } from "../book/types.js";
-import { CANDIDATE_CHUNK, CHANGE_BYTES, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, FREE_SLOT, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
+import { ASSET, ASSET_BYTES, CANDIDATE_CHUNK, CHANGE_BYTES, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, FREE_SLOT, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
@@ -18,6 +18,8 @@ import { CORE_VENUES, type CoreVenue } from "./venues.js";
 import { initialMarginOf, positionsOf } from "./margins.js";
 import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { priceWidePositions } from "./wide-prices.js";
+import { initialDiscount } from "../reference/assets.js";
+import { balancesOf } from "../book/columns.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -31,6 +33,9 @@ interface CoreExports {
   prepareMarkets(desc: number): void;
   summarizeMarkets(desc: number): void;
   changeBytes(): number;
+  assetBytes(): number;
+  /** The collateral value of accounts [from, to) from the quote collateral and the balances (assembly/assets.ts); the number that changed. */
+  valueCollateral(desc: number, from: number, to: number, markDirty: number): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -113,6 +118,30 @@ function plan(base: number, markets: number, tiers: number, accounts: number, po
   const marketSummary = take(accounts * 2);
   const candidates = take(CANDIDATE_CHUNK * 4);
   return { desc, marketTable, tierTable, collateral, positionStart, positionEnd, positionMarket, positionSize, positionEntry, status, scratch, totals, marketSummary, candidates, end: at };
+}
+
+/**
+ * A book with collateral assets (assembly/layout.ts, DESC_ASSETS..): the asset table, the
+ * collateral value column the scan reads, and the balances, bump-allocated after the plan's
+ * regions (placed again after every re-layout, which frees them). Balances are kept in account
+ * order with room for more; a balance in an asset the account did not hold shifts the later ones.
+ */
+interface AssetRegion {
+  table: number;
+  value: number;
+  balanceStart: number;
+  balanceAsset: number;
+  balanceAmount: number;
+  /** Accounts and balances the region has room for. */
+  accountCap: number;
+  balanceCap: number;
+}
+
+/** The balances as columns (what a region holds, and what relayout carries over). */
+interface BalanceData {
+  balanceStart: Uint32Array;
+  balanceAsset: Uint32Array;
+  balanceAmount: BigInt64Array;
 }
 
 /**
@@ -205,6 +234,12 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private accountIsolated?: Uint8Array;
   private slotLeverage?: Uint32Array;
   private slotSide?: Uint8Array;
+  /** Collateral assets at their current prices (empty: the book's collateral is its quote collateral). */
+  private assetList: Asset[] = [];
+  /** The venue's valuation of balances (`${prefix}valueCollateral`, assembly/venues/index.ts), else the model's (assembly/assets.ts). */
+  private readonly valueCollateral: (desc: number, from: number, to: number, markDirty: number) => number;
+  private region?: AssetRegion;
+  private balanceCount = 0;
 
   private constructor(
     private core: CoreExports,
@@ -218,6 +253,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     super();
     this.coreVenue = CORE_VENUES[venue];
     this.entries = venueEntries(core, this.coreVenue);
+    const own = core[this.coreVenue.prefix + "valueCollateral"];
+    this.valueCollateral = (typeof own === "function" ? own : core.valueCollateral) as WasmBook["valueCollateral"];
     this.accounts = this.accountCap = accountCount;
     this.livePositions = this.slotCap = this.slotTop = positionCount;
     const tiers = markets.reduce((n, m) => n + m.tiers.length, 0);
@@ -257,6 +294,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (columns.accountIsolated) book.accountIsolated = columns.accountIsolated.slice();
     if (columns.positionLeverage) book.slotLeverage = columns.positionLeverage.slice();
     if (columns.positionSide) book.slotSide = columns.positionSide.slice();
+    book.withAssets(columns);
     book.loaded();
     return book;
   }
@@ -271,9 +309,122 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (c.positionLeverage) book.slotLeverage = c.positionLeverage.slice();
     if (c.positionSide) book.slotSide = c.positionSide.slice();
     for (const a of c.removed) book.removed.add(a);
+    book.withAssets(c);
     book.loaded();
     book.views().status.set(c.status);
     return book;
+  }
+
+  /** A loaded book's assets and balances into memory, and every account's collateral value (nothing for a book without assets). */
+  private withAssets(c: Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount">): void {
+    if (!c.assets || c.assets.length === 0) return;
+    this.assetList = c.assets.slice();
+    const n = this.accounts;
+    const data = c.balanceStart ? { balanceStart: c.balanceStart, balanceAsset: c.balanceAsset!, balanceAmount: c.balanceAmount! }
+      : { balanceStart: new Uint32Array(n + 1), balanceAsset: new Uint32Array(0), balanceAmount: new BigInt64Array(0) };
+    this.placeAssets(data);
+    this.valueCollateral(this.plan.desc, 0, n, 0);
+  }
+
+  /** Lay the asset region out (after the plan's regions, with room for `balanceCap` balances) and fill it with `data`. */
+  private placeAssets(data: BalanceData, balanceCap = Math.max(64, data.balanceAmount.length + Math.ceil(data.balanceAmount.length / 4))): void {
+    const na = this.assetList.length, cap = this.accountCap, n = this.accounts;
+    const nb = data.balanceStart[n]!;
+    const r: AssetRegion = {
+      table: this.take(na * ASSET_BYTES), value: this.take(cap * 8), balanceStart: this.take((cap + 1) * 4),
+      balanceAsset: this.take(balanceCap * 4), balanceAmount: this.take(balanceCap * 8), accountCap: cap, balanceCap,
+    };
+    this.region = r;
+    this.balanceCount = nb;
+    const buffer = this.core.memory.buffer;
+    const starts = new Uint32Array(buffer, r.balanceStart, cap + 1);
+    starts.set(data.balanceStart.subarray(0, n + 1));
+    starts.fill(nb, n + 1);
+    new Uint32Array(buffer, r.balanceAsset, nb).set(data.balanceAsset.subarray(0, nb));
+    new BigInt64Array(buffer, r.balanceAmount, nb).set(data.balanceAmount.subarray(0, nb));
+    this.assetList.forEach((_, k) => this.writeAssetRecord(k));
+    const v = new DataView(buffer);
+    const d = this.plan.desc;
+    v.setUint32(d + DESC.assets, na, true);
+    v.setUint32(d + DESC.assetTable, r.table, true);
+    v.setUint32(d + DESC.quoteCollateral, this.plan.collateral, true);
+    v.setUint32(d + DESC.collateral, r.value, true);
+    v.setUint32(d + DESC.balanceStart, r.balanceStart, true);
+    v.setUint32(d + DESC.balanceAsset, r.balanceAsset, true);
+    v.setUint32(d + DESC.balanceAmount, r.balanceAmount, true);
+  }
+
+  private writeAssetRecord(k: number): void {
+    const x = this.assetList[k]!;
+    const v = new DataView(this.core.memory.buffer);
+    const at = this.region!.table + k * ASSET_BYTES;
+    const e = x.decimals + x.priceDecimals - 6;
+    v.setBigInt64(at + ASSET.price, x.price, true);
+    v.setBigUint64(at + ASSET.weight, x.maintenanceWeightPpm, true);
+    v.setBigUint64(at + ASSET.liabilityWeight, x.liabilityWeightPpm, true);
+    v.setBigUint64(at + ASSET.divisor, e >= 0 ? 10n ** BigInt(e) : 1n, true);
+    v.setBigUint64(at + ASSET.multiplier, e < 0 ? 10n ** BigInt(-e) : 1n, true);
+  }
+
+  /** The balances as they sit in the region (views: copy before memory moves). */
+  private balanceViews(): BalanceData {
+    const r = this.region!, buffer = this.core.memory.buffer;
+    return {
+      balanceStart: new Uint32Array(buffer, r.balanceStart, this.accounts + 1),
+      balanceAsset: new Uint32Array(buffer, r.balanceAsset, this.balanceCount),
+      balanceAmount: new BigInt64Array(buffer, r.balanceAmount, this.balanceCount),
+    };
+  }
+
+  /** Account a valued again after an edit of its quote collateral or balances (the edit marked it). */
+  private revalue(a: number): void {
+    if (this.region) this.valueCollateral(this.plan.desc, a, a + 1, 0);
+  }
+
+  get assets(): readonly Asset[] { return this.assetList; }
+
+  protected balanceOf(a: number, k: number): bigint {
+    this.alive();
+    if (!this.region) return 0n;
+    const b = this.balanceViews();
+    for (let i = b.balanceStart[a]!; i < b.balanceStart[a + 1]!; i++) if (b.balanceAsset[i] === k) return b.balanceAmount[i]!;
+    return 0n;
+  }
+
+  protected writeBalance(a: number, k: number, amount: bigint): void {
+    this.alive();
+    let b = this.balanceViews();
+    let i = b.balanceStart[a]!;
+    const end = b.balanceStart[a + 1]!;
+    while (i < end && b.balanceAsset[i] !== k) i++;
+    if (i === end) {
+      if (amount === 0n) return;
+      // A new balance: after the account's others, the later accounts' shifted up one.
+      if (this.balanceCount === this.region!.balanceCap) {
+        const copy = { balanceStart: b.balanceStart.slice(), balanceAsset: b.balanceAsset.slice(), balanceAmount: b.balanceAmount.slice() };
+        this.placeAssets(copy, withRoom(this.balanceCount + 1, 64));
+        this.valueCollateral(this.plan.desc, 0, this.accounts, 0);
+        b = this.balanceViews();
+      }
+      this.balanceCount++;
+      b = this.balanceViews();
+      b.balanceAsset.copyWithin(end + 1, end, this.balanceCount - 1);
+      b.balanceAmount.copyWithin(end + 1, end, this.balanceCount - 1);
+      const starts = new Uint32Array(this.core.memory.buffer, this.region!.balanceStart, this.region!.accountCap + 1);
+      for (let x = a + 1; x < starts.length; x++) starts[x]!++;
+      b.balanceAsset[end] = k;
+    }
+    b.balanceAmount[i] = amount;
+    this.revalue(a);
+    this.markEdited(a);
+  }
+
+  protected writeAssetPrice(k: number, price: bigint): void {
+    this.assetList[k] = { ...this.assetList[k]!, price };
+    this.writeAssetRecord(k);
+    // Every account whose value moved is marked; the next scan (incremental) evaluates those.
+    this.valueCollateral(this.plan.desc, 0, this.accounts, 1);
+    this.edits++;
   }
 
   /** The columns are written: the ends of the accounts' slots and the market summary follow from them. */
@@ -349,6 +500,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   protected collateralOf(a: number): bigint { return this.views().collateral[a]!; }
   protected writeCollateral(a: number, value: bigint): void {
     this.views().collateral[a] = value;
+    this.revalue(a);
     this.markEdited(a);
   }
   protected findPosition(a: number, m: number, from = 0): number {
@@ -413,6 +565,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.collateral[a] = collateral;
     v.status[a] = STATUS_DIRTY;
     v.summary[a] = 0;
+    this.revalue(a);
     if (this.accountIsolated) this.accountIsolated[a] = 0;
     this.ids.push(id);
     this.idImage = undefined;
@@ -511,7 +664,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     starts[n] = k;
     const moved = accountCap !== this.accountCap || slotCap !== this.slotCap;
     const keep = moved
-      ? { collateral: bytes(v.collateral).slice(0, n * 8), status: v.status.slice(0, n), summary: v.summary.slice(0, n), list: this.savedList() }
+      ? { collateral: bytes(v.collateral).slice(0, n * 8), status: v.status.slice(0, n), summary: v.summary.slice(0, n), list: this.savedList(), balances: this.region ? this.assetColumns() : undefined }
       : undefined;
     if (moved) {
       const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
@@ -544,6 +697,10 @@ export class WasmBook extends LiveEdits implements LiveBook {
       w.status.set(keep.status);
       w.summary.set(keep.summary);
       this.growList(this.capacity, keep.list);
+      if (keep.balances) {
+        this.placeAssets(keep.balances as BalanceData);
+        this.valueCollateral(this.plan.desc, 0, n, 0);
+      }
     }
     this.slotTop = live;
     this.compact = true;
@@ -570,10 +727,17 @@ export class WasmBook extends LiveEdits implements LiveBook {
       venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm,
       markets: this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })),
       get accountIds() { return book.ids; }, idImage: (this.idImage ??= encodeIds(this.ids)), ...c,
-      ...this.labelColumns(),
+      ...this.labelColumns(), ...this.assetColumns(),
       status: this.views().status.subarray(0, this.accounts).map((x) => x & ~STATUS_DIRTY),
       removed: [...this.removed].sort((x, y) => x - y),
     });
+  }
+
+  /** The assets and a copy of the balance columns (nothing for a book without assets). */
+  private assetColumns(): Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount"> {
+    if (!this.region) return {};
+    const b = this.balanceViews();
+    return { assets: this.assetList.slice(), balanceStart: b.balanceStart.slice(), balanceAsset: b.balanceAsset.slice(), balanceAmount: b.balanceAmount.slice() };
   }
 
   /** The labels as columns of the compact book. */
@@ -631,6 +795,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       },
       account: (a) => this.accountResult(a, listAt, flagged),
       initialMargin: (a) => initialMarginOf(this.venue, this.markets, (m) => this.markPrice(m), { ...this.inputColumns(), ...this.labelColumns() }, a),
+      initialDiscount: (a) => (this.region ? initialDiscount({ venue: this.venue, assets: this.assetList }, { collateral: 0n, balances: balancesOf(this.balanceViews(), a) }) : 0n),
       changes: () => {
         const d = new DataView(this.core.memory.buffer);
         const at = d.getUint32(this.plan.desc + DESC.changes, true);
@@ -712,7 +877,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     // a hedged pair: ./wide-prices.ts prices those with the exact BigInt reference, so the result
     // is exact for every valid book.
     const c = this.inputColumns();
-    priceWidePositions(prices, { venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm, markets: () => this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })), ...c });
+    priceWidePositions(prices, { venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm, markets: () => this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })), ...c, ...this.assetColumns() });
     onProgress?.(this.positionCount, this.positionCount);
     return prices;
   }
@@ -743,7 +908,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   toBook(): Book {
     const c = this.inputColumns();
     const markets = this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) }));
-    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, { ...c, ...this.labelColumns() });
+    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, { ...c, ...this.labelColumns(), ...this.assetColumns() });
   }
 
   dispose(): void {
@@ -801,7 +966,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private inputsCache?: { buffer: ArrayBufferLike; plan: Plan; accounts: number; positions: number; columns: WritableColumns };
 
   private columnsForCheck(): BookColumns {
-    return { ...this.inputColumns(), ...(this.venue !== "generic" ? { venue: this.venue } : {}), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds };
+    return { ...this.inputColumns(), ...(this.venue !== "generic" ? { venue: this.venue } : {}), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds, ...this.assetColumns() };
   }
 
   /** Bump-allocate `bytes` at the top of memory, growing it. */

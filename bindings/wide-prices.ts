@@ -5,12 +5,13 @@
  * their current marks and that one account), so a few of them cost what they cost, not a copy of
  * the whole book; the two legs of a pair share one price and are searched once.
  */
-import type { Book, Market, VenueName } from "../book/types.js";
+import type { Book, BookColumns, Market, VenueName } from "../book/types.js";
+import { balancesOf } from "../book/columns.js";
 import { liquidationPrice } from "../reference/index.js";
 
 export const WIDE = -2n;
 
-export interface WideSource {
+export interface WideSource extends Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount"> {
   readonly venue: VenueName;
   readonly liquidatorSharePpm: bigint;
   /** The markets with their current marks. */
@@ -37,7 +38,8 @@ export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
         ...(s.venue !== "generic" ? { venue: s.venue } : {}),
         liquidatorSharePpm: s.liquidatorSharePpm,
         markets,
-        accounts: [{ id: `${a}`, collateral: s.collateral[a]!, positions: Array.from({ length: end - first }, (_, k) => ({ market: s.positionMarket[first + k]!, size: s.positionSize[first + k]!, entryPrice: s.positionEntry[first + k]! })) }],
+        ...(s.assets ? { assets: s.assets } : {}),
+        accounts: [{ id: `${a}`, collateral: s.collateral[a]!, balances: balancesOf(s, a), positions: Array.from({ length: end - first }, (_, k) => ({ market: s.positionMarket[first + k]!, size: s.positionSize[first + k]!, entryPrice: s.positionEntry[first + k]! })) }],
       };
       const price = liquidationPrice(book, 0, p - first) ?? -1n;
       prices[p] = price;

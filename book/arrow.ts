@@ -39,7 +39,7 @@ import {
 import { BookError, quote } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal, int32Words, pow10 } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, sameText, validateColumns } from "./validate.js";
+import { IdIndex, checkNoAssets, sameText, validateColumns } from "./validate.js";
 import { QUOTE_DECIMALS, SIDE_CODE, type BookColumns, type Market } from "./types.js";
 
 /** File names of the two tables, as errors name them. */
@@ -669,6 +669,7 @@ function labelData(count: number, name: (i: number) => string | null): Data<Utf8
  * `batchRows`. Positions are grouped by account in account order. The book is validated first.
  */
 export function bookToArrowTables(c: BookColumns, options: ArrowWriteOptions = {}): { markets: string; accounts: Table; positions: Table } {
+  checkNoAssets(c, "arrow and parquet");
   validateColumns(c);
   const batchRows = Math.max(1, Math.floor(options.batchRows ?? 1 << 20));
   const decimal = options.amounts === "decimal";

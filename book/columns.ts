@@ -4,7 +4,7 @@
  * stored in a BigInt64Array, and a bad offset would produce a garbage book.
  */
 import { validateBook, validateColumns } from "./validate.js";
-import { SIDE_CODE, SIDE_NAME, type Account, type Book, type BookColumns, type Position } from "./types.js";
+import { SIDE_CODE, SIDE_NAME, type Account, type Balance, type Book, type BookColumns, type Position } from "./types.js";
 
 /** A position with the labels the columns give it (leverage, hedge-mode side). */
 export function withPositionLabels(c: Pick<BookColumns, "positionLeverage" | "positionSide">, p: number, position: Position): Position {
@@ -50,7 +50,26 @@ export function bookToColumns(book: Book): BookColumns {
   }
   positionStart[n] = p;
   return { ...(book.venue !== undefined ? { venue: book.venue } : {}), liquidatorSharePpm: book.liquidatorSharePpm, markets: book.markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry,
-    ...(labelled ? { accountIsolated, positionLeverage, positionSide } : {}) };
+    ...(labelled ? { accountIsolated, positionLeverage, positionSide } : {}), ...balanceColumns(book) };
+}
+
+/** The assets and balance columns of a book that lists assets (nothing otherwise: a book without assets is today's book). */
+function balanceColumns(book: Book): Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount"> {
+  if (book.assets === undefined) return {};
+  const n = book.accounts.length;
+  let nb = 0;
+  for (const a of book.accounts) nb += a.balances?.length ?? 0;
+  const balanceStart = new Uint32Array(n + 1), balanceAsset = new Uint32Array(nb), balanceAmount = new BigInt64Array(nb);
+  let i = 0;
+  for (let a = 0; a < n; a++) {
+    balanceStart[a] = i;
+    for (const b of book.accounts[a].balances ?? []) {
+      balanceAsset[i] = b.asset;
+      balanceAmount[i++] = b.amount;
+    }
+  }
+  balanceStart[n] = i;
+  return { assets: book.assets, balanceStart, balanceAsset, balanceAmount };
 }
 
 /** The object form of a book in column form; throws a BookError if the columns are inconsistent or break a rule. */
@@ -65,9 +84,22 @@ export function columnsToBook(c: BookColumns): Book {
     for (let p = start; p < end; p++) {
       positions[p - start] = withPositionLabels(c, p, { market: c.positionMarket[p], size: c.positionSize[p], entryPrice: c.positionEntry[p] });
     }
-    accounts[a] = c.accountIsolated?.[a] === 1
-      ? { id: c.accountIds[a], collateral: c.collateral[a], positions, margin: "isolated" }
-      : { id: c.accountIds[a], collateral: c.collateral[a], positions };
+    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "isolated"; balances?: Balance[] } = { id: c.accountIds[a], collateral: c.collateral[a], positions };
+    if (c.accountIsolated?.[a] === 1) account.margin = "isolated";
+    if (c.balanceStart && c.balanceStart[a + 1] > c.balanceStart[a]) {
+      const balances: Balance[] = [];
+      for (let i = c.balanceStart[a]; i < c.balanceStart[a + 1]; i++) balances.push({ asset: c.balanceAsset![i], amount: c.balanceAmount![i] });
+      account.balances = balances;
+    }
+    accounts[a] = account;
   }
-  return { ...(c.venue !== undefined ? { venue: c.venue } : {}), liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, accounts };
+  return { ...(c.venue !== undefined ? { venue: c.venue } : {}), liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, accounts, ...(c.assets !== undefined ? { assets: c.assets } : {}) };
+}
+
+/** Account a's balances in a column book (none without balance columns). */
+export function balancesOf(c: Pick<BookColumns, "balanceStart" | "balanceAsset" | "balanceAmount">, a: number): Balance[] {
+  const out: Balance[] = [];
+  if (!c.balanceStart) return out;
+  for (let i = c.balanceStart[a]!; i < c.balanceStart[a + 1]!; i++) out.push({ asset: c.balanceAsset![i]!, amount: c.balanceAmount![i]! });
+  return out;
 }

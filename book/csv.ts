@@ -20,7 +20,7 @@
 import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, sameText, validateColumns } from "./validate.js";
+import { IdIndex, sameText, validateColumns, checkNoAssets } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { BookColumns, Market, VenueName } from "./types.js";
 
@@ -1002,6 +1002,7 @@ export function writeBookCsvChunks(
   validateColumns(columns);
   checkCsvIds(columns);
   checkNoLabels(columns);
+  checkNoAssets(columns, "csv");
   const size = Math.max(1, Math.floor(rowsPerChunk));
   return {
     markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets, columns.venue),

@@ -19,13 +19,17 @@ import {
   IdIndex,
   accountRecord,
   marketRecord,
+  assetRecord,
+  LIABILITY_WEIGHT_MAX_PPM,
+  LIABILITY_WEIGHT_MIN_PPM,
   MarketHoldings,
   validateBook,
   validateColumns,
 } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
+import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
-import type { Account, Book, BookColumns, DriftMarket, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
+import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader
@@ -474,9 +478,10 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
 }
 
 const ACCOUNT_KEYS = ["id", "collateral", "positions"];
+const ACCOUNT_FIELDS = [...ACCOUNT_KEYS, "balances"];
 const POSITION_KEYS = ["market", "size", "entryPrice"];
 /** Labels a venue book may carry: an isolated account, a position's leverage, a hedge-mode side. */
-const VENUE_ACCOUNT_KEYS = [...ACCOUNT_KEYS, "margin"];
+const VENUE_ACCOUNT_KEYS = [...ACCOUNT_FIELDS, "margin"];
 const VENUE_POSITION_KEYS = [...POSITION_KEYS, "leverage", "side"];
 /** drift-v2: a position's quote asset amount (quote units, signed) in place of an entry price. */
 const DRIFT_POSITION_KEYS = ["market", "size", "quoteAssetAmount"];
@@ -487,6 +492,33 @@ interface Header {
   markets: Market[];
   marketIndex: Map<string, number>;
   accounts: JsonValue[] | undefined;
+  assets: Asset[] | undefined;
+  assetIndex: Map<string, number>;
+}
+
+const ASSET_FIELDS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeight", "initialWeight", "liabilityWeight"];
+
+/** A collateral asset (docs/book-format.md, "Collateral assets"): rates as decimals, the price in the asset's priceDecimals. */
+function parseAsset(v: JsonValue, index: number): Asset {
+  const record = (): string => assetRecord(isObject(v) ? v.id : undefined, index);
+  const o = expectObject(v, record, "", ASSET_FIELDS, ASSET_FIELDS);
+  const id = expectId(o.id, record);
+  const decimals = decimalsCount(o.decimals, record, "decimals");
+  const priceDecimals = decimalsCount(o.priceDecimals, record, "priceDecimals");
+  if (decimals + priceDecimals > MAX_DECIMALS_SUM) {
+    throw bookError(record, "priceDecimals", `decimals + priceDecimals = ${decimals} + ${priceDecimals} = ${decimals + priceDecimals} exceeds ${MAX_DECIMALS_SUM}`);
+  }
+  const price = i64Field(o.price, priceDecimals, `the asset's ${priceDecimals}`, 0n, record, "price");
+  const maintenanceWeightPpm = rateField(o.maintenanceWeight, record, "maintenanceWeight");
+  const initialWeightPpm = rateField(o.initialWeight, record, "initialWeight");
+  if (initialWeightPpm > maintenanceWeightPpm) {
+    throw bookError(record, "initialWeight", `${quote(o.initialWeight as string)} is above the maintenance weight ${quote(o.maintenanceWeight as string)} (what opens a position counts a deposit for no more than what keeps it open)`);
+  }
+  const liabilityWeightPpm = decimalField(o.liabilityWeight, RATE_DECIMALS, RATE_LABEL, record, "liabilityWeight");
+  if (liabilityWeightPpm < LIABILITY_WEIGHT_MIN_PPM || liabilityWeightPpm > LIABILITY_WEIGHT_MAX_PPM) {
+    throw bookError(record, "liabilityWeight", `${quote(o.liabilityWeight as string)} is outside [1, 100] (a borrow counts for at least its value)`);
+  }
+  return { id, decimals, priceDecimals, price, maintenanceWeightPpm, initialWeightPpm, liabilityWeightPpm };
 }
 
 /** The top level and the markets; `accountsRule` says whether `accounts` is required or must be absent/empty. */
@@ -503,7 +535,7 @@ function parseHeader(text: string, source: string, accountsRule: "required" | "a
   const isGeneric = (venue ?? "generic") === "generic";
   // A venue's own rules say who receives the fee: only the generic model takes a share.
   const required = [...(isGeneric ? ["liquidatorShare"] : []), "markets", ...(accountsRule === "required" ? ["accounts"] : [])];
-  const top = expectObject(doc, source, "", ["venue", "liquidatorShare", "markets", "accounts"], required);
+  const top = expectObject(doc, source, "", ["venue", "liquidatorShare", "markets", "accounts", "assets"], required);
   const liquidatorSharePpm = has(top, "liquidatorShare") ? rateField(top.liquidatorShare, source, "liquidatorShare") : 0n;
   if (!isGeneric && liquidatorSharePpm !== 0n) {
     throw new BookError(source, "liquidatorShare", `${describeJson(top.liquidatorShare)}: a ${venue} book has no liquidator share (its rules say who receives the fee); leave it out or give "0"`);
@@ -528,7 +560,23 @@ function parseHeader(text: string, source: string, accountsRule: "required" | "a
       throw new BookError(source, "accounts", `must be absent or empty (accounts are read from accounts.csv and positions.csv), has ${accounts.length}`);
     }
   }
-  return { venue, liquidatorSharePpm, markets, marketIndex, accounts };
+  let assets: Asset[] | undefined;
+  const assetIndex = new Map<string, number>();
+  if (has(top, "assets")) {
+    if (accountsRule === "absent-or-empty") {
+      throw new BookError(source, "assets", "collateral assets and balances are read from a JSON book only (the table forms have no balances table yet): convert the book to JSON, or leave the assets out");
+    }
+    const values = expectArray(top.assets, source, "assets");
+    assets = [];
+    for (let i = 0; i < values.length; i++) {
+      const x = parseAsset(values[i], i);
+      const other = assetIndex.get(x.id);
+      if (other !== undefined) throw new BookError(assetRecord(x.id, i), "id", `duplicate asset id ${quote(x.id)} (assets ${other + 1} and ${i + 1})`);
+      assetIndex.set(x.id, i);
+      assets.push(x);
+    }
+  }
+  return { venue, liquidatorSharePpm, markets, marketIndex, accounts, assets, assetIndex };
 }
 
 /** The markets part of a book (`markets.json` of a CSV book): `accounts` must be absent or `[]`. */
@@ -554,12 +602,13 @@ export function parseBookJson(text: string): Book {
   for (let a = 0; a < accountValues.length; a++) {
     const v = accountValues[a];
     const record = (): string => accountRecord(isObject(v) ? v.id : undefined, a);
-    const o = expectObject(v, record, "", h.venue ? VENUE_ACCOUNT_KEYS : ACCOUNT_KEYS, ACCOUNT_KEYS);
+    const o = expectObject(v, record, "", h.venue ? VENUE_ACCOUNT_KEYS : ACCOUNT_FIELDS, ACCOUNT_KEYS);
     const id = expectId(o.id, record);
     accountIds.push(id);
     const other = ids.add(a);
     if (other >= 0) throw bookError(record, "id", `duplicate account id ${quote(id)} (accounts ${other + 1} and ${a + 1})`);
     const collateral = i64Field(o.collateral, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, record, "collateral");
+    const balances = has(o, "balances") ? parseBalances(o.balances, h, record) : undefined;
     const posValues = expectArray(o.positions, record, "positions");
     const positions: Position[] = new Array(posValues.length);
     for (let p = 0; p < posValues.length; p++) {
@@ -586,14 +635,32 @@ export function parseBookJson(text: string): Book {
       if (refused !== null) throw bookError(posRecord, "market", `${quote(marketId)} ${refused}`);
       positions[p] = position;
     }
-    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "cross" | "isolated" } = { id, collateral, positions };
+    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "cross" | "isolated"; balances?: Balance[] } = { id, collateral, positions };
+    if (balances && balances.length > 0) account.balances = balances;
     if (has(o, "margin")) {
       if (o.margin !== "cross" && o.margin !== "isolated") throw bookError(record, "margin", `expected "cross" or "isolated", got ${describeJson(o.margin)}`);
       account.margin = o.margin;
     }
     accounts[a] = account;
   }
-  return { ...(h.venue ? { venue: h.venue } : {}), liquidatorSharePpm: h.liquidatorSharePpm, markets, accounts };
+  return { ...(h.venue ? { venue: h.venue } : {}), liquidatorSharePpm: h.liquidatorSharePpm, markets, accounts, ...(h.assets ? { assets: h.assets } : {}) };
+}
+
+/** An account's balances: an object from asset id to a decimal amount in the asset's decimals (negative: borrowed). */
+function parseBalances(v: JsonValue | undefined, h: Header, record: () => string): Balance[] {
+  if (!isObject(v)) throw bookError(record, "balances", `expected an object of asset id to amount, got ${describeJson(v)}`);
+  const out: Balance[] = [];
+  for (const id in v) {
+    if (!has(v, id)) continue;
+    const k = h.assetIndex.get(id);
+    if (k === undefined) {
+      const known = h.assets?.length ? `the book's assets are ${h.assets.map((x) => quote(x.id)).join(", ")}` : "the book lists no assets";
+      throw bookError(record, `balances.${id}`, `${quote(id)} is not an asset of the book (${known})`);
+    }
+    const asset = h.assets![k]!;
+    out.push({ asset: k, amount: i64Field(v[id], asset.decimals, `the asset's ${asset.decimals}`, I64_MIN, record, `balances.${id}`) });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -677,8 +744,25 @@ function positionJson(market: Market, size: bigint, entry: bigint, labels = ""):
   return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "entryPrice": ${q(formatDecimal(entry, market.priceDecimals))}${labels} }`;
 }
 
-function accountJson(id: string, collateral: bigint, positions: string[], isolated = false): string {
-  const head = `    { "id": ${q(id)}, ${isolated ? '"margin": "isolated", ' : ""}"collateral": ${q(formatDecimal(collateral, QUOTE_DECIMALS))}, "positions": [`;
+function balancesJson(assets: readonly Asset[] | undefined, balances: readonly Balance[] | undefined): string {
+  if (!balances || balances.length === 0) return "";
+  return `"balances": { ${balances.map((b) => `${q(assets![b.asset]!.id)}: ${q(formatDecimal(b.amount, assets![b.asset]!.decimals))}`).join(", ")} }, `;
+}
+
+function assetJson(x: Asset): string {
+  const rate = (v: bigint) => q(formatDecimal(v, RATE_DECIMALS));
+  return `    { "id": ${q(x.id)}, "decimals": ${x.decimals}, "priceDecimals": ${x.priceDecimals}, "price": ${q(formatDecimal(x.price, x.priceDecimals))}, ` +
+    `"maintenanceWeight": ${rate(x.maintenanceWeightPpm)}, "initialWeight": ${rate(x.initialWeightPpm)}, "liabilityWeight": ${rate(x.liabilityWeightPpm)} }`;
+}
+
+/** The assets part of a book text (`,\n  "assets": [...]`), empty for a book without them. */
+function assetsJson(assets: readonly Asset[] | undefined): string {
+  if (assets === undefined) return "";
+  return `,\n  "assets": [${assets.length ? "\n" + assets.map(assetJson).join(",\n") + "\n  " : ""}]`;
+}
+
+function accountJson(id: string, collateral: bigint, positions: string[], isolated = false, balances = ""): string {
+  const head = `    { "id": ${q(id)}, ${isolated ? '"margin": "isolated", ' : ""}"collateral": ${q(formatDecimal(collateral, QUOTE_DECIMALS))}, ${balances}"positions": [`;
   if (positions.length === 0) return head + "] }";
   return `${head}\n        ${positions.join(",\n        ")}\n      ] }`;
 }
@@ -698,7 +782,7 @@ export function writeBookJson(book: Book | BookColumns): string {
   if (isColumns(book)) {
     validateColumns(book);
     const { markets } = book;
-    parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue));
+    parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue) + assetsJson(book.assets));
     for (let a = 0; a < book.accountIds.length; a++) {
       const ps: string[] = [];
       for (let p = book.positionStart[a]; p < book.positionStart[a + 1]; p++) {
@@ -706,14 +790,14 @@ export function writeBookJson(book: Book | BookColumns): string {
         const side = SIDE_NAME[book.positionSide?.[p] ?? 0];
         ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side)));
       }
-      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1));
+      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, balancesOf(book, a))));
     }
   } else {
     validateBook(book);
     const { markets } = book;
-    parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue));
+    parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue) + assetsJson(book.assets));
     for (const acc of book.accounts) {
-      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side))), acc.margin === "isolated"));
+      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side))), acc.margin === "isolated", balancesJson(book.assets, acc.balances)));
     }
   }
   const n = parts.length - 1;

@@ -129,6 +129,31 @@ export interface Market {
   readonly drift?: DriftMarket;
 }
 
+/**
+ * A collateral asset (docs/model.md, "Collateral in several assets"): what an account may hold
+ * beside its quote collateral, valued at `price` with a weight. Balances count 10^-decimals units
+ * of the asset; the price is 10^-priceDecimals quote per whole unit; weights are ppm.
+ */
+export interface Asset {
+  readonly id: string;
+  readonly decimals: number;
+  readonly priceDecimals: number;
+  readonly price: bigint;
+  /** What a deposit counts for in equity (the scan, liquidation): [0, 10^6]. */
+  readonly maintenanceWeightPpm: bigint;
+  /** What a deposit counts for in free collateral: [0, maintenanceWeight]. */
+  readonly initialWeightPpm: bigint;
+  /** What a borrow counts against equity, both for maintenance and initial: [10^6, 10^8]. */
+  readonly liabilityWeightPpm: bigint;
+}
+
+/** An account's balance in one asset: positive deposited, negative borrowed. */
+export interface Balance {
+  /** Index into `Book.assets`. */
+  readonly asset: number;
+  readonly amount: bigint;
+}
+
 export interface Position {
   /** Index into `Book.markets`. */
   readonly market: number;
@@ -151,6 +176,8 @@ export interface Account {
   readonly positions: readonly Position[];
   /** "isolated": one position with its own margin, an account of its own (absent: cross). */
   readonly margin?: "cross" | "isolated";
+  /** Balances in the book's assets, at most one per asset (absent: none). */
+  readonly balances?: readonly Balance[];
 }
 
 export interface Book {
@@ -159,6 +186,8 @@ export interface Book {
   readonly liquidatorSharePpm: bigint;
   readonly markets: readonly Market[];
   readonly accounts: readonly Account[];
+  /** Collateral assets the accounts may hold balances in (absent or empty: quote collateral only). */
+  readonly assets?: readonly Asset[];
 }
 
 /** Scan status of one account. */
@@ -230,6 +259,14 @@ export interface BookColumns {
   readonly positionLeverage?: Uint32Array;
   /** [positions] binance-usdm hedge mode: 1 LONG, 2 SHORT, 0 one-way. */
   readonly positionSide?: Uint8Array;
+  /** Collateral assets; with them the balance columns (all three or none). */
+  readonly assets?: readonly Asset[];
+  /** [accounts + 1] offsets into the balance columns, as positionStart is into the positions'. */
+  readonly balanceStart?: Uint32Array;
+  /** [balances] index into `assets`; an account holds each asset at most once. */
+  readonly balanceAsset?: Uint32Array;
+  /** [balances] 10^-decimals units of the asset; positive deposited, negative borrowed. */
+  readonly balanceAmount?: BigInt64Array;
 }
 
 export const SIDE_CODE = { LONG: 1, SHORT: 2 } as const;

@@ -170,7 +170,7 @@ function decimalsField(v: unknown, record: string, field: string): number {
 
 const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx", "drift"];
 const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm", "maintenanceFractionPpm"];
-const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin"];
+const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin", "balances"];
 const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side"];
 
 /**
@@ -452,6 +452,63 @@ function validateShare(v: unknown, venue: VenueName): void {
   }
 }
 
+/** Liability weights are in [1, 100] (a borrow counts at least at its value). */
+export const LIABILITY_WEIGHT_MIN_PPM = 1_000_000n;
+export const LIABILITY_WEIGHT_MAX_PPM = 100_000_000n;
+const ASSET_KEYS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm"];
+
+/** `asset "ETH"`, or `asset 2` (1-based) when the id itself is unusable. */
+export function assetRecord(id: unknown, index: number): string {
+  return typeof id === "string" && id !== "" ? `asset ${JSON.stringify(id)}` : `asset ${index + 1}`;
+}
+
+/**
+ * Checks the collateral assets (docs/model.md, "Collateral in several assets"): ids unique,
+ * decimals as a market's, a price in [0, 2^63 - 1], 0 <= initialWeight <= maintenanceWeight <= 1,
+ * a liability weight in [1, 100].
+ */
+export function validateAssets(assets: unknown, record = "book"): void {
+  if (assets === undefined) return;
+  if (!Array.isArray(assets)) throw new BookError(record, "assets", `expected an array, got ${describeValue(assets)}`);
+  const seen = new Map<string, number>();
+  for (let i = 0; i < assets.length; i++) {
+    const x = objectField(assets[i], `asset ${i + 1}`, "");
+    const r = assetRecord(x.id, i);
+    checkKeys(x, ASSET_KEYS, r);
+    if (typeof x.id !== "string" || x.id === "") throw new BookError(r, "id", `expected a non-empty string, got ${describeValue(x.id)}`);
+    const other = seen.get(x.id);
+    if (other !== undefined) throw new BookError(r, "id", `duplicate asset id ${JSON.stringify(x.id)} (assets ${other + 1} and ${i + 1})`);
+    seen.set(x.id, i);
+    const d = decimalsField(x.decimals, r, "decimals");
+    const pd = decimalsField(x.priceDecimals, r, "priceDecimals");
+    if (d + pd > MAX_DECIMALS_SUM) throw new BookError(r, "priceDecimals", `decimals + priceDecimals = ${d} + ${pd} = ${d + pd} exceeds ${MAX_DECIMALS_SUM}`);
+    bigintIn(x.price, 0n, I64_MAX, r, "price", PRICE_RANGE);
+    const mw = rate(x.maintenanceWeightPpm, r, "maintenanceWeightPpm");
+    const iw = rate(x.initialWeightPpm, r, "initialWeightPpm");
+    if (iw > mw) throw new BookError(r, "initialWeightPpm", `${iw} is above the maintenance weight ${mw} (what opens a position counts a deposit for no more than what keeps it open)`);
+    bigintIn(x.liabilityWeightPpm, LIABILITY_WEIGHT_MIN_PPM, LIABILITY_WEIGHT_MAX_PPM, r, "liabilityWeightPpm",
+      `[${LIABILITY_WEIGHT_MIN_PPM}, ${LIABILITY_WEIGHT_MAX_PPM}] ppm (a borrow counts for 1 to 100 times its value)`);
+  }
+}
+
+/** Checks one account's balances: an asset index in range, at most one balance per asset, a 64-bit amount. */
+function validateBalances(balances: unknown, assetCount: number, assets: readonly { id: string }[] | undefined, record: () => string): void {
+  if (balances === undefined) return;
+  if (!Array.isArray(balances)) throw bookError(record, "balances", `expected an array, got ${describeValue(balances)}`);
+  if (balances.length > 0 && assetCount === 0) throw bookError(record, "balances", "the book lists no assets to hold a balance in");
+  const held = new Set<number>();
+  for (let i = 0; i < balances.length; i++) {
+    const br = (): string => `${record()} balance ${i + 1}`;
+    const b = objectField(balances[i], br, "");
+    checkKeys(b, ["asset", "amount"], br);
+    const k = b.asset;
+    if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= assetCount) throw bookError(br, "asset", `expected an index into assets (0 to ${assetCount - 1}), got ${describeValue(k)}`);
+    if (held.has(k)) throw bookError(br, "asset", `the account already holds a balance in ${JSON.stringify(assets?.[k]?.id ?? k)} (one balance per asset)`);
+    held.add(k);
+    bigintIn(b.amount, I64_MIN, I64_MAX, br, "amount", I64_RANGE);
+  }
+}
+
 /**
  * Checks every range and rule of the model on a book in object form, and the types of its fields.
  * Throws a BookError naming the record (`account "dave" position 2`, `market "BTC-PERP" tier 3`)
@@ -459,10 +516,12 @@ function validateShare(v: unknown, venue: VenueName): void {
  */
 export function validateBook(book: Book): void {
   const b = objectField(book, "book", "");
-  checkKeys(b, ["venue", "liquidatorSharePpm", "markets", "accounts"], "book");
+  checkKeys(b, ["venue", "liquidatorSharePpm", "markets", "accounts", "assets"], "book");
   const venue = validateVenue(b.venue);
   validateShare(b.liquidatorSharePpm, venue);
   validateMarkets(b.markets, "book", venue);
+  validateAssets(b.assets);
+  const assets = b.assets as readonly { id: string }[] | undefined;
   const markets = b.markets as readonly Market[];
   if (!Array.isArray(b.accounts)) throw new BookError("book", "accounts", `expected an array, got ${describeValue(b.accounts)}`);
   const accounts = b.accounts as unknown[];
@@ -479,6 +538,7 @@ export function validateBook(book: Book): void {
     const other = ids.add(a);
     if (other >= 0) throw bookError(record, "id", `duplicate account id ${JSON.stringify(id)} (accounts ${other + 1} and ${a + 1})`);
     bigintIn(acc.collateral, I64_MIN, I64_MAX, record, "collateral", I64_RANGE);
+    validateBalances(acc.balances, assets?.length ?? 0, assets, record);
     const positions = acc.positions;
     if (!Array.isArray(positions)) throw bookError(record, "positions", `expected an array, got ${describeValue(positions)}`);
     if (acc.margin !== undefined) {
@@ -543,8 +603,20 @@ export function validateColumns(columns: BookColumns): void {
   if (c.accountIsolated !== undefined) typed(c.accountIsolated, Uint8Array, "accountIsolated", n);
   if (c.positionLeverage !== undefined) typed(c.positionLeverage, Uint32Array, "positionLeverage", np);
   if (c.positionSide !== undefined) typed(c.positionSide, Uint8Array, "positionSide", np);
+  validateAssets(c.assets);
+  const na = c.assets?.length ?? 0;
+  const withBalances = c.balanceStart !== undefined || c.balanceAsset !== undefined || c.balanceAmount !== undefined;
+  if (withBalances) {
+    if (c.assets === undefined) throw new BookError("book", "balanceStart", "balance columns need the book's assets");
+    typed(c.balanceStart, Uint32Array, "balanceStart", n + 1);
+    const nb = c.balanceStart![n]!;
+    if (c.balanceStart![0] !== 0) throw new BookError("book", "balanceStart", `balanceStart[0] is ${c.balanceStart![0]}, expected 0`);
+    typed(c.balanceAsset, Uint32Array, "balanceAsset", nb);
+    typed(c.balanceAmount, BigInt64Array, "balanceAmount", nb);
+  }
   const ids = new IdIndex(c.accountIds, n);
   const holdings = new MarketHoldings(nm, venue);
+  const held = new Int32Array(na).fill(-1);
   for (let a = 0; a < n; a++) {
     const id = c.accountIds[a];
     if (typeof id !== "string" || id === "") throw new BookError(accountRecord(id, a), "id", `expected a non-empty string, got ${describeValue(id)}`);
@@ -553,6 +625,17 @@ export function validateColumns(columns: BookColumns): void {
     const start = c.positionStart[a];
     const end = c.positionStart[a + 1];
     if (end < start) throw new BookError(accountRecord(id, a), "positionStart", `positionStart[${a + 1}] = ${end} is less than positionStart[${a}] = ${start}`);
+    if (withBalances) {
+      const bs = c.balanceStart![a]!, be = c.balanceStart![a + 1]!;
+      if (be < bs) throw new BookError(accountRecord(id, a), "balanceStart", `balanceStart[${a + 1}] = ${be} is less than balanceStart[${a}] = ${bs}`);
+      for (let i = bs; i < be; i++) {
+        const k = c.balanceAsset![i]!;
+        const br = `${accountRecord(id, a)} balance ${i - bs + 1}`;
+        if (k >= na) throw new BookError(br, "asset", `asset index ${k} is not below the ${na} assets`);
+        if (held[k] === a) throw new BookError(br, "asset", `the account already holds a balance in ${JSON.stringify(c.assets![k]!.id)} (one balance per asset)`);
+        held[k] = a;
+      }
+    }
     if (c.accountIsolated?.[a] && end - start !== 1) throw new BookError(accountRecord(id, a), "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${end - start}`);
     for (let p = start; p < end; p++) {
       const m = c.positionMarket[p];
@@ -569,5 +652,12 @@ export function validateColumns(columns: BookColumns): void {
         throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "entryPrice", `${entry} (${formatDecimal(entry, c.markets[m].priceDecimals)}) is negative (prices are >= 0)`);
       }
     }
+  }
+}
+
+/** The table forms (CSV, Arrow, Parquet) hold no balances yet: a book with assets is refused, never written without them. */
+export function checkNoAssets(c: Pick<BookColumns, "assets">, form: string): void {
+  if (c.assets !== undefined && c.assets.length > 0) {
+    throw new BookError("book", "assets", `the ${form} form cannot hold collateral assets and balances yet (${c.assets.length} assets): write the book as JSON`);
   }
 }

@@ -67,6 +67,25 @@ export function parseBetas(text: string | boolean | readonly string[] | undefine
   return betas;
 }
 
+/**
+ * `--asset USDT=-5 --asset ETH=-30` (or `--asset USDT=-5,ETH=-30`): collateral assets shocked for
+ * the whole view, each by a percentage of at least -100. An asset given twice is an error.
+ */
+export function parseAssetShocks(text: string | boolean | readonly string[] | undefined, assets: readonly { readonly id: string }[]): Record<string, bigint> | undefined {
+  if (text === undefined) return undefined;
+  const out: Record<string, bigint> = {};
+  const items = (Array.isArray(text) ? text : [String(text)]).flatMap((t: string) => t.split(","));
+  for (const item of items) {
+    const eq = item.lastIndexOf("=");
+    if (eq <= 0) throw new CliError(`--asset: ${JSON.stringify(item)} is not ASSET=PCT (e.g. USDT=-5)`);
+    const id = item.slice(0, eq);
+    if (!assets.some((x) => x.id === id)) throw new CliError(`--asset: ${JSON.stringify(id)} is not an asset of the book (${assets.length ? assets.map((x) => x.id).join(", ") : "it lists none"})`);
+    if (Object.hasOwn(out, id)) throw new CliError(`--asset: asset ${id} is given twice`);
+    out[id] = parseShock(item.slice(eq + 1), "asset")!;
+  }
+  return out;
+}
+
 /** A price in a market's decimals, >= 0. */
 export function parsePrice(text: string | boolean | undefined, market: Market, option: string): bigint | undefined {
   if (text === undefined) return undefined;

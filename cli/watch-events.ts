@@ -13,6 +13,8 @@
  *   {"type":"withdrawal","account":"alice","amount":"20"}
  *   {"type":"account","account":"carol","collateral":"1000"}        a new account
  *   {"type":"remove","account":"carol"}
+ *   {"type":"asset","asset":"ETH","price":"3100.5"}                  a collateral asset's price
+ *   {"type":"balance","account":"alice","asset":"ETH","amount":"-1.5"}   an account's balance in it
  *   {"type":"scan"}                                                   rescan now
  * Every event may carry "seq": a whole number that grows from event to event (else its line
  * number stands for it).
@@ -30,6 +32,8 @@ export type WatchEvent =
   | { readonly type: "deposit" | "withdrawal"; readonly seq: number; readonly account: string; readonly amount: bigint }
   | { readonly type: "account"; readonly seq: number; readonly account: string; readonly collateral: bigint }
   | { readonly type: "remove"; readonly seq: number; readonly account: string }
+  | { readonly type: "asset"; readonly seq: number; readonly asset: number; readonly price: bigint }
+  | { readonly type: "balance"; readonly seq: number; readonly account: string; readonly asset: number; readonly amount: bigint }
   | { readonly type: "scan"; readonly seq: number };
 
 const FIELDS: Record<string, readonly string[]> = {
@@ -41,6 +45,8 @@ const FIELDS: Record<string, readonly string[]> = {
   withdrawal: ["account", "amount"],
   account: ["account", "collateral"],
   remove: ["account"],
+  asset: ["asset", "price"],
+  balance: ["account", "asset", "amount"],
   scan: [],
 };
 const OPTIONAL = new Set(["fee", "collateral", "side"]);
@@ -95,6 +101,12 @@ export function parseEvent(text: string, line: number, book: LiveBook): WatchEve
     return v;
   };
   const account = () => text_("account");
+  const asset = (): number => {
+    const id = text_("asset");
+    const k = book.assets.findIndex((x) => x.id === id);
+    if (k < 0) throw new EventError("asset", `no asset ${JSON.stringify(id)} in the book${book.assets.length ? ` (${book.assets.map((x) => x.id).join(", ")})` : " (it lists none)"}`);
+    return k;
+  };
   const side = (): { side?: Side } => {
     if (o.side === undefined) return {};
     if (o.side !== "LONG" && o.side !== "SHORT") throw new EventError("side", `expected "LONG" or "SHORT" (a hedge-mode side), got ${JSON.stringify(o.side)}`);
@@ -114,6 +126,8 @@ export function parseEvent(text: string, line: number, book: LiveBook): WatchEve
     case "deposit": case "withdrawal": return { type, seq, account: account(), amount: decimal("amount", QUOTE_DECIMALS) };
     case "account": return { type, seq, account: account(), collateral: o.collateral === undefined ? 0n : decimal("collateral", QUOTE_DECIMALS) };
     case "remove": return { type, seq, account: account() };
+    case "asset": { const k = asset(); return { type, seq, asset: k, price: decimal("price", book.assets[k]!.priceDecimals) }; }
+    case "balance": { const a = account(); const k = asset(); return { type, seq, account: a, asset: k, amount: decimal("amount", book.assets[k]!.decimals) }; }
     default: return { type: "scan", seq };
   }
 }
@@ -130,6 +144,8 @@ export function eventLine(e: WatchEvent, book: LiveBook): string {
     case "deposit": case "withdrawal": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, amount: dec(e.amount, QUOTE_DECIMALS) });
     case "account": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, collateral: dec(e.collateral, QUOTE_DECIMALS) });
     case "remove": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account });
+    case "asset": return JSON.stringify({ type: e.type, seq: e.seq, asset: book.assets[e.asset]!.id, price: dec(e.price, book.assets[e.asset]!.priceDecimals) });
+    case "balance": return JSON.stringify({ type: e.type, seq: e.seq, account: e.account, asset: book.assets[e.asset]!.id, amount: dec(e.amount, book.assets[e.asset]!.decimals) });
     default: return JSON.stringify({ type: "scan", seq: e.seq });
   }
 }
@@ -153,6 +169,8 @@ export function applyEvent(e: WatchEvent, book: LiveBook): void {
       case "withdrawal": return book.withdraw(e.account, e.amount);
       case "account": return void book.addAccount(e.account, e.collateral);
       case "remove": return book.removeAccount(e.account);
+      case "asset": return book.setAssetPrice(e.asset, e.price);
+      case "balance": return book.setBalance(e.account, e.asset, e.amount);
       default: return;
     }
   } catch (err) {

@@ -8,11 +8,14 @@ import { I64_MAX, I64_MIN, fitsI64, floorDiv, max, min } from "./arith.js";
 import { venueMaintenance, venueNotional, venuePnl } from "./position.js";
 import type { Market } from "../book/types.js";
 import { venueRules } from "./venues/index.js";
+import { accountCollateral } from "./assets.js";
 
 /** The exact (unbounded) amounts of one account at the given marks. */
 export interface ExactAccount {
-  /** C + sum(pnl_i). */
+  /** C + sum(pnl_i), C the collateral value (quote collateral and weighted balances: ./assets.ts). */
   readonly equity: bigint;
+  /** The collateral value fits 64 bits (./assets.ts); else the account is an overflow. */
+  readonly collateralFits: boolean;
   /** sum(maintenance_i). */
   readonly maintenance: bigint;
   readonly sumFee: bigint;
@@ -47,7 +50,8 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
   const acct = book.accounts[account];
   if (acct === undefined) throw new RangeError(`no account at index ${account}`);
   const prices = marksOf(book, marks);
-  let equity = acct.collateral;
+  const collateral = accountCollateral(book, acct);
+  let equity = collateral.value;
   let maint = 0n;
   let sumFee = 0n;
   let sumSlippage = 0n;
@@ -78,7 +82,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
     entries.push(pos.entryPrice);
     if (pos.size !== 0n) hasNonZeroPosition = true;
   }
-  return { equity, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices, collateral: acct.collateral, entries };
+  return { equity, collateralFits: collateral.fits, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices, collateral: collateral.value, entries };
 }
 
 /** The liquidatable predicate on exact amounts under a venue's trigger (strict, or equity <= maintenance; or the venue's own). */
@@ -122,6 +126,7 @@ export function closeOutOf(closeEquity: bigint, sumFee: bigint, liquidatorShareP
 export function scanAccount(book: Book, account: number, marks?: readonly bigint[]): AccountResult {
   const x = evaluateAccount(book, account, marks);
   if (
+    !x.collateralFits ||
     x.maxNotional > I64_MAX ||
     !fitsI64(x.equity) ||
     !fitsI64(x.maintenance) ||

@@ -41,6 +41,7 @@
  * so the answer is the max (long) / min (short) over tiers. Every step is an exact equivalence on
  * integers: no rounding, no sampling, O(tiers * log K) BigInt operations.
  */
+import { accountCollateral } from "./assets.js";
 import type { Book, Position } from "../book/types.js";
 import { I64_MAX, abs, ceilDiv, floorDiv, max, min, mod } from "./arith.js";
 import { linesOf, scaling, venueMaintenance, venueNotional, venuePnl } from "./position.js";
@@ -95,7 +96,7 @@ export function liquidationPrice(
   // slack (equity <= maintenance is equity - 1 < maintenance: the same search on A - 1).
   const rules = venueRules(book.venue);
   const bankruptcy = options?.bankruptcy === true;
-  let A = acct.collateral - (bankruptcy ? 1n : rules.triggerSlack);
+  let A = accountCollateral(book, acct).value - (bankruptcy ? 1n : rules.triggerSlack);
   let othersMaintenance = 0n;
   // The other side of a hedged pair (binance-usdm hedge mode) moves with this mark too.
   let partner: Position | null = null;

@@ -245,3 +245,34 @@ describe("liqscan watch --state", () => {
     expect(again.stderr).toMatch(/snapshot\.bin: the snapshot is corrupt: its checksum is 0x[0-9a-f]{8}, its bytes give 0x[0-9a-f]{8}\n$/);
   });
 });
+
+describe("liqscan watch on a book with collateral assets", () => {
+  const book = readFileSync("test/assets.test.ts", "utf8").match(/const EXAMPLE = `([^`]*)`/)![1]!;
+  it("an asset price event liquidates the accounts holding it, with its seq; balance events; a restart from --state keeps the assets", async () => {
+    const path = bookFile(book);
+    const dir = tempDir();
+    const events = [
+      { type: "asset", asset: "ETH", price: "2380.17", seq: 10 },
+      { type: "scan", seq: 11 },
+      { type: "balance", account: "frank", asset: "ETH", amount: "1", seq: 12 },
+      { type: "scan", seq: 13 },
+      { type: "asset", asset: "BTC", price: "1", seq: 14 },
+      { type: "balance", account: "frank", asset: "USDT", amount: "1.0000001", seq: 15 },
+    ].map((e) => JSON.stringify(e)).join("\n") + "\n";
+    const run = await watch([path, "--state", dir, "--pause", "0", "--json"], events);
+    expect(run.code, run.stderr).toBe(0);
+    const out = lines(run.stdout);
+    expect(out.map((o) => [o.type, o.seq, o.account])).toEqual([["liquidatable", 10, "frank"], ["recovered", 12, "frank"]]);
+    // 100 + 714.050992 - 209.895002 - 500.25 (the worked example of docs/model.md at 2380.17)
+    expect(out[0].equity).toBe("103.905990");
+    const errors = lines(run.stderr);
+    expect(errors.map((e) => [e.line, e.field])).toEqual([[5, "asset"], [6, "amount"]]);
+    expect(errors[0].error).toContain('no asset "BTC" in the book (ETH, USDT)');
+    // Restarted on its state: the ETH price and frank's balance are the ones the events left.
+    const again = await watch([path, "--state", dir, "--pause", "0"], JSON.stringify({ type: "asset", asset: "ETH", price: "1500", seq: 16 }) + "\n");
+    expect(again.code, again.stderr).toBe(0);
+    // The log replayed gives the same answers again (nothing new: 1 ETH at 1500 * 0.9 = 1350 against
+    // 209.895002 borrowed and a 500.25 loss keeps frank ok).
+    expect(lines(again.stdout)).toEqual(out);
+  });
+});

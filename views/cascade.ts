@@ -34,7 +34,7 @@ import { ceilDiv } from "../reference/arith.js";
 import { slippagePpm, venueNotional, venuePnl } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 import { ViewError } from "./errors.js";
-import { MAX_PRICE, PPM, checkShock, currentMarks, setMarks, shockTarget, shockedMarks } from "./shock.js";
+import { MAX_PRICE, PPM, checkShock, currentMarks, setMarks, shockTarget, shockedMarks, withAssetShocks, type AssetShocks } from "./shock.js";
 
 export interface CascadeOptions {
   /** The initial shock (ppm, >= -10^6). */
@@ -47,6 +47,8 @@ export interface CascadeOptions {
   readonly maxRounds?: number;
   /** Called after each round with its number and the round limit (for progress). */
   readonly onRound?: (round: number, maxRounds: number) => void;
+  /** Collateral assets shocked for the whole cascade (asset id to ppm), beside the initial shock of the marks. */
+  readonly assetShocksPpm?: AssetShocks;
 }
 
 export interface CascadeRound {
@@ -120,6 +122,10 @@ type Closed =
  * ```
  */
 export function cascade(book: LiveBook, options: CascadeOptions): CascadeResult {
+  return withAssetShocks("cascade", book, options?.assetShocksPpm, () => cascadeAt(book, options));
+}
+
+function cascadeAt(book: LiveBook, options: CascadeOptions): CascadeResult {
   const view = "cascade";
   if (options === undefined) throw new ViewError(view, "shockPpm", "is required");
   const shockPpm = checkShock(view, "shockPpm", options.shockPpm);

@@ -16,7 +16,7 @@ import { ceilDiv } from "../reference/arith.js";
 import { venueNotional } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 import { ViewError } from "./errors.js";
-import { MAX_PRICE, marketOf, shockedMark } from "./shock.js";
+import { MAX_PRICE, marketOf, shockedMark, withAssetShocks, type AssetShocks } from "./shock.js";
 
 export interface LiquidationMapOptions {
   /** The market (index or id). */
@@ -29,6 +29,8 @@ export interface LiquidationMapOptions {
   readonly buckets?: number;
   /** Called as the liquidation prices are computed (positions done, positions in all). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Collateral assets shocked while the prices are computed (asset id to ppm). */
+  readonly assetShocksPpm?: AssetShocks;
 }
 
 /** Notional (quote units of 10^-6) of the long and of the short positions in a group. */
@@ -111,6 +113,10 @@ export function defaultMapRange(mark: bigint): { from: bigint; to: bigint } {
  * ```
  */
 export function liquidationMap(book: LiveBook, options: LiquidationMapOptions): LiquidationMap {
+  return withAssetShocks("liquidationMap", book, options?.assetShocksPpm, () => mapAt(book, options));
+}
+
+function mapAt(book: LiveBook, options: LiquidationMapOptions): LiquidationMap {
   const view = "liquidationMap";
   if (options === undefined || options.market === undefined) throw new ViewError(view, "market", "is required");
   const m = marketOf(view, book, options.market);

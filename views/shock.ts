@@ -112,3 +112,31 @@ export function setMarks(book: LiveBook, marks: readonly bigint[]): void {
     if (book.markPrice(m) !== p) book.setMarkPrice(m, p);
   });
 }
+
+/** Shocks of collateral assets (docs/model.md, "Collateral in several assets"): asset id to ppm, each price moved by shockedMark. */
+export type AssetShocks = Readonly<Record<string, bigint>>;
+
+/**
+ * Runs `run` with the book's asset prices shocked (a stablecoin depeg, a collateral crash), then
+ * puts them back: P' = floor(P (10^6 + shockPpm) / 10^6), clamped to [0, 2^63 - 1], as a mark's.
+ * Setting asset prices is an edit of the book: scan results from before the view are superseded.
+ */
+export function withAssetShocks<T>(view: string, book: LiveBook, shocks: AssetShocks | undefined, run: () => T): T {
+  if (shocks === undefined) return run();
+  if (typeof shocks !== "object" || shocks === null || Array.isArray(shocks)) throw new ViewError(view, "assetShocksPpm", `expected an object of asset id to shock (ppm), got ${Array.isArray(shocks) ? "an array" : typeof shocks}`);
+  const ids = Object.keys(shocks);
+  if (ids.length === 0) return run();
+  const assets = book.assets;
+  const moves = ids.map((id) => {
+    const k = assets.findIndex((x) => x.id === id);
+    if (k < 0) throw new ViewError(view, `assetShocksPpm.${id}`, `${JSON.stringify(id)} is not an asset of the book (${assets.length ? assets.map((x) => x.id).join(", ") : "it lists none"})`);
+    const shock = checkShock(view, `assetShocksPpm.${id}`, shocks[id]);
+    return { k, before: assets[k]!.price, after: shockedMark(assets[k]!.price, shock) };
+  });
+  for (const m of moves) book.setAssetPrice(m.k, m.after);
+  try {
+    return run();
+  } finally {
+    for (const m of moves) book.setAssetPrice(m.k, m.before);
+  }
+}

@@ -6,7 +6,7 @@
  */
 import type { LiveBook } from "../bindings/types.js";
 import { marksAtShock } from "../reference/shock.js";
-import { currentMarks, shockList, shockTarget, targetBetas, type ShockGrid } from "./shock.js";
+import { currentMarks, shockList, shockTarget, targetBetas, withAssetShocks, type AssetShocks, type ShockGrid } from "./shock.js";
 
 export interface StressOptions {
   /** The shocks (ppm): a list, or `{ from, to, step }`. Default -50 % to +50 % in 1 % steps (101 shocks). */
@@ -15,6 +15,8 @@ export interface StressOptions {
   readonly market?: number | string;
   /** One beta per market of the book (ppm; 10^6 = moves with the shock); default 10^6 for all. */
   readonly betaPpm?: readonly bigint[];
+  /** Collateral assets shocked for the whole grid (asset id to ppm): a depeg or a collateral crash beside the marks' grid. */
+  readonly assetShocksPpm?: AssetShocks;
 }
 
 /** The totals of the book's scan at one shock (amounts in quote units of 10^-6, exact). */
@@ -45,7 +47,7 @@ export function stress(book: LiveBook, options: StressOptions = {}): StressRow[]
   const target = shockTarget("stress", book, options.market, options.betaPpm);
   const base = currentMarks(book);
   const betaPpm = targetBetas(target, base.length);
-  const totals = book.shockTotals(shocks, betaPpm);
+  const totals = withAssetShocks("stress", book, options.assetShocksPpm, () => book.shockTotals(shocks, betaPpm));
   return shocks.map((shockPpm, i) => {
     const t = totals[i]!;
     return {

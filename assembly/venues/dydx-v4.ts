@@ -10,7 +10,7 @@
 // block limits in the market's impact fields and spares.
 
 import {
-  DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_END, DESC_POSITION_START, DESC_TIER_TABLE, ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DYDX_MAX_PORTION,
+  COLLATERAL_WIDE, DESC_ASSETS, DESC_COLLATERAL, DESC_MARKET_TABLE, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_END, DESC_POSITION_START, DESC_TIER_TABLE, ENTRY_BAD_DEBT, ENTRY_PENALTY, ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DYDX_MAX_PORTION,
   MARKET_DYDX_MIN_NOTIONAL, MARKET_DYDX_STEP, MARKET_DYDX_SUBACCOUNT_MAX, MARKET_FEE_PPM, MARKET_MARK, MARKET_MULTIPLIER,
   MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OVERFLOW, TIER_DYDX_FRACTION, TIER_DYDX_IMF,
 } from "../layout";
@@ -307,10 +307,16 @@ export function dydxLiquidationPrices(desc: usize, outFirst: usize, from: u32, t
   const markets = load<u32>(desc, DESC_MARKET_TABLE) as usize;
   const tiers = load<u32>(desc, DESC_TIER_TABLE) as usize;
   const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
+  const assetsHeld = load<u32>(desc, DESC_ASSETS) != 0;
   for (let a: u32 = from; a < to; a++) {
     const first = load<u32>(starts + (<usize>a << 2));
     const end = load<u32>(ends + (<usize>a << 2));
     const C = load<i64>(collateral + (<usize>a << 3));
+    // A collateral value that does not fit 64 bits (assets.ts): the wrapper prices it, exactly.
+    if (assetsHeld && C == COLLATERAL_WIDE) {
+      for (let p = first; p < end; p++) store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
+      continue;
+    }
     // T = C + sum(value - maintenance) over the positions whose value fits i64, in 128 bits, and
     // their maintenance summed (each < 2^63, at most 2^32 of them); each one's maintenance parked
     // in its slot, BAD for one that does not fit. A position's own value does not enter its price:

@@ -8,7 +8,7 @@ import { openBook } from "../open-book.js";
 import { Output } from "../output.js";
 import { phase } from "../progress.js";
 import { cellText, renderTable, type Column } from "../table.js";
-import { byMarket, money, parseBetas, parseMarket, parseShock, percent, price, rate, runView } from "../view-options.js";
+import { byMarket, money, parseAssetShocks, parseBetas, parseMarket, parseShock, percent, price, rate, runView } from "../view-options.js";
 
 /** The cascade as `cascade --json` prints it. */
 export function cascadeReport(live: LiveBook, shockPpm: bigint, market: number | undefined, c: CascadeResult) {
@@ -79,6 +79,8 @@ Options:
                         "insuranceFund","badDebt","insuranceFundDraw","insuranceFundNet"}}
                       stop is "settled" or "maxRounds"; shock and impact are fractions with
                       6 decimals; amounts are quote units; marks in each market's decimals
+  --asset ID=PCT      shock a collateral asset's price by PCT percent for the whole run (a depeg,
+                      a collateral crash); repeat it or join with commas: --asset USDT=-5,ETH=-30
   --engine NAME       wasm (default) or reference (the pure-TypeScript oracle)
   -h, --help          this help
 `,
@@ -89,6 +91,7 @@ Options:
     "max-rounds": { type: "string" },
     json: { type: "boolean" },
     engine: { type: "string" },
+    asset: { type: "string", multiple: true },
   },
   maxPositionals: 1,
   async run({ values, lists, positionals }) {
@@ -101,7 +104,7 @@ Options:
     const { live } = await openBook(path, engine);
     const market = parseMarket(values.market, live.markets);
     const betaPpm = parseBetas(lists.beta, live.markets, market);
-    const { value: c } = await phase("running the cascade", (progress) => runView(() => cascade(live, { shockPpm, market, betaPpm, maxRounds, onRound: (r, max) => progress.update(r, max) }), { shockPpm: "--shock", market: "--market", betaPpm: "--beta", maxRounds: "--max-rounds" }));
+    const { value: c } = await phase("running the cascade", (progress) => runView(() => cascade(live, { shockPpm, market, betaPpm, maxRounds, assetShocksPpm: parseAssetShocks(lists.asset, live.assets), onRound: (r, max) => progress.update(r, max) }), { shockPpm: "--shock", market: "--market", betaPpm: "--beta", maxRounds: "--max-rounds" }));
     const out = new Output();
     if (values.json) out.line(JSON.stringify(cascadeReport(live, shockPpm, market, c)));
     else for (const line of cascadeTable(live, shockPpm, market, c)) out.line(line);

@@ -9,7 +9,7 @@ import { openBook } from "../open-book.js";
 import { Output } from "../output.js";
 import { phase } from "../progress.js";
 import { renderTable, type Column } from "../table.js";
-import { money, parseMarket, parsePrice, price, runView } from "../view-options.js";
+import { money, parseMarket, parsePrice, price, runView, parseAssetShocks } from "../view-options.js";
 
 const CHART_WIDTH = 40;
 
@@ -62,6 +62,8 @@ Options:
                         "shortNotional","longPositions","shortPositions","cumulativeLong",
                         "cumulativeShort"}],"below":{...},"above":{...},"noPrice":{...}}
                       prices in the market's decimals, notionals in quote units (6 decimals)
+  --asset ID=PCT      shock a collateral asset's price by PCT percent for the whole run (a depeg,
+                      a collateral crash); repeat it or join with commas: --asset USDT=-5,ETH=-30
   --engine NAME       wasm (default) or reference (the pure-TypeScript oracle)
   -h, --help          this help
 `,
@@ -72,9 +74,10 @@ Options:
     buckets: { type: "string" },
     json: { type: "boolean" },
     engine: { type: "string" },
+    asset: { type: "string", multiple: true },
   },
   maxPositionals: 1,
-  async run({ values, positionals }) {
+  async run({ values, lists, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('map: missing BOOK (a JSON book file or a CSV book directory; see "liqscan map --help")');
     if (values.market === undefined) throw new CliError('map: missing --market ID (see "liqscan map --help")');
@@ -85,7 +88,7 @@ Options:
     const market = live.markets[m]!;
     const from = parsePrice(values.from, market, "from");
     const to = parsePrice(values.to, market, "to");
-    const { value: map } = await phase("computing liquidation prices", (progress) => runView(() => liquidationMap(live, { market: m, from, to, buckets, onProgress: (d, t) => progress.update(d, t) }), { from: "--from", to: "--to", buckets: "--buckets", market: "--market" }));
+    const { value: map } = await phase("computing liquidation prices", (progress) => runView(() => liquidationMap(live, { market: m, from, to, buckets, assetShocksPpm: parseAssetShocks(lists.asset, live.assets), onProgress: (d, t) => progress.update(d, t) }), { from: "--from", to: "--to", buckets: "--buckets", market: "--market" }));
     const out = new Output();
     if (values.json) out.line(JSON.stringify(mapReport(map, market)));
     else for (const line of mapTable(map, market)) out.line(line);

@@ -12,7 +12,8 @@ import { phase, type Progress } from "../progress.js";
 import { renderTable, type Column } from "../table.js";
 import { resultFormat, writeResults, type Cell, type ResultColumn } from "../result-files.js";
 import { QUOTE_DECIMALS } from "../../book/types.js";
-import { byMarket, money, parseBetas, parseMarket, parsePercent, parseShock, parseShockList, percent, price, rate, runView } from "../view-options.js";
+import { withAssetShocks } from "../../views/shock.js";
+import { byMarket, money, parseAssetShocks, parseBetas, parseMarket, parsePercent, parseShock, parseShockList, percent, price, rate, runView } from "../view-options.js";
 
 const CHART_WIDTH = 30;
 
@@ -44,7 +45,7 @@ export const stressCommand: Command = {
   name: "stress",
   summary: "liquidations, penalties and bad debt under a grid of price shocks",
   help: `Usage: liqscan stress BOOK [--market ID] [--from=PCT] [--to=PCT] [--step=PCT] [--shocks=LIST]
-                      [--beta ID=B,...] [--json | --format F [--out FILE]]
+                      [--beta ID=B,...] [--asset ID=PCT ...] [--json | --format F [--out FILE]]
                       [--engine wasm|reference]
 
 Rescans BOOK with the marks shocked by each percentage of a grid and prints, per shock, the
@@ -77,6 +78,8 @@ Options:
                       decimals: decimal128 in Arrow and Parquet)
   --out FILE          where to write it (csv without it goes to stdout); the format follows
                       from FILE's extension when --format is absent
+  --asset ID=PCT      shock a collateral asset's price by PCT percent for the whole run (a depeg,
+                      a collateral crash); repeat it or join with commas: --asset USDT=-5,ETH=-30
   --engine NAME       wasm (default) or reference (the pure-TypeScript oracle)
   -h, --help          this help
 `,
@@ -91,6 +94,7 @@ Options:
     format: { type: "string" },
     out: { type: "string", short: "o" },
     engine: { type: "string" },
+    asset: { type: "string", multiple: true },
   },
   maxPositionals: 1,
   async run({ values, lists, positionals }) {
@@ -113,7 +117,8 @@ Options:
     const betaPpm = parseBetas(lists.beta, live.markets, market);
     const shocksPpm = list ?? { from: from ?? -500_000n, to: to ?? 500_000n, step: step ?? 10_000n };
     const flags = { ...STRESS_FLAGS, shocksPpm: list ? "--shocks" : "--step" };
-    const { value: rows } = await phase("stressing", (progress) => stressInPasses(live, runView(() => shockList("stress", shocksPpm), flags), market, betaPpm, flags, progress));
+    const assetShocks = parseAssetShocks(lists.asset, live.assets);
+    const { value: rows } = await phase("stressing", (progress) => withAssetShocks("stress", live, assetShocks, () => stressInPasses(live, runView(() => shockList("stress", shocksPpm), flags), market, betaPpm, flags, progress)));
     const file = resultFormat(values.format, values.out, "stress");
     if (file && values.json) throw new CliError("stress: give --json or --format, not both");
     const out = new Output();

@@ -26,6 +26,8 @@ decimals, collateral amounts in quote units):
   (fill, open and close take "side":"LONG"|"SHORT" on a binance-usdm hedge-mode account)
   {"type":"deposit","account":"alice","amount":"500"}      (and "withdrawal")
   {"type":"account","account":"carol","collateral":"1000"} (a new account; "remove" removes one)
+  {"type":"asset","asset":"ETH","price":"3100.5"}          (a collateral asset's price)
+  {"type":"balance","account":"alice","asset":"ETH","amount":"-1.5"}  (a balance in it)
   {"type":"scan"}                                          (rescan now)
 
 Each may carry "seq", a whole number that grows from event to event (its line number stands in
@@ -103,6 +105,8 @@ class Watcher {
   private sinceSnapshot = 0;
   /** Since the last scan: the seq of the latest event that edited each account, and moved each market. */
   private touched = new Map<number, number>();
+  /** Asset index to the seq of the latest price event since the last scan. */
+  private readonly movedAssets = new Map<number, number>();
   private moved: number[];
   private log?: { fd: number; offset: number; unsynced: boolean };
 
@@ -228,6 +232,7 @@ class Watcher {
     this.pending++;
     this.sinceSnapshot++;
     if (e.type === "mark") this.moved[e.market] = e.seq;
+    else if (e.type === "asset") this.movedAssets.set(e.asset, e.seq);
     else if ("account" in e) {
       const a = this.book.accountIndex(e.account);
       if (a !== undefined) this.touched.set(a, e.seq);
@@ -249,6 +254,7 @@ class Watcher {
     this.pending = 0;
     this.touched.clear();
     this.moved.fill(-1);
+    this.movedAssets.clear();
     if (fresh && this.dir !== undefined && this.sinceSnapshot >= this.options.snapshotEvery) this.writeSnapshot();
   }
 
@@ -257,6 +263,8 @@ class Watcher {
     this.moved.forEach((s, m) => {
       if (s > seq && this.holds(c.account, m)) seq = s;
     });
+    // A collateral asset's price moved the accounts holding a balance in it.
+    for (const [k, s] of this.movedAssets) if (s > seq && this.book.balance(c.account, k) !== 0n) seq = s;
     const { id, status: _, ...amounts } = result.report(c.account);
     return JSON.stringify({ type: c.kind, scan: this.scans, seq: seq < 0 ? null : seq, account: id, ...amounts });
   }

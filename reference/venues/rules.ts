@@ -5,7 +5,8 @@
  * Each venue is one file beside this one, registered in ./index.ts; the core mirrors each file in
  * assembly/venues/ (docs/venues/ describes each venue's rules with their sources).
  */
-import type { CloseOut, Market, VenueName } from "../../book/types.js";
+import type { Asset, CloseOut, Market, VenueName } from "../../book/types.js";
+import type { BalanceList, WeightKind } from "../assets.js";
 import { abs, ceilDiv, floorDiv } from "../arith.js";
 import { pnl, scaling } from "../position.js";
 
@@ -110,6 +111,12 @@ export interface VenueRules {
   steps(x: CloseOutInput): { readonly now: bigint; readonly next: bigint }[];
   /** Where the venue departs from the model's valuation (dydx-v4); absent: the model's. */
   readonly valuation?: Valuation;
+  /**
+   * A venue that values collateral assets otherwise than the model (../assets.ts: one rounding per
+   * balance with a flat weight) states it here; the core's counterpart is an entry point
+   * `${prefix}valueCollateral` (assembly/venues/index.ts) that the wrapper prefers to the model's.
+   */
+  collateralValue?(assets: readonly Asset[], collateral: bigint, balances: BalanceList | undefined, kind: WeightKind): { value: bigint; fits: boolean };
   /**
    * A position closed in part is stepped again by the next liquidation (dydx-v4: each block its
    * share); absent, the next step closes it whole (hyperliquid: after the cooldown, one order).
