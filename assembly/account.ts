@@ -103,7 +103,7 @@ export function evaluateExact<V>(
     return STATUS_OK;
   }
   // The venue's close-out says whether this step takes every position whole (a backstop does).
-  const whole = venue.closeOut(out, equity, <i64>maintenance, fees, slippage, share, partial, first, end, marketCol, sizeCol, entryCol, collateral, markets, tiers);
+  const whole = venue.closeOut(a, out, equity, <i64>maintenance, fees, slippage, share, partial, first, end, marketCol, sizeCol, entryCol, collateral, markets, tiers);
   // A venue's close-out may find an amount beyond 64 bits (dydx-v4's bad debt, a sum of rounded-up
   // shares of a TNC near -2^63): it says so in the status, and the entry is an overflow's.
   if (load<u32>(out, ENTRY_STATUS) == STATUS_OVERFLOW) {

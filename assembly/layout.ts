@@ -115,7 +115,8 @@ export const ASSET_WEIGHT = 8;           // u64 input: maintenance asset weight,
 export const ASSET_LIABILITY_WEIGHT = 16; // u64 input: liability weight, ppm (borrows)
 export const ASSET_DIVISOR = 24;         // u64 input: 10^e when e = decimals + priceDecimals - 6 >= 0, else 1
 export const ASSET_MULTIPLIER = 32;      // u64 input: 10^-e when e < 0, else 1
-export const ASSET_BYTES = 40;
+export const ASSET_DRIFT_IMF = 40;       // u64 input, drift-v2 books: the spot market's imf_factor (10^-6), 0 elsewhere
+export const ASSET_BYTES = 48;
 /** The collateral value of an account whose value does not fit 64 bits: the scan reports it as an overflow. */
 export const COLLATERAL_WIDE: i64 = i64.MIN_VALUE;
 

@@ -17,8 +17,8 @@ export const DESC = {
 } as const;
 export const DESC_BYTES = 136;
 
-export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32 } as const;
-export const ASSET_BYTES = 40;
+export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32, driftImf: 40 } as const;
+export const ASSET_BYTES = 48;
 
 export const CHANGE = { account: 0, before: 4 } as const;
 export const CHANGE_BYTES = 8;

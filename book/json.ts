@@ -497,11 +497,13 @@ interface Header {
 }
 
 const ASSET_FIELDS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeight", "initialWeight", "liabilityWeight"];
+/** drift-v2 books: an asset may give its spot market's imf factor (docs/venues/drift-v2.md). */
+const ASSET_DRIFT_FIELDS = [...ASSET_FIELDS.slice(0), "drift"];
 
 /** A collateral asset (docs/book-format.md, "Collateral assets"): rates as decimals, the price in the asset's priceDecimals. */
 function parseAsset(v: JsonValue, index: number): Asset {
   const record = (): string => assetRecord(isObject(v) ? v.id : undefined, index);
-  const o = expectObject(v, record, "", ASSET_FIELDS, ASSET_FIELDS);
+  const o = expectObject(v, record, "", ASSET_DRIFT_FIELDS, ASSET_FIELDS);
   const id = expectId(o.id, record);
   const decimals = decimalsCount(o.decimals, record, "decimals");
   const priceDecimals = decimalsCount(o.priceDecimals, record, "priceDecimals");
@@ -518,7 +520,14 @@ function parseAsset(v: JsonValue, index: number): Asset {
   if (liabilityWeightPpm < LIABILITY_WEIGHT_MIN_PPM || liabilityWeightPpm > LIABILITY_WEIGHT_MAX_PPM) {
     throw bookError(record, "liabilityWeight", `${quote(o.liabilityWeight as string)} is outside [1, 100] (a borrow counts for at least its value)`);
   }
-  return { id, decimals, priceDecimals, price, maintenanceWeightPpm, initialWeightPpm, liabilityWeightPpm };
+  const asset: Asset = { id, decimals, priceDecimals, price, maintenanceWeightPpm, initialWeightPpm, liabilityWeightPpm };
+  if (has(o, "drift")) {
+    const d = expectObject(o.drift, record, "drift", ["imfFactor"], ["imfFactor"], "drift.");
+    const imf = decimalField(d.imfFactor, 6, "6 (Drift's SPOT_IMF_PRECISION)", record, "drift.imfFactor");
+    if (imf < 0n || imf > 1_000_000n) throw bookError(record, "drift.imfFactor", `${quote(d.imfFactor as string)} is outside [0, 1]`);
+    (asset as { drift?: { imfFactor: bigint } }).drift = { imfFactor: imf };
+  }
+  return asset;
 }
 
 /** The top level and the markets; `accountsRule` says whether `accounts` is required or must be absent/empty. */
@@ -752,7 +761,8 @@ function balancesJson(assets: readonly Asset[] | undefined, balances: readonly B
 function assetJson(x: Asset): string {
   const rate = (v: bigint) => q(formatDecimal(v, RATE_DECIMALS));
   return `    { "id": ${q(x.id)}, "decimals": ${x.decimals}, "priceDecimals": ${x.priceDecimals}, "price": ${q(formatDecimal(x.price, x.priceDecimals))}, ` +
-    `"maintenanceWeight": ${rate(x.maintenanceWeightPpm)}, "initialWeight": ${rate(x.initialWeightPpm)}, "liabilityWeight": ${rate(x.liabilityWeightPpm)} }`;
+    `"maintenanceWeight": ${rate(x.maintenanceWeightPpm)}, "initialWeight": ${rate(x.initialWeightPpm)}, "liabilityWeight": ${rate(x.liabilityWeightPpm)}` +
+    (x.drift ? `, "drift": { "imfFactor": ${rate(x.drift.imfFactor)} } }` : " }");
 }
 
 /** The assets part of a book text (`,\n  "assets": [...]`), empty for a book without them. */

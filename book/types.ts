@@ -145,6 +145,8 @@ export interface Asset {
   readonly initialWeightPpm: bigint;
   /** What a borrow counts against equity, both for maintenance and initial: [10^6, 10^8]. */
   readonly liabilityWeightPpm: bigint;
+  /** drift-v2 books: the spot market's imf_factor (10^-6), which discounts a large deposit's weight and raises a large borrow's. */
+  readonly drift?: { readonly imfFactor: bigint };
 }
 
 /** An account's balance in one asset: positive deposited, negative borrowed. */

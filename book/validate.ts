@@ -455,7 +455,7 @@ function validateShare(v: unknown, venue: VenueName): void {
 /** Liability weights are in [1, 100] (a borrow counts at least at its value). */
 export const LIABILITY_WEIGHT_MIN_PPM = 1_000_000n;
 export const LIABILITY_WEIGHT_MAX_PPM = 100_000_000n;
-const ASSET_KEYS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm"];
+const ASSET_KEYS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm", "drift"];
 
 /** `asset "ETH"`, or `asset 2` (1-based) when the id itself is unusable. */
 export function assetRecord(id: unknown, index: number): string {
@@ -467,7 +467,7 @@ export function assetRecord(id: unknown, index: number): string {
  * decimals as a market's, a price in [0, 2^63 - 1], 0 <= initialWeight <= maintenanceWeight <= 1,
  * a liability weight in [1, 100].
  */
-export function validateAssets(assets: unknown, record = "book"): void {
+export function validateAssets(assets: unknown, record = "book", venue: VenueName = "generic"): void {
   if (assets === undefined) return;
   if (!Array.isArray(assets)) throw new BookError(record, "assets", `expected an array, got ${describeValue(assets)}`);
   const seen = new Map<string, number>();
@@ -488,6 +488,18 @@ export function validateAssets(assets: unknown, record = "book"): void {
     if (iw > mw) throw new BookError(r, "initialWeightPpm", `${iw} is above the maintenance weight ${mw} (what opens a position counts a deposit for no more than what keeps it open)`);
     bigintIn(x.liabilityWeightPpm, LIABILITY_WEIGHT_MIN_PPM, LIABILITY_WEIGHT_MAX_PPM, r, "liabilityWeightPpm",
       `[${LIABILITY_WEIGHT_MIN_PPM}, ${LIABILITY_WEIGHT_MAX_PPM}] ppm (a borrow counts for 1 to 100 times its value)`);
+    if (venue === "drift-v2") {
+      // A spot market's weights are in SPOT_WEIGHT_PRECISION (10^-4), its price in PRICE_PRECISION.
+      if (pd !== 6) throw new BookError(r, "priceDecimals", `a drift-v2 asset's price is in PRICE_PRECISION (6 decimals), got ${pd}`);
+      for (const f of ["maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm"] as const) {
+        if ((x[f] as bigint) % 100n !== 0n) throw new BookError(r, f, `${x[f]} is not a whole number of 10^-4 (Drift's SPOT_WEIGHT_PRECISION)`);
+      }
+      if (x.drift !== undefined) {
+        const dd = objectField(x.drift, r, "drift");
+        checkKeys(dd, ["imfFactor"], r, "drift.");
+        bigintIn(dd.imfFactor, 0n, 1_000_000n, r, "drift.imfFactor", "[0, 1000000] (SPOT_IMF_PRECISION 10^-6)");
+      }
+    } else if (x.drift !== undefined) throw new BookError(r, "drift", `a ${venue} book's asset has no drift parameters; they belong to drift-v2 books`);
   }
 }
 
@@ -520,7 +532,7 @@ export function validateBook(book: Book): void {
   const venue = validateVenue(b.venue);
   validateShare(b.liquidatorSharePpm, venue);
   validateMarkets(b.markets, "book", venue);
-  validateAssets(b.assets);
+  validateAssets(b.assets, "book", venue);
   const assets = b.assets as readonly { id: string }[] | undefined;
   const markets = b.markets as readonly Market[];
   if (!Array.isArray(b.accounts)) throw new BookError("book", "accounts", `expected an array, got ${describeValue(b.accounts)}`);
@@ -603,7 +615,7 @@ export function validateColumns(columns: BookColumns): void {
   if (c.accountIsolated !== undefined) typed(c.accountIsolated, Uint8Array, "accountIsolated", n);
   if (c.positionLeverage !== undefined) typed(c.positionLeverage, Uint32Array, "positionLeverage", np);
   if (c.positionSide !== undefined) typed(c.positionSide, Uint8Array, "positionSide", np);
-  validateAssets(c.assets);
+  validateAssets(c.assets, "book", venue);
   const na = c.assets?.length ?? 0;
   const withBalances = c.balanceStart !== undefined || c.balanceAsset !== undefined || c.balanceAmount !== undefined;
   if (withBalances) {

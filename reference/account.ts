@@ -6,7 +6,7 @@
 import { PPM, type AccountResult, type Book, type CloseOut, type Totals } from "../book/types.js";
 import { I64_MAX, I64_MIN, fitsI64, floorDiv, max, min } from "./arith.js";
 import { venueMaintenance, venueNotional, venuePnl } from "./position.js";
-import type { Market } from "../book/types.js";
+import type { Asset, Balance, Market } from "../book/types.js";
 import { venueRules } from "./venues/index.js";
 import { accountCollateral } from "./assets.js";
 
@@ -32,9 +32,11 @@ export interface ExactAccount {
   readonly sizes: readonly bigint[];
   readonly markets: readonly Market[];
   readonly prices: readonly bigint[];
-  /** The account's collateral and each position's entry as the book holds it. */
+  /** The account's quote collateral (the book's field), each position's entry as the book holds it, its balances and the book's assets. */
   readonly collateral: bigint;
   readonly entries: readonly bigint[];
+  readonly balances?: readonly Balance[];
+  readonly assets?: readonly Asset[];
 }
 
 function marksOf(book: Book, marks: readonly bigint[] | undefined): readonly bigint[] {
@@ -82,7 +84,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
     entries.push(pos.entryPrice);
     if (pos.size !== 0n) hasNonZeroPosition = true;
   }
-  return { equity, collateralFits: collateral.fits, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices, collateral: collateral.value, entries };
+  return { equity, collateralFits: collateral.fits, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices, collateral: acct.collateral, entries, ...(acct.balances ? { balances: acct.balances } : {}), ...(book.assets ? { assets: book.assets } : {}) };
 }
 
 /** The liquidatable predicate on exact amounts under a venue's trigger (strict, or equity <= maintenance; or the venue's own). */

@@ -30,7 +30,7 @@ export class BinanceUsdm {
   // @ts-ignore: decorator
   @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional; }
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
     first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     fullCloseOut(out, equity, fees, 0);
     return true;

@@ -11,7 +11,9 @@
 // impact fields and spares.
 
 import {
-  DESC_POSITION_END, DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
+  ASSET_BYTES, ASSET_DIVISOR, ASSET_DRIFT_IMF, ASSET_LIABILITY_WEIGHT, ASSET_PRICE, ASSET_WEIGHT, COLLATERAL_WIDE, DESC_ASSETS,
+  DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_COLLATERAL, DESC_QUOTE_COLLATERAL, DESC_STATUS,
+  STATUS_DIRTY, DESC_POSITION_END, DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
   ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DRIFT_BUFFER, MARKET_DRIFT_IF_FEE, MARKET_DRIFT_INITIAL_PCT,
   MARKET_DRIFT_PNL_WEIGHT, MARKET_DRIFT_STEP, MARKET_FEE_PPM, MARKET_MARK, MARKET_TIER_START, STATUS_LIQUIDATABLE,
   STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO,
@@ -19,7 +21,7 @@ import {
 import { add128, hi128, mulU128U64, sub128, udivU128 } from "../i128";
 import { marketAt, tierAt } from "../market";
 import { TOO_WIDE } from "../position";
-import { accAddMagnitude, mulHi, udiv128, umul128 } from "../wide";
+import { acc0, accAddMagnitude, accFitsI64, accSet, divRem, mulHi, udiv128, umul128 } from "../wide";
 
 const I64_MAX: u64 = <u64>i64.MAX_VALUE;
 const U64_MAX: u64 = u64.MAX_VALUE;
@@ -55,9 +57,13 @@ function mulDiv(a: u64, b: u64, d: u64): u64 {
 }
 
 /** isqrt(10 * size + 1) (calculate_size_premium_liability_weight's size_sqrt, nth_root(2)): below 2^34. */
-function sizeSqrt(size: u64): u64 {
-  const t = umul128(size, 10);
-  let hi = mulHi;
+// @ts-ignore: decorator
+@inline function sizeSqrt(size: u64): u64 { return sizeSqrt128(size, 0); }
+
+/** isqrt(10 * (sHi:sLo) + 1) for a size below 2^100 (a spot balance in 10^-9): below 2^51. */
+function sizeSqrt128(sLo: u64, sHi: u64): u64 {
+  const t = mulU128U64(sLo, sHi, 10);
+  let hi = hi128;
   const lo = t + 1;
   if (lo == 0) hi += 1;
   let x = <u64>Math.sqrt(<f64>hi * 18446744073709551616.0 + <f64>lo);
@@ -216,16 +222,14 @@ export class DriftV2 {
    * shortage with the buffer, then per position liquidate_perp against its share of it.
    */
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
     first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
-    return driftCloseOut(out, equity, <u64>maintenance, first, end, marketCol, sizeCol, entryCol, collateral, markets, tiers);
+    return driftCloseOut(a, out, equity, <u64>maintenance, first, end, marketCol, sizeCol, entryCol, collateral, markets, tiers);
   }
 }
 
-function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, end: u32,
+function driftCloseOut(a: u32, out: usize, equity: i64, requirement: u64, first: u32, end: u32,
   marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
-  // The shortage: requirement - equity + the buffer's terms (liability * b / 10^4 per position,
-  // |negative contribution| * b / 10^4 per negative weighted pnl and a borrow), in 128 bits.
   // The State's buffer and initial share, the same on every market (book/validate.ts), read from the
   // first position's; an account without positions has no steps to take.
   let buffer: u64 = 0, initial: u64 = 0;
@@ -234,10 +238,12 @@ function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, en
     buffer = <u64>load<u32>(m0, MARKET_DRIFT_BUFFER);
     initial = <u64>load<u32>(m0, MARKET_DRIFT_INITIAL_PCT);
   }
+  // shortage = requirement - equity + the buffer's terms (liability * b / 10^4 per position, per
+  // negative weighted pnl, per borrow), in 128 bits. E = what closing every position leaves before
+  // fees: equity less the weighted pnls plus the raw ones.
   let sLo = sub128(requirement, 0, <u64>equity, <u64>(equity >> 63));
   let sHi = hi128;
-  // E = collateral + the raw pnls (128 bits), for what a whole close-out leaves.
-  let eLo = <u64>collateral, eHi = <u64>(collateral >> 63);
+  let eLo = <u64>equity, eHi = <u64>(equity >> 63);
   for (let p = first; p < end; p++) {
     const size = load<i64>(sizeCol + (<usize>p << 3));
     const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
@@ -249,13 +255,35 @@ function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, en
     if (pnlNegative) {
       sLo = add128(sLo, sHi, mulDiv(pnlMagnitude, buffer, MARGIN), 0);
       sHi = hi128;
-      eLo = sub128(eLo, eHi, rawMagnitude, 0);
-    } else eLo = add128(eLo, eHi, rawMagnitude, 0);
-    eHi = hi128;
+    } else {
+      eLo = add128(eLo, eHi, rawMagnitude - pnlMagnitude, 0);
+      eHi = hi128;
+    }
   }
-  const borrow: u64 = collateral < 0 ? <u64>0 - <u64>collateral : 0;
+  // The borrows: USDC below zero (weight 1) and the spot balances' (their token values and weighted values).
+  const assets = load<u32>(driftDesc, DESC_ASSETS) != 0;
+  const quote = assets ? load<i64>((load<u32>(driftDesc, DESC_QUOTE_COLLATERAL) as usize) + (<usize>a << 3)) : collateral;
+  const borrow: u64 = quote < 0 ? <u64>0 - <u64>quote : 0;
   sLo = add128(sLo, sHi, mulDiv(borrow, buffer, MARGIN), 0);
   sHi = hi128;
+  let rLo = add128(requirement, 0, borrow, 0); // the program's margin_requirement, 128 bits
+  let rHi = hi128;
+  if (assets) {
+    const table = load<u32>(driftDesc, DESC_ASSET_TABLE) as usize;
+    const starts = load<u32>(driftDesc, DESC_BALANCE_START) as usize;
+    const assetCol = load<u32>(driftDesc, DESC_BALANCE_ASSET) as usize;
+    const amountCol = load<u32>(driftDesc, DESC_BALANCE_AMOUNT) as usize;
+    const bEnd = load<u32>(starts + (<usize>(a + 1) << 2));
+    for (let i = load<u32>(starts + (<usize>a << 2)); i < bEnd; i++) {
+      // Every balance fits: the account's collateral value did (an overflow is not closed out).
+      spotOf(table + <usize>load<u32>(assetCol + (<usize>i << 2)) * ASSET_BYTES, load<i64>(amountCol + (<usize>i << 3)));
+      if (!spotNegative) continue;
+      sLo = add128(sLo, sHi, mulDiv(spotToken, buffer, MARGIN), 0);
+      sHi = hi128;
+      rLo = add128(rLo, rHi, spotWeighted, 0);
+      rHi = hi128;
+    }
+  }
   if (<i64>sHi < 0) { sLo = 0; sHi = 0; }
   // A shortage past 2^63 - 1 is an overflow (reference: the same).
   if (sHi != 0 || sLo > I64_MAX) {
@@ -263,7 +291,6 @@ function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, en
     return false;
   }
   const shortage = sLo;
-  const programRequirement = requirement + borrow; // < 2^64
   // calculate_max_pct_to_liquidate at the first slot.
   let pct = MARGIN;
   if (shortage >= FIFTY) {
@@ -282,7 +309,12 @@ function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, en
     const req = mulDiv(n, mr, MARGIN); // <= the requirement: fits
     const mrb = mr + <u64>load<u32>(market, MARKET_DRIFT_BUFFER);
     const fee = load<u64>(market, MARKET_FEE_PPM);
-    const tracked = programRequirement == 0 ? 0 : mulDiv(shortage, req, programRequirement);
+    // tracked_market_margin_shortage: shortage * req / the program's requirement.
+    let tracked: u64 = 0;
+    if (rHi != 0) {
+      const tLo = umul128(shortage, req);
+      tracked = divWide(tLo, mulHi, rLo, rHi);
+    } else if (rLo != 0) tracked = mulDiv(shortage, req, rLo);
     const ifRate = ifFeeOf(tracked, absSize, mrb, fee, price, <u64>load<u32>(market, MARKET_DRIFT_IF_FEE));
     const part = requirement == 0 ? shortage : mulDiv(shortage, req, requirement);
     const step = load<u64>(market, MARKET_DRIFT_STEP);
@@ -326,6 +358,102 @@ function driftCloseOut(out: usize, equity: i64, requirement: u64, first: u32, en
   store<u64>(out, closedLo, ENTRY_NOTIONAL);
   store<u64>(out, closedHi, ENTRY_NOTIONAL + 8);
   return whole;
+}
+
+// ---- spot balances ------------------------------------------------------------------------------
+
+/** The descriptor of the book being scanned (the close-out reads the balances from it); set by the entry points. */
+let driftDesc: usize = 0;
+export function setDriftDescriptor(desc: usize): void { driftDesc = desc; }
+
+// The last spotOf: the balance's sign, its token value's and its weighted value's magnitudes.
+let spotNegative: bool = false;
+let spotToken: u64 = 0;
+let spotWeighted: u64 = 0;
+
+/**
+ * One balance (reference/venues/drift-v2.ts spotValue): the token value b * P / 10^decimals (a
+ * deposit's truncated, a borrow's floored), then weighted: a deposit at the maintenance weight,
+ * size-discounted (calculate_size_discount_asset_weight), a borrow at the liability weight with its
+ * size premium (calculate_size_premium_liability_weight, bounded), value * weight / 10^4 truncated.
+ * False when the token value or the weighted value passes 2^63 - 1 (the account is an overflow).
+ * A drift-v2 asset's price has 6 decimals, so the record's divisor is 10^decimals.
+ */
+function spotOf(asset: usize, amount: i64): bool {
+  spotNegative = amount < 0;
+  spotToken = 0;
+  spotWeighted = 0;
+  if (amount == 0) return true;
+  const size = amount < 0 ? <u64>0 - <u64>amount : <u64>amount;
+  const lo = umul128(size, <u64>load<i64>(asset, ASSET_PRICE));
+  const hi = mulHi;
+  const k = load<u64>(asset, ASSET_DIVISOR);
+  if (hi >= k) return false;
+  let tv = udiv128(hi, lo, k);
+  if (spotNegative && divRem != 0) tv++;
+  if (tv > I64_MAX) return false;
+  spotToken = tv;
+  if (tv == 0) return true;
+  // The size in AMM_RESERVE_PRECISION (10^9), truncated.
+  let sLo: u64, sHi: u64 = 0;
+  if (k > BASE) sLo = size / (k / BASE);
+  else {
+    const pLo = umul128(size, BASE);
+    sLo = udivU128(pLo, mulHi, k);
+    sHi = hi128;
+  }
+  const imf = load<u64>(asset, ASSET_DRIFT_IMF);
+  let w: u64;
+  if (!spotNegative) {
+    w = load<u64>(asset, ASSET_WEIGHT) / 100;
+    if (imf != 0) {
+      const discounted = (1_100_000 * MARGIN) / (FEE + mulDiv(sizeSqrt128(sLo, sHi), imf, 100_000));
+      if (discounted < w) w = discounted;
+    }
+  } else {
+    w = load<u64>(asset, ASSET_LIABILITY_WEIGHT) / 100;
+    if (imf != 0) {
+      const premium = w - w / 5 + mulDiv(sizeSqrt128(sLo, sHi), imf, 10_000_000);
+      if (premium > w) w = premium;
+    }
+  }
+  const m = mulDiv(tv, w, MARGIN);
+  if (m > I64_MAX) return false;
+  spotWeighted = m;
+  return true;
+}
+
+/**
+ * drift-v2's collateral value of accounts [from, to) (assets.ts valueCollateral's contract): the
+ * USDC plus each balance's weighted value (spotOf), COLLATERAL_WIDE where it does not fit.
+ */
+export function driftValueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
+  const table = load<u32>(desc, DESC_ASSET_TABLE) as usize;
+  const quote = load<u32>(desc, DESC_QUOTE_COLLATERAL) as usize;
+  const out = load<u32>(desc, DESC_COLLATERAL) as usize;
+  const starts = load<u32>(desc, DESC_BALANCE_START) as usize;
+  const assetCol = load<u32>(desc, DESC_BALANCE_ASSET) as usize;
+  const amountCol = load<u32>(desc, DESC_BALANCE_AMOUNT) as usize;
+  const status = load<u32>(desc, DESC_STATUS) as usize;
+  let changed: u32 = 0;
+  for (let a = from; a < to; a++) {
+    accSet(load<i64>(quote + (<usize>a << 3)));
+    let wide = false;
+    const end = load<u32>(starts + (<usize>(a + 1) << 2));
+    for (let i = load<u32>(starts + (<usize>a << 2)); i < end; i++) {
+      const amount = load<i64>(amountCol + (<usize>i << 3));
+      if (!spotOf(table + <usize>load<u32>(assetCol + (<usize>i << 2)) * ASSET_BYTES, amount)) { wide = true; break; }
+      accAddMagnitude(spotNegative, spotWeighted, 0, 0);
+    }
+    const value: i64 = wide || !accFitsI64() ? COLLATERAL_WIDE : <i64>acc0;
+    const at = out + (<usize>a << 3);
+    if (load<i64>(at) != value) {
+      store<i64>(at, value);
+      changed++;
+      if (markDirty) store<u8>(status + <usize>a, load<u8>(status + <usize>a) | STATUS_DIRTY);
+    }
+  }
+  return changed;
 }
 
 /**

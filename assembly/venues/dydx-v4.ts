@@ -155,7 +155,7 @@ export class DydxV4 {
    * the fee, capped at floor(|DNNV| * maxLiquidationFee / 10^6); a negative one the fund pays.
    */
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
     first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     const negative = equity < 0;
     const magnitude = <u64>(negative ? -equity : equity); // equity > i64.MIN_VALUE: checked

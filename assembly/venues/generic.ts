@@ -43,7 +43,7 @@ export class Generic {
    * true when this step closes every position whole, false when it closes what `closes` says.
    */
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
     first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     fullCloseOut(out, equity - <i64>slippage, fees, share);
     return true;

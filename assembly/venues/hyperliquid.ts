@@ -44,7 +44,7 @@ export class Hyperliquid {
   // @ts-ignore: decorator
   @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional > PARTIAL_ABOVE ? notional / 5 + u64(notional % 5 != 0) : notional; }
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
     first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
     // Backstop, 3 equity < 2 maintenance (both fit 64 bits; the products fit 128, compared as such):

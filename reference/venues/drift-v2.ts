@@ -10,7 +10,8 @@
  * quote_asset_amount (book/types.ts Position). The quote (USDC) oracle price is taken as exactly
  * 1 (PRICE_PRECISION), so the program's multiplications by the quote price are identities.
  */
-import { PPM, type CloseOut, type DriftMarket, type Market } from "../../book/types.js";
+import { PPM, type Asset, type CloseOut, type DriftMarket, type Market } from "../../book/types.js";
+import type { BalanceList, WeightKind } from "../assets.js";
 import { I64_MAX, ceilDiv, floorDiv, max, min } from "../arith.js";
 import { scaling } from "../position.js";
 import type { CloseOutInput, FillOutcome, PriceQuery, Valuation, VenueRules } from "./rules.js";
@@ -182,46 +183,125 @@ export interface DriftStep {
 
 /** The account's amounts the liquidation reads (state/margin_calculation.rs MarginCalculation in liquidation mode). */
 export interface DriftAccountState {
-  /** Total collateral: collateral + each position's weighted pnl. */
-  readonly totalCollateral: bigint;
-  /** The positions' maintenance margin requirement (the scan's maintenance). */
-  readonly marginRequirement: bigint;
   /** margin_shortage: max(0, requirement_plus_buffer - (total_collateral + total_collateral_buffer)). */
   readonly shortage: bigint;
+  /** Each position's maintenance requirement. */
   readonly requirements: readonly bigint[];
+  /** The program's margin_requirement: the positions' plus the borrows' weighted values (a USDC borrow at weight 1). */
+  readonly programRequirement: bigint;
+  /** What the account holds once every position is closed at the oracle price, before fees: equity less the weighted pnls plus the raw ones. */
+  readonly unweighted: bigint;
 }
 
 /**
  * The margin calculation in liquidation mode (MarginContext::liquidation(buffer)) of the account
- * as scanned: add_cross_margin_margin_requirement adds liability * buffer / 10^4 per position
- * beside its requirement, add_cross_margin_total_collateral adds contribution * buffer / 10^4
- * (toward zero) for each negative contribution. A USDC borrow (negative collateral) is a liability
- * of value |collateral| and requirement |collateral| (weight 1): the same shortage as a negative
- * contribution of that size. The buffer ratio is the book's, the same on every market.
+ * as scanned (x.equity: total collateral less the borrows' requirements):
+ * add_cross_margin_margin_requirement adds liability * buffer / 10^4 beside each requirement (a
+ * position's liability is its value, a borrow's its token value), add_cross_margin_total_collateral
+ * adds contribution * buffer / 10^4 (toward zero) for each negative contribution (a position's
+ * negative weighted pnl). A USDC borrow (negative quote collateral) is a liability of value and
+ * requirement |collateral| (weight 1). So shortage = max(0, requirement - equity + the buffer's
+ * terms). The buffer ratio is the State's, the same on every market.
  */
 export function accountState(x: CloseOutInput): DriftAccountState {
-  const collateral = x.collateral ?? 0n;
+  const quote = x.collateral ?? 0n;
   const entries = x.entries ?? [];
-  let buffer = -1n;
-  let extra = 0n;
+  const buffer = x.markets.length > 0 ? driftOf(x.markets[0]!).liquidationMarginBufferRatio : 0n;
+  const bufferOf = (liability: bigint) => (liability * buffer) / MARGIN_PRECISION;
+  let extra = 0n, requirement = 0n, unweighted = x.equity;
   const requirements: bigint[] = [];
-  let requirement = 0n;
-  let total = collateral;
   x.notionals.forEach((n, i) => {
     const market = x.markets[i]!;
-    const d = driftOf(market);
-    if (buffer < 0n) buffer = d.liquidationMarginBufferRatio;
     const size = x.sizes[i]!;
     const req = marginRequirement(market, size, n);
     requirements.push(req);
     requirement += req;
-    extra += (n * d.liquidationMarginBufferRatio) / MARGIN_PRECISION;
-    const w = weightedPnl(market, unrealizedPnl(market, size, entries[i]!, x.prices[i]!));
-    total += w;
-    if (w < 0n) extra += (-w * d.liquidationMarginBufferRatio) / MARGIN_PRECISION;
+    extra += bufferOf(n);
+    const raw = unrealizedPnl(market, size, entries[i]!, x.prices[i]!);
+    const w = weightedPnl(market, raw);
+    unweighted += raw - w;
+    if (w < 0n) extra += bufferOf(-w);
   });
-  if (collateral < 0n && buffer > 0n) extra += (-collateral * buffer) / MARGIN_PRECISION;
-  return { totalCollateral: total, marginRequirement: requirement, shortage: max(0n, requirement + extra - total), requirements };
+  let programRequirement = requirement;
+  if (quote < 0n) {
+    extra += bufferOf(-quote);
+    programRequirement += -quote;
+  }
+  for (const b of x.balances ?? []) {
+    const asset = x.assets![b.asset]!;
+    const v = spotValue(asset, b.amount, asset.price);
+    if (v.weighted < 0n) {
+      extra += bufferOf(-v.tokenValue);
+      programRequirement += -v.weighted;
+    }
+  }
+  return { shortage: max(0n, requirement - x.equity + extra), requirements, programRequirement, unweighted };
+}
+
+// ---- spot balances (collateral assets) --------------------------------------------------------
+
+/** The asset's imf factor (10^-6; SpotMarket.imf_factor), 0 when the book gives none. */
+function spotImf(asset: Asset): bigint {
+  return asset.drift?.imfFactor ?? 0n;
+}
+
+/**
+ * math/margin.rs calculate_size_discount_asset_weight(size, imf, w): with imf 0 the weight, else
+ * min(w, (1.1 * 10^6) * 10^4 / (10^6 + isqrt(size * 10 + 1) * imf / 10^5)).
+ */
+export function sizeDiscountAssetWeight(size: bigint, imfFactor: bigint, weight: bigint): bigint {
+  if (imfFactor === 0n) return weight;
+  const sizeSqrt = isqrt(size * 10n + 1n);
+  const discounted = ((FEE_PRECISION + FEE_PRECISION / 10n) * MARGIN_PRECISION) / (FEE_PRECISION + (sizeSqrt * imfFactor) / 100_000n);
+  return min(weight, discounted);
+}
+
+/** state/spot_market.rs: a token amount in AMM_RESERVE_PRECISION (10^9), truncated. */
+export function sizeInBasePrecision(absAmount: bigint, decimals: number): bigint {
+  const precision = 10n ** BigInt(decimals);
+  return precision > BASE_TIMES_PRICE_TO_QUOTE ? absAmount / (precision / BASE_TIMES_PRICE_TO_QUOTE) : (absAmount * BASE_TIMES_PRICE_TO_QUOTE) / precision;
+}
+
+/**
+ * A balance's token value and weighted value (the maintenance type; `kind` "initial" takes the
+ * asset's initial weight): math/spot_balance.rs get_strict_token_value (strict off, as in
+ * liquidation: the oracle price; a borrow's value floored, away from zero), then
+ * SpotPosition::simulate_fills_both_sides' weighting: a deposit at get_asset_weight (the
+ * maintenance weight, size-discounted), a borrow at get_liability_weight (size-premium, bounded
+ * below by the weight), value * weight / 10^4 truncated toward zero (i128 division).
+ */
+export function spotValue(asset: Asset, amount: bigint, price: bigint, kind: "maintenance" | "initial" = "maintenance"): { tokenValue: bigint; weighted: bigint } {
+  if (amount === 0n) return { tokenValue: 0n, weighted: 0n };
+  const precision = 10n ** BigInt(asset.decimals);
+  const product = amount * price;
+  const tokenValue = product < 0n ? floorDiv(product, precision) : product / precision;
+  const size = sizeInBasePrecision(amount < 0n ? -amount : amount, asset.decimals);
+  if (tokenValue > 0n) {
+    const w = (kind === "maintenance" ? asset.maintenanceWeightPpm : asset.initialWeightPpm) / FEE_PER_MARGIN;
+    return { tokenValue, weighted: (tokenValue * sizeDiscountAssetWeight(size, spotImf(asset), w)) / MARGIN_PRECISION };
+  }
+  if (tokenValue < 0n) {
+    const lw = asset.liabilityWeightPpm / FEE_PER_MARGIN;
+    return { tokenValue, weighted: (tokenValue * sizePremiumLiabilityWeight(size, spotImf(asset), lw, MARGIN_PRECISION, true)) / MARGIN_PRECISION };
+  }
+  return { tokenValue, weighted: 0n };
+}
+
+/**
+ * The collateral value of an account with spot balances: its USDC plus each balance's weighted
+ * value (spotValue). It fits when every balance's token value and weighted value fit 64 bits and
+ * the sum lies in [-2^63 + 1, 2^63 - 1].
+ */
+function collateralValue(assets: readonly Asset[], collateral: bigint, balances: BalanceList | undefined, kind: WeightKind): { value: bigint; fits: boolean } {
+  let value = collateral, fits = true;
+  for (const b of balances ?? []) {
+    const asset = assets[b.asset]!;
+    const v = spotValue(asset, b.amount, asset.price, kind);
+    value += v.weighted;
+    const abs = (y: bigint) => (y < 0n ? -y : y);
+    fits &&= abs(v.tokenValue) <= I64_MAX && abs(v.weighted) <= I64_MAX;
+  }
+  return { value, fits: fits && value <= I64_MAX && value > -(I64_MAX + 1n) };
 }
 
 /**
@@ -234,11 +314,8 @@ export function accountState(x: CloseOutInput): DriftAccountState {
  * worth at most $50 taken whole.
  */
 export function driftSteps(x: CloseOutInput, state = accountState(x)): DriftStep[] {
-  const { shortage, requirements } = state;
+  const { shortage, requirements, programRequirement } = state;
   const perpRequirement = requirements.reduce((s, r) => s + r, 0n);
-  // The program's margin_requirement also holds a USDC borrow's |collateral| (weight 1).
-  const collateral = x.collateral ?? 0n;
-  const programRequirement = perpRequirement + (collateral < 0n ? -collateral : 0n);
   return x.notionals.map((_n, i) => {
     const size = x.sizes[i]!;
     if (size === 0n) return { base: 0n, value: 0n, liquidatorFee: 0n, ifFee: 0n };
@@ -268,8 +345,8 @@ export function driftSteps(x: CloseOutInput, state = accountState(x)): DriftStep
 /**
  * The close-out: the first liquidation slot's steps (driftSteps). The liquidator's fee is its
  * reward, the insurance-fund fee the fund's (both taken from the account's quote); penalty = both.
- * When the steps take every position whole the account is left with its collateral plus the
- * positions' unweighted pnl less the fees: returned if positive, bad debt (the insurance fund, then
+ * When the steps take every position whole the account is left with its collateral value plus the
+ * positions' unweighted pnl less the fees (spot balances stay, at their weighted value): returned if positive, bad debt (the insurance fund, then
  * the funding-rate socialisation of resolve_perp_bankruptcy) if negative; a partial step returns
  * nothing and leaves any loss to a later step.
  */
@@ -282,8 +359,7 @@ function closeOut(x: CloseOutInput): CloseOut {
   const reward = steps.reduce((s, p) => s + p.liquidatorFee, 0n);
   const fund = steps.reduce((s, p) => s + p.ifFee, 0n);
   const whole = steps.every((p, i) => p.base === (x.sizes[i]! < 0n ? -x.sizes[i]! : x.sizes[i]!));
-  let left = (x.collateral ?? 0n) - reward - fund;
-  x.sizes.forEach((size, i) => (left += unrealizedPnl(x.markets[i]!, size, (x.entries ?? [])[i]!, x.prices[i]!)));
+  const left = state.unweighted - reward - fund;
   return {
     notional: steps.reduce((s, p) => s + p.value, 0n),
     penalty: reward + fund,
@@ -393,6 +469,7 @@ export const driftV2: VenueRules = {
   // given: not provided (docs/venues/drift-v2.md).
   initialMargin: () => null,
   valuation,
+  collateralValue,
   // A position left after a slot's step is stepped again at the next (the time ramp frees more).
   repeatsSteps: true,
 };

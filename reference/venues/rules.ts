@@ -36,9 +36,12 @@ export interface CloseOutInput {
   readonly markets: readonly Market[];
   /** The scanned price of each position's market. */
   readonly prices: readonly bigint[];
-  /** The account's collateral and each position's entry as the book holds it (drift-v2: its quote asset amount). */
+  /** The account's quote collateral and each position's entry as the book holds it (drift-v2: its quote asset amount). */
   readonly collateral?: bigint;
   readonly entries?: readonly bigint[];
+  /** The account's balances and the book's assets at the scanned prices (drift-v2's close-out reads its borrows). */
+  readonly balances?: BalanceList;
+  readonly assets?: readonly Asset[];
 }
 
 /**

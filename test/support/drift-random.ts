@@ -5,7 +5,7 @@
  * prices and sizes near 2^63, quote asset amounts at the ends of i64, USDC borrows), with a share
  * of the accounts put exactly on their trigger line or one unit either side.
  */
-import type { Account, Book, DriftMarket, Market, Position } from "../../book/types.js";
+import type { Account, Asset, Balance, Book, DriftMarket, Market, Position } from "../../book/types.js";
 import { evaluateAccount } from "../../reference/index.js";
 import { I64_MAX, I64_MIN, Rng } from "./random-book.js";
 
@@ -16,6 +16,18 @@ export interface DriftBookOptions {
   readonly extreme: number;
   /** Every market weights positive pnl at 100 % and keeps its ratios below 100 % (the liquidation-price search's domain). */
   readonly monotone?: boolean;
+  /** Collateral assets (Drift's spot markets) and balances in them. */
+  readonly assets?: boolean;
+}
+
+function randomAsset(rng: Rng, i: number, extreme: boolean): Asset {
+  const decimals = rng.pick([6, 8, 9, 5, extreme ? 12 : 9]);
+  const w = BigInt(rng.pick([10_000, 9_000, 8_000, 0, rng.int(0, 10_000)])) * 100n;
+  const iw = (w * BigInt(rng.int(0, 100))) / 100n / 100n * 100n;
+  const lw = BigInt(rng.pick([10_000, 11_000, 12_500, rng.int(10_000, extreme ? 1_000_000 : 20_000)])) * 100n;
+  const price = extreme && rng.chance(0.3) ? rng.pick([0n, 1n, I64_MAX, I64_MAX - rng.bits(20)]) : BigInt(rng.int(1, 100_000)) * 1_000_000n + BigInt(rng.int(0, 999_999));
+  const imf = extreme && rng.chance(0.3) ? rng.pick([1n, 1_000_000n, BigInt(rng.int(0, 1_000_000))]) : rng.pick([0n, 0n, 1_000n, 10_000n]);
+  return { id: `S${i}`, decimals, priceDecimals: 6, price, maintenanceWeightPpm: w, initialWeightPpm: iw, liabilityWeightPpm: lw, drift: { imfFactor: imf } };
 }
 
 function randomMarket(rng: Rng, i: number, extreme: boolean, monotone: boolean, buffer: bigint, initialPct: bigint): Market {
@@ -62,6 +74,7 @@ export function randomDriftBook(rng: Rng, options: DriftBookOptions): Book {
   const buffer = rng.pick([200n, 0n, 100n, BigInt(rng.int(0, 10_000))]);
   const initialPct = rng.pick([10_000n, 1_000n, 2_500n, 0n, BigInt(rng.int(0, 10_000))]);
   const markets = Array.from({ length: options.markets ?? rng.int(1, 5) }, (_, i) => randomMarket(rng, i, rng.chance(options.extreme), options.monotone === true, buffer, initialPct));
+  const assets = options.assets ? Array.from({ length: rng.int(1, 3) }, (_, i) => randomAsset(rng, i, rng.chance(options.extreme))) : undefined;
   const accounts: Account[] = [];
   for (let a = 0; a < options.accounts; a++) {
     const extreme = rng.chance(options.extreme);
@@ -75,9 +88,15 @@ export function randomDriftBook(rng: Rng, options: DriftBookOptions): Book {
       positions.push(randomPosition(rng, m, markets[m]!, extreme));
     }
     const collateral = extreme && rng.chance(0.3) ? rng.pick([0n, I64_MIN, I64_MAX, -rng.bits(40)]) : BigInt(rng.int(-1_000, 100_000)) * 1_000_000n;
-    accounts.push({ id: `a${a}`, collateral, positions });
+    const balances: Balance[] = [];
+    for (let k = 0; assets !== undefined && k < assets.length; k++) {
+      if (!rng.chance(0.5)) continue;
+      const units = extreme && rng.chance(0.3) ? rng.pick([1n, I64_MAX, rng.bits(rng.int(1, 63))]) : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.max(0, assets[k]!.decimals - 3));
+      balances.push({ asset: k, amount: rng.chance(0.4) ? -units : units });
+    }
+    accounts.push({ id: `a${a}`, collateral, positions, ...(balances.length > 0 ? { balances } : {}) });
   }
-  const book: Book = { venue: "drift-v2", liquidatorSharePpm: 0n, markets, accounts };
+  const book: Book = { venue: "drift-v2", liquidatorSharePpm: 0n, markets, accounts, ...(assets ? { assets } : {}) };
   // A quarter of the accounts on the trigger line (equity = requirement), or a unit either side.
   const moved = accounts.map((account, a) => {
     if (!rng.chance(0.25)) return account;

@@ -50,10 +50,27 @@ describe("drift-v2: wasm = reference", () => {
     expect(seen.partial).toBeGreaterThan(50);
   });
 
+  it("scans random books with spot balances (Drift's weights, the imf size factor, its roundings) to the reference's amounts", async () => {
+    const seen: Record<string, number> = { ok: 0, liquidatable: 0, overflow: 0, partial: 0 };
+    let accounts = 0;
+    for (let i = 0; accounts < 20_000; i++) {
+      const seed = baseSeed + 30_000 + i;
+      const rng = new Rng(seed);
+      const book = randomDriftBook(rng, { accounts: rng.int(1, 1_500), extreme: i % 3 === 0 ? 0.5 : 0.05, assets: true });
+      validateBook(book);
+      const s = await compareScan(book, seed);
+      for (const k of Object.keys(seen)) seen[k]! += s[k]!;
+      accounts += book.accounts.length;
+    }
+    expect(seen.liquidatable).toBeGreaterThan(300);
+    expect(seen.ok).toBeGreaterThan(300);
+    expect(seen.overflow).toBeGreaterThan(20);
+  });
+
   it("rescans incrementally after ticks and edits to what the reference scans", async () => {
     const seed = baseSeed + 50_000;
     const rng = new Rng(seed);
-    const book = randomDriftBook(rng, { accounts: 3_000, markets: 6, extreme: 0.05 });
+    const book = randomDriftBook(rng, { accounts: 3_000, markets: 6, extreme: 0.05, assets: true });
     const wasm = await (await createEngine("wasm")).load(book);
     const ref = await (await createEngine("reference")).load(book);
     for (let tick = 0; tick < 20; tick++) {
@@ -63,6 +80,13 @@ describe("drift-v2: wasm = reference", () => {
       const price = moved < 0n ? 0n : moved;
       wasm.setMarkPrice(m, price);
       ref.setMarkPrice(m, price);
+      if (tick % 3 === 1 && book.assets) {
+        const k = rng.int(0, book.assets.length - 1);
+        const p = wasm.assetPrice(k);
+        const q = p + (p * BigInt(rng.int(-100, 100))) / 1000n;
+        wasm.setAssetPrice(k, q < 0n ? 0n : q);
+        ref.setAssetPrice(k, q < 0n ? 0n : q);
+      }
       if (tick % 4 === 0) {
         const a = rng.int(0, book.accounts.length - 1);
         const c = BigInt(rng.int(-1_000_000, 2_000_000_000));
@@ -80,7 +104,7 @@ describe("drift-v2: wasm = reference", () => {
     for (let i = 0; i < 6; i++) {
       const seed = baseSeed + 60_000 + i;
       const rng = new Rng(seed);
-      const book = randomDriftBook(rng, { accounts: 800, extreme: i % 2 === 0 ? 0.3 : 0.02 });
+      const book = randomDriftBook(rng, { accounts: 800, extreme: i % 2 === 0 ? 0.3 : 0.02, assets: i % 3 !== 0 });
       const wasm = await (await createEngine("wasm")).load(book);
       const ref = await (await createEngine("reference")).load(book);
       const shocks = Array.from({ length: 21 }, (_, k) => BigInt((k - 10) * 25_000));

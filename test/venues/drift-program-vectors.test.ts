@@ -8,6 +8,7 @@ import { createEngine } from "../../bindings/index.js";
 import type { Book, Market } from "../../book/types.js";
 import { scanBook } from "../../reference/index.js";
 import {
+  sizeDiscountAssetWeight, sizeInBasePrecision, spotValue,
   baseAssetValue, baseToCoverShortage, isqrt, liquidationFee, marginRatio, maxPctToLiquidate, perpIfFee, sizePremiumLiabilityWeight, unrealizedPnl,
 } from "../../reference/venues/drift-v2.js";
 
@@ -117,6 +118,38 @@ describe("drift-v2: the program's margin tests", () => {
   });
 });
 
+describe("drift-v2: the program's spot weight tests (math/margin/tests.rs spot_market_asset_weight)", () => {
+  it("calculate_size_discount_asset_weight and calculate_size_premium_liability_weight on 1,000 USDC (decimals 6)", () => {
+    const size = sizeInBasePrecision(1_000n * QUOTE, 6);
+    expect(size).toBe(1_000_000_000_000n); // 1,000 in 10^-9
+    // imf 0 and 10: the initial weights 9000 and 11000 unchanged.
+    expect(sizeDiscountAssetWeight(size, 0n, 9_000n)).toBe(9_000n);
+    expect(sizeDiscountAssetWeight(size, 10n, 9_000n)).toBe(9_000n);
+    expect(sizePremiumLiabilityWeight(size, 10n, 11_000n, MARGIN, true)).toBe(11_000n);
+    // 1,000,000 times the size at imf 10, or the size at imf 10000: 8357; the liability weight 11962.
+    expect(sizeDiscountAssetWeight(size * 1_000_000n, 10n, 9_000n)).toBe(8_357n);
+    expect(sizeDiscountAssetWeight(size, 10_000n, 9_000n)).toBe(8_357n);
+    expect(sizePremiumLiabilityWeight(size, 10_000n, 11_000n, MARGIN, true)).toBe(11_962n);
+    // imf 10 % (SPOT_IMF_PRECISION / 10): 2642 and 40422; the maintenance liability weight (0 in the test's market) 31622.
+    expect(sizeDiscountAssetWeight(size, 100_000n, 9_000n)).toBe(2_642n);
+    expect(sizePremiumLiabilityWeight(size, 100_000n, 11_000n, MARGIN, true)).toBe(40_422n);
+    expect(sizePremiumLiabilityWeight(size, 100_000n, 0n, MARGIN, true)).toBe(31_622n);
+  });
+
+  it("the second market: 100,000 units at $0.50, weights 1500 / 7500, imf 10 %: 337 for every type", () => {
+    const size = sizeInBasePrecision(100_000n * QUOTE, 6);
+    for (const w of [1_500n, 4_500n, 7_500n]) {
+      expect(sizeDiscountAssetWeight(size, 0n, w)).toBe(w);
+      expect(sizeDiscountAssetWeight(size, 100_000n, w)).toBe(337n);
+    }
+    // Through spotValue: $50,000 at the maintenance weight 75 % discounted to 3.37 %: 50000e6 * 337 / 1e4.
+    const asset = { id: "X", decimals: 6, priceDecimals: 6, price: PRICE / 2n, maintenanceWeightPpm: 750_000n, initialWeightPpm: 150_000n, liabilityWeightPpm: 1_250_000n, drift: { imfFactor: 100_000n } };
+    expect(spotValue(asset, 100_000n * QUOTE, asset.price)).toEqual({ tokenValue: 50_000n * QUOTE, weighted: 1_685_000_000n });
+    // A borrow's token value is floored (get_strict_token_value): -1 unit at $0.50 is worth -1 (10^-6), not 0.
+    expect(spotValue({ ...asset, drift: { imfFactor: 0n } }, -1n, asset.price)).toEqual({ tokenValue: -1n, weighted: -1n });
+  });
+});
+
 /** Both engines' result for one account of a one-market book. */
 async function both(book: Book) {
   const want = scanBook(book).results[0]!;
@@ -197,6 +230,27 @@ describe("drift-v2: hand-computed accounts, both engines", () => {
     expect(want[0]!.maintenance).toBe(90_000n * QUOTE);
     expect(want[0]!.status).toBe("liquidatable");
     expect(want[1]!.status).toBe("ok"); // total_collateral >= margin_requirement: not strict
+  });
+
+  it("spot balances: a SOL deposit at 90 % and an ETH borrow at 105 % (its size premium below the weight) against a SOL-PERP long", async () => {
+    // 10 SOL at $100: 1000e6 * 9000 / 1e4 = $900. -0.5 ETH at $2,000: -$1,000, liability weight
+    // max(10500, 10500 - 2100 + isqrt(5e9 + 1) * 1000 / 1e7 = 8407) = 10500: -$1,050. USDC $100:
+    // collateral value -$50; the perp's pnl 0; equity -$50 < requirement $5 (5 % of $100).
+    // shortage = 5 + 50 + (100 * 2 %) + (1000 * 2 %: the borrow's liability) = $77: the whole of it;
+    // to cover 77e15 / (100e6 * 60000 / 1e6) = 12.8 SOL: the whole 1 SOL; fee 1 % of $100; bad debt 50 + 1.
+    const book: Book = {
+      venue: "drift-v2", liquidatorSharePpm: 0n,
+      markets: [market()],
+      assets: [
+        { id: "SOL", decimals: 9, priceDecimals: 6, price: 100n * PRICE, maintenanceWeightPpm: 900_000n, initialWeightPpm: 800_000n, liabilityWeightPpm: 1_100_000n },
+        { id: "ETH", decimals: 9, priceDecimals: 6, price: 2_000n * PRICE, maintenanceWeightPpm: 900_000n, initialWeightPpm: 800_000n, liabilityWeightPpm: 1_050_000n, drift: { imfFactor: 1_000n } },
+      ],
+      accounts: [{ id: "u", collateral: 100n * QUOTE, positions: [{ market: 0, size: BASE, entryPrice: -100n * QUOTE }], balances: [{ asset: 0, amount: 10n * BASE }, { asset: 1, amount: -BASE / 2n }] }],
+    };
+    const r = await both(book);
+    expect(r.equity).toBe(-50n * QUOTE);
+    expect(r.maintenance).toBe(5n * QUOTE);
+    expect(r.closeOut).toEqual({ notional: 100n * QUOTE, penalty: QUOTE, liquidatorReward: QUOTE, insuranceFund: 0n, badDebt: 51n * QUOTE, returned: 0n });
   });
 
   it("a positive pnl counts at the market's maintenance asset weight, truncated; a negative one whole", async () => {
