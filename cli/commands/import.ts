@@ -111,25 +111,26 @@ const dydx: Importer = {
 
 const drift: Importer = {
   venue: "drift",
-  usage: "--perp-markets PERP.json --spot-markets SPOT.json --state STATE.json --user [ID=]USER.json ... [--bn hex|decimal] [--without-open-orders] --out BOOK.json",
+  usage: "--perp-markets PERP.json --spot-markets SPOT.json --state-account STATE.json --user [ID=]USER.json ... [--bn hex|decimal] [--without-open-orders] --out BOOK.json",
   help: `  --perp-markets PERP.json  JSON.stringify of the SDK's PerpMarketAccount array
                             (driftClient.getPerpMarketAccounts())
   --spot-markets SPOT.json  the same of the SpotMarketAccount array (it must hold market 0, USDC)
-  --state STATE.json        the same of the State account (the liquidation buffer, the initial share)
+  --state-account STATE.json
+                            the same of the State account (the liquidation buffer, the initial share)
   --user [ID=]USER.json     the same of one UserAccount, one per account (repeat the option); the
                             account id is ID, or the file's name without extension
   --bn hex|decimal          how BN fields are written (default hex, as BN's toJSON writes them)
   --without-open-orders     take positions with open orders as liquidate_perp does once it has
                             cancelled them (default: refuse them; their margin is not modelled)
 `,
-  options: { "perp-markets": { type: "string" }, "spot-markets": { type: "string" }, state: { type: "string" }, user: { type: "string", multiple: true }, bn: { type: "string" }, "without-open-orders": { type: "boolean" } },
+  options: { "perp-markets": { type: "string" }, "spot-markets": { type: "string" }, "state-account": { type: "string" }, user: { type: "string", multiple: true }, bn: { type: "string" }, "without-open-orders": { type: "boolean" } },
   async build(values, lists) {
     const file = (name: string, what: string): string => {
       const v = values[name];
       if (typeof v !== "string" || v === "") throw new CliError(`import drift: missing --${name} ${what} (see "liqscan import --help")`);
       return v;
     };
-    const perp = file("perp-markets", "PERP.json"), spot = file("spot-markets", "SPOT.json"), state = file("state", "STATE.json");
+    const perp = file("perp-markets", "PERP.json"), spot = file("spot-markets", "SPOT.json"), state = file("state-account", "STATE.json");
     const userArgs = lists.user ?? [];
     if (userArgs.length === 0) throw new CliError('import drift: missing --user [ID=]USER.json (see "liqscan import --help")');
     const bnFormat = values.bn ?? "hex";

@@ -165,7 +165,7 @@ describe("importDrift on the SDK's accounts", () => {
 describe("liqscan import drift", () => {
   const dir = mkdtempSync(join(tmpdir(), "liqscan-import-drift-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const files = ["--perp-markets", join(DIR, "perp-markets.json"), "--spot-markets", join(DIR, "spot-markets.json"), "--state", join(DIR, "state.json")];
+  const files = ["--perp-markets", join(DIR, "perp-markets.json"), "--spot-markets", join(DIR, "spot-markets.json"), "--state-account", join(DIR, "state.json")];
 
   test("writes the book: exit 0; it scans and prices", async () => {
     const out = join(dir, "book.json");
@@ -191,10 +191,10 @@ describe("liqscan import drift", () => {
     expect(r.stderr).toBe(`liqscan: ${bad}: perpPositions[0]: field "lpShares": 1: LP positions are not modelled\n`);
     expect(existsSync(out)).toBe(false);
     const cases: [string[], string][] = [
-      [["import", "drift", "--spot-markets", "s.json", "--state", "t.json", "--user", "u.json", "--out", "b.json"], 'liqscan: import drift: missing --perp-markets PERP.json (see "liqscan import --help")\n'],
-      [["import", "drift", "--perp-markets", "p.json", "--state", "t.json", "--user", "u.json", "--out", "b.json"], 'liqscan: import drift: missing --spot-markets SPOT.json (see "liqscan import --help")\n'],
-      [["import", "drift", "--perp-markets", "p.json", "--spot-markets", "s.json", "--user", "u.json", "--out", "b.json"], 'liqscan: import drift: missing --state STATE.json (see "liqscan import --help")\n'],
-      [["import", "drift", "--perp-markets", "p.json", "--spot-markets", "s.json", "--state", "t.json", "--out", "b.json"], 'liqscan: import drift: missing --user [ID=]USER.json (see "liqscan import --help")\n'],
+      [["import", "drift", "--spot-markets", "s.json", "--state-account", "t.json", "--user", "u.json", "--out", "b.json"], 'liqscan: import drift: missing --perp-markets PERP.json (see "liqscan import --help")\n'],
+      [["import", "drift", "--perp-markets", "p.json", "--state-account", "t.json", "--user", "u.json", "--out", "b.json"], 'liqscan: import drift: missing --spot-markets SPOT.json (see "liqscan import --help")\n'],
+      [["import", "drift", "--perp-markets", "p.json", "--spot-markets", "s.json", "--user", "u.json", "--out", "b.json"], 'liqscan: import drift: missing --state-account STATE.json (see "liqscan import --help")\n'],
+      [["import", "drift", "--perp-markets", "p.json", "--spot-markets", "s.json", "--state-account", "t.json", "--out", "b.json"], 'liqscan: import drift: missing --user [ID=]USER.json (see "liqscan import --help")\n'],
       [["import", "drift", ...files, "--user", "u.json", "--bn", "octal", "--out", "b.json"], 'liqscan: import drift: --bn "octal" is not hex or decimal\n'],
     ];
     for (const [args, stderr] of cases) {
