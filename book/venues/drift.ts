@@ -5,7 +5,8 @@
  *
  * Inputs: `JSON.stringify` of the SDK's decoded accounts, with their field names (sdk/src/types.ts):
  * - the perp markets: an array of PerpMarketAccount (`driftClient.getPerpMarketAccounts()`);
- * - the spot markets: an array of SpotMarketAccount, holding the quote market 0 (USDC);
+ * - the spot markets: an array of SpotMarketAccount, holding the quote market 0 (USDC) and every
+ *   market the users hold a balance in;
  * - the State account (`driftClient.getStateAccount()`): liquidationMarginBufferRatio and
  *   initialPctToLiquidate;
  * - one UserAccount per account (`user.getUserAccount()`).
@@ -23,8 +24,11 @@
  * marginRatioMaintenance, its liquidation fee its liquidatorFee, and `drift` the rest. Markets are
  * the ones the users hold, by market index.
  *
- * Refused, each with an error naming the file, the record and the field, never dropped: spot
- * balances other than USDC (multi-asset collateral is not supported yet), open orders (unless
+ * Every other spot balance becomes a balance of a collateral asset: its spot market's name,
+ * decimals, last oracle price, maintenance and initial asset weights, maintenance liability weight
+ * and imf factor (valued as the program does, reference/venues/drift-v2.ts spotValue).
+ *
+ * Refused, each with an error naming the file, the record and the field, never dropped: open orders (unless
  * `withoutOpenOrders`: the account as liquidate_perp sees it once it has cancelled them), LP shares,
  * isolated positions, high-leverage mode, markets in settlement or that are not perpetuals, a
  * quote spot market other than 0.
@@ -111,15 +115,15 @@ function variant(o: JsonObject, key: string, record: string, prefix = ""): strin
 }
 
 /** The market's name: the SDK's 32 bytes, UTF-8, trailing spaces and zeros cut. */
-function nameOf(o: JsonObject, record: string, index: bigint): string {
-  if (!has(o, "name")) return `PERP-${index}`;
+function nameOf(o: JsonObject, record: string, index: bigint, kind = "PERP"): string {
+  if (!has(o, "name")) return `${kind}-${index}`;
   const bytes = array(o.name, record, "name");
   const codes = bytes.map((b, i) => {
     if (!(b instanceof JsonNumber) || !/^[0-9]+$/.test(b.raw) || Number(b.raw) > 255) throw new BookError(record, `name[${i}]`, `expected a byte, got ${describeJson(b)}`);
     return Number(b.raw);
   });
   const s = new TextDecoder().decode(new Uint8Array(codes)).replace(/[\s\u0000]+$/u, "");
-  return s === "" ? `PERP-${index}` : s;
+  return s === "" ? `${kind}-${index}` : s;
 }
 
 function doc(text: string, source: string): JsonValue {
@@ -193,30 +197,59 @@ function perpMarketOf(m: PerpIn, state: { buffer: bigint; initialPct: bigint }, 
   return { index: m.index, id, line, fundingLong, fundingShort };
 }
 
-interface QuoteMarket {
+interface SpotIn {
+  readonly index: bigint;
+  readonly record: string;
+  readonly o: JsonObject;
   readonly decimals: bigint;
   readonly depositInterest: bigint;
   readonly borrowInterest: bigint;
 }
 
-function readQuoteMarket(text: string, source: string, format: BnFormat): QuoteMarket {
+/** The spot markets by index, each with what get_token_amount reads; market 0 (USDC) must be there, with 6 decimals. */
+function readSpotMarkets(text: string, source: string, format: BnFormat): Map<bigint, SpotIn> {
   const list = array(doc(text, source), source, "");
-  let found: QuoteMarket | null = null;
+  const out = new Map<bigint, SpotIn>();
   list.forEach((v, i) => {
     const record = rec(source, `[${i}]`);
     const o = object(v, record, "");
-    if (num(o, "marketIndex", record, 0, 65_535) !== 0n) return;
-    if (found !== null) throw new BookError(record, "marketIndex", "spot market 0 is listed twice");
-    const decimals = num(o, "decimals", record, 0, 19);
-    if (decimals !== 6n) throw new BookError(record, "decimals", `${decimals}: the quote market (USDC) has QUOTE_PRECISION's 6 decimals`);
-    found = {
-      decimals,
+    const index = num(o, "marketIndex", record, 0, 65_535);
+    const before = out.get(index);
+    if (before !== undefined) throw new BookError(record, "marketIndex", `spot market ${index} is listed twice (also ${before.record})`);
+    const decimals = num(o, "decimals", record, 0, 18);
+    if (index === 0n && decimals !== 6n) throw new BookError(record, "decimals", `${decimals}: the quote market (USDC) has QUOTE_PRECISION's 6 decimals`);
+    out.set(index, {
+      index, record, o, decimals,
       depositInterest: bn(o, "cumulativeDepositInterest", record, format, 0n, U128_MAX),
       borrowInterest: bn(o, "cumulativeBorrowInterest", record, format, 0n, U128_MAX),
-    };
+    });
   });
-  if (found === null) throw new BookError(source, "", "has no spot market 0 (USDC, every account's quote collateral)");
-  return found;
+  if (!out.has(0n)) throw new BookError(source, "", "has no spot market 0 (USDC, every account's quote collateral)");
+  return out;
+}
+
+/**
+ * A spot market other than USDC as a collateral asset of the book: its name, decimals, the price it
+ * last recorded (historicalOracleData.lastOraclePrice, PRICE_PRECISION), its maintenance and
+ * initial asset weights and its maintenance liability weight (SPOT_WEIGHT_PRECISION, written as
+ * decimals of 1) and its imf factor. The scaled initial weight (scaleInitialAssetWeightStart)
+ * bears on the initial weight only and is not applied.
+ */
+function assetOf(m: SpotIn, format: BnFormat): { id: string; decimals: number; line: string } {
+  const { o, record } = m;
+  const history = object(required(o, "historicalOracleData", record), record, "historicalOracleData");
+  const price = bn(history, "lastOraclePrice", record, format, I64_MIN, I64_MAX, "historicalOracleData.");
+  if (price < 0n) throw new BookError(record, "historicalOracleData.lastOraclePrice", `${price} is negative`);
+  const w = num(o, "maintenanceAssetWeight", record, 0, 10_000);
+  const iw = num(o, "initialAssetWeight", record, 0, 10_000);
+  if (iw > w) throw new BookError(record, "initialAssetWeight", `${iw} is above maintenanceAssetWeight ${w}`);
+  const lw = num(o, "maintenanceLiabilityWeight", record, 10_000, 1_000_000);
+  const imf = num(o, "imfFactor", record, 0, 1_000_000);
+  const id = nameOf(o, record, m.index, "SPOT");
+  const q = JSON.stringify;
+  const line = `    { "id": ${q(id)}, "decimals": ${m.decimals}, "priceDecimals": 6, "price": ${q(formatDecimal(price, 6))}, ` +
+    `"maintenanceWeight": ${q(formatDecimal(w, 4))}, "initialWeight": ${q(formatDecimal(iw, 4))}, "liabilityWeight": ${q(formatDecimal(lw, 4))}, "drift": { "imfFactor": ${q(formatDecimal(imf, 6))} } }`;
+  return { id, decimals: Number(m.decimals), line };
 }
 
 function readState(text: string, source: string): { buffer: bigint; initialPct: bigint } {
@@ -240,7 +273,7 @@ export function fundingPayment(marketRate: bigint, lastRate: bigint, base: bigin
 }
 
 /** math/spot_balance.rs get_token_amount: a deposit rounded down, a borrow up. */
-export function tokenAmount(scaledBalance: bigint, m: QuoteMarket, borrow: boolean): bigint {
+export function tokenAmount(scaledBalance: bigint, m: { readonly decimals: bigint; readonly depositInterest: bigint; readonly borrowInterest: bigint }, borrow: boolean): bigint {
   const decrease = 10n ** (19n - m.decimals);
   const product = scaledBalance * (borrow ? m.borrowInterest : m.depositInterest);
   return borrow ? (product + decrease - 1n) / decrease : product / decrease;
@@ -257,9 +290,11 @@ interface AccountOut {
   readonly source: string;
   readonly collateral: bigint;
   readonly positions: PositionOut[];
+  /** Token amounts (10^-decimals, negative borrowed) by spot market index, other than USDC. */
+  readonly balances: Map<bigint, bigint>;
 }
 
-function readUser(file: DriftUserFile, index: number, perps: Map<bigint, PerpIn>, outOf: (m: PerpIn) => PerpOut, quoteMarket: QuoteMarket, input: DriftInput, format: BnFormat): AccountOut {
+function readUser(file: DriftUserFile, index: number, perps: Map<bigint, PerpIn>, outOf: (m: PerpIn) => PerpOut, spotMarkets: Map<bigint, SpotIn>, input: DriftInput, format: BnFormat): AccountOut {
   if (typeof file !== "object" || file === null) throw new BookError(`users[${index}]`, "", `expected {text}, got ${describeValue(file)}`);
   const source = typeof file.source === "string" && file.source !== "" ? file.source : typeof file.id === "string" && file.id !== "" ? file.id : `user ${index + 1}`;
   const u = object(doc(file.text, source), source, "");
@@ -273,8 +308,9 @@ function readUser(file: DriftUserFile, index: number, perps: Map<bigint, PerpIn>
     const mode = variant(u, "marginMode", source);
     if (mode !== "default") throw new BookError(source, "marginMode", `${quote(mode)}: high-leverage mode has ratios of its own, which liqscan does not model`);
   }
-  // The USDC balance; any other spot balance is multi-asset collateral, not supported yet.
+  // The USDC balance is the collateral; every other spot balance is a balance of its asset.
   let collateral = 0n;
+  const balances = new Map<bigint, bigint>();
   const spots = array(required(u, "spotPositions", source), source, "spotPositions");
   spots.forEach((v, i) => {
     const record = rec(source, `spotPositions[${i}]`);
@@ -283,11 +319,17 @@ function readUser(file: DriftUserFile, index: number, perps: Map<bigint, PerpIn>
     const open = num(s, "openOrders", record, 0, 255);
     if (balance === 0n && open === 0n) return; // an available slot
     const market = num(s, "marketIndex", record, 0, 65_535);
-    if (market !== 0n) throw new BookError(record, "marketIndex", `a balance in spot market ${market}: liqscan takes USDC (spot market 0) as collateral and does not support other assets yet`);
+    const spot = spotMarkets.get(market);
+    if (spot === undefined) throw new BookError(record, "marketIndex", `${market} is not a market of the spot markets file`);
     if (open !== 0n) throw new BookError(record, "openOrders", `${open} open spot orders: their margin is not modelled`);
     const borrow = variant(s, "balanceType", record) === "borrow";
-    const amount = tokenAmount(balance, quoteMarket, borrow);
-    collateral += borrow ? -amount : amount;
+    const amount = tokenAmount(balance, spot, borrow);
+    if (market === 0n) collateral += borrow ? -amount : amount;
+    else {
+      if (balances.has(market)) throw new BookError(record, "marketIndex", `spot market ${market} is held twice`);
+      if (amount > I64_MAX) throw new BookError(record, "scaledBalance", `a balance of ${amount} (10^-${spot.decimals}) does not fit a book's balance`);
+      balances.set(market, borrow ? -amount : amount);
+    }
   });
   if (collateral < I64_MIN || collateral > I64_MAX) throw new BookError(rec(source, "spotPositions"), "scaledBalance", `a USDC balance of ${formatDecimal(collateral, QUOTE_DECIMALS)} does not fit a book's collateral`);
   const positions: PositionOut[] = [];
@@ -324,7 +366,7 @@ function readUser(file: DriftUserFile, index: number, perps: Map<bigint, PerpIn>
     if (q < I64_MIN || q > I64_MAX) throw new BookError(record, "quoteAssetAmount", `with its unrealized funding (${funding}) it does not fit a book's quote asset amount`);
     positions.push({ market, size: base, quote: q });
   });
-  return { id, source, collateral, positions };
+  return { id, source, collateral, positions, balances };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +378,7 @@ export function importDriftBook(input: DriftInput): DriftImport {
   if (format !== "hex" && format !== "decimal") throw new BookError("input", "bn", `${describeValue(input.bn)} is not "hex" or "decimal"`);
   const perpSource = input.perpMarketsSource || "perp markets";
   const perps = readPerpMarkets(input.perpMarkets, perpSource);
-  const quoteMarket = readQuoteMarket(input.spotMarkets, input.spotMarketsSource || "spot markets", format);
+  const spotMarkets = readSpotMarkets(input.spotMarkets, input.spotMarketsSource || "spot markets", format);
   const state = readState(input.state, input.stateSource || "state");
   if (!Array.isArray(input.users)) throw new BookError("input", "users", `expected an array of user accounts, got ${describeValue(input.users)}`);
   const markets = new Map<bigint, PerpOut>();
@@ -350,7 +392,7 @@ export function importDriftBook(input: DriftInput): DriftImport {
   };
   const ids = new Map<string, string>();
   const accounts = input.users.map((file, i) => {
-    const a = readUser(file, i, perps, outOf, quoteMarket, input, format);
+    const a = readUser(file, i, perps, outOf, spotMarkets, input, format);
     const before = ids.get(a.id);
     if (before !== undefined) throw new BookError(a.source, "", `account id ${quote(a.id)} is already taken (by ${before}); give each user a distinct ID (--user ID=FILE)`);
     ids.set(a.id, a.source);
@@ -363,10 +405,21 @@ export function importDriftBook(input: DriftInput): DriftImport {
     if (other !== undefined) throw new BookError(perps.get(m.index)!.record, "name", `${quote(m.id)} is also the name of perp market ${other}`);
     seenIds.set(m.id, m.index);
   }
+  // The assets: the spot markets the users hold besides USDC, by index.
+  const heldSpots = [...new Set(accounts.flatMap((a) => [...a.balances.keys()]))].sort((x, y) => (x < y ? -1 : 1));
+  const assets = new Map(heldSpots.map((k) => [k, assetOf(spotMarkets.get(k)!, format)]));
+  const assetIds = new Map<string, bigint>();
+  for (const [k, x] of assets) {
+    const other = assetIds.get(x.id);
+    if (other !== undefined) throw new BookError(spotMarkets.get(k)!.record, "name", `${quote(x.id)} is also the name of spot market ${other}`);
+    assetIds.set(x.id, k);
+  }
   const q = JSON.stringify;
   let positionCount = 0;
   const accountLines = accounts.map((a) => {
-    const head = `    { "id": ${q(a.id)}, "collateral": ${q(formatDecimal(a.collateral, QUOTE_DECIMALS))}, "positions": [`;
+    const held = [...a.balances.entries()].sort(([x], [y]) => (x < y ? -1 : 1));
+    const balances = held.length === 0 ? "" : `"balances": { ${held.map(([k, amount]) => `${q(assets.get(k)!.id)}: ${q(formatDecimal(amount, assets.get(k)!.decimals))}`).join(", ")} }, `;
+    const head = `    { "id": ${q(a.id)}, "collateral": ${q(formatDecimal(a.collateral, QUOTE_DECIMALS))}, ${balances}"positions": [`;
     if (a.positions.length === 0) return head + "] }";
     const ps = a.positions.map((p) => {
       positionCount++;
@@ -375,7 +428,8 @@ export function importDriftBook(input: DriftInput): DriftImport {
     return `${head}\n        ${ps.join(",\n        ")}\n      ] }`;
   });
   const list = (lines: string[]): string => (lines.length === 0 ? "[]" : `[\n${lines.join(",\n")}\n  ]`);
-  const text = `{\n  "venue": "drift-v2",\n  "markets": ${list(ordered.map((m) => m.line))},\n  "accounts": ${list(accountLines)}\n}\n`;
+  const assetPart = assets.size === 0 ? "" : `,\n  "assets": ${list([...assets.values()].map((x) => x.line))}`;
+  const text = `{\n  "venue": "drift-v2",\n  "markets": ${list(ordered.map((m) => m.line))}${assetPart},\n  "accounts": ${list(accountLines)}\n}\n`;
   return { text, markets: ordered.length, accounts: accounts.length, positions: positionCount };
 }
 

@@ -15,7 +15,7 @@ import { liqscan } from "../support/run-cli.js";
 const DIR = "test/fixtures/venues/drift";
 const read = (f: string) => readFileSync(join(DIR, f), "utf8");
 const PERP = read("perp-markets.json"), SPOT = read("spot-markets.json"), STATE = read("state.json");
-const HEALTHY = read("user-healthy.json"), BORROW = read("user-borrow.json");
+const HEALTHY = read("user-healthy.json"), BORROW = read("user-borrow.json"), SPOTUSER = read("user-spot.json");
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const edit = (text: string, f: (o: Json) => void): string => {
@@ -54,6 +54,25 @@ describe("importDrift on the SDK's accounts", () => {
       { market: "BTC-PERP", size: "-0.050000000", quoteAssetAmount: "4850.000499" },
       { market: "ETH-PERP", size: "0.000000000", quoteAssetAmount: "-3.200000" },
     ]);
+  });
+
+  test("a spot balance other than USDC: a balance of the spot market's asset, valued by Drift's weights in both engines", async () => {
+    const text = importDrift(input({ users: [{ id: "spot", text: SPOTUSER, source: "spot.json" }] }));
+    const json = JSON.parse(text);
+    expect(json.assets).toEqual([{ id: "SOL", decimals: 9, priceDecimals: 6, price: "142.318500", maintenanceWeight: "0.9000", initialWeight: "0.8000", liabilityWeight: "1.1000", drift: { imfFactor: "0.001000" } }]);
+    // SOL: 24750000000 * 10101010101 / 10^(19 - 9) = 24999999999 (down); USDC borrowed: 2000000000000 * 11234567890 / 10^13 up.
+    expect(json.accounts[0]).toEqual({ id: "spot", collateral: "-2246.913578", balances: { SOL: "24.999999999" }, positions: [{ market: "ETH-PERP", size: "-1.000000000", quoteAssetAmount: "3100.000000" }] });
+    const book = parseBookJson(text);
+    validateBook(book);
+    const want = scanBook(book).results[0]!;
+    const live = await (await createEngine("wasm")).load(book);
+    expect(live.scan().account(0)).toEqual(want);
+    live.dispose();
+    // SOL: 24999999999 * 142318500 / 1e9 = 3557962499, weight min(9000, 1.1e10 / (1e6 + isqrt(249999999991) * 1000 / 1e5 = 4999)
+    // = 10945) = 9000: 3202166249. ETH short: pnl 3100 - 3020.11 = 79.89. Equity -2246.913578 + 3202.166249 + 79.89.
+    expect(want.equity).toBe(1_035_142_671n);
+    expect(want.maintenance).toBe(151_005_500n);
+    expect(parseBookJson(writeBookJson(book))).toEqual(book);
   });
 
   test("calculate_funding_payment's signs and truncation", () => {
@@ -109,7 +128,12 @@ describe("importDrift on the SDK's accounts", () => {
 
   test("every refusal and malformed shape names the file, the record and the field", () => {
     const cases: [DriftInput, string][] = [
-      [user(edit(HEALTHY, (o) => { o.spotPositions[1] = { ...o.spotPositions[1], marketIndex: 1, scaledBalance: "3b9aca00" }; })), 'u.json: spotPositions[1]: field "marketIndex": a balance in spot market 1: liqscan takes USDC (spot market 0) as collateral and does not support other assets yet'],
+      [user(edit(HEALTHY, (o) => { o.spotPositions[1] = { ...o.spotPositions[1], marketIndex: 5, scaledBalance: "3b9aca00" }; })), 'u.json: spotPositions[1]: field "marketIndex": 5 is not a market of the spot markets file'],
+      [user(edit(SPOTUSER, (o) => { o.spotPositions[2] = { ...o.spotPositions[0] }; })), 'u.json: spotPositions[2]: field "marketIndex": spot market 1 is held twice'],
+      [{ ...user(SPOTUSER), spotMarkets: edit(SPOT, (o) => { o[1].historicalOracleData.lastOraclePrice = "-01"; }) }, 'spot.json: [1]: field "historicalOracleData.lastOraclePrice": -1 is negative'],
+      [{ ...user(SPOTUSER), spotMarkets: edit(SPOT, (o) => { o[1].maintenanceLiabilityWeight = 9000; }) }, 'spot.json: [1]: field "maintenanceLiabilityWeight": 9000 is outside [10000, 1000000]'],
+      [{ ...user(SPOTUSER), spotMarkets: edit(SPOT, (o) => { o[1].initialAssetWeight = 9500; }) }, 'spot.json: [1]: field "initialAssetWeight": 9500 is above maintenanceAssetWeight 9000'],
+      [{ ...user(edit(SPOTUSER, (o) => { o.spotPositions[2] = { ...o.spotPositions[0], marketIndex: 2 }; })), spotMarkets: edit(SPOT, (o) => { o.push({ ...o[1], marketIndex: 2 }); }) }, 'spot.json: [2]: field "name": "SOL" is also the name of spot market 1'],
       [user(edit(HEALTHY, (o) => { o.spotPositions[0].openOrders = 1; })), 'u.json: spotPositions[0]: field "openOrders": 1 open spot orders: their margin is not modelled'],
       [user(edit(HEALTHY, (o) => { o.perpPositions[0].lpShares = "0a"; })), 'u.json: perpPositions[0]: field "lpShares": 10: LP positions are not modelled'],
       [user(edit(HEALTHY, (o) => { o.perpPositions[1].positionFlag = 1; })), 'u.json: perpPositions[1]: field "positionFlag": an isolated position: liqscan models Drift\'s cross margin only'],
@@ -143,7 +167,7 @@ describe("importDrift on the SDK's accounts", () => {
       [input({ perpMarkets: "{}" }), 'perp.json: expected an array, got an object'],
       [input({ spotMarkets: edit(SPOT, (o) => { o.shift(); }) }), "spot.json: has no spot market 0 (USDC, every account's quote collateral)"],
       [input({ spotMarkets: edit(SPOT, (o) => { o[0].decimals = 9; }) }), 'spot.json: [0]: field "decimals": 9: the quote market (USDC) has QUOTE_PRECISION\'s 6 decimals'],
-      [input({ spotMarkets: edit(SPOT, (o) => { o[1].marketIndex = 0; }) }), 'spot.json: [1]: field "marketIndex": spot market 0 is listed twice'],
+      [input({ spotMarkets: edit(SPOT, (o) => { o[1].marketIndex = 0; }) }), 'spot.json: [1]: field "marketIndex": spot market 0 is listed twice (also spot.json: [0])'],
       [input({ state: "{}" }), 'state.json: field "liquidationMarginBufferRatio": missing'],
       [input({ state: edit(STATE, (o) => { o.initialPctToLiquidate = 10001; }) }), 'state.json: field "initialPctToLiquidate": 10001 is outside [0, 10000]'],
       [input({ bn: "octal" as "hex" }), 'input: field "bn": string "octal" is not "hex" or "decimal"'],
