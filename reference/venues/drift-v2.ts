@@ -10,6 +10,7 @@
  * quote_asset_amount (book/types.ts Position). The quote (USDC) oracle price is taken as exactly
  * 1 (PRICE_PRECISION), so the program's multiplications by the quote price are identities.
  */
+import { BookError } from "../../book/errors.js";
 import { PPM, type Asset, type CloseOut, type DriftMarket, type Market } from "../../book/types.js";
 import type { BalanceList, WeightKind } from "../assets.js";
 import { I64_MAX, ceilDiv, floorDiv, max, min } from "../arith.js";
@@ -399,7 +400,9 @@ function liquidationPrice(q: PriceQuery): bigint | null {
   const mr = q.bankruptcy ? 0n : marginRatio(market, abs, "maintenance");
   const w = driftOf(market).unrealizedPnlMaintenanceAssetWeight;
   if (long && !q.bankruptcy && (w !== MARGIN_PRECISION || mr > MARGIN_PRECISION)) {
-    throw new RangeError(`market ${market.id}: a drift-v2 long's liquidation price is not computed when positive pnl is weighted below 100 % or the margin ratio passes 100 % (the trigger is then not monotone in the price)`);
+    // An input the search does not cover: said as a book error (the CLI's exit 2), not computed wrongly.
+    throw new BookError(`market ${JSON.stringify(market.id)}`, w !== MARGIN_PRECISION ? "drift.unrealizedPnlMaintenanceAssetWeight" : "tiers",
+      `a long's liquidation price is not computed when positive pnl counts below 100 % or the size premium takes the margin ratio past 100 % (the trigger is then not monotone in the price; docs/venues/drift-v2.md)`);
   }
   // Bankruptcy: the unweighted value, no requirement (equity <= 0 is A - 1 + value < 0, A given so).
   const g = (n: bigint) => {

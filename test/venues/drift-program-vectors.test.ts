@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createEngine } from "../../bindings/index.js";
 import type { Book, Market } from "../../book/types.js";
-import { scanBook } from "../../reference/index.js";
+import { liquidationPrice, scanBook } from "../../reference/index.js";
 import {
   sizeDiscountAssetWeight, sizeInBasePrecision, spotValue,
   baseAssetValue, baseToCoverShortage, isqrt, liquidationFee, marginRatio, maxPctToLiquidate, perpIfFee, sizePremiumLiabilityWeight, unrealizedPnl,
@@ -262,5 +262,24 @@ describe("drift-v2: hand-computed accounts, both engines", () => {
     // A short's value truncates toward zero: -1 base unit at $1.5 is worth trunc(-1.5e6 / 1e9) = 0.
     const short: Book = { venue: "drift-v2", liquidatorSharePpm: 0n, markets: [market({ markPrice: 1_500_000n })], accounts: [{ id: "u", collateral: 0n, positions: [{ market: 0, size: -1n, entryPrice: 0n }] }] };
     expect((await both(short)).equity).toBe(0n);
+  });
+});
+
+describe("drift-v2: liquidation prices where the search does not reach", () => {
+  it("a long whose positive pnl counts below 100 % is refused with a book error naming the field; a short is priced", async () => {
+    const book: Book = {
+      venue: "drift-v2", liquidatorSharePpm: 0n,
+      markets: [market({ drift: { unrealizedPnlMaintenanceAssetWeight: 5_000n } })],
+      accounts: [{ id: "u", collateral: 10n * QUOTE, positions: [{ market: 0, size: BASE, entryPrice: -90n * QUOTE }, ] }, { id: "s", collateral: 10n * QUOTE, positions: [{ market: 0, size: -BASE, entryPrice: 90n * QUOTE }] }],
+    };
+    expect(() => liquidationPrice(book, 0, 0)).toThrow('market "SOL-PERP": field "drift.unrealizedPnlMaintenanceAssetWeight": a long\'s liquidation price is not computed');
+    // The short (n = x in 10^-6): below $90 its pnl (90 - x) counts half, 10 + (90 - x) / 2 >= x / 20 there;
+    // from $90 the pnl is a loss: liquidatable iff 100e6 - x < trunc(x / 20). At 95238096: 4761904 < 4761904,
+    // no; at 95238097: 4761903 < 4761904, yes.
+    const x = liquidationPrice(book, 1, 0)!;
+    expect(x).toBe(95_238_097n);
+    const live = await (await createEngine("wasm")).load({ ...book, accounts: [book.accounts[1]!] });
+    expect(live.liquidationPrices()[0]).toBe(x);
+    live.dispose();
   });
 });
