@@ -91,3 +91,38 @@ export function venueBook(columns: BookColumns, venue: "binance-usdm" | "hyperli
   }
   return { ...columns, venue, liquidatorSharePpm: 0n, markets, collateral };
 }
+
+/**
+ * The benchmark book with collateral assets (docs/model.md, "Collateral in several assets"): three
+ * assets (a stablecoin, ETH, BTC) and about one balance per account, 1 in 8 of them borrowed, the
+ * quote collateral cut to a half so that the balances carry weight. Deterministic (a fixed LCG).
+ */
+export function assetBook(columns: BookColumns): BookColumns {
+  const assets = [
+    { id: "USDT", decimals: 6, priceDecimals: 6, price: 999_800n, maintenanceWeightPpm: 980_000n, initialWeightPpm: 950_000n, liabilityWeightPpm: 1_020_000n },
+    { id: "ETH", decimals: 8, priceDecimals: 2, price: 340_025n, maintenanceWeightPpm: 900_000n, initialWeightPpm: 800_000n, liabilityWeightPpm: 1_100_000n },
+    { id: "BTC", decimals: 8, priceDecimals: 2, price: 6_500_050n, maintenanceWeightPpm: 900_000n, initialWeightPpm: 850_000n, liabilityWeightPpm: 1_100_000n },
+  ];
+  const n = columns.accountIds.length;
+  let seed = 0x2545f491;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const starts = new Uint32Array(n + 1);
+  const asset: number[] = [], amount: bigint[] = [];
+  const collateral = columns.collateral.slice();
+  for (let a = 0; a < n; a++) {
+    starts[a] = asset.length;
+    collateral[a] = collateral[a]! / 2n;
+    const held = next() % 3; // 0, 1 or 2 balances
+    for (let k = 0; k < held; k++) {
+      const x = (next() + k) % 3;
+      if (asset.includes(x, starts[a])) continue;
+      // Worth about half the quote collateral taken away, in the asset's units.
+      const value = collateral[a]! > 0n ? collateral[a]! : 1_000_000_000n;
+      const units = (value * 10n ** BigInt(assets[x]!.decimals + assets[x]!.priceDecimals - 6)) / assets[x]!.price;
+      asset.push(x);
+      amount.push(next() % 8 === 0 ? -units / 4n : units);
+    }
+  }
+  starts[n] = asset.length;
+  return { ...columns, collateral, assets, balanceStart: starts, balanceAsset: Uint32Array.from(asset), balanceAmount: BigInt64Array.from(amount) };
+}

@@ -17,7 +17,7 @@ import { formatDecimal } from "../book/decimal.js";
 import { shockTotalsByScans } from "../bindings/shocks.js";
 import { BandwidthLoop } from "./bandwidth.js";
 import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
-import { TICK_MARKETS, venueBook, type BookSize } from "./books.js";
+import { TICK_MARKETS, venueBook, type BookSize, assetBook } from "./books.js";
 import { floatMarks, floatScan, toFloatBook } from "./float-scan.js";
 
 /** Everything a case may use at one book size. */
@@ -264,6 +264,33 @@ export const CASES: readonly BenchCase[] = [
         },
         positions: ctx.columns.positionSize.length,
         dispose: () => book?.dispose(),
+      };
+    },
+  },
+  {
+    id: "wasm-assets",
+    label: "wasm scan, book with collateral assets",
+    kind: "scan",
+    // The balances change the decisions: not compared with the generic reference's.
+    prepare: async (ctx) => ({ ...(await engineScan((c) => c.engines.wasm)({ ...ctx, columns: assetBook(ctx.columns) })), decisions: undefined }),
+  },
+  {
+    id: "asset-tick",
+    label: "asset price tick + revalue + rescan (wasm, ETH)",
+    kind: "other",
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(assetBook(ctx.columns));
+      const base = book.assetPrice("ETH");
+      book.scan();
+      let up = false;
+      return {
+        run: () => {
+          up = !up;
+          book.setAssetPrice("ETH", up ? base - 1_000n : base);
+          return book.scan();
+        },
+        positions: book.positionCount,
+        dispose: () => book.dispose(),
       };
     },
   },

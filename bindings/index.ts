@@ -15,7 +15,7 @@
 import type { Book, BookColumns } from "../book/types.js";
 import { ReferenceBook, toColumns } from "./reference-book.js";
 import type { BookShape, Engine, EngineName } from "./types.js";
-import { instantiateCore, WasmBook } from "./wasm-book.js";
+import { CorePool, WasmBook } from "./wasm-book.js";
 import { compileCore, type WasmSource } from "./wasm-source.js";
 import { decodeSnapshot } from "./snapshot.js";
 
@@ -36,13 +36,18 @@ export async function createEngine(name: EngineName = "wasm", options: EngineOpt
   }
   if (name !== "wasm") throw new Error(`liqscan: unknown engine ${JSON.stringify(name)}; use "wasm" or "reference"`);
   const module = await compileCore(options.wasm);
+  const pool = new CorePool(module);
+  const pooled = <T extends { pool?: CorePool }>(book: T): T => ((book.pool = pool), book);
   return {
     name,
-    load: async (book) => WasmBook.load(await instantiateCore(module), checked(book)),
-    allocate: async (shape: BookShape) => WasmBook.allocate(await instantiateCore(module), shape),
+    load: async (book) => pooled(WasmBook.load(await pool.take(), checked(book))),
+    allocate: async (shape: BookShape) => {
+      const builder = WasmBook.allocate(await pool.take(), shape);
+      return { columns: builder.columns, finish: () => pooled(builder.finish() as WasmBook) };
+    },
     restore: async (image) => {
       const content = decodeSnapshot(image);
-      return WasmBook.restore(await instantiateCore(module), content);
+      return pooled(WasmBook.restore(await pool.take(), content));
     },
   };
 }

@@ -162,6 +162,37 @@ export async function instantiateCore(module: WebAssembly.Module): Promise<CoreE
   return core;
 }
 
+/**
+ * The instance of a disposed book, kept for the engine's next book. A fresh WebAssembly memory
+ * is zero pages that the operating system maps on first touch: on this benchmark machine (a
+ * virtual machine) that first touch costs about 6 ms per MiB, most of a load or a restore, while
+ * clearing memory already mapped costs a fraction of a millisecond per MiB. So dispose() hands the
+ * instance back here (one, up to SPARE_LIMIT_BYTES: the memory stays resident until the next book
+ * takes it), and the next load, allocate or restore clears the part a book used and takes it:
+ * the book then starts from zeroed memory exactly as in a fresh instance.
+ */
+export class CorePool {
+  private spare?: { core: CoreExports; used: number };
+  constructor(private readonly module: WebAssembly.Module) {}
+
+  async take(): Promise<CoreExports> {
+    const s = this.spare;
+    if (s === undefined) return instantiateCore(this.module);
+    this.spare = undefined;
+    const base = s.core.heapBase();
+    new Uint8Array(s.core.memory.buffer, base, Math.min(s.used, s.core.memory.buffer.byteLength) - base).fill(0);
+    return s.core;
+  }
+
+  /** Keeps `core` for the next book when its memory is not too large; `used`: the end of what its book wrote. */
+  give(core: CoreExports, used: number): void {
+    if (core.memory.buffer.byteLength <= SPARE_LIMIT_BYTES) this.spare = { core, used };
+  }
+}
+
+/** The largest memory a disposed book leaves for the next one (above it, dispose() lets it go). */
+export const SPARE_LIMIT_BYTES = 1 << 30;
+
 /** Room a live book gets when its shape first changes, and when it grows again: 1/4 more, at least this. */
 const MIN_SPARE_ACCOUNTS = 1024;
 const MIN_SPARE_SLOTS = 4096;
@@ -213,12 +244,14 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private cached?: Views;
 
   private idList?: string[];
+  /** idList is this book's own array (else the caller's, not to be changed: copied on the first new account). */
+  private idsOwned = false;
   private idLoader?: () => readonly string[];
   /** The ids as a snapshot holds them (the image restored from, or the last snapshot's), while no account has been added since: repeated snapshots do not encode a million ids again. */
   private idImage?: IdImage;
   /** The account ids: a restored book decodes them when first read. */
   protected get ids(): string[] {
-    return (this.idList ??= this.idLoader!().slice());
+    return (this.idList ??= this.idLoader!() as string[]); // copied on the first new account, as the caller's
   }
   private idMap?: Map<string, number>;
   /** Ids to indices, made when first needed (a million ids take a while, and a scan needs none). */
@@ -263,7 +296,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
     reserve(core.memory, this.plan.end, accountCount, positionCount);
     // Default ids only once the memory is known to be there: a refused book costs nothing.
     if (typeof accountIds === "function") this.idLoader = accountIds;
-    else this.idList = accountIds ? accountIds.slice() : Array.from({ length: accountCount }, (_, a) => String(a));
+    // The caller's list is shared until an account is added (copying a million ids cost more than the rest of a load).
+    else if (accountIds) this.idList = accountIds as string[];
+    else { this.idList = Array.from({ length: accountCount }, (_, a) => String(a)); this.idsOwned = true; }
     this.marketIds = new Map(markets.map((m, i) => [m.id, i]));
     this.writeDescriptor();
     this.writeMarkets();
@@ -568,6 +603,10 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.summary[a] = 0;
     this.revalue(a);
     if (this.accountIsolated) this.accountIsolated[a] = 0;
+    if (!this.idsOwned) {
+      this.idList = [...this.ids];
+      this.idsOwned = true;
+    }
     this.ids.push(id);
     this.idImage = undefined;
     // A re-layout for room just made the book compact; the new account's end of the public
@@ -914,10 +953,16 @@ export class WasmBook extends LiveEdits implements LiveBook {
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
-    // Drop the instance so its memory can be collected.
+    // Hand the instance to the engine's pool (the next book reuses its mapped memory), or drop it
+    // so its memory can be collected.
+    this.pool?.give(this.core, Math.max(this.highWater, this.top, this.plan.end));
     this.core = undefined as unknown as CoreExports;
   }
+
+  /** Where dispose() returns the instance (set by the engine that made the book). */
+  pool?: CorePool;
 
   // ---- memory ------------------------------------------------------------------------------
 
@@ -976,8 +1021,12 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const at = align8(this.top);
     reserve(this.core.memory, at + bytes, this.accounts, this.livePositions);
     this.top = at + bytes;
+    this.highWater = Math.max(this.highWater, this.top);
     return at;
   }
+
+  /** The end of every byte this book has written (a re-layout moves `top` back; this never goes down). */
+  private highWater = 0;
 
   /**
    * New list buffers of `capacity` entries and a change list of twice that, empty: every growth

@@ -39,7 +39,7 @@ import {
 import { BookError, quote } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal, int32Words, pow10 } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, checkNoAssets, sameText, validateColumns } from "./validate.js";
+import { IdIndex, checkNoAssets, checkedIds, sameText, validateColumns } from "./validate.js";
 import { QUOTE_DECIMALS, SIDE_CODE, type BookColumns, type Market } from "./types.js";
 
 /** File names of the two tables, as errors name them. */
@@ -540,7 +540,7 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
     ...(venue !== undefined ? { venue } : {}),
     liquidatorSharePpm,
     markets,
-    accountIds,
+    accountIds: checkedIds(accountIds), // empty and repeated ids refused as they were read
     collateral,
     positionStart,
     positionMarket: permute(rowMarket),

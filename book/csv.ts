@@ -20,7 +20,7 @@
 import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, sameText, validateColumns, checkNoAssets } from "./validate.js";
+import { IdIndex, checkedIds, sameText, validateColumns, checkNoAssets } from "./validate.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { BookColumns, Market, VenueName } from "./types.js";
 
@@ -699,7 +699,8 @@ function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, mark
   const { accountIds, collateral } = accounts;
   const grouped = groupPositions(rows, accountIds.length);
   checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
-  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds, collateral, ...grouped };
+  // The reader refused empty and repeated ids as it read them.
+  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: checkedIds(accountIds), collateral, ...grouped };
 }
 
 /** A file's content in pieces: texts, or UTF-8 bytes (as a file stream gives them). */

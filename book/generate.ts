@@ -24,6 +24,7 @@
  *   a third of those (0.7 % of accounts) with bad debt, 3 % with maintenance above half the equity;
  *   median leverage 3.2x, 95th percentile 31x, 99th 62x.
  */
+import { checkedIds } from "./validate.js";
 import { int32Words } from "./decimal.js";
 import { Random } from "./random.js";
 import type { BookColumns, Market, Tier } from "./types.js";
@@ -351,5 +352,6 @@ export function generateBook(options: GenerateOptions): BookColumns {
   }
   positionStart[n] = p;
   if (onProgress) onProgress(n, n);
-  return { liquidatorSharePpm: LIQUIDATOR_SHARE_PPM, markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry };
+  // "acct-" and a zero-padded number: unique by construction.
+  return { liquidatorSharePpm: LIQUIDATOR_SHARE_PPM, markets, accountIds: checkedIds(accountIds), collateral, positionStart, positionMarket, positionSize, positionEntry };
 }

@@ -452,6 +452,24 @@ function validateShare(v: unknown, venue: VenueName): void {
   }
 }
 
+/**
+ * Id lists already checked (non-empty strings, unique) and frozen, so unchanged since: a load of
+ * the same columns does not hash a million ids again (the id check was most of a load's
+ * validation). The parsers and the generator hand out such lists (`checkedIds`); validateColumns
+ * adds any frozen list it has checked.
+ */
+const CHECKED_IDS = new WeakSet<readonly string[]>();
+
+/** Freezes a list of ids its maker has checked (unique, non-empty strings) and remembers it. */
+export function checkedIds(ids: string[]): string[] {
+  Object.freeze(ids);
+  CHECKED_IDS.add(ids);
+  return ids;
+}
+
+/** Typed arrays use the platform's byte order (little-endian everywhere liqscan runs, and in WebAssembly). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** Liability weights are in [1, 100] (a borrow counts at least at its value). */
 export const LIABILITY_WEIGHT_MIN_PPM = 1_000_000n;
 export const LIABILITY_WEIGHT_MAX_PPM = 100_000_000n;
@@ -626,14 +644,24 @@ export function validateColumns(columns: BookColumns): void {
     typed(c.balanceAsset, Uint32Array, "balanceAsset", nb);
     typed(c.balanceAmount, BigInt64Array, "balanceAmount", nb);
   }
-  const ids = new IdIndex(c.accountIds, n);
+  const knownIds = Object.isFrozen(c.accountIds) && CHECKED_IDS.has(c.accountIds);
+  if (!knownIds) {
+    const ids = new IdIndex(c.accountIds, n);
+    for (let a = 0; a < n; a++) {
+      const id = c.accountIds[a];
+      if (typeof id !== "string" || id === "") throw new BookError(accountRecord(id, a), "id", `expected a non-empty string, got ${describeValue(id)}`);
+      const other = ids.add(a);
+      if (other >= 0) throw new BookError(accountRecord(id, a), "id", `duplicate account id ${JSON.stringify(id)} (accounts ${other + 1} and ${a + 1})`);
+    }
+  }
   const holdings = new MarketHoldings(nm, venue);
   const held = new Int32Array(na).fill(-1);
+  // An entry is negative iff the high 32 bits of its little-endian word are: read as Int32 so the
+  // loop creates no BigInt per position (that allocation was most of the cost of a load).
+  const entryHigh = new Int32Array(c.positionEntry.buffer, c.positionEntry.byteOffset, np * 2);
+  const high = LITTLE_ENDIAN ? 1 : 0;
   for (let a = 0; a < n; a++) {
     const id = c.accountIds[a];
-    if (typeof id !== "string" || id === "") throw new BookError(accountRecord(id, a), "id", `expected a non-empty string, got ${describeValue(id)}`);
-    const other = ids.add(a);
-    if (other >= 0) throw new BookError(accountRecord(id, a), "id", `duplicate account id ${JSON.stringify(id)} (accounts ${other + 1} and ${a + 1})`);
     const start = c.positionStart[a];
     const end = c.positionStart[a + 1];
     if (end < start) throw new BookError(accountRecord(id, a), "positionStart", `positionStart[${a + 1}] = ${end} is less than positionStart[${a}] = ${start}`);
@@ -658,13 +686,14 @@ export function validateColumns(columns: BookColumns): void {
       }
       const refused = holdings.hold(a, m, p - start, side);
       if (refused !== null) throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "market", `market ${JSON.stringify(c.markets[m].id)} ${refused}`);
-      const entry = c.positionEntry[p];
       if (venue === "drift-v2") driftStep(c.markets[m], c.positionSize[p], `${accountRecord(id, a)} position ${p - start + 1}`);
-      else if (entry < 0n) {
+      else if (entryHigh[2 * p + high]! < 0) {
+        const entry = c.positionEntry[p];
         throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "entryPrice", `${entry} (${formatDecimal(entry, c.markets[m].priceDecimals)}) is negative (prices are >= 0)`);
       }
     }
   }
+  if (!knownIds && Object.isFrozen(c.accountIds)) CHECKED_IDS.add(c.accountIds);
 }
 
 /** The table forms (CSV, Arrow, Parquet) hold no balances yet: a book with assets is refused, never written without them. */

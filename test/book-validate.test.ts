@@ -150,3 +150,26 @@ describe("validateColumns", () => {
     expect(() => columnsToBook(edit(f))).toThrow(BookError);
   });
 });
+
+describe("ids checked once", () => {
+  it("a frozen id list is still checked unless a parser, the generator or an earlier check vouched for it", async () => {
+    const { generateBook } = await import("../book/generate.js");
+    const { validateColumns } = await import("../book/validate.js");
+    const g = generateBook({ accounts: 5, seed: 3 });
+    expect(Object.isFrozen(g.accountIds)).toBe(true);
+    expect(() => validateColumns(g)).not.toThrow();
+    // The user's own frozen list with a repeated id: refused, as an unfrozen one would be.
+    const dup = Object.freeze(["a", "b", "a", "c", "d"]);
+    expect(() => validateColumns({ ...g, accountIds: dup })).toThrow('account "a": field "id": duplicate account id "a" (accounts 1 and 3)');
+    expect(() => validateColumns({ ...g, accountIds: dup })).toThrow("duplicate account id");
+    const empty = Object.freeze(["a", "", "c", "d", "e"]);
+    expect(() => validateColumns({ ...g, accountIds: empty })).toThrow("non-empty");
+    // A frozen list checked once is not hashed again, and a mutable one always is.
+    const ok = Object.freeze(["v", "w", "x", "y", "z"]);
+    validateColumns({ ...g, accountIds: ok });
+    const open = ["v", "w", "x", "y", "z"];
+    validateColumns({ ...g, accountIds: open });
+    open[4] = "v";
+    expect(() => validateColumns({ ...g, accountIds: open })).toThrow("duplicate account id");
+  });
+});

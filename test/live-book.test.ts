@@ -344,3 +344,38 @@ describe("the wasm live book's slots", () => {
     expectSame(live, oracle, "grown");
   });
 });
+
+describe("a disposed book's instance is reused by the engine's next book", () => {
+  it("the next load, restore and allocate start from zeroed memory: the same results as a fresh engine's", async () => {
+    const { createEngine, generateBook } = await import("../bindings/index.js");
+    const { scanBook } = await import("../reference/index.js");
+    const { columnsToBook } = await import("../book/columns.js");
+    const engine = await createEngine("wasm");
+    // A live book that grew and laid itself out again (its lists and labels high in memory), then disposed.
+    const big = await engine.load(generateBook({ accounts: 3_000, seed: 11 }));
+    for (let i = 0; i < 2_000; i++) big.addAccount(`x${i}`, 5n);
+    for (let i = 0; i < 500; i++) big.openPosition(`x${i}`, 0, 1_000n, 1n);
+    big.scan();
+    big.liquidationPrices();
+    const image = big.snapshot();
+    const want = scanBook(big.toBook());
+    big.dispose();
+    // A smaller book in the same memory: every status, list and total as the reference says.
+    const small = generateBook({ accounts: 700, seed: 12 });
+    const next = await engine.load(small);
+    const got = next.scan();
+    scanBook(columnsToBook(small)).results.forEach((w, a) => expect(got.account(a)).toEqual(w));
+    expect(got.changes().length).toBe(got.totals.liquidatable + got.totals.overflow); // changes since a book of ok accounts: nothing left over
+    next.dispose();
+    const back = await engine.restore(image);
+    const again = back.scan();
+    want.results.forEach((w, a) => expect(again.account(a)).toEqual(w));
+    back.dispose();
+    const built = await engine.allocate({ accounts: 1, positions: 0, markets: small.markets, liquidatorSharePpm: 0n });
+    built.columns.collateral[0] = 7n;
+    const one = built.finish();
+    expect(one.scan().account(0)).toEqual({ status: "ok", equity: 7n, maintenance: 0n, closeOut: null });
+    one.dispose();
+    one.dispose(); // twice is fine, and gives nothing back twice
+  });
+});

@@ -30,6 +30,15 @@ describe("README", () => {
     expect((await liqscan("liq-price", book)).stdout).toBe(shown);
   });
 
+  it("Collateral in several assets: the stress command prints the table the README shows", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const command = "$ npx liqscan stress examples/collateral-assets.json --shocks=-10,0,10 --asset ETH=-30\n";
+    const start = readme.indexOf(command);
+    expect(start).toBeGreaterThan(0);
+    const shown = readme.slice(start + command.length, readme.indexOf("```", start));
+    expect((await liqscan("stress", "examples/collateral-assets.json", "--shocks=-10,0,10", "--asset", "ETH=-30")).stdout).toBe(shown);
+  });
+
   it("Live books: the example runs and prints what its comments say, line for line", () => {
     const code = readmeBlock("<!-- example:live");
     mkdirSync("build", { recursive: true });
