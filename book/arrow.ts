@@ -39,13 +39,21 @@ import {
 import { BookError, quote } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal, int32Words, pow10 } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, checkNoAssets, checkedIds, sameText, validateColumns } from "./validate.js";
-import { QUOTE_DECIMALS, SIDE_CODE, type BookColumns, type Market } from "./types.js";
+import { IdIndex, checkedIds, sameText, validateColumns } from "./validate.js";
+import { BALANCE_COLUMNS, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
+import { QUOTE_DECIMALS, SIDE_CODE, type Asset, type BookColumns, type Market } from "./types.js";
 
-/** File names of the two tables, as errors name them. */
+/** File names of the tables, as errors name them. */
 export interface TableFiles {
   readonly accounts: string;
   readonly positions: string;
+  /** The balances table (default: the accounts file's name with "balances" for "accounts", e.g. balances.arrow). */
+  readonly balances?: string;
+}
+
+/** The name errors give the balances table of `files`. */
+function balancesFile(files: TableFiles): string {
+  return files.balances ?? files.accounts.replace(/^accounts(?=\.|$)/, "balances");
 }
 
 export const ACCOUNT_COLUMNS = ["id", "collateral"] as const;
@@ -383,9 +391,10 @@ function span(c: TextChunk, i: number): [number, number] {
  * A book from its Arrow tables (see the top of this file): `marketsJson` is markets.json, and
  * `files` names the tables in errors (`positions.arrow row 17: field "size": ...`).
  */
-export function bookFromArrowTables(marketsJson: string, accounts: Table, positions: Table, files: TableFiles = { accounts: "accounts.arrow", positions: "positions.arrow" }): BookColumns {
-  const { venue, liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
+export function bookFromArrowTables(marketsJson: string, accounts: Table, positions: Table, files: TableFiles = { accounts: "accounts.arrow", positions: "positions.arrow" }, balances?: Table): BookColumns {
+  const { venue, liquidatorSharePpm, markets, assets } = parseMarketsJson(marketsJson, "markets.json");
   const AF = files.accounts, PF = files.positions;
+  if (balances !== undefined && !assets?.length) throw balancesWithoutAssets(balancesFile(files));
   const ac = columnsOf(accounts, AF, ACCOUNT_COLUMNS, ACCOUNT_LABELS);
   const pc = columnsOf(positions, PF, POSITION_COLUMNS, POSITION_LABELS);
   const n = accounts.numRows;
@@ -547,10 +556,51 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
     positionSize: permute(size),
     positionEntry: permute(entry),
     ...(labelled ? { accountIsolated, positionLeverage: permute(leverage!), positionSide: permute(side!) } : {}),
+    ...(assets !== undefined ? { assets, ...(balances !== undefined ? readBalances(balances, balancesFile(files), AF, accountIds, index, assets) : noBalances(n)) } : {}),
   };
   // the venue labels' rules (side against size, an isolated account's one position) are validateColumns'
   if (labelled) validateColumns(columns);
   return columns;
+}
+
+/**
+ * The balances table (book/balances.ts): `account` and `asset` strings (or dictionaries of them),
+ * `amount` as the position tables' sizes are read (decimal128 of any scale, or integers counting
+ * 10^-decimals units of the row's asset).
+ */
+function readBalances(table: Table, BF: string, AF: string, accountIds: readonly string[], index: IdIndex, assets: readonly Asset[]): BalanceColumns {
+  const bc = columnsOf(table, BF, BALANCE_COLUMNS, []);
+  const nb = table.numRows;
+  const rowAccount = new Uint32Array(nb);
+  const rowAsset = new Uint32Array(nb);
+  const each = (field: string, visit: (row: number, text: string, s: number, e: number) => void): void => {
+    const col = bc.get(field)!;
+    checkNoNulls(col, BF, field);
+    const starts = chunkStarts(col);
+    col.data.forEach((d, k) => {
+      const c = stringChunk(d, BF, field, starts[k]!);
+      for (let i = 0; i < d.length; i++) {
+        const [s, e] = span(c, i);
+        visit(starts[k]! + i, c.text, s, e);
+      }
+    });
+  };
+  each("account", (r, t, s, e) => {
+    if (s === e) throw new BookError(rowRecord(BF, r), "account", "is empty");
+    const a = index.findSlice(t, s, e);
+    if (a < 0) throw new BookError(rowRecord(BF, r), "account", `${quote(t.slice(s, e))} is not an account of ${AF}`);
+    rowAccount[r] = a;
+  });
+  each("asset", (r, t, s, e) => {
+    let k = 0;
+    while (k < assets.length && !(assets[k]!.id.length === e - s && sameText(t, s, assets[k]!.id))) k++;
+    if (k === assets.length) throw new BookError(rowRecord(BF, r), "asset", unknownAsset(t.slice(s, e), assets));
+    rowAsset[r] = k;
+  });
+  const amount = new BigInt64Array(nb);
+  const x = (r: number): Asset => assets[rowAsset[r]!]!;
+  readAmounts(bc.get("amount")!, amount, (r) => x(r).decimals, BF, "amount", (r) => `asset ${quote(x(r).id)}'s decimals ${x(r).decimals}`, false);
+  return groupBalances(accountIds, assets, rowAccount, rowAsset, amount, nb, (r) => rowRecord(BF, r), (r) => `row ${r + 1}`);
 }
 
 /** A string label column into codes (`codes[text]`); null -> 0. */
@@ -578,9 +628,13 @@ export function arrowTableFromBytes(bytes: Uint8Array, file: string): Table {
   }
 }
 
-/** parseBookCsv's Arrow counterpart: markets.json, and the IPC bytes (file or stream format) of the two tables. */
-export function parseBookArrow(marketsJson: string, accounts: Uint8Array, positions: Uint8Array, files: TableFiles = { accounts: "accounts.arrow", positions: "positions.arrow" }): BookColumns {
-  return bookFromArrowTables(marketsJson, arrowTableFromBytes(accounts, files.accounts), arrowTableFromBytes(positions, files.positions), files);
+/**
+ * parseBookCsv's Arrow counterpart: markets.json, and the IPC bytes (file or stream format) of the
+ * two tables, and of the balances table when the book has one.
+ */
+export function parseBookArrow(marketsJson: string, accounts: Uint8Array, positions: Uint8Array, files: TableFiles = { accounts: "accounts.arrow", positions: "positions.arrow" }, balances?: Uint8Array): BookColumns {
+  const b = balances !== undefined ? arrowTableFromBytes(balances, balancesFile(files)) : undefined;
+  return bookFromArrowTables(marketsJson, arrowTableFromBytes(accounts, files.accounts), arrowTableFromBytes(positions, files.positions), files, b);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,8 +722,7 @@ function labelData(count: number, name: (i: number) => string | null): Data<Utf8
  * The book as two Arrow tables and markets.json (see the top of this file), in record batches of
  * `batchRows`. Positions are grouped by account in account order. The book is validated first.
  */
-export function bookToArrowTables(c: BookColumns, options: ArrowWriteOptions = {}): { markets: string; accounts: Table; positions: Table } {
-  checkNoAssets(c, "arrow and parquet");
+export function bookToArrowTables(c: BookColumns, options: ArrowWriteOptions = {}): { markets: string; accounts: Table; positions: Table; balances?: Table } {
   validateColumns(c);
   const batchRows = Math.max(1, Math.floor(options.batchRows ?? 1 << 20));
   const decimal = options.amounts === "decimal";
@@ -737,10 +790,44 @@ export function bookToArrowTables(c: BookColumns, options: ArrowWriteOptions = {
     if (np === 0) break;
   }
   return {
-    markets: writeMarketsJson(c.liquidatorSharePpm, c.markets, c.venue),
+    markets: writeMarketsJson(c.liquidatorSharePpm, c.markets, c.venue, c.assets),
     accounts: new Table(accountBatches),
     positions: new Table(positionBatches),
+    ...(hasBalancesTable(c) ? { balances: balanceTable(c, batchRows, decimal) } : {}),
   };
+}
+
+/** The balances table of a book with assets: account (utf8), asset (a dictionary of utf8), amount. */
+function balanceTable(c: BookColumns, batchRows: number, decimal: boolean): Table {
+  const assets = c.assets!;
+  const n = c.accountIds.length;
+  const start = c.balanceStart ?? new Uint32Array(n + 1);
+  const assetOf = c.balanceAsset ?? new Uint32Array(0);
+  const amounts = c.balanceAmount ?? new BigInt64Array(0);
+  const nb = start[n]!;
+  const scale = Math.max(0, ...assets.map((x) => x.decimals));
+  const amountType = decimal ? new Decimal(scale, 38) : new Int64();
+  const dictType = new Dictionary(new Utf8(), new Uint32());
+  const dictionary = makeVector(utf8Data(assets.length, (i) => assets[i]!.id));
+  const fields = [new Field("account", new Utf8(), false), new Field("asset", dictType, false), new Field("amount", amountType, false)];
+  const batches: RecordBatch[] = [];
+  let a = 0;
+  for (let from = 0; from < nb || batches.length === 0; from += batchRows) {
+    const count = Math.max(0, Math.min(batchRows, nb - from));
+    const owner = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      while (start[a + 1]! <= from + i) a++;
+      owner[i] = a;
+    }
+    const keys = assetOf.subarray(from, from + count);
+    batches.push(batch(fields, [
+      utf8Data(count, (i) => c.accountIds[owner[i]!]!),
+      makeData({ type: dictType, length: count, data: keys, dictionary }),
+      decimal ? decimalData(amountType as Decimal, count, amounts, from, (i) => scale - assets[keys[i]!]!.decimals) : int64Data(amounts, from, count),
+    ], count));
+    if (nb === 0) break;
+  }
+  return new Table(batches);
 }
 
 /**
@@ -779,8 +866,11 @@ export async function* arrowIpcChunks(batches: Iterable<RecordBatch> | AsyncIter
   if (failure !== null) throw failure;
 }
 
-/** The book's two tables as Arrow IPC bytes ("file", the .arrow format, or "stream", .arrows), and markets.json. */
-export function writeBookArrow(c: BookColumns, format: "file" | "stream" = "file", options: ArrowWriteOptions = {}): { markets: string; accounts: Uint8Array; positions: Uint8Array } {
+/**
+ * The book's tables as Arrow IPC bytes ("file", the .arrow format, or "stream", .arrows), and
+ * markets.json; `balances` only for a book that lists assets.
+ */
+export function writeBookArrow(c: BookColumns, format: "file" | "stream" = "file", options: ArrowWriteOptions = {}): { markets: string; accounts: Uint8Array; positions: Uint8Array; balances?: Uint8Array } {
   const t = bookToArrowTables(c, options);
-  return { markets: t.markets, accounts: tableToIPC(t.accounts, format), positions: tableToIPC(t.positions, format) };
+  return { markets: t.markets, accounts: tableToIPC(t.accounts, format), positions: tableToIPC(t.positions, format), ...(t.balances ? { balances: tableToIPC(t.balances, format) } : {}) };
 }

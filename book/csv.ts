@@ -1,5 +1,5 @@
 /**
- * The CSV form of a book, for big books: three texts.
+ * The CSV form of a book, for big books: three texts, and a fourth for a book with collateral assets.
  *
  * - `markets.json`: the JSON book format with `liquidatorShare` and `markets`, and no `accounts`
  *   (or `"accounts": []`).
@@ -7,6 +7,9 @@
  * - `positions.csv`: header `account,market,size,entryPrice`, one row per position. `account` is an
  *   id of accounts.csv, `market` an id of markets.json. An account's rows need not be contiguous;
  *   its positions keep the file order.
+ * - `balances.csv` (optional; a book whose markets.json lists `assets`): header
+ *   `account,asset,amount`, one row per balance, the amount in the asset's decimals; rows in any
+ *   account order, each (account, asset) at most once (book/balances.ts).
  *
  * Values are decimal strings as in the JSON form (collateral in quote units with at most 6
  * decimals, size and entryPrice with at most the market's sizeDecimals / priceDecimals). Fields are
@@ -20,9 +23,10 @@
 import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, checkedIds, sameText, validateColumns, checkNoAssets } from "./validate.js";
+import { IdIndex, checkedIds, sameText, validateColumns } from "./validate.js";
+import { BALANCES_HEADER, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS } from "./types.js";
-import type { BookColumns, Market, VenueName } from "./types.js";
+import type { Asset, BookColumns, Market, VenueName } from "./types.js";
 
 export const ACCOUNTS_HEADER = "id,collateral";
 export const POSITIONS_HEADER = "account,market,size,entryPrice";
@@ -37,6 +41,15 @@ export interface BookCsv {
   readonly accounts: string;
   /** positions.csv */
   readonly positions: string;
+  /** balances.csv (`account,asset,amount`): written for a book that lists assets; optional when read. */
+  readonly balances?: string;
+}
+
+/** parseBookCsv's options: progress, and the text of balances.csv when the book has one. */
+export interface CsvReadOptions {
+  readonly onProgress?: ProgressCallback;
+  /** balances.csv; absent: no account holds a balance (markets.json may still list assets). */
+  readonly balances?: string;
 }
 
 /** Called with the number of data rows read so far (accounts.csv then positions.csv) and their total. */
@@ -607,6 +620,77 @@ class PositionsReader {
   }
 }
 
+const BF = "balances.csv";
+const BALANCE_FIELDS = ["account", "asset", "amount"];
+
+/**
+ * The data rows of balances.csv, fed a text of whole lines at a time (see AccountsReader). A
+ * plainer reader than the positions' (a substring per asset id and amount): the table holds a
+ * few balances per account at most.
+ */
+class BalancesReader {
+  private rowAccount = new Uint32Array(16);
+  private rowAsset = new Uint32Array(16);
+  private rowAmount = new BigInt64Array(16);
+  private r = 0;
+  private line = 2;
+  private readonly assetIndex: Map<string, number>;
+  private readonly labels: string[];
+
+  constructor(
+    private readonly accounts: AccountRows,
+    private readonly assets: readonly Asset[],
+  ) {
+    this.assetIndex = new Map(assets.map((x, k) => [x.id, k]));
+    this.labels = assets.map((x) => `asset ${quote(x.id)}'s decimals ${x.decimals}`);
+  }
+
+  feed(t: string, pos: number): void {
+    const len = t.length;
+    while (pos < len) {
+      const nl = t.indexOf("\n", pos);
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && t.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      const line = this.line;
+      if (le === pos) throw blankLine(BF, line);
+      const commas: number[] = [];
+      for (let i = pos; i < le; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 44) commas.push(i);
+        else if (c === 34) throw quoteError(BF, line, BALANCE_FIELDS[Math.min(commas.length, 2)]!);
+      }
+      if (commas.length !== 2) throw fieldCountError(BF, line, BALANCE_FIELDS, commas.length + 1);
+      const [c1, c2] = commas as [number, number];
+      if (c1 === pos) throw new BookError(lineRecord(BF, line), "account", "is empty");
+      const a = this.accounts.index.findSlice(t, pos, c1);
+      if (a < 0) throw new BookError(lineRecord(BF, line), "account", `${quote(t.slice(pos, c1))} is not an account of ${AF}`);
+      const assetId = t.slice(c1 + 1, c2);
+      const k = this.assetIndex.get(assetId);
+      if (k === undefined) throw new BookError(lineRecord(BF, line), "asset", unknownAsset(assetId, this.assets));
+      const text = t.slice(c2 + 1, le);
+      const x = tryParseDecimal(text, this.assets[k]!.decimals, this.labels[k]);
+      if (typeof x === "string") throw new BookError(lineRecord(BF, line), "amount", `${quote(text)} ${x}`);
+      if (!isI64(x)) throw new BookError(lineRecord(BF, line), "amount", `${quote(text)} ${i64Problem(x, this.assets[k]!.decimals)}`);
+      const r = this.r;
+      if (r === this.rowAccount.length) {
+        this.rowAccount = grown(this.rowAccount, r, r * 2);
+        this.rowAsset = grown(this.rowAsset, r, r * 2);
+        this.rowAmount = grown(this.rowAmount, r, r * 2);
+      }
+      this.rowAccount[r] = a;
+      this.rowAsset[r] = k;
+      this.rowAmount[r] = x;
+      this.r = r + 1;
+      this.line = line + 1;
+      pos = nl === -1 ? len : nl + 1;
+    }
+  }
+
+  finish(): BalanceColumns {
+    return groupBalances(this.accounts.accountIds, this.assets, this.rowAccount, this.rowAsset, this.rowAmount, this.r, (r) => lineRecord(BF, r + 2), (r) => `line ${r + 2}`);
+  }
+}
+
 /** Groups the rows by account (stable: file order within an account) into the position columns. */
 function groupPositions(rows: PositionRows, n: number): Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionEntry"> {
   const np = rows.account.length;
@@ -675,10 +759,14 @@ function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Arr
  * model. Errors are BookErrors naming the file, line and field (`positions.csv line 17`, `size`);
  * errors in markets.json name the market and field as in the JSON form. `onProgress` is called
  * with (0, total) first, every 65536 rows, and with (total, total) at the end, where total is the
- * number of data rows of accounts.csv and positions.csv together.
+ * number of data rows of accounts.csv and positions.csv together. The fourth argument is that
+ * callback, or options holding it and the text of balances.csv (for a book whose markets.json
+ * lists assets; without it no account holds a balance).
  */
-export function parseBookCsv(marketsJson: string, accountsCsv: string, positionsCsv: string, onProgress?: ProgressCallback): BookColumns {
-  const { venue, liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
+export function parseBookCsv(marketsJson: string, accountsCsv: string, positionsCsv: string, options?: ProgressCallback | CsvReadOptions): BookColumns {
+  const { onProgress, balances } = typeof options === "function" ? { onProgress: options, balances: undefined } : (options ?? {});
+  const { venue, liquidatorSharePpm, markets, assets } = parseMarketsJson(marketsJson, "markets.json");
+  if (balances !== undefined && !assets?.length) throw balancesWithoutAssets(BF);
   const aBody = readHeader(accountsCsv, AF, ACCOUNTS_HEADER);
   const pBody = readHeader(positionsCsv, PF, POSITIONS_HEADER);
   const accountCap = countLines(accountsCsv, aBody);
@@ -690,17 +778,24 @@ export function parseBookCsv(marketsJson: string, accountsCsv: string, positions
   const accounts = accountsReader.finish();
   const positionsReader = new PositionsReader(positionCap, accounts, markets, progress);
   positionsReader.feed(positionsCsv, pBody);
-  const book = assemble(venue, liquidatorSharePpm, markets, accounts, positionsReader.finish());
+  let balanceColumns: BalanceColumns | undefined;
+  if (balances !== undefined) {
+    const reader = new BalancesReader(accounts, assets!);
+    reader.feed(balances, readHeader(balances, BF, BALANCES_HEADER));
+    balanceColumns = reader.finish();
+  }
+  const book = assemble(venue, liquidatorSharePpm, markets, accounts, positionsReader.finish(), assets, balanceColumns);
   if (onProgress) onProgress(progress.total, progress.total);
   return book;
 }
 
-function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, markets: Market[], accounts: AccountRows, rows: PositionRows): BookColumns {
+function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, markets: Market[], accounts: AccountRows, rows: PositionRows, assets?: Asset[], balances?: BalanceColumns): BookColumns {
   const { accountIds, collateral } = accounts;
   const grouped = groupPositions(rows, accountIds.length);
   checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
+  const withAssets = assets !== undefined ? { assets, ...(balances ?? noBalances(accountIds.length)) } : {};
   // The reader refused empty and repeated ids as it read them.
-  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: checkedIds(accountIds), collateral, ...grouped };
+  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: checkedIds(accountIds), collateral, ...grouped, ...withAssets };
 }
 
 /** A file's content in pieces: texts, or UTF-8 bytes (as a file stream gives them). */
@@ -810,6 +905,8 @@ export interface CsvStreamOptions {
   /** First guesses of the number of accounts and positions (the columns grow past them). */
   readonly accountsHint?: number;
   readonly positionsHint?: number;
+  /** balances.csv in pieces, when the book has one (see parseBookCsv). */
+  readonly balances?: TextChunks;
 }
 
 /**
@@ -819,14 +916,21 @@ export interface CsvStreamOptions {
  * those of parseBookCsv on the whole texts. Progress is the caller's: it sees the pieces go by.
  */
 export async function parseBookCsvStream(marketsJson: string, accountsCsv: TextChunks, positionsCsv: TextChunks, options: CsvStreamOptions = {}): Promise<BookColumns> {
-  const { venue, liquidatorSharePpm, markets } = parseMarketsJson(marketsJson, "markets.json");
+  const { venue, liquidatorSharePpm, markets, assets } = parseMarketsJson(marketsJson, "markets.json");
+  if (options.balances !== undefined && !assets?.length) throw balancesWithoutAssets(BF);
   const progress: Progress = { done: 0, total: 0, next: Infinity, callback: undefined };
   const accountsReader = new AccountsReader(Math.max(16, options.accountsHint ?? 0), progress);
   await readStream(accountsCsv, AF, ACCOUNTS_HEADER, (text, pos) => accountsReader.feed(text, pos));
   const accounts = accountsReader.finish();
   const positionsReader = new PositionsReader(Math.max(16, options.positionsHint ?? 0), accounts, markets, progress);
   await readPositionStream(positionsCsv, positionsReader);
-  return assemble(venue, liquidatorSharePpm, markets, accounts, positionsReader.finish());
+  let balanceColumns: BalanceColumns | undefined;
+  if (options.balances !== undefined) {
+    const reader = new BalancesReader(accounts, assets!);
+    await readStream(options.balances, BF, BALANCES_HEADER, (text, pos) => reader.feed(text, pos));
+    balanceColumns = reader.finish();
+  }
+  return assemble(venue, liquidatorSharePpm, markets, accounts, positionsReader.finish(), assets, balanceColumns);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -851,6 +955,7 @@ function checkNoLabels(c: BookColumns): void {
 
 function checkCsvIds(c: BookColumns): void {
   c.markets.forEach((m: Market) => checkCsvId(m.id, "market"));
+  c.assets?.forEach((x) => checkCsvId(x.id, "asset"));
   for (const id of c.accountIds) checkCsvId(id, "account");
 }
 
@@ -991,6 +1096,32 @@ function* positionRows(c: BookColumns, rowsPerChunk: number): Generator<string> 
   if (out.size > 0) yield out.take();
 }
 
+function* balanceRows(c: BookColumns, rowsPerChunk: number): Generator<string> {
+  const out = new ByteWriter();
+  out.text(BALANCES_HEADER);
+  out.byte(10);
+  const assets = c.assets ?? [];
+  const start = c.balanceStart;
+  if (start !== undefined) {
+    const amounts = c.balanceAmount!;
+    const w = int32Words(amounts);
+    let rows = 0;
+    for (let a = 0; a < c.accountIds.length; a++) {
+      for (let i = start[a]!; i < start[a + 1]!; i++) {
+        const x = assets[c.balanceAsset![i]!]!;
+        out.text(c.accountIds[a]!);
+        out.byte(44);
+        out.text(x.id);
+        out.byte(44);
+        out.decimal(amounts, w, i, x.decimals);
+        out.byte(10);
+        if (++rows % rowsPerChunk === 0) yield out.take();
+      }
+    }
+  }
+  if (out.size > 0) yield out.take();
+}
+
 /**
  * Writes a book in column form as CSV texts, in pieces of about `rowsPerChunk` lines, for books too
  * big for one string (a JavaScript string holds at most about 2^29 characters). Concatenating the
@@ -999,26 +1130,27 @@ function* positionRows(c: BookColumns, rowsPerChunk: number): Generator<string> 
 export function writeBookCsvChunks(
   columns: BookColumns,
   rowsPerChunk = 1 << 16,
-): { markets: string; accounts: Iterable<string>; positions: Iterable<string> } {
+): { markets: string; accounts: Iterable<string>; positions: Iterable<string>; balances?: Iterable<string> } {
   validateColumns(columns);
   checkCsvIds(columns);
   checkNoLabels(columns);
-  checkNoAssets(columns, "csv");
   const size = Math.max(1, Math.floor(rowsPerChunk));
   return {
-    markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets, columns.venue),
+    markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets, columns.venue, columns.assets),
     accounts: { [Symbol.iterator]: () => accountRows(columns, size) },
     positions: { [Symbol.iterator]: () => positionRows(columns, size) },
+    ...(hasBalancesTable(columns) ? { balances: { [Symbol.iterator]: () => balanceRows(columns, size) } } : {}),
   };
 }
 
 /**
- * Writes a book in column form as the three texts of the CSV form: markets.json (without
- * accounts), accounts.csv and positions.csv (LF line ends, a line break after the last row,
- * positions grouped by account in account order). Throws a BookError when the book is invalid or
+ * Writes a book in column form as the texts of the CSV form: markets.json (without
+ * accounts; with the assets of a book that lists them), accounts.csv, positions.csv, and for a book
+ * that lists assets balances.csv (LF line ends, a line break after the last row, positions and
+ * balances grouped by account in account order). Throws a BookError when the book is invalid or
  * an id cannot be written unquoted.
  */
 export function writeBookCsv(columns: BookColumns): BookCsv {
   const w = writeBookCsvChunks(columns);
-  return { markets: w.markets, accounts: [...w.accounts].join(""), positions: [...w.positions].join("") };
+  return { markets: w.markets, accounts: [...w.accounts].join(""), positions: [...w.positions].join(""), ...(w.balances ? { balances: [...w.balances].join("") } : {}) };
 }

@@ -19,7 +19,8 @@ export {
   validateMarket,
 } from "./validate.js";
 export { parseBookJson, parseMarketsJson, writeBookJson, writeMarketsJson } from "./json.js";
-export { ACCOUNTS_HEADER, POSITIONS_HEADER, parseBookCsv, parseBookCsvStream, writeBookCsv, writeBookCsvChunks, type CsvStreamOptions, type TextChunks } from "./csv.js";
+export { ACCOUNTS_HEADER, POSITIONS_HEADER, parseBookCsv, parseBookCsvStream, writeBookCsv, writeBookCsvChunks, type CsvReadOptions, type CsvStreamOptions, type TextChunks } from "./csv.js";
+export { BALANCES_HEADER } from "./balances.js";
 export type { BookCsv, ProgressCallback } from "./csv.js";
 export { bookToColumns, columnsToBook } from "./columns.js";
 export { generateBook } from "./generate.js";

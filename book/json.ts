@@ -572,9 +572,6 @@ function parseHeader(text: string, source: string, accountsRule: "required" | "a
   let assets: Asset[] | undefined;
   const assetIndex = new Map<string, number>();
   if (has(top, "assets")) {
-    if (accountsRule === "absent-or-empty") {
-      throw new BookError(source, "assets", "collateral assets and balances are read from a JSON book only (the table forms have no balances table yet): convert the book to JSON, or leave the assets out");
-    }
     const values = expectArray(top.assets, source, "assets");
     assets = [];
     for (let i = 0; i < values.length; i++) {
@@ -588,10 +585,14 @@ function parseHeader(text: string, source: string, accountsRule: "required" | "a
   return { venue, liquidatorSharePpm, markets, marketIndex, accounts, assets, assetIndex };
 }
 
-/** The markets part of a book (`markets.json` of a CSV book): `accounts` must be absent or `[]`. */
-export function parseMarketsJson(text: string, source = "markets.json"): { venue?: VenueName; liquidatorSharePpm: bigint; markets: Market[] } {
+/**
+ * The markets part of a book (`markets.json` of the table forms): `accounts` must be absent or
+ * `[]`; `assets`, when present, are the book's collateral assets (their balances are the balances
+ * table's).
+ */
+export function parseMarketsJson(text: string, source = "markets.json"): { venue?: VenueName; liquidatorSharePpm: bigint; markets: Market[]; assets?: Asset[] } {
   const h = parseHeader(text, source, "absent-or-empty");
-  return { ...(h.venue ? { venue: h.venue } : {}), liquidatorSharePpm: h.liquidatorSharePpm, markets: h.markets };
+  return { ...(h.venue ? { venue: h.venue } : {}), liquidatorSharePpm: h.liquidatorSharePpm, markets: h.markets, ...(h.assets ? { assets: h.assets } : {}) };
 }
 
 /**
@@ -736,9 +737,9 @@ function headerJson(liquidatorSharePpm: bigint, markets: readonly Market[], venu
   return `${top}\n  "markets": [${markets.length ? "\n" + ms + "\n  " : ""}]`;
 }
 
-/** The markets part alone (`markets.json` of a CSV book, without `accounts`). */
-export function writeMarketsJson(liquidatorSharePpm: bigint, markets: readonly Market[], venue?: VenueName): string {
-  return headerJson(liquidatorSharePpm, markets, venue) + "\n}\n";
+/** The markets part alone (`markets.json` of the table forms, without `accounts`), with the book's assets when it lists them. */
+export function writeMarketsJson(liquidatorSharePpm: bigint, markets: readonly Market[], venue?: VenueName, assets?: readonly Asset[]): string {
+  return headerJson(liquidatorSharePpm, markets, venue) + assetsJson(assets) + "\n}\n";
 }
 
 /** A venue book's labels of a position (its leverage, its hedge-mode side), as JSON fields. */

@@ -57,11 +57,12 @@ export async function parquetToArrowTable(source: ParquetSource, file: string): 
   }
 }
 
-/** parseBookArrow for Parquet files: markets.json, and the accounts and positions tables as Parquet. */
-export async function parseBookParquet(marketsJson: string, accounts: ParquetSource, positions: ParquetSource, files: TableFiles = { accounts: "accounts.parquet", positions: "positions.parquet" }): Promise<BookColumns> {
+/** parseBookArrow for Parquet files: markets.json, and the accounts, positions (and, when the book has one, balances) tables as Parquet. */
+export async function parseBookParquet(marketsJson: string, accounts: ParquetSource, positions: ParquetSource, files: TableFiles = { accounts: "accounts.parquet", positions: "positions.parquet" }, balances?: ParquetSource): Promise<BookColumns> {
   const a = await parquetToArrowTable(accounts, files.accounts);
   const p = await parquetToArrowTable(positions, files.positions);
-  return bookFromArrowTables(marketsJson, a, p, files);
+  const b = balances !== undefined ? await parquetToArrowTable(balances, files.balances ?? files.accounts.replace(/^accounts(?=\.|$)/, "balances")) : undefined;
+  return bookFromArrowTables(marketsJson, a, p, files, b);
 }
 
 /**
@@ -94,10 +95,10 @@ export async function* arrowToParquet(source: Table | Iterable<RecordBatch> | As
   }
 }
 
-/** The book's two tables as Parquet (pieces of bytes each), and markets.json. The book is validated first. */
-export function writeBookParquet(c: BookColumns, options: ArrowWriteOptions = {}): { markets: string; accounts: AsyncIterable<Uint8Array>; positions: AsyncIterable<Uint8Array> } {
+/** The book's tables as Parquet (pieces of bytes each; `balances` for a book that lists assets), and markets.json. The book is validated first. */
+export function writeBookParquet(c: BookColumns, options: ArrowWriteOptions = {}): { markets: string; accounts: AsyncIterable<Uint8Array>; positions: AsyncIterable<Uint8Array>; balances?: AsyncIterable<Uint8Array> } {
   const t = bookToArrowTables(c, options);
-  return { markets: t.markets, accounts: arrowToParquet(t.accounts), positions: arrowToParquet(t.positions) };
+  return { markets: t.markets, accounts: arrowToParquet(t.accounts), positions: arrowToParquet(t.positions), ...(t.balances ? { balances: arrowToParquet(t.balances) } : {}) };
 }
 
 /** All pieces of `chunks` as one byte array. */

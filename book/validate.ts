@@ -695,10 +695,3 @@ export function validateColumns(columns: BookColumns): void {
   }
   if (!knownIds && Object.isFrozen(c.accountIds)) CHECKED_IDS.add(c.accountIds);
 }
-
-/** The table forms (CSV, Arrow, Parquet) hold no balances yet: a book with assets is refused, never written without them. */
-export function checkNoAssets(c: Pick<BookColumns, "assets">, form: string): void {
-  if (c.assets !== undefined && c.assets.length > 0) {
-    throw new BookError("book", "assets", `the ${form} form cannot hold collateral assets and balances yet (${c.assets.length} assets): write the book as JSON`);
-  }
-}

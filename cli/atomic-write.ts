@@ -5,9 +5,9 @@
  * and closed; on any failure the temporary file is removed and whatever was under the real name
  * before (an older book, or nothing) is left as it was.
  *
- * A CSV book (a directory of three files) is written the same way, file by file: all three go to
+ * A CSV book (a directory of three files, four with balances) is written the same way, file by file: all go to
  * temporary names first and are renamed at the end, markets.json last. Each file is then always
- * complete; only a crash between the three renames (not an error, which removes the temporaries)
+ * complete; only a crash between the renames (not an error, which removes the temporaries)
  * can leave a directory mixing new and old files.
  *
  * The file system is a parameter (`WriteFs`), so that tests can make a write fail midway.
@@ -107,9 +107,11 @@ export interface FileToWrite {
 /**
  * Writes every file of `files` to a temporary name, then renames them all to their real names in
  * order. On a failure nothing is renamed (or, if a rename fails, the files not yet renamed are
- * not) and every temporary file is removed.
+ * not) and every temporary file is removed. `obsolete` files (a balances table the new book does
+ * not have) are removed just before the last rename (markets.json of a book directory), once
+ * everything else is in place, so that an older book is never left without them on a failure.
  */
-export async function writeFilesAtomically(files: readonly FileToWrite[], fs: WriteFs = nodeFs): Promise<void> {
+export async function writeFilesAtomically(files: readonly FileToWrite[], fs: WriteFs = nodeFs, obsolete: readonly string[] = []): Promise<void> {
   const temps: string[] = [];
   try {
     for (const f of files) {
@@ -118,6 +120,15 @@ export async function writeFilesAtomically(files: readonly FileToWrite[], fs: Wr
       await writeTemporary(fs, temp, f.path, f.chunks, f.onChunk);
     }
     for (let i = 0; i < files.length; i++) {
+      if (i === files.length - 1) {
+        for (const path of obsolete) {
+          try {
+            await fs.remove(path);
+          } catch (err) {
+            throw writeError(err, path);
+          }
+        }
+      }
       try {
         await fs.rename(temps[i]!, files[i]!.path);
       } catch (err) {

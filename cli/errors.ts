@@ -35,8 +35,13 @@ export function bookFiles(form: TableForm): readonly [string, string, string] {
   return ["markets.json", `accounts${ext}`, `positions${ext}`];
 }
 
+/** The optional balances table of a book directory of `form` (a book that lists collateral assets). */
+export function balancesFile(form: TableForm): string {
+  return `balances${TABLE_EXTENSIONS[form]}`;
+}
+
 /** Every file name a book directory may hold, as the parsers name them in their records. */
-const DIRECTORY_FILES = ["markets.json", ...TABLE_FORMS.flatMap((f) => bookFiles(f).slice(1))];
+const DIRECTORY_FILES = ["markets.json", ...TABLE_FORMS.flatMap((f) => [...bookFiles(f).slice(1), balancesFile(f)])];
 
 /**
  * The message of a BookError read from `source` (a JSON file, or the directory of a CSV book), so

@@ -13,7 +13,7 @@ import { parseBookCsvStream, parseBookJson } from "../book/index.js";
 import { arrowTableFromBytes, bookFromArrowTables } from "../book/arrow.js";
 import { parquetToArrowTable } from "../book/parquet.js";
 import type { Book, BookColumns } from "../book/types.js";
-import { bookFiles, CliError, CSV_FILES, rethrowInSource, TABLE_EXTENSIONS, TABLE_FORMS, type TableForm } from "./errors.js";
+import { balancesFile, bookFiles, CliError, CSV_FILES, rethrowInSource, TABLE_EXTENSIONS, TABLE_FORMS, type TableForm } from "./errors.js";
 import type { Progress } from "./progress.js";
 
 export type BookForm = "json" | TableForm;
@@ -104,10 +104,21 @@ export interface CsvReadOptions {
   readonly progress?: Progress;
 }
 
+/** The size of the optional file at `path`, or null when there is none; any other failure is a CliError naming it. */
+async function optionalFile(path: string): Promise<number | null> {
+  try {
+    await stat(path);
+  } catch (err) {
+    if ((err as { code?: string }).code === "ENOENT") return null;
+    throw describeFsError(err, path);
+  }
+  return checkReadable(path);
+}
+
 /**
- * Reads the CSV book in directory `dir`: markets.json whole, accounts.csv and positions.csv
- * streaming, in pieces of `chunkBytes` (so a book is limited by memory for its columns, not by the
- * longest string). Errors name the file, line and field.
+ * Reads the CSV book in directory `dir`: markets.json whole, accounts.csv, positions.csv and (when
+ * there is one) balances.csv streaming, in pieces of `chunkBytes` (so a book is limited by memory
+ * for its columns, not by the longest string). Errors name the file, line and field.
  */
 export async function loadCsvBook(dir: string, options: CsvReadOptions = {}): Promise<LoadedBook> {
   const paths = CSV_FILES.map((f) => join(dir, f));
@@ -115,8 +126,10 @@ export async function loadCsvBook(dir: string, options: CsvReadOptions = {}): Pr
   const markets = await readText(paths[0]!);
   const accountBytes = await checkReadable(paths[1]!);
   const positionBytes = await checkReadable(paths[2]!);
+  const balancesPath = join(dir, balancesFile("csv"));
+  const balanceBytes = await optionalFile(balancesPath);
   const chunkBytes = Math.max(1, options.chunkBytes ?? CSV_CHUNK_BYTES);
-  const total = accountBytes + positionBytes;
+  const total = accountBytes + positionBytes + (balanceBytes ?? 0);
   let done = 0;
   const onBytes = (n: number): void => {
     done += n;
@@ -127,6 +140,7 @@ export async function loadCsvBook(dir: string, options: CsvReadOptions = {}): Pr
     const book = await parseBookCsvStream(markets, fileChunks(paths[1]!, chunkBytes, onBytes), fileChunks(paths[2]!, chunkBytes, onBytes), {
       accountsHint: Math.ceil(accountBytes / 24),
       positionsHint: Math.ceil(positionBytes / 36),
+      ...(balanceBytes !== null ? { balances: fileChunks(balancesPath, chunkBytes, onBytes) } : {}),
     });
     return { source: dir, form: "csv", book };
   } catch (err) {
@@ -146,7 +160,14 @@ export async function directoryForm(dir: string): Promise<TableForm> {
     throw describeFsError(err, dir);
   }
   const found = TABLE_FORMS.filter((f) => names.includes(bookFiles(f)[2]) || names.includes(bookFiles(f)[1]));
-  if (found.length === 1) return found[0]!;
+  if (found.length === 1) {
+    // a balances table of another form would be left unread: refused rather than dropped
+    const stray = TABLE_FORMS.filter((f) => f !== found[0] && names.includes(balancesFile(f)));
+    if (stray.length > 0) {
+      throw new CliError(`${join(dir, balancesFile(stray[0]!))}: a balances table of another form than the book's tables (${bookFiles(found[0]!).slice(1).join(", ")}): keep one form per book directory (the book's is ${balancesFile(found[0]!)})`);
+    }
+    return found[0]!;
+  }
   if (found.length === 0) {
     // the CSV form's messages (markets.json or accounts.csv missing) still apply
     return "csv";
@@ -155,21 +176,25 @@ export async function directoryForm(dir: string): Promise<TableForm> {
 }
 
 /**
- * Reads the Arrow or Parquet book in directory `dir`: markets.json, and the accounts and positions
- * tables. An Arrow file is read whole (its int64 columns are the core's columns after one copy); a
- * Parquet file is read a row group at a time from disk.
+ * Reads the Arrow or Parquet book in directory `dir`: markets.json, and the accounts, positions and
+ * (when there is one) balances tables. An Arrow file is read whole (its int64 columns are the core's
+ * columns after one copy); a Parquet file is read a row group at a time from disk.
  */
 export async function loadTableBook(dir: string, form: "arrow" | "arrows" | "parquet", progress?: Progress): Promise<LoadedBook> {
   const [m, a, p] = bookFiles(form);
-  const paths = [m, a, p].map((f) => join(dir, f));
+  const b = balancesFile(form);
+  const paths = [m, a, p, b].map((f) => join(dir, f));
   const markets = await readText(paths[0]!);
   const sizes = [await checkReadable(paths[1]!), await checkReadable(paths[2]!)];
-  const total = sizes[0]! + sizes[1]!;
+  const balanceBytes = await optionalFile(paths[3]!);
+  if (balanceBytes !== null) sizes.push(balanceBytes);
+  const total = sizes.reduce((x, y) => x + y, 0);
   try {
     const tables = [];
-    for (let k = 1; k <= 2; k++) {
+    let done = 0;
+    for (let k = 1; k <= sizes.length; k++) {
       const path = paths[k]!;
-      const file = k === 1 ? a : p;
+      const file = [a, p, b][k - 1]!;
       if (form === "parquet") {
         let blob: Blob;
         try {
@@ -187,9 +212,10 @@ export async function loadTableBook(dir: string, form: "arrow" | "arrows" | "par
         }
         tables.push(arrowTableFromBytes(bytes, file));
       }
-      progress?.update(k === 1 ? sizes[0]! : total, total);
+      done += sizes[k - 1]!;
+      progress?.update(done, total);
     }
-    return { source: dir, form, book: bookFromArrowTables(markets, tables[0]!, tables[1]!, { accounts: a, positions: p }) };
+    return { source: dir, form, book: bookFromArrowTables(markets, tables[0]!, tables[1]!, { accounts: a, positions: p, balances: b }, tables[2]) };
   } catch (err) {
     rethrowInSource(err, dir, form);
   }

@@ -48,7 +48,8 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 A BOOK is a JSON book file, or a directory holding markets.json and two tables: accounts.csv
-and positions.csv, or the same as .arrow, .arrows or .parquet (docs/book-format.md).
+and positions.csv, or the same as .arrow, .arrows or .parquet (docs/book-format.md); a book
+with collateral assets adds balances.csv (.arrow, .arrows, .parquet).
 
 Options:
   -h, --help      this help; "liqscan COMMAND --help" for a command's options

@@ -11,6 +11,7 @@ import { validateBook } from "../book/validate.js";
 import { balanceValue, collateralValue } from "../reference/assets.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { I64_MAX, I64_MIN, Rng, randomBook, randomVenueBook } from "./support/random-book.js";
+import { EXAMPLE, withAssets } from "./support/assets.js";
 
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
 const STATUS = ["ok", "liquidatable", "overflow"];
@@ -18,23 +19,6 @@ const STATUS = ["ok", "liquidatable", "overflow"];
 const ETH: Asset = { id: "ETH", decimals: 8, priceDecimals: 2, price: 340_025n, maintenanceWeightPpm: 900_000n, initialWeightPpm: 800_000n, liabilityWeightPpm: 1_100_000n };
 const USDT: Asset = { id: "USDT", decimals: 6, priceDecimals: 6, price: 999_500n, maintenanceWeightPpm: 950_000n, initialWeightPpm: 900_000n, liabilityWeightPpm: 1_050_000n };
 
-/** The worked example of docs/model.md: the example book's BTC-PERP, one account with ETH deposited and USDT borrowed. */
-const EXAMPLE = `{
-  "liquidatorShare": "0.5",
-  "markets": [
-    { "id": "BTC-PERP", "sizeDecimals": 8, "priceDecimals": 2, "markPrice": "65000.50",
-      "tiers": [ { "maxNotional": "50000", "mmr": "0.004" }, { "maxNotional": "250000", "mmr": "0.005" }, { "mmr": "0.01" } ],
-      "liquidationFee": "0.0125" }
-  ],
-  "assets": [
-    { "id": "ETH", "decimals": 8, "priceDecimals": 2, "price": "3400.25", "maintenanceWeight": "0.9", "initialWeight": "0.8", "liabilityWeight": "1.1" },
-    { "id": "USDT", "decimals": 6, "priceDecimals": 6, "price": "0.9995", "maintenanceWeight": "0.95", "initialWeight": "0.9", "liabilityWeight": "1.05" }
-  ],
-  "accounts": [
-    { "id": "frank", "collateral": "100", "balances": { "ETH": "0.33333333", "USDT": "-200.000001" },
-      "positions": [ { "market": "BTC-PERP", "size": "-0.5", "entryPrice": "64000" } ] }
-  ]
-}`;
 
 describe("the worked example (docs/model.md)", () => {
   const book = parseBookJson(EXAMPLE);
@@ -73,37 +57,6 @@ describe("the worked example (docs/model.md)", () => {
   });
 });
 
-/** A random book with assets and balances: realistic values mostly, extremes (near 2^63, e < 0, zero weights) sometimes. */
-function withAssets(rng: Rng, book: Book, extreme: number): Book {
-  const n = rng.int(1, 4);
-  const assets: Asset[] = [];
-  for (let k = 0; k < n; k++) {
-    const wild = rng.chance(extreme);
-    const decimals = wild ? rng.int(0, 18) : rng.pick([6, 8, 9, 18]);
-    const priceDecimals = Math.min(24 - decimals, wild ? rng.int(0, 18) : rng.pick([2, 4, 6]));
-    const mw = wild ? BigInt(rng.pick([0, 1, 999_999, 1_000_000])) : BigInt(rng.int(500_000, 1_000_000));
-    assets.push({
-      id: `A${k}`, decimals, priceDecimals,
-      price: wild ? rng.pick([0n, 1n, I64_MAX, rng.bits(63)]) : BigInt(rng.int(1, 5_000_000)) * 10n ** BigInt(Math.max(0, priceDecimals - 3)),
-      maintenanceWeightPpm: mw, initialWeightPpm: mw === 0n ? 0n : BigInt(rng.int(0, Number(mw))),
-      liabilityWeightPpm: wild ? BigInt(rng.pick([1_000_000, 100_000_000, rng.int(1_000_000, 100_000_000)])) : BigInt(rng.int(1_000_000, 1_500_000)),
-    });
-  }
-  const accounts = book.accounts.map((acc) => {
-    const balances = [];
-    for (let k = 0; k < n; k++) {
-      if (!rng.chance(0.6)) continue;
-      const x = assets[k]!;
-      const wild = rng.chance(extreme);
-      const amount = wild ? rng.pick([I64_MAX, I64_MIN, 0n, 1n, -1n, rng.bits(63), -rng.bits(63)])
-        : BigInt(rng.int(-2_000, 5_000)) * 10n ** BigInt(Math.min(12, Math.max(0, x.decimals - 2))) + BigInt(rng.int(0, 99));
-      balances.push({ asset: k, amount });
-    }
-    // Less quote collateral than the positions need, so that the balances decide often.
-    return { ...acc, collateral: rng.chance(0.5) ? acc.collateral / 4n : acc.collateral, ...(balances.length ? { balances } : {}) };
-  });
-  return { ...book, assets, accounts };
-}
 
 async function compare(book: Book, where: string): Promise<Record<string, number>> {
   const live = await (await createEngine("wasm")).load(book);
@@ -280,11 +233,6 @@ describe("errors name the record and field", () => {
     expect(() => validateBook(none)).toThrow('account "frank": field "balances": the book lists no assets');
   });
 
-  it("the table forms refuse assets rather than drop them", async () => {
-    const { parseMarketsJson } = await import("../book/json.js");
-    expect(() => parseMarketsJson('{ "liquidatorShare": "0", "markets": [], "assets": [] }')).toThrow('markets.json: field "assets": collateral assets and balances are read from a JSON book only');
-  });
-
   it("live edits check the asset and the amount", async () => {
     const live = await (await createEngine("wasm")).load(parseBookJson(EXAMPLE));
     expect(() => live.setAssetPrice("BTC", 1n)).toThrow('"BTC" is not an asset of the book (the book\'s assets are "ETH", "USDT")');
@@ -347,7 +295,7 @@ describe("risk views and margins with assets", () => {
     }
   });
 
-  it("the command line: --asset on stress, map and cascade; convert refuses the table forms", async () => {
+  it("the command line: --asset on stress, map and cascade (convert to the table forms: test/book-tables-assets.test.ts)", async () => {
     const { liqscan } = await import("./support/run-cli.js");
     const { mkdtempSync, writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");
@@ -371,9 +319,6 @@ describe("risk views and margins with assets", () => {
     const twice = await liqscan("stress", file, "--asset", "ETH=-5", "--asset", "ETH=-6");
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain("--asset: asset ETH is given twice");
-    const convert = await liqscan("convert", file, join(dir, "out"), "--format", "csv");
-    expect(convert.code).toBe(2);
-    expect(convert.stderr).toContain("the csv form cannot hold collateral assets and balances yet");
     const scan = await liqscan("scan", file, "--json");
     expect(scan.code, scan.stderr).toBe(0);
   });

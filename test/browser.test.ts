@@ -16,6 +16,9 @@ import { build, createServer, preview, type PreviewServer, type ViteDevServer } 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, generateBook, importDydx, importHyperliquid, liquidationMap, parseBookJson, stress, type LiveBook, type TotalsReport } from "../bindings/index.js";
 import { concatBytes, writeBookArrow, writeBookParquet } from "../book/tables.js";
+import { bookToColumns } from "../book/columns.js";
+import { writeBookCsv } from "../book/csv.js";
+import { EXAMPLE } from "./support/assets.js";
 import { launchChromium } from "./support/chromium.js";
 import { serveStatic, type StaticServer } from "./support/static-server.js";
 
@@ -217,6 +220,26 @@ describe("the demo, built by Vite", () => {
         { name: `positions.${form}`, mimeType: "application/octet-stream", buffer: Buffer.from(files.positions) },
       ]);
       expect(await shownTotals(page), form).toEqual(expected);
+    }
+
+    // A book with collateral assets: markets.json lists them, a fourth file holds the balances
+    // (frank is liquidatable without them, not with them, so the totals show they were read).
+    const withAssets = bookToColumns(parseBookJson(EXAMPLE));
+    const expectedAssets = (await (await createEngine("wasm")).load(withAssets)).scan();
+    expect(expectedAssets.totals.liquidatable).toBe(0);
+    const csv = writeBookCsv(withAssets);
+    const pq = writeBookParquet(withAssets);
+    for (const [form, files] of [
+      ["csv", { markets: csv.markets, accounts: csv.accounts, positions: csv.positions, balances: csv.balances! }],
+      ["parquet", { markets: pq.markets, accounts: await concatBytes(pq.accounts), positions: await concatBytes(pq.positions), balances: await concatBytes(pq.balances!) }],
+    ] as const) {
+      await picker.setInputFiles("examples/spec-example.json");
+      expect(await shownTotals(page)).toEqual(spec.totalsReport());
+      await picker.setInputFiles([
+        { name: "markets.json", mimeType: "application/json", buffer: Buffer.from(files.markets) },
+        ...(["accounts", "positions", "balances"] as const).map((t) => ({ name: `${t}.${form}`, mimeType: "application/octet-stream", buffer: Buffer.from(files[t]) })),
+      ]);
+      expect(await shownTotals(page), form).toEqual(expectedAssets.totalsReport());
     }
 
     // A venue book (Hyperliquid's rules), as `liqscan import hyperliquid` writes it from the recorded responses.

@@ -13,6 +13,7 @@ import { generateBook, writeBookJson } from "../bindings/index.js";
 import { formatDecimal } from "../book/decimal.js";
 import { MAIN } from "./support/run-cli.js";
 import { Rng } from "./support/random-book.js";
+import { EXAMPLE } from "./support/assets.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -247,7 +248,7 @@ describe("liqscan watch --state", () => {
 });
 
 describe("liqscan watch on a book with collateral assets", () => {
-  const book = readFileSync("test/assets.test.ts", "utf8").match(/const EXAMPLE = `([^`]*)`/)![1]!;
+  const book = EXAMPLE;
   it("an asset price event liquidates the accounts holding it, with its seq; balance events; a restart from --state keeps the assets", async () => {
     const path = bookFile(book);
     const dir = tempDir();

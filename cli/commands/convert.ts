@@ -24,8 +24,10 @@ Options:
                       else a CSV directory
   -h, --help          this help
 
-A venue book's labels (margin, leverage, side) have columns in the Arrow and Parquet forms and
-in JSON; the CSV form has none, so such a book is refused as CSV rather than thinned.
+A book with collateral assets lists them in markets.json and keeps its balances in a third
+table, balances.csv (.arrow, .arrows, .parquet), in every table form. A venue book's labels
+(margin, leverage, side) have columns in the Arrow and Parquet forms and in JSON; the CSV form
+has none, so such a book is refused as CSV rather than thinned.
 OUT is written as generate writes (a temporary name, then a rename): never half written.
 `,
   options: { format: { type: "string" } },

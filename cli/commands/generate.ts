@@ -8,7 +8,7 @@ import type { Command } from "../command.js";
 import { nodeFs, writeError, writeFileAtomically, writeFilesAtomically, type WriteFs } from "../atomic-write.js";
 import { arrowIpcChunks, bookToArrowTables } from "../../book/arrow.js";
 import { arrowToParquet } from "../../book/parquet.js";
-import { bookFiles, CliError, TABLE_FORMS, type TableForm } from "../errors.js";
+import { balancesFile, bookFiles, CliError, TABLE_FORMS, type TableForm } from "../errors.js";
 import { checkBookFits } from "../memory.js";
 import { phase, type Progress } from "../progress.js";
 
@@ -75,31 +75,39 @@ export async function writeBook(columns: BookColumns, path: string, format: Book
     const [m, a, p] = bookFiles(format);
     const tables = bookToArrowTables(columns, { batchRows: 1 << 20 });
     const encode = (t: typeof tables.accounts) => (format === "parquet" ? arrowToParquet(t) : arrowIpcChunks(t.batches, format === "arrow" ? "file" : "stream"));
-    const total = tables.accounts.batches.length + tables.positions.batches.length;
+    const total = tables.accounts.batches.length + tables.positions.batches.length + (tables.balances?.batches.length ?? 0);
     let done = 0;
     const step = (): void => progress?.update(Math.min(++done, total), total);
+    const balances = join(path, balancesFile(format));
     await writeFilesAtomically(
       [
         { path: join(path, a), chunks: encode(tables.accounts), onChunk: step },
         { path: join(path, p), chunks: encode(tables.positions), onChunk: step },
+        ...(tables.balances ? [{ path: balances, chunks: encode(tables.balances), onChunk: step }] : []),
         { path: join(path, m), chunks: [tables.markets] },
       ],
       fs,
+      // an older book's balances table, which this book (without assets) does not have
+      tables.balances ? [] : [balances],
     );
     return;
   }
   const csv = writeBookCsvChunks(columns, ROWS_PER_CHUNK);
-  const total = Math.ceil(columns.accountIds.length / ROWS_PER_CHUNK) + Math.ceil(columns.positionSize.length / ROWS_PER_CHUNK);
+  const nb = columns.balanceStart?.[columns.accountIds.length] ?? 0;
+  const total = Math.ceil(columns.accountIds.length / ROWS_PER_CHUNK) + Math.ceil(columns.positionSize.length / ROWS_PER_CHUNK) + (csv.balances ? Math.max(1, Math.ceil(nb / ROWS_PER_CHUNK)) : 0);
   let done = 0;
-  const step = (): void => progress?.update(++done, total);
+  const step = (): void => progress?.update(Math.min(++done, total), total);
+  const balances = join(path, balancesFile("csv"));
   // markets.json last: a directory is a book (for scan) only once it is there
   await writeFilesAtomically(
     [
       { path: join(path, "accounts.csv"), chunks: csv.accounts, onChunk: step },
       { path: join(path, "positions.csv"), chunks: csv.positions, onChunk: step },
+      ...(csv.balances ? [{ path: balances, chunks: csv.balances, onChunk: step }] : []),
       { path: join(path, "markets.json"), chunks: [csv.markets] },
     ],
     fs,
+    csv.balances ? [] : [balances],
   );
 }
 
@@ -125,7 +133,7 @@ Options:
 
 Existing files are replaced, but never by a half-written book: each file is written under a
 temporary name in the same directory and renamed at the end; on failure (a full disk) the
-temporary files are removed and an older book at PATH is left intact. A directory's three files
+temporary files are removed and an older book at PATH is left intact. A directory's files
 are renamed one after the other, markets.json last.
 `,
   options: {

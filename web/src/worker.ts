@@ -79,46 +79,55 @@ function current(): LiveBook {
   return book;
 }
 
-/** The accounts and positions tables among `files` by name (accounts.EXT, positions.EXT), with markets.json. */
-function tableFiles(files: readonly File[], ext: string): { markets: File; accounts: File; positions: File } | null {
+/**
+ * The accounts and positions tables among `files` by name (accounts.EXT, positions.EXT), with
+ * markets.json, and the balances table (balances.EXT) of a book with collateral assets.
+ */
+function tableFiles(files: readonly File[], ext: string): { markets: File; accounts: File; positions: File; balances?: File } | null {
   const named = (prefix: string) => files.find((f) => f.name.toLowerCase().startsWith(prefix) && f.name.toLowerCase().endsWith(ext));
   const markets = files.find((f) => f.name.toLowerCase().endsWith(".json"));
   const accounts = named("accounts");
   const positions = named("positions");
-  return files.length === 3 && markets && accounts && positions ? { markets, accounts, positions } : null;
+  const balances = named("balances");
+  if (files.length !== (balances ? 4 : 3) || !markets || !accounts || !positions) return null;
+  return { markets, accounts, positions, ...(balances ? { balances } : {}) };
 }
 
 /**
- * A JSON book (one .json file with accounts); the CSV form: markets.json, accounts.csv and
- * positions.csv, told apart by extension and header line; or the Arrow (.arrow, .arrows) and
- * Parquet (.parquet) forms: markets.json, accounts.EXT and positions.EXT, told apart by name.
+ * A JSON book (one .json file with accounts); the CSV form: markets.json, accounts.csv,
+ * positions.csv and, for a book with collateral assets, balances.csv, told apart by extension and
+ * header line; or the Arrow (.arrow, .arrows) and Parquet (.parquet) forms: markets.json,
+ * accounts.EXT, positions.EXT (and balances.EXT), told apart by name.
  */
 async function readBook(files: readonly File[]): Promise<Book | BookColumns> {
   if (files.length === 1 && files[0]!.name.toLowerCase().endsWith(".json")) return parseBookJson(await files[0]!.text());
   for (const ext of [".arrow", ".arrows"]) {
     const t = tableFiles(files, ext);
     if (t) {
-      const names = { accounts: t.accounts.name, positions: t.positions.name };
-      return parseBookArrow(await t.markets.text(), new Uint8Array(await t.accounts.arrayBuffer()), new Uint8Array(await t.positions.arrayBuffer()), names);
+      const names = { accounts: t.accounts.name, positions: t.positions.name, ...(t.balances ? { balances: t.balances.name } : {}) };
+      const balances = t.balances ? new Uint8Array(await t.balances.arrayBuffer()) : undefined;
+      return parseBookArrow(await t.markets.text(), new Uint8Array(await t.accounts.arrayBuffer()), new Uint8Array(await t.positions.arrayBuffer()), names, balances);
     }
   }
   const pq = tableFiles(files, ".parquet");
   if (pq) {
     progress("Parsing", 0, 1);
     // a File is a Blob: parquet-wasm reads it a row group at a time
-    return parseBookParquet(await pq.markets.text(), pq.accounts, pq.positions, { accounts: pq.accounts.name, positions: pq.positions.name });
+    return parseBookParquet(await pq.markets.text(), pq.accounts, pq.positions, { accounts: pq.accounts.name, positions: pq.positions.name, ...(pq.balances ? { balances: pq.balances.name } : {}) }, pq.balances);
   }
   const texts = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
   const markets = texts.find((t) => t.name.toLowerCase().endsWith(".json"));
   const accounts = texts.find((t) => t.text.startsWith("id,") || t.text.startsWith("\uFEFFid,"));
-  const positions = texts.find((t) => t.text.startsWith("account,") || t.text.startsWith("\uFEFFaccount,"));
-  if (files.length !== 3 || !markets || !accounts || !positions) {
+  const balances = texts.find((t) => t.text.startsWith("account,asset,") || t.text.startsWith("\uFEFFaccount,asset,"));
+  const positions = texts.find((t) => t !== balances && (t.text.startsWith("account,") || t.text.startsWith("\uFEFFaccount,")));
+  if (files.length !== (balances ? 4 : 3) || !markets || !accounts || !positions) {
     throw new Error(
       "choose one JSON book, or the three files of the CSV form: markets.json, accounts.csv (header id,collateral) and positions.csv (header account,market,size,entryPrice), " +
-        "or of the Arrow or Parquet forms: markets.json, accounts.arrow|arrows|parquet and positions.arrow|arrows|parquet",
+        "with balances.csv (header account,asset,amount) for a book with collateral assets, " +
+        "or of the Arrow or Parquet forms: markets.json, accounts.arrow|arrows|parquet and positions.arrow|arrows|parquet (and balances.EXT)",
     );
   }
-  return parseBookCsv(markets.text, accounts.text, positions.text, (done, total) => progress("Parsing", done, total));
+  return parseBookCsv(markets.text, accounts.text, positions.text, { onProgress: (done, total) => progress("Parsing", done, total), ...(balances ? { balances: balances.text } : {}) });
 }
 
 async function scanNew(input: Book | BookColumns, source: string, readMs: number): Promise<void> {
