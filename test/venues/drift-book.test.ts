@@ -76,3 +76,25 @@ describe("drift-v2 JSON books", () => {
     expect(errorOf(() => validateBook({ ...lev, accounts: [{ ...lev.accounts[0]!, positions: [{ ...lev.accounts[0]!.positions[0]!, leverage: 5n }] }] })).message).toBe('account "u" position 1: field "leverage": a drift-v2 position has no leverage (its initial margin is the market\'s ratio with its size premium)');
   });
 });
+
+describe("drift-v2 books in the table forms", () => {
+  test("CSV and Arrow carry the quote asset amounts (negative too) in the entryPrice column, and the assets and balances, and read back to the same book", async () => {
+    const { bookToColumns, parseBookCsv, writeBookCsv, validateColumns } = await import("../../book/index.js");
+    const { parseBookArrow, writeBookArrow } = await import("../../book/arrow.js");
+    const columns = bookToColumns(load(doc((d) => { d.accounts[0].positions[0].quoteAssetAmount = "-180.000001"; d.accounts[0].positions[0].size = "1.25"; })));
+    const csv = writeBookCsv(columns);
+    expect(csv.positions).toBe("account,market,size,entryPrice\nu,SOL-PERP,1.250000000,-180.000001\n");
+    const fromCsv = parseBookCsv(csv.markets, csv.accounts, csv.positions, { balances: csv.balances });
+    validateColumns(fromCsv);
+    expect(fromCsv.positionEntry[0]).toBe(-180_000_001n);
+    expect(fromCsv.balanceAmount).toEqual(columns.balanceAmount);
+    const arrow = writeBookArrow(columns);
+    const fromArrow = parseBookArrow(arrow.markets, arrow.accounts, arrow.positions, undefined, arrow.balances);
+    validateColumns(fromArrow);
+    expect(fromArrow.positionEntry[0]).toBe(-180_000_001n);
+    expect(fromArrow.markets).toEqual(columns.markets);
+    // Another venue's CSV entry stays a price: negative is refused.
+    const generic = csv.markets.replace('"venue": "drift-v2"', '"liquidatorShare": "0.5"');
+    expect(() => parseBookCsv(generic.replace(/,\s*"drift": \{[^}]*\}/g, ""), csv.accounts, csv.positions)).toThrow("is negative (prices are >= 0)");
+  });
+});
