@@ -44,9 +44,10 @@ export function evaluateExact<V>(
     const size = load<i64>(sizeCol + (<usize>p << 3));
     const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
     const price = load<i64>(market, MARKET_MARK);
-    const notional = venue.notional(market, <u64>(size < 0 ? -size : size), <u64>price);
+    const absSize = <u64>(size < 0 ? -size : size);
+    const notional = venue.notional(market, absSize, <u64>price);
     if (notional > I64_MAX) { overflow = true; break; }
-    const m = venue.maintenance(market, tiers, notional);
+    const m = venue.maintenance(market, tiers, notional, absSize);
     if (m > I64_MAX) { overflow = true; break; }
     maintenance += m; // both operands <= 2^63 - 1 here: the u64 sum cannot wrap
     if (maintenance > I64_MAX) { overflow = true; break; }
@@ -102,7 +103,7 @@ export function evaluateExact<V>(
     return STATUS_OK;
   }
   // The venue's close-out says whether this step takes every position whole (a backstop does).
-  const whole = venue.closeOut(out, equity, <i64>maintenance, fees, slippage, share, partial, first, end, marketCol, sizeCol, markets, tiers);
+  const whole = venue.closeOut(a, out, equity, <i64>maintenance, fees, slippage, share, partial, first, end, marketCol, sizeCol, entryCol, collateral, markets, tiers);
   // A venue's close-out may find an amount beyond 64 bits (dydx-v4's bad debt, a sum of rounded-up
   // shares of a TNC near -2^63): it says so in the status, and the entry is an overflow's.
   if (load<u32>(out, ENTRY_STATUS) == STATUS_OVERFLOW) {
@@ -111,7 +112,9 @@ export function evaluateExact<V>(
     store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
     return STATUS_OVERFLOW;
   }
-  store<u64>(out, whole ? closedLo : stepLo, ENTRY_NOTIONAL);
-  store<u64>(out, whole ? closedHi : stepHi, ENTRY_NOTIONAL + 8);
+  if (!venue.writesNotional()) {
+    store<u64>(out, whole ? closedLo : stepLo, ENTRY_NOTIONAL);
+    store<u64>(out, whole ? closedHi : stepHi, ENTRY_NOTIONAL + 8);
+  }
   return STATUS_LIQUIDATABLE;
 }

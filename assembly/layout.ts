@@ -118,7 +118,8 @@ export const ASSET_WEIGHT = 8;           // u64 input: maintenance asset weight,
 export const ASSET_LIABILITY_WEIGHT = 16; // u64 input: liability weight, ppm (borrows)
 export const ASSET_DIVISOR = 24;         // u64 input: 10^e when e = decimals + priceDecimals - 6 >= 0, else 1
 export const ASSET_MULTIPLIER = 32;      // u64 input: 10^-e when e < 0, else 1
-export const ASSET_BYTES = 40;
+export const ASSET_DRIFT_IMF = 40;       // u64 input, drift-v2 books: the spot market's imf_factor (10^-6), 0 elsewhere
+export const ASSET_BYTES = 48;
 /** The collateral value of an account whose value does not fit 64 bits: the scan reports it as an overflow. */
 export const COLLATERAL_WIDE: i64 = i64.MIN_VALUE;
 
@@ -158,6 +159,13 @@ export const MARKET_MAX_SLIPPAGE = 48;   // i64 input: ppm
 // dydx-v4 markets have no impact; their records hold the liquidations config's block limits there.
 export const MARKET_DYDX_MIN_NOTIONAL = 40; // u64 input: min_position_notional_liquidated (quote units)
 export const MARKET_DYDX_SUBACCOUNT_MAX = 48; // u64 input: subaccount max_notional_liquidated (quote units)
+// drift-v2 markets have no impact or volatility; their records hold the program's parameters in
+// those fields and the spares (docs/venues/drift-v2.md):
+export const MARKET_DRIFT_STEP = 40;     // u64 input: amm.order_step_size (size units)
+export const MARKET_DRIFT_PNL_WEIGHT = 48; // u32 input: unrealized_pnl_maintenance_asset_weight (10^-4)
+export const MARKET_DRIFT_IF_FEE = 52;   // u32 input: if_liquidation_fee (10^-6)
+export const MARKET_DRIFT_BUFFER = 88;   // u32 input: State.liquidation_margin_buffer_ratio (10^-4)
+export const MARKET_DRIFT_INITIAL_PCT = 92; // u32 input: State.initial_pct_to_liquidate (10^-4)
 export const MARKET_TIER_START = 56;     // u32 input: first tier's index in the tier table
 export const MARKET_TIER_COUNT = 60;     // u32 input
 export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 1
@@ -196,6 +204,8 @@ export const TIER_F_INTERCEPT = 48;      // f64 derived: cum * scale / 10^12
 export const TIER_DYDX_IMF = 56;         // u32 input, dydx-v4: the liquidity tier's initial margin ppm
 export const TIER_DYDX_FRACTION = 60;    // u32 input, dydx-v4: its maintenance fraction ppm
                                          // (TIER_MMR_PPM holds their product, in ppm^2: the float image)
+export const TIER_DRIFT_RATIO = 56;      // u32 input, drift-v2: margin_ratio_maintenance (10^-4)
+export const TIER_DRIFT_IMF = 60;        // u32 input, drift-v2: imf_factor (10^-6)
 export const TIER_BYTES = 64;           // a power of two (generic tiers leave 56..63 as padding)
 
 // Totals over the liquidatable accounts: exact 128-bit sums (lo, hi words).

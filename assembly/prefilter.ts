@@ -60,6 +60,8 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
   marks: usize, markShift: usize, extra: f64,
 ): bool {
   const venue = changetype<V>(0);
+  // A venue whose valuation these float images do not bound (drift-v2) goes to the exact path.
+  if (!venue.prefilters()) return false;
   let margin = <f64>collateral;
   let weight = abs(margin);
   for (let p = first; p < end; p++) {

@@ -17,8 +17,8 @@ export const DESC = {
 } as const;
 export const DESC_BYTES = 136;
 
-export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32 } as const;
-export const ASSET_BYTES = 40;
+export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32, driftImf: 40 } as const;
+export const ASSET_BYTES = 48;
 
 export const CHANGE = { account: 0, before: 4 } as const;
 export const CHANGE_BYTES = 8;
@@ -39,10 +39,12 @@ export const MARKET = {
   depth: 40, maxSlippage: 48, tierStart: 56, tierCount: 60, rateDenominator: 96,
   // dydx-v4 (assembly/layout.ts): the block limits in the impact fields, the step and the portion in spares.
   dydxMinNotional: 40, dydxSubaccountMax: 48, dydxMaxPortion: 88, dydxStep: 112,
+  // drift-v2: the program's parameters in the impact and volatility fields and the spares.
+  driftStep: 40, driftPnlWeight: 48, driftIfFee: 52, driftBuffer: 88, driftInitialPct: 92,
 } as const;
 export const MARKET_BYTES = 256;
 
-export const TIER = { maxNotional: 0, mmrPpm: 8, dydxImf: 56, dydxFraction: 60 } as const;
+export const TIER = { maxNotional: 0, mmrPpm: 8, dydxImf: 56, dydxFraction: 60, driftRatio: 56, driftImf: 60 } as const;
 export const TIER_BYTES = 64;
 
 export const TOTALS = { liquidatable: 0, overflow: 4, penalty: 8, liquidatorReward: 24, insuranceFund: 40, badDebt: 56, notional: 72 } as const;

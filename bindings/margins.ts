@@ -4,15 +4,30 @@
  * here, on demand, from their input columns: a risk engine reads them for the accounts it shows,
  * not on every scan, so they cost the scan nothing.
  */
-import type { BookColumns, Market, VenueName } from "../book/types.js";
+import type { Asset, Balance, BookColumns, Market, VenueName } from "../book/types.js";
+import { balancesOf } from "../book/columns.js";
 import { tierIndex, venueNotional } from "../reference/position.js";
 import { venueRules } from "../reference/venues/index.js";
 
+/** What a venue's steps read of an account: each position's notional, size, market, price and entry, its quote collateral and balances. */
+export interface PositionsOf {
+  notionals: bigint[]; sizes: bigint[]; markets: Market[]; prices: bigint[];
+  entries?: bigint[]; collateral?: bigint; balances?: Balance[]; assets?: readonly Asset[];
+}
+
 /** Each position's notional, size, market and price at the scanned marks, in the account's order (what a venue's steps read). */
-export function positionsOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): { notionals: bigint[]; sizes: bigint[]; markets: Market[]; prices: bigint[] } {
-  const out = { notionals: notionalsOf(venue, markets, marks, c, a), sizes: [] as bigint[], markets: [] as Market[], prices: [] as bigint[] };
+export function positionsOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): PositionsOf {
+  const out: PositionsOf = { notionals: notionalsOf(venue, markets, marks, c, a), sizes: [], markets: [], prices: [] };
+  // The entries, the quote collateral and the balances, where the columns hold them (drift-v2's steps read them).
+  if (c.positionEntry !== undefined) out.entries = [];
+  if (c.collateral !== undefined) out.collateral = c.collateral[a]!;
+  if (c.balanceStart !== undefined && c.assets !== undefined) {
+    out.balances = balancesOf(c, a);
+    out.assets = c.assets;
+  }
   for (let p = c.positionStart[a]!; p < c.positionStart[a + 1]!; p++) {
     const m = c.positionMarket[p]!;
+    out.entries?.push(c.positionEntry![p]!);
     out.sizes.push(c.positionSize[p]!);
     out.markets.push(markets[m]!);
     out.prices.push(marks(m));
@@ -31,7 +46,7 @@ export function notionalsOf(venue: VenueName, markets: readonly Market[], marks:
   return out;
 }
 
-export type MarginColumns = Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionLeverage">;
+export type MarginColumns = Pick<BookColumns, "positionStart" | "positionMarket" | "positionSize" | "positionLeverage"> & Partial<Pick<BookColumns, "positionEntry" | "collateral" | "assets" | "balanceStart" | "balanceAsset" | "balanceAmount">>;
 
 /** The sum of the positions' initial margins, or null when one of them has none (the book does not give it). */
 export function initialMarginOf(venue: VenueName, markets: readonly Market[], marks: (m: number) => bigint, c: MarginColumns, a: number): bigint | null {

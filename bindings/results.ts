@@ -1,3 +1,4 @@
+import type { PositionsOf } from "./margins.js";
 import { formatDecimal } from "../book/decimal.js";
 import { QUOTE_DECIMALS, STATUS_NAME, type AccountResult, type Market, type Status, type Totals, type VenueName } from "../book/types.js";
 import { venueRules } from "../reference/venues/index.js";
@@ -24,7 +25,7 @@ export interface ScanSource {
   /** The book's venue, whose rules say what a liquidation step closes. */
   readonly venue: VenueName;
   /** Each position's notional, size, market and price at the scanned marks, in the account's order. */
-  positions(account: number): { readonly notionals: bigint[]; readonly sizes: bigint[]; readonly markets: Market[]; readonly prices: bigint[] };
+  positions(account: number): PositionsOf;
   /** False once a later scan or an edit of the book has superseded this result. */
   isCurrent(): boolean;
   /** Pairs (account, status before this scan) of the accounts whose status this scan changed, in any order. */

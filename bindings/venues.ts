@@ -43,4 +43,19 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
       });
     },
   },
+  "drift-v2": {
+    prefix: "driftV2_",
+    // The base maintenance ratio in ppm (the float image; the exact requirement adds the size premium).
+    rates: ppmRates,
+    writeFields(v, at, tierAt, market) {
+      const d = market.drift!;
+      v.setBigUint64(at + MARKET.driftStep, d.orderStepSize, true);
+      v.setUint32(at + MARKET.driftPnlWeight, Number(d.unrealizedPnlMaintenanceAssetWeight), true);
+      v.setUint32(at + MARKET.driftIfFee, Number(d.ifLiquidationFee), true);
+      v.setUint32(at + MARKET.driftBuffer, Number(d.liquidationMarginBufferRatio), true);
+      v.setUint32(at + MARKET.driftInitialPct, Number(d.initialPctToLiquidate), true);
+      v.setUint32(tierAt[0]! + TIER.driftRatio, Number(market.tiers[0]!.mmrPpm / 100n), true);
+      v.setUint32(tierAt[0]! + TIER.driftImf, Number(d.imfFactor), true);
+    },
+  },
 };

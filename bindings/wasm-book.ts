@@ -399,6 +399,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.setBigUint64(at + ASSET.liabilityWeight, x.liabilityWeightPpm, true);
     v.setBigUint64(at + ASSET.divisor, e >= 0 ? 10n ** BigInt(e) : 1n, true);
     v.setBigUint64(at + ASSET.multiplier, e < 0 ? 10n ** BigInt(-e) : 1n, true);
+    v.setBigUint64(at + ASSET.driftImf, x.drift?.imfFactor ?? 0n, true);
   }
 
   /** The balances as they sit in the region (views: copy before memory moves). */
@@ -842,7 +843,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
         return new Uint32Array(this.core.memory.buffer, at, count * (CHANGE_BYTES / 4)).slice();
       },
       venue: this.venue,
-      positions: (a) => positionsOf(this.venue, this.markets, (m) => this.markPrice(m), this.inputColumns(), a),
+      // The account's balances too, where the book has assets (drift-v2's steps read its borrows).
+      positions: (a) => ({ ...positionsOf(this.venue, this.markets, (m) => this.markPrice(m), this.inputColumns(), a), ...(this.region ? { balances: balancesOf(this.balanceViews(), a), assets: this.assetList } : {}) }),
       isCurrent: () => {
         if (this.disposed) throw new Error("liqscan: this book was disposed; its scan results went with it");
         return generation === this.generation && edits === this.edits;

@@ -496,7 +496,8 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   const entry = new BigInt64Array(np);
   const m = (r: number): Market => markets[rowMarket[r]!]!;
   readAmounts(pc.get("size")!, size, (r) => m(r).sizeDecimals, PF, "size", (r) => `market ${quote(m(r).id)}'s sizeDecimals ${m(r).sizeDecimals}`, false);
-  readAmounts(pc.get("entryPrice")!, entry, (r) => m(r).priceDecimals, PF, "entryPrice", (r) => `market ${quote(m(r).id)}'s priceDecimals ${m(r).priceDecimals}`, true);
+  // drift-v2: the column holds each position's quote asset amount, which may be negative.
+  readAmounts(pc.get("entryPrice")!, entry, (r) => m(r).priceDecimals, PF, "entryPrice", (r) => `market ${quote(m(r).id)}'s priceDecimals ${m(r).priceDecimals}`, venue !== "drift-v2");
   let leverage: Uint32Array | undefined;
   let side: Uint8Array | undefined;
   if (pc.get("leverage")) readLeverage(pc.get("leverage")!, (leverage = new Uint32Array(np)), PF, "leverage");

@@ -513,7 +513,8 @@ class PositionsReader {
       }
       store(this.rowSize, this.sizeWords, r, size); // before the next scan, which may overwrite scanBig
       const entry = scanDecimal(pt, c3 + 1, le, market.priceDecimals);
-      if (entry !== entry || entry < 0 || (entry === Infinity && scanBig < 0n)) {
+      // drift-v2 (its markets carry `drift`): the column holds the quote asset amount, which may be negative.
+      if (entry !== entry || (market.drift === undefined && (entry < 0 || (entry === Infinity && scanBig < 0n)))) {
         const text = pt.slice(c3 + 1, le);
         const problem = entry !== entry ? decimalProblem(text, market.priceDecimals, `market ${quote(market.id)}'s priceDecimals ${market.priceDecimals}`) : "is negative (prices are >= 0)";
         throw new BookError(lineRecord(PF, line), "entryPrice", `${quote(text)} ${problem}`);

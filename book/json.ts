@@ -29,7 +29,7 @@ import {
 import { QUOTE_DECIMALS } from "./types.js";
 import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
-import type { Account, Asset, Balance, Book, BookColumns, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
+import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader
@@ -352,7 +352,35 @@ export const VENUE_SHAPES: Readonly<Record<VenueName, VenueShape>> = {
   "binance-usdm": { marketFields: [...MARKET_BASE, "liquidationFee"], requiredMarketFields: [...MARKET_BASE, "liquidationFee"], tierFields: ["mmr", "cum", "maxLeverage"], requiredTierFields: ["mmr", "cum"], leverageDecides: false },
   hyperliquid: { marketFields: MARKET_BASE, requiredMarketFields: MARKET_BASE, tierFields: ["maxLeverage"], requiredTierFields: ["maxLeverage"], leverageDecides: true },
   "dydx-v4": { marketFields: [...MARKET_BASE, "liquidationFee", "dydx"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "dydx"], tierFields: ["imr", "maintenanceFraction"], requiredTierFields: ["imr", "maintenanceFraction"], leverageDecides: false },
+  "drift-v2": { marketFields: [...MARKET_BASE, "liquidationFee", "drift"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "drift"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
 };
+
+/**
+ * A drift-v2 market's `drift` object (docs/venues/drift-v2.md): rates as decimals of 1 in the
+ * program's precision (ratios and weights 4 decimals, fees and the imf factor 6), the step in the
+ * market's size decimals.
+ */
+const DRIFT_RATES: readonly (readonly [keyof DriftMarket, number, bigint])[] = [
+  ["marginRatioInitial", 4, 10_000n],
+  ["imfFactor", 6, 1_000_000n],
+  ["unrealizedPnlMaintenanceAssetWeight", 4, 10_000n],
+  ["ifLiquidationFee", 6, 1_000_000n],
+  ["liquidationMarginBufferRatio", 4, 10_000n],
+  ["initialPctToLiquidate", 4, 10_000n],
+];
+const DRIFT_FIELDS = [...DRIFT_RATES.map(([f]) => f as string), "orderStepSize"];
+
+function parseDrift(v: JsonValue | undefined, record: RecordName, sizeDecimals: number): DriftMarket {
+  const o = expectObject(v, record, "drift", DRIFT_FIELDS, DRIFT_FIELDS, "drift.");
+  const d: Record<string, bigint> = {};
+  for (const [f, decimals, top] of DRIFT_RATES) {
+    const x = decimalField(o[f], decimals, `${decimals} (Drift's precision for ${f})`, record, `drift.${f}`);
+    if (x < 0n || x > top) throw bookError(record, `drift.${f}`, `${quote(o[f] as string)} is outside [0, 1]`);
+    d[f] = x;
+  }
+  d.orderStepSize = i64Field(o.orderStepSize, sizeDecimals, `the market's sizeDecimals ${sizeDecimals}`, 1n, record, "drift.orderStepSize");
+  return d as unknown as DriftMarket;
+}
 
 /** A dydx-v4 market's `dydx` object (docs/venues/dydx-v4.md): the chain's step, open interest and block limits. */
 const DYDX_FIELDS = ["stepSize", "openInterest", "openInterestLowerCap", "openInterestUpperCap", "minPositionNotionalLiquidated", "maxPositionPortionLiquidated", "subaccountMaxNotionalLiquidated"];
@@ -445,6 +473,7 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
   if (volatility) (market as { volatility?: Volatility }).volatility = volatility;
   if (impact) (market as { impact?: Impact }).impact = impact;
   if (has(o, "dydx")) (market as { dydx?: DydxMarket }).dydx = parseDydx(o.dydx, record, sizeDecimals);
+  if (has(o, "drift")) (market as { drift?: DriftMarket }).drift = parseDrift(o.drift, record, sizeDecimals);
   return market;
 }
 
@@ -454,6 +483,8 @@ const POSITION_KEYS = ["market", "size", "entryPrice"];
 /** Labels a venue book may carry: an isolated account, a position's leverage, a hedge-mode side. */
 const VENUE_ACCOUNT_KEYS = [...ACCOUNT_FIELDS, "margin"];
 const VENUE_POSITION_KEYS = [...POSITION_KEYS, "leverage", "side"];
+/** drift-v2: a position's quote asset amount (quote units, signed) in place of an entry price. */
+const DRIFT_POSITION_KEYS = ["market", "size", "quoteAssetAmount"];
 
 interface Header {
   venue: VenueName | undefined;
@@ -466,11 +497,13 @@ interface Header {
 }
 
 const ASSET_FIELDS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeight", "initialWeight", "liabilityWeight"];
+/** drift-v2 books: an asset may give its spot market's imf factor (docs/venues/drift-v2.md). */
+const ASSET_DRIFT_FIELDS = [...ASSET_FIELDS.slice(0), "drift"];
 
 /** A collateral asset (docs/book-format.md, "Collateral assets"): rates as decimals, the price in the asset's priceDecimals. */
 function parseAsset(v: JsonValue, index: number): Asset {
   const record = (): string => assetRecord(isObject(v) ? v.id : undefined, index);
-  const o = expectObject(v, record, "", ASSET_FIELDS, ASSET_FIELDS);
+  const o = expectObject(v, record, "", ASSET_DRIFT_FIELDS, ASSET_FIELDS);
   const id = expectId(o.id, record);
   const decimals = decimalsCount(o.decimals, record, "decimals");
   const priceDecimals = decimalsCount(o.priceDecimals, record, "priceDecimals");
@@ -487,7 +520,14 @@ function parseAsset(v: JsonValue, index: number): Asset {
   if (liabilityWeightPpm < LIABILITY_WEIGHT_MIN_PPM || liabilityWeightPpm > LIABILITY_WEIGHT_MAX_PPM) {
     throw bookError(record, "liabilityWeight", `${quote(o.liabilityWeight as string)} is outside [1, 100] (a borrow counts for at least its value)`);
   }
-  return { id, decimals, priceDecimals, price, maintenanceWeightPpm, initialWeightPpm, liabilityWeightPpm };
+  const asset: Asset = { id, decimals, priceDecimals, price, maintenanceWeightPpm, initialWeightPpm, liabilityWeightPpm };
+  if (has(o, "drift")) {
+    const d = expectObject(o.drift, record, "drift", ["imfFactor"], ["imfFactor"], "drift.");
+    const imf = decimalField(d.imfFactor, 6, "6 (Drift's SPOT_IMF_PRECISION)", record, "drift.imfFactor");
+    if (imf < 0n || imf > 1_000_000n) throw bookError(record, "drift.imfFactor", `${quote(d.imfFactor as string)} is outside [0, 1]`);
+    (asset as { drift?: { imfFactor: bigint } }).drift = { imfFactor: imf };
+  }
+  return asset;
 }
 
 /** The top level and the markets; `accountsRule` says whether `accounts` is required or must be absent/empty. */
@@ -583,14 +623,17 @@ export function parseBookJson(text: string): Book {
     const positions: Position[] = new Array(posValues.length);
     for (let p = 0; p < posValues.length; p++) {
       const posRecord = (): string => `${record()} position ${p + 1}`;
-      const po = expectObject(posValues[p], posRecord, "", h.venue ? VENUE_POSITION_KEYS : POSITION_KEYS, POSITION_KEYS);
+      const drift = h.venue === "drift-v2";
+      const po = expectObject(posValues[p], posRecord, "", drift ? DRIFT_POSITION_KEYS : h.venue ? VENUE_POSITION_KEYS : POSITION_KEYS, drift ? DRIFT_POSITION_KEYS : POSITION_KEYS);
       const marketId = po.market;
       if (typeof marketId !== "string") throw bookError(posRecord, "market", `expected a market id string, got ${describeJson(marketId)}`);
       const m = marketIndex.get(marketId);
       if (m === undefined) throw bookError(posRecord, "market", `${quote(marketId)} is not a market of the book`);
       const market = markets[m];
       const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
-      const entryPrice = i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
+      const entryPrice = drift
+        ? i64Field(po.quoteAssetAmount, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, posRecord, "quoteAssetAmount")
+        : i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
       const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT" } = { market: m, size, entryPrice };
       if (has(po, "leverage")) position.leverage = i64Field(po.leverage, 0, "0 (a whole number)", 1n, posRecord, "leverage");
       if (has(po, "side")) {
@@ -675,6 +718,12 @@ function marketJson(m: Market, indent: string, shape: VenueShape): string {
       `"minPositionNotionalLiquidated": ${money(d.minPositionNotionalLiquidated)}, "maxPositionPortionLiquidated": ${q(formatDecimal(d.maxPositionPortionLiquidatedPpm, RATE_DECIMALS))}, ` +
       `"subaccountMaxNotionalLiquidated": ${money(d.subaccountMaxNotionalLiquidated)} }`);
   }
+  if (m.drift) {
+    const d = m.drift;
+    lines[lines.length - 1] += ",";
+    const rates = DRIFT_RATES.map(([f, decimals]) => `${q(f)}: ${q(formatDecimal(d[f], decimals))}`);
+    lines.push(`${i2}"drift": { ${rates.join(", ")}, "orderStepSize": ${q(formatDecimal(d.orderStepSize, m.sizeDecimals))} }`);
+  }
   return `${indent}{\n${lines.join("\n")}\n${indent}}`;
 }
 
@@ -699,6 +748,9 @@ function positionLabels(leverage: bigint | undefined, side: string | undefined):
 }
 
 function positionJson(market: Market, size: bigint, entry: bigint, labels = ""): string {
+  if (market.drift !== undefined) {
+    return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "quoteAssetAmount": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
+  }
   return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "entryPrice": ${q(formatDecimal(entry, market.priceDecimals))}${labels} }`;
 }
 
@@ -710,7 +762,8 @@ function balancesJson(assets: readonly Asset[] | undefined, balances: readonly B
 function assetJson(x: Asset): string {
   const rate = (v: bigint) => q(formatDecimal(v, RATE_DECIMALS));
   return `    { "id": ${q(x.id)}, "decimals": ${x.decimals}, "priceDecimals": ${x.priceDecimals}, "price": ${q(formatDecimal(x.price, x.priceDecimals))}, ` +
-    `"maintenanceWeight": ${rate(x.maintenanceWeightPpm)}, "initialWeight": ${rate(x.initialWeightPpm)}, "liabilityWeight": ${rate(x.liabilityWeightPpm)} }`;
+    `"maintenanceWeight": ${rate(x.maintenanceWeightPpm)}, "initialWeight": ${rate(x.initialWeightPpm)}, "liabilityWeight": ${rate(x.liabilityWeightPpm)}` +
+    (x.drift ? `, "drift": { "imfFactor": ${rate(x.drift.imfFactor)} } }` : " }");
 }
 
 /** The assets part of a book text (`,\n  "assets": [...]`), empty for a book without them. */

@@ -17,8 +17,8 @@ export const PPM = 1_000_000n;
  * The venues whose rules liqscan implements (docs/venues/): "generic" is the model of
  * docs/model.md, and the default when a book names none.
  */
-export type VenueName = "generic" | "binance-usdm" | "hyperliquid" | "dydx-v4";
-export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hyperliquid", "dydx-v4"];
+export type VenueName = "generic" | "binance-usdm" | "hyperliquid" | "dydx-v4" | "drift-v2";
+export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hyperliquid", "dydx-v4", "drift-v2"];
 
 /**
  * One maintenance tier: applies to notionals up to and including `maxNotional` (null on the last
@@ -28,6 +28,8 @@ export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hy
  * - hyperliquid: `maxLeverage`, the rate being exactly 1 / (2 * maxLeverage) (`mmrPpm` is 0).
  * - dydx-v4: one tier (the market's liquidity tier) with `imrPpm`, its initial margin fraction, and
  *   `maintenanceFractionPpm`: maintenance = ceil(ceil(n * imr / 10^6) * fraction / 10^6) (`mmrPpm` is 0).
+ * - drift-v2: one tier with `mmrPpm` = the market's margin_ratio_maintenance * 100 (its base rate;
+ *   the size premium and the program's roundings are in `drift`, docs/venues/drift-v2.md).
  * `maxLeverage` on a binance-usdm bracket is its `initialLeverage`.
  */
 export interface Tier {
@@ -58,6 +60,31 @@ export interface DydxMarket {
   readonly maxPositionPortionLiquidatedPpm: bigint;
   /** SubaccountBlockLimits.max_notional_liquidated (quote units). */
   readonly subaccountMaxNotionalLiquidated: bigint;
+}
+
+/**
+ * drift-v2: the perp market's margin and liquidation parameters as the program keeps them
+ * (drift-labs/protocol-v2 PerpMarket and State; docs/venues/drift-v2.md), in the program's own
+ * precisions: margin ratios and the buffer in 10^-4 (MARGIN_PRECISION), the asset weight in 10^-4
+ * (SPOT_WEIGHT_PRECISION), fees in 10^-6 (LIQUIDATION_FEE_PRECISION, i.e. ppm), imf factors in
+ * 10^-6 (SPOT_IMF_PRECISION), the initial share in 10^-4 (LIQUIDATION_PCT_PRECISION). The liquidator
+ * fee is the market's `liquidationFeePpm`.
+ */
+export interface DriftMarket {
+  /** margin_ratio_initial (10^-4); margin_ratio_maintenance is the tier's mmrPpm / 100. */
+  readonly marginRatioInitial: bigint;
+  /** imf_factor (10^-6): the size premium of the margin ratio. */
+  readonly imfFactor: bigint;
+  /** unrealized_pnl_maintenance_asset_weight (10^-4): the weight of a position's positive pnl in the maintenance collateral. */
+  readonly unrealizedPnlMaintenanceAssetWeight: bigint;
+  /** if_liquidation_fee (10^-6): the insurance fund's fee cap. */
+  readonly ifLiquidationFee: bigint;
+  /** amm.order_step_size (size units): a liquidation closes a multiple of it; every size is one. */
+  readonly orderStepSize: bigint;
+  /** State.liquidation_margin_buffer_ratio (10^-4). */
+  readonly liquidationMarginBufferRatio: bigint;
+  /** State.initial_pct_to_liquidate (10^-4): the share of the shortage the first liquidation slot may free. */
+  readonly initialPctToLiquidate: bigint;
 }
 
 export interface Volatility {
@@ -98,6 +125,8 @@ export interface Market {
   readonly impact?: Impact;
   /** dydx-v4 markets only (and required there). */
   readonly dydx?: DydxMarket;
+  /** drift-v2 markets only (and required there). */
+  readonly drift?: DriftMarket;
 }
 
 /**
@@ -116,6 +145,8 @@ export interface Asset {
   readonly initialWeightPpm: bigint;
   /** What a borrow counts against equity, both for maintenance and initial: [10^6, 10^8]. */
   readonly liabilityWeightPpm: bigint;
+  /** drift-v2 books: the spot market's imf_factor (10^-6), which discounts a large deposit's weight and raises a large borrow's. */
+  readonly drift?: { readonly imfFactor: bigint };
 }
 
 /** An account's balance in one asset: positive deposited, negative borrowed. */
@@ -129,6 +160,11 @@ export interface Position {
   /** Index into `Book.markets`. */
   readonly market: number;
   readonly size: bigint;
+  /**
+   * Price units of the market: the entry price. drift-v2: the position's quote_asset_amount instead,
+   * in quote units (10^-6, signed; unrealized funding folded in), which its pnl adds to the
+   * position's value (JSON books name it `quoteAssetAmount`).
+   */
   readonly entryPrice: bigint;
   /** The position's leverage, where the venue gives one (its initial margin is notional / leverage). */
   readonly leverage?: bigint;

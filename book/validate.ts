@@ -168,7 +168,7 @@ function decimalsField(v: unknown, record: string, field: string): number {
   return v;
 }
 
-const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx"];
+const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx", "drift"];
 const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm", "maintenanceFractionPpm"];
 const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin", "balances"];
 const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side"];
@@ -284,6 +284,12 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       if (t.mmrPpm !== 0n) throw new BookError(tierRecord, "mmrPpm", "a dydx-v4 tier takes its maintenance from imr and maintenanceFraction; mmrPpm must be 0");
       if (t.cum !== undefined) throw new BookError(tierRecord, "cum", "a dydx-v4 tier has no cum");
       if (t.maxLeverage !== undefined) throw new BookError(tierRecord, "maxLeverage", "a dydx-v4 tier has no maxLeverage (its initial margin is the fraction imr)");
+    } else if (venue === "drift-v2") {
+      if (m.tiers.length !== 1) throw new BookError(record, "tiers", `a drift-v2 market has one tier (its maintenance margin ratio; the size premium is imfFactor), got ${m.tiers.length}`);
+      if (t.mmrPpm % 100n !== 0n) throw new BookError(tierRecord, "mmrPpm", `${t.mmrPpm} is not a whole number of 10^-4 (Drift's margin ratios are in MARGIN_PRECISION 10^4)`);
+      if (t.mmrPpm === 0n) throw new BookError(tierRecord, "mmrPpm", "a drift-v2 market's maintenance margin ratio is above 0");
+      if (t.cum !== undefined) throw new BookError(tierRecord, "cum", "a drift-v2 tier has no cum");
+      if (t.maxLeverage !== undefined) throw new BookError(tierRecord, "maxLeverage", "a drift-v2 tier has no maxLeverage (its initial margin ratio is drift.marginRatioInitial)");
     } else {
       if (t.maxLeverage === undefined) throw new BookError(tierRecord, "maxLeverage", "missing: a hyperliquid tier's rate is 1/(2 maxLeverage)");
       if (t.mmrPpm !== 0n) throw new BookError(tierRecord, "mmrPpm", "a hyperliquid tier takes its rate from maxLeverage; mmrPpm must be 0");
@@ -293,6 +299,8 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       }
     }
   }
+  if (venue === "drift-v2") validateDrift(m, record);
+  else if (m.drift !== undefined) throw new BookError(record, "drift", `a ${venue} market has no drift parameters; they belong to drift-v2 books`);
   if (venue !== "dydx-v4") {
     m.tiers.forEach((t, j) => {
       if (t.maintenanceFractionPpm !== undefined) throw new BookError(`${record} tier ${j + 1}`, "maintenanceFractionPpm", `a ${venue} tier has no maintenance fraction; it belongs to dydx-v4 books`);
@@ -308,6 +316,29 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       throw new BookError(record, "tiers", `the tiers' maxLeverage values have a least common multiple above 500000 (their rates 1/(2 maxLeverage) need a common denominator of at most 10^6)`);
     }
   }
+}
+
+/**
+ * A drift-v2 market's program parameters (docs/venues/drift-v2.md): Drift's precisions
+ * (BASE_PRECISION 10^9 sizes, PRICE_PRECISION 10^6 prices), the ranges the program's own checks
+ * keep (validate_margin: the initial ratio above the maintenance one, at most MARGIN_PRECISION;
+ * weights at most SPOT_WEIGHT_PRECISION; fees at most 10^6) and a step that every size is a
+ * multiple of.
+ */
+function validateDrift(m: Market, record: string): void {
+  if (m.sizeDecimals !== 9) throw new BookError(record, "sizeDecimals", `a drift-v2 market's sizes are in BASE_PRECISION (9 decimals), got ${m.sizeDecimals}`);
+  if (m.priceDecimals !== 6) throw new BookError(record, "priceDecimals", `a drift-v2 market's prices are in PRICE_PRECISION (6 decimals), got ${m.priceDecimals}`);
+  const d = objectField(m.drift, record, "drift");
+  checkKeys(d, ["marginRatioInitial", "imfFactor", "unrealizedPnlMaintenanceAssetWeight", "ifLiquidationFee", "orderStepSize", "liquidationMarginBufferRatio", "initialPctToLiquidate"], record, "drift.");
+  const mrm = m.tiers[0]!.mmrPpm / 100n;
+  const mri = bigintIn(d.marginRatioInitial, 1n, 10_000n, record, "drift.marginRatioInitial", "[1, 10000] (MARGIN_PRECISION 10^-4)");
+  if (mri <= mrm) throw new BookError(record, "drift.marginRatioInitial", `${mri} is not above the maintenance ratio ${mrm} (validate_margin: initial > maintenance)`);
+  bigintIn(d.imfFactor, 0n, 1_000_000n, record, "drift.imfFactor", "[0, 1000000] (SPOT_IMF_PRECISION 10^-6)");
+  bigintIn(d.unrealizedPnlMaintenanceAssetWeight, 0n, 10_000n, record, "drift.unrealizedPnlMaintenanceAssetWeight", "[0, 10000] (SPOT_WEIGHT_PRECISION 10^-4)");
+  bigintIn(d.ifLiquidationFee, 0n, 1_000_000n, record, "drift.ifLiquidationFee", "[0, 1000000] (LIQUIDATION_FEE_PRECISION 10^-6)");
+  bigintIn(d.orderStepSize, 1n, I64_MAX, record, "drift.orderStepSize", `[1, ${I64_MAX}] size units`);
+  bigintIn(d.liquidationMarginBufferRatio, 0n, 10_000n, record, "drift.liquidationMarginBufferRatio", "[0, 10000] (MARGIN_PRECISION 10^-4)");
+  bigintIn(d.initialPctToLiquidate, 0n, 10_000n, record, "drift.initialPctToLiquidate", "[0, 10000] (LIQUIDATION_PCT_PRECISION 10^-4)");
 }
 
 /** A dydx-v4 market's chain parameters (protocol/x/clob/types/liquidations_config.go Validate, LiquidityTier.Validate). */
@@ -361,11 +392,18 @@ export class MarketHoldings {
   }
 }
 
+/** drift-v2: a position's size is a multiple of its market's order step (the program checks it after every fill and liquidation). */
+function driftStep(market: Market, size: bigint, record: RecordName): void {
+  const step = market.drift!.orderStepSize;
+  if (size % step !== 0n) throw bookError(record, "size", `${size} is not a multiple of the market's order step ${step} (size units)`);
+}
+
 /** A venue position's labels: leverage a whole number from 1, a hedge-mode side (binance-usdm) that agrees with the size's sign. */
 function validatePositionLabels(venue: VenueName, pos: Record<string, unknown>, size: bigint, record: RecordName): void {
   if (pos.leverage !== undefined) {
     if (venue === "generic") throw bookError(record, "leverage", "a position's leverage is a venue label; a generic position has none");
     if (venue === "dydx-v4") throw bookError(record, "leverage", "a dydx-v4 position has no leverage (its initial margin is the market's fraction)");
+    if (venue === "drift-v2") throw bookError(record, "leverage", "a drift-v2 position has no leverage (its initial margin is the market's ratio with its size premium)");
     bigintIn(pos.leverage, 1n, 0xffff_ffffn, record, "leverage", "[1, 4294967295]");
   }
   if (pos.side !== undefined) {
@@ -397,6 +435,13 @@ export function validateMarkets(markets: unknown, record = "book", venue: VenueN
       throw new BookError(marketRecord(id, i), "id", `duplicate market id ${JSON.stringify(id)} (markets ${other + 1} and ${i + 1})`);
     }
     seen.set(id, i);
+    // The buffer and the initial share are the program's State, one for every market.
+    if (venue === "drift-v2" && i > 0) {
+      const first = (markets[0] as Market).drift!, d = (markets[i] as Market).drift!;
+      for (const f of ["liquidationMarginBufferRatio", "initialPctToLiquidate"] as const) {
+        if (d[f] !== first[f]) throw new BookError(marketRecord(id, i), `drift.${f}`, `${d[f]} differs from market 1's ${first[f]} (it is the program's State, the same for every market)`);
+      }
+    }
   }
 }
 
@@ -428,7 +473,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Liability weights are in [1, 100] (a borrow counts at least at its value). */
 export const LIABILITY_WEIGHT_MIN_PPM = 1_000_000n;
 export const LIABILITY_WEIGHT_MAX_PPM = 100_000_000n;
-const ASSET_KEYS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm"];
+const ASSET_KEYS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm", "drift"];
 
 /** `asset "ETH"`, or `asset 2` (1-based) when the id itself is unusable. */
 export function assetRecord(id: unknown, index: number): string {
@@ -440,7 +485,7 @@ export function assetRecord(id: unknown, index: number): string {
  * decimals as a market's, a price in [0, 2^63 - 1], 0 <= initialWeight <= maintenanceWeight <= 1,
  * a liability weight in [1, 100].
  */
-export function validateAssets(assets: unknown, record = "book"): void {
+export function validateAssets(assets: unknown, record = "book", venue: VenueName = "generic"): void {
   if (assets === undefined) return;
   if (!Array.isArray(assets)) throw new BookError(record, "assets", `expected an array, got ${describeValue(assets)}`);
   const seen = new Map<string, number>();
@@ -461,6 +506,18 @@ export function validateAssets(assets: unknown, record = "book"): void {
     if (iw > mw) throw new BookError(r, "initialWeightPpm", `${iw} is above the maintenance weight ${mw} (what opens a position counts a deposit for no more than what keeps it open)`);
     bigintIn(x.liabilityWeightPpm, LIABILITY_WEIGHT_MIN_PPM, LIABILITY_WEIGHT_MAX_PPM, r, "liabilityWeightPpm",
       `[${LIABILITY_WEIGHT_MIN_PPM}, ${LIABILITY_WEIGHT_MAX_PPM}] ppm (a borrow counts for 1 to 100 times its value)`);
+    if (venue === "drift-v2") {
+      // A spot market's weights are in SPOT_WEIGHT_PRECISION (10^-4), its price in PRICE_PRECISION.
+      if (pd !== 6) throw new BookError(r, "priceDecimals", `a drift-v2 asset's price is in PRICE_PRECISION (6 decimals), got ${pd}`);
+      for (const f of ["maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm"] as const) {
+        if ((x[f] as bigint) % 100n !== 0n) throw new BookError(r, f, `${x[f]} is not a whole number of 10^-4 (Drift's SPOT_WEIGHT_PRECISION)`);
+      }
+      if (x.drift !== undefined) {
+        const dd = objectField(x.drift, r, "drift");
+        checkKeys(dd, ["imfFactor"], r, "drift.");
+        bigintIn(dd.imfFactor, 0n, 1_000_000n, r, "drift.imfFactor", "[0, 1000000] (SPOT_IMF_PRECISION 10^-6)");
+      }
+    } else if (x.drift !== undefined) throw new BookError(r, "drift", `a ${venue} book's asset has no drift parameters; they belong to drift-v2 books`);
   }
 }
 
@@ -493,7 +550,7 @@ export function validateBook(book: Book): void {
   const venue = validateVenue(b.venue);
   validateShare(b.liquidatorSharePpm, venue);
   validateMarkets(b.markets, "book", venue);
-  validateAssets(b.assets);
+  validateAssets(b.assets, "book", venue);
   const assets = b.assets as readonly { id: string }[] | undefined;
   const markets = b.markets as readonly Market[];
   if (!Array.isArray(b.accounts)) throw new BookError("book", "accounts", `expected an array, got ${describeValue(b.accounts)}`);
@@ -531,7 +588,10 @@ export function validateBook(book: Book): void {
       validatePositionLabels(venue, pos, size, posRecord);
       const refused = holdings.hold(a, m, p, pos.side === undefined ? 0 : SIDE_CODE[pos.side as "LONG" | "SHORT"]);
       if (refused !== null) throw bookError(posRecord, "market", `market ${JSON.stringify(markets[m].id)} ${refused}`);
-      bigintIn(pos.entryPrice, 0n, I64_MAX, posRecord, "entryPrice", PRICE_RANGE);
+      if (venue === "drift-v2") {
+        bigintIn(pos.entryPrice, I64_MIN, I64_MAX, posRecord, "entryPrice", `${I64_RANGE} (drift-v2: the position's quote asset amount, quote units)`);
+        driftStep(markets[m], size, posRecord);
+      } else bigintIn(pos.entryPrice, 0n, I64_MAX, posRecord, "entryPrice", PRICE_RANGE);
     }
   }
 }
@@ -573,7 +633,7 @@ export function validateColumns(columns: BookColumns): void {
   if (c.accountIsolated !== undefined) typed(c.accountIsolated, Uint8Array, "accountIsolated", n);
   if (c.positionLeverage !== undefined) typed(c.positionLeverage, Uint32Array, "positionLeverage", np);
   if (c.positionSide !== undefined) typed(c.positionSide, Uint8Array, "positionSide", np);
-  validateAssets(c.assets);
+  validateAssets(c.assets, "book", venue);
   const na = c.assets?.length ?? 0;
   const withBalances = c.balanceStart !== undefined || c.balanceAsset !== undefined || c.balanceAmount !== undefined;
   if (withBalances) {
@@ -626,7 +686,8 @@ export function validateColumns(columns: BookColumns): void {
       }
       const refused = holdings.hold(a, m, p - start, side);
       if (refused !== null) throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "market", `market ${JSON.stringify(c.markets[m].id)} ${refused}`);
-      if (entryHigh[2 * p + high]! < 0) {
+      if (venue === "drift-v2") driftStep(c.markets[m], c.positionSize[p], `${accountRecord(id, a)} position ${p - start + 1}`);
+      else if (entryHigh[2 * p + high]! < 0) {
         const entry = c.positionEntry[p];
         throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "entryPrice", `${entry} (${formatDecimal(entry, c.markets[m].priceDecimals)}) is negative (prices are >= 0)`);
       }

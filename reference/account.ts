@@ -6,7 +6,7 @@
 import { PPM, type AccountResult, type Book, type CloseOut, type Totals } from "../book/types.js";
 import { I64_MAX, I64_MIN, fitsI64, floorDiv, max, min } from "./arith.js";
 import { venueMaintenance, venueNotional, venuePnl } from "./position.js";
-import type { Market } from "../book/types.js";
+import type { Asset, Balance, Market } from "../book/types.js";
 import { venueRules } from "./venues/index.js";
 import { accountCollateral } from "./assets.js";
 
@@ -32,6 +32,11 @@ export interface ExactAccount {
   readonly sizes: readonly bigint[];
   readonly markets: readonly Market[];
   readonly prices: readonly bigint[];
+  /** The account's quote collateral (the book's field), each position's entry as the book holds it, its balances and the book's assets. */
+  readonly collateral: bigint;
+  readonly entries: readonly bigint[];
+  readonly balances?: readonly Balance[];
+  readonly assets?: readonly Asset[];
 }
 
 function marksOf(book: Book, marks: readonly bigint[] | undefined): readonly bigint[] {
@@ -59,6 +64,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
   const sizes: bigint[] = [];
   const markets: Market[] = [];
   const positionPrices: bigint[] = [];
+  const entries: bigint[] = [];
   const rules = venueRules(book.venue);
   for (const pos of acct.positions) {
     const market = book.markets[pos.market];
@@ -66,7 +72,7 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
     const price = prices[pos.market]!;
     const n = venueNotional(rules, market, pos.size, price);
     equity += venuePnl(rules, market, pos.size, pos.entryPrice, price);
-    maint += venueMaintenance(rules, market, n);
+    maint += venueMaintenance(rules, market, n, pos.size);
     sumFee += rules.fee(market, n);
     sumSlippage += rules.slippage(market, n);
     maxNotional = max(maxNotional, n);
@@ -75,9 +81,10 @@ export function evaluateAccount(book: Book, account: number, marks?: readonly bi
     sizes.push(pos.size);
     markets.push(market);
     positionPrices.push(price);
+    entries.push(pos.entryPrice);
     if (pos.size !== 0n) hasNonZeroPosition = true;
   }
-  return { equity, collateralFits: collateral.fits, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices };
+  return { equity, collateralFits: collateral.fits, maintenance: maint, sumFee, sumSlippage, maxNotional, sumNotional, hasNonZeroPosition, notionals, sizes, markets, prices: positionPrices, collateral: acct.collateral, entries, ...(acct.balances ? { balances: acct.balances } : {}), ...(book.assets ? { assets: book.assets } : {}) };
 }
 
 /** The liquidatable predicate on exact amounts under a venue's trigger (strict, or equity <= maintenance; or the venue's own). */

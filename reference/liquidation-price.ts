@@ -112,13 +112,13 @@ export function liquidationPrice(
     const m = book.markets[other.market];
     if (m === undefined) throw new RangeError(`account ${acct.id}: unknown market index ${other.market}`);
     const price = prices[other.market]!;
-    const mm = bankruptcy ? 0n : venueMaintenance(rules, m, venueNotional(rules, m, other.size, price));
+    const mm = bankruptcy ? 0n : venueMaintenance(rules, m, venueNotional(rules, m, other.size, price), other.size);
     othersMaintenance += mm;
     A += venuePnl(rules, m, other.size, other.entryPrice, price) - mm;
   });
   // A venue with its own valuation (dydx-v4) searches its own way (./venues/rules.ts Valuation).
   if (rules.valuation) {
-    return rules.valuation.liquidationPrice({ market, size: pos.size, A, othersMaintained: othersMaintenance > 0n, xMin, xMax, bankruptcy });
+    return rules.valuation.liquidationPrice({ market, size: pos.size, entryPrice: pos.entryPrice, A, othersMaintained: othersMaintenance > 0n, xMin, xMax, bankruptcy });
   }
 
   const long = pos.size > 0n;

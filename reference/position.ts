@@ -143,7 +143,7 @@ export function venuePnl(rules: VenueRules, market: Market, size: bigint, entryP
   return rules.valuation ? rules.valuation.value(market, size, entryPrice, price) : pnl(market, size, rules.equityEntry(entryPrice), price);
 }
 
-/** A position's maintenance at notional n under a venue's rules. */
-export function venueMaintenance(rules: VenueRules, market: Market, n: bigint): bigint {
-  return rules.valuation ? rules.valuation.maintenance(market, n) : maintenanceOnLines(linesOf(rules, market), n);
+/** A position's maintenance at notional n (a position of this size) under a venue's rules. */
+export function venueMaintenance(rules: VenueRules, market: Market, n: bigint, size?: bigint): bigint {
+  return rules.valuation ? rules.valuation.maintenance(market, n, size) : maintenanceOnLines(linesOf(rules, market), n);
 }

@@ -16,9 +16,13 @@ export class BinanceUsdm {
   // @ts-ignore: decorator
   @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return anyOpen && equity <= <i64>maintenance; }
   // @ts-ignore: decorator
-  @inline maintenance(market: usize, tiers: usize, notional: u64): u64 { return maintenanceOf(market, tiers, notional); }
+  @inline maintenance(market: usize, tiers: usize, notional: u64, absSize: u64): u64 { return maintenanceOf(market, tiers, notional); }
   // @ts-ignore: decorator
   @inline triggerSlack(): i64 { return 1; } // margin ratio >= 100 %: equity <= maintenance
+  // @ts-ignore: decorator
+  @inline prefilters(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline writesNotional(): bool { return false; }
   // @ts-ignore: decorator
   @inline fee(market: usize, notional: u64): u64 { return feeOf(market, notional); }
   // @ts-ignore: decorator
@@ -26,8 +30,8 @@ export class BinanceUsdm {
   // @ts-ignore: decorator
   @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional; }
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
-    first: u32, end: u32, marketCol: usize, sizeCol: usize, markets: usize, tiers: usize): bool {
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     fullCloseOut(out, equity, fees, 0);
     return true;
   }

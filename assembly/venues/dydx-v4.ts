@@ -126,11 +126,15 @@ export class DydxV4 {
   // @ts-ignore: decorator
   @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return maintenance != 0 && <i64>maintenance > equity; }
   // @ts-ignore: decorator
-  @inline maintenance(market: usize, tiers: usize, notional: u64): u64 {
+  @inline maintenance(market: usize, tiers: usize, notional: u64, absSize: u64): u64 {
     return maintenanceAt(tierAt(tiers, load<u32>(market, MARKET_TIER_START)), notional);
   }
   // @ts-ignore: decorator
   @inline triggerSlack(): i64 { return 0; }
+  // @ts-ignore: decorator
+  @inline prefilters(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline writesNotional(): bool { return false; }
   /** The fee cap floor(n * maxLiquidationFee / 10^6): what the overflow check sums (the close-out computes the fee). */
   // @ts-ignore: decorator
   @inline fee(market: usize, notional: u64): u64 {
@@ -151,8 +155,8 @@ export class DydxV4 {
    * the fee, capped at floor(|DNNV| * maxLiquidationFee / 10^6); a negative one the fund pays.
    */
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
-    first: u32, end: u32, marketCol: usize, sizeCol: usize, markets: usize, tiers: usize): bool {
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     const negative = equity < 0;
     const magnitude = <u64>(negative ? -equity : equity); // equity > i64.MIN_VALUE: checked
     let fee: u64 = 0, paid: u64 = 0;

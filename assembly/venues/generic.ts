@@ -21,10 +21,16 @@ export class Generic {
   // @ts-ignore: decorator
   @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return anyOpen && equity < <i64>maintenance; }
   // @ts-ignore: decorator
-  @inline maintenance(market: usize, tiers: usize, notional: u64): u64 { return maintenanceOf(market, tiers, notional); }
+  @inline maintenance(market: usize, tiers: usize, notional: u64, absSize: u64): u64 { return maintenanceOf(market, tiers, notional); }
   /** The trigger: liquidatable iff equity < maintenance + triggerSlack (0: strictly below; 1: at it too). */
   // @ts-ignore: decorator
   @inline triggerSlack(): i64 { return 0; }
+  /** The float pre-filter (prefilter.ts) may prove this venue's accounts safe. */
+  // @ts-ignore: decorator
+  @inline prefilters(): bool { return true; }
+  /** The close-out writes the entry's notional itself (else the scan writes the whole or the step sum). */
+  // @ts-ignore: decorator
+  @inline writesNotional(): bool { return false; }
   // @ts-ignore: decorator
   @inline fee(market: usize, notional: u64): u64 { return feeOf(market, notional); }
   // @ts-ignore: decorator
@@ -37,8 +43,8 @@ export class Generic {
    * true when this step closes every position whole, false when it closes what `closes` says.
    */
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
-    first: u32, end: u32, marketCol: usize, sizeCol: usize, markets: usize, tiers: usize): bool {
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     fullCloseOut(out, equity - <i64>slippage, fees, share);
     return true;
   }

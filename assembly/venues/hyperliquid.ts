@@ -26,12 +26,16 @@ export class Hyperliquid {
   @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return anyOpen && equity < <i64>maintenance; }
   /** ceil((n * slope_j - deduction_j) / Q). */
   // @ts-ignore: decorator
-  @inline maintenance(market: usize, tiers: usize, notional: u64): u64 {
+  @inline maintenance(market: usize, tiers: usize, notional: u64, absSize: u64): u64 {
     const wLo = tierExcess(market, tiers, notional);
     return ceilDiv128(excessHi, wLo, load<u64>(market, MARKET_RATE_DENOMINATOR));
   }
   // @ts-ignore: decorator
   @inline triggerSlack(): i64 { return 0; }
+  // @ts-ignore: decorator
+  @inline prefilters(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline writesNotional(): bool { return false; }
   // @ts-ignore: decorator
   @inline fee(market: usize, notional: u64): u64 { return 0; }
   // @ts-ignore: decorator
@@ -40,8 +44,8 @@ export class Hyperliquid {
   // @ts-ignore: decorator
   @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional > PARTIAL_ABOVE ? notional / 5 + u64(notional % 5 != 0) : notional; }
   // @ts-ignore: decorator
-  @inline closeOut(out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
-    first: u32, end: u32, marketCol: usize, sizeCol: usize, markets: usize, tiers: usize): bool {
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
     // Backstop, 3 equity < 2 maintenance (both fit 64 bits; the products fit 128, compared as such):
     // the liquidator vault takes the account and its margin.

@@ -7,6 +7,7 @@ import { liquidationPricesFor } from "../liquidation-price";
 import { evaluateAccountFor, scanBookFor } from "../scan";
 import { stressGridFor } from "../stress";
 import { BinanceUsdm } from "./binance-usdm";
+import { DriftV2, driftLiquidationPrices, driftValueCollateral, setDriftDescriptor } from "./drift-v2";
 import { DydxV4, dydxLiquidationPrices } from "./dydx-v4";
 import { Generic } from "./generic";
 import { Hyperliquid } from "./hyperliquid";
@@ -30,3 +31,10 @@ export function dydxV4_scanBook(desc: usize, incremental: bool, movedBits: u32):
 export function dydxV4_evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<DydxV4>(desc, a); }
 export function dydxV4_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { stressGridFor<DydxV4>(desc, shocks, marks, totals, center, interpolate); }
 export function dydxV4_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { dydxLiquidationPrices(desc, outFirst, from, to); }
+
+// drift-v2's close-out reads the account's balances: its entry points hand it the descriptor first.
+export function driftV2_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { setDriftDescriptor(desc); return scanBookFor<DriftV2>(desc, incremental, movedBits); }
+export function driftV2_evaluateAccount(desc: usize, a: u32): u8 { setDriftDescriptor(desc); return evaluateAccountFor<DriftV2>(desc, a); }
+export function driftV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setDriftDescriptor(desc); stressGridFor<DriftV2>(desc, shocks, marks, totals, center, interpolate); }
+export function driftV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return driftValueCollateral(desc, from, to, markDirty); }
+export function driftV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { driftLiquidationPrices(desc, outFirst, from, to); }

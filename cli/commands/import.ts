@@ -5,6 +5,7 @@
  * directory, then a rename), so a failed import leaves no half-written book.
  */
 import { basename, extname } from "node:path";
+import { importDriftBook } from "../../book/venues/drift.js";
 import { importDydxBook } from "../../book/venues/dydx.js";
 import { importHyperliquidBook } from "../../book/venues/hyperliquid.js";
 import { writeFileAtomically } from "../atomic-write.js";
@@ -108,8 +109,46 @@ const dydx: Importer = {
   },
 };
 
+const drift: Importer = {
+  venue: "drift",
+  usage: "--perp-markets PERP.json --spot-markets SPOT.json --state-account STATE.json --user [ID=]USER.json ... [--bn hex|decimal] [--without-open-orders] --out BOOK.json",
+  help: `  --perp-markets PERP.json  JSON.stringify of the SDK's PerpMarketAccount array
+                            (driftClient.getPerpMarketAccounts())
+  --spot-markets SPOT.json  the same of the SpotMarketAccount array (it must hold market 0, USDC)
+  --state-account STATE.json
+                            the same of the State account (the liquidation buffer, the initial share)
+  --user [ID=]USER.json     the same of one UserAccount, one per account (repeat the option); the
+                            account id is ID, or the file's name without extension
+  --bn hex|decimal          how BN fields are written (default hex, as BN's toJSON writes them)
+  --without-open-orders     take positions with open orders as liquidate_perp does once it has
+                            cancelled them (default: refuse them; their margin is not modelled)
+`,
+  options: { "perp-markets": { type: "string" }, "spot-markets": { type: "string" }, "state-account": { type: "string" }, user: { type: "string", multiple: true }, bn: { type: "string" }, "without-open-orders": { type: "boolean" } },
+  async build(values, lists) {
+    const file = (name: string, what: string): string => {
+      const v = values[name];
+      if (typeof v !== "string" || v === "") throw new CliError(`import drift: missing --${name} ${what} (see "liqscan import --help")`);
+      return v;
+    };
+    const perp = file("perp-markets", "PERP.json"), spot = file("spot-markets", "SPOT.json"), state = file("state-account", "STATE.json");
+    const userArgs = lists.user ?? [];
+    if (userArgs.length === 0) throw new CliError('import drift: missing --user [ID=]USER.json (see "liqscan import --help")');
+    const bnFormat = values.bn ?? "hex";
+    if (bnFormat !== "hex" && bnFormat !== "decimal") throw new CliError(`import drift: --bn ${JSON.stringify(bnFormat)} is not hex or decimal`);
+    const users = [];
+    for (const arg of userArgs) {
+      const { id, path } = stateArgument(arg, "--user");
+      users.push({ id, text: await readText(path), source: path });
+    }
+    return importDriftBook({
+      perpMarkets: await readText(perp), perpMarketsSource: perp, spotMarkets: await readText(spot), spotMarketsSource: spot,
+      state: await readText(state), stateSource: state, users, bn: bnFormat, withoutOpenOrders: values["without-open-orders"] === true,
+    });
+  },
+};
+
 /** The importers by venue name; a venue is one more entry. */
-export const IMPORTERS: readonly Importer[] = [hyperliquid, binance, dydx];
+export const IMPORTERS: readonly Importer[] = [hyperliquid, binance, dydx, drift];
 
 function venueNames(): string {
   return IMPORTERS.map((i) => i.venue).join(", ");

@@ -1,6 +1,7 @@
 /** The registry of venues: one line per venue (its rules live in the file of its name). */
 import type { VenueName } from "../../book/types.js";
 import { binanceUsdm } from "./binance-usdm.js";
+import { driftV2 } from "./drift-v2.js";
 import { dydxV4 } from "./dydx-v4.js";
 import { generic } from "./generic.js";
 import { hyperliquid } from "./hyperliquid.js";
@@ -11,6 +12,7 @@ export const VENUES: Readonly<Record<VenueName, VenueRules>> = {
   "binance-usdm": binanceUsdm,
   hyperliquid,
   "dydx-v4": dydxV4,
+  "drift-v2": driftV2,
 };
 
 /** The rules of a book's venue (absent: generic). */

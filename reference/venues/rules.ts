@@ -36,6 +36,12 @@ export interface CloseOutInput {
   readonly markets: readonly Market[];
   /** The scanned price of each position's market. */
   readonly prices: readonly bigint[];
+  /** The account's quote collateral and each position's entry as the book holds it (drift-v2: its quote asset amount). */
+  readonly collateral?: bigint;
+  readonly entries?: readonly bigint[];
+  /** The account's balances and the book's assets at the scanned prices (drift-v2's close-out reads its borrows). */
+  readonly balances?: BalanceList;
+  readonly assets?: readonly Asset[];
 }
 
 /**
@@ -49,7 +55,8 @@ export interface Valuation {
   notional(market: Market, size: bigint, price: bigint): bigint;
   /** The position's contribution to equity at this price (its pnl, or its value where the entry does not enter). */
   value(market: Market, size: bigint, entryPrice: bigint, price: bigint): bigint;
-  maintenance(market: Market, n: bigint): bigint;
+  /** The maintenance of a position of notional n (and of this size: drift-v2's ratio grows with it). */
+  maintenance(market: Market, n: bigint, size?: bigint): bigint;
   /** The trigger on the account's exact equity and maintenance. */
   liquidatable(equity: bigint, maintenance: bigint, hasNonZeroPosition: boolean): boolean;
   /**
@@ -63,6 +70,8 @@ export interface Valuation {
 export interface PriceQuery {
   readonly market: Market;
   readonly size: bigint;
+  /** The position's entry as the book holds it (drift-v2: its quote asset amount). */
+  readonly entryPrice?: bigint;
   readonly A: bigint;
   /** The other positions' maintenance is positive (the trigger may ask for a positive maintenance). */
   readonly othersMaintained: boolean;

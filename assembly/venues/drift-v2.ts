@@ -1,0 +1,476 @@
+// Drift protocol v2 (docs/venues/drift-v2.md; reference/venues/drift-v2.ts states the same rules in
+// BigInt and names the program function each follows). Sizes are BASE_PRECISION (10^-9), prices
+// PRICE_PRECISION (10^-6), so K = 10^9. A position is worth trunc(s * P / K) toward zero, its pnl
+// is that plus its quote asset amount (the entry column), a positive pnl counts at the market's
+// maintenance asset weight, and its requirement is trunc(n * mr / 10^4) with the margin ratio
+// mr = max(base, base - base/5 + isqrt(10 |s| + 1) * imf / 10^7). Liquidatable when the total
+// collateral is below the requirement. The close-out is the first liquidation slot's steps.
+//
+// Record fields (layout.ts): the maintenance ratio and imf factor in the tier's padding, the step,
+// the pnl weight, the insurance fund's fee cap, the buffer and the initial share in the market's
+// impact fields and spares.
+
+import {
+  ASSET_BYTES, ASSET_DIVISOR, ASSET_DRIFT_IMF, ASSET_LIABILITY_WEIGHT, ASSET_PRICE, ASSET_WEIGHT, COLLATERAL_WIDE, DESC_ASSETS,
+  DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_COLLATERAL, DESC_QUOTE_COLLATERAL, DESC_STATUS,
+  STATUS_DIRTY, DESC_POSITION_END, DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
+  ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DRIFT_BUFFER, MARKET_DRIFT_IF_FEE, MARKET_DRIFT_INITIAL_PCT,
+  MARKET_DRIFT_PNL_WEIGHT, MARKET_DRIFT_STEP, MARKET_FEE_PPM, MARKET_MARK, MARKET_TIER_START, STATUS_LIQUIDATABLE,
+  STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO,
+} from "../layout";
+import { add128, hi128, mulU128U64, sub128, udivU128 } from "../i128";
+import { marketAt, tierAt } from "../market";
+import { TOO_WIDE } from "../position";
+import { acc0, accAddMagnitude, accFitsI64, accSet, divRem, mulHi, udiv128, umul128 } from "../wide";
+
+const I64_MAX: u64 = <u64>i64.MAX_VALUE;
+const U64_MAX: u64 = u64.MAX_VALUE;
+const U32_MAX: u64 = 0xffffffff;
+const MARGIN: u64 = 10_000; // MARGIN_PRECISION = SPOT_WEIGHT_PRECISION = LIQUIDATION_PCT_PRECISION
+const FEE: u64 = 1_000_000; // LIQUIDATION_FEE_PRECISION
+const BASE: u64 = 1_000_000_000; // BASE_PRECISION = PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO
+const FIFTY: u64 = 50_000_000; // $50 in QUOTE_PRECISION
+const NONE: i64 = -1;
+const WIDE: i64 = -2;
+
+/** trunc(a * b / d), U64_MAX when the quotient passes 64 bits. */
+function mulDiv(a: u64, b: u64, d: u64): u64 {
+  const lo = umul128(a, b);
+  const hi = mulHi;
+  if (hi >= d) return U64_MAX;
+  return udiv128(hi, lo, d);
+}
+
+/** trunc(|s| * P / 10^9) (calculate_base_asset_value_with_oracle_price), TOO_WIDE past 63 bits. */
+// @ts-ignore: decorator
+@inline function valueOf(market: usize, absSize: u64, price: u64): u64 {
+  const q = mulDiv(absSize, price, load<u64>(market, MARKET_DIVISOR));
+  return q > I64_MAX ? TOO_WIDE : q;
+}
+
+/** (x * x) > (hi:lo). */
+// @ts-ignore: decorator
+@inline function squareAbove(x: u64, hi: u64, lo: u64): bool {
+  const l = umul128(x, x);
+  const h = mulHi;
+  return h > hi || (h == hi && l > lo);
+}
+
+/** isqrt(10 * size + 1) (calculate_size_premium_liability_weight's size_sqrt, nth_root(2)): below 2^34. */
+// @ts-ignore: decorator
+@inline function sizeSqrt(size: u64): u64 { return sizeSqrt128(size, 0); }
+
+/** isqrt(10 * (sHi:sLo) + 1) for a size below 2^100 (a spot balance in 10^-9): below 2^51. */
+function sizeSqrt128(sLo: u64, sHi: u64): u64 {
+  const t = mulU128U64(sLo, sHi, 10);
+  let hi = hi128;
+  const lo = t + 1;
+  if (lo == 0) hi += 1;
+  let x = <u64>Math.sqrt(<f64>hi * 18446744073709551616.0 + <f64>lo);
+  while (x > 0 && squareAbove(x, hi, lo)) x--;
+  while (!squareAbove(x + 1, hi, lo)) x++;
+  return x;
+}
+
+/** get_margin_ratio(size, Maintenance, false): max(base, base - base/5 + sqrt * imf / 10^7) (imf 0: base). */
+// @ts-ignore: decorator
+@inline function marginRatio(tier: usize, absSize: u64): u64 {
+  const base = <u64>load<u32>(tier, TIER_DRIFT_RATIO);
+  const imf = <u64>load<u32>(tier, TIER_DRIFT_IMF);
+  if (imf == 0) return base;
+  const premium = base - base / 5 + (sizeSqrt(absSize) * imf) / 10_000_000;
+  return premium > base ? premium : base;
+}
+
+// The last pnlOf: its sign and magnitude (< 2^64), weighted and raw.
+let pnlNegative: bool = false;
+let pnlMagnitude: u64 = 0;
+let rawMagnitude: u64 = 0;
+
+/**
+ * The position's pnl trunc(s * P / 10^9) + q (its value below 2^63: the scan checked it) as a sign
+ * and a magnitude, and its weighted magnitude: a positive pnl times the weight / 10^4, truncated.
+ */
+function pnlOf(market: usize, size: i64, q: i64, price: i64): void {
+  const absSize = <u64>(size < 0 ? -size : size);
+  const n = size == 0 || price <= 0 ? 0 : valueOf(market, absSize, <u64>price);
+  const aq: u64 = q < 0 ? <u64>0 - <u64>q : <u64>q;
+  let negative: bool, magnitude: u64;
+  if (size >= 0) {
+    // n + q
+    if (q >= 0) { negative = false; magnitude = n + aq; }
+    else if (n >= aq) { negative = false; magnitude = n - aq; }
+    else { negative = true; magnitude = aq - n; }
+  } else {
+    // q - n
+    if (q <= 0) { negative = true; magnitude = n + aq; }
+    else if (aq >= n) { negative = false; magnitude = aq - n; }
+    else { negative = true; magnitude = n - aq; }
+  }
+  pnlNegative = negative;
+  rawMagnitude = magnitude;
+  const w = <u64>load<u32>(market, MARKET_DRIFT_PNL_WEIGHT);
+  pnlMagnitude = !negative && w != MARGIN ? mulDiv(magnitude, w, MARGIN) : magnitude;
+}
+
+/** calculate_perp_if_fee(shortage, base, mrb, fee, price, 10^6, max): 95 % of the room the shortage leaves, capped. */
+function ifFeeOf(tracked: u64, absSize: u64, mrb: u64, fee: u64, price: u64, maxFee: u64): u64 {
+  const ratio = mrb * 100;
+  if (price == 0 || ratio <= fee || absSize == 0) return 0;
+  // (shortage * 10^9 / base * 10^6 / price), saturated at u32::MAX
+  let lo = umul128(tracked, BASE);
+  let hi = mulHi;
+  lo = udivU128(lo, hi, absSize);
+  hi = hi128;
+  lo = mulU128U64(lo, hi, FEE); // < 2^113: no overflow
+  hi = hi128;
+  lo = udivU128(lo, hi, price);
+  const used = hi128 != 0 || lo > U32_MAX ? U32_MAX : lo;
+  const room = ratio - fee;
+  const implied = ((room > used ? room - used : 0) * 19) / 20;
+  return implied < maxFee ? implied : maxFee;
+}
+
+/** (nHi:nLo) / (dHi:dLo) for a divisor >= 2^64 (the quotient then fits 64 bits), by shift and subtract. */
+function divWide(nLo: u64, nHi: u64, dLo: u64, dHi: u64): u64 {
+  let q: u64 = 0;
+  let rLo: u64 = 0, rHi: u64 = 0;
+  for (let i = 127; i >= 0; i--) {
+    rHi = (rHi << 1) | (rLo >> 63);
+    rLo = (rLo << 1) | (i >= 64 ? (nHi >> <u64>(i - 64)) & 1 : (nLo >> <u64>i) & 1);
+    if (rHi > dHi || (rHi == dHi && rLo >= dLo)) {
+      const l = sub128(rLo, rHi, dLo, dHi);
+      rHi = hi128;
+      rLo = l;
+      if (i < 64) q |= <u64>1 << <u64>i;
+    }
+  }
+  return q;
+}
+
+/**
+ * calculate_base_asset_amount_to_cover_margin_shortage(share, mrb, fee, if_fee, price, 10^6):
+ * share * 10^9 / (price * (mrb * 100 - fee) / 10^6 - price * if_fee / 10^6); U64_MAX where the
+ * program answers u64::MAX (price 0, ratio not above the fee) or would fail (divisor 0, quotient past u64).
+ */
+function coverOf(share: u64, mrb: u64, fee: u64, ifFee: u64, price: u64): u64 {
+  const ratio = mrb * 100;
+  if (price == 0 || ratio <= fee) return U64_MAX;
+  // a = price * (ratio - fee) / 10^6 in 128 bits; c = price * ifFee / 10^6 < 2^63.
+  let lo = umul128(price, ratio - fee);
+  let hi = mulHi;
+  const aLo = udivU128(lo, hi, FEE);
+  const aHi = hi128;
+  const c = mulDiv(price, ifFee, FEE);
+  if (aHi == 0 && aLo <= c) return U64_MAX;
+  const dLo = sub128(aLo, aHi, c, 0);
+  const dHi = hi128;
+  lo = umul128(share, BASE);
+  hi = mulHi;
+  if (dHi != 0) return divWide(lo, hi, dLo, dHi);
+  const q = udivU128(lo, hi, dLo);
+  return hi128 != 0 ? U64_MAX : q;
+}
+
+/** standardize_base_asset_amount_ceil, U64_MAX where the sum would pass 64 bits. */
+// @ts-ignore: decorator
+@inline function ceilStep(base: u64, step: u64): u64 {
+  const r = base % step;
+  if (r == 0) return base;
+  const up = base + (step - r);
+  return up < base ? U64_MAX : up;
+}
+
+export class DriftV2 {
+  /** The entry column holds the quote asset amount, which addPnl reads as it is. */
+  // @ts-ignore: decorator
+  @inline entry(entry: i64): i64 { return entry; }
+  // @ts-ignore: decorator
+  @inline notional(market: usize, absSize: u64, price: u64): u64 { return valueOf(market, absSize, price); }
+  /** equity += the position's weighted pnl. */
+  // @ts-ignore: decorator
+  @inline addPnl(market: usize, size: i64, entry: i64, price: i64): void {
+    pnlOf(market, size, entry, price);
+    accAddMagnitude(pnlNegative, pnlMagnitude, 0, 0);
+  }
+  /** meets_margin_requirement fails: total_collateral < margin_requirement. */
+  // @ts-ignore: decorator
+  @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return equity < <i64>maintenance; }
+  /** trunc(n * mr / 10^4), U64_MAX past 64 bits (an overflow). */
+  // @ts-ignore: decorator
+  @inline maintenance(market: usize, tiers: usize, notional: u64, absSize: u64): u64 {
+    return mulDiv(notional, marginRatio(tierAt(tiers, load<u32>(market, MARKET_TIER_START)), absSize), MARGIN);
+  }
+  // @ts-ignore: decorator
+  @inline triggerSlack(): i64 { return 0; }
+  /** The float images bound neither the quote asset amounts nor the size premium: the exact path decides. */
+  // @ts-ignore: decorator
+  @inline prefilters(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline writesNotional(): bool { return true; }
+  /** A bound on both fees, n * (liquidator fee + insurance fee cap) / 10^6: what the overflow check sums. */
+  // @ts-ignore: decorator
+  @inline fee(market: usize, notional: u64): u64 {
+    return mulDiv(notional, load<u64>(market, MARKET_FEE_PPM) + <u64>load<u32>(market, MARKET_DRIFT_IF_FEE), FEE);
+  }
+  // @ts-ignore: decorator
+  @inline slippage(market: usize, notional: u64): u64 { return 0; }
+  // @ts-ignore: decorator
+  @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional; }
+  /**
+   * The first liquidation slot (reference/venues/drift-v2.ts accountState and driftSteps): the
+   * shortage with the buffer, then per position liquidate_perp against its share of it.
+   */
+  // @ts-ignore: decorator
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
+    return driftCloseOut(a, out, equity, <u64>maintenance, first, end, marketCol, sizeCol, entryCol, collateral, markets, tiers);
+  }
+}
+
+function driftCloseOut(a: u32, out: usize, equity: i64, requirement: u64, first: u32, end: u32,
+  marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
+  // The State's buffer and initial share, the same on every market (book/validate.ts), read from the
+  // first position's; an account without positions has no steps to take.
+  let buffer: u64 = 0, initial: u64 = 0;
+  if (first < end) {
+    const m0 = marketAt(markets, load<u32>(marketCol + (<usize>first << 2)));
+    buffer = <u64>load<u32>(m0, MARKET_DRIFT_BUFFER);
+    initial = <u64>load<u32>(m0, MARKET_DRIFT_INITIAL_PCT);
+  }
+  // shortage = requirement - equity + the buffer's terms (liability * b / 10^4 per position, per
+  // negative weighted pnl, per borrow), in 128 bits. E = what closing every position leaves before
+  // fees: equity less the weighted pnls plus the raw ones.
+  let sLo = sub128(requirement, 0, <u64>equity, <u64>(equity >> 63));
+  let sHi = hi128;
+  let eLo = <u64>equity, eHi = <u64>(equity >> 63);
+  for (let p = first; p < end; p++) {
+    const size = load<i64>(sizeCol + (<usize>p << 3));
+    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+    const price = load<i64>(market, MARKET_MARK);
+    const n = size == 0 ? 0 : valueOf(market, <u64>(size < 0 ? -size : size), <u64>price);
+    sLo = add128(sLo, sHi, mulDiv(n, buffer, MARGIN), 0);
+    sHi = hi128;
+    pnlOf(market, size, load<i64>(entryCol + (<usize>p << 3)), price);
+    if (pnlNegative) {
+      sLo = add128(sLo, sHi, mulDiv(pnlMagnitude, buffer, MARGIN), 0);
+      sHi = hi128;
+    } else {
+      eLo = add128(eLo, eHi, rawMagnitude - pnlMagnitude, 0);
+      eHi = hi128;
+    }
+  }
+  // The borrows: USDC below zero (weight 1) and the spot balances' (their token values and weighted values).
+  const assets = load<u32>(driftDesc, DESC_ASSETS) != 0;
+  const quote = assets ? load<i64>((load<u32>(driftDesc, DESC_QUOTE_COLLATERAL) as usize) + (<usize>a << 3)) : collateral;
+  const borrow: u64 = quote < 0 ? <u64>0 - <u64>quote : 0;
+  sLo = add128(sLo, sHi, mulDiv(borrow, buffer, MARGIN), 0);
+  sHi = hi128;
+  let rLo = add128(requirement, 0, borrow, 0); // the program's margin_requirement, 128 bits
+  let rHi = hi128;
+  if (assets) {
+    const table = load<u32>(driftDesc, DESC_ASSET_TABLE) as usize;
+    const starts = load<u32>(driftDesc, DESC_BALANCE_START) as usize;
+    const assetCol = load<u32>(driftDesc, DESC_BALANCE_ASSET) as usize;
+    const amountCol = load<u32>(driftDesc, DESC_BALANCE_AMOUNT) as usize;
+    const bEnd = load<u32>(starts + (<usize>(a + 1) << 2));
+    for (let i = load<u32>(starts + (<usize>a << 2)); i < bEnd; i++) {
+      // Every balance fits: the account's collateral value did (an overflow is not closed out).
+      spotOf(table + <usize>load<u32>(assetCol + (<usize>i << 2)) * ASSET_BYTES, load<i64>(amountCol + (<usize>i << 3)));
+      if (!spotNegative) continue;
+      sLo = add128(sLo, sHi, mulDiv(spotToken, buffer, MARGIN), 0);
+      sHi = hi128;
+      rLo = add128(rLo, rHi, spotWeighted, 0);
+      rHi = hi128;
+    }
+  }
+  if (<i64>sHi < 0) { sLo = 0; sHi = 0; }
+  // A shortage past 2^63 - 1 is an overflow (reference: the same).
+  if (sHi != 0 || sLo > I64_MAX) {
+    store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
+    return false;
+  }
+  const shortage = sLo;
+  // calculate_max_pct_to_liquidate at the first slot.
+  let pct = MARGIN;
+  if (shortage >= FIFTY) {
+    pct = mulDiv(mulDiv(shortage, initial < MARGIN ? initial : MARGIN, MARGIN), MARGIN, shortage);
+  }
+  let reward: u64 = 0, fund: u64 = 0, closedLo: u64 = 0, closedHi: u64 = 0;
+  let whole = true;
+  for (let p = first; p < end; p++) {
+    const size = load<i64>(sizeCol + (<usize>p << 3));
+    if (size == 0) continue;
+    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+    const price = <u64>load<i64>(market, MARKET_MARK);
+    const absSize = <u64>(size < 0 ? -size : size);
+    const n = valueOf(market, absSize, price);
+    const mr = marginRatio(tierAt(tiers, load<u32>(market, MARKET_TIER_START)), absSize);
+    const req = mulDiv(n, mr, MARGIN); // <= the requirement: fits
+    const mrb = mr + <u64>load<u32>(market, MARKET_DRIFT_BUFFER);
+    const fee = load<u64>(market, MARKET_FEE_PPM);
+    // tracked_market_margin_shortage: shortage * req / the program's requirement.
+    let tracked: u64 = 0;
+    if (rHi != 0) {
+      const tLo = umul128(shortage, req);
+      tracked = divWide(tLo, mulHi, rLo, rHi);
+    } else if (rLo != 0) tracked = mulDiv(shortage, req, rLo);
+    const ifRate = ifFeeOf(tracked, absSize, mrb, fee, price, <u64>load<u32>(market, MARKET_DRIFT_IF_FEE));
+    const part = requirement == 0 ? shortage : mulDiv(shortage, req, requirement);
+    const step = load<u64>(market, MARKET_DRIFT_STEP);
+    let cover = coverOf(part, mrb, fee, ifRate, price);
+    if (cover != U64_MAX) cover = ceilStep(cover, step);
+    const allowed = mulDiv(cover, pct, MARGIN);
+    let base: u64 = 0;
+    if (allowed != 0) {
+      const least = n > FIFTY ? 0 : absSize;
+      base = allowed > least ? allowed : least;
+      if (base > absSize) base = absSize;
+      base = ceilStep(base, step); // |s| is a multiple of the step: still <= |s|
+    }
+    if (base != absSize) whole = false;
+    const value = valueOf(market, base, price);
+    reward += mulDiv(value, fee, FEE);
+    fund += mulDiv(value, ifRate, FEE);
+    closedLo += value;
+    closedHi += u64(closedLo < value);
+  }
+  // reward + fund <= the fee bound the scan checked (< 2^63).
+  const penalty = reward + fund;
+  eLo = sub128(eLo, eHi, penalty, 0);
+  eHi = hi128;
+  let badDebt: u64 = 0, returned: u64 = 0;
+  if (whole) {
+    if (<i64>eHi < 0) {
+      const m = sub128(0, 0, eLo, eHi);
+      if (hi128 != 0 || m > I64_MAX) { store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS); return false; }
+      badDebt = m;
+    } else {
+      if (eHi != 0 || eLo > I64_MAX) { store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS); return false; }
+      returned = eLo;
+    }
+  }
+  store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
+  store<i64>(out, <i64>penalty, ENTRY_PENALTY);
+  store<i64>(out, <i64>reward, ENTRY_REWARD);
+  store<i64>(out, <i64>badDebt, ENTRY_BAD_DEBT);
+  store<i64>(out, <i64>returned, ENTRY_RETURNED);
+  store<u64>(out, closedLo, ENTRY_NOTIONAL);
+  store<u64>(out, closedHi, ENTRY_NOTIONAL + 8);
+  return whole;
+}
+
+// ---- spot balances ------------------------------------------------------------------------------
+
+/** The descriptor of the book being scanned (the close-out reads the balances from it); set by the entry points. */
+let driftDesc: usize = 0;
+export function setDriftDescriptor(desc: usize): void { driftDesc = desc; }
+
+// The last spotOf: the balance's sign, its token value's and its weighted value's magnitudes.
+let spotNegative: bool = false;
+let spotToken: u64 = 0;
+let spotWeighted: u64 = 0;
+
+/**
+ * One balance (reference/venues/drift-v2.ts spotValue): the token value b * P / 10^decimals (a
+ * deposit's truncated, a borrow's floored), then weighted: a deposit at the maintenance weight,
+ * size-discounted (calculate_size_discount_asset_weight), a borrow at the liability weight with its
+ * size premium (calculate_size_premium_liability_weight, bounded), value * weight / 10^4 truncated.
+ * False when the token value or the weighted value passes 2^63 - 1 (the account is an overflow).
+ * A drift-v2 asset's price has 6 decimals, so the record's divisor is 10^decimals.
+ */
+function spotOf(asset: usize, amount: i64): bool {
+  spotNegative = amount < 0;
+  spotToken = 0;
+  spotWeighted = 0;
+  if (amount == 0) return true;
+  const size = amount < 0 ? <u64>0 - <u64>amount : <u64>amount;
+  const lo = umul128(size, <u64>load<i64>(asset, ASSET_PRICE));
+  const hi = mulHi;
+  const k = load<u64>(asset, ASSET_DIVISOR);
+  if (hi >= k) return false;
+  let tv = udiv128(hi, lo, k);
+  if (spotNegative && divRem != 0) tv++;
+  if (tv > I64_MAX) return false;
+  spotToken = tv;
+  if (tv == 0) return true;
+  // The size in AMM_RESERVE_PRECISION (10^9), truncated.
+  let sLo: u64, sHi: u64 = 0;
+  if (k > BASE) sLo = size / (k / BASE);
+  else {
+    const pLo = umul128(size, BASE);
+    sLo = udivU128(pLo, mulHi, k);
+    sHi = hi128;
+  }
+  const imf = load<u64>(asset, ASSET_DRIFT_IMF);
+  let w: u64;
+  if (!spotNegative) {
+    w = load<u64>(asset, ASSET_WEIGHT) / 100;
+    if (imf != 0) {
+      const discounted = (1_100_000 * MARGIN) / (FEE + mulDiv(sizeSqrt128(sLo, sHi), imf, 100_000));
+      if (discounted < w) w = discounted;
+    }
+  } else {
+    w = load<u64>(asset, ASSET_LIABILITY_WEIGHT) / 100;
+    if (imf != 0) {
+      const premium = w - w / 5 + mulDiv(sizeSqrt128(sLo, sHi), imf, 10_000_000);
+      if (premium > w) w = premium;
+    }
+  }
+  const m = mulDiv(tv, w, MARGIN);
+  if (m > I64_MAX) return false;
+  spotWeighted = m;
+  return true;
+}
+
+/**
+ * drift-v2's collateral value of accounts [from, to) (assets.ts valueCollateral's contract): the
+ * USDC plus each balance's weighted value (spotOf), COLLATERAL_WIDE where it does not fit.
+ */
+export function driftValueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
+  const table = load<u32>(desc, DESC_ASSET_TABLE) as usize;
+  const quote = load<u32>(desc, DESC_QUOTE_COLLATERAL) as usize;
+  const out = load<u32>(desc, DESC_COLLATERAL) as usize;
+  const starts = load<u32>(desc, DESC_BALANCE_START) as usize;
+  const assetCol = load<u32>(desc, DESC_BALANCE_ASSET) as usize;
+  const amountCol = load<u32>(desc, DESC_BALANCE_AMOUNT) as usize;
+  const status = load<u32>(desc, DESC_STATUS) as usize;
+  let changed: u32 = 0;
+  for (let a = from; a < to; a++) {
+    accSet(load<i64>(quote + (<usize>a << 3)));
+    let wide = false;
+    const end = load<u32>(starts + (<usize>(a + 1) << 2));
+    for (let i = load<u32>(starts + (<usize>a << 2)); i < end; i++) {
+      const amount = load<i64>(amountCol + (<usize>i << 3));
+      if (!spotOf(table + <usize>load<u32>(assetCol + (<usize>i << 2)) * ASSET_BYTES, amount)) { wide = true; break; }
+      accAddMagnitude(spotNegative, spotWeighted, 0, 0);
+    }
+    const value: i64 = wide || !accFitsI64() ? COLLATERAL_WIDE : <i64>acc0;
+    const at = out + (<usize>a << 3);
+    if (load<i64>(at) != value) {
+      store<i64>(at, value);
+      changed++;
+      if (markDirty) store<u8>(status + <usize>a, load<u8>(status + <usize>a) | STATUS_DIRTY);
+    }
+  }
+  return changed;
+}
+
+/**
+ * Liquidation prices: not computed in the core (the size premium and the quote asset amounts make
+ * the dYdX-style bisection the reference's alone): every open position's slot is WIDE, priced by the
+ * wrapper with the BigInt reference (reference/venues/drift-v2.ts liquidationPrice).
+ */
+export function driftLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
+  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const ends = load<u32>(desc, DESC_POSITION_END) as usize;
+  const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
+  const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
+  for (let a: u32 = from; a < to; a++) {
+    const first = load<u32>(starts + (<usize>a << 2));
+    const end = load<u32>(ends + (<usize>a << 2));
+    for (let p = first; p < end; p++) {
+      store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
+    }
+  }
+}
