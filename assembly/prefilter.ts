@@ -41,6 +41,8 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
   collateral: i64, first: u32, end: u32,
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
 ): bool {
+  // A venue whose valuation these float images do not bound (drift-v2) goes to the exact path.
+  if (!changetype<V>(0).prefilters()) return false;
   // segmentedSums's terms, summed account by account (the incremental scan's candidates, a live
   // book's full scan): the same test as certainlySafeAt at the records' marks, from the scan line.
   let sums = f64x2.replace_lane(f64x2.splat(<f64>collateral), 1, abs(<f64>collateral));

@@ -194,7 +194,8 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const list = load<u32>(desc, DESC_SPARE) as usize;
   let out = list;
-  if (!incremental && ends == starts + 4) {
+  // The position-major pre-filter for a loaded (compact) book, where the venue's valuation has a float image (not drift-v2's).
+  if (!incremental && ends == starts + 4 && changetype<V>(0).prefilters()) {
     out = scanCompact<V>(accounts, out, load<u32>(desc, DESC_CANDIDATES) as usize);
     if (out == 0) return listFull(desc);
   } else if (!incremental) {
