@@ -93,6 +93,33 @@ export function venueBook(columns: BookColumns, venue: "binance-usdm" | "hyperli
 }
 
 /**
+ * The benchmark book under drift-v2's rules (docs/venues/drift-v2.md): sizes rescaled to Drift's
+ * BASE_PRECISION (9 decimals) and prices to PRICE_PRECISION (6), one tier at the generated first
+ * tier's rate rounded up to MARGIN_PRECISION (10^-4), an initial ratio twice it, a size premium, and
+ * each position's entry as its quote asset amount, -size * entry (so its pnl is the generated one's).
+ */
+export function driftBook(columns: BookColumns): BookColumns {
+  const scale = columns.markets.map((m) => ({ size: 10n ** BigInt(9 - m.sizeDecimals), price: 10n ** BigInt(6 - m.priceDecimals) }));
+  const markets = columns.markets.map((m, i): Market => {
+    const mmr = ((m.tiers[0]!.mmrPpm + 99n) / 100n) * 100n;
+    return {
+      id: m.id, sizeDecimals: 9, priceDecimals: 6, markPrice: m.markPrice * scale[i]!.price, liquidationFeePpm: 10_000n,
+      tiers: [{ maxNotional: null, mmrPpm: mmr }],
+      drift: { marginRatioInitial: (mmr / 100n) * 2n, imfFactor: 1_000n, unrealizedPnlMaintenanceAssetWeight: 10_000n, ifLiquidationFee: 10_000n, orderStepSize: scale[i]!.size, liquidationMarginBufferRatio: 100n, initialPctToLiquidate: 10_000n },
+    } as Market;
+  });
+  const positionSize = columns.positionSize.slice(), positionEntry = columns.positionEntry.slice();
+  for (let p = 0; p < positionSize.length; p++) {
+    const s = scale[columns.positionMarket[p]!]!;
+    positionSize[p] = positionSize[p]! * s.size;
+    // quote_asset_amount in 10^-6: -size (10^-9) * entry (10^-6) / 10^9, floored (a long paid at least it).
+    const v = -positionSize[p]! * positionEntry[p]! * s.price;
+    positionEntry[p] = v >= 0n ? v / 1_000_000_000n : -((-v + 999_999_999n) / 1_000_000_000n);
+  }
+  return { ...columns, venue: "drift-v2", liquidatorSharePpm: 0n, markets, positionSize, positionEntry };
+}
+
+/**
  * The benchmark book with collateral assets (docs/model.md, "Collateral in several assets"): three
  * assets (a stablecoin, ETH, BTC) and about one balance per account, 1 in 8 of them borrowed, the
  * quote collateral cut to a half so that the balances carry weight. Deterministic (a fixed LCG).

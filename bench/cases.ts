@@ -17,7 +17,7 @@ import { formatDecimal } from "../book/decimal.js";
 import { shockTotalsByScans } from "../bindings/shocks.js";
 import { BandwidthLoop } from "./bandwidth.js";
 import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
-import { TICK_MARKETS, venueBook, type BookSize, assetBook } from "./books.js";
+import { TICK_MARKETS, venueBook, type BookSize, assetBook, driftBook } from "./books.js";
 import { floatMarks, floatScan, toFloatBook } from "./float-scan.js";
 
 /** Everything a case may use at one book size. */
@@ -266,6 +266,13 @@ export const CASES: readonly BenchCase[] = [
         dispose: () => book?.dispose(),
       };
     },
+  },
+  {
+    // drift-v2 opts out of the float pre-filter (docs/venues/drift-v2.md): every account takes the exact path.
+    id: "wasm-drift-v2",
+    label: "wasm scan, drift-v2 rules",
+    kind: "scan",
+    prepare: async (ctx) => ({ ...(await engineScan((c) => c.engines.wasm)({ ...ctx, columns: driftBook(ctx.columns) })), decisions: undefined }),
   },
   {
     id: "wasm-assets",

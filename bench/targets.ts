@@ -25,7 +25,7 @@ const NOT_MEASURED = { measured: "not measured", met: false };
 const timed = (row: CaseRow | undefined) => (row?.medianSeconds === undefined ? undefined : row);
 
 /** Issue 10: each venue's scan at least 70 % of the generic scan's speed on a book of the same shape. */
-const venueTargets: Target[] = (["binance-usdm", "hyperliquid", "dydx-v4"] as const).map((venue) => ({
+const venueTargets: Target[] = (["binance-usdm", "hyperliquid", "dydx-v4", "drift-v2"] as const).map((venue) => ({
   text: `${venue} scan >= 70 % of the generic scan (1M positions, same book under its rules)`,
   positions: 1_000_000,
   evaluate: (row) => {
