@@ -62,11 +62,24 @@ const I64_MAX: u64 = <u64>i64.MAX_VALUE;
 }
 
 /**
- * The collateral value of accounts [from, to) into the collateral column; with `markDirty`, an
- * account whose value changed gets STATUS_DIRTY (the next incremental scan evaluates it again).
- * Returns how many values changed.
+ * How a venue weighs one balance for valueCollateralFor: `magnitude` is the weighted value's
+ * magnitude, or u64.MAX_VALUE when it cannot fit (the account is an overflow); `negative` (read
+ * after it) says whether it counts against the account. The model's: weightedMagnitude above.
  */
-export function valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
+export class ModelBalances {
+  // @ts-ignore: decorator
+  @inline magnitude(asset: usize, amount: i64): u64 { return weightedMagnitude(asset, amount); }
+  // @ts-ignore: decorator
+  @inline negative(amount: i64): bool { return amount < 0; }
+}
+
+/**
+ * The collateral value of accounts [from, to) into the collateral column, each balance weighed by
+ * B; with `markDirty`, an account whose value changed gets STATUS_DIRTY (the next incremental scan
+ * evaluates it again). Returns how many values changed.
+ */
+export function valueCollateralFor<B>(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
+  const weigh = changetype<B>(0);
   const table = load<u32>(desc, DESC_ASSET_TABLE) as usize;
   const quote = load<u32>(desc, DESC_QUOTE_COLLATERAL) as usize;
   const out = load<u32>(desc, DESC_COLLATERAL) as usize;
@@ -81,9 +94,9 @@ export function valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool
     const end = load<u32>(starts + (<usize>(a + 1) << 2));
     for (let i = load<u32>(starts + (<usize>a << 2)); i < end; i++) {
       const amount = load<i64>(amountCol + (<usize>i << 3));
-      const m = weightedMagnitude(table + <usize>load<u32>(assetCol + (<usize>i << 2)) * ASSET_BYTES, amount);
+      const m = weigh.magnitude(table + <usize>load<u32>(assetCol + (<usize>i << 2)) * ASSET_BYTES, amount);
       if (m == u64.MAX_VALUE) { wide = true; break; }
-      accAddMagnitude(amount < 0, m, 0, 0);
+      accAddMagnitude(weigh.negative(amount), m, 0, 0);
     }
     // -2^63 stands for "does not fit" (COLLATERAL_WIDE): the model's range is [-2^63 + 1, 2^63 - 1].
     const value: i64 = wide || !accFitsI64() ? COLLATERAL_WIDE : <i64>acc0;
@@ -95,4 +108,9 @@ export function valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool
     }
   }
   return changed;
+}
+
+/** The model's collateral value (the wrapper calls a venue's `${prefix}valueCollateral` instead where there is one). */
+export function valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
+  return valueCollateralFor<ModelBalances>(desc, from, to, markDirty);
 }

@@ -11,9 +11,9 @@
 // impact fields and spares.
 
 import {
-  ASSET_BYTES, ASSET_DIVISOR, ASSET_DRIFT_IMF, ASSET_LIABILITY_WEIGHT, ASSET_PRICE, ASSET_WEIGHT, COLLATERAL_WIDE, DESC_ASSETS,
-  DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_COLLATERAL, DESC_QUOTE_COLLATERAL, DESC_STATUS,
-  STATUS_DIRTY, DESC_POSITION_END, DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
+  ASSET_BYTES, ASSET_DIVISOR, ASSET_DRIFT_IMF, ASSET_LIABILITY_WEIGHT, ASSET_PRICE, ASSET_WEIGHT, DESC_ASSETS,
+  DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_QUOTE_COLLATERAL,
+  DESC_POSITION_END, DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
   ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DRIFT_BUFFER, MARKET_DRIFT_IF_FEE, MARKET_DRIFT_INITIAL_PCT,
   MARKET_DRIFT_PNL_WEIGHT, MARKET_DRIFT_STEP, MARKET_FEE_PPM, MARKET_MARK, MARKET_TIER_START, STATUS_LIQUIDATABLE,
   STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO,
@@ -21,7 +21,7 @@ import {
 import { add128, hi128, mulU128U64, sub128, udivU128 } from "../i128";
 import { marketAt, tierAt } from "../market";
 import { TOO_WIDE } from "../position";
-import { acc0, accAddMagnitude, accFitsI64, accSet, divRem, mulHi, udiv128, umul128 } from "../wide";
+import { accAddMagnitude, divRem, mulHi, udiv128, umul128 } from "../wide";
 
 const I64_MAX: u64 = <u64>i64.MAX_VALUE;
 const U64_MAX: u64 = u64.MAX_VALUE;
@@ -424,36 +424,14 @@ function spotOf(asset: usize, amount: i64): bool {
 }
 
 /**
- * drift-v2's collateral value of accounts [from, to) (assets.ts valueCollateral's contract): the
- * USDC plus each balance's weighted value (spotOf), COLLATERAL_WIDE where it does not fit.
+ * drift-v2's weighing of a balance for assets.ts valueCollateralFor: spotOf's weighted value
+ * (Drift's token value, size-adjusted weights, its truncations), u64.MAX_VALUE where it does not fit.
  */
-export function driftValueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
-  const table = load<u32>(desc, DESC_ASSET_TABLE) as usize;
-  const quote = load<u32>(desc, DESC_QUOTE_COLLATERAL) as usize;
-  const out = load<u32>(desc, DESC_COLLATERAL) as usize;
-  const starts = load<u32>(desc, DESC_BALANCE_START) as usize;
-  const assetCol = load<u32>(desc, DESC_BALANCE_ASSET) as usize;
-  const amountCol = load<u32>(desc, DESC_BALANCE_AMOUNT) as usize;
-  const status = load<u32>(desc, DESC_STATUS) as usize;
-  let changed: u32 = 0;
-  for (let a = from; a < to; a++) {
-    accSet(load<i64>(quote + (<usize>a << 3)));
-    let wide = false;
-    const end = load<u32>(starts + (<usize>(a + 1) << 2));
-    for (let i = load<u32>(starts + (<usize>a << 2)); i < end; i++) {
-      const amount = load<i64>(amountCol + (<usize>i << 3));
-      if (!spotOf(table + <usize>load<u32>(assetCol + (<usize>i << 2)) * ASSET_BYTES, amount)) { wide = true; break; }
-      accAddMagnitude(spotNegative, spotWeighted, 0, 0);
-    }
-    const value: i64 = wide || !accFitsI64() ? COLLATERAL_WIDE : <i64>acc0;
-    const at = out + (<usize>a << 3);
-    if (load<i64>(at) != value) {
-      store<i64>(at, value);
-      changed++;
-      if (markDirty) store<u8>(status + <usize>a, load<u8>(status + <usize>a) | STATUS_DIRTY);
-    }
-  }
-  return changed;
+export class DriftBalances {
+  // @ts-ignore: decorator
+  @inline magnitude(asset: usize, amount: i64): u64 { return spotOf(asset, amount) ? spotWeighted : u64.MAX_VALUE; }
+  // @ts-ignore: decorator
+  @inline negative(amount: i64): bool { return spotNegative; }
 }
 
 /**

@@ -7,7 +7,8 @@ import { liquidationPricesFor } from "../liquidation-price";
 import { evaluateAccountFor, scanBookFor } from "../scan";
 import { stressGridFor } from "../stress";
 import { BinanceUsdm } from "./binance-usdm";
-import { DriftV2, driftLiquidationPrices, driftValueCollateral, setDriftDescriptor } from "./drift-v2";
+import { DriftBalances, DriftV2, driftLiquidationPrices, setDriftDescriptor } from "./drift-v2";
+import { valueCollateralFor } from "../assets";
 import { DydxV4, dydxLiquidationPrices } from "./dydx-v4";
 import { Generic } from "./generic";
 import { Hyperliquid } from "./hyperliquid";
@@ -36,5 +37,5 @@ export function dydxV4_liquidationPrices(desc: usize, outFirst: usize, from: u32
 export function driftV2_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { setDriftDescriptor(desc); return scanBookFor<DriftV2>(desc, incremental, movedBits); }
 export function driftV2_evaluateAccount(desc: usize, a: u32): u8 { setDriftDescriptor(desc); return evaluateAccountFor<DriftV2>(desc, a); }
 export function driftV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setDriftDescriptor(desc); stressGridFor<DriftV2>(desc, shocks, marks, totals, center, interpolate); }
-export function driftV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return driftValueCollateral(desc, from, to, markDirty); }
+export function driftV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return valueCollateralFor<DriftBalances>(desc, from, to, markDirty); }
 export function driftV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { driftLiquidationPrices(desc, outFirst, from, to); }
