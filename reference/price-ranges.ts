@@ -42,3 +42,13 @@ export function pricesWithNotional(n: Interval | null, u: bigint, K: bigint, xMi
   const hi = n.hi === null ? xMax : min(xMax, floorDiv(n.hi * K, u));
   return lo > hi ? null : { lo, hi };
 }
+
+/** The least n in [lo, hi) with `holds(n)`, for a `holds` false then true as n grows; hi when none. */
+export function leastWhere(lo: bigint, hi: bigint, holds: (n: bigint) => boolean): bigint {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1n;
+    if (holds(mid)) hi = mid;
+    else lo = mid + 1n;
+  }
+  return lo;
+}

@@ -10,6 +10,7 @@
  * quote_asset_amount (book/types.ts Position). The quote (USDC) oracle price is taken as exactly
  * 1 (PRICE_PRECISION), so the program's multiplications by the quote price are identities.
  */
+import { leastWhere } from "../price-ranges.js";
 import { BookError } from "../../book/errors.js";
 import { PPM, type Asset, type CloseOut, type DriftMarket, type Market } from "../../book/types.js";
 import type { BalanceList, WeightKind } from "../assets.js";
@@ -413,22 +414,11 @@ function liquidationPrice(q: PriceQuery): bigint | null {
   const nLo = nOf(xMin), nHi = nOf(xMax);
   if (long) {
     // The least n in [nLo, nHi] with A + g(n) >= 0 (g nondecreasing), nHi + 1 when none.
-    let lo = nLo, hi = nHi + 1n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1n;
-      if (A + g(mid) >= 0n) hi = mid;
-      else lo = mid + 1n;
-    }
-    const top = lo - 1n;
+    const top = leastWhere(nLo, nHi + 1n, (n) => A + g(n) >= 0n) - 1n;
     if (top < nLo) return null;
     return min(xMax, ((top + 1n) * K - 1n) / u);
   }
-  let lo = nLo, hi = nHi + 1n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1n;
-    if (A + g(mid) < 0n) hi = mid;
-    else lo = mid + 1n;
-  }
+  const lo = leastWhere(nLo, nHi + 1n, (n) => A + g(n) < 0n);
   if (lo > nHi) return null;
   return max(xMin, ceilDiv(lo * K, u));
 }

@@ -11,6 +11,7 @@
  * atomicResolution + 6)) is trunc(q * P * mul / div) here (../position.ts scaling): the same exact
  * rational, so the same truncation whatever the price's decimals.
  */
+import { leastWhere } from "../price-ranges.js";
 import { PPM, type CloseOut, type DydxMarket, type Market } from "../../book/types.js";
 import { ceilDiv, floorDiv, max, min } from "../arith.js";
 import { scaling } from "../position.js";
@@ -197,24 +198,13 @@ function liquidationPrice(q: PriceQuery): bigint | null {
   const nLo = nOf(xMin), nHi = nOf(xMax);
   if (long) {
     // The least n in [nLo, nHi] with g(n) >= 0 (g nondecreasing), nHi + 1 when none.
-    let lo = nLo, hi = nHi + 1n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1n;
-      if (g(mid) >= 0n) hi = mid;
-      else lo = mid + 1n;
-    }
-    const top = lo - 1n; // the greatest liquidatable notional
+    const top = leastWhere(nLo, nHi + 1n, (n) => g(n) >= 0n) - 1n; // the greatest liquidatable notional
     if (top < max(least, nLo)) return null;
     // The greatest x with trunc(u x / K) <= top: u x < (top + 1) K.
     return min(xMax, ((top + 1n) * K - 1n) / u);
   }
   // A short: the least n in [max(nLo, least), nHi] with g(n) < 0 (g nonincreasing).
-  let lo = max(nLo, least), hi = nHi + 1n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1n;
-    if (g(mid) < 0n) hi = mid;
-    else lo = mid + 1n;
-  }
+  const lo = leastWhere(max(nLo, least), nHi + 1n, (n) => g(n) < 0n);
   if (lo > nHi) return null;
   // The least x with trunc(u x / K) >= lo: u x >= lo K.
   return max(xMin, ceilDiv(lo * K, u));
