@@ -56,6 +56,14 @@
 // them out. Account indices never move, so statuses, the market summary and the flagged lists
 // are carried over every re-layout.
 //
+// The tick index (tick.ts), bump-allocated by the wrapper only once a live book rescans after
+// price ticks (a book that is only scanned whole does not pay for it): per account an f32 lower
+// bound on its margin (DESC_TICK_BOUNDS, 4 bytes), and per market the ascending list of the
+// accounts that hold it with each one's size there as an f32 (8 bytes per holder), handed to the
+// scan of a tick of that market. Every
+// scan keeps the bounds of the accounts it evaluates; a re-layout that moves the columns drops both
+// and the wrapper builds them again.
+//
 // Compact outputs: an account that is not flagged costs one status byte. Its exact equity and
 // maintenance are computed on demand (evaluateAccount), because a risk engine reads them for a
 // handful of accounts, while it rescans all of them on every tick. That is what keeps a book
@@ -68,7 +76,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 6;
+export const LAYOUT_VERSION: i32 = 7;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -110,7 +118,15 @@ export const DESC_QUOTE_COLLATERAL = 120; // u32 address of i64[accounts]: the q
 export const DESC_BALANCE_START = 124;   // u32 address of u32[accounts + 1]: account a holds balances [start[a], start[a + 1])
 export const DESC_BALANCE_ASSET = 128;   // u32 address of u32[balances]: asset index
 export const DESC_BALANCE_AMOUNT = 132;  // u32 address of i64[balances]: 10^-decimals units, < 0 borrowed
-export const DESC_BYTES = 136;
+// The tick index (tick.ts): all zero until the wrapper turns it on for a live book that ticks.
+export const DESC_TICK_BOUNDS = 136;     // u32 address of f32[accounts]: each account's lower bound on its
+                                         // margin at the marks MARKET_TICK_MARK (0: no bounds kept)
+export const DESC_TICK_MARKET = 140;     // u32: 1 + the one market whose mark moved, when the wrapper asks an
+                                         // incremental scan to go through that market's holders; else 0
+export const DESC_TICK_HOLDERS = 144;    // u32 address of u32[count]: the accounts holding that market, ascending
+export const DESC_TICK_HOLDER_COUNT = 148; // u32
+export const DESC_TICK_SIZES = 152;      // u32 address of f32[count]: each holder's size in that market (NaN: a hedge)
+export const DESC_BYTES = 160;
 
 // Asset record (assets.ts).
 export const ASSET_PRICE = 0;            // i64 input: 10^-priceDecimals quote per unit
@@ -190,6 +206,10 @@ export const MARKET_F_INTERCEPT0 = 168;  // f64 first tier's TIER_F_INTERCEPT
 export const MARKET_F_SLOPE1 = 176;      // f64 second tier's (the first's with one tier)
 export const MARKET_F_INTERCEPT1 = 184;  // f64
 export const MARKET_F_BOUND1 = 192;      // f64 second tier's TIER_F_BOUND (+Infinity with one or two tiers)
+// The tick index (tick.ts).
+export const MARKET_TICK_MARK = 200;     // i64 derived: the mark the accounts' tick bounds were computed at
+export const MARKET_F_TICK_SLOPE = 208;  // f64 derived: the steepest maintenance rate, rounded up, plus the
+                                         // float guard of a tick's update (tick.ts)
 export const MARKET_BYTES = 256;         // a power of two: the scan finds a record with a shift
 export const MARKET_SHIFT: usize = 8;     // log2(MARKET_BYTES)
 

@@ -2,7 +2,7 @@
 // scan loop reads them instead of recomputing them per position.
 
 import {
-  MARKET_BYTES, MARKET_DIVISOR, MARKET_F_BOUND1, MARKET_F_INTERCEPT0, MARKET_F_INTERCEPT1, MARKET_F_INV_K,
+  MARKET_BYTES, MARKET_DIVISOR, MARKET_F_BOUND1, MARKET_F_TICK_SLOPE, MARKET_F_INTERCEPT0, MARKET_F_INTERCEPT1, MARKET_F_INV_K,
   MARKET_F_NEG_INV_K, MARKET_F_SLOPE0, MARKET_F_SLOPE1, MARKET_F_WEIGHT2,
   MARKET_F_WEIGHT, MARKET_MULTIPLIER,
   MARKET_PRICE_DECIMALS, MARKET_RATE_DENOMINATOR, MARKET_SCALE_PPM, MARKET_SIZE_DECIMALS, MARKET_TIER_COUNT,
@@ -35,6 +35,9 @@ function pow10(k: i32): u64 {
  * Derive K (or its inverse), the volatility scale and the tiers' continuity offsets for one market.
  * The inputs were validated by the wrapper (decimals in range, tiers sorted, rates in [0, 10^6]).
  */
+/** The relative guard of a tick's update (tick.ts). */
+export const TICK_GUARD: f64 = 1.0 / 2097152.0; // 2^-21
+
 export function prepareMarket(record: usize, tierTable: usize): f64 {
   const e = load<i32>(record, MARKET_SIZE_DECIMALS) + load<i32>(record, MARKET_PRICE_DECIMALS) - 6;
   store<u64>(record, e >= 0 ? pow10(e) : 1, MARKET_DIVISOR);
@@ -84,6 +87,10 @@ export function prepareMarket(record: usize, tierTable: usize): f64 {
   // The full scan's line (layout.ts): the same values, next to the first two tiers' pieces.
   store<f64>(record, -inverseK, MARKET_F_NEG_INV_K);
   store<f64>(record, inverseK * (1.0 + steepest), MARKET_F_WEIGHT2);
+  // A tick's update of a lower bound (tick.ts): the tier function's Lipschitz constant, with room
+  // for the holder's size as an f32 and the update's roundings (relative 2^-21 of the term,
+  // against 2^-24 (1 + 2^-23) and a few 2^-53).
+  store<f64>(record, steepest + (1.0 + steepest) * TICK_GUARD, MARKET_F_TICK_SLOPE);
   const tier0 = tierAt(tierTable, first);
   const tier1 = tierAt(tierTable, count > 1 ? first + 1 : first);
   store<f64>(record, load<f64>(tier0, TIER_F_SLOPE), MARKET_F_SLOPE0);

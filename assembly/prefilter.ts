@@ -43,11 +43,23 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
 ): bool {
   // A venue whose valuation these float images do not bound (drift-v2) goes to the exact path.
   if (!changetype<V>(0).prefilters()) return false;
-  // segmentedSums's terms, summed account by account (the incremental scan's candidates, a live
-  // book's full scan): the same test as certainlySafeAt at the records' marks, from the scan line.
+  const sums = accountSums<V>(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers);
+  return safeBy(f64x2.extract_lane(sums, 0), f64x2.extract_lane(sums, 1), end - first, slackPerPosition, 0);
+}
+
+/**
+ * segmentedSums's terms, summed account by account (the incremental scan's candidates, a live
+ * book's full scan): (margin, weight) for certainlySafeAt's test at the records' marks, from the
+ * scan line.
+ */
+// @ts-ignore: decorator
+@inline export function accountSums<V>(
+  collateral: i64, first: u32, end: u32,
+  marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize,
+): v128 {
   let sums = f64x2.replace_lane(f64x2.splat(<f64>collateral), 1, abs(<f64>collateral));
   for (let p = first; p < end; p++) sums = f64x2.add(sums, positionTerms<V>(p, marketCol, sizeCol, entryCol, markets, tiers));
-  return safeBy(f64x2.extract_lane(sums, 0), f64x2.extract_lane(sums, 1), end - first, slackPerPosition, 0);
+  return sums;
 }
 
 /**

@@ -25,11 +25,13 @@ import {
   DESC_SCRATCH, DESC_SPARE, DESC_STATUS, DESC_TIER_TABLE, DESC_TOTALS, ENTRY_ACCOUNT,
   ENTRY_BYTES, STATUS_DIRTY, STATUS_OK, TOTALS_BYTES, DESC_POSITION_END, DESC_CHANGES,
   DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES, DESC_ASSETS, DESC_MARKETS, MARKET_F_INV_K,
-  MARKET_F_MARK_K, MARKET_F_MARK_W, MARKET_F_WEIGHT, MARKET_MARK,
+  MARKET_F_MARK_K, MARKET_F_MARK_W, MARKET_F_WEIGHT, MARKET_MARK, DESC_TICK_BOUNDS, DESC_TICK_MARKET,
+  DESC_TICK_HOLDERS, DESC_TICK_HOLDER_COUNT, DESC_TICK_SIZES, MARKET_TICK_MARK, MARKET_F_TICK_SLOPE,
 } from "./layout";
 import { marketAt } from "./market";
 import { evaluateExact, setAssetsHeld } from "./account";
-import { certainlySafe, safeBy, segmentedSums } from "./prefilter";
+import { accountSums, safeBy, segmentedSums } from "./prefilter";
+import { tickBound, tickedBound } from "./tick";
 import { addEntry } from "./totals";
 
 /** scanBook's answer when the flagged list outgrew its buffer: grow it and scan again (in full). */
@@ -41,6 +43,8 @@ export const LIST_FULL: i32 = -1;
 export let collateralCol: usize = 0, starts: usize = 0, ends: usize = 0, marketCol: usize = 0, sizeCol: usize = 0;
 export let entryCol: usize = 0, markets: usize = 0, tiers: usize = 0, statusCol: usize = 0;
 export let share: u64 = 0, scratch: usize = 0, listEnd: usize = 0, slackPerPosition: f64 = 0;
+// The accounts' tick bounds (tick.ts), 0 when the book keeps none.
+let bounds: usize = 0;
 // The change list of the scan under way (layout.ts): accounts whose status differs from the one
 // their status byte held before, with that previous status.
 let changes: usize = 0, changeCount: u32 = 0, changeCapacity: u32 = 0;
@@ -63,6 +67,7 @@ export function readDescriptor(desc: usize): void {
   changeCount = load<u32>(desc, DESC_CHANGE_COUNT);
   changeCapacity = load<u32>(desc, DESC_CHANGE_CAPACITY);
   setAssetsHeld(load<u32>(desc, DESC_ASSETS) != 0);
+  bounds = load<u32>(desc, DESC_TICK_BOUNDS) as usize;
 }
 
 /** Record that account `a` left status `prev` (a status changes once per scan: the buffer holds the old and the new list's accounts). */
@@ -85,7 +90,14 @@ export function readDescriptor(desc: usize): void {
   const first = load<u32>(starts + (<usize>a << 2));
   const end = load<u32>(ends + (<usize>a << 2));
   const c = load<i64>(collateralCol + (<usize>a << 3));
-  const safe = certainlySafe<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition);
+  // A venue whose valuation the float images do not bound (drift-v2) goes to the exact path.
+  let safe = false;
+  if (changetype<V>(0).prefilters()) {
+    const sums = accountSums<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers);
+    const margin = f64x2.extract_lane(sums, 0), weight = f64x2.extract_lane(sums, 1);
+    safe = safeBy(margin, weight, end - first, slackPerPosition, 0);
+    if (bounds != 0) store<f32>(bounds + (<usize>a << 2), tickBound(margin, weight, end - first, slackPerPosition));
+  }
   return settle<V>(a, c, first, end, safe, out);
 }
 
@@ -150,6 +162,7 @@ function scanCompact<V>(accounts: u32, out: usize, area: usize): usize {
       const terms = v128.and(v128.load(at), i64x2.splat(-<i64>(k != 0)));
       const margin = <f64>c + f64x2.extract_lane(terms, 0);
       const weight = abs(<f64>c) + f64x2.extract_lane(terms, 1);
+      if (bounds != 0) store<f32>(bounds + (<usize>b << 2), tickBound(margin, weight, k, slackPerPosition));
       out = settle<V>(b, c, start, end, safeBy(margin, weight, k, slackPerPosition, 0), out);
       if (out == 0) return 0;
     }
@@ -204,10 +217,57 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
       if (out == 0) return listFull(desc);
     }
   } else {
-    const summary = load<u32>(desc, DESC_MARKET_SUMMARY) as usize;
-    const candidates = load<u32>(desc, DESC_CANDIDATES) as usize;
-    let carried = load<u32>(desc, DESC_FLAGGED) as usize;
-    const carriedEnd = carried + <usize>load<u32>(desc, DESC_FLAGGED_COUNT) * ENTRY_BYTES;
+    carried = load<u32>(desc, DESC_FLAGGED) as usize;
+    carriedEnd = carried + <usize>load<u32>(desc, DESC_FLAGGED_COUNT) * ENTRY_BYTES;
+    const tick = load<u32>(desc, DESC_TICK_MARKET);
+    if (tick != 0) {
+      out = tickScan<V>(tick - 1, load<u32>(desc, DESC_TICK_HOLDERS) as usize, load<u32>(desc, DESC_TICK_SIZES) as usize, load<u32>(desc, DESC_TICK_HOLDER_COUNT), out);
+      if (out == 0) return listFull(desc);
+    } else {
+      out = summaryScan<V>(accounts, load<u32>(desc, DESC_MARKET_SUMMARY) as usize, load<u32>(desc, DESC_CANDIDATES) as usize, movedBits, out);
+      if (out == 0) return listFull(desc);
+    }
+    out = carryTo(u32.MAX_VALUE, out);
+    if (out == 0) return listFull(desc);
+  }
+  // The bounds now hold at the marks as they are (every account whose terms moved was updated).
+  if (bounds != 0) {
+    for (let m: u32 = 0, n = load<u32>(desc, DESC_MARKETS); m < n; m++) {
+      const market = marketAt(markets, m);
+      store<i64>(market, load<i64>(market, MARKET_MARK), MARKET_TICK_MARK);
+    }
+  }
+
+  // Success: the new list becomes current.
+  store<u32>(desc, changeCount, DESC_CHANGE_COUNT);
+  store<u32>(desc, load<u32>(desc, DESC_FLAGGED), DESC_SPARE);
+  store<u32>(desc, <u32>list, DESC_FLAGGED);
+  const count = <u32>((out - list) / ENTRY_BYTES);
+  store<u32>(desc, count, DESC_FLAGGED_COUNT);
+  sumTotals(load<u32>(desc, DESC_TOTALS) as usize, list, out);
+  return <i32>count;
+}
+
+// The previous list, read by an incremental scan: entries of accounts it does not re-evaluate are
+// carried over (both lists are in account order, so carrying is a merge).
+let carried: usize = 0, carriedEnd: usize = 0;
+
+/** Carry the previous list's entries of the accounts before `a` and drop a's own (about to be evaluated again); 0 when the list is full. */
+// @ts-ignore: decorator
+@inline function carryTo(a: u32, out: usize): usize {
+  while (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) < a) {
+    if (out == listEnd) return 0;
+    memory.copy(out, carried, ENTRY_BYTES);
+    out += ENTRY_BYTES;
+    carried += ENTRY_BYTES;
+  }
+  if (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) carried += ENTRY_BYTES;
+  return out;
+}
+
+/** The incremental scan through the market summary: every account that holds a moved market (mod 32) or was edited. */
+function summaryScan<V>(accounts: u32, summary: usize, candidates: usize, movedBits: u32, out: usize): usize {
+  {
     for (let from: u32 = 0; from < accounts; from += CANDIDATE_CHUNK) {
       const to = min(accounts, from + CANDIDATE_CHUNK);
       // Gather without branches: every account is written, the count moves only for candidates.
@@ -220,33 +280,57 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
       for (let i: usize = 0; i < n; i++) {
         const a = load<u32>(candidates + (i << 2));
         // Entries of the accounts before `a` are unchanged: carry them.
-        while (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) < a) {
-          if (out == listEnd) return listFull(desc);
-          memory.copy(out, carried, ENTRY_BYTES);
-          out += ENTRY_BYTES;
-          carried += ENTRY_BYTES;
-        }
-        if (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) carried += ENTRY_BYTES; // re-evaluated below
+        out = carryTo(a, out);
+        if (out == 0) return 0;
         out = evaluateInto<V>(a, out);
-        if (out == 0) return listFull(desc);
+        if (out == 0) return 0;
       }
     }
-    while (carried < carriedEnd) {
-      if (out == listEnd) return listFull(desc);
-      memory.copy(out, carried, ENTRY_BYTES);
-      out += ENTRY_BYTES;
-      carried += ENTRY_BYTES;
+  }
+  return out;
+}
+
+/**
+ * The incremental scan of a tick of market m alone (no account edited): its `count` holders, each
+ * proven ok by its tick bound moved by the tick (tick.ts) or evaluated as in any scan.
+ */
+function tickScan<V>(m: u32, holders: usize, sizes: usize, count: u32, out: usize): usize {
+  const market = marketAt(markets, m);
+  // d = (P1 - P0) / K from the exact difference of the integer marks (tick.ts); the slope's
+  // guard covers the roundings of d and of each term.
+  const d = <f64>(load<i64>(market, MARKET_MARK) - load<i64>(market, MARKET_TICK_MARK)) * load<f64>(market, MARKET_F_INV_K);
+  const slope = load<f64>(market, MARKET_F_TICK_SLOPE);
+  for (let i: u32 = 0; i < count; i++) {
+    const a = load<u32>(holders + (<usize>i << 2));
+    out = carryTo(a, out);
+    if (out == 0) return 0;
+    const size = <f64>load<f32>(sizes + (<usize>i << 2));
+    let term = size * d;
+    let delta = term - abs(term) * slope;
+    if (isNaN(size)) {
+      // A hedge: the terms of its positions in m.
+      delta = 0;
+      const end = load<u32>(ends + (<usize>a << 2));
+      for (let p = load<u32>(starts + (<usize>a << 2)); p < end; p++) {
+        if (load<u32>(marketCol + (<usize>p << 2)) != m) continue;
+        term = <f64>load<i64>(sizeCol + (<usize>p << 3)) * d;
+        delta += term - abs(term) * slope;
+      }
+    }
+    const at = bounds + (<usize>a << 2);
+    const bound = tickedBound(load<f32>(at), delta);
+    if (bound > 0) {
+      store<f32>(at, bound);
+      const prev = <u32>load<u8>(statusCol + <usize>a) & ~(<u32>STATUS_DIRTY);
+      store<u8>(statusCol + <usize>a, STATUS_OK);
+      if (prev != STATUS_OK) changed(a, prev);
+    } else {
+      // No longer proven by its bound: a fresh one from the account's terms, and the exact path if need be.
+      out = evaluateInto<V>(a, out);
+      if (out == 0) return 0;
     }
   }
-
-  // Success: the new list becomes current.
-  store<u32>(desc, changeCount, DESC_CHANGE_COUNT);
-  store<u32>(desc, load<u32>(desc, DESC_FLAGGED), DESC_SPARE);
-  store<u32>(desc, <u32>list, DESC_FLAGGED);
-  const count = <u32>((out - list) / ENTRY_BYTES);
-  store<u32>(desc, count, DESC_FLAGGED_COUNT);
-  sumTotals(load<u32>(desc, DESC_TOTALS) as usize, list, out);
-  return <i32>count;
+  return out;
 }
 
 /** A cut-short pass keeps the changes it recorded: the full scan that follows adds the rest (each account once, since its status byte is already new). */

@@ -4,7 +4,7 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 6;
+export const LAYOUT_VERSION = 7;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
@@ -14,8 +14,9 @@ export const DESC = {
   liquidatorShare: 72, marketSummary: 80, candidates: 84, slack: 88,
   positionEnd: 96, changes: 100, changeCount: 104, changeCapacity: 108,
   assets: 112, assetTable: 116, quoteCollateral: 120, balanceStart: 124, balanceAsset: 128, balanceAmount: 132,
+  tickBounds: 136, tickMarket: 140, tickHolders: 144, tickHolderCount: 148, tickSizes: 152,
 } as const;
-export const DESC_BYTES = 136;
+export const DESC_BYTES = 160;
 
 export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32, driftImf: 40 } as const;
 export const ASSET_BYTES = 48;

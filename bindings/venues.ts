@@ -13,6 +13,8 @@ export interface CoreVenue {
   rates(market: Market): { readonly denominator: bigint; readonly rates: readonly bigint[] };
   /** Writes the venue's own fields of a market's record and its tiers' records (bindings/layout.ts), after the common ones. */
   writeFields?(view: DataView, marketAt: number, tierAt: readonly number[], market: Market): void;
+  /** False when the venue's valuation has no float image (its rules' `prefilters()` in the core): every account takes the exact path, and a tick has no bounds to move (assembly/tick.ts). */
+  readonly prefilters?: false;
 }
 
 const ppmRates = (market: Market) => ({ denominator: PPM, rates: market.tiers.map((t) => t.mmrPpm) });
@@ -45,6 +47,7 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
   },
   "drift-v2": {
     prefix: "driftV2_",
+    prefilters: false,
     // The base maintenance ratio in ppm (the float image; the exact requirement adds the size premium).
     rates: ppmRates,
     writeFields(v, at, tierAt, market) {

@@ -36,6 +36,8 @@ interface CoreExports {
   assetBytes(): number;
   /** The collateral value of accounts [from, to) from the quote collateral and the balances (assembly/assets.ts); the number that changed. */
   valueCollateral(desc: number, from: number, to: number, markDirty: number): number;
+  /** Each market's holders, ascending, at [offsets[m], offsets[m + 1]) (assembly/tick.ts); the number of them. */
+  buildHolders(desc: number, holders: number, sizes: number, offsets: number): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -229,6 +231,15 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private edits = 0;
   private priceBuffer = { at: 0, positions: 0 };
   private stressBuffer = { at: 0, bytes: 0 };
+  /** An account's columns or collateral were edited since the last scan (a mark is not an account edit). */
+  private accountsEdited = false;
+  /**
+   * The tick index (assembly/tick.ts): the accounts' bounds (0: none kept), each market's holders
+   * (`holders` with `offsets`, room for `room` holders; `holdersValid` while no account changed
+   * the markets it holds), `stable`: the ticks since the last change of shape, and each market's
+   * lowest mark at any scan since the last full one (the bounds' overflow condition).
+   */
+  private tick = { bounds: 0, holders: 0, sizes: 0, offsets: 0, room: 0, holdersValid: false, stable: 0, lowMarks: [] as bigint[] };
 
   // The live layout (assembly/layout.ts, "Live books"): counts, capacities and the slots in use.
   private accounts: number;
@@ -461,6 +472,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     // Every account whose value moved is marked; the next scan (incremental) evaluates those.
     this.valueCollateral(this.plan.desc, 0, this.accounts, 1);
     this.edits++;
+    this.accountsEdited = true;
   }
 
   /** The columns are written: the ends of the accounts' slots and the market summary follow from them. */
@@ -521,13 +533,16 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const columns = this.inputColumns(); // compact: slot = position
     columns.positionSize[position] = size;
     columns.positionEntry[position] = entryPrice;
-    this.markEdited(ownerOf(this.positionStart, position));
+    const owner = ownerOf(this.positionStart, position);
+    if (this.tick.holdersValid) this.holderSizeMoved(owner, columns.positionMarket[position]!, size);
+    this.markEdited(owner);
   }
 
   private markEdited(account: number): void {
     const status = this.views().status;
     status[account] = status[account]! | STATUS_DIRTY;
     this.edits++;
+    this.accountsEdited = true;
   }
 
   // ---- the primitives of the live edits (bindings/live.ts) ----------------------------------
@@ -557,7 +572,23 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const p = v.starts[a]! + k;
     v.size[p] = size;
     v.entry[p] = entry;
+    if (this.tick.holdersValid) this.holderSizeMoved(a, v.market[p]!, size);
     this.markEdited(a);
+  }
+
+  /** The size the holder list of market m keeps for account a (assembly/tick.ts), after a fill. */
+  private holderSizeMoved(a: number, m: number, size: bigint): void {
+    const offsets = new Uint32Array(this.core.memory.buffer, this.tick.offsets, this.markets.length + 1);
+    const holders = new Uint32Array(this.core.memory.buffer, this.tick.holders, this.tick.room);
+    let lo = offsets[m]!, hi = offsets[m + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (holders[mid]! < a) lo = mid + 1;
+      else hi = mid;
+    }
+    const sizes = new Float32Array(this.core.memory.buffer, this.tick.sizes, this.tick.room);
+    // A hedge keeps NaN (its positions are read); else the size rounded to f32, as the core rounds it.
+    if (!Number.isNaN(sizes[lo]!)) sizes[lo] = Number(size);
   }
 
   protected appendPosition(a: number, m: number, size: bigint, entry: bigint, leverage: number, side: number): void {
@@ -614,12 +645,16 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.compact = false;
     new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.accounts, this.accounts, true);
     this.edits++;
+    this.accountsEdited = true;
     return a;
   }
 
   /** A shape edit: the public views are stale, and a book still in its loaded (exact) layout gets room first. */
   private reshaping(): void {
     this.alive();
+    // The markets an account holds change: the holder lists are built again once ticks resume.
+    this.tick.holdersValid = false;
+    this.tick.stable = 0;
     this.compact = false;
     this.startsCopy = undefined;
     if (!this.roomy) {
@@ -715,6 +750,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
       reserve(this.core.memory, this.plan.end, n, live);
       this.priceBuffer = { at: 0, positions: 0 };
       this.stressBuffer = { at: 0, bytes: 0 };
+      // The tick index was in the regions given up (writeDescriptor drops it from the descriptor).
+      this.tick = { bounds: 0, holders: 0, sizes: 0, offsets: 0, room: 0, holdersValid: false, stable: 0, lowMarks: [] };
       this.cached = undefined;
       this.writeDescriptor();
     }
@@ -799,12 +836,19 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.alive();
     if (options.full) this.fullScanNeeded = true;
     // An incremental pass still reads every account's markets, so it pays only when most markets held still.
-    const incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
+    let incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
+    // One market ticked and no account was edited: through that market's holders (assembly/tick.ts).
+    const tickMarket = incremental && this.movedMarkets.size === 1 && !this.accountsEdited ? this.tickMarket() : -1;
+    if (tickMarket === -2) incremental = false; // the bounds were just turned on: a full scan writes them
     let movedBits = 0;
     for (const m of this.movedMarkets) movedBits |= 1 << (m & 31);
-    new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.changeCount, 0, true);
+    const d0 = new DataView(this.core.memory.buffer);
+    d0.setUint32(this.plan.desc + DESC.changeCount, 0, true);
+    d0.setUint32(this.plan.desc + DESC.tickMarket, tickMarket >= 0 ? tickMarket + 1 : 0, true);
     let flagged = this.entries.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
+    let wholeScan = !incremental;
     while (flagged < 0) {
+      wholeScan = true;
       // The list filled up: grow it and scan everything (a cut-short pass leaves statuses half new
       // and some edit flags cleared, so until a full scan succeeds nothing incremental is safe).
       this.fullScanNeeded = true;
@@ -813,6 +857,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     }
     this.fullScanNeeded = false;
     this.movedMarkets.clear();
+    this.accountsEdited = false;
+    if (this.tick.bounds !== 0) this.lowerMarks(wholeScan);
     const generation = ++this.generation;
     const edits = this.edits;
     const listAt = this.view().getUint32(this.plan.desc + DESC.flagged, true);
@@ -850,6 +896,62 @@ export class WasmBook extends LiveEdits implements LiveBook {
         return generation === this.generation && edits === this.edits;
       },
     });
+  }
+
+  /**
+   * The market of a one-market tick whose scan may go through its holders (assembly/tick.ts), or
+   * -1 (the scan goes through the market summary), or -2: this scan must be a full one, which
+   * writes every account's bound (they were not kept and are turned on now, or a mark rose past 4
+   * times its lowest since the last full scan). The holder lists are
+   * built again after a change of shape once two ticks have come without one.
+   */
+  private tickMarket(): number {
+    if (this.coreVenue.prefilters === false) return -1;
+    if (this.tick.bounds === 0) {
+      const bounds = this.take(this.accountCap * 4);
+      this.tick.bounds = bounds;
+      this.view().setUint32(this.plan.desc + DESC.tickBounds, bounds, true);
+      return -2;
+    }
+    // Every mark at most 4 times its market's lowest since the last full scan (the bounds' overflow
+    // condition); past that a full scan, which makes the marks as they are the new lowest.
+    const v = this.view();
+    for (let m = 0; m < this.markets.length; m++) {
+      if (v.getBigInt64(this.plan.marketTable + m * MARKET_BYTES + MARKET.mark, true) > 4n * this.tick.lowMarks[m]!) return -2;
+    }
+    if (!this.tick.holdersValid) {
+      if (++this.tick.stable < 2) return -1;
+      this.buildHolders();
+    }
+    const [m] = this.movedMarkets;
+    const offsets = new Uint32Array(this.core.memory.buffer, this.tick.offsets, this.markets.length + 1);
+    const d = this.view();
+    d.setUint32(this.plan.desc + DESC.tickHolders, this.tick.holders + offsets[m!]! * 4, true);
+    d.setUint32(this.plan.desc + DESC.tickHolderCount, offsets[m! + 1]! - offsets[m!]!, true);
+    d.setUint32(this.plan.desc + DESC.tickSizes, this.tick.sizes + offsets[m!]! * 4, true);
+    return m!;
+  }
+
+  /** Each market's holders (assembly/tick.ts buildHolders), in a region reused while it has room. */
+  private buildHolders(): void {
+    if (this.tick.room < this.livePositions) {
+      this.tick.room = this.livePositions;
+      this.tick.holders = this.take(this.tick.room * 4);
+      this.tick.sizes = this.take(this.tick.room * 4);
+      this.tick.offsets = this.take((this.markets.length + 1) * 4);
+    }
+    this.core.buildHolders(this.plan.desc, this.tick.holders, this.tick.sizes, this.tick.offsets);
+    this.tick.holdersValid = true;
+  }
+
+  /** After a scan that kept the bounds: each market's lowest mark (all of them reset after a full scan). */
+  private lowerMarks(full: boolean): void {
+    const v = this.view();
+    for (let m = 0; m < this.markets.length; m++) {
+      const mark = v.getBigInt64(this.plan.marketTable + m * MARKET_BYTES + MARKET.mark, true);
+      const low = this.tick.lowMarks[m];
+      if (full || low === undefined || mark < low) this.tick.lowMarks[m] = mark;
+    }
   }
 
   /** The exact result of account `a`: from the flagged list when it is there, else evaluated now. */
@@ -1107,6 +1209,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     u32(DESC.candidates, p.candidates);
     u32(DESC.flagged, 0);
     u32(DESC.flaggedCount, 0);
+    u32(DESC.tickBounds, 0);
+    u32(DESC.tickMarket, 0);
     v.setBigInt64(d + DESC.liquidatorShare, this.liquidatorSharePpm, true);
   }
 
