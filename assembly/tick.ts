@@ -40,7 +40,7 @@
 // amount can overflow". test/tick-index.test.ts checks the scan against full scans through long
 // runs of ticks, near the line, hedged, at the magnitude limit.
 
-import { DESC_ACCOUNTS, DESC_MARKETS, DESC_POSITION_END, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START } from "./layout";
+import { DESC_ACCOUNTS, DESC_MARKETS, DESC_POSITION_END, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_STATUS, STATUS_DIRTY } from "./layout";
 
 const BAND_RELATIVE: f64 = 1.0 / 16777216.0; // 2^-24, prefilter.ts's
 const TICK_MAGNITUDE: f64 = 1152921504606846976.0; // 2^60
@@ -73,57 +73,80 @@ const SUM_GUARD: f64 = 1.0 / 1125899906842624.0; // 2^-50
   return f32Down(x - abs(x) * SUM_GUARD);
 }
 
+/** Whether account slot p's market appears in an earlier slot of [first, p): the account's first position in that market is its listed one. */
+// @ts-ignore: decorator
+@inline function heldBefore(marketCol: usize, first: u32, p: u32, m: u32): bool {
+  let seen = false;
+  for (let q = first; q < p; q++) seen = seen || load<u32>(marketCol + (<usize>q << 2)) == m;
+  return seen;
+}
+
 /**
- * Fill `holders` with, for each market m, the accounts holding it in ascending order, at
- * [offsets[m], offsets[m + 1]), and `sizes` beside it with the holder's size in m as an f32 (NaN
- * when the account holds m twice, a hedge: the scan reads its positions). `offsets` has markets + 1
- * entries; `holders` and `sizes` room for every position of the book. Returns the holders.
+ * Each market's holders, counted: offsets[m] = the holders of markets before m (markets + 1
+ * entries, the last the total, returned): where fillHolders puts market m's list.
  */
-export function buildHolders(desc: usize, holders: usize, sizes: usize, offsets: usize): u32 {
-  const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
+export function countHolders(desc: usize, offsets: usize): u32 {
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const marketCount = load<u32>(desc, DESC_MARKETS);
   const starts = load<u32>(desc, DESC_POSITION_START) as usize;
   const ends = load<u32>(desc, DESC_POSITION_END) as usize;
   const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
   memory.fill(offsets, 0, (<usize>marketCount + 1) << 2);
-  // Count each account once per market it holds (offsets[m + 1]), then prefix sums.
-  for (let pass = 0; pass < 2; pass++) {
-    for (let a: u32 = 0; a < accounts; a++) {
-      const first = load<u32>(starts + (<usize>a << 2));
-      const end = load<u32>(ends + (<usize>a << 2));
-      for (let p = first; p < end; p++) {
-        const m = load<u32>(marketCol + (<usize>p << 2));
-        let seen = false, twice = false;
-        for (let q = first; q < end; q++) {
-          if (q != p && load<u32>(marketCol + (<usize>q << 2)) == m) {
-            if (q < p) seen = true;
-            twice = true;
-          }
-        }
-        if (seen) continue;
-        if (pass == 0) {
-          const at = offsets + ((<usize>m + 1) << 2);
-          store<u32>(at, load<u32>(at) + 1);
-        } else {
-          const at = offsets + (<usize>m << 2);
-          const k = load<u32>(at);
-          store<u32>(holders + (<usize>k << 2), a);
-          store<f32>(sizes + (<usize>k << 2), twice ? NaN : <f32><f64>load<i64>(sizeCol + (<usize>p << 3)));
-          store<u32>(at, k + 1);
-        }
-      }
-    }
-    if (pass == 0) {
-      for (let m: u32 = 0; m < marketCount; m++) {
-        const at = offsets + ((<usize>m + 1) << 2);
-        store<u32>(at, load<u32>(at) + load<u32>(at - 4));
-      }
-    } else {
-      // The fill moved each offsets[m] to the end of m's run, the start of m + 1's: shift back.
-      for (let m = marketCount; m > 0; m--) store<u32>(offsets + (<usize>m << 2), load<u32>(offsets + ((<usize>m - 1) << 2)));
-      store<u32>(offsets, 0);
+  for (let a: u32 = 0; a < accounts; a++) {
+    const first = load<u32>(starts + (<usize>a << 2));
+    const end = load<u32>(ends + (<usize>a << 2));
+    for (let p = first; p < end; p++) {
+      const m = load<u32>(marketCol + (<usize>p << 2));
+      const at = offsets + ((<usize>m + 1) << 2);
+      store<u32>(at, load<u32>(at) + u32(!heldBefore(marketCol, first, p, m)));
     }
   }
+  for (let m: u32 = 0; m < marketCount; m++) {
+    const at = offsets + ((<usize>m + 1) << 2);
+    store<u32>(at, load<u32>(at) + load<u32>(at - 4));
+  }
   return load<u32>(offsets + (<usize>marketCount << 2));
+}
+
+/**
+ * Fill `holders` with, for each market m, the accounts holding it in ascending order, at
+ * [offsets[m], offsets[m + 1]) (countHolders), and `sizes` beside it with the holder's size in m
+ * as an f32 (NaN when the account holds m twice, a hedge: the scan reads its positions).
+ */
+export function fillHolders(desc: usize, holders: usize, sizes: usize, offsets: usize): void {
+  const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
+  const accounts = load<u32>(desc, DESC_ACCOUNTS);
+  const marketCount = load<u32>(desc, DESC_MARKETS);
+  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const ends = load<u32>(desc, DESC_POSITION_END) as usize;
+  const marketCol = load<u32>(desc, DESC_POSITION_MARKET) as usize;
+  for (let a: u32 = 0; a < accounts; a++) {
+    const first = load<u32>(starts + (<usize>a << 2));
+    const end = load<u32>(ends + (<usize>a << 2));
+    for (let p = first; p < end; p++) {
+      const m = load<u32>(marketCol + (<usize>p << 2));
+      const at = offsets + (<usize>m << 2);
+      const k = load<u32>(at);
+      if (heldBefore(marketCol, first, p, m)) {
+        // The second position of a hedge: the entry just written for this account has no single size.
+        store<f32>(sizes + ((<usize>k - 1) << 2), NaN);
+        continue;
+      }
+      store<u32>(holders + (<usize>k << 2), a);
+      store<f32>(sizes + (<usize>k << 2), <f32><f64>load<i64>(sizeCol + (<usize>p << 3)));
+      store<u32>(at, k + 1);
+    }
+  }
+  // The fill moved each offsets[m] to the end of m's run, the start of m + 1's: shift back.
+  for (let m = marketCount; m > 0; m--) store<u32>(offsets + (<usize>m << 2), load<u32>(offsets + ((<usize>m - 1) << 2)));
+  store<u32>(offsets, 0);
+}
+
+/** Mark the `count` accounts at `holders` edited (STATUS_DIRTY): the next incremental scan evaluates them. */
+export function markHolders(desc: usize, holders: usize, count: u32): void {
+  const status = load<u32>(desc, DESC_STATUS) as usize;
+  for (let i: u32 = 0; i < count; i++) {
+    const at = status + <usize>load<u32>(holders + (<usize>i << 2));
+    store<u8>(at, load<u8>(at) | STATUS_DIRTY);
+  }
 }

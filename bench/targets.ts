@@ -139,6 +139,14 @@ function performanceII(): Target[] {
       },
     },
     under("tick", 0.001, "price tick of the most-held market of 50, rescan included"),
+    {
+      text: "issue 14: the ticking book keeps <= 40 bytes per position, its tick index included (1M)",
+      positions: 1_000_000,
+      evaluate: (row) => {
+        const b = row("tick")?.bytesPerPosition;
+        return b === undefined ? NOT_MEASURED : { measured: b.toFixed(1), met: b <= 40 };
+      },
+    },
     rate("load", 50e6, "load from typed arrays, validation included"),
     rate("liquidation-prices", 40e6, "liquidation prices, every position"),
     under("stress", 0.3, "stress grid, 101 shocks on every market, one thread"),

@@ -36,8 +36,10 @@ interface CoreExports {
   assetBytes(): number;
   /** The collateral value of accounts [from, to) from the quote collateral and the balances (assembly/assets.ts); the number that changed. */
   valueCollateral(desc: number, from: number, to: number, markDirty: number): number;
-  /** Each market's holders, ascending, at [offsets[m], offsets[m + 1]) (assembly/tick.ts); the number of them. */
-  buildHolders(desc: number, holders: number, sizes: number, offsets: number): number;
+  /** Each market's holders, ascending, at [offsets[m], offsets[m + 1]), and their sizes (assembly/tick.ts). */
+  countHolders(desc: number, offsets: number): number;
+  fillHolders(desc: number, holders: number, sizes: number, offsets: number): void;
+  markHolders(desc: number, holders: number, count: number): void;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -197,6 +199,13 @@ export const SPARE_LIMIT_BYTES = 1 << 30;
 
 /** Room a live book gets when its shape first changes, and when it grows again: 1/4 more, at least this. */
 const MIN_SPARE_ACCOUNTS = 1024;
+
+// tickPlan's answers other than a market index, and when the tick index goes on.
+const NO_TICK_INDEX = -1;
+const TICK_FULL = -2;
+const TICK_MARKED = -3;
+/** Scans after price moves without a change of shape before the tick index goes on (turning it on costs a full scan and the lists, about 4 ticks' saving at 1M positions). */
+const TICK_INDEX_AFTER = 4;
 const MIN_SPARE_SLOTS = 4096;
 const withRoom = (need: number, least: number) => Math.min(0xffff_fffe, need + Math.max(least, Math.ceil(need / 4)));
 
@@ -234,12 +243,15 @@ export class WasmBook extends LiveEdits implements LiveBook {
   /** An account's columns or collateral were edited since the last scan (a mark is not an account edit). */
   private accountsEdited = false;
   /**
-   * The tick index (assembly/tick.ts): the accounts' bounds (0: none kept), each market's holders
-   * (`holders` with `offsets`, room for `room` holders; `holdersValid` while no account changed
-   * the markets it holds), `stable`: the ticks since the last change of shape, and each market's
-   * lowest mark at any scan since the last full one (the bounds' overflow condition).
+   * The tick index (assembly/tick.ts). A book that keeps ticking without changing shape turns it
+   * on: the accounts' bounds then take the market summary's place (`bounds`, 0 while it is off:
+   * the same 4 bytes an account), and each market's holders and their sizes are listed (`holders`
+   * and `sizes` with `offsets`, room for `room` holders, reused). A change of shape (a position
+   * opened or closed, an account added) turns it off: the summary is computed again.
+   * `stable`: the scans after price moves since the last change of shape; `lowMarks`: each
+   * market's lowest mark at any scan since the last full one (the bounds' overflow condition).
    */
-  private tick = { bounds: 0, holders: 0, sizes: 0, offsets: 0, room: 0, holdersValid: false, stable: 0, lowMarks: [] as bigint[] };
+  private tick = { bounds: 0, holders: 0, sizes: 0, offsets: 0, room: 0, stable: 0, lowMarks: [] as bigint[] };
 
   // The live layout (assembly/layout.ts, "Live books"): counts, capacities and the slots in use.
   private accounts: number;
@@ -534,7 +546,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     columns.positionSize[position] = size;
     columns.positionEntry[position] = entryPrice;
     const owner = ownerOf(this.positionStart, position);
-    if (this.tick.holdersValid) this.holderSizeMoved(owner, columns.positionMarket[position]!, size);
+    if (this.tick.bounds !== 0) this.holderSizeMoved(owner, columns.positionMarket[position]!, size);
     this.markEdited(owner);
   }
 
@@ -572,7 +584,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const p = v.starts[a]! + k;
     v.size[p] = size;
     v.entry[p] = entry;
-    if (this.tick.holdersValid) this.holderSizeMoved(a, v.market[p]!, size);
+    if (this.tick.bounds !== 0) this.holderSizeMoved(a, v.market[p]!, size);
     this.markEdited(a);
   }
 
@@ -652,8 +664,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
   /** A shape edit: the public views are stale, and a book still in its loaded (exact) layout gets room first. */
   private reshaping(): void {
     this.alive();
-    // The markets an account holds change: the holder lists are built again once ticks resume.
-    this.tick.holdersValid = false;
+    // The markets an account holds change: the tick index goes (built again once ticks resume alone).
+    this.tickIndexOff();
     this.tick.stable = 0;
     this.compact = false;
     this.startsCopy = undefined;
@@ -706,6 +718,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
    * market summary, the flagged list and the marks are carried over.
    */
   private relayout(accountCap: number, slotCap: number): void {
+    this.tickIndexOff(); // the summary is carried over: it must be one
     const v = this.views();
     const n = this.accounts, live = this.livePositions;
     // Compact into fresh arrays: runs of accounts whose slots follow one another (most of them,
@@ -750,8 +763,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
       reserve(this.core.memory, this.plan.end, n, live);
       this.priceBuffer = { at: 0, positions: 0 };
       this.stressBuffer = { at: 0, bytes: 0 };
-      // The tick index was in the regions given up (writeDescriptor drops it from the descriptor).
-      this.tick = { bounds: 0, holders: 0, sizes: 0, offsets: 0, room: 0, holdersValid: false, stable: 0, lowMarks: [] };
+      // The holder lists were in the regions given up (the index is off: every shape edit turns it off first).
+      this.tick = { bounds: 0, holders: 0, sizes: 0, offsets: 0, room: 0, stable: 0, lowMarks: [] };
       this.cached = undefined;
       this.writeDescriptor();
     }
@@ -837,11 +850,11 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (options.full) this.fullScanNeeded = true;
     // An incremental pass still reads every account's markets, so it pays only when most markets held still.
     let incremental = !this.fullScanNeeded && this.movedMarkets.size * 2 <= this.markets.length;
-    // One market ticked and no account was edited: through that market's holders (assembly/tick.ts).
-    const tickMarket = incremental && this.movedMarkets.size === 1 && !this.accountsEdited ? this.tickMarket() : -1;
-    if (tickMarket === -2) incremental = false; // the bounds were just turned on: a full scan writes them
+    // Marks moved: through the tick index where it is on (assembly/tick.ts).
+    const tickMarket = incremental && this.movedMarkets.size > 0 ? this.tickPlan() : NO_TICK_INDEX;
+    if (tickMarket === TICK_FULL) incremental = false;
     let movedBits = 0;
-    for (const m of this.movedMarkets) movedBits |= 1 << (m & 31);
+    if (tickMarket === NO_TICK_INDEX) for (const m of this.movedMarkets) movedBits |= 1 << (m & 31);
     const d0 = new DataView(this.core.memory.buffer);
     d0.setUint32(this.plan.desc + DESC.changeCount, 0, true);
     d0.setUint32(this.plan.desc + DESC.tickMarket, tickMarket >= 0 ? tickMarket + 1 : 0, true);
@@ -899,49 +912,58 @@ export class WasmBook extends LiveEdits implements LiveBook {
   }
 
   /**
-   * The market of a one-market tick whose scan may go through its holders (assembly/tick.ts), or
-   * -1 (the scan goes through the market summary), or -2: this scan must be a full one, which
-   * writes every account's bound (they were not kept and are turned on now, or a mark rose past 4
-   * times its lowest since the last full scan). The holder lists are
-   * built again after a change of shape once two ticks have come without one.
+   * How a scan after price moves goes (assembly/tick.ts): through the market summary
+   * (NO_TICK_INDEX: the index is off, or the venue has no float image); a full scan (TICK_FULL: it
+   * writes every account's bound, when the index has just been turned on or a mark rose past 4
+   * times its lowest since the last full scan); through the holders of the one market that
+   * ticked (its index), when no account was edited; or through the edited accounts, the holders
+   * of every moved market marked as edited too (TICK_MARKED). The index is turned on after
+   * TICK_INDEX_AFTER such scans without a change of shape.
    */
-  private tickMarket(): number {
-    if (this.coreVenue.prefilters === false) return -1;
+  private tickPlan(): number {
+    if (this.coreVenue.prefilters === false) return NO_TICK_INDEX;
     if (this.tick.bounds === 0) {
-      const bounds = this.take(this.accountCap * 4);
-      this.tick.bounds = bounds;
-      this.view().setUint32(this.plan.desc + DESC.tickBounds, bounds, true);
-      return -2;
+      if (++this.tick.stable < TICK_INDEX_AFTER) return NO_TICK_INDEX;
+      this.tickIndexOn();
+      return TICK_FULL;
     }
-    // Every mark at most 4 times its market's lowest since the last full scan (the bounds' overflow
-    // condition); past that a full scan, which makes the marks as they are the new lowest.
     const v = this.view();
     for (let m = 0; m < this.markets.length; m++) {
-      if (v.getBigInt64(this.plan.marketTable + m * MARKET_BYTES + MARKET.mark, true) > 4n * this.tick.lowMarks[m]!) return -2;
+      if (v.getBigInt64(this.plan.marketTable + m * MARKET_BYTES + MARKET.mark, true) > 4n * this.tick.lowMarks[m]!) return TICK_FULL;
     }
-    if (!this.tick.holdersValid) {
-      if (++this.tick.stable < 2) return -1;
-      this.buildHolders();
-    }
-    const [m] = this.movedMarkets;
     const offsets = new Uint32Array(this.core.memory.buffer, this.tick.offsets, this.markets.length + 1);
-    const d = this.view();
-    d.setUint32(this.plan.desc + DESC.tickHolders, this.tick.holders + offsets[m!]! * 4, true);
-    d.setUint32(this.plan.desc + DESC.tickHolderCount, offsets[m! + 1]! - offsets[m!]!, true);
-    d.setUint32(this.plan.desc + DESC.tickSizes, this.tick.sizes + offsets[m!]! * 4, true);
-    return m!;
+    if (this.movedMarkets.size === 1 && !this.accountsEdited) {
+      const [m] = this.movedMarkets;
+      v.setUint32(this.plan.desc + DESC.tickHolders, this.tick.holders + offsets[m!]! * 4, true);
+      v.setUint32(this.plan.desc + DESC.tickHolderCount, offsets[m! + 1]! - offsets[m!]!, true);
+      v.setUint32(this.plan.desc + DESC.tickSizes, this.tick.sizes + offsets[m!]! * 4, true);
+      return m!;
+    }
+    for (const m of this.movedMarkets) this.core.markHolders(this.plan.desc, this.tick.holders + offsets[m]! * 4, offsets[m + 1]! - offsets[m]!);
+    return TICK_MARKED;
   }
 
-  /** Each market's holders (assembly/tick.ts buildHolders), in a region reused while it has room. */
-  private buildHolders(): void {
-    if (this.tick.room < this.livePositions) {
-      this.tick.room = this.livePositions;
-      this.tick.holders = this.take(this.tick.room * 4);
-      this.tick.sizes = this.take(this.tick.room * 4);
-      this.tick.offsets = this.take((this.markets.length + 1) * 4);
+  /** The tick index on: each market's holders listed (in regions reused while they have room), the bounds in the summary's place. */
+  private tickIndexOn(): void {
+    const offsets = this.tick.offsets || this.take((this.markets.length + 1) * 4);
+    this.tick.offsets = offsets;
+    const count = this.core.countHolders(this.plan.desc, offsets);
+    if (this.tick.room < count) {
+      this.tick.room = count;
+      this.tick.holders = this.take(count * 4);
+      this.tick.sizes = this.take(count * 4);
     }
-    this.core.buildHolders(this.plan.desc, this.tick.holders, this.tick.sizes, this.tick.offsets);
-    this.tick.holdersValid = true;
+    this.core.fillHolders(this.plan.desc, this.tick.holders, this.tick.sizes, this.tick.offsets);
+    this.tick.bounds = this.plan.marketSummary;
+    this.view().setUint32(this.plan.desc + DESC.tickBounds, this.tick.bounds, true);
+  }
+
+  /** The tick index off: the market summary computed again in its region. */
+  private tickIndexOff(): void {
+    if (this.tick.bounds === 0) return;
+    this.tick.bounds = 0;
+    this.view().setUint32(this.plan.desc + DESC.tickBounds, 0, true);
+    this.core.summarizeMarkets(this.plan.desc);
   }
 
   /** After a scan that kept the bounds: each market's lowest mark (all of them reset after a full scan). */

@@ -132,6 +132,7 @@ describe("targets and the CI gate", () => {
       ["200 M/s", true],
       ["40.0 %", true],
       ["4.00 ms", false],
+      ["not measured", false], // the tick row of this run gives no bytes per position
       ["not measured", false],
       ["6.67 M/s", false],
       ["1.20 s", false],
@@ -139,6 +140,9 @@ describe("targets and the CI gate", () => {
     ]);
     // a size the targets are not stated for gives none; a missing row is "not measured"
     expect(evaluateTargets([size(rows(), 100_000)])).toEqual([]);
+    const withBytes = (b: number) => evaluateTargets([size(rows().map((r) => (r.id === "tick" ? { ...r, bytesPerPosition: b } : r)))]).find((t) => t.text.includes("ticking book"));
+    expect(withBytes(39.8)).toMatchObject({ measured: "39.8", met: true });
+    expect(withBytes(40.1)).toMatchObject({ measured: "40.1", met: false });
     const missing = evaluateTargets([size(rows().filter((r) => r.id !== "tick"))]);
     expect(missing[4]).toMatchObject({ measured: "not measured", met: false });
   });
