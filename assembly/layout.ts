@@ -56,13 +56,14 @@
 // them out. Account indices never move, so statuses, the market summary and the flagged lists
 // are carried over every re-layout.
 //
-// The tick index (tick.ts), bump-allocated by the wrapper only once a live book rescans after
-// price ticks (a book that is only scanned whole does not pay for it): per account an f32 lower
-// bound on its margin (DESC_TICK_BOUNDS, 4 bytes), and per market the ascending list of the
-// accounts that hold it with each one's size there as an f32 (8 bytes per holder), handed to the
-// scan of a tick of that market. Every
-// scan keeps the bounds of the accounts it evaluates; a re-layout that moves the columns drops both
-// and the wrapper builds them again.
+// The tick index (tick.ts), which the wrapper turns on for a live book that keeps rescanning after
+// price moves without changing shape (a book that is only scanned whole does not pay for it): per
+// account an f32 lower bound on its margin (DESC_TICK_BOUNDS), written over the market summary
+// (the same 4 bytes an account; incremental scans then find the holders of a moved market in the
+// lists instead), and per market the ascending list of the accounts that hold it with each one's
+// size there as an f32 (8 bytes per holder, bump-allocated), handed to the scan of a tick of that
+// market. Every scan keeps the bounds of the accounts it evaluates. A change of shape turns the
+// index off: the wrapper computes the summary again (summarizeMarkets) before it edits it.
 //
 // Compact outputs: an account that is not flagged costs one status byte. Its exact equity and
 // maintenance are computed on demand (evaluateAccount), because a risk engine reads them for a
@@ -97,7 +98,8 @@ export const DESC_SCRATCH = 60;          // u32 address of one entry
 export const DESC_TOTALS = 64;           // u32 address
 export const DESC_LIQUIDATOR_SHARE = 72; // i64
 export const DESC_MARKET_SUMMARY = 80;   // u32 address of u32[accounts]: bit (m & 31) set when the
-                                         // account holds market m (summarizeMarkets fills it)
+                                         // account holds market m (summarizeMarkets fills it); the
+                                         // tick bounds while the tick index is on
 export const DESC_CANDIDATES = 84;       // u32 address of u32[CANDIDATE_CHUNK]: an incremental
                                          // scan's work list, one chunk of accounts at a time (a full
                                          // scan's pre-filter scratch)
