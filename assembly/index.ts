@@ -7,6 +7,7 @@ import { marketAt, prepareMarket } from "./market";
 export { summarizeMarkets } from "./scan";
 export { valueCollateral } from "./assets";
 export { countHolders, fillHolders, markHolders } from "./tick";
+export { checkPlainPositions } from "./validate";
 export * from "./venues/index";
 export { bandwidthChecksum } from "./bandwidth"; // bench/ yardstick: takes column addresses, no descriptor
 

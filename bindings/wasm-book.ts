@@ -10,6 +10,7 @@ import { ASSET, ASSET_BYTES, CANDIDATE_CHUNK, CHANGE_BYTES, checkLayout, DESC, D
 import { ScanResult } from "./results.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
+import { validateColumnsExceptPlainPositions } from "../book/validate.js";
 import { LiveEdits } from "./live.js";
 import { encodeIds, encodeSnapshot, type IdImage, type SnapshotContent } from "./snapshot.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
@@ -40,6 +41,8 @@ interface CoreExports {
   countHolders(desc: number, offsets: number): number;
   fillHolders(desc: number, holders: number, sizes: number, offsets: number): void;
   markHolders(desc: number, holders: number, count: number): void;
+  /** -1, or an account of the loaded (compact) book whose positions break a plain rule (assembly/validate.ts). */
+  checkPlainPositions(desc: number, positions: number, seen: number): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -344,11 +347,16 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   static load(core: CoreExports, columns: BookColumns): WasmBook {
     // Check the caller's columns before copying: TypedArray.set would zero-fill a short column
-    // and silently convert a plain array's out-of-range values.
-    checkColumns(columns);
+    // and silently convert a plain array's out-of-range values. The positions' plain rules are
+    // checked in the core after the copy (assembly/validate.ts), JavaScript naming a fault it finds.
+    const deferred = validateColumnsExceptPlainPositions(columns);
     const book = new WasmBook(core, columns.markets, columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm, columns.venue ?? "generic");
     const into = book.inputColumns();
     for (const [to, from] of [[into.collateral, columns.collateral], [into.positionStart, columns.positionStart], [into.positionMarket, columns.positionMarket], [into.positionSize, columns.positionSize], [into.positionEntry, columns.positionEntry]] as const) copyBytes(to, from);
+    if (deferred && core.checkPlainPositions(book.plan.desc, book.livePositions, book.take(Math.max(1, columns.markets.length) * 4)) >= 0) {
+      checkColumns(columns); // throws the BookError that names the record and field
+      throw new Error("liqscan: the core found a fault in the positions that the book's validation does not name; please report this book");
+    }
     if (columns.accountIsolated) book.accountIsolated = columns.accountIsolated.slice();
     if (columns.positionLeverage) book.slotLeverage = columns.positionLeverage.slice();
     if (columns.positionSide) book.slotSide = columns.positionSide.slice();

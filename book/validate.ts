@@ -601,6 +601,22 @@ export function validateBook(book: Book): void {
  * (lengths, offsets, array types). Entries of a BigInt64Array are 64-bit by construction.
  */
 export function validateColumns(columns: BookColumns): void {
+  checkColumns(columns, false);
+}
+
+/**
+ * validateColumns, except that the loop over the positions is left to the caller when it needs only
+ * the rules every unlabelled position follows (no venue labels, no balances, not drift-v2's order
+ * step): the offsets increase, each market index is below the markets, each entry price is >= 0,
+ * and an account holds a market once. The wasm engine checks those in the core once the columns
+ * are in its memory (assembly/validate.ts) and, when the core finds a fault, calls
+ * validateColumns for the error that names it. True when the loop was left.
+ */
+export function validateColumnsExceptPlainPositions(columns: BookColumns): boolean {
+  return checkColumns(columns, true);
+}
+
+function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
   const c = objectField(columns, "book", "") as unknown as BookColumns;
   const venue = validateVenue(c.venue);
   validateShare(c.liquidatorSharePpm, venue);
@@ -654,6 +670,10 @@ export function validateColumns(columns: BookColumns): void {
       if (other >= 0) throw new BookError(accountRecord(id, a), "id", `duplicate account id ${JSON.stringify(id)} (accounts ${other + 1} and ${a + 1})`);
     }
   }
+  if (deferPlain && !labelled && !withBalances && venue !== "drift-v2") {
+    if (!knownIds && Object.isFrozen(c.accountIds)) CHECKED_IDS.add(c.accountIds);
+    return true;
+  }
   const holdings = new MarketHoldings(nm, venue);
   const held = new Int32Array(na).fill(-1);
   // An entry is negative iff the high 32 bits of its little-endian word are: read as Int32 so the
@@ -694,4 +714,5 @@ export function validateColumns(columns: BookColumns): void {
     }
   }
   if (!knownIds && Object.isFrozen(c.accountIds)) CHECKED_IDS.add(c.accountIds);
+  return false;
 }
