@@ -1084,7 +1084,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
       const count = starts[to]! - starts[from]!;
       const at = this.priceBufferFor(count);
       this.entries.liquidationPrices(this.plan.desc, at, from, to);
-      prices.set(new BigInt64Array(this.core.memory.buffer, at, count), starts[from]!);
+      // As bytes: BigInt64Array.set converts element by element (18 ms of a 1M-position call).
+      new Uint8Array(prices.buffer, starts[from]! * 8, count * 8).set(new Uint8Array(this.core.memory.buffer, at, count * 8));
       from = to;
       onProgress?.(starts[from]!, this.positionCount);
     }

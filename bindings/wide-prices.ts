@@ -25,7 +25,7 @@ export interface WideSource extends Pick<BookColumns, "assets" | "balanceStart" 
 
 /** Replaces every WIDE entry of `prices` (one per position) with the reference's price, -1 for none. */
 export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
-  if (!prices.includes(WIDE)) return;
+  if (!hasWide(prices)) return;
   const markets = s.markets();
   const starts = s.positionStart;
   for (let a = 0; a + 1 < starts.length; a++) {
@@ -49,4 +49,15 @@ export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
       }
     }
   }
+}
+
+/**
+ * Whether some price is WIDE, from the 32-bit halves (BigInt64Array.includes makes a BigInt of
+ * every entry: about 20 ms for a million prices, a fifth of the whole computation).
+ */
+function hasWide(prices: BigInt64Array): boolean {
+  const words = new Int32Array(prices.buffer, prices.byteOffset, prices.length * 2);
+  const low = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+  for (let i = 0; i < words.length; i += 2) if (words[i + low] === -2 && words[i + 1 - low] === -1) return true;
+  return false;
 }
