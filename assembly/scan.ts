@@ -90,13 +90,16 @@ export function readDescriptor(desc: usize): void {
   const first = load<u32>(starts + (<usize>a << 2));
   const end = load<u32>(ends + (<usize>a << 2));
   const c = load<i64>(collateralCol + (<usize>a << 3));
-  // A venue whose valuation the float images do not bound (drift-v2) goes to the exact path.
+  // A venue whose valuation the model's float images do not bound (drift-v2) has its own filter.
   let safe = false;
   if (changetype<V>(0).prefilters()) {
     const sums = accountSums<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers);
     const margin = f64x2.extract_lane(sums, 0), weight = f64x2.extract_lane(sums, 1);
     safe = safeBy(margin, weight, end - first, slackPerPosition, 0);
     if (bounds != 0) store<f32>(bounds + (<usize>a << 2), tickBound(margin, weight, end - first, slackPerPosition));
+  } else if (isDefined(changetype<V>(0).ownFilter)) {
+    // A venue with a float image of its own (drift-v2).
+    safe = changetype<V>(0).ownFilter(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition);
   }
   return settle<V>(a, c, first, end, safe, out);
 }

@@ -16,8 +16,9 @@ import {
   DESC_POSITION_END, DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
   ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DRIFT_BUFFER, MARKET_DRIFT_IF_FEE, MARKET_DRIFT_INITIAL_PCT,
   MARKET_DRIFT_PNL_WEIGHT, MARKET_DRIFT_STEP, MARKET_FEE_PPM, MARKET_MARK, MARKET_TIER_START, STATUS_LIQUIDATABLE,
-  STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO,
+  STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO, MARKET_F_INV_K,
 } from "../layout";
+import { safeBy } from "../prefilter";
 import { add128, hi128, mulU128U64, sub128, udivU128 } from "../i128";
 import { marketAt, tierAt } from "../market";
 import { TOO_WIDE } from "../position";
@@ -203,9 +204,14 @@ export class DriftV2 {
   }
   // @ts-ignore: decorator
   @inline triggerSlack(): i64 { return 0; }
-  /** The float images bound neither the quote asset amounts nor the size premium: the exact path decides. */
+  /** The model's float images bound neither the quote asset amounts nor the size premium: the scan asks `ownFilter` instead. */
   // @ts-ignore: decorator
   @inline prefilters(): bool { return false; }
+  /** drift-v2's own float pre-filter (driftCertainlySafe): true when the account is certainly not liquidatable. */
+  // @ts-ignore: decorator
+  @inline ownFilter(collateral: i64, first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64): bool {
+    return driftCertainlySafe(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition);
+  }
   // @ts-ignore: decorator
   @inline writesNotional(): bool { return true; }
   /** A bound on both fees, n * (liquidator fee + insurance fee cap) / 10^6: what the overflow check sums. */
@@ -226,6 +232,49 @@ export class DriftV2 {
     first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool {
     return driftCloseOut(a, out, equity, <u64>maintenance, first, end, marketCol, sizeCol, entryCol, collateral, markets, tiers);
   }
+}
+
+/**
+ * The float pre-filter of a drift-v2 account (the scan's; prefilter.ts is the model's). Why it is
+ * exact. With K = 10^9, mark P and quote asset amount q, the program computes per position
+ *   v = trunc(s P / K), pnl = v + q, weighted = pnl < 0 ? pnl : trunc(pnl w / 10^4) (0 <= w <= 10^4),
+ *   n = trunc(|s| P / K), mr = max(b, b - trunc(b/5) + trunc(isqrt(10|s| + 1) imf / 10^7)),
+ *   requirement = trunc(n mr / 10^4),
+ * and the account is liquidatable iff C + sum weighted < sum requirement (C the collateral value,
+ * spot balances included). Take the real values x = s P / K + q, g(x) = min(x, x w / 10^4) (the
+ * weighting: 1-Lipschitz and increasing), and mbar = max(b, b - b/5 + 1 + sqrt(10|s| + 1) imf / 10^7)
+ * >= mr (trunc(b/5) > b/5 - 1, isqrt <= sqrt, trunc <= its argument). Then weighted >= g(x) - 2
+ * (v and the weighting each truncate by less than 1) and requirement <= |s| P / K mbar / 10^4, so
+ * the exact margin E = C + sum(weighted - requirement) is at least the real
+ *   M = C + sum g(x) - |s| P / K mbar / 10^4,   minus 2 per position.
+ * The float evaluation of M differs from it by a few roundings per term, each relative to
+ * X = |s| P / K (1 + mbar / 10^4) + |q| (about 20 u in all, u = 2^-53), plus k u times the sum of
+ * the magnitudes over the k positions: below 2^-26 W with W = |C| + sum X, as in prefilter.ts.
+ * safeBy's band is 2^-24 W + k slack with slack >= 4 (prepareMarket's 4 + 2 rate), four times the
+ * relative part and twice the absolute one: a margin above it proves E > 0. And W + slack < 2^62
+ * bounds every exact amount of the account (v, q, n, pnl, requirement and their sums) below 2^62,
+ * so the exact path could not report an overflow either: the account is certainly ok.
+ */
+// @ts-ignore: decorator
+@inline function driftCertainlySafe(collateral: i64, first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64): bool {
+  let margin = <f64>collateral;
+  let weight = abs(margin);
+  for (let p = first; p < end; p++) {
+    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+    const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
+    const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
+    const q = <f64>load<i64>(entryCol + (<usize>p << 3));
+    const absSize = abs(size);
+    const mark = <f64>load<i64>(market, MARKET_MARK) * load<f64>(market, MARKET_F_INV_K);
+    const x = size * mark + q;
+    const g = min(x, x * (<f64>load<u32>(market, MARKET_DRIFT_PNL_WEIGHT) * 0.0001));
+    const b = <f64>load<u32>(tier, TIER_DRIFT_RATIO);
+    const mbar = max(b, b - b * 0.2 + 1.0 + Math.sqrt(10.0 * absSize + 1.0) * <f64>load<u32>(tier, TIER_DRIFT_IMF) * 1e-7) * 0.0001;
+    const n = absSize * mark;
+    margin += g - n * mbar;
+    weight += n * (1.0 + mbar) + abs(q);
+  }
+  return safeBy(margin, weight, end - first, slackPerPosition, 0);
 }
 
 function driftCloseOut(a: u32, out: usize, equity: i64, requirement: u64, first: u32, end: u32,
