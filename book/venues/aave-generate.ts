@@ -1,0 +1,103 @@
+/**
+ * Seeded random Aave v3 lending books (book/venues/aave-book.ts) for the tests and the benchmark:
+ * a pool of reserves shaped like Ethereum's (WETH, wstETH, WBTC, USDC, USDT, DAI, LINK, GHO...) with
+ * their decimals, thresholds and bonuses, indexes a little above one ray, an e-mode category (ETH
+ * correlated), and users who supply one to four reserves and borrow one to three, levered so that
+ * health factors spread around 1. `extreme` adds the edges: balances near 2^128, prices near 2^64,
+ * 36-decimal tokens, zero thresholds, users without debt or without collateral.
+ */
+import { Random } from "../random.js";
+import type { AaveBook, AaveEMode, AaveReserve, AaveUser, AaveUserReserve, AaveVersion } from "./aave-book.js";
+
+const RAY = 10n ** 27n;
+const U128_MAX = (1n << 128n) - 1n;
+/** A scaled balance within the book's limit (a 36-decimal token can pass it). */
+const clamp = (x: bigint) => (x > U128_MAX ? U128_MAX : x);
+
+/** [symbol, decimals, price in USD, ltv, liquidation threshold, bonus, protocol fee] */
+const TEMPLATES: readonly [string, number, number, number, number, number, number][] = [
+  ["WETH", 18, 3000, 8050, 8300, 10500, 1000],
+  ["wstETH", 18, 3500, 7850, 8100, 10600, 1000],
+  ["WBTC", 8, 95000, 7300, 7800, 10500, 1000],
+  ["USDC", 6, 1, 7500, 7800, 10450, 1000],
+  ["USDT", 6, 1, 7500, 7800, 10450, 1000],
+  ["DAI", 18, 1, 6300, 7700, 10500, 1000],
+  ["LINK", 18, 20, 6600, 7100, 10700, 1000],
+  ["GHO", 18, 1, 0, 0, 0, 0],
+  ["AAVE", 18, 300, 6600, 7300, 10750, 1000],
+  ["rETH", 18, 3300, 7450, 7700, 10750, 1000],
+];
+
+export interface AaveBookOptions {
+  readonly users: number;
+  readonly version?: AaveVersion;
+  readonly extreme?: boolean;
+}
+
+function big(rng: Random, bits: number): bigint {
+  let x = 0n;
+  for (let b = 0; b < bits; b += 32) x = (x << 32n) | BigInt(rng.u32());
+  return x & ((1n << BigInt(bits)) - 1n);
+}
+
+export function randomAaveBook(seed: number, options: AaveBookOptions): AaveBook {
+  const rng = new Random(seed);
+  const version = options.version ?? "3.3";
+  const extreme = options.extreme ?? false;
+  const reserves: AaveReserve[] = TEMPLATES.map(([id, decimals, usd, ltv, lt, lb, fee], k) => {
+    const wiggle = 1 + (rng.float() - 0.5) * 0.1;
+    let price = BigInt(Math.max(1, Math.round(usd * wiggle * 1e8)));
+    let dec = decimals;
+    if (extreme && k === 6) { price = (1n << 64n) - 1n - BigInt(rng.int(1000)); }
+    if (extreme && k === 8) dec = 36;
+    return {
+      id, decimals: dec, price, ltv: BigInt(ltv), liquidationThreshold: BigInt(lt), liquidationBonus: BigInt(lb),
+      liquidationProtocolFee: BigInt(fee), reserveFactor: 1000n,
+      liquidityIndex: RAY + big(rng, 80) % (RAY / 5n),
+      variableBorrowIndex: RAY + big(rng, 80) % (RAY / 3n),
+    };
+  });
+  const eModes: AaveEMode[] = [{
+    id: 1, ltv: 9300n, liquidationThreshold: 9500n, liquidationBonus: 10100n, collateral: [0, 1, 9],
+    ...(version === "3.0" && rng.int(2) === 0 ? { price: reserves[0]!.price } : {}),
+  }];
+  const users: AaveUser[] = [];
+  for (let a = 0; a < options.users; a++) {
+    const eMode = rng.int(5) === 0 ? 1 : 0;
+    const held = new Map<number, AaveUserReserve>();
+    const pick = () => (eMode === 1 && rng.int(3) !== 0 ? [0, 1, 9][rng.int(3)]! : rng.int(reserves.length));
+    // Collateral worth a random USD amount, spread over 1-4 reserves.
+    const usd = Math.exp(rng.float() * 16) * 10; // $10 .. ~$90M
+    let collateralUsd = 0;
+    const supplies = 1 + rng.int(4);
+    for (let j = 0; j < supplies; j++) {
+      const k = pick();
+      const r = reserves[k]!;
+      const share = usd / supplies;
+      const amount = BigInt(Math.floor((share / (Number(r.price) / 1e8)) * 1e6)) * 10n ** BigInt(Math.max(0, r.decimals - 6)) / (r.decimals < 6 ? 10n ** BigInt(6 - r.decimals) : 1n);
+      const scaled = (amount * RAY) / r.liquidityIndex;
+      const prev = held.get(k);
+      held.set(k, { reserve: k, scaledATokenBalance: clamp((prev?.scaledATokenBalance ?? 0n) + scaled), usageAsCollateralEnabled: rng.int(10) !== 0, scaledVariableDebt: 0n, stableDebt: 0n });
+      if (r.liquidationThreshold > 0n) collateralUsd += share * Number(eMode === 1 && [0, 1, 9].includes(k) ? 9500 : r.liquidationThreshold) / 1e4;
+    }
+    // Debt: around the thresholded collateral, so that HFs spread around 1.
+    const debtUsd = collateralUsd * (0.6 + rng.float() * 0.55);
+    const borrows = rng.int(8) === 0 ? 0 : 1 + rng.int(3);
+    for (let j = 0; j < borrows; j++) {
+      const k = eMode === 1 ? [0, 1, 9, 3][rng.int(4)]! : rng.int(reserves.length);
+      const r = reserves[k]!;
+      const amount = BigInt(Math.floor((debtUsd / borrows / (Number(r.price) / 1e8)) * 1e6)) * 10n ** BigInt(Math.max(0, r.decimals - 6)) / (r.decimals < 6 ? 10n ** BigInt(6 - r.decimals) : 1n);
+      const scaled = (amount * RAY) / r.variableBorrowIndex;
+      const prev = held.get(k) ?? { reserve: k, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: 0n, stableDebt: 0n };
+      const stable = version === "3.0" && rng.int(10) === 0 ? amount / 3n : 0n;
+      held.set(k, { ...prev, scaledVariableDebt: clamp(prev.scaledVariableDebt + scaled), stableDebt: clamp(prev.stableDebt + stable) });
+    }
+    if (extreme && rng.int(20) === 0) {
+      const k = rng.int(reserves.length);
+      const prev = held.get(k) ?? { reserve: k, scaledATokenBalance: 0n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n };
+      held.set(k, { ...prev, [rng.int(2) === 0 ? "scaledATokenBalance" : "scaledVariableDebt"]: (1n << 128n) - 1n - big(rng, 40) });
+    }
+    users.push({ id: `user-${a}`, eMode, reserves: [...held.values()] });
+  }
+  return { venue: "aave-v3", version, reserves, eModes, users };
+}
