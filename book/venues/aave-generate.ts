@@ -101,3 +101,58 @@ export function randomAaveBook(seed: number, options: AaveBookOptions): AaveBook
   }
   return { venue: "aave-v3", version, reserves, eModes, users };
 }
+
+/** A reserve's stand-in address in the humanized responses: 0x00..0(k+1). */
+export const reserveAddress = (k: number): string => `0x${(k + 1).toString(16).padStart(40, "0")}`;
+
+/**
+ * A lending book as @aave/contract-helpers' UiPoolDataProvider returns it (getReservesHumanized
+ * with getEModesHumanized beside it as `eModes`, getUserReservesHumanized per user with `user`):
+ * what `liqscan import aave` reads and what @aave/math-utils' formatReserves / formatUserSummary
+ * take. Rates are 0 and every reserve updated at `at`, so the indexes are the book's; the fields
+ * the importer ignores are the SDK's defaults. A 3.0 book's reserves carry their e-mode category
+ * (one per reserve) instead of `eModes`.
+ */
+export function toHumanized(book: AaveBook, at: number): { reserves: Record<string, unknown>; users: Record<string, unknown>[] } {
+  const modeOf = (k: number) => book.eModes.find((e) => e.collateral.includes(k));
+  const reservesData = book.reserves.map((r, k) => ({
+    originalId: k, id: `1-${reserveAddress(k)}-0xpool`, underlyingAsset: reserveAddress(k), name: r.id, symbol: r.id, decimals: r.decimals,
+    baseLTVasCollateral: r.ltv.toString(), reserveLiquidationThreshold: r.liquidationThreshold.toString(),
+    reserveLiquidationBonus: r.liquidationBonus.toString(), reserveFactor: r.reserveFactor.toString(), liquidationProtocolFee: r.liquidationProtocolFee.toString(),
+    usageAsCollateralEnabled: r.liquidationThreshold !== 0n, borrowingEnabled: true, isActive: true, isFrozen: false, isPaused: false, isSiloedBorrowing: false,
+    liquidityIndex: r.liquidityIndex.toString(), variableBorrowIndex: r.variableBorrowIndex.toString(), liquidityRate: "0", variableBorrowRate: "0",
+    lastUpdateTimestamp: at, aTokenAddress: "0x0", variableDebtTokenAddress: "0x0", interestRateStrategyAddress: "0x0",
+    availableLiquidity: "0", totalScaledVariableDebt: "0", priceInMarketReferenceCurrency: r.price.toString(), priceOracle: "0x0",
+    variableRateSlope1: "0", variableRateSlope2: "0", baseVariableBorrowRate: "0", optimalUsageRatio: "0",
+    debtCeiling: "0", borrowCap: "0", supplyCap: "0", accruedToTreasury: "0", deficit: "0", isolationModeTotalDebt: "0", debtCeilingDecimals: 2,
+    borrowableInIsolation: false, flashLoanEnabled: true, virtualUnderlyingBalance: "0",
+    ...(book.version === "3.0" ? {
+      eModeCategoryId: modeOf(k)?.id ?? 0, eModeLtv: Number(modeOf(k)?.ltv ?? 0n), eModeLiquidationThreshold: Number(modeOf(k)?.liquidationThreshold ?? 0n),
+      eModeLiquidationBonus: Number(modeOf(k)?.liquidationBonus ?? 0n), eModePriceSource: "0x" + "0".repeat(40), eModeLabel: modeOf(k) ? `e-mode ${modeOf(k)!.id}` : "",
+      stableBorrowRate: "0", stableDebtLastUpdateTimestamp: at, totalPrincipalStableDebt: "0", averageStableRate: "0", stableBorrowRateEnabled: false,
+    } : {}),
+  }));
+  const eModes = book.eModes.map((e) => ({
+    id: e.id,
+    eMode: {
+      ltv: e.ltv.toString(), liquidationThreshold: e.liquidationThreshold.toString(), liquidationBonus: e.liquidationBonus.toString(),
+      collateralBitmap: e.collateral.reduce((m, k) => m | (1n << BigInt(k)), 0n).toString(), label: `e-mode ${e.id}`,
+      borrowableBitmap: ((1n << BigInt(book.reserves.length)) - 1n).toString(), ltvzeroBitmap: "0",
+    },
+  }));
+  const reserves = {
+    reservesData,
+    baseCurrencyData: { marketReferenceCurrencyDecimals: 8, marketReferenceCurrencyPriceInUsd: "100000000", networkBaseTokenPriceInUsd: "300000000000", networkBaseTokenPriceDecimals: 8 },
+    ...(book.version === "3.0" ? {} : { eModes }),
+  };
+  const users = book.users.map((u) => ({
+    user: u.id,
+    userEmodeCategoryId: u.eMode,
+    userReserves: u.reserves.map((e) => ({
+      id: `1-${u.id}-${reserveAddress(e.reserve)}`, underlyingAsset: reserveAddress(e.reserve), scaledATokenBalance: e.scaledATokenBalance.toString(),
+      usageAsCollateralEnabledOnUser: e.usageAsCollateralEnabled, scaledVariableDebt: e.scaledVariableDebt.toString(),
+      ...(book.version === "3.0" ? { principalStableDebt: e.stableDebt.toString(), stableBorrowRate: "0", stableBorrowLastUpdateTimestamp: at } : {}),
+    })),
+  }));
+  return { reserves, users };
+}
