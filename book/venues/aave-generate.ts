@@ -136,8 +136,8 @@ export function toHumanized(book: AaveBook, at: number): { reserves: Record<stri
     id: e.id,
     eMode: {
       ltv: e.ltv.toString(), liquidationThreshold: e.liquidationThreshold.toString(), liquidationBonus: e.liquidationBonus.toString(),
-      collateralBitmap: e.collateral.reduce((m, k) => m | (1n << BigInt(k)), 0n).toString(), label: `e-mode ${e.id}`,
-      borrowableBitmap: ((1n << BigInt(book.reserves.length)) - 1n).toString(), ltvzeroBitmap: "0",
+      collateralBitmap: e.collateral.reduce((m, k) => m | (1n << BigInt(k)), 0n).toString(2).padStart(256, "0"), label: `e-mode ${e.id}`, isolated: false,
+      borrowableBitmap: ((1n << BigInt(book.reserves.length)) - 1n).toString(2).padStart(256, "0"), ltvzeroBitmap: "0".padStart(256, "0"),
     },
   }));
   const reserves = {

@@ -6,7 +6,8 @@
  * Inputs (JSON text):
  * - reserves: `getReservesHumanized()`'s `{ reservesData, baseCurrencyData }`, and for a v3.2+ pool
  *   the categories of `getEModesHumanized()` beside them as `eModes` (`[{ id, eMode: { ltv,
- *   liquidationThreshold, liquidationBonus, collateralBitmap } }]`). A v3.0/3.1 pool's reserves carry
+ *   liquidationThreshold, liquidationBonus, collateralBitmap } }]`, the bitmap in base 2 as it
+ *   writes it). A v3.0/3.1 pool's reserves carry
  *   their category instead (eModeCategoryId, eModeLtv, eModeLiquidationThreshold,
  *   eModeLiquidationBonus, eModePriceSource) and their stable rates: the book is then "3.0".
  *   The UI provider does not return the liquidation protocol fee: each reserve takes its
@@ -174,10 +175,13 @@ export function importAaveBook(input: AaveImportInput): AaveImport {
       const id = Number(whole(e, "id", record, 255n));
       const m = obj(need(e, "eMode", record), record, "eMode");
       const inner = `${record}.eMode`;
-      const bitmap = whole(m, "collateralBitmap", inner, (1n << 128n) - 1n);
+      // getEModesHumanized writes the bitmaps in base 2, padded to 256 digits; bit i is reserve i.
+      const bits = need(m, "collateralBitmap", inner);
+      if (typeof bits !== "string" || !/^[01]{1,256}$/.test(bits)) throw new BookError(inner, "collateralBitmap", `expected a base-2 string of at most 256 digits (as getEModesHumanized writes it), got ${describeValue(bits)}`);
       const collateral: string[] = [];
-      for (let bit = 0n; bitmap >> bit !== 0n; bit++) {
-        if (((bitmap >> bit) & 1n) === 0n) continue;
+      for (let i = 0; i < bits.length; i++) {
+        if (bits[bits.length - 1 - i] !== "1") continue;
+        const bit = BigInt(i);
         const k = byPoolId.get(bit);
         if (k === undefined) throw new BookError(inner, "collateralBitmap", `bit ${bit} is set but no reserve has originalId ${bit}`);
         collateral.push(reserves[k]!.id);

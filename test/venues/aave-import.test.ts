@@ -88,7 +88,7 @@ describe("aave importer", () => {
       [b, (h) => { reserve(h, 1).liquidityIndex = "1.5"; }, 'R.json: reservesData[1]: field "liquidityIndex": expected a whole number >= 0 (a decimal string), got string "1.5"'],
       [b, (h) => { reserve(h, 0).priceInMarketReferenceCurrency = (1n << 64n).toString(); }, 'R.json: reservesData[0]: field "priceInMarketReferenceCurrency": 18446744073709551616 exceeds 18446744073709551615'],
       [b, (h) => { reserve(h, 0).lastUpdateTimestamp = AT + 5; }, `R.json: reservesData[0]: field "lastUpdateTimestamp": ${AT + 5} is after the scan's time ${AT - 1} (--at)`],
-      [b, (h) => { (h.reserves.eModes as { eMode: { collateralBitmap: string } }[])[0]!.eMode.collateralBitmap = (1n << 100n).toString(); }, 'R.json: eModes[0].eMode: field "collateralBitmap": bit 100 is set but no reserve has originalId 100'],
+      [b, (h) => { (h.reserves.eModes as { eMode: { collateralBitmap: string } }[])[0]!.eMode.collateralBitmap = (1n << 100n).toString(2); }, 'R.json: eModes[0].eMode: field "collateralBitmap": bit 100 is set but no reserve has originalId 100'],
       [b, (h) => { (h.users[1]!.userReserves as Record<string, unknown>[])[0]!.underlyingAsset = "0xdead"; }, 'U.json: [1].userReserves[0]: field "underlyingAsset": "0xdead" is not a reserve of R.json'],
       [b, (h) => { (h.users[1]!.userReserves as Record<string, unknown>[])[0]!.usageAsCollateralEnabledOnUser = 1; }, 'U.json: [1].userReserves[0]: field "usageAsCollateralEnabledOnUser": expected true or false, got number 1'],
       [b, (h) => { h.users[2]!.userEmodeCategoryId = 9; }, 'U.json: [2]: field "userEmodeCategoryId": 9 is not a category of R.json'],
@@ -99,6 +99,7 @@ describe("aave importer", () => {
       [b, (h) => { reserve(h, 3).reserveLiquidationBonus = "10000"; }, 'the imported book: reserve "USDC": field "liquidationBonus": 10000: a collateral\'s bonus is above 10000 (100 %)'],
     ];
     for (const [book, edit, message] of cases) expect(errorOf(() => importOf(book, edit, edit === cases[3]![1] ? { at: BigInt(AT - 1) } : {})).message).toBe(message);
+    expect(errorOf(() => importOf(b, (h) => { (h.reserves.eModes as { eMode: { collateralBitmap: string } }[])[0]!.eMode.collateralBitmap = "515"; })).message).toBe('R.json: eModes[0].eMode: field "collateralBitmap": expected a base-2 string of at most 256 digits (as getEModesHumanized writes it), got string "515"');
     expect(errorOf(() => importAaveBook({ reserves: "{", reservesSource: "R.json", users: "[]" })).message).toMatch(/^R\.json: not JSON: /);
     expect(errorOf(() => importAaveBook({ reserves: JSON.stringify({ reservesData: [] }), reservesSource: "R.json", users: "[]" })).message).toBe('R.json: field "reservesData": no reserves');
     expect(errorOf(() => importAaveBook({ reserves: JSON.stringify(toHumanized(b, AT).reserves), users: "5", usersSource: "U.json" })).message).toBe("U.json: expected an array of getUserReservesHumanized responses or an object keyed by address, got number 5");
