@@ -7,7 +7,7 @@
  * as drift-v2's close-out does: few users are flagged, and their calls need the 256-bit products of
  * LiquidationLogic.
  */
-import type { AaveBook } from "../book/venues/aave-book.js";
+import { AAVE_LIMITS, type AaveBook, type AaveUser } from "../book/venues/aave-book.js";
 import { BookError } from "../book/errors.js";
 import {
   bestLiquidation, liquidationPrice, UINT256_MAX, type LiquidationOutcome,
@@ -61,7 +61,14 @@ export class AaveScanner {
   private readonly entriesAt: number;
   private readonly resultsAt: number;
 
-  private constructor(private readonly core: AaveCore, readonly book: AaveBook) {
+  /** The book the scanner holds: the loaded one, with the users setUser replaced. */
+  readonly book: AaveBook;
+  private readonly entryStart: Uint32Array;
+
+  private constructor(private readonly core: AaveCore, loaded: AaveBook) {
+    const book: AaveBook = { ...loaded, users: loaded.users.slice() };
+    this.book = book;
+    this.entryStart = new Uint32Array(book.users.length);
     const users = book.users.length;
     const entries = book.users.reduce((n, u) => n + u.reserves.length, 0);
     const align = (n: number) => Math.ceil(n / 8) * 8;
@@ -98,6 +105,7 @@ export class AaveScanner {
     let i = 0;
     book.users.forEach((u, a) => {
       v.setUint32(this.startsAt + a * 4, i, true);
+      this.entryStart[a] = i;
       v.setUint8(this.eModesAt + a, u.eMode);
       for (const e of u.reserves) {
         const o = this.entriesAt + i * ENTRY_BYTES;
@@ -120,6 +128,31 @@ export class AaveScanner {
       throw new Error("liqscan: the WebAssembly core has no aave-v3 layout " + LAYOUT_VERSION + "; rebuild with npm run build");
     }
     return new AaveScanner(core, book);
+  }
+
+  /**
+   * Replaces user `a`'s balances (a liquidation, a deposit): the same reserves in the same order as
+   * the loaded user's, each balance within the book's limits (AAVE_LIMITS).
+   */
+  setUser(a: number, user: AaveUser): void {
+    const old = this.book.users[a];
+    if (old === undefined) throw new RangeError(`setUser: no user ${a}`);
+    if (user.reserves.length !== old.reserves.length || user.reserves.some((e, j) => e.reserve !== old.reserves[j]!.reserve) || user.eMode !== old.eMode) {
+      throw new RangeError(`setUser: user ${JSON.stringify(old.id)} must keep its reserves, their order and its e-mode`);
+    }
+    for (const e of user.reserves) {
+      for (const x of [e.scaledATokenBalance, e.scaledVariableDebt, e.stableDebt]) if (x < 0n || x > AAVE_LIMITS.balance) throw new RangeError(`setUser: balance ${x} outside [0, 2^128 - 1]`);
+    }
+    const v = new DataView(this.core.memory.buffer);
+    const u128 = (o: number, x: bigint) => { v.setBigUint64(o, x & U64, true); v.setBigUint64(o + 8, x >> 64n, true); };
+    user.reserves.forEach((e, j) => {
+      const o = this.entriesAt + (this.entryStart[a]! + j) * ENTRY_BYTES;
+      v.setUint32(o + 4, e.usageAsCollateralEnabled ? 1 : 0, true);
+      u128(o + 8, e.scaledATokenBalance);
+      u128(o + 24, e.scaledVariableDebt);
+      u128(o + 40, e.stableDebt);
+    });
+    (this.book.users as AaveUser[])[a] = user;
   }
 
   private writePrices(prices: readonly bigint[]): void {
