@@ -159,8 +159,8 @@ export interface LendingCascadeResult {
   readonly reserve: string;
   readonly rounds: readonly LendingCascadeRound[];
   readonly finalPrice: bigint;
-  /** No liquidatable user was left (else maxRounds ended it). */
-  readonly settled: boolean;
+  /** Why it ended: no liquidatable user left, only users without a pair the pool accepts (v3.3's dust rule, no collateral), or maxRounds. */
+  readonly ended: "settled" | "stuck" | "max-rounds";
 }
 
 /**
@@ -170,7 +170,7 @@ export interface LendingCascadeResult {
  * liquidators sell the shocked reserve's collateral they received into a depth curve: `depthBase`
  * (base currency) moves the price by 100 %, impactPpm = min(maxSlippagePpm, ceil(sold 10^6 /
  * depth)), P' = floor(P (10^6 - impact) / 10^6) (at least 1). It ends when no user is liquidatable
- * or a round liquidated none, or after `maxRounds`. The book is left as it was.
+ * (settled), when those left have no pair the pool accepts (stuck), or after `maxRounds`. The book is left as it was.
  */
 export function lendingCascade(scanner: AaveScanner, options: { reserve: string; shockPpm: bigint; depthBase: bigint; maxSlippagePpm?: bigint; maxRounds?: number }): LendingCascadeResult {
   const book = scanner.book;
@@ -184,11 +184,11 @@ export function lendingCascade(scanner: AaveScanner, options: { reserve: string;
   const prices = book.reserves.map((r) => r.price);
   prices[k] = shockedPrice(prices[k]!, options.shockPpm);
   const rounds: LendingCascadeRound[] = [];
-  let settled = false;
+  let ended: LendingCascadeResult["ended"] = "max-rounds";
   try {
     for (let r = 0; r < maxRounds; r++) {
       const scan = scanner.scan(prices);
-      if (scan.liquidatable === 0) { settled = true; break; }
+      if (scan.liquidatable === 0) { ended = "settled"; break; }
       const at = { ...book, reserves: book.reserves.map((x, j) => (x.price === prices[j] ? x : { ...x, price: prices[j]! })) };
       let calls = 0, stuck = 0, debtRepaidBase = 0n, collateralBase = 0n, protocolFeeBase = 0n, deficitBase = 0n, soldBase = 0n;
       scan.users.forEach((res, a) => {
@@ -209,14 +209,14 @@ export function lendingCascade(scanner: AaveScanner, options: { reserve: string;
       });
       const impactPpm = soldBase === 0n ? 0n : minBig(maxSlippage, (soldBase * PPM + options.depthBase - 1n) / options.depthBase);
       rounds.push({ price: prices[k]!, calls, stuck, debtRepaidBase, collateralBase, protocolFeeBase, deficitBase, soldBase, impactPpm });
-      if (calls === 0) { settled = true; break; }
+      if (calls === 0) { ended = "stuck"; break; }
       const next = (prices[k]! * (PPM - impactPpm)) / PPM;
       prices[k] = next < 1n ? 1n : next;
     }
   } finally {
     original.forEach((u, a) => { if (book.users[a] !== u) scanner.setUser(a, u); });
   }
-  return { reserve: book.reserves[k]!.id, rounds, finalPrice: prices[k]!, settled };
+  return { reserve: book.reserves[k]!.id, rounds, finalPrice: prices[k]!, ended };
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);

@@ -84,7 +84,7 @@ describe("aave-v3 risk views", () => {
     // The second round's price is below $1,700: B goes (and A again if its 50 % left it liquidatable).
     expect(c.rounds[1]!.price).toBeLessThan(1700n * 10n ** 8n);
     expect(c.rounds.reduce((n, r) => n + r.calls, 0)).toBeGreaterThanOrEqual(3);
-    expect(c.settled).toBe(true);
+    expect(c.ended).toBe("settled");
     // Everything back as it was.
     expect(s.book.users).toEqual(b.users);
     expect(s.scan()).toEqual(before);
