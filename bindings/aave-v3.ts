@@ -232,3 +232,17 @@ export function formatHealthFactor(hf: bigint | null): string {
   const whole = hf / 10n ** 18n, frac = (hf % 10n ** 18n).toString().padStart(18, "0").replace(/0+$/, "");
   return frac === "" ? whole.toString() : `${whole}.${frac}`;
 }
+
+// The lending-book API in one place (bindings/index.ts re-exports this module).
+export { AAVE_LIMITS, AAVE_VERSIONS, parseAaveBook, stringifyAaveBook, type AaveBook, type AaveEMode, type AaveReserve, type AaveUser, type AaveUserReserve, type AaveVersion } from "../book/venues/aave-book.js";
+export { importAaveBook, type AaveImport, type AaveImportInput } from "../book/venues/aave.js";
+export { randomAaveBook, toHumanized, type AaveBookOptions } from "../book/venues/aave-generate.js";
+export {
+  accountData as aaveAccountData, bestLiquidation as aaveBestLiquidation, liquidationCall as aaveLiquidationCall,
+  liquidationPrice as aaveLiquidationPrice, type AccountData as AaveAccountData, type LiquidationOutcome as AaveLiquidationOutcome,
+  type LiquidationRefusal as AaveLiquidationRefusal,
+} from "../reference/venues/aave-v3.js";
+export {
+  lendingCascade, lendingLiquidationMap, lendingStress, type LendingCascadeResult, type LendingCascadeRound, type LendingMap,
+  type LendingMapBucket, type LendingStressColumn, type LendingStressRow,
+} from "../views/aave-v3.js";
