@@ -7,7 +7,7 @@ import { aaveBookFromJson, parseAaveBook, stringifyAaveBook, type AaveBook, type
 import { randomAaveBook } from "../../book/venues/aave-generate.js";
 import {
   RAY, UINT256_MAX, WAD, accountData, bestLiquidation, borrowed, compoundedInterest, liquidatable, liquidationCall,
-  liquidationPrice, linearInterest, normalizedDebt, normalizedIncome, percentMul, rayMul, supplied, triggerByBound,
+  liquidationPrice, linearInterest, normalizedDebt, normalizedIncome, percentDiv, percentMul, rayDiv, rayMul, supplied, triggerByBound,
 } from "../../reference/venues/aave-v3.js";
 
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
@@ -187,6 +187,35 @@ describe("aave-v3 liquidation call, hand-computed", () => {
     expect(bestLiquidation({ ...b, version: "3.0" }, u)).toEqual(v30);
   });
 
+  it("the close factor's edges: HF exactly 0.95 gets 100 % (v3.0 and v3.3); v3.3's 50 % needs both the reserve's collateral and debt at or above $2,000", () => {
+    const a = { ...reserve("A", 8, 1n, 9500n), ltv: 9000n }, b = reserve("B", 8, 1n, 8000n);
+    const two = (coll: bigint, debt: bigint): AaveUser => ({ id: "u", eMode: 0, reserves: [
+      { reserve: 0, scaledATokenBalance: coll, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+      { reserve: 1, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: debt, stableDebt: 0n },
+    ] });
+    // $1 tokens of 8 decimals: one unit is one base unit. C = D = $3,000 at LT 95 %: HF = 0.95 exactly.
+    for (const version of ["3.0", "3.3"] as const) {
+      const bk = book(version, [a, b], [two(3000n * 10n ** 8n, 3000n * 10n ** 8n)]);
+      const o = liquidationCall(bk, bk.users[0]!, 1, 0);
+      if (typeof o === "string") throw new Error(o);
+      expect(o.healthFactor).toBe(95n * 10n ** 16n);
+      expect(o.closeFactor).toBe(10000n);
+    }
+    // v3.3, LT 80 %: $2,450 of A against exactly $2,000 of B (HF 0.98): 50 % of the total debt, $1,000.
+    const a80 = { ...a, liquidationThreshold: 8000n, ltv: 7500n };
+    const at = (debt: bigint) => {
+      const bk = book("3.3", [a80, b], [two(2450n * 10n ** 8n, debt)]);
+      const o = liquidationCall(bk, bk.users[0]!, 1, 0);
+      if (typeof o === "string") throw new Error(o);
+      return o;
+    };
+    expect(at(2000n * 10n ** 8n).closeFactor).toBe(5000n);
+    expect(at(2000n * 10n ** 8n).debtRepaid).toBe(1000n * 10n ** 8n);
+    // One base unit of debt less: below MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD, all of it.
+    expect(at(2000n * 10n ** 8n - 1n).closeFactor).toBe(10000n);
+    expect(at(2000n * 10n ** 8n - 1n).debtRepaid).toBe(2000n * 10n ** 8n - 1n);
+  });
+
   it("e-mode: the category's threshold and bonus; on v3.0 its price source prices the category's reserves and the debt", () => {
     const eth = reserve("WETH", 18, 2000n, 8250n), st = reserve("wstETH", 18, 2300n, 8100n);
     const mode = { id: 1, ltv: 9300n, liquidationThreshold: 9500n, liquidationBonus: 10100n, collateral: [0, 1] };
@@ -208,6 +237,34 @@ describe("aave-v3 liquidation call, hand-computed", () => {
     // all of it, for percentDiv(10, 10100) WETH.
     expect(o.collateralToLiquidator + o.protocolFee).toBe(10n ** 19n);
     expect(o.debtRepaid).toBe((10n ** 19n * 10000n + 5050n) / 10100n);
+  });
+
+  it("the protocol fee is capped at the scaled balance the liquidator's share leaves (rayDiv rounds both up)", () => {
+    // A 0-decimal collateral at index 1.7 ray, seized whole (the debt is far larger): for some
+    // balances rayDiv(toLiquidator) + rayDiv(fee) passes the scaled balance, and the treasury gets
+    // rayMul(what is left, index) instead (LiquidationLogic.executeLiquidationCall).
+    const idx = 17n * RAY / 10n + 3n;
+    const coll: AaveReserve = { ...reserve("C", 0, 1n, 8000n), price: 10n ** 8n, liquidityIndex: idx, liquidationProtocolFee: 5000n };
+    const debt = reserve("D", 6, 1n, 8000n);
+    let capped = 0;
+    for (let x = 1n; x <= 400n; x++) {
+      const b = book("3.0", [coll, debt], [{ id: "u", eMode: 0, reserves: [
+        { reserve: 0, scaledATokenBalance: x, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+        { reserve: 1, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: 10n ** 12n, stableDebt: 0n },
+      ] }]);
+      const o = liquidationCall(b, b.users[0]!, 1, 0);
+      if (typeof o === "string") throw new Error(o);
+      const balance = supplied(coll, x);
+      const bonus = balance - percentDiv(balance, coll.liquidationBonus);
+      const uncapped = percentMul(bonus, 5000n);
+      expect(o.collateralToLiquidator).toBe(balance - uncapped);
+      const left = x - rayDiv(o.collateralToLiquidator, idx);
+      if (rayDiv(uncapped, idx) > left) {
+        expect(o.protocolFee).toBe(rayMul(left, idx));
+        capped++;
+      } else expect(o.protocolFee).toBe(uncapped);
+    }
+    expect(capped).toBeGreaterThan(5);
   });
 
   it("the liquidation price of a collateral: liquidatable one unit below, not at it; of a debt the reverse", () => {
@@ -315,6 +372,25 @@ describe("aave-v3 core against the reference", () => {
     // On the line itself HF is exactly... not below 1 (the bound is tight: one unit less of X flags it).
     for (const u of users.filter((x) => x.id.endsWith("dx0"))) expect(liquidatable(b, u), u.id).toBe(false);
     for (const u of users.filter((x) => x.id.endsWith("dx-1"))) expect(liquidatable(b, u), u.id).toBe(true);
+  });
+
+  it("rayMul rounds half up in the core as in WadRayMath: index 1.5 ray on odd balances, and one unit below it", async () => {
+    // A 0-decimal token at one base unit: the base value is the balance itself.
+    const mk = (index: bigint): AaveReserve => ({ ...reserve("H", 0, 1n, 8000n), price: 1n, liquidityIndex: index, variableBorrowIndex: index });
+    const users: AaveUser[] = [1n, 3n, 5n, 7n, 1001n, (1n << 60n) + 1n].map((x, i) => ({ id: `u${i}`, eMode: 0, reserves: [
+      { reserve: 0, scaledATokenBalance: x, usageAsCollateralEnabled: true, scaledVariableDebt: x, stableDebt: 0n },
+    ] }));
+    for (const [index, up] of [[RAY + RAY / 2n, true], [RAY + RAY / 2n - 1n, false]] as const) {
+      const b = book("3.3", [mk(index)], users);
+      const scan = (await AaveScanner.load(b)).scan();
+      users.forEach((u, a) => {
+        const x = u.reserves[0]!.scaledATokenBalance;
+        const want = (x * 3n) / 2n + (up ? 1n : 0n); // x odd: 1.5 x = n + 1/2 exactly, or just below it
+        expect(accountData(b, u).totalCollateralBase).toBe(want);
+        expect(scan.users[a]!.totalCollateralBase, `index ${index} user ${a}`).toBe(want);
+        expect(scan.users[a]!.totalDebtBase).toBe(want);
+      });
+    }
   });
 
   it("the scan at other prices (a shock) is the reference at those prices", async () => {
