@@ -185,10 +185,41 @@ function view<T>(f: () => T): T {
   }
 }
 
-/** The hook of scan, stress, map and cascade: runs the lending view when BOOK is a lending book; false otherwise. */
-export async function runIfLending(command: "scan" | "stress" | "map" | "cascade", path: string, values: Values): Promise<boolean> {
+/**
+ * `liqscan liq-price BOOK` on a lending book: for each user, the liquidation price of each reserve
+ * it holds, others held (reference liquidationPrice: a bisection over the price, 64 health factors
+ * per reserve and user): where a collateral falling (a debt rising) makes the user liquidatable, or,
+ * for a user liquidatable already, where it would stop being so.
+ */
+export async function liqPriceLending(book: AaveBook, values: Values): Promise<void> {
+  refuse(values, "liq-price", ["json"]);
+  const scanner = await AaveScanner.load(book);
+  const scan = scanner.scan();
+  const out = new Output();
+  const rows: { user: string; reserve: string; role: string; price: bigint; liquidationPrice: bigint | null }[] = [];
+  book.users.forEach((u, a) => {
+    if (scan.users[a]!.status === "overflow") return;
+    const prices = scanner.liquidationPrices(a);
+    for (const e of u.reserves) {
+      const r = book.reserves[e.reserve]!;
+      const collateral = e.usageAsCollateralEnabled && e.scaledATokenBalance !== 0n && r.liquidationThreshold !== 0n;
+      const debt = e.scaledVariableDebt !== 0n || e.stableDebt !== 0n;
+      rows.push({ user: u.id, reserve: r.id, role: collateral && debt ? "both" : collateral ? "collateral" : debt ? "debt" : "neither", price: r.price, liquidationPrice: prices[r.id] ?? null });
+    }
+  });
+  if (values.json) out.line(json({ users: rows }));
+  else if (rows.length === 0) out.line("the book has no users to price");
+  else {
+    print(out, [{ header: "user", align: "left" }, { header: "reserve", align: "left" }, { header: "role", align: "left" }, { header: "price", align: "right" }, { header: "liquidationPrice", align: "right" }],
+      rows.map((r) => [r.user, r.reserve, r.role, usd(r.price), r.liquidationPrice === null ? "none" : usd(r.liquidationPrice)]));
+  }
+  await out.flush();
+}
+
+/** The hook of scan, stress, map, cascade and liq-price: runs the lending view when BOOK is a lending book; false otherwise. */
+export async function runIfLending(command: "scan" | "stress" | "map" | "cascade" | "liq-price", path: string, values: Values): Promise<boolean> {
   const book = await lendingBookAt(path);
   if (book === null) return false;
-  await { scan: scanLending, stress: stressLending, map: mapLending, cascade: cascadeLending }[command](book, values);
+  await { scan: scanLending, stress: stressLending, map: mapLending, cascade: cascadeLending, "liq-price": liqPriceLending }[command](book, values);
   return true;
 }

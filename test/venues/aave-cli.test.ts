@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AaveScanner, formatHealthFactor } from "../../bindings/aave-v3.js";
 import { parseAaveBook } from "../../book/venues/aave-book.js";
 import { lendingCascade } from "../../views/aave-v3.js";
+import { liquidationPrice } from "../../reference/venues/aave-v3.js";
 import { liqscan } from "../support/run-cli.js";
 
 const BOOK = "examples/aave-v3-book.json";
@@ -45,6 +46,18 @@ describe("liqscan on a lending book", () => {
     expect(cascade.code).toBe(0);
     const want = lendingCascade(await AaveScanner.load(book), { reserve: "WETH", shockPpm: -150_000n, depthBase: 50_000_000n * 10n ** 8n });
     expect(JSON.parse(cascade.stdout)).toEqual(JSON.parse(JSON.stringify(want, (_, x) => (typeof x === "bigint" ? x.toString() : x))));
+  });
+
+  it("liq-price: every reserve of every user, the reference's boundary price", async () => {
+    const run = await liqscan("liq-price", BOOK, "--json");
+    expect(run.code).toBe(0);
+    const rows = JSON.parse(run.stdout).users as { user: string; reserve: string; liquidationPrice: string | null }[];
+    expect(rows.length).toBe(book.users.reduce((n, u) => n + u.reserves.length, 0));
+    for (const r of rows.slice(0, 12)) {
+      const a = book.users.findIndex((u) => u.id === r.user), k = book.reserves.findIndex((x) => x.id === r.reserve);
+      expect(r.liquidationPrice, `${r.user} ${r.reserve}`).toBe(liquidationPrice(book, book.users[a]!, k)?.toString() ?? null);
+    }
+    expect((await liqscan("liq-price", BOOK)).stdout).toMatch(/^user +reserve +role +price +liquidationPrice\n/);
   });
 
   it("refuses what does not apply to a lending book, exit 2", async () => {
