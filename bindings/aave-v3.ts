@@ -242,7 +242,4 @@ export {
   liquidationPrice as aaveLiquidationPrice, type AccountData as AaveAccountData, type LiquidationOutcome as AaveLiquidationOutcome,
   type LiquidationRefusal as AaveLiquidationRefusal,
 } from "../reference/venues/aave-v3.js";
-export {
-  lendingCascade, lendingLiquidationMap, lendingStress, type LendingCascadeResult, type LendingCascadeRound, type LendingMap,
-  type LendingMapBucket, type LendingStressColumn, type LendingStressRow,
-} from "../views/aave-v3.js";
+// The lending views are in views/aave-v3.ts, exported with the other views (views/index.ts).

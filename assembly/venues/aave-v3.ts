@@ -27,12 +27,13 @@
 // Arithmetic, exact in fixed widths (the contracts' uint256, whose reverts cannot happen in these
 // ranges):
 // - rayMul(a, b) = floor((a b + RAY/2) / RAY) with a, b < 2^128: a b + RAY/2 < 2^256 held in four
-//   words; floor(x / 10^27) = floor(floor(floor(x / 10^9) / 10^9) / 10^9), each a division of four
-//   words by one (the remainder stays below the divisor, what udiv128 needs). A result of 2^128 or
-//   more is an overflow.
-// - a balance's value floor(b * price / 10^decimals), b < 2^128, price < 2^64: three words, divided
-//   by 10^decimals in pieces of at most 10^19 (floor of floors, as above). A value of 2^64 or more,
-//   or sums C, D of 2^64 or more, are an overflow.
+//   words. 10^27 = 2^27 5^27, and floor(x / (m n)) = floor(floor(x / m) / n) for whole m, n > 0, so
+//   floor(x / 10^27) is a shift right by 27 bits, then one division of the words by 5^27 < 2^63
+//   from the top (each step's remainder stays below the divisor, what udiv128 needs; a zero top word
+//   costs nothing). A result of 2^128 or more is an overflow.
+// - a balance's value floor(b * price / 10^decimals), b < 2^128, price < 2^64: three words, shifted
+//   right by `decimals` bits and divided by 5^decimals (in two pieces above 27; floor of floors, as
+//   above). A value of 2^64 or more, or sums C, D of 2^64 or more, are an overflow.
 // - S = sum c_i LT_i < 128 * 2^64 * 2^16 fits two words; avgLT = floor(S / C) < 2^16, so S's high
 //   word is below C (udiv128). X = floor((C avgLT + 5000) / 10^4): an overflow when it leaves 64 bits.
 // - HF = floor((X 10^18 + floor(D / 2)) / D), X 10^18 < 2^124: a two-word quotient (high word by
@@ -56,9 +57,7 @@ export const AAVE_RESULT_BYTES: u32 = 48;
 export const AAVE_LAYOUT_VERSION: i32 = 1;
 
 const STATUS_OK: u32 = 0, STATUS_LIQUIDATABLE: u32 = 1, STATUS_OVERFLOW: u32 = 2;
-const E9: u64 = 1_000_000_000;
 const E18: u64 = 1_000_000_000_000_000_000;
-const E19: u64 = 10_000_000_000_000_000_000;
 const TWO_E18: u64 = 2_000_000_000_000_000_000;
 // RAY / 2 = 5 10^26 as two words.
 const HALF_RAY_HI: u64 = 27105054;
@@ -87,14 +86,34 @@ let wide: bool = false;
   w3 = p3h + c2;
 }
 
-/** (w3:w2:w1:w0) /= d, d < 2^64 (floor). */
+/** (w3:w2:w1:w0) /= d, 0 < d < 2^64 (floor), from the top word down; a zero top word is skipped. */
 // @ts-ignore: decorator
 @inline function div4(d: u64): void {
-  w3 = udiv128(0, w3, d);
-  w2 = udiv128(divRem, w2, d);
-  w1 = udiv128(divRem, w1, d);
-  w0 = udiv128(divRem, w0, d);
+  let r: u64 = 0;
+  if (w3 != 0) { w3 = udiv128(0, w3, d); r = divRem; }
+  if ((r | w2) != 0) { w2 = udiv128(r, w2, d); r = divRem; }
+  if ((r | w1) != 0) { w1 = udiv128(r, w1, d); r = divRem; }
+  w0 = udiv128(r, w0, d);
 }
+
+/** (w3:w2:w1:w0) >>= s, 0 < s < 64. */
+// @ts-ignore: decorator
+@inline function shr4(s: u64): void {
+  const t = 64 - s;
+  w0 = (w0 >> s) | (w1 << t);
+  w1 = (w1 >> s) | (w2 << t);
+  w2 = (w2 >> s) | (w3 << t);
+  w3 = w3 >> s;
+}
+
+/** 5^k for k <= 27 (5^27 < 2^63). */
+const POW5: StaticArray<u64> = [
+  1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125, 9765625, 48828125, 244140625, 1220703125,
+  6103515625, 30517578125, 152587890625, 762939453125, 3814697265625, 19073486328125, 95367431640625,
+  476837158203125, 2384185791015625, 11920928955078125, 59604644775390625, 298023223876953125,
+  1490116119384765625, 7450580596923828125,
+];
+const FIVE27: u64 = 7450580596923828125;
 
 /** rayMul((ahi:alo), (bhi:blo)) into (rHi:rLo); sets `wide` when it leaves 128 bits. */
 function rayMul(alo: u64, ahi: u64, blo: u64, bhi: u64): void {
@@ -104,7 +123,9 @@ function rayMul(alo: u64, ahi: u64, blo: u64, bhi: u64): void {
   const l1 = w1 + HALF_RAY_HI + c; c = u64(l1 < w1 || (c != 0 && l1 == w1)); w1 = l1;
   const l2 = w2 + c; c = u64(l2 < w2); w2 = l2;
   w3 += c;
-  div4(E9); div4(E9); div4(E9);
+  // / 10^27 = / 2^27, then / 5^27
+  shr4(27);
+  div4(FIVE27);
   if ((w2 | w3) != 0) wide = true;
   rLo = w0; rHi = w1;
 }
@@ -114,12 +135,12 @@ function baseValue(lo: u64, hi: u64, price: u64, decimals: u32): u64 {
   w0 = umul128(lo, price); const c0 = mulHi;
   const m = umul128(hi, price);
   w1 = c0 + m; w2 = mulHi + u64(w1 < m); w3 = 0;
-  let d = decimals;
-  while (d >= 19) { div4(E19); d -= 19; }
-  if (d > 0) {
-    let p: u64 = 10;
-    for (let j: u32 = 1; j < d; j++) p *= 10;
-    div4(p);
+  // / 10^d = / 2^d, then / 5^d (5^27 at most at a time); d <= 38 < 64
+  if (decimals > 0) {
+    shr4(<u64>decimals);
+    let d = decimals;
+    if (d > 27) { div4(FIVE27); d -= 27; }
+    div4(unchecked(POW5[d]));
   }
   if ((w1 | w2) != 0) wide = true;
   return w0;
