@@ -393,6 +393,31 @@ describe("aave-v3 core against the reference", () => {
     }
   });
 
+  it("the core's four-word division where a middle word is zero and the remainder is not (index 2^91, balances of 2^64)", async () => {
+    // a = 2^64, b = 2^91: (a b + RAY/2) >> 27 = 2^128 + floor(RAY / 2^28), whose word 1 is 0; so is
+    // the rest of the division's, and the quotient still fits 128 bits. 38 decimals: the base value's
+    // division runs in two pieces (5^27, then 5^11).
+    const users: AaveUser[] = [1n, 3n, 5n, 255n].map((m, i) => ({ id: `u${i}`, eMode: 0, reserves: [
+      { reserve: i % 2, scaledATokenBalance: m << 64n, usageAsCollateralEnabled: true, scaledVariableDebt: (m << 64n) + 1n, stableDebt: 0n },
+    ] }));
+    for (const index of [1n << 91n, 3n << 91n]) {
+      const r = (id: string, decimals: number, price: bigint): AaveReserve => ({ ...reserve(id, decimals, 1n, 8000n), price, liquidityIndex: index, variableBorrowIndex: index });
+      const b = book("3.3", [r("A", 18, 10n ** 8n), r("B", 38, (1n << 63n) + 12345n)], users);
+      const scan = (await AaveScanner.load(b)).scan();
+      users.forEach((u, a) => {
+        const d = accountData(b, u);
+        expect(scan.users[a]!.status, `index ${index} user ${a}`).not.toBe("overflow");
+        expect(scan.users[a]!.totalCollateralBase, `index ${index} user ${a}`).toBe(d.totalCollateralBase);
+        expect(scan.users[a]!.totalDebtBase).toBe(d.totalDebtBase);
+      });
+    }
+    // A product whose top word is set and next word zero (2^100 * 2^119 >> 27 = 2^192 + ...): far
+    // beyond 128 bits after the division, an overflow, whichever word is zero.
+    const big = { ...reserve("C", 18, 1n, 8000n), liquidityIndex: 1n << 119n, variableBorrowIndex: 1n << 119n };
+    const wide = book("3.3", [big], [{ id: "w", eMode: 0, reserves: [{ reserve: 0, scaledATokenBalance: 1n << 100n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n }] }]);
+    expect((await AaveScanner.load(wide)).scan().users[0]!.status).toBe("overflow");
+  });
+
   it("the scan at other prices (a shock) is the reference at those prices", async () => {
     const b = randomAaveBook(baseSeed + 99, { users: 300 });
     const s = await AaveScanner.load(b);
