@@ -20,6 +20,7 @@ import { BandwidthLoop } from "./bandwidth.js";
 import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
 import { TICK_MARKETS, venueBook, type BookSize, assetBook, driftBook } from "./books.js";
 import { floatMarks, floatScan, toFloatBook } from "./float-scan.js";
+import { AAVE_CASES } from "./aave-cases.js";
 
 /** Everything a case may use at one book size. */
 export interface SizeContext {
@@ -515,4 +516,5 @@ export const CASES: readonly BenchCase[] = [
       };
     },
   },
+  ...AAVE_CASES,
 ];

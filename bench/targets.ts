@@ -5,6 +5,7 @@
  */
 import type { CaseRow, SizeReport } from "./report.js";
 import { formatDuration, formatRate, formatRatio } from "./report.js";
+import { aaveRatio } from "./aave-cases.js";
 
 export interface TargetResult {
   readonly text: string;
@@ -108,6 +109,7 @@ export const TARGETS: readonly Target[] = [
   },
   ...venueTargets,
   ...performanceII(),
+  { text: "aave-v3 scan >= 100x @aave/math-utils formatUserSummary (users/s, 1M-position size: 250k users)", positions: 1_000_000, evaluate: aaveRatio },
 ];
 
 /** Issue 14 ("Performance II"): its targets at 1M positions, one thread unless said. */

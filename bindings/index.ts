@@ -71,3 +71,4 @@ export { importDrift, importDriftBook, type DriftImport, type DriftInput, type D
 export { DYDX_DEFAULT_LIQUIDATIONS_CONFIG, importDydx, type DydxInput, type DydxLiquidationsConfig, type DydxSubaccountFile } from "../book/venues/dydx.js";
 export { importBinance, DEFAULT_CLEARANCE_FEE, type BinanceImportInput, type BinanceSource } from "../book/venues/binance.js";
 export * from "../views/index.js";
+export * from "./aave-v3.js";

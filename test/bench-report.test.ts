@@ -137,6 +137,7 @@ describe("targets and the CI gate", () => {
       ["6.67 M/s", false],
       ["1.20 s", false],
       ["not measured", false],
+      ["not measured", false], // aave-v3 vs @aave/math-utils: no rows in this run
     ]);
     // a size the targets are not stated for gives none; a missing row is "not measured"
     expect(evaluateTargets([size(rows(), 100_000)])).toEqual([]);

@@ -10,3 +10,4 @@ export { stress, type StressOptions, type StressRow } from "./stress.js";
 export { DEFAULT_BUCKETS, MAX_BUCKETS, defaultMapRange, liquidationMap, type LiquidationMap, type LiquidationMapOptions, type MapBucket, type SideNotional } from "./map.js";
 export { DEFAULT_MAX_ROUNDS, MAX_ROUNDS, cascade, movedMark, type CascadeOptions, type CascadeResult, type CascadeRound } from "./cascade.js";
 export { realizedVolatilityPpm, type VolatilityOptions } from "./volatility.js";
+export { afterCall, lendingCascade, lendingLiquidationMap, lendingStress, shockedPrice, type LendingCascadeResult, type LendingCascadeRound, type LendingMap, type LendingMapBucket, type LendingStressColumn, type LendingStressRow } from "./aave-v3.js";

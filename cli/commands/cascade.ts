@@ -1,4 +1,5 @@
 /** `liqscan cascade BOOK --shock=PCT [--market ID] [--beta ...] [--max-rounds N] [--json]` */
+import { runIfLending } from "./aave.js";
 import type { LiveBook } from "../../bindings/types.js";
 import { cascade, type CascadeResult } from "../../views/index.js";
 import { parseCount, parseEngine } from "../args.js";
@@ -89,6 +90,7 @@ Options:
     market: { type: "string" },
     beta: { type: "string", multiple: true },
     "max-rounds": { type: "string" },
+    depth: { type: "string" },
     json: { type: "boolean" },
     engine: { type: "string" },
     asset: { type: "string", multiple: true },
@@ -97,6 +99,8 @@ Options:
   async run({ values, lists, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('cascade: missing BOOK (a JSON book file or a CSV book directory; see "liqscan cascade --help")');
+    if (await runIfLending("cascade", path, values)) return;
+    if (values.depth !== undefined) throw new CliError("cascade: --depth is for lending books (aave-v3); a perp market's depth is its impact.depth");
     const shockPpm = parseShock(values.shock, "shock");
     if (shockPpm === undefined) throw new CliError('cascade: missing --shock=PCT, e.g. --shock=-10 (see "liqscan cascade --help")');
     const engine = parseEngine(values.engine);

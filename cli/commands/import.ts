@@ -8,6 +8,7 @@ import { basename, extname } from "node:path";
 import { importDriftBook } from "../../book/venues/drift.js";
 import { importDydxBook } from "../../book/venues/dydx.js";
 import { importHyperliquidBook } from "../../book/venues/hyperliquid.js";
+import { aave } from "./import-aave.js";
 import { writeFileAtomically } from "../atomic-write.js";
 import { binance } from "./import-binance.js";
 import type { OptionSpec, ParsedArgs } from "../args.js";
@@ -21,6 +22,8 @@ export interface ImportedBook {
   readonly markets: number;
   readonly accounts: number;
   readonly positions: number;
+  /** The line printed once the book is written, where the counts above do not describe it (a lending book). */
+  readonly summary?: (out: string) => string;
 }
 
 /** One venue's importer. */
@@ -148,7 +151,7 @@ const drift: Importer = {
 };
 
 /** The importers by venue name; a venue is one more entry. */
-export const IMPORTERS: readonly Importer[] = [hyperliquid, binance, dydx, drift];
+export const IMPORTERS: readonly Importer[] = [hyperliquid, binance, dydx, drift, aave];
 
 function venueNames(): string {
   return IMPORTERS.map((i) => i.venue).join(", ");
@@ -186,6 +189,6 @@ Venues: ${venueNames()}.
     if (typeof out !== "string" || out === "") throw new CliError(`import ${venue}: missing --out BOOK.json (see "liqscan import --help")`);
     const book = await importer.build(values, lists);
     await writeFileAtomically(out, [book.text]);
-    process.stdout.write(`wrote ${book.accounts} accounts and ${book.positions} positions over ${book.markets} markets (${venue}) to ${out}\n`);
+    process.stdout.write(book.summary?.(out) ?? `wrote ${book.accounts} accounts and ${book.positions} positions over ${book.markets} markets (${venue}) to ${out}\n`);
   },
 };

@@ -1,4 +1,5 @@
 /** `liqscan liq-price BOOK [--json] [--engine wasm|reference]` */
+import { runIfLending } from "./aave.js";
 import { formatDecimal } from "../../book/decimal.js";
 import type { Book, BookColumns, Market } from "../../book/types.js";
 import { parseEngine } from "../args.js";
@@ -130,6 +131,7 @@ Options:
   async run({ values, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('liq-price: missing BOOK (a JSON book file or a CSV book directory; see "liqscan liq-price --help")');
+    if (await runIfLending("liq-price", path, values)) return;
     const engine = parseEngine(values.engine);
     const { loaded, live } = await openBook(path, engine);
     const { value: prices } = await phase("computing liquidation prices", (progress) => live.liquidationPrices({ onProgress: (d, t) => progress.update(d, t) }));

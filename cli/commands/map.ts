@@ -1,4 +1,5 @@
 /** `liqscan map BOOK --market ID [--from PRICE] [--to PRICE] [--buckets N] [--json]` */
+import { runIfLending } from "./aave.js";
 import type { Market } from "../../book/types.js";
 import { liquidationMap, type LiquidationMap, type SideNotional } from "../../views/index.js";
 import { parseCount, parseEngine } from "../args.js";
@@ -80,6 +81,7 @@ Options:
   async run({ values, lists, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('map: missing BOOK (a JSON book file or a CSV book directory; see "liqscan map --help")');
+    if (await runIfLending("map", path, values)) return;
     if (values.market === undefined) throw new CliError('map: missing --market ID (see "liqscan map --help")');
     const engine = parseEngine(values.engine);
     const buckets = parseCount(values.buckets, "buckets", 1, 1_000_000);

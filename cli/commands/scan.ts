@@ -1,4 +1,5 @@
 /** `liqscan scan BOOK [--all] [--json] [--engine wasm|reference]` */
+import { runIfLending } from "./aave.js";
 import { parseEngine } from "../args.js";
 import type { Command } from "../command.js";
 import { CliError } from "../errors.js";
@@ -53,7 +54,9 @@ Scans every account of BOOK at the markets' mark prices and prints the liquidata
 (every account with --all) and the totals over the book.
 
 BOOK is a JSON book file, or a directory holding markets.json and the accounts and positions
-tables (.csv, .arrow, .arrows or .parquet).
+tables (.csv, .arrow, .arrows or .parquet). An aave-v3 lending book (liqscan import aave) lists
+its liquidatable users with their health factor and best pair (docs/venues/aave-v3.md); --all and
+--json apply.
 
 Options:
   --all               every account, not only the liquidatable ones
@@ -91,6 +94,7 @@ Options:
   async run({ values, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('scan: missing BOOK (a JSON book file or a CSV book directory; see "liqscan scan --help")');
+    if (await runIfLending("scan", path, values)) return;
     const engine = parseEngine(values.engine);
     const { live, loaded } = await openBook(path, engine);
     const { value: result } = await phase("scanning", () => live.scan());

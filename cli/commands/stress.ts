@@ -1,4 +1,5 @@
 /** `liqscan stress BOOK [--market ID] [--from P --to P --step P | --shocks LIST] [--beta ...] [--json]` */
+import { runIfLending } from "./aave.js";
 import type { LiveBook } from "../../bindings/types.js";
 import { MAX_SHOCKS, stress, type StressRow } from "../../views/index.js";
 import { shockList } from "../../views/shock.js";
@@ -100,6 +101,7 @@ Options:
   async run({ values, lists, positionals }) {
     const path = positionals[0];
     if (path === undefined) throw new CliError('stress: missing BOOK (a JSON book file or a CSV book directory; see "liqscan stress --help")');
+    if (await runIfLending("stress", path, values)) return;
     const engine = parseEngine(values.engine);
     const list = parseShockList(values.shocks, "shocks");
     const from = parseShock(values.from, "from");

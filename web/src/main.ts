@@ -5,7 +5,7 @@
 import { AccountTable } from "./table.js";
 import { LiquidationMapChart, StressChart } from "./charts.js";
 import { count, exactMoney, money, moneyOf, price, quoteUnits } from "./money.js";
-import type { AccountDetail, Reply, Request, StressCurve, Summary } from "./protocol.js";
+import type { AccountDetail, LendingSummary, Reply, Request, StressCurve, Summary } from "./protocol.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string): T => {
   const e = document.querySelector<T>(selector);
@@ -85,6 +85,8 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
       return showDetail(reply.detail);
     case "export":
       return download(reply.json, "liqscan-scan.json");
+    case "lending":
+      return showLending(reply.summary);
     case "error":
       if (pending > 0) clearResults(); // the book could not be read or scanned: nothing valid to show
       setBusy(false);
@@ -119,7 +121,7 @@ function clearResults(): void {
   stressChart.clear();
   mapChart.clear();
   $("#timings").textContent = "";
-  for (const id of ["#totals", "#charts", "#accounts-card"]) $(id).hidden = true;
+  for (const id of ["#totals", "#charts", "#accounts-card", "#lending"]) $(id).hidden = true;
 }
 
 function showSummary(s: Summary): void {
@@ -141,6 +143,26 @@ function showSummary(s: Summary): void {
   const select = $<HTMLSelectElement>("#market");
   select.replaceChildren(...s.markets.map((m, i) => new Option(`${m.id} (mark ${price(m.markPrice, m.priceDecimals)})`, String(i))));
   for (const id of ["#totals", "#charts", "#accounts-card"]) $(id).hidden = false;
+  $("#lending").hidden = true;
+}
+
+/** A lending book (aave-v3): its own section, with the users the pool could liquidate and the stress grid. */
+function showLending(s: LendingSummary): void {
+  clearResults();
+  pending = 0;
+  setBusy(false);
+  const esc = (t: string) => t.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  $("#lending-summary").textContent =
+    `${count(s.liquidatable)} of ${count(s.users)} users liquidatable (health factor below 1, Aave v3.${s.version.slice(2)} rules)` +
+    (s.overflow ? `, ${count(s.overflow)} beyond the core's widths` : "") + `; reserves: ${s.reserves.map((r) => `${r.id} $${r.price}`).join(", ")}`;
+  $("#lending-table").innerHTML = "<tr><th>user</th><th>health factor</th><th>collateral</th><th>debt</th><th>best pair (debt / collateral)</th><th>profit</th></tr>" +
+    s.rows.map((r) => `<tr data-user="${esc(r.id)}"><td>${esc(r.id)}</td><td class="num">${r.healthFactor}</td><td class="num">${r.collateral}</td><td class="num">${r.debt}</td><td>${esc(r.pair)}</td><td class="num">${r.profit}</td></tr>`).join("");
+  const shocks = s.stress[0]?.rows.map((r) => r.shockPpm) ?? [];
+  $("#lending-stress").innerHTML = `<tr><th>reserve shocked</th>${shocks.map((x) => `<th>${shockLabel(x)}</th>`).join("")}</tr>` +
+    s.stress.map((c) => `<tr data-reserve="${esc(c.reserve)}"><td>${c.reserve === "all" ? "every reserve" : esc(c.reserve)}</td>${c.rows.map((r) => `<td class="num" title="debt $${r.debt}">${count(r.liquidatable)}</td>`).join("")}</tr>`).join("");
+  $("#lending").hidden = false;
+  statusEl.textContent = `Scanned ${count(s.users)} users of a lending book (${s.source}).`;
+  $("#timings").textContent = `read ${ms(s.timings.read)} · scan ${ms(s.timings.scan)}`;
 }
 
 function showStress(curve: StressCurve): void {

@@ -18,7 +18,25 @@ export type Reply =
   | { readonly type: "liquidation-map"; readonly map: LiquidationMapData }
   | { readonly type: "account"; readonly detail: AccountDetail }
   | { readonly type: "export"; readonly json: Blob }
+  | { readonly type: "lending"; readonly summary: LendingSummary }
   | { readonly type: "error"; readonly message: string };
+
+/**
+ * An aave-v3 lending book's scan (docs/venues/aave-v3.md): its liquidatable users with their exact
+ * health factor and the liquidator's best pair, and the stress grid with every reserve shocked at
+ * once and each collateral alone. Amounts are exact decimal strings of the base currency (USD).
+ */
+export interface LendingSummary {
+  readonly source: string;
+  readonly version: string;
+  readonly users: number;
+  readonly reserves: readonly { readonly id: string; readonly price: string }[];
+  readonly liquidatable: number;
+  readonly overflow: number;
+  readonly rows: readonly { readonly id: string; readonly healthFactor: string; readonly collateral: string; readonly debt: string; readonly pair: string; readonly profit: string }[];
+  readonly stress: readonly { readonly reserve: string; readonly rows: readonly { readonly shockPpm: bigint; readonly liquidatable: number; readonly debt: string }[] }[];
+  readonly timings: { readonly read: number; readonly scan: number };
+}
 
 export interface MarketInfo {
   readonly id: string;

@@ -17,6 +17,10 @@ import {
   type LiveBook,
   type ScanResult,
   type TotalsReport,
+  AaveScanner,
+  formatHealthFactor,
+  lendingStress,
+  parseAaveBook,
 } from "liqscan";
 import { parseBookArrow, parseBookParquet } from "liqscan/tables";
 import { AMOUNT_KEYS, type AccountDetail, type AmountKey, type LiquidatableTable, type Reply, type Request, type Summary } from "./protocol.js";
@@ -62,6 +66,10 @@ async function handle(request: Request): Promise<void> {
     case "load": {
       const t0 = performance.now();
       progress("Reading");
+      if (request.files.length === 1 && request.files[0]!.name.toLowerCase().endsWith(".json")) {
+        const text = await request.files[0]!.text();
+        if (/"venue"\s*:\s*"aave-v3"/.test(text.slice(0, 65536))) return scanLending(text, request.files[0]!.name, performance.now() - t0);
+      }
       const parsed = await readBook(request.files);
       return scanNew(parsed, request.files.map((f) => f.name).join(", "), performance.now() - t0);
     }
@@ -233,4 +241,34 @@ function exportJson(): Blob {
   for (let r = 0; r < t.rows; r++) parts.push((r ? "," : "") + JSON.stringify(reportOf(t, r)));
   parts.push(`],"totals":${JSON.stringify(totals)}}\n`);
   return new Blob(parts, { type: "application/json" });
+}
+
+/** An aave-v3 lending book: the core's scan of every user, the liquidator's view and the stress grid (views/aave-v3.ts). */
+async function scanLending(text: string, source: string, readMs: number): Promise<void> {
+  book?.dispose();
+  book = undefined;
+  table = undefined;
+  progress("Loading the lending book");
+  const lending = parseAaveBook(text, source);
+  const scanner = await AaveScanner.load(lending);
+  const t1 = performance.now();
+  const scan = scanner.scan();
+  const t2 = performance.now();
+  const usd = (v: bigint | null) => (v === null ? "" : formatDecimal(v, 8));
+  const best = new Map(scanner.opportunities(scan).map((o) => [o.user, o.best]));
+  const rows = scan.users.flatMap((r, a) => {
+    if (r.status !== "liquidatable") return [];
+    const u = lending.users[a]!, b = best.get(u.id);
+    return [{ id: u.id, healthFactor: formatHealthFactor(r.healthFactor), collateral: usd(r.totalCollateralBase), debt: usd(r.totalDebtBase), pair: b ? `${b.debtReserveId} / ${b.collateralReserveId}` : "none the pool accepts", profit: b ? usd(b.profitBase) : "" }];
+  });
+  progress("Stress test");
+  const shocks = { from: -500_000n, to: 500_000n, step: 100_000n };
+  const stress = lendingStress(scanner, { shocks }).map((c) => ({ reserve: c.reserve, rows: c.rows.map((x) => ({ shockPpm: x.shockPpm, liquidatable: x.liquidatable, debt: usd(x.debtBase) })) }));
+  post({
+    type: "lending",
+    summary: {
+      source, version: lending.version, users: lending.users.length, reserves: lending.reserves.map((r) => ({ id: r.id, price: usd(r.price) })),
+      liquidatable: scan.liquidatable, overflow: scan.overflow, rows, stress, timings: { read: readMs, scan: t2 - t1 },
+    },
+  });
 }

@@ -1,0 +1,249 @@
+// Aave v3 (docs/venues/aave-v3.md; the BigInt statement is reference/venues/aave-v3.ts): the health
+// factor of every user of a lending book, exact, and the trigger HF < 1 as the pool decides it
+// (GenericLogic.calculateUserAccountData, ValidationLogic.validateLiquidationCall; aave-v3-core
+// @782f5191 for v3.0, aave-v3-origin v3.3.0 for v3.3, the same account data but for e-mode, which
+// the wrapper resolves into the tables below).
+//
+// A lending book is not a perp book: its balances are token units of up to 10^38 (an 18-decimal
+// token leaves 64 bits at 9.2 tokens), so it has columns of its own, laid out by the wrapper
+// (bindings/aave-v3.ts) and read here; one pass over the users, no allocation.
+//
+// Layout (little-endian; every record 8-aligned):
+//   reserve record, RESERVE_BYTES = 64, one per reserve:
+//     0 price u64 (base currency, 10^-8 USD per token), 8 decimals u32, 12 liquidationThreshold u32,
+//     16 ltv u32, 24 liquidityIndex u128 (lo, hi), 40 variableBorrowIndex u128
+//   e-mode record, MODE_BYTES = 32, one per category id 0..255:
+//     0 liquidationThreshold u32, 4 ltv u32, 8 price u64 (v3.0 price source; 0: none),
+//     16 collateral mask u128 (bit k: reserve k counts with the category's threshold)
+//   user columns: starts u32[users + 1] into the entries, eMode u8[users]
+//   entry record, ENTRY_BYTES = 64, one per (user, reserve):
+//     0 reserve u32, 4 usingAsCollateral u32, 8 scaledATokenBalance u128, 24 scaledVariableDebt u128,
+//     40 stableDebt u128 (v3.0)
+//   result record, RESULT_BYTES = 48, one per user:
+//     0 status u32 (0 ok, 1 liquidatable, 2 overflow), 4 avgLiquidationThreshold u32,
+//     8 totalCollateralBase u64, 16 totalDebtBase u64, 24 healthFactor u128 (wad; all ones: no debt,
+//     the contract's uint max), 40 X = percentMul(C, avgLT) u64
+//
+// Arithmetic, exact in fixed widths (the contracts' uint256, whose reverts cannot happen in these
+// ranges):
+// - rayMul(a, b) = floor((a b + RAY/2) / RAY) with a, b < 2^128: a b + RAY/2 < 2^256 held in four
+//   words. 10^27 = 2^27 5^27, and floor(x / (m n)) = floor(floor(x / m) / n) for whole m, n > 0, so
+//   floor(x / 10^27) is a shift right by 27 bits, then one division of the words by 5^27 < 2^63
+//   from the top (each step's remainder stays below the divisor, what udiv128 needs; a zero top word
+//   costs nothing). A result of 2^128 or more is an overflow.
+// - a balance's value floor(b * price / 10^decimals), b < 2^128, price < 2^64: three words, shifted
+//   right by `decimals` bits and divided by 5^decimals (in two pieces above 27; floor of floors, as
+//   above). A value of 2^64 or more, or sums C, D of 2^64 or more, are an overflow.
+// - S = sum c_i LT_i < 128 * 2^64 * 2^16 fits two words; avgLT = floor(S / C) < 2^16, so S's high
+//   word is below C (udiv128). X = floor((C avgLT + 5000) / 10^4): an overflow when it leaves 64 bits.
+// - HF = floor((X 10^18 + floor(D / 2)) / D), X 10^18 < 2^124: a two-word quotient (high word by
+//   plain division, then udiv128 on the remainder).
+//
+// The trigger. With X and D as above (D > 0), HF < 10^18
+//   <=> floor((X 10^18 + floor(D/2)) / D) < 10^18
+//   <=> X 10^18 + floor(D/2) < D 10^18                 (floor(y) < n <=> y < n, for an integer n)
+//   <=> 10^18 (D - X) > floor(D/2)
+//   <=> D - X > floor(floor(D/2) / 10^18)              (n > y <=> n > floor(y), for an integer n)
+//   <=> X < D - floor(D / (2 10^18))                   (floor(floor(D/2)/10^18) = floor(D/(2 10^18)))
+// so the pass decides it on 64-bit words (D >= floor(D / (2 10^18)) always: no wrap), and without
+// debt (D = 0, HF = uint max) never. For D < 2 10^18 (20 billion USD of debt) it is X < D.
+
+import { divRem, mulHi, udiv128, umul128 } from "../wide";
+
+export const AAVE_RESERVE_BYTES: u32 = 64;
+export const AAVE_MODE_BYTES: u32 = 32;
+export const AAVE_ENTRY_BYTES: u32 = 64;
+export const AAVE_RESULT_BYTES: u32 = 48;
+export const AAVE_LAYOUT_VERSION: i32 = 1;
+
+const STATUS_OK: u32 = 0, STATUS_LIQUIDATABLE: u32 = 1, STATUS_OVERFLOW: u32 = 2;
+const E18: u64 = 1_000_000_000_000_000_000;
+const TWO_E18: u64 = 2_000_000_000_000_000_000;
+// RAY / 2 = 5 10^26 as two words.
+const HALF_RAY_HI: u64 = 27105054;
+const HALF_RAY_LO: u64 = 5757922623132532736;
+
+// Four-word scratch (w0 least significant) and the two-word results.
+let w0: u64 = 0, w1: u64 = 0, w2: u64 = 0, w3: u64 = 0;
+let rLo: u64 = 0, rHi: u64 = 0;
+let wide: bool = false;
+
+/** (w3:w2:w1:w0) = (ahi:alo) * (bhi:blo). */
+// @ts-ignore: decorator
+@inline function mul128(alo: u64, ahi: u64, blo: u64, bhi: u64): void {
+  const p0 = umul128(alo, blo); const p0h = mulHi;
+  const p1 = umul128(alo, bhi); const p1h = mulHi;
+  const p2 = umul128(ahi, blo); const p2h = mulHi;
+  const p3 = umul128(ahi, bhi); const p3h = mulHi;
+  w0 = p0;
+  let s = p0h + p1; let c: u64 = u64(s < p1);
+  s += p2; c += u64(s < p2);
+  w1 = s;
+  let t = p1h + c; let c2: u64 = u64(t < c);
+  t += p2h; c2 += u64(t < p2h);
+  t += p3; c2 += u64(t < p3);
+  w2 = t;
+  w3 = p3h + c2;
+}
+
+/** (w3:w2:w1:w0) /= d, 0 < d < 2^64 (floor), from the top word down; a zero top word is skipped. */
+// @ts-ignore: decorator
+@inline function div4(d: u64): void {
+  let r: u64 = 0;
+  if (w3 != 0) { w3 = udiv128(0, w3, d); r = divRem; }
+  if ((r | w2) != 0) { w2 = udiv128(r, w2, d); r = divRem; }
+  if ((r | w1) != 0) { w1 = udiv128(r, w1, d); r = divRem; }
+  w0 = udiv128(r, w0, d);
+}
+
+/** (w3:w2:w1:w0) >>= s, 0 < s < 64. */
+// @ts-ignore: decorator
+@inline function shr4(s: u64): void {
+  const t = 64 - s;
+  w0 = (w0 >> s) | (w1 << t);
+  w1 = (w1 >> s) | (w2 << t);
+  w2 = (w2 >> s) | (w3 << t);
+  w3 = w3 >> s;
+}
+
+/** 5^k for k <= 27 (5^27 < 2^63). */
+const POW5: StaticArray<u64> = [
+  1, 5, 25, 125, 625, 3125, 15625, 78125, 390625, 1953125, 9765625, 48828125, 244140625, 1220703125,
+  6103515625, 30517578125, 152587890625, 762939453125, 3814697265625, 19073486328125, 95367431640625,
+  476837158203125, 2384185791015625, 11920928955078125, 59604644775390625, 298023223876953125,
+  1490116119384765625, 7450580596923828125,
+];
+const FIVE27: u64 = 7450580596923828125;
+
+/** rayMul((ahi:alo), (bhi:blo)) into (rHi:rLo); sets `wide` when it leaves 128 bits. */
+function rayMul(alo: u64, ahi: u64, blo: u64, bhi: u64): void {
+  mul128(alo, ahi, blo, bhi);
+  // + RAY / 2
+  const l0 = w0 + HALF_RAY_LO; let c: u64 = u64(l0 < w0); w0 = l0;
+  const l1 = w1 + HALF_RAY_HI + c; c = u64(l1 < w1 || (c != 0 && l1 == w1)); w1 = l1;
+  const l2 = w2 + c; c = u64(l2 < w2); w2 = l2;
+  w3 += c;
+  // / 10^27 = / 2^27, then / 5^27
+  shr4(27);
+  div4(FIVE27);
+  if ((w2 | w3) != 0) wide = true;
+  rLo = w0; rHi = w1;
+}
+
+/** floor((hi:lo) * price / 10^decimals); sets `wide` when it leaves 64 bits. */
+function baseValue(lo: u64, hi: u64, price: u64, decimals: u32): u64 {
+  w0 = umul128(lo, price); const c0 = mulHi;
+  const m = umul128(hi, price);
+  w1 = c0 + m; w2 = mulHi + u64(w1 < m); w3 = 0;
+  // / 10^d = / 2^d, then / 5^d (5^27 at most at a time); d <= 38 < 64
+  if (decimals > 0) {
+    shr4(<u64>decimals);
+    let d = decimals;
+    if (d > 27) { div4(FIVE27); d -= 27; }
+    div4(unchecked(POW5[d]));
+  }
+  if ((w1 | w2) != 0) wide = true;
+  return w0;
+}
+
+/**
+ * The health factor of users [from, to) into their result records; returns how many are
+ * liquidatable. `version` 0 is v3.0 (stable debt counted, e-mode prices), 1 is v3.3.
+ */
+export function aaveV3_scanUsers(reserves: usize, modes: usize, starts: usize, eModes: usize, entries: usize, results: usize, from: u32, to: u32): u32 {
+  let flagged: u32 = 0;
+  for (let u = from; u < to; u++) {
+    const mode = modes + <usize>load<u8>(eModes + <usize>u) * AAVE_MODE_BYTES;
+    const modeLT = <u64>load<u32>(mode, 0);
+    const modePrice = load<u64>(mode, 8);
+    const maskLo = load<u64>(mode, 16), maskHi = load<u64>(mode, 24);
+    wide = false;
+    let C: u64 = 0, D: u64 = 0, sLo: u64 = 0, sHi: u64 = 0;
+    const end = load<u32>(starts + (<usize>(u + 1) << 2));
+    for (let i = load<u32>(starts + (<usize>u << 2)); i < end; i++) {
+      const e = entries + <usize>i * AAVE_ENTRY_BYTES;
+      const k = load<u32>(e, 0);
+      const r = reserves + <usize>k * AAVE_RESERVE_BYTES;
+      const inMode = k < 64 ? ((maskLo >> <u64>k) & 1) != 0 : ((maskHi >> <u64>(k - 64)) & 1) != 0;
+      // v3.0's e-mode price (modePrice 0 on 3.3 and where the category has no price source).
+      const price = inMode && modePrice != 0 ? modePrice : load<u64>(r, 0);
+      const decimals = load<u32>(r, 8);
+      const lt = <u64>load<u32>(r, 12);
+      const aLo = load<u64>(e, 8), aHi = load<u64>(e, 16);
+      if (lt != 0 && load<u32>(e, 4) != 0 && (aLo | aHi) != 0) {
+        rayMul(aLo, aHi, load<u64>(r, 24), load<u64>(r, 32));
+        const c = baseValue(rLo, rHi, price, decimals);
+        const nc = C + c;
+        if (nc < c) wide = true;
+        C = nc;
+        const weight = inMode ? modeLT : lt;
+        const p = umul128(c, weight);
+        const ph = mulHi;
+        sLo += p;
+        sHi += ph + u64(sLo < p);
+      }
+      const dLo = load<u64>(e, 24), dHi = load<u64>(e, 32);
+      const stLo = load<u64>(e, 40), stHi = load<u64>(e, 48);
+      if ((dLo | dHi | stLo | stHi) != 0) {
+        let bLo: u64 = 0, bHi: u64 = 0;
+        if ((dLo | dHi) != 0) {
+          rayMul(dLo, dHi, load<u64>(r, 40), load<u64>(r, 48));
+          bLo = rLo; bHi = rHi;
+        }
+        const sl = bLo + stLo;
+        const carry = u64(sl < bLo);
+        const t = bHi + stHi;
+        const sh = t + carry;
+        if (t < bHi || sh < carry) wide = true; // the sum reached 2^128
+        const d = baseValue(sl, sh, price, decimals);
+        const nd = D + d;
+        if (nd < d) wide = true;
+        D = nd;
+      }
+    }
+    const out = results + <usize>u * AAVE_RESULT_BYTES;
+    if (wide) {
+      store<u32>(out, STATUS_OVERFLOW, 0);
+      continue;
+    }
+    let avgLT: u64 = 0;
+    if (C != 0) avgLT = udiv128(sHi, sLo, C);
+    // X = percentMul(C, avgLT) = floor((C avgLT + 5000) / 10^4)
+    let xLo = umul128(C, avgLT);
+    let xHi = mulHi;
+    xLo += 5000;
+    xHi += u64(xLo < 5000);
+    if (xHi >= 10000) {
+      store<u32>(out, STATUS_OVERFLOW, 0);
+      continue;
+    }
+    const X = udiv128(xHi, xLo, 10000);
+    store<u32>(out, <u32>avgLT, 4);
+    store<u64>(out, C, 8);
+    store<u64>(out, D, 16);
+    store<u64>(out, X, 40);
+    if (D == 0) {
+      store<u64>(out, u64.MAX_VALUE, 24);
+      store<u64>(out, u64.MAX_VALUE, 32);
+      store<u32>(out, STATUS_OK, 0);
+      continue;
+    }
+    // HF = floor((X 10^18 + floor(D / 2)) / D)
+    let nLo = umul128(X, E18);
+    let nHi = mulHi;
+    const half = D >> 1;
+    nLo += half;
+    nHi += u64(nLo < half);
+    const qHi = nHi / D;
+    const qLo = udiv128(nHi % D, nLo, D);
+    store<u64>(out, qLo, 24);
+    store<u64>(out, qHi, 32);
+    // The trigger, from the header's derivation: HF < 10^18 <=> X < D - floor(D / (2 10^18)).
+    const liquidatable = X < D - D / TWO_E18;
+    store<u32>(out, liquidatable ? STATUS_LIQUIDATABLE : STATUS_OK, 0);
+    if (liquidatable) flagged++;
+  }
+  return flagged;
+}
+
+export function aaveV3_layoutVersion(): i32 { return AAVE_LAYOUT_VERSION; }
