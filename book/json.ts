@@ -353,6 +353,7 @@ export const VENUE_SHAPES: Readonly<Record<VenueName, VenueShape>> = {
   hyperliquid: { marketFields: MARKET_BASE, requiredMarketFields: MARKET_BASE, tierFields: ["maxLeverage"], requiredTierFields: ["maxLeverage"], leverageDecides: true },
   "dydx-v4": { marketFields: [...MARKET_BASE, "liquidationFee", "dydx"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "dydx"], tierFields: ["imr", "maintenanceFraction"], requiredTierFields: ["imr", "maintenanceFraction"], leverageDecides: false },
   "drift-v2": { marketFields: [...MARKET_BASE, "liquidationFee", "drift"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "drift"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
+  "gmx-v2": { marketFields: [...MARKET_BASE, "liquidationFee", "gmx"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "gmx"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
 };
 
 /**

@@ -1,0 +1,188 @@
+// gmx-v2 (docs/venues/gmx-v2.md): the trigger of PositionUtils.isPositionLiquidatable at
+// gmx-synthetics a5c0c8835182 on the suite's own liquidation test and hand-computed positions (each
+// of its three conditions, the pnl cap, the impact cap, the fee and its receiver share, the pool's
+// shortfall); the core against the BigInt reference on random books; liquidation prices swept
+// against the trigger (gmsol-labs/gmx-solana #439's check). Seeds vary per run (printed on failure).
+import { describe, expect, it } from "vitest";
+import { createEngine } from "../../bindings/index.js";
+import type { Asset, Book, GmxMarket, Market } from "../../book/types.js";
+import { validateBook } from "../../book/index.js";
+import { isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
+import { gmxTrigger, viewOf } from "../../reference/venues/gmx-v2.js";
+import { Rng } from "../support/random-book.js";
+
+const F = (pct: string) => { // a percentage as a GMX factor (10^30 = 100 %)
+  const [i, d = ""] = pct.split(".");
+  return BigInt(i! + d.padEnd(28, "0")) ;
+};
+const STATUS = ["ok", "liquidatable", "overflow"];
+const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
+
+function gmx(over: Partial<GmxMarket> = {}): GmxMarket {
+  const side = { maxPnlFactorForTraders: F("50"), openInterestUsd: 0n, openInterestInTokens: 0n, poolUsd: 0n };
+  return {
+    indexPriceSpread: 0n, minCollateralFactorForLiquidation: F("1"), liquidationFeeFactor: F("0.2"), liquidationFeeReceiverFactor: F("37"),
+    maxPositionImpactFactorForLiquidations: F("1"), minCollateralUsd: 1_000_000n, long: side, short: side, ...over,
+  };
+}
+
+/** ETH/USD: sizes in 10^-6 ETH, prices in cents. */
+function ethMarket(mark: bigint, over: Partial<GmxMarket> = {}): Market {
+  return { id: "ETH/USD", sizeDecimals: 6, priceDecimals: 2, markPrice: mark, tiers: [{ maxNotional: null, mmrPpm: 10_000n }], liquidationFeePpm: 2_000n, gmx: gmx(over) };
+}
+const weth = (price: bigint): Asset => ({ id: "WETH", decimals: 12, priceDecimals: 2, price, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
+const usdc: Asset = { id: "USDC", decimals: 6, priceDecimals: 6, price: 1_000_000n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+
+function book(market: Market, assets: Asset[], accounts: { size: bigint; sizeInUsd: bigint; collateral: bigint; asset?: number; impact?: bigint }[]): Book {
+  return {
+    venue: "gmx-v2", liquidatorSharePpm: 0n, markets: [market], assets,
+    accounts: accounts.map((a, i) => ({ id: `p${i}`, collateral: a.impact ?? 0n, margin: "isolated", positions: [{ market: 0, size: a.size, entryPrice: a.sizeInUsd }], balances: [{ asset: a.asset ?? 0, amount: a.collateral }] })),
+  };
+}
+
+async function coreScan(b: Book) {
+  const live = await (await createEngine("wasm")).load(b);
+  const got = live.scan();
+  const out = b.accounts.map((_, a) => ({ status: STATUS[got.status[a]!], result: got.account(a) }));
+  const totals = got.totals;
+  live.dispose();
+  return { out, totals };
+}
+
+describe("gmx-v2: isPositionLiquidatable", () => {
+  it("test/exchange/LiquidationOrder.ts: 10 WETH backing $200,000 long ETH opened at $5,000 is not liquidatable at $4,200 and is at $4,000", async () => {
+    // 40 ETH (sizeDeltaUsd 200,000 at 5,000; the fixture has no impact). The close's position fee
+    // (0.06 %, the negative-impact factor of config/markets.ts) comes off the collateral in WETH.
+    for (const [price, want] of [[420_000n, "ok"], [400_000n, "liquidatable"]] as const) {
+      const feeWeth = (200_000n * 6n * 10n ** 12n) / 10_000n / (price / 100n) + 1n; // 10^-12 WETH, rounded against the trader
+      const b = book(ethMarket(price), [weth(price)], [{ size: 40_000_000n, sizeInUsd: 200_000_000_000n, collateral: 10n * 10n ** 12n - feeWeth }]);
+      validateBook(b);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+    }
+  });
+
+  it("each of the three conditions, strict where the contract is strict", () => {
+    // $10,000 long of 5 ETH at $2,000, USDC collateral; the mark decides the pnl. minCF 1 %: $100; MIN_COLLATERAL_USD $1.
+    const at = (mark: bigint, collateral: bigint, minUsd = 1_000_000n) => {
+      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      return gmxTrigger(viewOf(b, b.accounts[0]!)!, mark, 1_000_000n);
+    };
+    // remaining = collateral + 5 * mark - 10,000.
+    expect(at(200_000n, 100_000_000n).reason).toBe(null); // remaining exactly $100: not below
+    expect(at(200_000n, 99_999_999n).reason).toBe("min collateral for leverage");
+    expect(at(199_980n, 101_000_000n).reason).toBe(null); // $100 exactly again (pnl -1)
+    expect(at(200_000n, 0n, 0n).reason).toBe("< 0"); // remaining 0 with MIN_COLLATERAL_USD 0: "<= 0"
+    expect(at(200_000n, 1n, 0n).reason).toBe("min collateral for leverage");
+    expect(at(200_000n, 500_000_000n, 600_000_000n).reason).toBe("min collateral"); // $500 < $600
+    expect(at(200_000n, 600_000_000n, 600_000_000n).reason).toBe(null);
+  });
+
+  it("the pnl that minimises the trigger: a long at the min price, a short at the max", () => {
+    const m = ethMarket(200_000n, { indexPriceSpread: 100n }); // max = $2,001
+    const b = book(m, [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 200_000_000n }, { size: -5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 200_000_000n }]);
+    const [l, s] = b.accounts.map((a) => gmxTrigger(viewOf(b, a)!, 200_000n, 1_000_000n));
+    expect(l!.remaining).toBe(200n * 10n ** 30n); // pnl 0 at the min
+    expect(s!.remaining).toBe(195n * 10n ** 30n); // the short pays 5 * $1 at the max
+  });
+
+  it("the price impact: positive counts 0, negative floored at -applyFactor(size, maxPositionImpactFactorForLiquidations)", () => {
+    const run = (impact: bigint) => {
+      const b = book(ethMarket(200_000n), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 500_000_000n, impact }]);
+      return gmxTrigger(viewOf(b, b.accounts[0]!)!, 200_000n, 1_000_000n).remaining;
+    };
+    expect(run(50_000_000n)).toBe(500n * 10n ** 30n);
+    expect(run(-50_000_000n)).toBe(450n * 10n ** 30n);
+    expect(run(-150_000_000n)).toBe(400n * 10n ** 30n); // 1 % of $10,000 = $100 at most
+  });
+
+  it("the pnl cap against the pool: a positive pnl scaled by cappedPoolPnl / poolPnl, truncated", () => {
+    // Long 5 ETH from $10,000 at $3,000: pnl $5,000. The longs' pool: OI $20,000 in 10 ETH -> pool pnl $10,000,
+    // capped at 50 % of a $12,000 pool = $6,000: pnl = 5,000 * 6,000 / 10,000 = $3,000.
+    const long = { maxPnlFactorForTraders: F("50"), openInterestUsd: 20_000_000_000n, openInterestInTokens: 10_000_000n, poolUsd: 12_000_000_000n };
+    const b = book(ethMarket(300_000n, { long }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 0n }]);
+    expect(gmxTrigger(viewOf(b, b.accounts[0]!)!, 300_000n, 1_000_000n).remaining).toBe(3_000n * 10n ** 30n);
+  });
+
+  it("the full close: the fee rounded up in collateral tokens, 37 % to the receiver, the pool's share and the shortfall", async () => {
+    // $10,000 long at $2,000 with $99 USDC: liquidatable ($99 < $100). Fee 0.2 % = $20 -> 20 USDC;
+    // receiver 37 % = 7.4 USDC; returned 99 - 20 = 79.
+    const b = book(ethMarket(200_000n), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 99_000_000n },
+      { size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 10_000_000n }, { size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: -30_000_000n }]);
+    validateBook(b);
+    const r = scanBook(b).results;
+    expect(r[0]!.closeOut).toEqual({ notional: 10_000_000_000n, penalty: 20_000_000n, liquidatorReward: 7_400_000n, insuranceFund: 12_600_000n, badDebt: 0n, returned: 79_000_000n });
+    // $10 does not pay the $20 fee: the fees are emptied, the $10 goes to the pool.
+    expect(r[1]!.closeOut).toEqual({ notional: 10_000_000_000n, penalty: 10_000_000n, liquidatorReward: 0n, insuranceFund: 10_000_000n, badDebt: 0n, returned: 0n });
+    // -$30: the pool absorbs the shortfall.
+    expect(r[2]!.closeOut).toEqual({ notional: 10_000_000_000n, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 30_000_000n, returned: 0n });
+    const core = await coreScan(b);
+    core.out.forEach((c, a) => expect(c.result).toEqual(r[a]));
+  });
+});
+
+function randomBook(rng: Rng): Book {
+  const extreme = rng.chance(0.3);
+  const sd = rng.int(0, 12), pd = rng.int(0, Math.min(18, 24 - sd));
+  const mark = extreme && rng.chance(0.3) ? rng.bits(rng.int(1, 62)) : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.min(12, Math.max(0, pd - 3)));
+  const factor = (max: number) => BigInt(rng.int(0, max)) * 10n ** 21n;
+  const side = () => ({ maxPnlFactorForTraders: factor(1_000_000_000), openInterestUsd: rng.chance(0.3) ? 0n : rng.bits(rng.int(1, extreme ? 63 : 50)), openInterestInTokens: rng.bits(rng.int(1, extreme ? 63 : 45)), poolUsd: rng.bits(rng.int(1, extreme ? 63 : 50)) });
+  const market: Market = {
+    id: "M", sizeDecimals: sd, priceDecimals: pd, markPrice: mark, tiers: [{ maxNotional: null, mmrPpm: 10_000n }], liquidationFeePpm: 0n,
+    gmx: { indexPriceSpread: rng.chance(0.5) ? 0n : BigInt(rng.int(0, 1000)), minCollateralFactorForLiquidation: factor(200_000_000), liquidationFeeFactor: factor(10_000_000),
+      liquidationFeeReceiverFactor: factor(1_000_000_000), maxPositionImpactFactorForLiquidations: factor(50_000_000), minCollateralUsd: BigInt(rng.int(0, 5_000_000)), long: side(), short: side() },
+  };
+  const dc = rng.int(0, 18), pc = rng.int(0, Math.min(18, 24 - dc));
+  const asset: Asset = { id: "C", decimals: dc, priceDecimals: pc, price: rng.chance(0.05) ? 0n : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.min(12, Math.max(0, pc - 3))), maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+  const accounts = Array.from({ length: rng.int(1, 300) }, () => {
+    const size = rng.bits(rng.int(1, extreme ? 63 : 40)) * (rng.chance(0.5) ? -1n : 1n);
+    // sizeInUsd near the size's value at the mark, so that accounts sit near the trigger.
+    const value = (size < 0n ? -size : size) * mark * 10n ** 6n / 10n ** BigInt(sd + pd);
+    const sizeInUsd = value > 0n && value < 1n << 62n && !rng.chance(0.1) ? value + BigInt(rng.int(-1000, 1000)) * (value / 10_000n + 1n) : rng.bits(rng.int(1, 62));
+    const collateral = rng.bits(rng.int(0, extreme ? 63 : 45)) * (rng.chance(0.1) ? -1n : 1n);
+    return { size, sizeInUsd: sizeInUsd > 0n ? sizeInUsd : 1n, collateral, impact: rng.chance(0.5) ? 0n : BigInt(rng.int(-1_000_000_000, 100_000_000)) };
+  });
+  return book(market, [asset], accounts);
+}
+
+describe("gmx-v2: wasm = reference", () => {
+  it("scans random books (every status, the pnl cap, the impact cap, fees, shortfalls) to the same statuses and amounts", async () => {
+    const seen: Record<string, number> = { ok: 0, liquidatable: 0, overflow: 0 };
+    for (let i = 0; i < 60; i++) {
+      const seed = baseSeed + i;
+      const b = randomBook(new Rng(seed));
+      validateBook(b);
+      const want = scanBook(b);
+      const got = await coreScan(b);
+      want.results.forEach((w, a) => {
+        seen[w.status]!++;
+        expect(got.out[a]!.status, `gmx-v2 seed ${seed} account ${a}`).toBe(w.status);
+        expect(got.out[a]!.result, `gmx-v2 seed ${seed} account ${a}`).toEqual(w);
+      });
+      expect(got.totals, `gmx-v2 seed ${seed} totals`).toEqual(want.totals);
+    }
+    expect(seen.ok).toBeGreaterThan(300);
+    expect(seen.liquidatable).toBeGreaterThan(300);
+    expect(seen.overflow).toBeGreaterThan(10);
+  });
+
+  it("liquidation prices agree with the trigger: liquidatable at the price, not one tick beyond (the sweep gmx-solana #439 asked for)", () => {
+    let checked = 0;
+    for (let i = 0; i < 40; i++) {
+      const seed = baseSeed + 1000 + i;
+      const b = randomBook(new Rng(seed));
+      b.accounts.forEach((acct, a) => {
+        if (acct.positions[0]!.size === 0n) return;
+        const lp = liquidationPrice(b, a, 0);
+        if (lp === null) return;
+        const long = acct.positions[0]!.size > 0n;
+        const at = (x: bigint) => isLiquidatable(b, a, [x]);
+        expect(at(lp), `seed ${seed} account ${a} at ${lp}`).toBe(true);
+        const beyond = long ? lp + 1n : lp - 1n;
+        if (beyond >= 0n && beyond < 1n << 63n) expect(at(beyond), `seed ${seed} account ${a} beyond ${lp}`).toBe(false);
+        checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+});
