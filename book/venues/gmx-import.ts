@@ -232,10 +232,14 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const o = m.o, record = m.record, td = m.index.decimals;
     const held = positions.filter((p) => p.market === m);
     const longOiTokens = big(o, "longInterestInTokens", record), shortOiTokens = big(o, "shortInterestInTokens", record);
-    const sizeZeros = Math.min(td, ...held.map((p) => zeros(p.sizeInTokens, td)), zeros(longOiTokens, td), zeros(shortOiTokens, td));
+    // The index token's own decimals where every size fits 64 bits, else the fewest exact ones.
+    const sizes = [...held.map((p) => p.sizeInTokens), longOiTokens, shortOiTokens];
+    const sizeZeros = sizes.every((x) => x <= I64_MAX) && td <= 24 ? 0 : Math.min(td, ...sizes.map((x) => zeros(x, td)));
     const sd = td - sizeZeros;
     const cap = Math.min(18, 24 - sd);
-    const pdExact = priceDecimals([m.index.min, m.index.max], cap);
+    // The fewest exact price decimals, raised while the max price stays below 2^62 (finer shocks).
+    let pdExact = priceDecimals([m.index.min, m.index.max], cap);
+    while (pdExact >= 0 && pdExact < cap && m.index.max / TEN(29 - pdExact) < 1n << 62n) pdExact++;
     if (pdExact < 0) throw new BookError(m.index.record, "indexToken.prices.minPrice", `${m.index.min}: no price decimals in [0, ${cap}] hold the index price exactly (sizes need ${sd} decimals, and sizeDecimals + priceDecimals is at most 24)`);
     const toSize = (x: bigint, rec2: string, field: string) => {
       const s = x / TEN(sizeZeros);
@@ -279,11 +283,14 @@ export function importGmxBook(input: GmxInput): GmxImport {
   const shift = new Map<string, number>();
   for (const t of tokens) {
     const held = positions.filter((p) => p.collateral.address === t.address);
-    const z = Math.min(t.decimals, ...held.map((p) => zeros(p.net < 0n ? -p.net : p.net, t.decimals)));
-    const dc = Math.min(t.decimals - z, 24);
-    if (t.decimals - z > 24) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${t.decimals - z} decimals; liqscan's assets hold at most 24`);
+    // The token's own decimals where every amount fits 64 bits, else the fewest exact ones.
+    const fits = t.decimals <= 18 && held.every((p) => p.net <= I64_MAX && p.net >= I64_MIN);
+    const z = fits ? 0 : Math.min(t.decimals, ...held.map((p) => zeros(p.net < 0n ? -p.net : p.net, t.decimals)));
+    const dc = t.decimals - z;
+    if (dc > 18) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${dc} decimals; liqscan's assets hold at most 18`);
     const cap = Math.min(18, 24 - dc);
-    const pc = priceDecimals([t.min], cap);
+    let pc = priceDecimals([t.min], cap);
+    while (pc >= 0 && pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
     if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${cap}] hold ${t.symbol}'s min price exactly`);
     const price = t.min / TEN(30 - pc);
     if (price > I64_MAX) throw new BookError(t.record, "prices.minPrice", `${t.min} is ${price} units of 10^-${pc} USD, past 2^63 - 1`);
