@@ -18,7 +18,7 @@ export function marketInfo(over: Record<string, unknown> = {}): Record<string, u
     maxPositionImpactFactorForLiquidations: pct(1),
     positionFeeFactorForBalanceWasImproved: pct(0.04), positionFeeFactorForBalanceWasNotImproved: pct(0.06),
     positionImpactFactorPositive: 0n, positionImpactFactorNegative: 0n, positionImpactExponentFactorPositive: 2n * E30, positionImpactExponentFactorNegative: 2n * E30,
-    maxPositionImpactFactorPositive: 0n, maxPositionImpactFactorNegative: 0n, useOpenInterestInTokensForBalance: false,
+    maxPositionImpactFactorPositive: 0n, maxPositionImpactFactorNegative: 0n, useOpenInterestInTokensForBalance: false, virtualInventoryForPositions: 0n,
     maxPnlFactorForTradersLong: pct(90), maxPnlFactorForTradersShort: pct(90),
     longInterestUsd: 0n, shortInterestUsd: 0n, longInterestInTokens: 0n, shortInterestInTokens: 0n,
     longPoolAmount: 1000n * 10n ** 18n, shortPoolAmount: 2_000_000n * 10n ** 6n,
