@@ -33,10 +33,11 @@ import {
   MARKET_GMX_LONG_PNL_FACTOR, MARKET_GMX_LONG_POOL, MARKET_GMX_MIN_CF, MARKET_GMX_MIN_USD, MARKET_GMX_SHORT_OI,
   MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_PNL_FACTOR, MARKET_GMX_SHORT_POOL, MARKET_GMX_SPREAD, MARKET_MARK,
   MARKET_PRICE_DECIMALS, MARKET_SIZE_DECIMALS, MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
-  TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER,
+  TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
 } from "../layout";
 import { add128, ceilDivI128, floorDivI128, hi128, mulU128U64, neg128, overflow128, sub128 } from "../i128";
 import { marketAt, tierAt } from "../market";
+import { ModelBalances, valueCollateralFor } from "../assets";
 import { mulHi, umul128 } from "../wide";
 
 const E12: u64 = 1_000_000_000_000;
@@ -393,4 +394,23 @@ export function gmxLiquidationPrices(desc: usize, outFirst: usize, from: u32, to
       store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
     }
   }
+}
+
+/**
+ * The collateral value column as the model's (what reports show), and with `markDirty` (an asset's
+ * price moved) every account of [from, to) that holds a balance marked: its trigger reads the price
+ * at FLOAT_PRECISION, which moves where the model's value, in quote units, may not.
+ */
+export function gmxValueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
+  const changed = valueCollateralFor<ModelBalances>(desc, from, to, markDirty);
+  if (!markDirty) return changed;
+  const starts = load<u32>(desc, DESC_BALANCE_START) as usize;
+  const status = load<u32>(desc, DESC_STATUS) as usize;
+  let marked: u32 = 0;
+  for (let a = from; a < to; a++) {
+    if (load<u32>(starts + (<usize>(a + 1) << 2)) == load<u32>(starts + (<usize>a << 2))) continue;
+    store<u8>(status + <usize>a, load<u8>(status + <usize>a) | STATUS_DIRTY);
+    marked++;
+  }
+  return marked > changed ? marked : changed;
 }

@@ -12,7 +12,7 @@ import { valueCollateralFor } from "../assets";
 import { DydxV4, dydxLiquidationPrices } from "./dydx-v4";
 import { Generic } from "./generic";
 import { Hyperliquid } from "./hyperliquid";
-import { GmxV2, gmxLiquidationPrices, setGmxDescriptor } from "./gmx-v2";
+import { GmxV2, gmxLiquidationPrices, gmxValueCollateral, setGmxDescriptor } from "./gmx-v2";
 
 export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { return scanBookFor<Generic>(desc, incremental, movedBits); }
 export function evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<Generic>(desc, a); }
@@ -45,4 +45,5 @@ export function driftV2_liquidationPrices(desc: usize, outFirst: usize, from: u3
 export function gmxV2_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { setGmxDescriptor(desc); return scanBookFor<GmxV2>(desc, incremental, movedBits); }
 export function gmxV2_evaluateAccount(desc: usize, a: u32): u8 { setGmxDescriptor(desc); return evaluateAccountFor<GmxV2>(desc, a); }
 export function gmxV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setGmxDescriptor(desc); stressGridFor<GmxV2>(desc, shocks, marks, totals, center, interpolate); }
+export function gmxV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return gmxValueCollateral(desc, from, to, markDirty); }
 export function gmxV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { gmxLiquidationPrices(desc, outFirst, from, to); }
