@@ -682,6 +682,7 @@ export function validateColumns(columns: BookColumns): void {
         held[k] = a;
       }
     }
+    if (venue === "gmx-v2") validateGmxAccount({ positions: Array.from({ length: end - start }, (_, k) => ({ market: c.positionMarket[start + k]!, size: c.positionSize[start + k]!, entryPrice: c.positionEntry[start + k]! })), balances: withBalances ? Array.from({ length: c.balanceStart![a + 1]! - c.balanceStart![a]! }, () => ({ asset: 0, amount: 0n })) : [] } as never, accountRecord(id, a));
     if (c.accountIsolated?.[a] && end - start !== 1) throw new BookError(accountRecord(id, a), "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${end - start}`);
     for (let p = start; p < end; p++) {
       const m = c.positionMarket[p];
