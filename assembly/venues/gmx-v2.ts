@@ -35,7 +35,7 @@ import {
   MARKET_PRICE_DECIMALS, MARKET_SIZE_DECIMALS, MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
   TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
 } from "../layout";
-import { add128, ceilDivI128, floorDivI128, hi128, mulU128U64, neg128, overflow128, sub128 } from "../i128";
+import { add128, ceilDivI128, floorDivI128, hi128, mulU128U64, neg128, overflow128, rem64, sub128, udivU128 } from "../i128";
 import { marketAt, tierAt } from "../market";
 import { ModelBalances, valueCollateralFor } from "../assets";
 import { mulHi, umul128 } from "../wide";
@@ -49,26 +49,73 @@ const WIDE: i64 = -2;
 
 /** The descriptor of the book being evaluated (its balances and quote collateral); set by the entry points. */
 let gmxDesc: usize = 0;
-export function setGmxDescriptor(desc: usize): void { gmxDesc = desc; }
+/** Whether an account that is not liquidatable still gets its equity and maintenance (evaluateAccount: yes; a scan keeps only flagged entries). */
+let reportAll: bool = true;
+export function setGmxDescriptor(desc: usize, report: bool): void { gmxDesc = desc; reportAll = report; }
 
 // ---- magnitudes below 2^125 ---------------------------------------------------------------------
 
 let bad: bool = false; // a magnitude passed 2^125 (the account is an overflow)
 
-/** (hi:lo) * 10^k for k <= 30, the high word in hi128; sets `bad` past 2^125. */
+// 10^0 .. 10^19.
+const POW10: StaticArray<u64> = [
+  1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+  100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+  10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+];
+
+/** (hi:lo) * 10^k for 0 <= k <= 30, the high word in hi128; sets `bad` past 2^125. */
 function timesPow10(lo: u64, hi: u64, k: i32): u64 {
-  while (k > 0) {
-    const step = k > 19 ? 19 : k;
-    let m: u64 = 1;
-    for (let i = 0; i < step; i++) m *= 10;
-    lo = mulU128U64(lo, hi, m);
+  if (k > 19) {
+    lo = mulU128U64(lo, hi, POW10[19]);
     hi = hi128;
     if (overflow128) { bad = true; hi128 = 0; return 0; }
-    k -= step;
+    k -= 19;
+  }
+  if (k > 0) {
+    lo = mulU128U64(lo, hi, unchecked(POW10[k]));
+    hi = hi128;
+    if (overflow128) { bad = true; hi128 = 0; return 0; }
   }
   if (hi >= LIMIT_HI) bad = true;
   hi128 = hi;
   return lo;
+}
+
+/** (ahi:alo) * (bhi:blo) for a product below 2^128 (the caller's bounds make it so), the high word in hi128. */
+// @ts-ignore: decorator
+@inline function mul128(alo: u64, ahi: u64, blo: u64, bhi: u64): u64 {
+  const lo = umul128(alo, blo);
+  hi128 = mulHi + alo * bhi + ahi * blo;
+  return lo;
+}
+
+/** ceil((nhi:nlo) / (dhi:dlo)) for n below 2^126 and d > 0, the high word in hi128. */
+function ceilDiv128(nlo: u64, nhi: u64, dlo: u64, dhi: u64): u64 {
+  if (dhi == 0) {
+    let q = udivU128(nlo, nhi, dlo);
+    let qh = hi128;
+    if (rem64 != 0) { q += 1; qh += u64(q == 0); }
+    hi128 = qh;
+    return q;
+  }
+  let q = mulDiv128(nlo, nhi, 1, 0, dlo, dhi);
+  let qh = hi128;
+  if (remainderNonZero) { q += 1; qh += u64(q == 0); }
+  hi128 = qh;
+  return q;
+}
+
+/** floor((ahi:alo) * f / 10^9) for f <= 10^9: (a div 10^9) * f + floor((a mod 10^9) * f / 10^9), exact. */
+function applyFactor9(alo: u64, ahi: u64, f: u64): u64 {
+  const q = udivU128(alo, ahi, FACTOR);
+  const qh = hi128;
+  const r = rem64;
+  const lo = mulU128U64(q, qh, f);
+  const hi = hi128;
+  const part = (r * f) / FACTOR; // r, f < 2^30: the product fits
+  const out = add128(lo, hi, part, 0);
+  return out; // hi128 set by add128
 }
 
 /** a * b * 10^k as a magnitude below 2^125 (else `bad`). */
@@ -146,7 +193,7 @@ function assetExponent(asset: usize): i32 {
   let sign = 1;
   if (d == 1) { d = load<u64>(asset, ASSET_MULTIPLIER); sign = -1; }
   let e = 0;
-  while (d >= 10) { d /= 10; e++; }
+  while (e < 19 && unchecked(POW10[e]) != d) e++;
   return sign * e;
 }
 
@@ -258,6 +305,66 @@ function trigger(market: usize, tier: usize, size: i64, e: i64, q: i64, balance:
   return true;
 }
 
+// ---- the float pre-filter ----------------------------------------------------------------------
+//
+// An account is settled "ok" without the exact path when, in f64, R' - M > 2^-45 * S, where R' is
+// R with a positive pnl counted as 0 (the pool's cap keeps a positive pnl >= 0), M the larger
+// threshold (at least 1), S the sum of the terms' magnitudes, and every magnitude the exact path
+// forms below 2^124 (so it forms none past 2^125: no overflow), the side's pool amounts too
+// wherever the pnl may be positive. Why that proves the exact R >= M: each term is a product of at
+// most three factors, each converted to f64 (relative error 2^-53; the powers of ten up to 10^22
+// exact, the larger ones rounded), so it is within 5 * 2^-53 of its exact value relatively; the sums
+// of at most four terms add 4 * 2^-53 * S; in all |R'_f - R'| + |M_f - M| < 2^-49 * S, far inside
+// the band, and R >= R' (the capped pnl is >= 0 when the pnl is positive). Every account the test
+// does not settle takes the exact path, which alone decides liquidatable and overflow.
+
+const F_POW10: StaticArray<f64> = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30,
+];
+const F_LIMIT: f64 = 21267647932558653966460912964485513216.0; // 2^124
+const F_BAND: f64 = 2.842170943040401e-14; // 2^-45
+
+function surelySafe(market: usize, tier: usize, size: i64, e: i64, q: i64, balance: i64, asset: usize, mark: u64): bool {
+  const long = size > 0;
+  const max = mark + load<u64>(market, MARKET_GMX_SPREAD);
+  if (max < mark || <i64>max < 0) return false;
+  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const tokens = <f64>(long ? size : -size);
+  const pk = unchecked(F_POW10[k]);
+  const v = tokens * <f64>(long ? mark : max) * pk;
+  const ef = <f64>e;
+  const sizeUsd = ef * 1e24;
+  let c: f64 = 0, unit: f64 = 0;
+  if (asset != 0) {
+    unit = <f64>load<i64>(asset, ASSET_PRICE) * unchecked(F_POW10[24 - assetExponent(asset)]);
+    c = <f64>balance * unit;
+  }
+  let impact: f64 = 0, qMag: f64 = 0;
+  if (q < 0) {
+    qMag = -<f64>q * 1e24;
+    const cap = ef * <f64>load<u32>(tier, TIER_GMX_MAX_IMPACT) * 1e15;
+    impact = -(qMag < cap ? qMag : cap);
+  }
+  const minUsd = <f64>load<u64>(market, MARKET_GMX_MIN_USD) * 1e24;
+  const lev = ef * <f64>load<u32>(market, MARKET_GMX_MIN_CF) * 1e15;
+  let m = minUsd > lev ? minUsd : lev;
+  if (m < 1) m = 1;
+  const pnl = long ? v - sizeUsd : sizeUsd - v;
+  const cAbs = c < 0 ? -c : c;
+  if (v >= F_LIMIT || sizeUsd >= F_LIMIT || unit >= F_LIMIT || cAbs >= F_LIMIT || qMag >= F_LIMIT || minUsd >= F_LIMIT) return false;
+  const sum = v + sizeUsd + cAbs + (impact < 0 ? -impact : 0) + m;
+  const band = sum * F_BAND;
+  if (pnl > -band) {
+    // The exact pnl may be positive: the exact path forms the pool's amounts, which must fit too.
+    const oi = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI));
+    const oiTokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
+    if (oi != 0 && oiTokens != 0 && (<f64>oi * 1e24 >= F_LIMIT || <f64>oiTokens * <f64>(long ? max : mark) * pk >= F_LIMIT)) return false;
+  }
+  const r = c + impact + (pnl < 0 ? pnl : 0);
+  return r - m > band;
+}
+
 /** floor or ceil of a signed 128-bit amount at FLOAT_PRECISION to quote units (/ 10^24 as two / 10^12). */
 function toQuote(lo: u64, hi: u64, up: bool): i64 {
   let q = up ? ceilDivI128(lo, hi, E12) : floorDivI128(lo, hi, E12);
@@ -293,6 +400,11 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
     balance = load<i64>((load<u32>(gmxDesc, DESC_BALANCE_AMOUNT) as usize) + (<usize>bFirst << 3));
   }
   const mark = <u64>load<i64>(market, MARKET_MARK);
+  // A scan keeps no entry of an account that is not flagged: the float test may settle it.
+  if (!reportAll && surelySafe(market, tier, size, e, q, balance, asset, mark)) {
+    store<u32>(out, STATUS_OK, ENTRY_STATUS);
+    return STATUS_OK;
+  }
   if (!trigger(market, tier, size, e, q, balance, asset, mark)) {
     store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
     return STATUS_OVERFLOW;
@@ -315,15 +427,14 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   if (fl != 0 && (cLo != 0 || cHi != 0)) {
     const usdLo = product(<u64>e, fl, 15);
     const usdHi = hi128;
-    let amountLo = mulDiv128(usdLo, usdHi, 1, 0, cLo, cHi);
-    let amountHi = hi128;
-    if (remainderNonZero) { amountLo += 1; amountHi += u64(amountLo == 0); }
-    // amount * c < feeUsd + c < 2^126: the product's quotient by 1 is the product itself.
-    feeLo = mulDiv128(amountLo, amountHi, cLo, cHi, 1, 0);
+    const amountLo = ceilDiv128(usdLo, usdHi, cLo, cHi);
+    const amountHi = hi128;
+    // amount * c < feeUsd + c < 2^126, and the receiver's amount * c is at most that.
+    feeLo = mul128(amountLo, amountHi, cLo, cHi);
     feeHi = hi128;
-    const recvAmount = mulDiv128(amountLo, amountHi, <u64>load<u32>(tier, TIER_GMX_RECEIVER), 0, FACTOR, 0);
+    const recvAmount = applyFactor9(amountLo, amountHi, <u64>load<u32>(tier, TIER_GMX_RECEIVER));
     const recvAmountHi = hi128;
-    recvLo = mulDiv128(recvAmount, recvAmountHi, cLo, cHi, 1, 0);
+    recvLo = mul128(recvAmount, recvAmountHi, cLo, cHi);
     recvHi = hi128;
   }
   if (!slt(rLo, rHi, feeLo, feeHi)) {

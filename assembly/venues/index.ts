@@ -42,8 +42,8 @@ export function driftV2_valueCollateral(desc: usize, from: u32, to: u32, markDir
 export function driftV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { driftLiquidationPrices(desc, outFirst, from, to); }
 
 // gmx-v2 evaluates each account (one isolated position) whole and reads its balance: the descriptor first.
-export function gmxV2_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { setGmxDescriptor(desc); return scanBookFor<GmxV2>(desc, incremental, movedBits); }
-export function gmxV2_evaluateAccount(desc: usize, a: u32): u8 { setGmxDescriptor(desc); return evaluateAccountFor<GmxV2>(desc, a); }
-export function gmxV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setGmxDescriptor(desc); stressGridFor<GmxV2>(desc, shocks, marks, totals, center, interpolate); }
+export function gmxV2_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { setGmxDescriptor(desc, false); return scanBookFor<GmxV2>(desc, incremental, movedBits); }
+export function gmxV2_evaluateAccount(desc: usize, a: u32): u8 { setGmxDescriptor(desc, true); return evaluateAccountFor<GmxV2>(desc, a); }
+export function gmxV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setGmxDescriptor(desc, false); stressGridFor<GmxV2>(desc, shocks, marks, totals, center, interpolate); }
 export function gmxV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return gmxValueCollateral(desc, from, to, markDirty); }
 export function gmxV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { gmxLiquidationPrices(desc, outFirst, from, to); }
