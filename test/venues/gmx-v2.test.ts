@@ -72,6 +72,43 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     expect(at(200_000n, 600_000_000n, 600_000_000n).reason).toBe(null);
   });
 
+  it("the core decides the same on each boundary, a unit either side", async () => {
+    const cases: [bigint, bigint, bigint, string][] = [
+      [200_000n, 100_000_000n, 1_000_000n, "ok"], [200_000n, 99_999_999n, 1_000_000n, "liquidatable"],
+      [200_000n, 0n, 0n, "liquidatable"], [200_000n, 1n, 0n, "liquidatable"],
+      [200_000n, 500_000_000n, 600_000_000n, "liquidatable"], [200_000n, 600_000_000n, 600_000_000n, "ok"],
+    ];
+    // With both thresholds 0, "remaining <= 0" is the condition that decides: $0 exactly is liquidatable.
+    for (const [collateral, want] of [[0n, "liquidatable"], [1n, "ok"]] as const) {
+      const b = book(ethMarket(200_000n, { minCollateralUsd: 0n, minCollateralFactorForLiquidation: 0n }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+    }
+    for (const [mark, collateral, minUsd, want] of cases) {
+      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      expect((await coreScan(b)).out[0]!.status, `${collateral} ${minUsd}`).toBe(want);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+    }
+    // At the boundary with large terms (2^99 at 10^30) the float test settles nothing the exact path would not.
+    const big = ethMarket(200_000n, { minCollateralUsd: 0n });
+    const sizeInUsd = 1_000_000_000_000n; // $1,000,000
+    // 500 ETH at $2,000 = $1,000,000: pnl 0; collateral exactly 1 % = $10,000.
+    for (const [collateral, want] of [[10_000_000_000n, "ok"], [9_999_999_999n, "liquidatable"]] as const) {
+      const b = book(big, [usdc], [{ size: 500_000_000n, sizeInUsd, collateral }]);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+    }
+    // An account 3.6e-14 USD below its threshold whose f64 image is 9.6e-10 USD above it (found by
+    // search): only the pre-filter's band keeps the float test from settling it "ok".
+    const m = ethMarket(120_441n, { minCollateralFactorForLiquidation: 51_241_458n * 10n ** 21n, minCollateralUsd: 0n });
+    const token: Asset = { id: "T", decimals: 12, priceDecimals: 6, price: 871_115n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    for (const [collateral, want] of [[431_134_750_375_830_065n, "liquidatable"], [431_134_750_375_830_066n, "ok"]] as const) {
+      const b = book(m, [token], [{ size: 6_069_235_503n, sizeInUsd: 7_310_799_837_426n, collateral }]);
+      expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+    }
+  });
+
   it("the pnl that minimises the trigger: a long at the min price, a short at the max", () => {
     const m = ethMarket(200_000n, { indexPriceSpread: 100n }); // max = $2,001
     const b = book(m, [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 200_000_000n }, { size: -5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 200_000_000n }]);
@@ -98,6 +135,23 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     expect(gmxTrigger(viewOf(b, b.accounts[0]!)!, 300_000n, 1_000_000n).remaining).toBe(3_000n * 10n ** 30n);
   });
 
+  it("the capped pnl is truncated (Precision.mulDiv): one unit at 10^30 decides, in both engines", async () => {
+    // Found by search: 10^-8 ETH long at $2,000.000001 for $0.00002 (pnl 10^16 at 10^30), capped by
+    // 0.000999501 of a $0.001 pool against a pool pnl of 1.999e27: 5000004999999.9... truncated;
+    // a collateral of 19,994,999,995 units of 10^-6 at 10^30 each leaves R one unit below M.
+    const m: Market = {
+      id: "ETH/USD", sizeDecimals: 18, priceDecimals: 6, markPrice: 2_000_000_001n, tiers: [{ maxNotional: null, mmrPpm: 0n }], liquidationFeePpm: 0n,
+      gmx: gmx({ minCollateralFactorForLiquidation: 10n ** 21n, minCollateralUsd: 0n, liquidationFeeFactor: 0n,
+        long: { maxPnlFactorForTraders: 999_501n * 10n ** 21n, openInterestUsd: 1n, openInterestInTokens: 1_000_000_000_000n, poolUsd: 1_000n } }),
+    };
+    const dust: Asset = { id: "D", decimals: 18, priceDecimals: 6, price: 1n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    for (const [collateral, want] of [[19_994_999_995n, "liquidatable"], [19_994_999_996n, "ok"]] as const) {
+      const b = book(m, [dust], [{ size: 10_000_000_000n, sizeInUsd: 20n, collateral }]);
+      expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+    }
+  });
+
   it("the full close: the fee rounded up in collateral tokens, 37 % to the receiver, the pool's share and the shortfall", async () => {
     // $10,000 long at $2,000 with $99 USDC: liquidatable ($99 < $100). Fee 0.2 % = $20 -> 20 USDC;
     // receiver 37 % = 7.4 USDC; returned 99 - 20 = 79.
@@ -112,6 +166,21 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     expect(r[2]!.closeOut).toEqual({ notional: 10_000_000_000n, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 30_000_000n, returned: 0n });
     const core = await coreScan(b);
     core.out.forEach((c, a) => expect(c.result).toEqual(r[a]));
+    // A coarse collateral token ($20 a unit): a $20.02 fee is 2 units ($40, rounded up), the
+    // receiver's 37 % of 2 units is 0 units; remaining 100 - 10 = $90 < $100.10; the trader gets $50.
+    const coarse: Asset = { id: "ETHC", decimals: 2, priceDecimals: 2, price: 200_000n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    const c2 = book(ethMarket(200_000n), [coarse], [{ size: 5_000_000n, sizeInUsd: 10_010_000_000n, collateral: 5n }]);
+    const want = { notional: 10_000_000_000n, penalty: 40_000_000n, liquidatorReward: 0n, insuranceFund: 40_000_000n, badDebt: 0n, returned: 50_000_000n };
+    expect(scanBook(c2).results[0]!.closeOut).toEqual(want);
+    expect((await coreScan(c2)).out[0]!.result.closeOut).toEqual(want);
+    // An 18-decimal token, a wei worth 2e-15 USD: a fee of $0.000019999999999 is 10^10 wei after
+    // rounding up, $0.000020 (9,999,999,999 wei, rounded down, would be $0.000019).
+    const wei: Asset = { id: "WETH", decimals: 18, priceDecimals: 2, price: 200_000n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    const c3 = book(ethMarket(200_000n, { liquidationFeeFactor: 10n ** 21n }), [wei], [{ size: 10_000_000n, sizeInUsd: 19_999_999_999n, collateral: 5n * 10n ** 16n }]);
+    const r3 = scanBook(c3).results[0]!;
+    expect(r3.status).toBe("liquidatable");
+    expect(r3.closeOut!.penalty).toBe(20n);
+    expect((await coreScan(c3)).out[0]!.result).toEqual(r3);
   });
 });
 
