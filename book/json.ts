@@ -30,7 +30,7 @@ import { QUOTE_DECIMALS } from "./types.js";
 import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
 import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, GmxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
-import { gmxMarketJson, parseGmx } from "./venues/gmx-json.js";
+import { gmxMarketJson, parseGmx } from "./gmx-json.js";
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader

@@ -6,7 +6,7 @@
  * same rules on the text they read, with the same constants.
  */
 import { BookError, bookError, describeValue } from "./errors.js";
-import { validateGmxAccount, validateGmxMarket } from "./venues/gmx.js";
+import { validateGmxAccount, validateGmxMarket } from "./gmx-validate.js";
 import type { RecordName } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
 import { SIDE_CODE, VENUE_NAMES, leverageRateDenominator, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
@@ -302,9 +302,9 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       }
     }
   }
-  if (venue === "drift-v2") validateDrift(m, record);
   if (venue === "gmx-v2") validateGmxMarket(m, record);
   else if (m.gmx !== undefined) throw new BookError(record, "gmx", `a ${venue} market has no gmx parameters; they belong to gmx-v2 books`);
+  if (venue === "drift-v2") validateDrift(m, record);
   else if (m.drift !== undefined) throw new BookError(record, "drift", `a ${venue} market has no drift parameters; they belong to drift-v2 books`);
   if (venue !== "dydx-v4") {
     m.tiers.forEach((t, j) => {

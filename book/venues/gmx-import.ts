@@ -315,3 +315,8 @@ export function importGmxBook(input: GmxInput): GmxImport {
   return { text: writeBookJson(book), book, markets: bookMarkets.length, accounts: accounts.length, positions: accounts.length };
 }
 
+
+/** The book's JSON text alone (as the other importers of the API give it). */
+export function importGmx(input: GmxInput): string {
+  return importGmxBook(input).text;
+}

@@ -3,9 +3,9 @@
  * (book/validate.ts calls these). The core holds the factors in parts of 10^9 and each account is
  * one isolated GMX position (reference/venues/gmx-v2.ts).
  */
-import { BookError, type RecordName } from "../errors.js";
-import { I64_MAX } from "../decimal.js";
-import type { Account, Market } from "../types.js";
+import { BookError, type RecordName } from "./errors.js";
+import { I64_MAX } from "./decimal.js";
+import type { Account, Market } from "./types.js";
 
 /** A factor at FLOAT_PRECISION the core holds exactly: a multiple of 10^21 in [0, 10^30]. */
 export const FACTOR_UNIT = 10n ** 21n;

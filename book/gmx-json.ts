@@ -3,10 +3,10 @@
  * with at most 9 decimals (the core holds them in parts of 10^9; GMX's own are 10^30), the spread
  * in the market's price decimals, USD in quote units, open interest in tokens in its size decimals.
  */
-import { formatDecimal } from "../decimal.js";
-import { BookError, type RecordName } from "../errors.js";
-import type { JsonObject, JsonValue } from "../json.js";
-import { QUOTE_DECIMALS, type GmxMarket, type GmxPoolSide, type Market } from "../types.js";
+import { formatDecimal } from "./decimal.js";
+import { BookError, type RecordName } from "./errors.js";
+import type { JsonObject, JsonValue } from "./json.js";
+import { QUOTE_DECIMALS, type GmxMarket, type GmxPoolSide, type Market } from "./types.js";
 
 const FACTOR_DECIMALS = 9;
 const TO_FLOAT = 10n ** 21n;
