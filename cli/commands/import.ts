@@ -159,7 +159,7 @@ const gmx: Importer = {
   --config CONFIG.json      the DataStore values the SDK does not carry: {"minCollateralUsd",
                             "liquidationFeeReceiverFactor", "liquidationFeeFactors": {market: f}}
 `,
-  options: { positions: { type: "string" }, config: { type: "string" } },
+  options: { markets: { type: "string" }, positions: { type: "string" }, config: { type: "string" } },
   async build(values) {
     const file = (name: string, what: string): string => {
       const v = values[name];

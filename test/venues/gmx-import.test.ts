@@ -1,6 +1,10 @@
 // liqscan import gmx (book/venues/gmx-import.ts): the GMX SDK's shapes to a gmx-v2 book, exact;
 // its JSON round trip; every refusal names the file, the record and the field.
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { liqscan } from "../support/run-cli.js";
 import { importGmxBook } from "../../book/venues/gmx-import.js";
 import { parseBookJson, validateBook } from "../../book/index.js";
 import { BookError } from "../../book/errors.js";
@@ -71,6 +75,49 @@ describe("import gmx", () => {
       const e = refusal(f);
       expect([e.record, e.field], e.message).toEqual([record, field]);
       expect(e.problem).toMatch(problem);
+    }
+  });
+});
+
+describe("liqscan import gmx", () => {
+  const dir = mkdtempSync(join(tmpdir(), "liqscan-import-gmx-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, v: unknown) => { const f = join(dir, name); writeFileSync(f, json(v)); return f; };
+  const markets = write("markets.json", { "0xmarket": marketInfo() });
+  const cfg = write("config.json", config());
+
+  it("writes the book: exit 0; it scans and prices", async () => {
+    const positions = write("positions.json", { k1: position(), k2: position({ account: "0xbob", collateralAmount: 60n * 10n ** 6n }) });
+    const out = join(dir, "book.json");
+    const r = await liqscan("import", "gmx", "--markets", markets, "--positions", positions, "--config", cfg, "--out", out);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`wrote 2 accounts and 2 positions over 1 markets (gmx) to ${out}\n`);
+    expect(readFileSync(out, "utf8")).toBe(run([marketInfo()], [position(), position({ account: "0xbob", collateralAmount: 60n * 10n ** 6n })]).text);
+    const scan = await liqscan("scan", out, "--all", "--json");
+    expect(scan.code).toBe(0);
+    // bob: 60 - 6 = $54 against 0.5 % of $10,000 = $50: ok; at the mark alice has $494.
+    expect(JSON.parse(scan.stdout).accounts.map((a: { id: string; status: string }) => [a.id, a.status])).toEqual([["0xalice/0xmarket/0xusdc/long", "ok"], ["0xbob/0xmarket/0xusdc/long", "ok"]]);
+    const prices = await liqscan("liq-price", out, "--json");
+    expect(prices.code).toBe(0);
+    expect(prices.stdout).toContain("0xbob");
+  });
+
+  it("bad input and usage errors: exit 2 naming the file, no book written", async () => {
+    const bad = write("bad.json", [position({ sizeInUsd: 1n })]);
+    const out = join(dir, "never.json");
+    const r = await liqscan("import", "gmx", "--markets", markets, "--positions", bad, "--config", cfg, "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^liqscan: ${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\[0\\]: field "sizeInUsd": 1 \\(USD at 10\\^30\\) is not a whole number of 10\\^-6 USD`));
+    expect(existsSync(out)).toBe(false);
+    const cases: [string[], string][] = [
+      [["import", "gmx", "--positions", "p.json", "--config", "c.json", "--out", "b.json"], 'liqscan: import gmx: missing --markets MARKETS.json (see "liqscan import --help")\n'],
+      [["import", "gmx", "--markets", "m.json", "--config", "c.json", "--out", "b.json"], 'liqscan: import gmx: missing --positions POSITIONS.json (see "liqscan import --help")\n'],
+      [["import", "gmx", "--markets", "m.json", "--positions", "p.json", "--out", "b.json"], 'liqscan: import gmx: missing --config CONFIG.json (see "liqscan import --help")\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const res = await liqscan(...args);
+      expect({ args, code: res.code, stderr: res.stderr }).toEqual({ args, code: 2, stderr });
     }
   });
 });
