@@ -30,6 +30,8 @@ export function evaluateExact<V>(
   marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize,
 ): u8 {
   const venue = changetype<V>(0);
+  // A venue that evaluates an account whole in its own precision (gmx-v2) does it here.
+  if (isDefined(venue.own)) return venue.own(a, first, end, out, marketCol, sizeCol, entryCol, markets, tiers);
   if (assetsHeld && collateral == COLLATERAL_WIDE) {
     memory.fill(out, 0, ENTRY_BYTES);
     store<u32>(out, a, ENTRY_ACCOUNT);

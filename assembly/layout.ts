@@ -184,6 +184,19 @@ export const MARKET_DRIFT_PNL_WEIGHT = 48; // u32 input: unrealized_pnl_maintena
 export const MARKET_DRIFT_IF_FEE = 52;   // u32 input: if_liquidation_fee (10^-6)
 export const MARKET_DRIFT_BUFFER = 88;   // u32 input: State.liquidation_margin_buffer_ratio (10^-4)
 export const MARKET_DRIFT_INITIAL_PCT = 92; // u32 input: State.initial_pct_to_liquidate (10^-4)
+// gmx-v2 markets (docs/venues/gmx-v2.md): amounts in the impact fields and spares, factors in 10^-9.
+export const MARKET_GMX_SPREAD = 40;     // u64 input: index max price - min price (price units)
+export const MARKET_GMX_MIN_USD = 48;    // u64 input: MIN_COLLATERAL_USD (quote units)
+export const MARKET_GMX_MIN_CF = 88;     // u32 input: minCollateralFactorForLiquidation (10^-9)
+export const MARKET_GMX_LIQ_FEE = 92;    // u32 input: liquidationFeeFactor (10^-9)
+export const MARKET_GMX_LONG_OI = 200;   // u64 input: long open interest (quote units)
+export const MARKET_GMX_LONG_OI_TOKENS = 208; // u64 input: long open interest in tokens (size units)
+export const MARKET_GMX_LONG_POOL = 216;  // u64 input: long pool token worth at its min price (quote units)
+export const MARKET_GMX_SHORT_OI = 224;
+export const MARKET_GMX_SHORT_OI_TOKENS = 232;
+export const MARKET_GMX_SHORT_POOL = 240;
+export const MARKET_GMX_LONG_PNL_FACTOR = 248; // u32 input: maxPnlFactorForTraders, longs (10^-9)
+export const MARKET_GMX_SHORT_PNL_FACTOR = 252; // u32 input: shorts
 export const MARKET_TIER_START = 56;     // u32 input: first tier's index in the tier table
 export const MARKET_TIER_COUNT = 60;     // u32 input
 export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 1
@@ -208,12 +221,12 @@ export const MARKET_F_INTERCEPT0 = 168;  // f64 first tier's TIER_F_INTERCEPT
 export const MARKET_F_SLOPE1 = 176;      // f64 second tier's (the first's with one tier)
 export const MARKET_F_INTERCEPT1 = 184;  // f64
 export const MARKET_F_BOUND1 = 192;      // f64 second tier's TIER_F_BOUND (+Infinity with one or two tiers)
-// The tick index (tick.ts).
-export const MARKET_TICK_MARK = 200;     // i64 derived: the mark the accounts' tick bounds were computed at
-export const MARKET_F_TICK_SLOPE = 208;  // f64 derived: the steepest maintenance rate, rounded up, plus the
+// The tick index (tick.ts), past the venues' fields (gmx-v2's fill 200..255).
+export const MARKET_TICK_MARK = 256;     // i64 derived: the mark the accounts' tick bounds were computed at
+export const MARKET_F_TICK_SLOPE = 264;  // f64 derived: the steepest maintenance rate, rounded up, plus the
                                          // float guard of a tick's update (tick.ts)
-export const MARKET_BYTES = 256;         // a power of two: the scan finds a record with a shift
-export const MARKET_SHIFT: usize = 8;     // log2(MARKET_BYTES)
+export const MARKET_BYTES = 512;         // a power of two: the scan finds a record with a shift
+export const MARKET_SHIFT: usize = 9;     // log2(MARKET_BYTES)
 
 // Tier record.
 export const TIER_MAX_NOTIONAL = 0;      // i64 input: inclusive bound; i64.MAX_VALUE on the last tier
@@ -228,6 +241,8 @@ export const TIER_DYDX_FRACTION = 60;    // u32 input, dydx-v4: its maintenance 
                                          // (TIER_MMR_PPM holds their product, in ppm^2: the float image)
 export const TIER_DRIFT_RATIO = 56;      // u32 input, drift-v2: margin_ratio_maintenance (10^-4)
 export const TIER_DRIFT_IMF = 60;        // u32 input, drift-v2: imf_factor (10^-6)
+export const TIER_GMX_RECEIVER = 56;     // u32 input, gmx-v2: liquidationFeeReceiverFactor (10^-9)
+export const TIER_GMX_MAX_IMPACT = 60;   // u32 input, gmx-v2: maxPositionImpactFactorForLiquidations (10^-9)
 export const TIER_BYTES = 64;           // a power of two (generic tiers leave 56..63 as padding)
 
 // Totals over the liquidatable accounts: exact 128-bit sums (lo, hi words).

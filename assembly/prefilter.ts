@@ -14,7 +14,7 @@
 // neighbouring tier near a bound (it costs |N - bound| times the rate step). The exact roundings
 // add less than 2 + r per position, and a sum of k terms in float adds at most k u times the sum
 // of their magnitudes. An account holds at most two positions per market (a hedge-mode long and
-// short) and a market takes MARKET_BYTES = 2^8 bytes of a 2^32-byte memory, so k < 2^25, and the
+// short) and a market takes MARKET_BYTES = 2^9 bytes of a 2^32-byte memory, so k < 2^25, and the
 // total error of the float margin is below
 //   (20 + 2^26) u W + sum(2 + r) < 2^-26 W + sum(2 + r),  W = |C| + sum X (1 + r).
 // The band used is 2^-24 W + k (4 + 2 max r): four times the relative part and twice the absolute

@@ -21,6 +21,7 @@ import { bnMarks, bnScan, toBnBook } from "./bn-scan.js";
 import { TICK_MARKETS, venueBook, type BookSize, assetBook, driftBook } from "./books.js";
 import { floatMarks, floatScan, toFloatBook } from "./float-scan.js";
 import { AAVE_CASES } from "./aave-cases.js";
+import { gmxBenchBook, sdkScan } from "./gmx.js";
 
 /** Everything a case may use at one book size. */
 export interface SizeContext {
@@ -275,6 +276,22 @@ export const CASES: readonly BenchCase[] = [
     label: "wasm scan, drift-v2 rules",
     kind: "scan",
     prepare: async (ctx) => ({ ...(await engineScan((c) => c.engines.wasm)({ ...ctx, columns: driftBook(ctx.columns) })), decisions: undefined }),
+  },
+  {
+    // gmx-v2 decides every account at FLOAT_PRECISION in its own kernel (docs/venues/gmx-v2.md): one account per position.
+    id: "wasm-gmx-v2",
+    label: "wasm scan, gmx-v2 rules (one account per position)",
+    kind: "scan",
+    prepare: async (ctx) => ({ ...(await engineScan((c) => c.engines.wasm)({ ...ctx, columns: gmxBenchBook(ctx.columns) })), decisions: undefined }),
+  },
+  {
+    // The peer on the same book: @gmx-io/sdk's getLiquidationPrice per position against the mark.
+    id: "sdk-gmx-v2",
+    label: "@gmx-io/sdk getLiquidationPrice per position (TS, gmx-v2 book)",
+    kind: "other",
+    slow: true,
+    // Its decisions are per position of another book: not compared with the generic reference's.
+    prepare: async (ctx) => ({ ...sdkScan(gmxBenchBook(ctx.columns)), decisions: undefined }),
   },
   {
     id: "wasm-assets",

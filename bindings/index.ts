@@ -67,6 +67,7 @@ export type { WasmSource } from "./wasm-source.js";
 export { openParallel, ParallelScanResult, type ParallelBook, type ParallelOptions } from "./parallel.js";
 export * from "../book/index.js";
 export { importHyperliquid, type HyperliquidInput, type HyperliquidState } from "../book/venues/hyperliquid.js";
+export { importGmx, importGmxBook, type GmxImport, type GmxInput } from "../book/venues/gmx-import.js";
 export { importDrift, importDriftBook, type DriftImport, type DriftInput, type DriftUserFile } from "../book/venues/drift.js";
 export { DYDX_DEFAULT_LIQUIDATIONS_CONFIG, importDydx, type DydxInput, type DydxLiquidationsConfig, type DydxSubaccountFile } from "../book/venues/dydx.js";
 export { importBinance, DEFAULT_CLEARANCE_FEE, type BinanceImportInput, type BinanceSource } from "../book/venues/binance.js";

@@ -42,10 +42,13 @@ export const MARKET = {
   dydxMinNotional: 40, dydxSubaccountMax: 48, dydxMaxPortion: 88, dydxStep: 112,
   // drift-v2: the program's parameters in the impact and volatility fields and the spares.
   driftStep: 40, driftPnlWeight: 48, driftIfFee: 52, driftBuffer: 88, driftInitialPct: 92,
+  // gmx-v2: the spread, MIN_COLLATERAL_USD and the pools in the impact fields and spares, factors (10^-9) in u32 spares.
+  gmxSpread: 40, gmxMinUsd: 48, gmxMinCf: 88, gmxLiqFee: 92, gmxLongOi: 200, gmxLongOiTokens: 208, gmxLongPool: 216,
+  gmxShortOi: 224, gmxShortOiTokens: 232, gmxShortPool: 240, gmxLongPnlFactor: 248, gmxShortPnlFactor: 252,
 } as const;
-export const MARKET_BYTES = 256;
+export const MARKET_BYTES = 512;
 
-export const TIER = { maxNotional: 0, mmrPpm: 8, dydxImf: 56, dydxFraction: 60, driftRatio: 56, driftImf: 60 } as const;
+export const TIER = { maxNotional: 0, mmrPpm: 8, dydxImf: 56, dydxFraction: 60, driftRatio: 56, driftImf: 60, gmxReceiver: 56, gmxMaxImpact: 60 } as const;
 export const TIER_BYTES = 64;
 
 export const TOTALS = { liquidatable: 0, overflow: 4, penalty: 8, liquidatorReward: 24, insuranceFund: 40, badDebt: 56, notional: 72 } as const;

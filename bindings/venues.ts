@@ -45,6 +45,30 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
       });
     },
   },
+  "gmx-v2": {
+    prefix: "gmxV2_",
+    prefilters: false,
+    // The float image only (the trigger is exact at FLOAT_PRECISION in the core): minCollateralFactorForLiquidation in ppm.
+    rates: ppmRates,
+    writeFields(v, at, tierAt, market) {
+      const g = market.gmx!;
+      const f = (x: bigint) => Number(x / 10n ** 21n); // factors in 10^-9 (book/validate.ts: multiples of 10^21)
+      v.setBigUint64(at + MARKET.gmxSpread, g.indexPriceSpread, true);
+      v.setBigUint64(at + MARKET.gmxMinUsd, g.minCollateralUsd, true);
+      v.setUint32(at + MARKET.gmxMinCf, f(g.minCollateralFactorForLiquidation), true);
+      v.setUint32(at + MARKET.gmxLiqFee, f(g.liquidationFeeFactor), true);
+      v.setBigUint64(at + MARKET.gmxLongOi, g.long.openInterestUsd, true);
+      v.setBigUint64(at + MARKET.gmxLongOiTokens, g.long.openInterestInTokens, true);
+      v.setBigUint64(at + MARKET.gmxLongPool, g.long.poolUsd, true);
+      v.setBigUint64(at + MARKET.gmxShortOi, g.short.openInterestUsd, true);
+      v.setBigUint64(at + MARKET.gmxShortOiTokens, g.short.openInterestInTokens, true);
+      v.setBigUint64(at + MARKET.gmxShortPool, g.short.poolUsd, true);
+      v.setUint32(at + MARKET.gmxLongPnlFactor, f(g.long.maxPnlFactorForTraders), true);
+      v.setUint32(at + MARKET.gmxShortPnlFactor, f(g.short.maxPnlFactorForTraders), true);
+      v.setUint32(tierAt[0]! + TIER.gmxReceiver, f(g.liquidationFeeReceiverFactor), true);
+      v.setUint32(tierAt[0]! + TIER.gmxMaxImpact, f(g.maxPositionImpactFactorForLiquidations), true);
+    },
+  },
   "drift-v2": {
     prefix: "driftV2_",
     prefilters: false,

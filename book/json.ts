@@ -29,7 +29,8 @@ import {
 import { QUOTE_DECIMALS } from "./types.js";
 import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
-import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
+import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, GmxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
+import { gmxMarketJson, parseGmx } from "./gmx-json.js";
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader
@@ -353,6 +354,7 @@ export const VENUE_SHAPES: Readonly<Record<VenueName, VenueShape>> = {
   hyperliquid: { marketFields: MARKET_BASE, requiredMarketFields: MARKET_BASE, tierFields: ["maxLeverage"], requiredTierFields: ["maxLeverage"], leverageDecides: true },
   "dydx-v4": { marketFields: [...MARKET_BASE, "liquidationFee", "dydx"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "dydx"], tierFields: ["imr", "maintenanceFraction"], requiredTierFields: ["imr", "maintenanceFraction"], leverageDecides: false },
   "drift-v2": { marketFields: [...MARKET_BASE, "liquidationFee", "drift"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "drift"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
+  "gmx-v2": { marketFields: [...MARKET_BASE, "liquidationFee", "gmx"], requiredMarketFields: [...MARKET_BASE, "liquidationFee", "gmx"], tierFields: ["mmr"], requiredTierFields: ["mmr"], leverageDecides: false },
 };
 
 /**
@@ -474,6 +476,7 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
   if (impact) (market as { impact?: Impact }).impact = impact;
   if (has(o, "dydx")) (market as { dydx?: DydxMarket }).dydx = parseDydx(o.dydx, record, sizeDecimals);
   if (has(o, "drift")) (market as { drift?: DriftMarket }).drift = parseDrift(o.drift, record, sizeDecimals);
+  if (has(o, "gmx")) (market as { gmx?: GmxMarket }).gmx = parseGmx(o.gmx, record, sizeDecimals, priceDecimals, { expectObject, decimalField, i64Field });
   return market;
 }
 
@@ -485,6 +488,8 @@ const VENUE_ACCOUNT_KEYS = [...ACCOUNT_FIELDS, "margin"];
 const VENUE_POSITION_KEYS = [...POSITION_KEYS, "leverage", "side"];
 /** drift-v2: a position's quote asset amount (quote units, signed) in place of an entry price. */
 const DRIFT_POSITION_KEYS = ["market", "size", "quoteAssetAmount"];
+/** gmx-v2: a position's sizeInUsd (quote units) in place of an entry price. */
+const GMX_POSITION_KEYS = ["market", "size", "sizeInUsd"];
 
 interface Header {
   venue: VenueName | undefined;
@@ -623,8 +628,9 @@ export function parseBookJson(text: string): Book {
     const positions: Position[] = new Array(posValues.length);
     for (let p = 0; p < posValues.length; p++) {
       const posRecord = (): string => `${record()} position ${p + 1}`;
-      const drift = h.venue === "drift-v2";
-      const po = expectObject(posValues[p], posRecord, "", drift ? DRIFT_POSITION_KEYS : h.venue ? VENUE_POSITION_KEYS : POSITION_KEYS, drift ? DRIFT_POSITION_KEYS : POSITION_KEYS);
+      const drift = h.venue === "drift-v2", gmx = h.venue === "gmx-v2";
+      const keys = drift ? DRIFT_POSITION_KEYS : gmx ? GMX_POSITION_KEYS : null;
+      const po = expectObject(posValues[p], posRecord, "", keys ?? (h.venue ? VENUE_POSITION_KEYS : POSITION_KEYS), keys ?? POSITION_KEYS);
       const marketId = po.market;
       if (typeof marketId !== "string") throw bookError(posRecord, "market", `expected a market id string, got ${describeJson(marketId)}`);
       const m = marketIndex.get(marketId);
@@ -633,6 +639,7 @@ export function parseBookJson(text: string): Book {
       const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
       const entryPrice = drift
         ? i64Field(po.quoteAssetAmount, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, posRecord, "quoteAssetAmount")
+        : gmx ? i64Field(po.sizeInUsd, QUOTE_DECIMALS, QUOTE_LABEL, 1n, posRecord, "sizeInUsd")
         : i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
       const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT" } = { market: m, size, entryPrice };
       if (has(po, "leverage")) position.leverage = i64Field(po.leverage, 0, "0 (a whole number)", 1n, posRecord, "leverage");
@@ -724,6 +731,10 @@ function marketJson(m: Market, indent: string, shape: VenueShape): string {
     const rates = DRIFT_RATES.map(([f, decimals]) => `${q(f)}: ${q(formatDecimal(d[f], decimals))}`);
     lines.push(`${i2}"drift": { ${rates.join(", ")}, "orderStepSize": ${q(formatDecimal(d.orderStepSize, m.sizeDecimals))} }`);
   }
+  if (m.gmx) {
+    lines[lines.length - 1] += ",";
+    lines.push(`${i2}"gmx": ${gmxMarketJson(m)}`);
+  }
   return `${indent}{\n${lines.join("\n")}\n${indent}}`;
 }
 
@@ -748,6 +759,9 @@ function positionLabels(leverage: bigint | undefined, side: string | undefined):
 }
 
 function positionJson(market: Market, size: bigint, entry: bigint, labels = ""): string {
+  if (market.gmx !== undefined) {
+    return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "sizeInUsd": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
+  }
   if (market.drift !== undefined) {
     return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "quoteAssetAmount": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
   }

@@ -17,8 +17,8 @@ export const PPM = 1_000_000n;
  * The venues whose rules liqscan implements (docs/venues/): "generic" is the model of
  * docs/model.md, and the default when a book names none.
  */
-export type VenueName = "generic" | "binance-usdm" | "hyperliquid" | "dydx-v4" | "drift-v2";
-export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hyperliquid", "dydx-v4", "drift-v2"];
+export type VenueName = "generic" | "binance-usdm" | "hyperliquid" | "dydx-v4" | "drift-v2" | "gmx-v2";
+export const VENUE_NAMES: readonly VenueName[] = ["generic", "binance-usdm", "hyperliquid", "dydx-v4", "drift-v2", "gmx-v2"];
 
 /**
  * One maintenance tier: applies to notionals up to and including `maxNotional` (null on the last
@@ -87,6 +87,35 @@ export interface DriftMarket {
   readonly initialPctToLiquidate: bigint;
 }
 
+/**
+ * gmx-v2: what the synthetics contracts keep for a market beside its index price
+ * (docs/venues/gmx-v2.md). Factors are GMX's, at FLOAT_PRECISION (10^30 = 100 %), each a multiple
+ * of 10^18 (book/validate.ts: the core holds them in parts of 10^12); USD amounts are quote units
+ * (10^-6 USD); open interest in tokens is size units of the market.
+ */
+export interface GmxMarket {
+  /** The index token's max price less its min price (price units, >= 0); the market's mark is the min. */
+  readonly indexPriceSpread: bigint;
+  readonly minCollateralFactorForLiquidation: bigint;
+  readonly liquidationFeeFactor: bigint;
+  readonly liquidationFeeReceiverFactor: bigint;
+  readonly maxPositionImpactFactorForLiquidations: bigint;
+  /** MIN_COLLATERAL_USD (quote units). */
+  readonly minCollateralUsd: bigint;
+  /** The pnl cap (MAX_PNL_FACTOR_FOR_TRADERS) per side, and that side's pool: its open interest (USD and tokens) and its pool token's worth at its min price. */
+  readonly long: GmxPoolSide;
+  readonly short: GmxPoolSide;
+}
+
+export interface GmxPoolSide {
+  readonly maxPnlFactorForTraders: bigint;
+  /** getOpenInterest (quote units) and getOpenInterestInTokens (size units) of the side. */
+  readonly openInterestUsd: bigint;
+  readonly openInterestInTokens: bigint;
+  /** poolAmount * poolTokenPrice.min of the side's pool token (quote units), as given. */
+  readonly poolUsd: bigint;
+}
+
 export interface Volatility {
   readonly currentPpm: bigint;
   readonly referencePpm: bigint;
@@ -127,6 +156,8 @@ export interface Market {
   readonly dydx?: DydxMarket;
   /** drift-v2 markets only (and required there). */
   readonly drift?: DriftMarket;
+  /** gmx-v2 markets only (and required there). */
+  readonly gmx?: GmxMarket;
 }
 
 /**

@@ -6,6 +6,7 @@
  * same rules on the text they read, with the same constants.
  */
 import { BookError, bookError, describeValue } from "./errors.js";
+import { validateGmxAccount, validateGmxMarket } from "./gmx-validate.js";
 import type { RecordName } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
 import { SIDE_CODE, VENUE_NAMES, leverageRateDenominator, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
@@ -168,7 +169,7 @@ function decimalsField(v: unknown, record: string, field: string): number {
   return v;
 }
 
-const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx", "drift"];
+const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx", "drift", "gmx"];
 const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm", "maintenanceFractionPpm"];
 const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin", "balances"];
 const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side"];
@@ -284,6 +285,8 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       if (t.mmrPpm !== 0n) throw new BookError(tierRecord, "mmrPpm", "a dydx-v4 tier takes its maintenance from imr and maintenanceFraction; mmrPpm must be 0");
       if (t.cum !== undefined) throw new BookError(tierRecord, "cum", "a dydx-v4 tier has no cum");
       if (t.maxLeverage !== undefined) throw new BookError(tierRecord, "maxLeverage", "a dydx-v4 tier has no maxLeverage (its initial margin is the fraction imr)");
+    } else if (venue === "gmx-v2") {
+      if (t.cum !== undefined || t.maxLeverage !== undefined) throw new BookError(tierRecord, t.cum !== undefined ? "cum" : "maxLeverage", "a gmx-v2 tier has only mmrPpm (minCollateralFactorForLiquidation's image)");
     } else if (venue === "drift-v2") {
       if (m.tiers.length !== 1) throw new BookError(record, "tiers", `a drift-v2 market has one tier (its maintenance margin ratio; the size premium is imfFactor), got ${m.tiers.length}`);
       if (t.mmrPpm % 100n !== 0n) throw new BookError(tierRecord, "mmrPpm", `${t.mmrPpm} is not a whole number of 10^-4 (Drift's margin ratios are in MARGIN_PRECISION 10^4)`);
@@ -299,6 +302,8 @@ function validateVenueTiers(m: Market, record: string, venue: VenueName): void {
       }
     }
   }
+  if (venue === "gmx-v2") validateGmxMarket(m, record);
+  else if (m.gmx !== undefined) throw new BookError(record, "gmx", `a ${venue} market has no gmx parameters; they belong to gmx-v2 books`);
   if (venue === "drift-v2") validateDrift(m, record);
   else if (m.drift !== undefined) throw new BookError(record, "drift", `a ${venue} market has no drift parameters; they belong to drift-v2 books`);
   if (venue !== "dydx-v4") {
@@ -569,6 +574,7 @@ export function validateBook(book: Book): void {
     if (other >= 0) throw bookError(record, "id", `duplicate account id ${JSON.stringify(id)} (accounts ${other + 1} and ${a + 1})`);
     bigintIn(acc.collateral, I64_MIN, I64_MAX, record, "collateral", I64_RANGE);
     validateBalances(acc.balances, assets?.length ?? 0, assets, record);
+    if (venue === "gmx-v2") validateGmxAccount(acc as never, record);
     const positions = acc.positions;
     if (!Array.isArray(positions)) throw bookError(record, "positions", `expected an array, got ${describeValue(positions)}`);
     if (acc.margin !== undefined) {
@@ -696,6 +702,7 @@ function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
         held[k] = a;
       }
     }
+    if (venue === "gmx-v2") validateGmxAccount({ positions: Array.from({ length: end - start }, (_, k) => ({ market: c.positionMarket[start + k]!, size: c.positionSize[start + k]!, entryPrice: c.positionEntry[start + k]! })), balances: withBalances ? Array.from({ length: c.balanceStart![a + 1]! - c.balanceStart![a]! }, () => ({ asset: 0, amount: 0n })) : [] } as never, accountRecord(id, a));
     if (c.accountIsolated?.[a] && end - start !== 1) throw new BookError(accountRecord(id, a), "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${end - start}`);
     for (let p = start; p < end; p++) {
       const m = c.positionMarket[p];

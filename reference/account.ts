@@ -99,7 +99,14 @@ export function triggered(x: ExactAccount, triggerSlack: bigint, rules = venueRu
  */
 export function isLiquidatable(book: Book, account: number, marks?: readonly bigint[]): boolean {
   const rules = venueRules(book.venue);
+  if (rules.ownAccount) return rules.ownAccount.liquidatable(book, accountAt(book, account), marksOf(book, marks));
   return triggered(evaluateAccount(book, account, marks), rules.triggerSlack, rules);
+}
+
+function accountAt(book: Book, account: number) {
+  const acct = book.accounts[account];
+  if (acct === undefined) throw new RangeError(`no account at index ${account}`);
+  return acct;
 }
 
 function overflow(): AccountResult {
@@ -126,6 +133,8 @@ export function closeOutOf(closeEquity: bigint, sumFee: bigint, liquidatorShareP
  * 64-bit range; else 'liquidatable' (with its close-out) or 'ok'.
  */
 export function scanAccount(book: Book, account: number, marks?: readonly bigint[]): AccountResult {
+  const own = venueRules(book.venue).ownAccount;
+  if (own) return own.scan(book, accountAt(book, account), marksOf(book, marks));
   const x = evaluateAccount(book, account, marks);
   if (
     !x.collateralFits ||

@@ -91,6 +91,8 @@ export function liquidationPrice(
 
   if (pos.size === 0n) return null; // decisions.md item 4
   if (xMin > xMax) return null;
+  const own = venueRules(book.venue).ownAccount;
+  if (own) return options?.bankruptcy ? null : own.liquidationPrice(book, acct, prices, xMin, xMax);
 
   // A = C + sum over the other positions of (pnl - maintenance), exact, less the venue's trigger
   // slack (equity <= maintenance is equity - 1 < maintenance: the same search on A - 1).

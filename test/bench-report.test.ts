@@ -171,6 +171,6 @@ describe("the case list", () => {
     const ids = CASES.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(["wasm", "reference", "float", "bn", "bandwidth", "load", "tick", "stress", "stress-by-scans", "liquidation-prices", "liquidation-prices-binance-usdm", "liquidation-prices-hyperliquid", "liquidation-prices-dydx-v4"]));
-    expect(CASES.filter((c) => c.kind === "scan").map((c) => c.id)).toEqual(["wasm", "wasm-binance-usdm", "wasm-hyperliquid", "wasm-dydx-v4", "reference", "float", "bn", "bandwidth", "wasm-drift-v2", "wasm-assets"]);
+    expect(CASES.filter((c) => c.kind === "scan").map((c) => c.id)).toEqual(["wasm", "wasm-binance-usdm", "wasm-hyperliquid", "wasm-dydx-v4", "reference", "float", "bn", "bandwidth", "wasm-drift-v2", "wasm-gmx-v2", "wasm-assets"]);
   });
 });

@@ -7,6 +7,7 @@
 import { basename, extname } from "node:path";
 import { importDriftBook } from "../../book/venues/drift.js";
 import { importDydxBook } from "../../book/venues/dydx.js";
+import { importGmxBook } from "../../book/venues/gmx-import.js";
 import { importHyperliquidBook } from "../../book/venues/hyperliquid.js";
 import { aave } from "./import-aave.js";
 import { writeFileAtomically } from "../atomic-write.js";
@@ -150,8 +151,31 @@ const drift: Importer = {
   },
 };
 
+const gmx: Importer = {
+  venue: "gmx",
+  usage: "--markets MARKETS.json --positions POSITIONS.json --config CONFIG.json --out BOOK.json",
+  help: `  --markets MARKETS.json    the GMX SDK's marketsInfoData (sdk.markets.getMarketsInfo()), bigints
+                            as decimal strings
+  --positions POSITIONS.json
+                            the SDK's positionsInfoData (sdk.positions.getPositionsInfo()), or an
+                            array of the Reader's positions with their fees; one account each
+  --config CONFIG.json      the DataStore values the SDK does not carry: {"minCollateralUsd",
+                            "liquidationFeeReceiverFactor", "liquidationFeeFactors": {market: f}}
+`,
+  options: { markets: { type: "string" }, positions: { type: "string" }, config: { type: "string" } },
+  async build(values) {
+    const file = (name: string, what: string): string => {
+      const v = values[name];
+      if (typeof v !== "string" || v === "") throw new CliError(`import gmx: missing --${name} ${what} (see "liqscan import --help")`);
+      return v;
+    };
+    const markets = file("markets", "MARKETS.json"), positions = file("positions", "POSITIONS.json"), config = file("config", "CONFIG.json");
+    return importGmxBook({ markets: await readText(markets), marketsSource: markets, positions: await readText(positions), positionsSource: positions, config: await readText(config), configSource: config });
+  },
+};
+
 /** The importers by venue name; a venue is one more entry. */
-export const IMPORTERS: readonly Importer[] = [hyperliquid, binance, dydx, drift, aave];
+export const IMPORTERS: readonly Importer[] = [hyperliquid, binance, dydx, drift, gmx, aave];
 
 function venueNames(): string {
   return IMPORTERS.map((i) => i.venue).join(", ");

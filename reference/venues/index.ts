@@ -4,6 +4,7 @@ import { binanceUsdm } from "./binance-usdm.js";
 import { driftV2 } from "./drift-v2.js";
 import { dydxV4 } from "./dydx-v4.js";
 import { generic } from "./generic.js";
+import { gmxV2 } from "./gmx-v2.js";
 import { hyperliquid } from "./hyperliquid.js";
 import type { VenueRules } from "./rules.js";
 
@@ -13,6 +14,7 @@ export const VENUES: Readonly<Record<VenueName, VenueRules>> = {
   hyperliquid,
   "dydx-v4": dydxV4,
   "drift-v2": driftV2,
+  "gmx-v2": gmxV2,
 };
 
 /** The rules of a book's venue (absent: generic). */

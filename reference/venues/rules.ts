@@ -5,7 +5,7 @@
  * Each venue is one file beside this one, registered in ./index.ts; the core mirrors each file in
  * assembly/venues/ (docs/venues/ describes each venue's rules with their sources).
  */
-import type { Asset, CloseOut, Market, VenueName } from "../../book/types.js";
+import type { Account, AccountResult, Asset, Book, CloseOut, Market, VenueName } from "../../book/types.js";
 import type { BalanceList, WeightKind } from "../assets.js";
 import { abs, ceilDiv, floorDiv } from "../arith.js";
 import { pnl, scaling } from "../position.js";
@@ -133,6 +133,18 @@ export interface VenueRules {
    * and unbounded (the live books refuse what leaves 64 bits). Both engines apply this one rule.
    */
   fill(market: Market, size: bigint, entryPrice: bigint, fillSize: bigint, price: bigint): FillOutcome;
+  /**
+   * A venue that evaluates an account whole, in its own precision (gmx-v2: one isolated position at
+   * FLOAT_PRECISION), states it here; ../account.ts and ../liquidation-price.ts then defer to it.
+   */
+  readonly ownAccount?: OwnAccount;
+}
+
+export interface OwnAccount {
+  scan(book: Book, acct: Account, marks: readonly bigint[]): AccountResult;
+  /** The exact trigger, with no 64-bit limit. */
+  liquidatable(book: Book, acct: Account, marks: readonly bigint[]): boolean;
+  liquidationPrice(book: Book, acct: Account, marks: readonly bigint[], xMin: bigint, xMax: bigint): bigint | null;
 }
 
 /** What a fill does to a position and its account's collateral. */

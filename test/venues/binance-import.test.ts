@@ -318,8 +318,8 @@ describe("liqscan import binance", () => {
   });
 
   it.each([
-    [["import"], 'liqscan: import: missing VENUE (one of hyperliquid, binance, dydx, drift, aave; see "liqscan import --help")\n'],
-    [["import", "kraken"], 'liqscan: import: unknown venue "kraken" (venues: hyperliquid, binance, dydx, drift, aave)\n'],
+    [["import"], 'liqscan: import: missing VENUE (one of hyperliquid, binance, dydx, drift, gmx, aave; see "liqscan import --help")\n'],
+    [["import", "kraken"], 'liqscan: import: unknown venue "kraken" (venues: hyperliquid, binance, dydx, drift, gmx, aave)\n'],
     [["import", "binance", "--out", "x.json"], 'liqscan: import binance: missing --brackets FILE (see "liqscan import --help")\n'],
   ])("usage error %j", async (argv, expected) => {
     const r = await liqscan(...argv);

@@ -319,8 +319,8 @@ describe("liqscan import", () => {
   test("usage errors exit 2", async () => {
     const meta = join(DIR, "meta.json");
     const cases: [string[], string][] = [
-      [["import"], 'liqscan: import: missing VENUE (one of hyperliquid, binance, dydx, drift, aave; see "liqscan import --help")\n'],
-      [["import", "kraken"], 'liqscan: import: unknown venue "kraken" (venues: hyperliquid, binance, dydx, drift, aave)\n'],
+      [["import"], 'liqscan: import: missing VENUE (one of hyperliquid, binance, dydx, drift, gmx, aave; see "liqscan import --help")\n'],
+      [["import", "kraken"], 'liqscan: import: unknown venue "kraken" (venues: hyperliquid, binance, dydx, drift, gmx, aave)\n'],
       [["import", "hyperliquid", "--state", "a.json", "--out", "b.json"], 'liqscan: import hyperliquid: missing --meta META.json (see "liqscan import --help")\n'],
       [["import", "hyperliquid", "--meta", meta, "--out", "b.json"], 'liqscan: import hyperliquid: missing --state [ID=]STATE.json (see "liqscan import --help")\n'],
       [["import", "hyperliquid", "--meta", meta, "--state", join(DIR, "alice.json")], 'liqscan: import hyperliquid: missing --out BOOK.json (see "liqscan import --help")\n'],

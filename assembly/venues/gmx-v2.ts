@@ -1,0 +1,527 @@
+// GMX v2 synthetics (docs/venues/gmx-v2.md; reference/venues/gmx-v2.ts states the same rules in
+// BigInt and names the contract function each follows). One account is one isolated position: its
+// size is sizeInTokens, its entry slot sizeInUsd (quote units), its one balance the collateral
+// token net of the close's costs, its quote collateral the given price impact; the market's mark is
+// the index min price, the max the mark plus the spread.
+//
+// Exactness. The trigger (PositionUtils.isPositionLiquidatable) is decided at GMX's own
+// FLOAT_PRECISION, 10^30 per USD, in 128-bit integers, with no rounding of its own:
+//   collateral  C = b * c * 10^(30 - dc - pc)          (b the balance, c the asset's price, i64 each)
+//   value       V = |s| * x * 10^(30 - sd - pd)         (x the min or max index price)
+//   size        E = e * 10^24                           (e = sizeInUsd in quote units)
+//   impact      I = clamp(q * 10^24, -e * Fi * 10^15, 0) (q the given impact, Fi the factor in 10^-9)
+//   thresholds  MIN_COLLATERAL_USD * 10^24 and e * Fm * 10^15 = applyFactor(E, Fm * 10^21) exactly
+// Each of C, V, E, q * 10^24 is formed as a magnitude and checked below 2^125 before it is used
+// (else the account is an overflow, as the reference's GMX_LIMIT says), so pnl = +-(V - E) and
+// R = C + pnl + I stay below 3 * 2^125 < 2^127 in magnitude: the signed 128-bit sums cannot wrap,
+// and R < threshold is the contract's comparison on the same integers. The factors' products
+// e * F * 10^15 are at most E (F <= 10^9). For a positive pnl the side's pool pnl is formed the same
+// way (its open interest value and cost each below 2^125, else an overflow; the cap
+// applyFactor(poolUsd, F) may be larger: then it does not bind), and the capped pnl
+// is floor(pnl * capped / pool) by a 256-by-128-bit division: Precision.mulDiv's truncation.
+// The close-out's fee amount is roundUpDivision(feeUsd, c * 10^(30 - dc - pc)), its receiver share
+// floor(amount * Fr / 10^9) = applyFactor(amount, Fr * 10^21). Reported amounts are truncated to
+// quote units (10^-6 USD), the pool's shortfall rounded up, as the reference does.
+//
+// Record fields (layout.ts): the spread, MIN_COLLATERAL_USD and the pools in the market's impact
+// fields and spares, the factors (10^-9) in its u32 spares and the tier's padding.
+
+import {
+  ASSET_BYTES, DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_QUOTE_COLLATERAL,
+  ENTRY_ACCOUNT, ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_EQUITY, ENTRY_MAINTENANCE, ENTRY_NOTIONAL, ENTRY_PENALTY,
+  ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_GMX_LIQ_FEE, MARKET_GMX_LONG_OI, MARKET_GMX_LONG_OI_TOKENS,
+  MARKET_GMX_LONG_PNL_FACTOR, MARKET_GMX_LONG_POOL, MARKET_GMX_MIN_CF, MARKET_GMX_MIN_USD, MARKET_GMX_SHORT_OI,
+  MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_PNL_FACTOR, MARKET_GMX_SHORT_POOL, MARKET_GMX_SPREAD, MARKET_MARK,
+  MARKET_PRICE_DECIMALS, MARKET_SIZE_DECIMALS, MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
+  TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
+} from "../layout";
+import { add128, ceilDivI128, floorDivI128, hi128, mulU128U64, neg128, overflow128, rem64, sub128, udivU128 } from "../i128";
+import { marketAt, tierAt } from "../market";
+import { ModelBalances, valueCollateralFor } from "../assets";
+import { mulHi, umul128 } from "../wide";
+
+const E12: u64 = 1_000_000_000_000;
+const E15: u64 = 1_000_000_000_000_000;
+const LIMIT_HI: u64 = <u64>1 << 61; // a magnitude (hi:lo) is below 2^125 iff hi < 2^61
+const FACTOR: u64 = 1_000_000_000; // the factors' unit, 10^-9
+const NONE: i64 = -1;
+const WIDE: i64 = -2;
+
+/** The descriptor of the book being evaluated (its balances and quote collateral); set by the entry points. */
+let gmxDesc: usize = 0;
+/** Whether an account that is not liquidatable still gets its equity and maintenance (evaluateAccount: yes; a scan keeps only flagged entries). */
+let reportAll: bool = true;
+export function setGmxDescriptor(desc: usize, report: bool): void { gmxDesc = desc; reportAll = report; }
+
+// ---- magnitudes below 2^125 ---------------------------------------------------------------------
+
+let bad: bool = false; // a magnitude passed 2^125 (the account is an overflow)
+
+// 10^0 .. 10^19.
+const POW10: StaticArray<u64> = [
+  1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+  100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+  10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+];
+
+/** (hi:lo) * 10^k for 0 <= k <= 30, the high word in hi128; sets `bad` past 2^125. */
+function timesPow10(lo: u64, hi: u64, k: i32): u64 {
+  if (k > 19) {
+    lo = mulU128U64(lo, hi, POW10[19]);
+    hi = hi128;
+    if (overflow128) { bad = true; hi128 = 0; return 0; }
+    k -= 19;
+  }
+  if (k > 0) {
+    lo = mulU128U64(lo, hi, unchecked(POW10[k]));
+    hi = hi128;
+    if (overflow128) { bad = true; hi128 = 0; return 0; }
+  }
+  if (hi >= LIMIT_HI) bad = true;
+  hi128 = hi;
+  return lo;
+}
+
+/** (ahi:alo) * (bhi:blo) for a product below 2^128 (the caller's bounds make it so), the high word in hi128. */
+// @ts-ignore: decorator
+@inline function mul128(alo: u64, ahi: u64, blo: u64, bhi: u64): u64 {
+  const lo = umul128(alo, blo);
+  hi128 = mulHi + alo * bhi + ahi * blo;
+  return lo;
+}
+
+/** ceil((nhi:nlo) / (dhi:dlo)) for n below 2^126 and d > 0, the high word in hi128. */
+function ceilDiv128(nlo: u64, nhi: u64, dlo: u64, dhi: u64): u64 {
+  if (dhi == 0) {
+    let q = udivU128(nlo, nhi, dlo);
+    let qh = hi128;
+    if (rem64 != 0) { q += 1; qh += u64(q == 0); }
+    hi128 = qh;
+    return q;
+  }
+  let q = mulDiv128(nlo, nhi, 1, 0, dlo, dhi);
+  let qh = hi128;
+  if (remainderNonZero) { q += 1; qh += u64(q == 0); }
+  hi128 = qh;
+  return q;
+}
+
+/** floor((ahi:alo) * f / 10^9) for f <= 10^9: (a div 10^9) * f + floor((a mod 10^9) * f / 10^9), exact. */
+function applyFactor9(alo: u64, ahi: u64, f: u64): u64 {
+  const q = udivU128(alo, ahi, FACTOR);
+  const qh = hi128;
+  const r = rem64;
+  const lo = mulU128U64(q, qh, f);
+  const hi = hi128;
+  const part = (r * f) / FACTOR; // r, f < 2^30: the product fits
+  const out = add128(lo, hi, part, 0);
+  return out; // hi128 set by add128
+}
+
+/** a * b * 10^k as a magnitude below 2^125 (else `bad`). */
+// @ts-ignore: decorator
+@inline function product(a: u64, b: u64, k: i32): u64 {
+  const lo = umul128(a, b);
+  return timesPow10(lo, mulHi, k);
+}
+
+/** A signed value (negative, magnitude) as two's complement 128 bits (the magnitude is below 2^125). */
+// @ts-ignore: decorator
+@inline function signed(negative: bool, lo: u64, hi: u64): u64 {
+  if (!negative) { hi128 = hi; return lo; }
+  return neg128(lo, hi);
+}
+
+/** Unsigned (ahi:alo) <= (bhi:blo). */
+// @ts-ignore: decorator
+@inline function ule(alo: u64, ahi: u64, blo: u64, bhi: u64): bool {
+  return ahi == bhi ? alo <= blo : ahi < bhi;
+}
+
+/** Signed (ahi:alo) < (bhi:blo). */
+// @ts-ignore: decorator
+@inline function slt(alo: u64, ahi: u64, blo: u64, bhi: u64): bool {
+  return ahi == bhi ? alo < blo : <i64>ahi < <i64>bhi;
+}
+
+// ---- (a * b) / d for 128-bit operands, by shift and subtract -------------------------------------
+
+let remainderNonZero: bool = false;
+
+/**
+ * floor((ahi:alo) * (bhi:blo) / (dhi:dlo)) for a, b, d below 2^126 and d > 0, the quotient below
+ * 2^128 (the caller's operands make it so), the high word in hi128; remainderNonZero says whether
+ * the division was exact.
+ */
+function mulDiv128(alo: u64, ahi: u64, blo: u64, bhi: u64, dlo: u64, dhi: u64): u64 {
+  // The 256-bit product p3:p2:p1:p0.
+  const ll = umul128(alo, blo); const llh = mulHi;
+  const lh = umul128(alo, bhi); const lhh = mulHi;
+  const hl = umul128(ahi, blo); const hlh = mulHi;
+  const hh = umul128(ahi, bhi); const hhh = mulHi;
+  const p0 = ll;
+  let p1 = llh + lh; let c1 = u64(p1 < lh);
+  p1 += hl; c1 += u64(p1 < hl);
+  let p2 = lhh + hlh; let c2 = u64(p2 < hlh);
+  p2 += hh; c2 += u64(p2 < hh);
+  p2 += c1; c2 += u64(p2 < c1);
+  const p3 = hhh + c2;
+  // Long division, one bit at a time; the remainder stays below d < 2^126, so shifting it left once fits.
+  let rLo: u64 = 0, rHi: u64 = 0, qLo: u64 = 0, qHi: u64 = 0;
+  for (let i = 255; i >= 0; i--) {
+    const word = i >= 192 ? p3 : i >= 128 ? p2 : i >= 64 ? p1 : p0;
+    const bit = (word >> <u64>(i & 63)) & 1;
+    rHi = (rHi << 1) | (rLo >> 63);
+    rLo = (rLo << 1) | bit;
+    qHi = (qHi << 1) | (qLo >> 63);
+    qLo <<= 1;
+    if (ule(dlo, dhi, rLo, rHi)) {
+      const l = sub128(rLo, rHi, dlo, dhi);
+      rHi = hi128;
+      rLo = l;
+      qLo |= 1;
+    }
+  }
+  remainderNonZero = rLo != 0 || rHi != 0;
+  hi128 = qHi;
+  return qLo;
+}
+
+/** decimals + priceDecimals - 6 of an asset, from its record's divisor 10^e (e >= 0) or multiplier 10^-e. */
+function assetExponent(asset: usize): i32 {
+  let d = load<u64>(asset, ASSET_DIVISOR);
+  let sign = 1;
+  if (d == 1) { d = load<u64>(asset, ASSET_MULTIPLIER); sign = -1; }
+  let e = 0;
+  while (e < 19 && unchecked(POW10[e]) != d) e++;
+  return sign * e;
+}
+
+// ---- the trigger -------------------------------------------------------------------------------
+
+// The last trigger's amounts (two's complement, lo/hi): R, the larger threshold, the collateral
+// token's unit price, the value at the mark; and whether it is liquidatable.
+let rLo: u64 = 0, rHi: u64 = 0, mLo: u64 = 0, mHi: u64 = 0;
+let cLo: u64 = 0, cHi: u64 = 0;
+let liquidatable: bool = false;
+
+/** The side's pool pnl (getPnl, maximize) as two's complement into (poolLo, poolHi); `bad` past 2^125. */
+let poolLo: u64 = 0, poolHi: u64 = 0;
+function poolPnl(market: usize, long: bool, min: u64, max: u64, k: i32): void {
+  const oi = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI));
+  const tokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
+  poolLo = 0; poolHi = 0;
+  if (oi == 0 || tokens == 0) return;
+  const vLo = product(tokens, long ? max : min, k);
+  const vHi = hi128;
+  const oLo = product(oi, E12, 12);
+  const oHi = hi128;
+  poolLo = long ? sub128(vLo, vHi, oLo, oHi) : sub128(oLo, oHi, vLo, vHi);
+  poolHi = hi128;
+}
+
+/**
+ * isPositionLiquidatable for the account's position: sets rLo/rHi, mLo/mHi, cLo/cHi and
+ * `liquidatable`; false when an amount passes 2^125 (an overflow).
+ */
+function trigger(market: usize, tier: usize, size: i64, e: i64, q: i64, balance: i64, asset: usize, mark: u64): bool {
+  bad = false;
+  const long = size > 0;
+  const tokens = <u64>(long ? size : -size);
+  const spread = load<u64>(market, MARKET_GMX_SPREAD);
+  const max = mark + spread;
+  if (max < mark || <i64>max < 0) return false; // the max price passes 63 bits: an overflow
+  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  // V at the price that minimises the pnl: a long's min, a short's max.
+  const vLo = product(tokens, long ? mark : max, k);
+  const vHi = hi128;
+  const eu = <u64>e;
+  const sLo = product(eu, E12, 12); // E = e * 10^24
+  const sHi = hi128;
+  // Collateral: b * c * 10^(30 - dc - pc), the asset's unit price c * 10^(...) kept for the fees.
+  let colLo: u64 = 0, colHi: u64 = 0;
+  cLo = 0; cHi = 0;
+  if (asset != 0) {
+    const price = <u64>load<i64>(asset, ASSET_PRICE);
+    const kc = 24 - assetExponent(asset);
+    cLo = timesPow10(price, 0, kc);
+    cHi = hi128;
+    const b = <u64>(balance < 0 ? -balance : balance);
+    const mag = product(b, price, kc);
+    colLo = signed(balance < 0, mag, hi128);
+    colHi = hi128;
+  }
+  // The impact: q * 10^24, 0 when not negative, no lower than -e * Fi * 10^15.
+  let iLo: u64 = 0, iHi: u64 = 0;
+  if (q < 0) {
+    let mag = product(<u64>(-q), E12, 12);
+    let magHi = hi128;
+    const fi = <u64>load<u32>(tier, TIER_GMX_MAX_IMPACT);
+    const capLo = product(eu, fi, 15);
+    const capHi = hi128;
+    if (ule(capLo, capHi, mag, magHi)) { mag = capLo; magHi = capHi; }
+    iLo = neg128(mag, magHi);
+    iHi = hi128;
+  }
+  // The thresholds: max(MIN_COLLATERAL_USD, applyFactor(E, Fm)), and remaining <= 0 is remaining < 1.
+  const minLo = product(load<u64>(market, MARKET_GMX_MIN_USD), E12, 12);
+  const minHi = hi128;
+  const levLo = product(eu, <u64>load<u32>(market, MARKET_GMX_MIN_CF), 15);
+  const levHi = hi128;
+  if (bad) return false;
+  mLo = minLo; mHi = minHi;
+  if (ule(mLo, mHi, levLo, levHi)) { mLo = levLo; mHi = levHi; }
+  if (mHi == 0 && mLo == 0) mLo = 1;
+  // R without the pnl, then the pnl: a long's V - E, a short's E - V.
+  const baseLo = add128(colLo, colHi, iLo, iHi);
+  const baseHi = hi128;
+  const pLo = long ? sub128(vLo, vHi, sLo, sHi) : sub128(sLo, sHi, vLo, vHi);
+  const pHi = hi128;
+  rLo = add128(baseLo, baseHi, pLo, pHi);
+  rHi = hi128;
+  liquidatable = slt(rLo, rHi, mLo, mHi);
+  // A positive pnl capped against the pool (getPositionPnlUsd): the pool's amounts below 2^125 too.
+  if (<i64>pHi >= 0 && (pLo != 0 || pHi != 0)) {
+    poolPnl(market, long, mark, max, k);
+    if (bad) return false;
+    if (<i64>poolHi > 0 || (poolHi == 0 && poolLo != 0)) {
+      // getCappedPnl: min(pool, applyFactor(poolUsd, factor)); poolUsd * F * 10^15 may pass 2^125:
+      // then it is above the pool pnl (below 2^125) and the cap does not bind.
+      const poolUsd = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_POOL : MARKET_GMX_SHORT_POOL));
+      const f = <u64>load<u32>(market + <usize>(long ? MARKET_GMX_LONG_PNL_FACTOR : MARKET_GMX_SHORT_PNL_FACTOR));
+      const maxLo = product(poolUsd, f, 15);
+      const maxHi = hi128;
+      const capBinds = !bad && !ule(poolLo, poolHi, maxLo, maxHi);
+      bad = false;
+      if (capBinds && (maxLo != 0 || maxHi != 0)) {
+        const cappedLo = mulDiv128(pLo, pHi, maxLo, maxHi, poolLo, poolHi);
+        const cappedHi = hi128;
+        rLo = add128(baseLo, baseHi, cappedLo, cappedHi);
+        rHi = hi128;
+        liquidatable = slt(rLo, rHi, mLo, mHi);
+      }
+    }
+  }
+  return true;
+}
+
+// ---- the float pre-filter ----------------------------------------------------------------------
+//
+// An account is settled "ok" without the exact path when, in f64, R' - M > 2^-45 * S, where R' is
+// R with a positive pnl counted as 0 (the pool's cap keeps a positive pnl >= 0), M the larger
+// threshold (at least 1), S the sum of the terms' magnitudes, and every magnitude the exact path
+// forms below 2^124 (so it forms none past 2^125: no overflow), the side's pool amounts too
+// wherever the pnl may be positive. Why that proves the exact R >= M: each term is a product of at
+// most three factors, each converted to f64 (relative error 2^-53; the powers of ten up to 10^22
+// exact, the larger ones rounded), so it is within 5 * 2^-53 of its exact value relatively; the sums
+// of at most four terms add 4 * 2^-53 * S; in all |R'_f - R'| + |M_f - M| < 2^-49 * S, far inside
+// the band, and R >= R' (the capped pnl is >= 0 when the pnl is positive). Every account the test
+// does not settle takes the exact path, which alone decides liquidatable and overflow.
+
+const F_POW10: StaticArray<f64> = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30,
+];
+const F_LIMIT: f64 = 21267647932558653966460912964485513216.0; // 2^124
+const F_BAND: f64 = 2.842170943040401e-14; // 2^-45
+
+function surelySafe(market: usize, tier: usize, size: i64, e: i64, q: i64, balance: i64, asset: usize, mark: u64): bool {
+  const long = size > 0;
+  const max = mark + load<u64>(market, MARKET_GMX_SPREAD);
+  if (max < mark || <i64>max < 0) return false;
+  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const tokens = <f64>(long ? size : -size);
+  const pk = unchecked(F_POW10[k]);
+  const v = tokens * <f64>(long ? mark : max) * pk;
+  const ef = <f64>e;
+  const sizeUsd = ef * 1e24;
+  let c: f64 = 0, unit: f64 = 0;
+  if (asset != 0) {
+    unit = <f64>load<i64>(asset, ASSET_PRICE) * unchecked(F_POW10[24 - assetExponent(asset)]);
+    c = <f64>balance * unit;
+  }
+  let impact: f64 = 0, qMag: f64 = 0;
+  if (q < 0) {
+    qMag = -<f64>q * 1e24;
+    const cap = ef * <f64>load<u32>(tier, TIER_GMX_MAX_IMPACT) * 1e15;
+    impact = -(qMag < cap ? qMag : cap);
+  }
+  const minUsd = <f64>load<u64>(market, MARKET_GMX_MIN_USD) * 1e24;
+  const lev = ef * <f64>load<u32>(market, MARKET_GMX_MIN_CF) * 1e15;
+  let m = minUsd > lev ? minUsd : lev;
+  if (m < 1) m = 1;
+  const pnl = long ? v - sizeUsd : sizeUsd - v;
+  const cAbs = c < 0 ? -c : c;
+  if (v >= F_LIMIT || sizeUsd >= F_LIMIT || unit >= F_LIMIT || cAbs >= F_LIMIT || qMag >= F_LIMIT || minUsd >= F_LIMIT) return false;
+  const sum = v + sizeUsd + cAbs + (impact < 0 ? -impact : 0) + m;
+  const band = sum * F_BAND;
+  if (pnl > -band) {
+    // The exact pnl may be positive: the exact path forms the pool's amounts, which must fit too.
+    const oi = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI));
+    const oiTokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
+    if (oi != 0 && oiTokens != 0 && (<f64>oi * 1e24 >= F_LIMIT || <f64>oiTokens * <f64>(long ? max : mark) * pk >= F_LIMIT)) return false;
+  }
+  const r = c + impact + (pnl < 0 ? pnl : 0);
+  return r - m > band;
+}
+
+/** floor or ceil of a signed 128-bit amount at FLOAT_PRECISION to quote units (/ 10^24 as two / 10^12). */
+function toQuote(lo: u64, hi: u64, up: bool): i64 {
+  let q = up ? ceilDivI128(lo, hi, E12) : floorDivI128(lo, hi, E12);
+  const h = hi128;
+  q = up ? ceilDivI128(q, h, E12) : floorDivI128(q, h, E12);
+  return <i64>q; // |amount| < 2^127 / 10^24 < 2^48: fits
+}
+
+/**
+ * The account evaluated whole (assembly/account.ts defers to it): the trigger, then the full close
+ * at its valuation (reference/venues/gmx-v2.ts gmxCloseOut).
+ */
+export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize): u8 {
+  memory.fill(out, 0, ENTRY_BYTES);
+  store<u32>(out, a, ENTRY_ACCOUNT);
+  const q = load<i64>((load<u32>(gmxDesc, DESC_QUOTE_COLLATERAL) as usize) + (<usize>a << 3));
+  const size = first < end ? load<i64>(sizeCol + (<usize>first << 3)) : 0;
+  if (size == 0) {
+    store<i64>(out, q, ENTRY_EQUITY);
+    store<u32>(out, STATUS_OK, ENTRY_STATUS);
+    return STATUS_OK;
+  }
+  const market = marketAt(markets, load<u32>(marketCol + (<usize>first << 2)));
+  const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
+  const e = load<i64>(entryCol + (<usize>first << 3));
+  // The account's one balance (the collateral token), if any.
+  const bStart = load<u32>(gmxDesc, DESC_BALANCE_START) as usize;
+  const bFirst = load<u32>(bStart + (<usize>a << 2));
+  const bEnd = load<u32>(bStart + (<usize>(a + 1) << 2));
+  let asset: usize = 0, balance: i64 = 0;
+  if (bFirst < bEnd) {
+    asset = (load<u32>(gmxDesc, DESC_ASSET_TABLE) as usize) + <usize>load<u32>((load<u32>(gmxDesc, DESC_BALANCE_ASSET) as usize) + (<usize>bFirst << 2)) * ASSET_BYTES;
+    balance = load<i64>((load<u32>(gmxDesc, DESC_BALANCE_AMOUNT) as usize) + (<usize>bFirst << 3));
+  }
+  const mark = <u64>load<i64>(market, MARKET_MARK);
+  // A scan keeps no entry of an account that is not flagged: the float test may settle it.
+  if (!reportAll && surelySafe(market, tier, size, e, q, balance, asset, mark)) {
+    store<u32>(out, STATUS_OK, ENTRY_STATUS);
+    return STATUS_OK;
+  }
+  if (!trigger(market, tier, size, e, q, balance, asset, mark)) {
+    store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
+    return STATUS_OVERFLOW;
+  }
+  store<i64>(out, toQuote(rLo, rHi, false), ENTRY_EQUITY);
+  store<i64>(out, toQuote(mLo, mHi, true), ENTRY_MAINTENANCE);
+  if (!liquidatable) {
+    store<u32>(out, STATUS_OK, ENTRY_STATUS);
+    return STATUS_OK;
+  }
+  // The notional at the mark, truncated to quote units: V(mark) / 10^24 (below 2^125 / 10^24).
+  const tokens = <u64>(size < 0 ? -size : size);
+  bad = false;
+  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const nLo = product(tokens, mark, k);
+  const notional = toQuote(nLo, hi128, false);
+  // getLiquidationFees: amount = roundUpDivision(applyFactor(E, Fl), c), its receiver share floor(amount * Fr / 10^9).
+  let feeLo: u64 = 0, feeHi: u64 = 0, recvLo: u64 = 0, recvHi: u64 = 0;
+  const fl = <u64>load<u32>(market, MARKET_GMX_LIQ_FEE);
+  if (fl != 0 && (cLo != 0 || cHi != 0)) {
+    const usdLo = product(<u64>e, fl, 15);
+    const usdHi = hi128;
+    const amountLo = ceilDiv128(usdLo, usdHi, cLo, cHi);
+    const amountHi = hi128;
+    // amount * c < feeUsd + c < 2^126, and the receiver's amount * c is at most that.
+    feeLo = mul128(amountLo, amountHi, cLo, cHi);
+    feeHi = hi128;
+    const recvAmount = applyFactor9(amountLo, amountHi, <u64>load<u32>(tier, TIER_GMX_RECEIVER));
+    const recvAmountHi = hi128;
+    recvLo = mul128(recvAmount, recvAmountHi, cLo, cHi);
+    recvHi = hi128;
+  }
+  if (!slt(rLo, rHi, feeLo, feeHi)) {
+    const penalty = toQuote(feeLo, feeHi, false);
+    const reward = toQuote(recvLo, recvHi, false);
+    store<i64>(out, penalty, ENTRY_PENALTY);
+    store<i64>(out, reward, ENTRY_REWARD);
+    const leftLo = sub128(rLo, rHi, feeLo, feeHi);
+    store<i64>(out, toQuote(leftLo, hi128, false), ENTRY_RETURNED);
+  } else if (<i64>rHi < 0) {
+    // What remains is negative: the pool's shortfall, rounded up.
+    const mag = neg128(rLo, rHi);
+    store<i64>(out, toQuote(mag, hi128, true), ENTRY_BAD_DEBT);
+  } else {
+    // Not enough to pay the fee whole: the fees are emptied, what was paid goes to the pool.
+    store<i64>(out, toQuote(rLo, rHi, false), ENTRY_PENALTY);
+  }
+  store<u64>(out, <u64>notional, ENTRY_NOTIONAL);
+  store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
+  return STATUS_LIQUIDATABLE;
+}
+
+export class GmxV2 {
+  /** The account is the venue's own: assembly/account.ts calls this instead of its loop. */
+  // @ts-ignore: decorator
+  @inline own(a: u32, first: u32, end: u32, out: usize, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize): u8 {
+    return gmxEvaluate(a, first, end, out, marketCol, sizeCol, entryCol, markets, tiers);
+  }
+  // What the generic code still asks of a venue (the pre-filter is off, the loop is not run).
+  // @ts-ignore: decorator
+  @inline entry(entry: i64): i64 { return 0; }
+  // @ts-ignore: decorator
+  @inline notional(market: usize, absSize: u64, price: u64): u64 { return 0; }
+  // @ts-ignore: decorator
+  @inline addPnl(market: usize, size: i64, entry: i64, price: i64): void {}
+  // @ts-ignore: decorator
+  @inline triggered(equity: i64, maintenance: u64, anyOpen: bool): bool { return false; }
+  // @ts-ignore: decorator
+  @inline maintenance(market: usize, tiers: usize, notional: u64, absSize: u64): u64 { return 0; }
+  // @ts-ignore: decorator
+  @inline triggerSlack(): i64 { return 0; }
+  /** No float image of the trigger at FLOAT_PRECISION: the exact path decides every account. */
+  // @ts-ignore: decorator
+  @inline prefilters(): bool { return false; }
+  // @ts-ignore: decorator
+  @inline writesNotional(): bool { return true; }
+  // @ts-ignore: decorator
+  @inline fee(market: usize, notional: u64): u64 { return 0; }
+  // @ts-ignore: decorator
+  @inline slippage(market: usize, notional: u64): u64 { return 0; }
+  // @ts-ignore: decorator
+  @inline closes(market: usize, absSize: u64, notional: u64): u64 { return notional; }
+  // @ts-ignore: decorator
+  @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
+    first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool { return true; }
+}
+
+/** Liquidation prices: every open position's slot is WIDE, priced by the wrapper with the reference (gmxLiquidationPrice). */
+export function gmxLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
+  const starts = load<u32>(desc, 16) as usize; // DESC_POSITION_START
+  const ends = load<u32>(desc, 96) as usize; // DESC_POSITION_END
+  const sizeCol = load<u32>(desc, 24) as usize; // DESC_POSITION_SIZE
+  const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
+  for (let a: u32 = from; a < to; a++) {
+    const first = load<u32>(starts + (<usize>a << 2));
+    const end = load<u32>(ends + (<usize>a << 2));
+    for (let p = first; p < end; p++) {
+      store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
+    }
+  }
+}
+
+/**
+ * The collateral value column as the model's (what reports show), and with `markDirty` (an asset's
+ * price moved) every account of [from, to) that holds a balance marked: its trigger reads the price
+ * at FLOAT_PRECISION, which moves where the model's value, in quote units, may not.
+ */
+export function gmxValueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 {
+  const changed = valueCollateralFor<ModelBalances>(desc, from, to, markDirty);
+  if (!markDirty) return changed;
+  const starts = load<u32>(desc, DESC_BALANCE_START) as usize;
+  const status = load<u32>(desc, DESC_STATUS) as usize;
+  let marked: u32 = 0;
+  for (let a = from; a < to; a++) {
+    if (load<u32>(starts + (<usize>(a + 1) << 2)) == load<u32>(starts + (<usize>a << 2))) continue;
+    store<u8>(status + <usize>a, load<u8>(status + <usize>a) | STATUS_DIRTY);
+    marked++;
+  }
+  return marked > changed ? marked : changed;
+}

@@ -1,0 +1,57 @@
+/**
+ * gmx-v2 books (docs/venues/gmx-v2.md): what a gmx-v2 market and account must hold
+ * (book/validate.ts calls these). The core holds the factors in parts of 10^9 and each account is
+ * one isolated GMX position (reference/venues/gmx-v2.ts).
+ */
+import { BookError, type RecordName } from "./errors.js";
+import { I64_MAX } from "./decimal.js";
+import type { Account, Market } from "./types.js";
+
+/** A factor at FLOAT_PRECISION the core holds exactly: a multiple of 10^21 in [0, 10^30]. */
+export const FACTOR_UNIT = 10n ** 21n;
+const ONE = 10n ** 30n;
+
+function label(r: RecordName): string {
+  return typeof r === "function" ? r() : r;
+}
+
+function within(v: unknown, lo: bigint, hi: bigint, record: RecordName, field: string, range: string): bigint {
+  if (typeof v !== "bigint") throw new BookError(label(record), field, `expected an integer, got ${typeof v}`);
+  if (v < lo || v > hi) throw new BookError(label(record), field, `${v} is outside ${range}`);
+  return v;
+}
+
+function factor(v: unknown, record: RecordName, field: string): void {
+  const f = within(v, 0n, ONE, record, field, "[0, 10^30] (a GMX factor at FLOAT_PRECISION)");
+  if (f % FACTOR_UNIT !== 0n) throw new BookError(label(record), field, `${f} is not a multiple of 10^21 (the core holds GMX factors in parts of 10^9)`);
+}
+
+export function validateGmxMarket(m: Market, record: RecordName): void {
+  if (m.tiers.length !== 1) throw new BookError(label(record), "tiers", `a gmx-v2 market has one tier (minCollateralFactorForLiquidation's image), got ${m.tiers.length}`);
+  const g = m.gmx as unknown as Record<string, unknown> | undefined;
+  if (g === undefined || g === null || typeof g !== "object") throw new BookError(label(record), "gmx", "missing: a gmx-v2 market gives its gmx parameters");
+  const keys = ["indexPriceSpread", "minCollateralFactorForLiquidation", "liquidationFeeFactor", "liquidationFeeReceiverFactor", "maxPositionImpactFactorForLiquidations", "minCollateralUsd", "long", "short"];
+  for (const k of Object.keys(g)) if (!keys.includes(k)) throw new BookError(label(record), `gmx.${k}`, "unknown field");
+  within(g.indexPriceSpread, 0n, I64_MAX, record, "gmx.indexPriceSpread", "[0, 2^63 - 1] price units");
+  if (m.markPrice + (g.indexPriceSpread as bigint) > I64_MAX) throw new BookError(label(record), "gmx.indexPriceSpread", "markPrice + indexPriceSpread (the index max price) passes 2^63 - 1");
+  for (const f of ["minCollateralFactorForLiquidation", "liquidationFeeFactor", "liquidationFeeReceiverFactor", "maxPositionImpactFactorForLiquidations"]) factor(g[f], record, `gmx.${f}`);
+  within(g.minCollateralUsd, 0n, I64_MAX, record, "gmx.minCollateralUsd", "[0, 2^63 - 1] quote units");
+  for (const side of ["long", "short"] as const) {
+    const s = g[side] as Record<string, unknown> | undefined;
+    if (s === undefined || s === null || typeof s !== "object") throw new BookError(label(record), `gmx.${side}`, "missing: the side's pnl factor and pool");
+    for (const k of Object.keys(s)) if (!["maxPnlFactorForTraders", "openInterestUsd", "openInterestInTokens", "poolUsd"].includes(k)) throw new BookError(label(record), `gmx.${side}.${k}`, "unknown field");
+    factor(s.maxPnlFactorForTraders, record, `gmx.${side}.maxPnlFactorForTraders`);
+    within(s.openInterestUsd, 0n, I64_MAX, record, `gmx.${side}.openInterestUsd`, "[0, 2^63 - 1] quote units");
+    within(s.openInterestInTokens, 0n, I64_MAX, record, `gmx.${side}.openInterestInTokens`, "[0, 2^63 - 1] size units");
+    within(s.poolUsd, 0n, I64_MAX, record, `gmx.${side}.poolUsd`, "[0, 2^63 - 1] quote units");
+  }
+}
+
+/** A gmx-v2 account is one isolated position: at most one position, at most one balance (its collateral token), sizeInUsd above 0. */
+export function validateGmxAccount(acc: Account, record: RecordName): void {
+  if (!Array.isArray(acc.positions)) return; // validate.ts names that error
+  if (acc.positions.length > 1) throw new BookError(label(record), "positions", `a gmx-v2 account is one isolated GMX position, this one holds ${acc.positions.length}`);
+  if ((acc.balances?.length ?? 0) > 1) throw new BookError(label(record), "balances", `a gmx-v2 account holds one balance, its position's collateral token; this one holds ${acc.balances!.length}`);
+  const p = acc.positions[0];
+  if (p !== undefined && p.size !== 0n && p.entryPrice <= 0n) throw new BookError(`${label(record)} position 1`, "entryPrice", `${p.entryPrice}: a gmx-v2 position's entry slot is its sizeInUsd (quote units), above 0`);
+}

@@ -1,0 +1,322 @@
+/**
+ * GMX v2 importer: what the GMX SDK (@gmx-io/sdk 1.4.0) returns -> a venue book (`"venue":
+ * "gmx-v2"`, docs/venues/gmx-v2.md), as JSON text. Browser-safe (no Node built-ins).
+ *
+ * Inputs, each a JSON text whose bigints are decimal strings (or whole JSON numbers), as a
+ * `JSON.stringify` with a bigint replacer writes them:
+ * - markets: the SDK's MarketsInfoData (`sdk.markets.getMarketsInfo()`'s marketsInfoData), an
+ *   object from market address to MarketInfo, or an array of MarketInfo; each with its indexToken,
+ *   longToken and shortToken (TokenData: address, symbol, decimals, prices.minPrice/maxPrice in USD
+ *   at 10^30 per whole token) and the factors it reads from the DataStore;
+ * - positions: the SDK's PositionsInfoData (`sdk.positions.getPositionsInfo()`), an object from
+ *   position key to PositionInfo, or an array of them (the Reader's Position fields are enough:
+ *   account, marketAddress, collateralTokenAddress, isLong, sizeInUsd, sizeInTokens,
+ *   collateralAmount, pendingBorrowingFeesUsd, fundingFeeAmount, positionFeeAmount,
+ *   traderDiscountAmount, uiFeeAmount, pendingImpactAmount; closePriceImpactDeltaUsd where given);
+ * - config: what the SDK does not carry, read from the DataStore (Keys.sol): MIN_COLLATERAL_USD,
+ *   LIQUIDATION_FEE_RECEIVER_FACTOR, and per market liquidationFeeFactorKey(market), as
+ *   {"minCollateralUsd", "liquidationFeeReceiverFactor", "liquidationFeeFactors": {address: factor}}.
+ *
+ * Mapping: one position is one isolated account `ACCOUNT/MARKET/COLLATERAL/long|short`; its size
+ * is sizeInTokens (negative for a short), its entry slot sizeInUsd; its one balance is the collateral
+ * token less the close's costs (totalCostAmount: positionFeeAmount + floor(pendingBorrowingFeesUsd
+ * / collateral min price) + fundingFeeAmount + uiFeeAmount - traderDiscountAmount); its collateral
+ * slot the close's price impact (closePriceImpactDeltaUsd, 0 where absent, plus pendingImpactAmount
+ * at the index min price when positive, the max when negative). A market's mark is its index
+ * token's min price, the spread max - min; the pool sides are longInterestUsd/InTokens and
+ * longPoolAmount at the long token's min price (the short side likewise).
+ *
+ * Units. Each value must be exact in the book's 64-bit units: USD (sizeInUsd, fees, impact, open
+ * interest, pools, MIN_COLLATERAL_USD) a whole number of 10^-6 USD; factors whole parts of 10^9;
+ * per market the importer takes the fewest size decimals (at most the index token's) and the most
+ * price decimals (at most 18, their sum at most 24) on which every size and price is exact, per
+ * collateral token likewise. A value that is not exact there, or does not fit 64 bits, is refused,
+ * naming the file, the record and the field, and what it would need. Nothing is rounded.
+ */
+import { BookError, describeValue } from "../errors.js";
+import { I64_MAX, I64_MIN } from "../decimal.js";
+import { JsonNumber, parseJsonStrict } from "../json.js";
+import type { JsonObject, JsonValue } from "../json.js";
+import { writeBookJson } from "../json.js";
+import type { Account, Asset, Book, Market } from "../types.js";
+import { describeJson, has, object, rec, required } from "./response.js";
+
+export interface GmxInput {
+  readonly markets: string;
+  readonly marketsSource?: string;
+  readonly positions: string;
+  readonly positionsSource?: string;
+  readonly config: string;
+  readonly configSource?: string;
+}
+
+export interface GmxImport {
+  readonly text: string;
+  readonly book: Book;
+  readonly markets: number;
+  readonly accounts: number;
+  readonly positions: number;
+}
+
+const TEN = (k: number) => 10n ** BigInt(k);
+const QUOTE = TEN(24); // 10^-6 USD at FLOAT_PRECISION
+const FACTOR = TEN(21); // parts of 10^9 at FLOAT_PRECISION
+const U256 = (1n << 256n) - 1n;
+
+function doc(text: string, source: string): JsonValue {
+  if (typeof text !== "string") throw new BookError(source, "", `expected the file's JSON text, got ${describeValue(text)}`);
+  return parseJsonStrict(text, source);
+}
+
+/** A bigint field: a decimal string or a whole JSON number, within [min, max]. */
+function big(o: JsonObject, key: string, record: string, min = 0n, max = U256, prefix = ""): bigint {
+  const v = required(o, key, record, prefix);
+  const field = prefix + key;
+  let x: bigint;
+  if (v instanceof JsonNumber && /^-?[0-9]+$/.test(v.raw)) x = BigInt(v.raw);
+  else if (typeof v === "string" && /^-?[0-9]+$/.test(v)) x = BigInt(v);
+  else throw new BookError(record, field, `expected a whole number (a decimal string, as a bigint replacer writes it), got ${describeJson(v)}`);
+  if (x < min || x > max) throw new BookError(record, field, `${x} is outside [${min}, ${max}]`);
+  return x;
+}
+
+function str(o: JsonObject, key: string, record: string, prefix = ""): string {
+  const v = required(o, key, record, prefix);
+  if (typeof v !== "string" || v === "") throw new BookError(record, prefix + key, `expected a non-empty string, got ${describeJson(v)}`);
+  return v;
+}
+
+function bool(o: JsonObject, key: string, record: string): boolean {
+  const v = required(o, key, record);
+  if (typeof v !== "boolean") throw new BookError(record, key, `expected true or false, got ${describeJson(v)}`);
+  return v;
+}
+
+/** A value at 10^30 as quote units (10^-6 USD), refused when not whole or past 64 bits. */
+function usd(x: bigint, record: string, field: string, min = I64_MIN): bigint {
+  if (x % QUOTE !== 0n) throw new BookError(record, field, `${x} (USD at 10^30) is not a whole number of 10^-6 USD, the book's quote unit: liqscan's 64-bit columns hold GMX USD values to 10^-6 exactly or not at all`);
+  const q = x / QUOTE;
+  if (q < min || q > I64_MAX) throw new BookError(record, field, `${x} (USD at 10^30) is ${q} quote units, outside [${min}, 2^63 - 1]`);
+  return q;
+}
+
+/** A GMX factor (10^30 = 1) in [0, 1], whole parts of 10^9. */
+function factor(x: bigint, record: string, field: string): bigint {
+  if (x > TEN(30)) throw new BookError(record, field, `${x} is above 10^30 (a factor above 100 %)`);
+  if (x % FACTOR !== 0n) throw new BookError(record, field, `${x} is not a whole number of parts of 10^9 (10^21 at 10^30): the core holds GMX factors so`);
+  return x;
+}
+
+/** Trailing decimal zeros of x (x = 0: `cap`). */
+function zeros(x: bigint, cap: number): number {
+  if (x === 0n) return cap;
+  let n = 0;
+  while (n < cap && x % 10n === 0n) { x /= 10n; n++; }
+  return n;
+}
+
+interface TokenIn {
+  readonly address: string;
+  readonly symbol: string;
+  readonly decimals: number;
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly record: string;
+}
+
+function token(o: JsonObject, key: string, record: string): TokenIn {
+  const t = object(required(o, key, record), record, key);
+  const d = required(t, "decimals", record, `${key}.`);
+  if (!(d instanceof JsonNumber) || !/^[0-9]+$/.test(d.raw) || Number(d.raw) > 36) throw new BookError(record, `${key}.decimals`, `expected a whole number in [0, 36], got ${describeJson(d)}`);
+  const prices = object(required(t, "prices", record, `${key}.`), record, `${key}.prices`);
+  const min = big(prices, "minPrice", record, 1n, U256, `${key}.prices.`);
+  const max = big(prices, "maxPrice", record, min, U256, `${key}.prices.`);
+  return { address: str(t, "address", record, `${key}.`).toLowerCase(), symbol: has(t, "symbol") ? str(t, "symbol", record, `${key}.`) : str(t, "address", record, `${key}.`), decimals: Number(d.raw), min, max, record };
+}
+
+/** The entries of an SDK data map (object keyed by address or key) or a list, with their records. */
+function entries(v: JsonValue, source: string): { record: string; o: JsonObject }[] {
+  if (Array.isArray(v)) return v.map((x, i) => ({ record: rec(source, `[${i}]`), o: object(x, rec(source, `[${i}]`), "") }));
+  const o = object(v, source, "");
+  return Object.keys(o).map((k) => ({ record: rec(source, JSON.stringify(k)), o: object(o[k], rec(source, JSON.stringify(k)), "") }));
+}
+
+interface MarketIn {
+  readonly address: string;
+  readonly name: string;
+  readonly record: string;
+  readonly o: JsonObject;
+  readonly index: TokenIn;
+  readonly long: TokenIn;
+  readonly short: TokenIn;
+}
+
+interface PositionIn {
+  readonly record: string;
+  readonly id: string;
+  readonly market: MarketIn;
+  readonly collateral: TokenIn;
+  readonly isLong: boolean;
+  readonly sizeInUsd: bigint;
+  readonly sizeInTokens: bigint;
+  readonly net: bigint;
+  readonly impact: bigint;
+}
+
+/**
+ * The fewest price decimals p <= cap at which every price (USD at 10^30 per whole token) is a whole
+ * number of 10^-p USD, -1 when there is none: x / 10^(30 - p) is whole iff x has 30 - p trailing zeros.
+ */
+function priceDecimals(prices: readonly bigint[], cap: number): number {
+  const p = Math.max(0, ...prices.map((x) => 30 - zeros(x, 30)));
+  return p <= cap ? p : -1;
+}
+
+export function importGmxBook(input: GmxInput): GmxImport {
+  const mSource = input.marketsSource ?? "markets", pSource = input.positionsSource ?? "positions", cSource = input.configSource ?? "config";
+  // The DataStore values the SDK does not carry.
+  const config = object(doc(input.config, cSource), cSource, "");
+  for (const k of Object.keys(config)) if (!["minCollateralUsd", "liquidationFeeReceiverFactor", "liquidationFeeFactors"].includes(k)) throw new BookError(cSource, k, "unknown field (expected minCollateralUsd, liquidationFeeReceiverFactor, liquidationFeeFactors)");
+  const minCollateralUsd = usd(big(config, "minCollateralUsd", cSource), cSource, "minCollateralUsd", 0n);
+  const receiver = factor(big(config, "liquidationFeeReceiverFactor", cSource), cSource, "liquidationFeeReceiverFactor");
+  const feeFactors = object(required(config, "liquidationFeeFactors", cSource), cSource, "liquidationFeeFactors");
+  const feeOf = new Map<string, bigint>();
+  for (const k of Object.keys(feeFactors)) feeOf.set(k.toLowerCase(), factor(big(feeFactors, k, cSource, 0n, U256, "liquidationFeeFactors."), cSource, `liquidationFeeFactors.${k}`));
+
+  // Markets by address.
+  const markets = new Map<string, MarketIn>();
+  for (const { record, o } of entries(doc(input.markets, mSource), mSource)) {
+    const address = str(o, "marketTokenAddress", record).toLowerCase();
+    if (markets.has(address)) throw new BookError(record, "marketTokenAddress", `${address} is also ${markets.get(address)!.record}`);
+    markets.set(address, { address, name: has(o, "name") ? str(o, "name", record) : address, record, o, index: token(o, "indexToken", record), long: token(o, "longToken", record), short: token(o, "shortToken", record) });
+  }
+
+  // Positions.
+  const positions: PositionIn[] = [];
+  const ids = new Map<string, string>();
+  for (const { record, o } of entries(doc(input.positions, pSource), pSource)) {
+    const mAddr = str(o, "marketAddress", record).toLowerCase();
+    const market = markets.get(mAddr);
+    if (market === undefined) throw new BookError(record, "marketAddress", `${mAddr} is not a market of ${mSource}`);
+    if (has(market.o, "isSpotOnly") && market.o.isSpotOnly === true) throw new BookError(record, "marketAddress", `${market.name} is a swap-only market: it holds no positions`);
+    const cAddr = str(o, "collateralTokenAddress", record).toLowerCase();
+    const collateral = cAddr === market.long.address ? market.long : cAddr === market.short.address ? market.short : null;
+    if (collateral === null) throw new BookError(record, "collateralTokenAddress", `${cAddr} is neither ${market.name}'s long token nor its short token`);
+    const isLong = bool(o, "isLong", record);
+    const sizeInUsd = big(o, "sizeInUsd", record, 1n);
+    const sizeInTokens = big(o, "sizeInTokens", record, 1n);
+    const amount = big(o, "collateralAmount", record);
+    // totalCostAmount of the close (getPositionFees with isLiquidation false), in collateral token units.
+    const unitMin = collateral.min / TEN(collateral.decimals);
+    if (unitMin * TEN(collateral.decimals) !== collateral.min) throw new BookError(collateral.record, `${collateral === market.long ? "longToken" : "shortToken"}.prices.minPrice`, `${collateral.min} is not a whole price per token unit (USD at 10^30 times 10^decimals)`);
+    const borrowingAmount = big(o, "pendingBorrowingFeesUsd", record) / unitMin;
+    const cost = big(o, "positionFeeAmount", record) + borrowingAmount + big(o, "fundingFeeAmount", record) + big(o, "uiFeeAmount", record) - big(o, "traderDiscountAmount", record);
+    // The close's impact as given: its estimate where the SDK gives one, plus the pending impact at its price.
+    const pending = big(o, "pendingImpactAmount", record, -U256, U256);
+    const indexUnit = (pending > 0n ? market.index.min : market.index.max);
+    const pendingUsd = pending * indexUnit;
+    if (pendingUsd % TEN(market.index.decimals) !== 0n) throw new BookError(record, "pendingImpactAmount", `${pending} at ${indexUnit} is not a whole USD amount at 10^30`);
+    const close = has(o, "closePriceImpactDeltaUsd") ? big(o, "closePriceImpactDeltaUsd", record, -U256, U256) : 0n;
+    const impact = usd(close + pendingUsd / TEN(market.index.decimals), record, has(o, "closePriceImpactDeltaUsd") ? "closePriceImpactDeltaUsd" : "pendingImpactAmount");
+    const id = `${str(o, "account", record)}/${market.address}/${collateral.address}/${isLong ? "long" : "short"}`;
+    if (ids.has(id)) throw new BookError(record, "account", `the position ${id} is also ${ids.get(id)}`);
+    ids.set(id, record);
+    positions.push({ record, id, market, collateral, isLong, sizeInUsd: usd(sizeInUsd, record, "sizeInUsd", 1n), sizeInTokens, net: amount - cost, impact });
+  }
+
+  // Units per market held: the fewest size decimals, the most price decimals on which everything is exact.
+  const used = [...new Set(positions.map((p) => p.market))];
+  const bookMarkets: Market[] = [];
+  const marketIndex = new Map<MarketIn, number>();
+  for (const m of used) {
+    const o = m.o, record = m.record, td = m.index.decimals;
+    const held = positions.filter((p) => p.market === m);
+    const longOiTokens = big(o, "longInterestInTokens", record), shortOiTokens = big(o, "shortInterestInTokens", record);
+    // The index token's own decimals where every size fits 64 bits, else the fewest exact ones.
+    const sizes = [...held.map((p) => p.sizeInTokens), longOiTokens, shortOiTokens];
+    const sizeZeros = sizes.every((x) => x <= I64_MAX) && td <= 24 ? 0 : Math.min(td, ...sizes.map((x) => zeros(x, td)));
+    const sd = td - sizeZeros;
+    const cap = Math.min(18, 24 - sd);
+    // The fewest exact price decimals, raised while the max price stays below 2^62 (finer shocks).
+    let pdExact = priceDecimals([m.index.min, m.index.max], cap);
+    while (pdExact >= 0 && pdExact < cap && m.index.max / TEN(29 - pdExact) < 1n << 62n) pdExact++;
+    if (pdExact < 0) throw new BookError(m.index.record, "indexToken.prices.minPrice", `${m.index.min}: no price decimals in [0, ${cap}] hold the index price exactly (sizes need ${sd} decimals, and sizeDecimals + priceDecimals is at most 24)`);
+    const toSize = (x: bigint, rec2: string, field: string) => {
+      const s = x / TEN(sizeZeros);
+      if (s > I64_MAX) throw new BookError(rec2, field, `${x} is ${s} units of 10^-${sd} ${m.index.symbol}, past 2^63 - 1 (the book's 64-bit size column)`);
+      return s;
+    };
+    const toPrice = (x: bigint, field: string) => {
+      const p = x / TEN(30 - pdExact);
+      if (p > I64_MAX) throw new BookError(m.index.record, field, `${x} is ${p} units of 10^-${pdExact} USD, past 2^63 - 1`);
+      return p;
+    };
+    const mark = toPrice(m.index.min, "indexToken.prices.minPrice");
+    const spread = toPrice(m.index.max, "indexToken.prices.maxPrice") - mark;
+    const fee = feeOf.get(m.address);
+    if (fee === undefined) throw new BookError(cSource, `liquidationFeeFactors.${m.address}`, `missing: the liquidationFeeFactor of ${m.name} (liquidationFeeFactorKey(market) in the DataStore)`);
+    const minCf = factor(big(o, "minCollateralFactorForLiquidation", record), record, "minCollateralFactorForLiquidation");
+    const poolUsd = (amountKey: string, t: TokenIn) => {
+      const amount = big(o, amountKey, record);
+      const unit = t.min / TEN(t.decimals);
+      return usd(amount * unit, record, amountKey, 0n);
+    };
+    bookMarkets.push({
+      id: m.name, sizeDecimals: sd, priceDecimals: pdExact, markPrice: mark,
+      tiers: [{ maxNotional: null, mmrPpm: minCf / QUOTE }], liquidationFeePpm: fee / QUOTE,
+      gmx: {
+        indexPriceSpread: spread, minCollateralFactorForLiquidation: minCf, liquidationFeeFactor: fee, liquidationFeeReceiverFactor: receiver,
+        maxPositionImpactFactorForLiquidations: factor(big(o, "maxPositionImpactFactorForLiquidations", record), record, "maxPositionImpactFactorForLiquidations"),
+        minCollateralUsd,
+        long: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersLong", record), record, "maxPnlFactorForTradersLong"), openInterestUsd: usd(big(o, "longInterestUsd", record), record, "longInterestUsd", 0n), openInterestInTokens: toSize(longOiTokens, record, "longInterestInTokens"), poolUsd: poolUsd("longPoolAmount", m.long) },
+        short: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersShort", record), record, "maxPnlFactorForTradersShort"), openInterestUsd: usd(big(o, "shortInterestUsd", record), record, "shortInterestUsd", 0n), openInterestInTokens: toSize(shortOiTokens, record, "shortInterestInTokens"), poolUsd: poolUsd("shortPoolAmount", m.short) },
+      },
+    });
+    marketIndex.set(m, bookMarkets.length - 1);
+    for (const p of held) (p as { sizeInTokens: bigint }).sizeInTokens = toSize(p.sizeInTokens, p.record, "sizeInTokens");
+  }
+
+  // Collateral tokens: the fewest decimals on which every net amount is exact, the most price decimals.
+  const tokens = [...new Map(positions.map((p) => [p.collateral.address, p.collateral])).values()];
+  const assets: Asset[] = [];
+  const assetIndex = new Map<string, number>();
+  const shift = new Map<string, number>();
+  for (const t of tokens) {
+    const held = positions.filter((p) => p.collateral.address === t.address);
+    // The token's own decimals where every amount fits 64 bits, else the fewest exact ones.
+    const fits = t.decimals <= 18 && held.every((p) => p.net <= I64_MAX && p.net >= I64_MIN);
+    const z = fits ? 0 : Math.min(t.decimals, ...held.map((p) => zeros(p.net < 0n ? -p.net : p.net, t.decimals)));
+    const dc = t.decimals - z;
+    if (dc > 18) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${dc} decimals; liqscan's assets hold at most 18`);
+    const cap = Math.min(18, 24 - dc);
+    let pc = priceDecimals([t.min], cap);
+    while (pc >= 0 && pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
+    if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${cap}] hold ${t.symbol}'s min price exactly`);
+    const price = t.min / TEN(30 - pc);
+    if (price > I64_MAX) throw new BookError(t.record, "prices.minPrice", `${t.min} is ${price} units of 10^-${pc} USD, past 2^63 - 1`);
+    assetIndex.set(t.address, assets.length);
+    shift.set(t.address, t.decimals - dc);
+    assets.push({ id: t.symbol, decimals: dc, priceDecimals: pc, price, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
+  }
+  if (new Set(assets.map((a) => a.id)).size !== assets.length) {
+    assets.forEach((a, i) => { (a as { id: string }).id = `${a.id}:${tokens[i]!.address}`; });
+  }
+
+  const accounts: Account[] = positions.map((p) => {
+    const net = p.net / TEN(shift.get(p.collateral.address)!);
+    if (net > I64_MAX || net < I64_MIN) throw new BookError(p.record, "collateralAmount", `${p.net} ${p.collateral.symbol} units net of the close's costs pass 64 bits in the book's units`);
+    return {
+      id: p.id, collateral: p.impact, margin: "isolated",
+      positions: [{ market: marketIndex.get(p.market)!, size: p.isLong ? p.sizeInTokens : -p.sizeInTokens, entryPrice: p.sizeInUsd }],
+      balances: [{ asset: assetIndex.get(p.collateral.address)!, amount: net }],
+    };
+  });
+  const book: Book = { venue: "gmx-v2", liquidatorSharePpm: 0n, markets: bookMarkets, accounts, ...(assets.length ? { assets } : {}) };
+  return { text: writeBookJson(book), book, markets: bookMarkets.length, accounts: accounts.length, positions: accounts.length };
+}
+
+
+/** The book's JSON text alone (as the other importers of the API give it). */
+export function importGmx(input: GmxInput): string {
+  return importGmxBook(input).text;
+}

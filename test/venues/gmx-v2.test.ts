@@ -1,0 +1,227 @@
+// gmx-v2 (docs/venues/gmx-v2.md): the trigger of PositionUtils.isPositionLiquidatable at
+// gmx-synthetics a5c0c8835182 on the suite's own liquidation test and hand-computed positions (each
+// of its three conditions, the pnl cap, the impact cap, the fee and its receiver share, the pool's
+// shortfall); the core against the BigInt reference on random books; liquidation prices swept
+// against the trigger (gmsol-labs/gmx-solana #439's check). Seeds vary per run (printed on failure).
+import { describe, expect, it } from "vitest";
+import { createEngine } from "../../bindings/index.js";
+import type { Asset, Book, GmxMarket, Market } from "../../book/types.js";
+import { validateBook } from "../../book/index.js";
+import { isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
+import { gmxTrigger, viewOf } from "../../reference/venues/gmx-v2.js";
+import { Rng } from "../support/random-book.js";
+import { gmxBook as book, randomGmxBook as randomBook } from "../support/gmx-random.js";
+
+const F = (pct: string) => { // a percentage as a GMX factor (10^30 = 100 %)
+  const [i, d = ""] = pct.split(".");
+  return BigInt(i! + d.padEnd(28, "0")) ;
+};
+const STATUS = ["ok", "liquidatable", "overflow"];
+const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
+
+function gmx(over: Partial<GmxMarket> = {}): GmxMarket {
+  const side = { maxPnlFactorForTraders: F("50"), openInterestUsd: 0n, openInterestInTokens: 0n, poolUsd: 0n };
+  return {
+    indexPriceSpread: 0n, minCollateralFactorForLiquidation: F("1"), liquidationFeeFactor: F("0.2"), liquidationFeeReceiverFactor: F("37"),
+    maxPositionImpactFactorForLiquidations: F("1"), minCollateralUsd: 1_000_000n, long: side, short: side, ...over,
+  };
+}
+
+/** ETH/USD: sizes in 10^-6 ETH, prices in cents. */
+function ethMarket(mark: bigint, over: Partial<GmxMarket> = {}): Market {
+  return { id: "ETH/USD", sizeDecimals: 6, priceDecimals: 2, markPrice: mark, tiers: [{ maxNotional: null, mmrPpm: 10_000n }], liquidationFeePpm: 2_000n, gmx: gmx(over) };
+}
+const weth = (price: bigint): Asset => ({ id: "WETH", decimals: 12, priceDecimals: 2, price, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
+const usdc: Asset = { id: "USDC", decimals: 6, priceDecimals: 6, price: 1_000_000n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+
+async function coreScan(b: Book) {
+  const live = await (await createEngine("wasm")).load(b);
+  const got = live.scan();
+  const out = b.accounts.map((_, a) => ({ status: STATUS[got.status[a]!], result: got.account(a) }));
+  const totals = got.totals;
+  live.dispose();
+  return { out, totals };
+}
+
+describe("gmx-v2: isPositionLiquidatable", () => {
+  it("test/exchange/LiquidationOrder.ts: 10 WETH backing $200,000 long ETH opened at $5,000 is not liquidatable at $4,200 and is at $4,000", async () => {
+    // 40 ETH (sizeDeltaUsd 200,000 at 5,000; the fixture has no impact). The close's position fee
+    // (0.06 %, the negative-impact factor of config/markets.ts) comes off the collateral in WETH.
+    for (const [price, want] of [[420_000n, "ok"], [400_000n, "liquidatable"]] as const) {
+      const feeWeth = (200_000n * 6n * 10n ** 12n) / 10_000n / (price / 100n) + 1n; // 10^-12 WETH, rounded against the trader
+      const b = book(ethMarket(price), [weth(price)], [{ size: 40_000_000n, sizeInUsd: 200_000_000_000n, collateral: 10n * 10n ** 12n - feeWeth }]);
+      validateBook(b);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+    }
+  });
+
+  it("each of the three conditions, strict where the contract is strict", () => {
+    // $10,000 long of 5 ETH at $2,000, USDC collateral; the mark decides the pnl. minCF 1 %: $100; MIN_COLLATERAL_USD $1.
+    const at = (mark: bigint, collateral: bigint, minUsd = 1_000_000n) => {
+      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      return gmxTrigger(viewOf(b, b.accounts[0]!)!, mark, 1_000_000n);
+    };
+    // remaining = collateral + 5 * mark - 10,000.
+    expect(at(200_000n, 100_000_000n).reason).toBe(null); // remaining exactly $100: not below
+    expect(at(200_000n, 99_999_999n).reason).toBe("min collateral for leverage");
+    expect(at(199_980n, 101_000_000n).reason).toBe(null); // $100 exactly again (pnl -1)
+    expect(at(200_000n, 0n, 0n).reason).toBe("< 0"); // remaining 0 with MIN_COLLATERAL_USD 0: "<= 0"
+    expect(at(200_000n, 1n, 0n).reason).toBe("min collateral for leverage");
+    expect(at(200_000n, 500_000_000n, 600_000_000n).reason).toBe("min collateral"); // $500 < $600
+    expect(at(200_000n, 600_000_000n, 600_000_000n).reason).toBe(null);
+  });
+
+  it("the core decides the same on each boundary, a unit either side", async () => {
+    const cases: [bigint, bigint, bigint, string][] = [
+      [200_000n, 100_000_000n, 1_000_000n, "ok"], [200_000n, 99_999_999n, 1_000_000n, "liquidatable"],
+      [200_000n, 0n, 0n, "liquidatable"], [200_000n, 1n, 0n, "liquidatable"],
+      [200_000n, 500_000_000n, 600_000_000n, "liquidatable"], [200_000n, 600_000_000n, 600_000_000n, "ok"],
+    ];
+    // With both thresholds 0, "remaining <= 0" is the condition that decides: $0 exactly is liquidatable.
+    for (const [collateral, want] of [[0n, "liquidatable"], [1n, "ok"]] as const) {
+      const b = book(ethMarket(200_000n, { minCollateralUsd: 0n, minCollateralFactorForLiquidation: 0n }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+    }
+    for (const [mark, collateral, minUsd, want] of cases) {
+      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      expect((await coreScan(b)).out[0]!.status, `${collateral} ${minUsd}`).toBe(want);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+    }
+    // At the boundary with large terms (2^99 at 10^30) the float test settles nothing the exact path would not.
+    const big = ethMarket(200_000n, { minCollateralUsd: 0n });
+    const sizeInUsd = 1_000_000_000_000n; // $1,000,000
+    // 500 ETH at $2,000 = $1,000,000: pnl 0; collateral exactly 1 % = $10,000.
+    for (const [collateral, want] of [[10_000_000_000n, "ok"], [9_999_999_999n, "liquidatable"]] as const) {
+      const b = book(big, [usdc], [{ size: 500_000_000n, sizeInUsd, collateral }]);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+    }
+    // An account 3.6e-14 USD below its threshold whose f64 image is 9.6e-10 USD above it (found by
+    // search): only the pre-filter's band keeps the float test from settling it "ok".
+    const m = ethMarket(120_441n, { minCollateralFactorForLiquidation: 51_241_458n * 10n ** 21n, minCollateralUsd: 0n });
+    const token: Asset = { id: "T", decimals: 12, priceDecimals: 6, price: 871_115n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    for (const [collateral, want] of [[431_134_750_375_830_065n, "liquidatable"], [431_134_750_375_830_066n, "ok"]] as const) {
+      const b = book(m, [token], [{ size: 6_069_235_503n, sizeInUsd: 7_310_799_837_426n, collateral }]);
+      expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+    }
+  });
+
+  it("the pnl that minimises the trigger: a long at the min price, a short at the max", () => {
+    const m = ethMarket(200_000n, { indexPriceSpread: 100n }); // max = $2,001
+    const b = book(m, [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 200_000_000n }, { size: -5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 200_000_000n }]);
+    const [l, s] = b.accounts.map((a) => gmxTrigger(viewOf(b, a)!, 200_000n, 1_000_000n));
+    expect(l!.remaining).toBe(200n * 10n ** 30n); // pnl 0 at the min
+    expect(s!.remaining).toBe(195n * 10n ** 30n); // the short pays 5 * $1 at the max
+  });
+
+  it("the price impact: positive counts 0, negative floored at -applyFactor(size, maxPositionImpactFactorForLiquidations)", () => {
+    const run = (impact: bigint) => {
+      const b = book(ethMarket(200_000n), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 500_000_000n, impact }]);
+      return gmxTrigger(viewOf(b, b.accounts[0]!)!, 200_000n, 1_000_000n).remaining;
+    };
+    expect(run(50_000_000n)).toBe(500n * 10n ** 30n);
+    expect(run(-50_000_000n)).toBe(450n * 10n ** 30n);
+    expect(run(-150_000_000n)).toBe(400n * 10n ** 30n); // 1 % of $10,000 = $100 at most
+  });
+
+  it("the pnl cap against the pool: a positive pnl scaled by cappedPoolPnl / poolPnl, truncated", () => {
+    // Long 5 ETH from $10,000 at $3,000: pnl $5,000. The longs' pool: OI $20,000 in 10 ETH -> pool pnl $10,000,
+    // capped at 50 % of a $12,000 pool = $6,000: pnl = 5,000 * 6,000 / 10,000 = $3,000.
+    const long = { maxPnlFactorForTraders: F("50"), openInterestUsd: 20_000_000_000n, openInterestInTokens: 10_000_000n, poolUsd: 12_000_000_000n };
+    const b = book(ethMarket(300_000n, { long }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 0n }]);
+    expect(gmxTrigger(viewOf(b, b.accounts[0]!)!, 300_000n, 1_000_000n).remaining).toBe(3_000n * 10n ** 30n);
+  });
+
+  it("the capped pnl is truncated (Precision.mulDiv): one unit at 10^30 decides, in both engines", async () => {
+    // Found by search: 10^-8 ETH long at $2,000.000001 for $0.00002 (pnl 10^16 at 10^30), capped by
+    // 0.000999501 of a $0.001 pool against a pool pnl of 1.999e27: 5000004999999.9... truncated;
+    // a collateral of 19,994,999,995 units of 10^-6 at 10^30 each leaves R one unit below M.
+    const m: Market = {
+      id: "ETH/USD", sizeDecimals: 18, priceDecimals: 6, markPrice: 2_000_000_001n, tiers: [{ maxNotional: null, mmrPpm: 0n }], liquidationFeePpm: 0n,
+      gmx: gmx({ minCollateralFactorForLiquidation: 10n ** 21n, minCollateralUsd: 0n, liquidationFeeFactor: 0n,
+        long: { maxPnlFactorForTraders: 999_501n * 10n ** 21n, openInterestUsd: 1n, openInterestInTokens: 1_000_000_000_000n, poolUsd: 1_000n } }),
+    };
+    const dust: Asset = { id: "D", decimals: 18, priceDecimals: 6, price: 1n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    for (const [collateral, want] of [[19_994_999_995n, "liquidatable"], [19_994_999_996n, "ok"]] as const) {
+      const b = book(m, [dust], [{ size: 10_000_000_000n, sizeInUsd: 20n, collateral }]);
+      expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+    }
+  });
+
+  it("the full close: the fee rounded up in collateral tokens, 37 % to the receiver, the pool's share and the shortfall", async () => {
+    // $10,000 long at $2,000 with $99 USDC: liquidatable ($99 < $100). Fee 0.2 % = $20 -> 20 USDC;
+    // receiver 37 % = 7.4 USDC; returned 99 - 20 = 79.
+    const b = book(ethMarket(200_000n), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 99_000_000n },
+      { size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 10_000_000n }, { size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: -30_000_000n }]);
+    validateBook(b);
+    const r = scanBook(b).results;
+    expect(r[0]!.closeOut).toEqual({ notional: 10_000_000_000n, penalty: 20_000_000n, liquidatorReward: 7_400_000n, insuranceFund: 12_600_000n, badDebt: 0n, returned: 79_000_000n });
+    // $10 does not pay the $20 fee: the fees are emptied, the $10 goes to the pool.
+    expect(r[1]!.closeOut).toEqual({ notional: 10_000_000_000n, penalty: 10_000_000n, liquidatorReward: 0n, insuranceFund: 10_000_000n, badDebt: 0n, returned: 0n });
+    // -$30: the pool absorbs the shortfall.
+    expect(r[2]!.closeOut).toEqual({ notional: 10_000_000_000n, penalty: 0n, liquidatorReward: 0n, insuranceFund: 0n, badDebt: 30_000_000n, returned: 0n });
+    const core = await coreScan(b);
+    core.out.forEach((c, a) => expect(c.result).toEqual(r[a]));
+    // A coarse collateral token ($20 a unit): a $20.02 fee is 2 units ($40, rounded up), the
+    // receiver's 37 % of 2 units is 0 units; remaining 100 - 10 = $90 < $100.10; the trader gets $50.
+    const coarse: Asset = { id: "ETHC", decimals: 2, priceDecimals: 2, price: 200_000n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    const c2 = book(ethMarket(200_000n), [coarse], [{ size: 5_000_000n, sizeInUsd: 10_010_000_000n, collateral: 5n }]);
+    const want = { notional: 10_000_000_000n, penalty: 40_000_000n, liquidatorReward: 0n, insuranceFund: 40_000_000n, badDebt: 0n, returned: 50_000_000n };
+    expect(scanBook(c2).results[0]!.closeOut).toEqual(want);
+    expect((await coreScan(c2)).out[0]!.result.closeOut).toEqual(want);
+    // An 18-decimal token, a wei worth 2e-15 USD: a fee of $0.000019999999999 is 10^10 wei after
+    // rounding up, $0.000020 (9,999,999,999 wei, rounded down, would be $0.000019).
+    const wei: Asset = { id: "WETH", decimals: 18, priceDecimals: 2, price: 200_000n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+    const c3 = book(ethMarket(200_000n, { liquidationFeeFactor: 10n ** 21n }), [wei], [{ size: 10_000_000n, sizeInUsd: 19_999_999_999n, collateral: 5n * 10n ** 16n }]);
+    const r3 = scanBook(c3).results[0]!;
+    expect(r3.status).toBe("liquidatable");
+    expect(r3.closeOut!.penalty).toBe(20n);
+    expect((await coreScan(c3)).out[0]!.result).toEqual(r3);
+  });
+});
+
+describe("gmx-v2: wasm = reference", () => {
+  it("scans random books (every status, the pnl cap, the impact cap, fees, shortfalls) to the same statuses and amounts", async () => {
+    const seen: Record<string, number> = { ok: 0, liquidatable: 0, overflow: 0 };
+    for (let i = 0; i < 60; i++) {
+      const seed = baseSeed + i;
+      const b = randomBook(new Rng(seed));
+      validateBook(b);
+      const want = scanBook(b);
+      const got = await coreScan(b);
+      want.results.forEach((w, a) => {
+        seen[w.status]!++;
+        expect(got.out[a]!.status, `gmx-v2 seed ${seed} account ${a}`).toBe(w.status);
+        expect(got.out[a]!.result, `gmx-v2 seed ${seed} account ${a}`).toEqual(w);
+      });
+      expect(got.totals, `gmx-v2 seed ${seed} totals`).toEqual(want.totals);
+    }
+    expect(seen.ok).toBeGreaterThan(300);
+    expect(seen.liquidatable).toBeGreaterThan(300);
+    expect(seen.overflow).toBeGreaterThan(10);
+  });
+
+  it("liquidation prices agree with the trigger: liquidatable at the price, not one tick beyond (the sweep gmx-solana #439 asked for)", () => {
+    let checked = 0;
+    for (let i = 0; i < 40; i++) {
+      const seed = baseSeed + 1000 + i;
+      const b = randomBook(new Rng(seed));
+      b.accounts.forEach((acct, a) => {
+        if (acct.positions[0]!.size === 0n) return;
+        const lp = liquidationPrice(b, a, 0);
+        if (lp === null) return;
+        const long = acct.positions[0]!.size > 0n;
+        const at = (x: bigint) => isLiquidatable(b, a, [x]);
+        expect(at(lp), `seed ${seed} account ${a} at ${lp}`).toBe(true);
+        const beyond = long ? lp + 1n : lp - 1n;
+        if (beyond >= 0n && beyond < 1n << 63n) expect(at(beyond), `seed ${seed} account ${a} beyond ${lp}`).toBe(false);
+        checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+});
