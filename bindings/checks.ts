@@ -4,7 +4,7 @@
  */
 
 import { columnsToBook } from "../book/columns.js";
-import { BookError, describeValue } from "../book/errors.js";
+import { BookError, bookError, describeValue, type RecordName } from "../book/errors.js";
 import type { Book, BookColumns, Market, VenueName } from "../book/types.js";
 import { validateBook, validateColumns } from "../book/validate.js";
 import type { BookShape, WritableColumns } from "./types.js";
@@ -29,9 +29,10 @@ export function checkIsBook(book: unknown, call: string): void {
   }
 }
 
-export function checkValue(record: string, field: string, value: bigint, min: bigint, max: bigint): void {
-  if (typeof value !== "bigint") throw new BookError(record, field, `expected a bigint, got ${typeof value}`);
-  if (value < min || value > max) throw new BookError(record, field, `${value} is outside ${min}..${max}`);
+/** `record` may be a function that names it: an edit on the hot path builds no name unless it is refused. */
+export function checkValue(record: RecordName, field: string, value: bigint, min: bigint, max: bigint): void {
+  if (typeof value !== "bigint") throw bookError(record, field, `expected a bigint, got ${typeof value}`);
+  if (value < min || value > max) throw bookError(record, field, `${value} is outside ${min}..${max}`);
 }
 
 export function marketIndex(ids: Map<string, number>, count: number, market: number | string): number {
@@ -43,9 +44,9 @@ export function marketIndex(ids: Map<string, number>, count: number, market: num
 }
 
 /** A hedge-mode side label (1 LONG, 2 SHORT) holds the sign of the size the position is set to. */
-export function checkSide(record: string, sideCode: number | undefined, size: bigint): void {
+export function checkSide(record: RecordName, sideCode: number | undefined, size: bigint): void {
   if ((sideCode === 1 && size < 0n) || (sideCode === 2 && size > 0n)) {
-    throw new BookError(record, "size", `${size} is not the size of a ${sideCode === 1 ? "LONG" : "SHORT"} position (LONG >= 0, SHORT <= 0)`);
+    throw bookError(record, "size", `${size} is not the size of a ${sideCode === 1 ? "LONG" : "SHORT"} position (LONG >= 0, SHORT <= 0)`);
   }
 }
 
