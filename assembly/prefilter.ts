@@ -32,20 +32,8 @@ import {
 } from "./layout";
 import { marketAt, tierAt } from "./market";
 
-const BAND_RELATIVE: f64 = 1.0 / 16777216.0; // 2^-24
+export const BAND_RELATIVE: f64 = 1.0 / 16777216.0; // 2^-24
 const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
-
-/** True when the account holding positions [first, end) with collateral C is certainly "ok" at the records' marks. */
-// @ts-ignore: decorator
-@inline export function certainlySafe<V>(
-  collateral: i64, first: u32, end: u32,
-  marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64,
-): bool {
-  // A venue whose valuation these float images do not bound (drift-v2) goes to the exact path.
-  if (!changetype<V>(0).prefilters()) return false;
-  const sums = accountSums<V>(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers);
-  return safeBy(f64x2.extract_lane(sums, 0), f64x2.extract_lane(sums, 1), end - first, slackPerPosition, 0);
-}
 
 /**
  * segmentedSums's terms, summed account by account (the incremental scan's candidates, a live

@@ -104,15 +104,22 @@ export function readDescriptor(desc: usize): void {
   return settle<V>(a, c, first, end, safe, out);
 }
 
+/** Account `a` is proven ok: its status, and a change record when it was not ok before. */
+// @ts-ignore: decorator
+@inline function settleOk(a: u32): void {
+  const prev = <u32>load<u8>(statusCol + <usize>a) & ~(<u32>STATUS_DIRTY);
+  store<u8>(statusCol + <usize>a, STATUS_OK);
+  if (prev != STATUS_OK) changed(a, prev);
+}
+
 /** Write account `a`'s status: ok when the pre-filter proved it `safe`, else what the exact path finds (its entry appended at `out`). */
 // @ts-ignore: decorator
 @inline function settle<V>(a: u32, c: i64, first: u32, end: u32, safe: bool, out: usize): usize {
-  const prev = <u32>load<u8>(statusCol + <usize>a) & ~(<u32>STATUS_DIRTY);
   if (safe) {
-    store<u8>(statusCol + <usize>a, STATUS_OK);
-    if (prev != STATUS_OK) changed(a, prev);
+    settleOk(a);
     return out;
   }
+  const prev = <u32>load<u8>(statusCol + <usize>a) & ~(<u32>STATUS_DIRTY);
   const at = out < listEnd ? out : scratch;
   const status = evaluateExact<V>(a, c, first, end, share, at, marketCol, sizeCol, entryCol, markets, tiers);
   store<u8>(statusCol + <usize>a, status);
@@ -270,24 +277,22 @@ let carried: usize = 0, carriedEnd: usize = 0;
 
 /** The incremental scan through the market summary: every account that holds a moved market (mod 32) or was edited. */
 function summaryScan<V>(accounts: u32, summary: usize, candidates: usize, movedBits: u32, out: usize): usize {
-  {
-    for (let from: u32 = 0; from < accounts; from += CANDIDATE_CHUNK) {
-      const to = min(accounts, from + CANDIDATE_CHUNK);
-      // Gather without branches: every account is written, the count moves only for candidates.
-      let n: usize = 0;
-      for (let a = from; a < to; a++) {
-        store<u32>(candidates + (n << 2), a);
-        const touched = (load<u32>(summary + (<usize>a << 2)) & movedBits) | (<u32>load<u8>(statusCol + <usize>a) & STATUS_DIRTY);
-        n += <usize>(touched != 0);
-      }
-      for (let i: usize = 0; i < n; i++) {
-        const a = load<u32>(candidates + (i << 2));
-        // Entries of the accounts before `a` are unchanged: carry them.
-        out = carryTo(a, out);
-        if (out == 0) return 0;
-        out = evaluateInto<V>(a, out);
-        if (out == 0) return 0;
-      }
+  for (let from: u32 = 0; from < accounts; from += CANDIDATE_CHUNK) {
+    const to = min(accounts, from + CANDIDATE_CHUNK);
+    // Gather without branches: every account is written, the count moves only for candidates.
+    let n: usize = 0;
+    for (let a = from; a < to; a++) {
+      store<u32>(candidates + (n << 2), a);
+      const touched = (load<u32>(summary + (<usize>a << 2)) & movedBits) | (<u32>load<u8>(statusCol + <usize>a) & STATUS_DIRTY);
+      n += <usize>(touched != 0);
+    }
+    for (let i: usize = 0; i < n; i++) {
+      const a = load<u32>(candidates + (i << 2));
+      // Entries of the accounts before `a` are unchanged: carry them.
+      out = carryTo(a, out);
+      if (out == 0) return 0;
+      out = evaluateInto<V>(a, out);
+      if (out == 0) return 0;
     }
   }
   return out;
@@ -351,10 +356,7 @@ function tickScan<V>(m: u32, holders: usize, sizes: usize, count: u32, work: usi
       out = carryTo(a, out);
       if (out == 0) return 0;
       if (load<f32>(bounds + (<usize>a << 2)) > 0) {
-        // Proven ok now, not before.
-        const prev = <u32>load<u8>(statusCol + <usize>a) & ~(<u32>STATUS_DIRTY);
-        store<u8>(statusCol + <usize>a, STATUS_OK);
-        changed(a, prev);
+        settleOk(a); // proven ok now, not before
       } else {
         // No longer proven by its bound: a fresh one from the account's terms, and the exact path if need be.
         out = evaluateInto<V>(a, out);

@@ -40,9 +40,9 @@
 // amount can overflow". test/tick-index.test.ts checks the scan against full scans through long
 // runs of ticks, near the line, hedged, at the magnitude limit.
 
+import { BAND_RELATIVE } from "./prefilter";
 import { DESC_ACCOUNTS, DESC_MARKETS, DESC_POSITION_END, DESC_POSITION_MARKET, DESC_POSITION_SIZE, DESC_POSITION_START, DESC_STATUS, STATUS_DIRTY } from "./layout";
 
-const BAND_RELATIVE: f64 = 1.0 / 16777216.0; // 2^-24, prefilter.ts's
 const TICK_MAGNITUDE: f64 = 1152921504606846976.0; // 2^60
 const SUM_GUARD: f64 = 1.0 / 1125899906842624.0; // 2^-50
 
