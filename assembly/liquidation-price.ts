@@ -607,6 +607,25 @@ function heldTwice(marketCol: usize, sizeCol: usize, first: u32, end: u32, p: u3
 }
 
 /**
+ * The liquidation prices of a venue whose search the core does not do (drift-v2, gmx-v2: the
+ * reference's alone): every open position's slot WIDE, for the wrapper to price with the BigInt
+ * reference, and NONE for a position of size 0.
+ */
+export function wideLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
+  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
+  const ends = load<u32>(desc, DESC_POSITION_END) as usize;
+  const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
+  const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
+  for (let a: u32 = from; a < to; a++) {
+    const first = load<u32>(starts + (<usize>a << 2));
+    const end = load<u32>(ends + (<usize>a << 2));
+    for (let p = first; p < end; p++) {
+      store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
+    }
+  }
+}
+
+/**
  * Liquidation price of every position of accounts [from, to) of the book described at `desc`,
  * into i64 slots at `out`, the first for position positionStart[from] (see the header for the
  * values). Every other mark is held at its market's MARKET_MARK. Account ranges let the wrapper

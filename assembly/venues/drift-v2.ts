@@ -13,7 +13,7 @@
 import {
   ASSET_BYTES, ASSET_DIVISOR, ASSET_DRIFT_IMF, ASSET_LIABILITY_WEIGHT, ASSET_PRICE, ASSET_WEIGHT, DESC_ASSETS,
   DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_QUOTE_COLLATERAL,
-  DESC_POSITION_END, DESC_POSITION_SIZE, DESC_POSITION_START, ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
+  ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
   ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DRIFT_BUFFER, MARKET_DRIFT_IF_FEE, MARKET_DRIFT_INITIAL_PCT,
   MARKET_DRIFT_PNL_WEIGHT, MARKET_DRIFT_STEP, MARKET_FEE_PPM, MARKET_MARK, MARKET_TIER_START, STATUS_LIQUIDATABLE,
   STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO, MARKET_F_INV_K,
@@ -31,8 +31,6 @@ const MARGIN: u64 = 10_000; // MARGIN_PRECISION = SPOT_WEIGHT_PRECISION = LIQUID
 const FEE: u64 = 1_000_000; // LIQUIDATION_FEE_PRECISION
 const BASE: u64 = 1_000_000_000; // BASE_PRECISION = PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO
 const FIFTY: u64 = 50_000_000; // $50 in QUOTE_PRECISION
-const NONE: i64 = -1;
-const WIDE: i64 = -2;
 
 /** trunc(a * b / d), U64_MAX when the quotient passes 64 bits. */
 function mulDiv(a: u64, b: u64, d: u64): u64 {
@@ -483,21 +481,3 @@ export class DriftBalances {
   @inline negative(amount: i64): bool { return spotNegative; }
 }
 
-/**
- * Liquidation prices: not computed in the core (the size premium and the quote asset amounts make
- * the dYdX-style bisection the reference's alone): every open position's slot is WIDE, priced by the
- * wrapper with the BigInt reference (reference/venues/drift-v2.ts liquidationPrice).
- */
-export function driftLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
-  const starts = load<u32>(desc, DESC_POSITION_START) as usize;
-  const ends = load<u32>(desc, DESC_POSITION_END) as usize;
-  const sizeCol = load<u32>(desc, DESC_POSITION_SIZE) as usize;
-  const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
-  for (let a: u32 = from; a < to; a++) {
-    const first = load<u32>(starts + (<usize>a << 2));
-    const end = load<u32>(ends + (<usize>a << 2));
-    for (let p = first; p < end; p++) {
-      store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
-    }
-  }
-}

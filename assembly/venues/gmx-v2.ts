@@ -44,8 +44,6 @@ const E12: u64 = 1_000_000_000_000;
 const E15: u64 = 1_000_000_000_000_000;
 const LIMIT_HI: u64 = <u64>1 << 61; // a magnitude (hi:lo) is below 2^125 iff hi < 2^61
 const FACTOR: u64 = 1_000_000_000; // the factors' unit, 10^-9
-const NONE: i64 = -1;
-const WIDE: i64 = -2;
 
 /** The descriptor of the book being evaluated (its balances and quote collateral); set by the entry points. */
 let gmxDesc: usize = 0;
@@ -490,21 +488,6 @@ export class GmxV2 {
   // @ts-ignore: decorator
   @inline closeOut(a: u32, out: usize, equity: i64, maintenance: i64, fees: u64, slippage: u64, share: u64, partial: bool,
     first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, collateral: i64, markets: usize, tiers: usize): bool { return true; }
-}
-
-/** Liquidation prices: every open position's slot is WIDE, priced by the wrapper with the reference (gmxLiquidationPrice). */
-export function gmxLiquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void {
-  const starts = load<u32>(desc, 16) as usize; // DESC_POSITION_START
-  const ends = load<u32>(desc, 96) as usize; // DESC_POSITION_END
-  const sizeCol = load<u32>(desc, 24) as usize; // DESC_POSITION_SIZE
-  const out = outFirst - (<usize>load<u32>(starts + (<usize>from << 2)) << 3);
-  for (let a: u32 = from; a < to; a++) {
-    const first = load<u32>(starts + (<usize>a << 2));
-    const end = load<u32>(ends + (<usize>a << 2));
-    for (let p = first; p < end; p++) {
-      store<i64>(out + (<usize>p << 3), load<i64>(sizeCol + (<usize>p << 3)) == 0 ? NONE : WIDE);
-    }
-  }
 }
 
 /**

@@ -3,16 +3,16 @@
 // `<prefix>scanBook` etc., the prefix being the venue's (bindings/venues.ts); the generic model's
 // have no prefix. One line per venue and entry point.
 
-import { liquidationPricesFor } from "../liquidation-price";
+import { liquidationPricesFor, wideLiquidationPrices } from "../liquidation-price";
 import { evaluateAccountFor, scanBookFor } from "../scan";
 import { stressGridFor } from "../stress";
 import { BinanceUsdm } from "./binance-usdm";
-import { DriftBalances, DriftV2, driftLiquidationPrices, setDriftDescriptor } from "./drift-v2";
+import { DriftBalances, DriftV2, setDriftDescriptor } from "./drift-v2";
 import { valueCollateralFor } from "../assets";
 import { DydxV4, dydxLiquidationPrices } from "./dydx-v4";
 import { Generic } from "./generic";
 import { Hyperliquid } from "./hyperliquid";
-import { GmxV2, gmxLiquidationPrices, gmxValueCollateral, setGmxDescriptor } from "./gmx-v2";
+import { GmxV2, gmxValueCollateral, setGmxDescriptor } from "./gmx-v2";
 
 export function scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { return scanBookFor<Generic>(desc, incremental, movedBits); }
 export function evaluateAccount(desc: usize, a: u32): u8 { return evaluateAccountFor<Generic>(desc, a); }
@@ -39,7 +39,7 @@ export function driftV2_scanBook(desc: usize, incremental: bool, movedBits: u32)
 export function driftV2_evaluateAccount(desc: usize, a: u32): u8 { setDriftDescriptor(desc); return evaluateAccountFor<DriftV2>(desc, a); }
 export function driftV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setDriftDescriptor(desc); stressGridFor<DriftV2>(desc, shocks, marks, totals, center, interpolate); }
 export function driftV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return valueCollateralFor<DriftBalances>(desc, from, to, markDirty); }
-export function driftV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { driftLiquidationPrices(desc, outFirst, from, to); }
+export function driftV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { wideLiquidationPrices(desc, outFirst, from, to); }
 export { aaveV3_scanUsers, aaveV3_layoutVersion } from "./aave-v3";
 
 // gmx-v2 evaluates each account (one isolated position) whole and reads its balance: the descriptor first.
@@ -47,4 +47,4 @@ export function gmxV2_scanBook(desc: usize, incremental: bool, movedBits: u32): 
 export function gmxV2_evaluateAccount(desc: usize, a: u32): u8 { setGmxDescriptor(desc, true); return evaluateAccountFor<GmxV2>(desc, a); }
 export function gmxV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setGmxDescriptor(desc, false); stressGridFor<GmxV2>(desc, shocks, marks, totals, center, interpolate); }
 export function gmxV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return gmxValueCollateral(desc, from, to, markDirty); }
-export function gmxV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { gmxLiquidationPrices(desc, outFirst, from, to); }
+export function gmxV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { wideLiquidationPrices(desc, outFirst, from, to); }
