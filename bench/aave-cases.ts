@@ -8,6 +8,7 @@
 import { formatReserves, formatUserSummary } from "@aave/math-utils";
 import { AaveScanner } from "../bindings/aave-v3.js";
 import { randomAaveBook, toHumanized } from "../book/venues/aave-generate.js";
+import { liquidationPrice } from "../reference/venues/aave-v3.js";
 import type { BenchCase } from "./cases.js";
 import type { CaseRow } from "./report.js";
 import { formatRate, formatRatio } from "./report.js";
@@ -17,6 +18,8 @@ const usersOf = (positions: number) => Math.max(1000, Math.round(positions / 4))
 /** Users math-utils formats per timed call (it runs at about 10k users/s). */
 const SDK_SAMPLE = 2000;
 const AT = 1_760_000_000;
+/** Users whose every reserve is priced per timed call: the core (about 4 us a pair), the reference (about 150 us). */
+const PRICE_SAMPLE = 20_000, REFERENCE_PRICE_SAMPLE = 300;
 
 export const AAVE_CASES: readonly BenchCase[] = [
   {
@@ -54,6 +57,27 @@ export const AAVE_CASES: readonly BenchCase[] = [
         },
         positions: book.users.length,
       };
+    },
+  },
+  {
+    id: "wasm-aave-v3-liq-price",
+    label: `liquidation price of every reserve of ${PRICE_SAMPLE.toLocaleString("en-US")} users of the aave-v3 book (wasm; positions = (user, reserve) pairs)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = randomAaveBook(42, { users: Math.min(PRICE_SAMPLE, usersOf(ctx.size.positions)) });
+      const scanner = await AaveScanner.load(book);
+      const pairs = book.users.reduce((n, u) => n + u.reserves.length, 0);
+      return { run: () => { for (let a = 0; a < book.users.length; a++) scanner.liquidationPrices(a); }, positions: pairs };
+    },
+  },
+  {
+    id: "reference-aave-v3-liq-price",
+    label: `liquidation price of every reserve of ${REFERENCE_PRICE_SAMPLE} users of the same book (BigInt reference; positions = pairs)`,
+    kind: "other",
+    async prepare(ctx) {
+      const book = randomAaveBook(42, { users: Math.min(REFERENCE_PRICE_SAMPLE, usersOf(ctx.size.positions)) });
+      const pairs = book.users.reduce((n, u) => n + u.reserves.length, 0);
+      return { run: () => { for (const u of book.users) for (const e of u.reserves) liquidationPrice(book, u, e.reserve); }, positions: pairs };
     },
   },
 ];

@@ -2,10 +2,10 @@
  * Aave v3 lending books in the WebAssembly core (assembly/venues/aave-v3.ts, whose header holds
  * the layout this file writes and the proof of the trigger): `AaveScanner.load(book)` lays the
  * reserves, the e-mode tables and the users' entries out once; `scan(prices?)` gives every user's
- * exact health factor and status in one pass; the liquidator's view (best pair, its profit) and
- * the liquidation prices of the flagged users come from the reference (reference/venues/aave-v3.ts),
- * as drift-v2's close-out does: few users are flagged, and their calls need the 256-bit products of
- * LiquidationLogic.
+ * exact health factor and status in one pass; `liquidationPrices(user)` searches each reserve's
+ * liquidation price in the core as the reference does; the liquidator's view (best pair, its
+ * profit) comes from the reference (reference/venues/aave-v3.ts), as drift-v2's close-out does: few
+ * users are flagged, and their calls need the 256-bit products of LiquidationLogic.
  */
 import { AAVE_LIMITS, type AaveBook, type AaveUser } from "../book/venues/aave-book.js";
 import { BookError } from "../book/errors.js";
@@ -23,6 +23,8 @@ interface AaveCore {
   heapBase(): number;
   aaveV3_layoutVersion(): number;
   aaveV3_scanUsers(reserves: number, modes: number, starts: number, eModes: number, entries: number, results: number, from: number, to: number): number;
+  /** 0: no price (null), 1: the price at `out`, 2: a probe passed the core's words (ask the reference). */
+  aaveV3_liquidationPrice(reserves: number, modes: number, starts: number, eModes: number, entries: number, user: number, reserve: number, out: number): number;
 }
 
 export type AaveStatus = "ok" | "liquidatable" | "overflow";
@@ -60,6 +62,10 @@ export class AaveScanner {
   private readonly eModesAt: number;
   private readonly entriesAt: number;
   private readonly resultsAt: number;
+  /** 8 bytes: a liquidation price's answer. */
+  private readonly priceAt: number;
+  /** How many (user, reserve) liquidation prices the core searched, and how many it left to the reference (a probe beyond its 128-bit words). */
+  readonly priceSearches = { core: 0, reference: 0 };
 
   /** The book the scanner holds: the loaded one, with the users setUser replaced. */
   readonly book: AaveBook;
@@ -79,6 +85,7 @@ export class AaveScanner {
     this.eModesAt = at; at = align(at + users);
     this.entriesAt = at; at += entries * ENTRY_BYTES;
     this.resultsAt = at; at += users * RESULT_BYTES;
+    this.priceAt = at; at += 8;
     if (at > 0xFFFF_0000) throw new BookError("book", "users", `${users} users with ${entries} reserve entries need ${at} bytes, more than the core's 4 GiB`);
     const need = Math.ceil(at / PAGE) - core.memory.buffer.byteLength / PAGE;
     if (need > 0) core.memory.grow(need);
@@ -217,11 +224,23 @@ export class AaveScanner {
     return out;
   }
 
-  /** The liquidation price of each reserve the user holds (reference liquidationPrice), by reserve id; null where no price changes the trigger. */
+  /**
+   * The liquidation price of each reserve the user holds, by reserve id; null where no price
+   * changes the trigger. The core searches as reference liquidationPrice does (the same bisection,
+   * the same answer); a pair whose probes pass the core's 128-bit words is searched by the
+   * reference.
+   */
   liquidationPrices(userIndex: number): Record<string, bigint | null> {
-    const user = this.book.users[userIndex]!;
+    const user = this.book.users[userIndex];
+    if (user === undefined) throw new RangeError(`liquidationPrices: no user ${userIndex}`);
     const out: Record<string, bigint | null> = {};
-    for (const e of user.reserves) out[this.book.reserves[e.reserve]!.id] = liquidationPrice(this.book, user, e.reserve);
+    for (const e of user.reserves) {
+      const code = this.core.aaveV3_liquidationPrice(this.reservesAt, this.modesAt, this.startsAt, this.eModesAt, this.entriesAt, userIndex, e.reserve, this.priceAt);
+      if (code === 2) this.priceSearches.reference++;
+      else this.priceSearches.core++;
+      out[this.book.reserves[e.reserve]!.id] =
+        code === 0 ? null : code === 1 ? new DataView(this.core.memory.buffer).getBigUint64(this.priceAt, true) : liquidationPrice(this.book, user, e.reserve);
+    }
     return out;
   }
 }

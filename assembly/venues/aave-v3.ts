@@ -246,4 +246,179 @@ export function aaveV3_scanUsers(reserves: usize, modes: usize, starts: usize, e
   return flagged;
 }
 
+// ---- liquidation prices ----
+//
+// aaveV3_liquidationPrice is reference/venues/aave-v3.ts liquidationPrice in the core: the same
+// bisection over [1, 2^64 - 1] (the same midpoints, floor((lo + hi) / 2) = lo + floor((hi - lo) / 2),
+// so the same answer where the trigger changes more than once: the truncated average threshold
+// makes it non-monotone by a unit here and there), each probe the trigger at the user's other
+// reserves' prices held. The balances are index products taken once per call; a probe is two
+// values at the probed price and the trigger of the header, in 128-bit words:
+//   c = floor(a p / 10^dec), d = floor(b p / 10^dec)        (a, b < 2^128, p < 2^64: three words)
+//   C = C0 + c, S = S0 + c w, D = D0 + d                    (C0, S0, D0: the other reserves', fixed)
+//   avgLT = floor(S / C),  X = floor((C avgLT + 5000) / 10^4),  liquidatable iff D > 0 and
+//   X < D - floor(D / (2 10^18))
+// The probes of the first steps are far above any real price, where these pass 128 bits: a value,
+// a sum, or C of 2^111 or more (so that S < 2^111 2^16 < 2^128 and C avgLT + 5000 cannot wrap) is
+// reported (PRICE_WIDE) and the wrapper asks the reference for that pair. avgLT < 2^16 is the one
+// quotient of two 128-bit words: an estimate from the top 64 bits of S and C, at most one too high
+// (proof where it is taken), corrected by one step.
+
+const PRICE_NONE: u32 = 0, PRICE_FOUND: u32 = 1, PRICE_WIDE: u32 = 2;
+const TWO111_HI: u64 = <u64>1 << 47;
+
+// The pair under search: the other reserves' sums and the searched reserve's balances.
+let c0Lo: u64 = 0, c0Hi: u64 = 0, s0Lo: u64 = 0, s0Hi: u64 = 0, d0Lo: u64 = 0, d0Hi: u64 = 0;
+let kaLo: u64 = 0, kaHi: u64 = 0, kbLo: u64 = 0, kbHi: u64 = 0, kWeight: u64 = 0;
+let kDecimals: u32 = 0, kCollateral = false, kDebt = false;
+
+/** floor((hi:lo) * price / 10^decimals) into (rHi:rLo); sets `wide` when it leaves 128 bits. */
+function baseValue128(lo: u64, hi: u64, price: u64, decimals: u32): void {
+  w0 = umul128(lo, price); const c0 = mulHi;
+  const m = umul128(hi, price);
+  w1 = c0 + m; w2 = mulHi + u64(w1 < m); w3 = 0;
+  if (decimals > 0) {
+    shr4(<u64>decimals);
+    let d = decimals;
+    if (d > 27) { div4(FIVE27); d -= 27; }
+    div4(unchecked(POW5[d]));
+  }
+  if (w2 != 0) wide = true;
+  rLo = w0; rHi = w1;
+}
+
+/** (hi:lo) < (bhi:blo) */
+// @ts-ignore: decorator
+@inline function lt128(lo: u64, hi: u64, blo: u64, bhi: u64): bool { return hi < bhi || (hi == bhi && lo < blo); }
+
+/** The trigger at price p of the searched reserve; sets `wide` where the words above do not hold it. */
+function liquidatableAt(p: u64): bool {
+  let cLo: u64 = 0, cHi: u64 = 0, dLo: u64 = 0, dHi: u64 = 0;
+  if (kCollateral) { baseValue128(kaLo, kaHi, p, kDecimals); cLo = rLo; cHi = rHi; }
+  if (kDebt) { baseValue128(kbLo, kbHi, p, kDecimals); dLo = rLo; dHi = rHi; }
+  // C0 < 2^111 (checked as it was summed), so with c < 2^111 the sum cannot wrap
+  if (cHi >= TWO111_HI) wide = true;
+  const CLo = c0Lo + cLo; const CHi = c0Hi + cHi + u64(CLo < cLo);
+  if (CHi >= TWO111_HI) wide = true;
+  const DLo = d0Lo + dLo; const dt = d0Hi + dHi; const DHi = dt + u64(DLo < dLo);
+  if (dt < d0Hi || DHi < dt) wide = true; // D reached 2^128
+  if (wide) return false;
+  if ((DLo | DHi) == 0) return false;
+  // S = S0 + c w: c < 2^111 and w < 2^16, so c w < 2^127 and the sum < 2^128 (S0 <= C0 2^16 < 2^127).
+  const pLo = umul128(cLo, kWeight); const pHi = cHi * kWeight + mulHi;
+  const SLo = s0Lo + pLo; const SHi = s0Hi + pHi + u64(SLo < pLo);
+  // avgLT = floor(S / C) < 2^16
+  let q: u64 = 0;
+  if (CHi == 0) {
+    if (CLo != 0) q = udiv128(SHi, SLo, CLo); // S < 2^16 C: SHi < C
+  } else {
+    const sh = 64 - clz(CHi); // 1..47: C >> sh fits 64 bits with its top bit set
+    const cTop = (CLo >> sh) | (CHi << (64 - sh));
+    const sTopHi = SHi >> sh, sTopLo = (SLo >> sh) | (SHi << (64 - sh));
+    // With C' = floor(C / 2^sh) >= 2^63 and S' = floor(S / 2^sh), the estimate e = floor(S' / C')
+    // is floor(S / C) or one more: S >= n C implies S' >= floor(n C / 2^sh) >= n C' (so e is not
+    // below), and S' / C' <= S / (C - 2^sh) <= (S / C)(1 + 2^-62) < S / C + 2^-46 (so not two above).
+    q = udiv128(sTopHi, sTopLo, cTop); // S < 2^127: sTopHi < 2^(63 - sh) < 2^63 <= cTop
+    const mLo = umul128(CLo, q); const mHi = CHi * q + mulHi;
+    if (lt128(SLo, SHi, mLo, mHi)) q--;
+  }
+  // X = floor((C q + 5000) / 10^4): C q <= S < 2^127
+  let xLo = umul128(CLo, q); let xHi = CHi * q + mulHi;
+  xLo += 5000; xHi += u64(xLo < 5000);
+  const XHi = xHi / 10000;
+  const XLo = udiv128(xHi % 10000, xLo, 10000);
+  // floor(D / (2 10^18)), then D minus it (no wrap: it is at most D)
+  const fHi = DHi / TWO_E18;
+  const fLo = udiv128(DHi % TWO_E18, DLo, TWO_E18);
+  const tLo = DLo - fLo; const tHi = DHi - fHi - u64(DLo < fLo);
+  return lt128(XLo, XHi, tLo, tHi);
+}
+
+/**
+ * The liquidation price of reserve `k` for user `u` (reference liquidationPrice): PRICE_FOUND with
+ * the price at `out`, PRICE_NONE where the user holds no such reserve, holds it neither as a
+ * collateral nor as a debt, or no price changes the trigger (the reference's null), PRICE_WIDE
+ * where a probe leaves the words above (the wrapper asks the reference).
+ */
+export function aaveV3_liquidationPrice(reserves: usize, modes: usize, starts: usize, eModes: usize, entries: usize, u: u32, k: u32, out: usize): u32 {
+  const mode = modes + <usize>load<u8>(eModes + <usize>u) * AAVE_MODE_BYTES;
+  const modeLT = <u64>load<u32>(mode, 0);
+  const modePrice = load<u64>(mode, 8);
+  const maskLo = load<u64>(mode, 16), maskHi = load<u64>(mode, 24);
+  wide = false;
+  c0Lo = 0; c0Hi = 0; s0Lo = 0; s0Hi = 0; d0Lo = 0; d0Hi = 0;
+  let found = false, fixedPrice = false;
+  kCollateral = false; kDebt = false;
+  const end = load<u32>(starts + (<usize>(u + 1) << 2));
+  for (let i = load<u32>(starts + (<usize>u << 2)); i < end; i++) {
+    const e = entries + <usize>i * AAVE_ENTRY_BYTES;
+    const reserve = load<u32>(e, 0);
+    const r = reserves + <usize>reserve * AAVE_RESERVE_BYTES;
+    const inMode = reserve < 64 ? ((maskLo >> <u64>reserve) & 1) != 0 : ((maskHi >> <u64>(reserve - 64)) & 1) != 0;
+    const overridden = inMode && modePrice != 0;
+    const price = overridden ? modePrice : load<u64>(r, 0);
+    const decimals = load<u32>(r, 8);
+    const lt = <u64>load<u32>(r, 12);
+    const aLo = load<u64>(e, 8), aHi = load<u64>(e, 16);
+    const counts = lt != 0 && load<u32>(e, 4) != 0 && (aLo | aHi) != 0;
+    const dLo = load<u64>(e, 24), dHi = load<u64>(e, 32);
+    const stLo = load<u64>(e, 40), stHi = load<u64>(e, 48);
+    const owes = (dLo | dHi | stLo | stHi) != 0;
+    // the balances, as the scan takes them
+    let supLo: u64 = 0, supHi: u64 = 0, debLo: u64 = 0, debHi: u64 = 0;
+    if (counts) { rayMul(aLo, aHi, load<u64>(r, 24), load<u64>(r, 32)); supLo = rLo; supHi = rHi; }
+    if (owes) {
+      let bLo: u64 = 0, bHi: u64 = 0;
+      if ((dLo | dHi) != 0) { rayMul(dLo, dHi, load<u64>(r, 40), load<u64>(r, 48)); bLo = rLo; bHi = rHi; }
+      debLo = bLo + stLo;
+      const t = bHi + stHi;
+      debHi = t + u64(debLo < bLo);
+      if (t < bHi || debHi < t) wide = true;
+    }
+    if (reserve == k) {
+      found = true;
+      fixedPrice = overridden; // v3.0's e-mode price source: the oracle's price of k is not read
+      kCollateral = counts; kDebt = owes;
+      kaLo = supLo; kaHi = supHi; kbLo = debLo; kbHi = debHi;
+      kWeight = inMode ? modeLT : lt;
+      kDecimals = decimals;
+      continue;
+    }
+    // a reserve whose value does not move with the searched price
+    if (counts) {
+      baseValue128(supLo, supHi, price, decimals);
+      if (rHi >= TWO111_HI) wide = true; // then C0 + c below cannot wrap: both high words < 2^47
+      const w = inMode ? modeLT : lt;
+      const lo = c0Lo + rLo; c0Hi += rHi + u64(lo < rLo); c0Lo = lo;
+      if (c0Hi >= TWO111_HI) wide = true;
+      const pLo = umul128(rLo, w); const pHi = rHi * w + mulHi;
+      const sl = s0Lo + pLo; s0Hi += pHi + u64(sl < pLo); s0Lo = sl;
+    }
+    if (owes) {
+      baseValue128(debLo, debHi, price, decimals);
+      const lo = d0Lo + rLo; const t = d0Hi + rHi; const hi = t + u64(lo < rLo);
+      if (t < d0Hi || hi < t) wide = true; // D0 reached 2^128
+      d0Lo = lo; d0Hi = hi;
+    }
+  }
+  // No such reserve, neither a collateral nor a debt, or a price the pool does not read: no price
+  // of it changes the trigger (the reference's null).
+  if (!found || (!kCollateral && !kDebt) || fixedPrice) return PRICE_NONE;
+  if (wide) return PRICE_WIDE;
+  const tLo = liquidatableAt(1);
+  const tHi = liquidatableAt(u64.MAX_VALUE);
+  if (wide) return PRICE_WIDE;
+  if (tLo == tHi) return PRICE_NONE;
+  let lo: u64 = 1, hi: u64 = u64.MAX_VALUE;
+  while (hi - lo > 1) {
+    const mid = lo + ((hi - lo) >> 1);
+    const t = liquidatableAt(mid);
+    if (wide) return PRICE_WIDE;
+    if (t == tLo) lo = mid;
+    else hi = mid;
+  }
+  store<u64>(out, hi);
+  return PRICE_FOUND;
+}
+
 export function aaveV3_layoutVersion(): i32 { return AAVE_LAYOUT_VERSION; }

@@ -40,7 +40,7 @@ export function driftV2_evaluateAccount(desc: usize, a: u32): u8 { setDriftDescr
 export function driftV2_stressGrid(desc: usize, shocks: u32, marks: usize, totals: usize, center: u32, interpolate: bool): void { setDriftDescriptor(desc); stressGridFor<DriftV2>(desc, shocks, marks, totals, center, interpolate); }
 export function driftV2_valueCollateral(desc: usize, from: u32, to: u32, markDirty: bool): u32 { return valueCollateralFor<DriftBalances>(desc, from, to, markDirty); }
 export function driftV2_liquidationPrices(desc: usize, outFirst: usize, from: u32, to: u32): void { wideLiquidationPrices(desc, outFirst, from, to); }
-export { aaveV3_scanUsers, aaveV3_layoutVersion } from "./aave-v3";
+export { aaveV3_scanUsers, aaveV3_liquidationPrice, aaveV3_layoutVersion } from "./aave-v3";
 
 // gmx-v2 evaluates each account (one isolated position) whole and reads its balance: the descriptor first.
 export function gmxV2_scanBook(desc: usize, incremental: bool, movedBits: u32): i32 { setGmxDescriptor(desc, false); return scanBookFor<GmxV2>(desc, incremental, movedBits); }

@@ -418,6 +418,94 @@ describe("aave-v3 core against the reference", () => {
     expect((await AaveScanner.load(wide)).scan().users[0]!.status).toBe("overflow");
   });
 
+  it("liquidation prices: the core's search gives the reference's price for every (user, reserve) of random and extreme books", async () => {
+    let core = 0, reference = 0, found = 0, none = 0;
+    for (let i = 0; i < 4; i++) {
+      const seed = baseSeed + 40 + i;
+      const b = randomAaveBook(seed, { users: 150, version: i % 2 === 0 ? "3.3" : "3.0", extreme: i >= 2 });
+      const s = await AaveScanner.load(b);
+      b.users.forEach((u, a) => {
+        const got = s.liquidationPrices(a);
+        for (const e of u.reserves) {
+          const want = liquidationPrice(b, u, e.reserve);
+          expect(got[b.reserves[e.reserve]!.id], `seed ${seed} user ${a} reserve ${e.reserve}`).toBe(want);
+          if (want === null) none++;
+          else found++;
+        }
+      });
+      core += s.priceSearches.core;
+      reference += s.priceSearches.reference;
+    }
+    // The core must have searched most pairs itself, and the books must have prices and nulls.
+    expect(core).toBeGreaterThan(5 * reference);
+    expect(found).toBeGreaterThan(200);
+    expect(none).toBeGreaterThan(10);
+  });
+
+  it("liquidation prices where the probes' totals pass 64 bits (C's quotient in two words), and past the core's words (the reference's)", async () => {
+    // 100 WETH against 150k USDC: the first probes (mid ~ 2^63) value the WETH at ~2^69.6 base
+    // units, so avgLT is the two-word quotient; a third, low-threshold collateral keeps S / C
+    // off a whole number. The last user's balance is 2^120: its probes pass 2^128.
+    const link = reserve("LINK", 18, 15n, 7000n);
+    const users: AaveUser[] = [1n, 7n, 100n, 12345n].map((k, i) => ({ id: `u${i}`, eMode: 0, reserves: [
+      { reserve: 0, scaledATokenBalance: k * 10n ** 18n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+      { reserve: 1, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: k * 1500n * 10n ** 6n, stableDebt: 0n },
+      { reserve: 2, scaledATokenBalance: 3n * 10n ** 17n + k, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+    ] }));
+    users.push({ id: "huge", eMode: 0, reserves: [
+      { reserve: 0, scaledATokenBalance: 1n << 120n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+      { reserve: 1, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: 1n << 100n, stableDebt: 0n },
+    ] });
+    const b = book("3.3", [weth, usdc, link], users);
+    const s = await AaveScanner.load(b);
+    b.users.forEach((u, a) => {
+      const got = s.liquidationPrices(a);
+      for (const e of u.reserves) expect(got[b.reserves[e.reserve]!.id], `user ${a} reserve ${e.reserve}`).toBe(liquidationPrice(b, u, e.reserve));
+    });
+    expect(s.priceSearches.reference).toBeGreaterThan(0);
+    expect(s.priceSearches.core).toBeGreaterThanOrEqual(12);
+  });
+
+  const weth = reserve("WETH", 18, 2000n, 8250n), usdc = reserve("USDC", 6, 1n, 7800n);
+  it("liquidation prices at a probe where the two-word quotient's estimate is one too high, where a value passes 2^128 by less than 2^64, and under a v3.0 e-mode price source", async () => {
+    // 0-decimal tokens, so a value is balance * price. The search's first midpoint is 2^63: there
+    // the searched reserve's 2 tokens are worth c1 = 2^64 and the other collateral c2 = 2^64 + 1
+    // (274177 * 67280421310721), at thresholds q + 1 and q - 1: S = q C - 1 with C = 2^65 + 1, so
+    // avgLT = q - 1, while the top 64 bits of S and C give q. The debt D sits between the two X.
+    const q = 5000n;
+    const r0 = { ...reserve("A", 0, 1n, q + 1n), price: 5n }, r1 = { ...reserve("B", 0, 1n, q - 1n), price: 67280421310721n }, r2 = { ...reserve("D", 0, 1n, 8000n), price: 1n };
+    const C = (1n << 65n) + 1n;
+    const X = (avg: bigint) => (C * avg + 5000n) / 10000n;
+    let D = X(q - 1n) + 1n;
+    while (!(X(q - 1n) < D - D / (2n * WAD) && D - D / (2n * WAD) <= X(q))) D++;
+    const estimate: AaveUser = { id: "estimate", eMode: 0, reserves: [
+      { reserve: 0, scaledATokenBalance: 2n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+      { reserve: 1, scaledATokenBalance: 274177n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+      { reserve: 2, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: D, stableDebt: 0n },
+    ] };
+    // 2^64 + 2 tokens at the search's top, 2^64 - 1: a value of 2^128 + 2^64 - 2, whose middle word
+    // is zero (the core must not read it as 2^64 - 2).
+    const wrap: AaveUser = { id: "wrap", eMode: 0, reserves: [
+      { reserve: 0, scaledATokenBalance: (1n << 64n) + 2n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+      { reserve: 2, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: 1n << 100n, stableDebt: 0n },
+    ] };
+    const b = book("3.3", [r0, r1, r2], [estimate, wrap]);
+    expect(liquidatable(b, estimate, [1n << 63n, r1.price, r2.price])).toBe(true); // the truth at the first probe
+    expect(accountData(b, estimate, [1n << 63n, r1.price, r2.price]).avgLiquidationThreshold).toBe(q - 1n);
+    const s = await AaveScanner.load(b);
+    expect(s.liquidationPrices(0)).toEqual({ A: liquidationPrice(b, estimate, 0), B: liquidationPrice(b, estimate, 1), D: liquidationPrice(b, estimate, 2) });
+    expect(s.liquidationPrices(1)).toEqual({ A: liquidationPrice(b, wrap, 0), D: liquidationPrice(b, wrap, 2) });
+    // v3.0 with the category's price source: the oracle's price of a category reserve is not read.
+    const modeBook: AaveBook = { ...book("3.0", [weth, usdc], [{ id: "e", eMode: 1, reserves: [
+      { reserve: 0, scaledATokenBalance: 10n ** 19n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n },
+      { reserve: 1, scaledATokenBalance: 0n, usageAsCollateralEnabled: false, scaledVariableDebt: 15_000n * 10n ** 6n, stableDebt: 0n },
+    ] }], [{ id: 1, ltv: 9000n, liquidationThreshold: 9300n, liquidationBonus: 10100n, price: 2000n * 10n ** 8n, collateral: [0] }]) };
+    const ms = await AaveScanner.load(modeBook);
+    expect(liquidationPrice(modeBook, modeBook.users[0]!, 0)).toBe(null);
+    expect(ms.liquidationPrices(0)).toEqual({ WETH: null, USDC: liquidationPrice(modeBook, modeBook.users[0]!, 1) });
+    expect(ms.liquidationPrices(0).USDC).not.toBe(null);
+  });
+
   it("the scan at other prices (a shock) is the reference at those prices", async () => {
     const b = randomAaveBook(baseSeed + 99, { users: 300 });
     const s = await AaveScanner.load(b);
