@@ -257,7 +257,7 @@ export { AAVE_LIMITS, AAVE_VERSIONS, parseAaveBook, stringifyAaveBook, type Aave
 export { importAaveBook, type AaveImport, type AaveImportInput } from "../book/venues/aave.js";
 export { randomAaveBook, toHumanized, type AaveBookOptions } from "../book/venues/aave-generate.js";
 export {
-  accountData as aaveAccountData, bestLiquidation as aaveBestLiquidation, liquidationCall as aaveLiquidationCall,
+  accountData as aaveAccountData, bestLiquidation as aaveBestLiquidation, largestCleanCall as aaveLargestCleanCall, liquidationCall as aaveLiquidationCall,
   liquidationPrice as aaveLiquidationPrice, type AccountData as AaveAccountData, type LiquidationOutcome as AaveLiquidationOutcome,
   type LiquidationRefusal as AaveLiquidationRefusal,
 } from "../reference/venues/aave-v3.js";

@@ -282,7 +282,9 @@ export function liquidationCall(
  * What a liquidator reads: of every (debt reserve, collateral reserve) pair the pool would accept
  * (not reverting, v3.3's dust rule included), the one whose net bonus is worth most in base
  * currency (ties: the first debt reserve, then the first collateral reserve, in the user's order);
- * null for a healthy user or one with no acceptable pair.
+ * null for a healthy user or one with no acceptable pair. A pair whose full call (as much as the
+ * close factor allows) would leave dust is taken at the largest debtToCover that does not
+ * (`largestCleanCall`): a smaller call seizes less, so it is the pair's most profitable one.
  */
 export function bestLiquidation(book: AaveBook, user: AaveUser, prices?: Prices): LiquidationOutcome | null {
   if (!liquidatable(book, user, prices)) return null;
@@ -291,10 +293,37 @@ export function bestLiquidation(book: AaveBook, user: AaveUser, prices?: Prices)
     if (d.scaledVariableDebt === 0n && d.stableDebt === 0n) continue;
     for (const c of user.reserves) {
       if (!c.usageAsCollateralEnabled || c.scaledATokenBalance === 0n) continue;
-      const o = liquidationCall(book, user, d.reserve, c.reserve, UINT256_MAX, prices);
-      if (typeof o === "string" || o.leavesDust) continue;
+      let o = liquidationCall(book, user, d.reserve, c.reserve, UINT256_MAX, prices);
+      if (typeof o === "string") continue;
+      if (o.leavesDust) {
+        const clean = largestCleanCall(book, user, d.reserve, c.reserve, o.debtRepaid, prices);
+        if (clean === null) continue;
+        o = clean;
+      }
       if (best === null || o.profitBase > best.profitBase) best = o;
     }
+  }
+  return best;
+}
+
+/**
+ * v3.3: the call on (debt, collateral) with the largest debtToCover below `dusty` (a debtToCover
+ * whose call leaves dust) that does not leave dust; null when even 1 does. Both leftovers (the
+ * reserve's debt and the collateral after the seizure and the fee) fall as debtToCover grows, so
+ * the calls that pass are those up to a bound, found by bisection: the answer passes and one unit
+ * more does not.
+ */
+export function largestCleanCall(book: AaveBook, user: AaveUser, debtReserve: number, collateralReserve: number, dusty: bigint, prices?: Prices): LiquidationOutcome | null {
+  const call = (x: bigint) => liquidationCall(book, user, debtReserve, collateralReserve, x, prices);
+  const clean = (o: LiquidationOutcome | LiquidationRefusal): o is LiquidationOutcome => typeof o !== "string" && !o.leavesDust;
+  let best = call(1n);
+  if (!clean(best)) return null;
+  let lo = 1n, hi = dusty;
+  while (hi - lo > 1n) {
+    const mid = (lo + hi) / 2n;
+    const o = call(mid);
+    if (clean(o)) { lo = mid; best = o; }
+    else hi = mid;
   }
   return best;
 }
@@ -302,10 +331,9 @@ export function bestLiquidation(book: AaveBook, user: AaveUser, prices?: Prices)
 // ---- liquidation prices ----
 
 /**
- * The liquidation price of reserve `reserve` for `user`, other prices held: the least price p
- * (base currency, 8 decimals) at which the user's trigger differs from its trigger at p - 1, found
- * by bisection between the current price and the far end (1 for a collateral, `maxPrice` for a
- * debt); null when the trigger is the same at both ends. For a reserve that is only collateral the
+ * The liquidation price of reserve `reserve` for `user`, other prices held: a price p (base
+ * currency, 8 decimals) at which the user's trigger differs from its trigger at p - 1, found by
+ * bisection over [1, maxPrice]; null when the trigger is the same at both ends. For a reserve that is only collateral the
  * user is liquidatable below p and not at p; for one that is only debt, not below p and liquidatable
  * at p. The health factor is monotone in a price up to the truncations of the average threshold
  * (a step of one base unit can lower floor(sum / C) and so X by about C / 10^4 units), so in a

@@ -6,7 +6,7 @@ import { AaveScanner, formatHealthFactor } from "../../bindings/aave-v3.js";
 import { aaveBookFromJson, parseAaveBook, stringifyAaveBook, type AaveBook, type AaveReserve, type AaveUser } from "../../book/venues/aave-book.js";
 import { randomAaveBook } from "../../book/venues/aave-generate.js";
 import {
-  RAY, UINT256_MAX, WAD, accountData, bestLiquidation, borrowed, compoundedInterest, liquidatable, liquidationCall,
+  RAY, UINT256_MAX, WAD, accountData, bestLiquidation, borrowed, compoundedInterest, largestCleanCall, liquidatable, liquidationCall,
   liquidationPrice, linearInterest, normalizedDebt, normalizedIncome, percentDiv, percentMul, rayDiv, rayMul, supplied, triggerByBound,
 } from "../../reference/venues/aave-v3.js";
 
@@ -163,7 +163,7 @@ describe("aave-v3 liquidation call, hand-computed", () => {
     expect(liquidationCall(b, off, 1, 0)).toBe("collateral-not-enabled");
   });
 
-  it("v3.3's dust rule: leaving less than $1,000 of collateral (with debt left) reverts; the best pair skips it", () => {
+  it("v3.3's dust rule: leaving less than $1,000 of collateral (with debt left) reverts; the best pair takes the largest call that does not", () => {
     // $2,500 in A and in Z (LT 80 %: X = 4,000) against $4,100 of B: HF 0.9756 > 0.95 and both
     // reserves above $2,000, so 50 % of the total debt: $2,050 repaid for $2,152.5 of A, which
     // leaves $347.5 of A (and $2,050 of B): MUST_NOT_LEAVE_DUST. Z is the same. v3.0 has no such rule.
@@ -180,7 +180,30 @@ describe("aave-v3 liquidation call, hand-computed", () => {
     expect(viaA.closeFactor).toBe(5000n);
     expect(viaA.debtRepaid).toBe(2050n * 10n ** 6n);
     expect(viaA.leavesDust).toBe(true);
-    expect(bestLiquidation(b, u)).toBeNull();
+    // The largest clean call: 1.05 x (percentMul, half up) seized must leave $1,000 of A's $2,500:
+    // floor((10500 x + 5000) / 10^4) <= 1.5e9 <=> x <= 1,428,571,429 (1,428.571429 B). It seizes
+    // 1,500 A; the bonus 1,500 - percentDiv(1,500, 10500) = 71.428571 A, the fee 10 % of it
+    // (7.142857), the profit 64.285714 A = $64.285714. Z's call is the same; the tie goes to A.
+    const best = bestLiquidation(b, u)!;
+    expect(best.collateralReserve).toBe(0);
+    expect(best.debtRepaid).toBe(1_428_571_429n);
+    expect(best.leavesDust).toBe(false);
+    expect(best.collateralToLiquidator + best.protocolFee).toBe(1_500_000_000n);
+    expect(best.protocolFee).toBe(7_142_857n);
+    expect(best.profit).toBe(64_285_714n);
+    expect(best.profitBase).toBe(6_428_571_400n);
+    const more = liquidationCall(b, u, 2, 0, 1_428_571_430n);
+    expect(typeof more !== "string" && more.leavesDust).toBe(true);
+    expect(largestCleanCall(b, u, 2, 0, viaA.debtRepaid)).toEqual(best);
+    // $1,000 of A exactly: a seizure of one unit leaves dust, so no partial call is clean; the full
+    // call (100 %: A is under $2,000) seizes all of A, which the rule exempts, and is the best.
+    const tiny = book("3.3", b.reserves, [{ ...u, reserves: [{ ...u.reserves[0]!, scaledATokenBalance: 1000_000_000n }, u.reserves[2]!] }]);
+    const tinyFull = liquidationCall(tiny, tiny.users[0]!, 2, 0);
+    if (typeof tinyFull === "string") throw new Error(tinyFull);
+    expect(tinyFull.leavesDust).toBe(false);
+    expect(tinyFull.collateralToLiquidator + tinyFull.protocolFee).toBe(1000_000_000n);
+    expect(largestCleanCall(tiny, tiny.users[0]!, 2, 0, tinyFull.debtRepaid)).toBeNull();
+    expect(bestLiquidation(tiny, tiny.users[0]!)).toEqual(tinyFull);
     const v30 = liquidationCall({ ...b, version: "3.0" }, u, 2, 0);
     if (typeof v30 === "string") throw new Error(v30);
     expect(v30.leavesDust).toBe(false);
