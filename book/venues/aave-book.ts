@@ -16,14 +16,20 @@
  *
  * JSON (all integers as decimal strings, flags as booleans):
  *   { "venue": "aave-v3", "version": "3.0" | "3.3",
+ *     "timestamp"?: unix seconds of the book's state (the importer's --at),
  *     "reserves": [{ "id", "decimals", "price", "ltv", "liquidationThreshold", "liquidationBonus",
- *                    "liquidationProtocolFee", "reserveFactor", "liquidityIndex", "variableBorrowIndex" }],
+ *                    "liquidationProtocolFee", "reserveFactor", "liquidityIndex", "variableBorrowIndex",
+ *                    "active"?, "paused"?, "liquidationGracePeriodUntil"? }],
  *     "eModes": [{ "id", "ltv", "liquidationThreshold", "liquidationBonus", "price"?, "collateral": [reserve ids] }],
  *     "users": [{ "id", "eMode", "reserves": [{ "reserve", "scaledATokenBalance", "collateral",
  *                 "scaledVariableDebt", "stableDebt"? }] }] }
  * `price` of an e-mode category: the price of its price source (v3.0 only; absent: none).
  * `collateral` of a category: the reserves it counts with its threshold (v3.0: the reserves whose
  * eModeCategory is the id; v3.3: its collateralBitmap).
+ * `active` (default true) and `paused` (default false): the reserve's configuration flags; a call
+ * on an inactive or paused reserve reverts (ValidationLogic.validateLiquidationCall).
+ * `liquidationGracePeriodUntil` (v3.3; default 0): the sentinel's grace period, unix seconds; a
+ * call reverts unless it is below the book's `timestamp`, which a book with a grace period needs.
  */
 import { BookError, describeValue } from "../errors.js";
 
@@ -44,6 +50,12 @@ export interface AaveReserve {
   readonly liquidityIndex: bigint;
   /** Ray: getNormalizedDebt() at the scan's time. */
   readonly variableBorrowIndex: bigint;
+  /** The configuration's active flag (absent: true). */
+  readonly active?: boolean;
+  /** The configuration's paused flag (absent: false). */
+  readonly paused?: boolean;
+  /** v3.3: unix seconds until which liquidations on the reserve revert (absent: 0, none). */
+  readonly liquidationGracePeriodUntil?: bigint;
 }
 
 export interface AaveEMode {
@@ -80,6 +92,8 @@ export interface AaveUser {
 export interface AaveBook {
   readonly venue: "aave-v3";
   readonly version: AaveVersion;
+  /** Unix seconds of the book's state: the block time a liquidation call is checked at (absent: unknown). */
+  readonly timestamp?: bigint;
   readonly reserves: readonly AaveReserve[];
   readonly eModes: readonly AaveEMode[];
   readonly users: readonly AaveUser[];
@@ -162,6 +176,7 @@ export function aaveBookFromJson(raw: Json, source = "book"): AaveBook {
   const version = o.version;
   if (version !== "3.0" && version !== "3.3") fail(source, "book", "version", `expected "3.0" or "3.3", got ${describeValue(version)}`);
   const L = AAVE_LIMITS;
+  const timestamp = o.timestamp === undefined ? undefined : uint(o.timestamp, source, "book", "timestamp", (1n << 40n) - 1n);
   const rawReserves = arr(o, "reserves", source, "book");
   if (rawReserves.length > L.reserves) fail(source, "book", "reserves", `${rawReserves.length} reserves; a pool holds at most ${L.reserves}`);
   const index = new Map<string, number>();
@@ -184,7 +199,12 @@ export function aaveBookFromJson(raw: Json, source = "book"): AaveBook {
       reserveFactor: bps("reserveFactor"),
       liquidityIndex: uint(r.liquidityIndex, source, name, "liquidityIndex", L.index),
       variableBorrowIndex: uint(r.variableBorrowIndex, source, name, "variableBorrowIndex", L.index),
+      ...(r.active === undefined ? {} : { active: bool(r, "active", source, name) }),
+      ...(r.paused === undefined ? {} : { paused: bool(r, "paused", source, name) }),
+      ...(r.liquidationGracePeriodUntil === undefined ? {} : { liquidationGracePeriodUntil: uint(r.liquidationGracePeriodUntil, source, name, "liquidationGracePeriodUntil", (1n << 40n) - 1n) }),
     };
+    if (reserve.liquidationGracePeriodUntil !== undefined && version === "3.0") fail(source, name, "liquidationGracePeriodUntil", "the grace period came with v3.1; a 3.0 book has none");
+    if ((reserve.liquidationGracePeriodUntil ?? 0n) !== 0n && timestamp === undefined) fail(source, name, "liquidationGracePeriodUntil", "a grace period needs the book's \"timestamp\" (the block time the calls are checked at)");
     if (reserve.ltv > reserve.liquidationThreshold) fail(source, name, "ltv", `${reserve.ltv} above the liquidation threshold ${reserve.liquidationThreshold}`);
     if (reserve.liquidationThreshold !== 0n && reserve.liquidationBonus <= 10000n) fail(source, name, "liquidationBonus", `${reserve.liquidationBonus}: a collateral's bonus is above 10000 (100 %)`);
     if (reserve.liquidationProtocolFee > 10000n) fail(source, name, "liquidationProtocolFee", `${reserve.liquidationProtocolFee} above 10000 (100 %)`);
@@ -245,7 +265,7 @@ export function aaveBookFromJson(raw: Json, source = "book"): AaveBook {
     });
     return { id, eMode, reserves: entries };
   });
-  return { venue: "aave-v3", version, reserves, eModes, users };
+  return { venue: "aave-v3", version, ...(timestamp === undefined ? {} : { timestamp }), reserves, eModes, users };
 }
 
 /** The lending book as JSON text (integers as decimal strings), the shape parseAaveBook reads. */
@@ -254,10 +274,13 @@ export function stringifyAaveBook(book: AaveBook): string {
   return JSON.stringify({
     venue: "aave-v3",
     version: book.version,
+    ...(book.timestamp === undefined ? {} : { timestamp: s(book.timestamp) }),
     reserves: book.reserves.map((r) => ({
       id: r.id, decimals: r.decimals, price: s(r.price), ltv: s(r.ltv), liquidationThreshold: s(r.liquidationThreshold),
       liquidationBonus: s(r.liquidationBonus), liquidationProtocolFee: s(r.liquidationProtocolFee), reserveFactor: s(r.reserveFactor),
       liquidityIndex: s(r.liquidityIndex), variableBorrowIndex: s(r.variableBorrowIndex),
+      ...(r.active === undefined ? {} : { active: r.active }), ...(r.paused === undefined ? {} : { paused: r.paused }),
+      ...(r.liquidationGracePeriodUntil === undefined ? {} : { liquidationGracePeriodUntil: s(r.liquidationGracePeriodUntil) }),
     })),
     eModes: book.eModes.map((e) => ({
       id: e.id, ltv: s(e.ltv), liquidationThreshold: s(e.liquidationThreshold), liquidationBonus: s(e.liquidationBonus),

@@ -22,6 +22,10 @@
  *   stable debt from the user's stableBorrowLastUpdateTimestamp (StableDebtToken.balanceOf). Default:
  *   the latest lastUpdateTimestamp of the reserves.
  *
+ * Flags: a reserve's isActive and isPaused, where the record has them (the UI provider's do), and on
+ * v3.3 its liquidationGracePeriodUntil where the record has one (the UI provider does not return
+ * it; the pool's getLiquidationGracePeriod does); the book's timestamp is `at`.
+ *
  * Prices: priceInMarketReferenceCurrency, the oracle's price in the pool's base currency (USD with
  * 8 decimals on every v3 market: marketReferenceCurrencyUnit 10^8). Reserves are named by symbol
  * (by symbol and address where two share one); a user's reserves by underlyingAsset, any case.
@@ -146,6 +150,11 @@ export function importAaveBook(input: AaveImportInput): AaveImport {
       reserveFactor: whole(o, "reserveFactor", record, L.bps).toString(),
       liquidityIndex: normalizedIncome(whole(o, "liquidityIndex", record, L.index), whole(o, "liquidityRate", record), last, at).toString(),
       variableBorrowIndex: normalizedDebt(whole(o, "variableBorrowIndex", record, L.index), whole(o, "variableBorrowRate", record), last, at).toString(),
+      // The configuration's flags, where the response has them (the UI provider does); a call on an inactive or paused reserve reverts.
+      ...("isActive" in o && !flag(o, "isActive", record) ? { active: false } : {}),
+      ...("isPaused" in o && flag(o, "isPaused", record) ? { paused: true } : {}),
+      // v3.3's grace period: not in the UI provider's response (the pool's getLiquidationGracePeriod gives it); taken where a record has it.
+      ...("liquidationGracePeriodUntil" in o && version === "3.3" ? { liquidationGracePeriodUntil: whole(o, "liquidationGracePeriodUntil", record, (1n << 40n) - 1n).toString() } : {}),
     };
   });
   // E-mode categories.
@@ -234,6 +243,6 @@ export function importAaveBook(input: AaveImportInput): AaveImport {
     });
     return { id, eMode, reserves: rows };
   });
-  const book = aaveBookFromJson({ venue: "aave-v3", version, reserves, eModes, users }, "the imported book");
+  const book = aaveBookFromJson({ venue: "aave-v3", version, timestamp: at.toString(), reserves, eModes, users }, "the imported book");
   return { text: stringifyAaveBook(book), book, reserves: reserves.length, users: users.length, entries };
 }

@@ -184,7 +184,17 @@ export interface LiquidationOutcome {
   readonly leavesDust: boolean;
 }
 
-export type LiquidationRefusal = "healthy" | "no-debt-in-reserve" | "collateral-not-enabled" | "no-collateral";
+export type LiquidationRefusal = "reserve-inactive" | "reserve-paused" | "grace-period" | "healthy" | "no-debt-in-reserve" | "collateral-not-enabled" | "no-collateral";
+
+/**
+ * v3.3: liquidations on the reserve revert until its grace period is over,
+ * liquidationGracePeriodUntil < block.timestamp (the book's timestamp; without one, which the
+ * book's JSON allows only when no reserve has a grace period, a grace period counts as not over).
+ */
+function inGracePeriod(book: AaveBook, r: AaveReserve): boolean {
+  const until = r.liquidationGracePeriodUntil ?? 0n;
+  return until !== 0n && !(book.timestamp !== undefined && until < book.timestamp);
+}
 
 /**
  * LiquidationLogic.executeLiquidationCall on (debt reserve, collateral reserve) with `debtToCover`
@@ -194,10 +204,15 @@ export function liquidationCall(
   book: AaveBook, user: AaveUser, debtReserve: number, collateralReserve: number,
   debtToCover: bigint = UINT256_MAX, prices: Prices = book.reserves.map((r) => r.price),
 ): LiquidationOutcome | LiquidationRefusal {
+  const dr = book.reserves[debtReserve]!, cr = book.reserves[collateralReserve]!;
+  // validateLiquidationCall's order: both reserves active, neither paused, (the price oracle
+  // sentinel: not modelled), v3.3's grace periods over (strictly before the block time), then HF.
+  if (cr.active === false || dr.active === false) return "reserve-inactive";
+  if (cr.paused === true || dr.paused === true) return "reserve-paused";
+  if (book.version === "3.3" && (inGracePeriod(book, cr) || inGracePeriod(book, dr))) return "grace-period";
   const data = accountData(book, user, prices);
   const hf = data.healthFactor;
   if (hf >= HF_LIQUIDATION_THRESHOLD) return "healthy";
-  const dr = book.reserves[debtReserve]!, cr = book.reserves[collateralReserve]!;
   const de = user.reserves.find((e) => e.reserve === debtReserve);
   const ce = user.reserves.find((e) => e.reserve === collateralReserve);
   const userDebt = de === undefined ? 0n : borrowed(dr, de.scaledVariableDebt, de.stableDebt);

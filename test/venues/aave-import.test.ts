@@ -19,6 +19,7 @@ const AT = 1_760_000_000;
 function normalized(b: AaveBook): AaveBook {
   return {
     ...b,
+    timestamp: BigInt(AT), // the import's --at (default: the reserves' last update, AT here)
     eModes: b.eModes.map(({ price: _p, ...e }) => e),
     users: b.users.map((u) => ({ ...u, reserves: u.reserves.filter((e) => e.scaledATokenBalance !== 0n || e.scaledVariableDebt !== 0n || e.stableDebt !== 0n) })),
   };
@@ -40,6 +41,23 @@ describe("aave importer", () => {
       expect(parseAaveBook(r.text)).toEqual(b);
       expect(r.users).toBe(60);
     }
+  });
+
+  it("takes a reserve's isActive and isPaused, and on v3.3 a liquidationGracePeriodUntil where the record has one; the book's timestamp is --at", () => {
+    const b = normalized(randomAaveBook(12, { users: 10, version: "3.3" }));
+    const r = importOf(b, (h) => {
+      const rs = h.reserves.reservesData as Record<string, unknown>[];
+      rs[0]!.isPaused = true;
+      rs[1]!.isActive = false;
+      rs[2]!.liquidationGracePeriodUntil = String(AT + 3600);
+    }, { at: BigInt(AT + 60) });
+    expect(r.book.timestamp).toBe(BigInt(AT + 60));
+    expect(r.book.reserves[0]!.paused).toBe(true);
+    expect(r.book.reserves[1]!.active).toBe(false);
+    expect(r.book.reserves[2]!.liquidationGracePeriodUntil).toBe(BigInt(AT + 3600));
+    expect(r.book.reserves[3]!.paused ?? false).toBe(false);
+    expect(parseAaveBook(r.text)).toEqual(r.book);
+    expect(() => importOf(b, (h) => { (h.reserves.reservesData as Record<string, unknown>[])[0]!.isPaused = "no"; })).toThrow(/R.json: reservesData\[0\]: field "isPaused": expected true or false, got string "no"/);
   });
 
   it("accrues the indexes to --at as the pool does: math-utils' YFI balance (hardhat), and a compounded debt", () => {

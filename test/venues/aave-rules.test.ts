@@ -135,6 +135,45 @@ describe("aave-v3 liquidation call, hand-computed", () => {
     }
   });
 
+  it("a call on an inactive or paused reserve, or (v3.3) one in its grace period, reverts in validateLiquidationCall's order; the best pair skips it", () => {
+    // The 17,000 USDC user above, with a second collateral (LINK) the call can fall back on.
+    const link = reserve("LINK", 18, 10n, 7000n);
+    const u: AaveUser = { ...user(10n * 10n ** 18n, 17000n * 10n ** 6n), reserves: [...user(10n * 10n ** 18n, 17000n * 10n ** 6n).reserves,
+      { reserve: 2, scaledATokenBalance: 10n * 10n ** 18n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n }] };
+    const at = 1_760_000_000n;
+    const with_ = (w: Partial<AaveReserve>, d: Partial<AaveReserve> = {}, version: "3.0" | "3.3" = "3.3") =>
+      ({ ...book(version, [{ ...weth, ...w }, { ...usdc, ...d }, link], [u]), timestamp: at });
+    const call = (b: AaveBook) => liquidationCall(b, b.users[0]!, 1, 0);
+    expect(typeof call(with_({}))).toBe("object");
+    expect(call(with_({ active: false }))).toBe("reserve-inactive");
+    expect(call(with_({}, { active: false }))).toBe("reserve-inactive");
+    expect(call(with_({ paused: true }))).toBe("reserve-paused");
+    expect(call(with_({}, { paused: true }))).toBe("reserve-paused");
+    expect(call(with_({ active: false, paused: true }))).toBe("reserve-inactive"); // the contract checks active first
+    // The grace period: reverts while liquidationGracePeriodUntil >= the block time, strictly.
+    expect(call(with_({ liquidationGracePeriodUntil: at }))).toBe("grace-period");
+    expect(call(with_({}, { liquidationGracePeriodUntil: at + 100n }))).toBe("grace-period");
+    expect(typeof call(with_({ liquidationGracePeriodUntil: at - 1n }))).toBe("object");
+    // A healthy user on a paused reserve: the flags are checked before the health factor.
+    const healthy = { ...with_({ paused: true }), users: [user(10n * 10n ** 18n, 1000n * 10n ** 6n)] };
+    expect(call(healthy)).toBe("reserve-paused");
+    // The best pair falls back on LINK when WETH is paused; none when the debt reserve is.
+    const best = bestLiquidation(with_({ paused: true }), u)!;
+    expect(best.collateralReserve).toBe(2);
+    expect(bestLiquidation(with_({}, { paused: true }), u)).toBeNull();
+    // The book's JSON keeps the flags, and refuses a grace period without a timestamp or on 3.0.
+    const b = with_({ paused: true, liquidationGracePeriodUntil: at - 1n }, { active: false });
+    expect(parseAaveBook(stringifyAaveBook(b))).toEqual(b);
+    const json = JSON.parse(stringifyAaveBook(b));
+    delete json.timestamp;
+    expect(() => aaveBookFromJson(json, "b.json")).toThrow(/b.json: reserve "WETH": field "liquidationGracePeriodUntil": a grace period needs the book's "timestamp"/);
+    const v30 = JSON.parse(stringifyAaveBook(b));
+    v30.version = "3.0";
+    expect(() => aaveBookFromJson(v30, "b.json")).toThrow(/field "liquidationGracePeriodUntil": the grace period came with v3.1/);
+    json.timestamp = "1760000000"; json.reserves[0].paused = "yes";
+    expect(() => aaveBookFromJson(json, "b.json")).toThrow(/reserve "WETH": field "paused": expected true or false/);
+  });
+
   it("1 WETH against 1,990 USDC: HF 0.829, 100 %, the collateral does not cover it: all of it for percentDiv(2000, 10500) USDC; v3.3 burns the rest into the deficit", () => {
     for (const version of ["3.0", "3.3"] as const) {
       const b = book(version, [weth, usdc], [user(10n ** 18n, 1990n * 10n ** 6n)]);
@@ -197,7 +236,7 @@ describe("aave-v3 liquidation call, hand-computed", () => {
     expect(largestCleanCall(b, u, 2, 0, viaA.debtRepaid)).toEqual(best);
     // $1,000 of A exactly: a seizure of one unit leaves dust, so no partial call is clean; the full
     // call (100 %: A is under $2,000) seizes all of A, which the rule exempts, and is the best.
-    const tiny = book("3.3", b.reserves, [{ ...u, reserves: [{ ...u.reserves[0]!, scaledATokenBalance: 1000_000_000n }, u.reserves[2]!] }]);
+    const tiny = book("3.3", [...b.reserves], [{ ...u, reserves: [{ ...u.reserves[0]!, scaledATokenBalance: 1000_000_000n }, u.reserves[2]!] }]);
     const tinyFull = liquidationCall(tiny, tiny.users[0]!, 2, 0);
     if (typeof tinyFull === "string") throw new Error(tinyFull);
     expect(tinyFull.leavesDust).toBe(false);
