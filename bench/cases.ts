@@ -7,7 +7,6 @@ import type { Engine, LiveBook } from "../bindings/types.js";
 import type { ScanResult } from "../bindings/results.js";
 import type { BookColumns } from "../book/types.js";
 import { openParallel } from "../bindings/parallel.js";
-import { createEngine } from "../bindings/index.js";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -325,11 +324,9 @@ export const CASES: readonly BenchCase[] = [
     label: `price tick + rescan (wasm, 1 of ${TICK_MARKETS} markets)`,
     kind: "other",
     async prepare(ctx) {
-      // An engine of its own: its book's memory is its own (not a larger one an earlier case left
-      // to the shared engine), so the row's bytes per position are what a ticking book keeps,
-      // tick index included (read after the run: the index is built by the first ticks).
-      const engine = await createEngine("wasm");
-      const book = await engine.load(ctx.tickColumns());
+      // The row's bytes per position are what a ticking book keeps, tick index included (read
+      // after the run: the index is built by the first ticks; each case has an engine of its own).
+      const book = await ctx.engines.wasm.load(ctx.tickColumns());
       // BTC-PERP, the most traded market: the largest share of positions a tick can touch.
       const market = 0;
       const base = marksOf(book)[market]!;

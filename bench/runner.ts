@@ -5,6 +5,7 @@
  */
 import b from "benny";
 import type { Engine } from "../bindings/types.js";
+import { createEngine } from "../bindings/index.js";
 import type { BookColumns } from "../book/types.js";
 import { benchBook, TICK_MARKETS, type BookSize } from "./books.js";
 import { BASELINE, type BenchCase, type Prepared, type SizeContext } from "./cases.js";
@@ -52,7 +53,9 @@ export async function runSize(size: BookSize, cases: readonly BenchCase[], optio
       rows.push({ ...base, skipped: `below ${c.minPositions.toLocaleString("en-US")} positions` });
       continue;
     }
-    const prepared = await c.prepare(ctx);
+    // A wasm engine of its own per case: an engine reuses the memory of the books it disposed,
+    // so a book's bytes/position would otherwise be the largest earlier book's.
+    const prepared = await c.prepare({ ...ctx, engines: { ...ctx.engines, wasm: await createEngine("wasm") } });
     try {
       const { medianSeconds, samples } = await measure(`${size.label} ${c.id}`, c.label, prepared, options.budget(c, size), options.rawFolder);
       const d = prepared.decisions?.();
