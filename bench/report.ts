@@ -22,6 +22,9 @@ export interface CaseRow {
   /** Accounts whose liquidatable-or-not decision differs from the exact one. */
   readonly wrongDecisions?: number;
   readonly bytesPerPosition?: number;
+  /** A latency case's 99th percentile over its operations timed one by one (timedOperations of them, warm-up included). */
+  readonly p99Seconds?: number;
+  readonly timedOperations?: number;
 }
 
 export interface SizeReport {
@@ -99,7 +102,7 @@ export function rowCells(row: CaseRow): string[] {
   if (row.skipped !== undefined) return [row.label, `skipped: ${row.skipped}`, "", "", "", "", "", "", ""];
   return [
     row.label,
-    optional(row.medianSeconds, formatDuration),
+    optional(row.medianSeconds, formatDuration) + (row.p99Seconds === undefined ? "" : ` (p99 ${formatDuration(row.p99Seconds)} of ${row.timedOperations})`),
     optional(row.positionsPerSecond, formatRate),
     optional(row.vsReference, formatRatio),
     optional(row.vsFloat, formatRatio),

@@ -57,7 +57,9 @@ export async function runSize(size: BookSize, cases: readonly BenchCase[], optio
     // so a book's bytes/position would otherwise be the largest earlier book's.
     const prepared = await c.prepare({ ...ctx, engines: { ...ctx.engines, wasm: await createEngine("wasm") } });
     try {
-      const { medianSeconds, samples } = await measure(`${size.label} ${c.id}`, c.label, prepared, options.budget(c, size), options.rawFolder);
+      const budget = options.budget(c, size);
+      const { medianSeconds, samples } = await measure(`${size.label} ${c.id}`, c.label, prepared, c.minSamples !== undefined ? { ...budget, minSamples: Math.max(budget.minSamples, c.minSamples) } : budget, options.rawFolder);
+      const latencies = prepared.latencies?.();
       const d = prepared.decisions?.();
       if (d) decisions.set(c.id, d);
       rows.push({
@@ -66,6 +68,7 @@ export async function runSize(size: BookSize, cases: readonly BenchCase[], optio
         samples,
         positionsPerSecond: prepared.positions / medianSeconds,
         ...(prepared.residentBytes === undefined ? {} : { bytesPerPosition: prepared.residentBytes / prepared.positions }),
+        ...(latencies !== undefined && latencies.length > 0 ? { p99Seconds: percentile(latencies, 0.99), timedOperations: latencies.length } : {}),
       });
       log(`${size.label}: ${c.label}: ${formatDuration(medianSeconds)} (median of ${samples})`);
     } finally {
@@ -94,6 +97,12 @@ export async function runSize(size: BookSize, cases: readonly BenchCase[], optio
 }
 
 /** One benny suite with one case; the median of benchmark.js's samples (seconds per call). */
+/** The nearest-rank percentile q (0 < q <= 1) of xs: the smallest x with at least q of them at or below it. */
+export function percentile(xs: readonly number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+}
+
 async function measure(file: string, label: string, prepared: Prepared, budget: Budget, folder: string): Promise<{ medianSeconds: number; samples: number }> {
   const summary = await b.suite(
     label,

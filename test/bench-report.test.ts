@@ -9,6 +9,7 @@ import {
   type BenchReport, type CaseRow, type SizeReport,
 } from "../bench/report.js";
 import { ciGate, evaluateTargets } from "../bench/targets.js";
+import { percentile } from "../bench/runner.js";
 
 const scan = (id: string, medianSeconds: number, extra: Partial<CaseRow> = {}): CaseRow =>
   ({ id, label: `${id} scan`, kind: "scan", medianSeconds, positionsPerSecond: 1_000_000 / medianSeconds, samples: 7, ...extra });
@@ -71,6 +72,16 @@ describe("formats", () => {
     expect(rowCells({ id: "bn", label: "bn.js scan", kind: "scan", skipped: "above 2,000,000 positions" }))
       .toEqual(["bn.js scan", "skipped: above 2,000,000 positions", "", "", "", "", "", "", ""]);
     expect(rowCells(scan("float", 0.02, { wrongDecisions: 12345 }))[6]).toBe("12,345");
+    expect(rowCells({ ...other("watch", 0.0357), p99Seconds: 0.0612, timedOperations: 230 })[1]).toBe("35.7 ms (p99 61.2 ms of 230)");
+  });
+
+  it("the nearest-rank percentile: the smallest value with at least q of them at or below it", () => {
+    const xs = Array.from({ length: 200 }, (_, i) => 200 - i); // 1..200, shuffled order
+    expect(percentile(xs, 0.99)).toBe(198);
+    expect(percentile(xs, 0.5)).toBe(100);
+    expect(percentile(xs, 1)).toBe(200);
+    expect(percentile([5, 1, 9], 0.99)).toBe(9);
+    expect(percentile([7], 0.99)).toBe(7);
   });
 });
 
@@ -128,6 +139,13 @@ describe("targets and the CI gate", () => {
       ["63 % (125 M/s)", false],
       ["71 % (143 M/s)", true],
       ["not measured", false], // drift-v2: no row in this run
+      // issue 13's: no live rows in this run
+      ["not measured", false],
+      ["not measured", false],
+      ["not measured", false],
+      ["not measured", false],
+      ["not measured", false],
+      ["not measured", false],
       // issue 14's
       ["200 M/s", true],
       ["40.0 %", true],
@@ -146,6 +164,19 @@ describe("targets and the CI gate", () => {
     expect(withBytes(40.1)).toMatchObject({ measured: "40.1", met: false });
     const missing = evaluateTargets([size(rows().filter((r) => r.id !== "tick"))]);
     expect(missing[4]).toMatchObject({ measured: "not measured", met: false });
+  });
+
+  it("issue 13's live-book figures: per operation (a case's positions are its 1,000 operations), the rescan against a full scan, restore, watch latency", () => {
+    const live = (id: string, ms: number, ops = 1000): CaseRow => ({ id, label: id, kind: "other", medianSeconds: ms / 1000, positionsPerSecond: ops / (ms / 1000), samples: 5 });
+    const results = evaluateTargets([size([...rows(), live("live-fill", 1.8), live("live-open", 4.4, 2000), live("live-account", 2.1), live("live-rescan", 2.1),
+      live("restore", 19.5, 1_000_161), { ...live("watch-latency", 35.7, 1_000_161), p99Seconds: 0.0612, timedOperations: 230 }])]);
+    const of = (prefix: string) => results.find((t) => t.text.startsWith(prefix))!;
+    expect(of("issue 13: a fill")).toMatchObject({ measured: "1.80 µs", met: true });
+    expect(of("issue 13: a position opened")).toMatchObject({ measured: "2.20 µs", met: false });
+    expect(of("issue 13: a new account")).toMatchObject({ measured: "2.10 µs", met: false });
+    expect(of("issue 13: the rescan")).toMatchObject({ measured: "300 µs (6.0 % of 5.00 ms)", met: true });
+    expect(of("issue 13: restore")).toMatchObject({ measured: "19.5 ms", met: true });
+    expect(of("issue 13: liqscan watch")).toMatchObject({ measured: "median 35.7 ms, p99 61.2 ms (230 ticks)", met: true });
   });
 
   it("the wasm scan must be as fast as the float scan AND make no wrong decision", () => {
