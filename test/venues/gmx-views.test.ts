@@ -48,8 +48,10 @@ describe("gmx-v2 books: views, live edits and snapshots", () => {
       liquidated += rows.reduce((s, x) => s + x.liquidatable, 0);
       const mark = book.markets[0]!.markPrice;
       const from = shockedMark(mark, -500_000n), to = shockedMark(mark, 1_000_000n) + 1n;
-      const map = liquidationMap(w, { market: 0, from, to, buckets: 20 });
-      expect(map, where).toStrictEqual(liquidationMap(r, { market: 0, from, to, buckets: 20 }));
+      // A random market's mark may be a few price units: no more buckets than the range holds units.
+      const buckets = Number(to - from < 20n ? to - from : 20n);
+      const map = liquidationMap(w, { market: 0, from, to, buckets });
+      expect(map, where).toStrictEqual(liquidationMap(r, { market: 0, from, to, buckets }));
       mapped += map.buckets.reduce((s, b) => s + b.longNotional + b.shortNotional, 0n);
       const c = { shockPpm: BigInt(rng.int(-400_000, 400_000)), maxRounds: rng.int(1, 6) };
       const got = cascade(w, c);
