@@ -25,6 +25,18 @@ const NOT_MEASURED = { measured: "not measured", met: false };
 
 const timed = (row: CaseRow | undefined) => (row?.medianSeconds === undefined ? undefined : row);
 
+/** A case's median under `seconds`, at 1M positions. */
+function medianUnder(id: string, seconds: number, text: string): Target {
+  return {
+    text,
+    positions: 1_000_000,
+    evaluate: (row) => {
+      const r = timed(row(id));
+      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < seconds } : NOT_MEASURED;
+    },
+  };
+}
+
 /** Issue 10: each venue's scan at least 70 % of the generic scan's speed on a book of the same shape. */
 const venueTargets: Target[] = (["binance-usdm", "hyperliquid", "dydx-v4", "drift-v2"] as const).map((venue) => ({
   text: `${venue} scan >= 70 % of the generic scan (1M positions, same book under its rules)`,
@@ -83,30 +95,9 @@ export const TARGETS: readonly Target[] = [
       return { measured: `${formatRatio(ratio)} (${formatDuration(one.medianSeconds!)} vs ${formatDuration(two.medianSeconds!)})`, met: ratio >= 1.8 };
     },
   },
-  {
-    text: "price-tick rescan, 1M positions over 50 markets, one mark changes: < 5 ms",
-    positions: 1_000_000,
-    evaluate: (row) => {
-      const r = timed(row("tick"));
-      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < 0.005 } : NOT_MEASURED;
-    },
-  },
-  {
-    text: "stress grid of 101 shocks on every market, 1M positions: < 1 s (issue 4 asks well under)",
-    positions: 1_000_000,
-    evaluate: (row) => {
-      const r = timed(row("stress"));
-      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < 1 } : NOT_MEASURED;
-    },
-  },
-  {
-    text: "liquidation prices of all 1M positions: < 100 ms",
-    positions: 1_000_000,
-    evaluate: (row) => {
-      const r = timed(row("liquidation-prices"));
-      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < 0.1 } : NOT_MEASURED;
-    },
-  },
+  medianUnder("tick", 0.005, "price-tick rescan, 1M positions over 50 markets, one mark changes: < 5 ms"),
+  medianUnder("stress", 1, "stress grid of 101 shocks on every market, 1M positions: < 1 s (issue 4 asks well under)"),
+  medianUnder("liquidation-prices", 0.1, "liquidation prices of all 1M positions: < 100 ms"),
   ...venueTargets,
   ...liveBooks(),
   ...performanceII(),
@@ -140,14 +131,7 @@ function liveBooks(): Target[] {
         return { measured: `${formatDuration(rescan)} (${((100 * rescan) / full.medianSeconds!).toFixed(1)} % of ${formatDuration(full.medianSeconds!)})`, met: rescan < full.medianSeconds! / 10 };
       },
     },
-    {
-      text: "issue 13: restore of a 1M-position snapshot < 20 ms (the issue's goal)",
-      positions: 1_000_000,
-      evaluate: (row) => {
-        const r = timed(row("restore"));
-        return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < 0.02 } : NOT_MEASURED;
-      },
-    },
+    medianUnder("restore", 0.02, "issue 13: restore of a 1M-position snapshot < 20 ms (the issue's goal)"),
     {
       text: "issue 13: liqscan watch latency, a mark on stdin to its first change line on stdout: median and 99th percentile measured (1M)",
       positions: 1_000_000,
@@ -171,14 +155,7 @@ function performanceII(): Target[] {
       return r ? { measured: `${formatRate(r.positionsPerSecond!)}/s`, met: r.positionsPerSecond! >= min } : NOT_MEASURED;
     },
   });
-  const under = (id: string, seconds: number, what: string): Target => ({
-    text: `issue 14: ${what} < ${formatDuration(seconds)} (1M)`,
-    positions: 1_000_000,
-    evaluate: (row) => {
-      const r = timed(row(id));
-      return r ? { measured: formatDuration(r.medianSeconds!), met: r.medianSeconds! < seconds } : NOT_MEASURED;
-    },
-  });
+  const under = (id: string, seconds: number, what: string): Target => medianUnder(id, seconds, `issue 14: ${what} < ${formatDuration(seconds)} (1M)`);
   return [
     rate("wasm", 200e6, "full exact scan, generic"),
     {
