@@ -130,8 +130,9 @@ function rayMul(alo: u64, ahi: u64, blo: u64, bhi: u64): void {
   rLo = w0; rHi = w1;
 }
 
-/** floor((hi:lo) * price / 10^decimals); sets `wide` when it leaves 64 bits. */
-function baseValue(lo: u64, hi: u64, price: u64, decimals: u32): u64 {
+/** (w2:w1:w0) = floor((hi:lo) * price / 10^decimals), three words. */
+// @ts-ignore: decorator
+@inline function scaledValue(lo: u64, hi: u64, price: u64, decimals: u32): void {
   w0 = umul128(lo, price); const c0 = mulHi;
   const m = umul128(hi, price);
   w1 = c0 + m; w2 = mulHi + u64(w1 < m); w3 = 0;
@@ -142,8 +143,36 @@ function baseValue(lo: u64, hi: u64, price: u64, decimals: u32): u64 {
     if (d > 27) { div4(FIVE27); d -= 27; }
     div4(unchecked(POW5[d]));
   }
+}
+
+/** floor((hi:lo) * price / 10^decimals); sets `wide` when it leaves 64 bits. */
+function baseValue(lo: u64, hi: u64, price: u64, decimals: u32): u64 {
+  scaledValue(lo, hi, price, decimals);
   if ((w1 | w2) != 0) wide = true;
   return w0;
+}
+
+/** Entry e's debt (reserve r): the variable debt's balance (rayMul, 0 stays 0) plus the stable debt, into (rHi:rLo); sets `wide` at 2^128. */
+// @ts-ignore: decorator
+@inline function debtBalance(e: usize, r: usize): void {
+  const dLo = load<u64>(e, 24), dHi = load<u64>(e, 32);
+  let bLo: u64 = 0, bHi: u64 = 0;
+  if ((dLo | dHi) != 0) {
+    rayMul(dLo, dHi, load<u64>(r, 40), load<u64>(r, 48));
+    bLo = rLo; bHi = rHi;
+  }
+  const sl = bLo + load<u64>(e, 40);
+  const carry = u64(sl < bLo);
+  const t = bHi + load<u64>(e, 48);
+  const sh = t + carry;
+  if (t < bHi || sh < carry) wide = true; // the sum reached 2^128
+  rLo = sl; rHi = sh;
+}
+
+/** Whether entry e owes anything (variable or stable debt). */
+// @ts-ignore: decorator
+@inline function owesDebt(e: usize): bool {
+  return (load<u64>(e, 24) | load<u64>(e, 32) | load<u64>(e, 40) | load<u64>(e, 48)) != 0;
 }
 
 /**
@@ -182,20 +211,9 @@ export function aaveV3_scanUsers(reserves: usize, modes: usize, starts: usize, e
         sLo += p;
         sHi += ph + u64(sLo < p);
       }
-      const dLo = load<u64>(e, 24), dHi = load<u64>(e, 32);
-      const stLo = load<u64>(e, 40), stHi = load<u64>(e, 48);
-      if ((dLo | dHi | stLo | stHi) != 0) {
-        let bLo: u64 = 0, bHi: u64 = 0;
-        if ((dLo | dHi) != 0) {
-          rayMul(dLo, dHi, load<u64>(r, 40), load<u64>(r, 48));
-          bLo = rLo; bHi = rHi;
-        }
-        const sl = bLo + stLo;
-        const carry = u64(sl < bLo);
-        const t = bHi + stHi;
-        const sh = t + carry;
-        if (t < bHi || sh < carry) wide = true; // the sum reached 2^128
-        const d = baseValue(sl, sh, price, decimals);
+      if (owesDebt(e)) {
+        debtBalance(e, r);
+        const d = baseValue(rLo, rHi, price, decimals);
         const nd = D + d;
         if (nd < d) wide = true;
         D = nd;
@@ -274,15 +292,7 @@ let kDecimals: u32 = 0, kCollateral = false, kDebt = false;
 
 /** floor((hi:lo) * price / 10^decimals) into (rHi:rLo); sets `wide` when it leaves 128 bits. */
 function baseValue128(lo: u64, hi: u64, price: u64, decimals: u32): void {
-  w0 = umul128(lo, price); const c0 = mulHi;
-  const m = umul128(hi, price);
-  w1 = c0 + m; w2 = mulHi + u64(w1 < m); w3 = 0;
-  if (decimals > 0) {
-    shr4(<u64>decimals);
-    let d = decimals;
-    if (d > 27) { div4(FIVE27); d -= 27; }
-    div4(unchecked(POW5[d]));
-  }
+  scaledValue(lo, hi, price, decimals);
   if (w2 != 0) wide = true;
   rLo = w0; rHi = w1;
 }
@@ -361,20 +371,11 @@ export function aaveV3_liquidationPrice(reserves: usize, modes: usize, starts: u
     const lt = <u64>load<u32>(r, 12);
     const aLo = load<u64>(e, 8), aHi = load<u64>(e, 16);
     const counts = lt != 0 && load<u32>(e, 4) != 0 && (aLo | aHi) != 0;
-    const dLo = load<u64>(e, 24), dHi = load<u64>(e, 32);
-    const stLo = load<u64>(e, 40), stHi = load<u64>(e, 48);
-    const owes = (dLo | dHi | stLo | stHi) != 0;
+    const owes = owesDebt(e);
     // the balances, as the scan takes them
     let supLo: u64 = 0, supHi: u64 = 0, debLo: u64 = 0, debHi: u64 = 0;
     if (counts) { rayMul(aLo, aHi, load<u64>(r, 24), load<u64>(r, 32)); supLo = rLo; supHi = rHi; }
-    if (owes) {
-      let bLo: u64 = 0, bHi: u64 = 0;
-      if ((dLo | dHi) != 0) { rayMul(dLo, dHi, load<u64>(r, 40), load<u64>(r, 48)); bLo = rLo; bHi = rHi; }
-      debLo = bLo + stLo;
-      const t = bHi + stHi;
-      debHi = t + u64(debLo < bLo);
-      if (t < bHi || debHi < t) wide = true;
-    }
+    if (owes) { debtBalance(e, r); debLo = rLo; debHi = rHi; }
     if (reserve == k) {
       found = true;
       fixedPrice = overridden; // v3.0's e-mode price source: the oracle's price of k is not read
