@@ -12,7 +12,7 @@ import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } f
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { validateColumnsExceptPlainPositions } from "../book/validate.js";
 import { LiveEdits } from "./live.js";
-import { encodeIds, encodeSnapshot, type IdImage, type SnapshotContent } from "./snapshot.js";
+import { checkSnapshotContent, coreChecksum, decodeSnapshot, encodeIds, encodeSnapshot, snapshotContent, SnapshotError, verifyChecksum, type IdImage, type PlacedPart, type SnapshotContent, type SnapshotFrame } from "./snapshot.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import { CORE_VENUES, type CoreVenue } from "./venues.js";
@@ -43,6 +43,10 @@ interface CoreExports {
   markHolders(desc: number, holders: number, count: number): void;
   /** -1, or an account of the loaded (compact) book whose positions break a plain rule (assembly/validate.ts). */
   checkPlainPositions(desc: number, positions: number, seen: number): number;
+  /** A snapshot image's checksum over wasm memory (assembly/checksum.ts; bindings/snapshot.ts coreChecksum). */
+  checksumStart(length: number): void;
+  checksumWords(ptr: number, words: number): void;
+  checksumEnd(ptr: number, bytes: number): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -365,19 +369,49 @@ export class WasmBook extends LiveEdits implements LiveBook {
     return book;
   }
 
-  /** A book from a snapshot's content (bindings/snapshot.ts), statuses and removed accounts with it. */
-  static restore(core: CoreExports, c: SnapshotContent): WasmBook {
-    const book = new WasmBook(core, c.markets, () => c.accountIds, c.collateral.length, c.positionSize.length, c.liquidatorSharePpm, c.venue);
+  /**
+   * A book from a snapshot image whose frame is read (bindings/snapshot.ts), statuses and removed
+   * accounts with it. Its columns and statuses are copied into place and the image's checksum is
+   * computed there by the core as they are copied (coreChecksum: one pass over the bytes, at wasm
+   * SIMD speed, instead of a JavaScript pass before the copy), then the offsets are checked. A
+   * corrupt image may fail anywhere on the way (its header is read before its sum is known): any
+   * failure asks decodeSnapshot, which checks the sum first in JavaScript, for the error to throw.
+   */
+  static restoreFrame(core: CoreExports, frame: SnapshotFrame): WasmBook {
+    let fault: unknown;
+    try {
+      const c = snapshotContent(frame);
+      const book = new WasmBook(core, c.markets, () => c.accountIds, c.collateral.length, c.positionSize.length, c.liquidatorSharePpm, c.venue);
+      const into = book.inputColumns();
+      const base = frame.image.byteOffset;
+      const part = (from: ArrayBufferView, to: ArrayBufferView): PlacedPart => ({ at: from.byteOffset - base, bytes: from.byteLength, address: to.byteOffset });
+      const placed = [part(c.collateral, into.collateral), part(c.positionStart, into.positionStart), part(c.positionMarket, into.positionMarket),
+        part(c.positionSize, into.positionSize), part(c.positionEntry, into.positionEntry), part(c.status, book.views().status.subarray(0, book.accounts))];
+      // The scratch is the candidates buffer (dead between scans), zeroed again after: the book's memory is then a fresh book's.
+      const scratch = new Uint8Array(core.memory.buffer, book.plan.candidates, CANDIDATE_CHUNK * 4);
+      const got = coreChecksum(core, frame.image, placed, scratch.byteOffset, scratch.byteLength, true);
+      scratch.fill(0);
+      verifyChecksum(frame, got);
+      checkSnapshotContent(c);
+      return book.restored(c);
+    } catch (e) {
+      fault = e;
+    }
+    decodeSnapshot(frame.image); // throws the error of a corrupt image
+    // The image is sound: the fault was the book's (memory), or a sum the core got wrong.
+    throw fault instanceof SnapshotError ? new Error(`liqscan: the core's checksum of a sound snapshot is not JavaScript's (${fault.message}); please report this`) : fault;
+  }
+
+  /** The rest of a restore, the columns and statuses in place. */
+  private restored(c: SnapshotContent): WasmBook {
+    const book = this;
     book.idImage = c.idImage;
-    const into = book.inputColumns();
-    for (const [to, from] of [[into.collateral, c.collateral], [into.positionStart, c.positionStart], [into.positionMarket, c.positionMarket], [into.positionSize, c.positionSize], [into.positionEntry, c.positionEntry]] as const) copyBytes(to, from);
     if (c.accountIsolated) book.accountIsolated = c.accountIsolated.slice();
     if (c.positionLeverage) book.slotLeverage = c.positionLeverage.slice();
     if (c.positionSide) book.slotSide = c.positionSide.slice();
     for (const a of c.removed) book.removed.add(a);
     book.withAssets(c);
     book.loaded();
-    book.views().status.set(c.status);
     return book;
   }
 
@@ -843,6 +877,11 @@ export class WasmBook extends LiveEdits implements LiveBook {
       ...this.labelColumns(), ...this.assetColumns(),
       status: this.views().status.subarray(0, this.accounts).map((x) => x & ~STATUS_DIRTY),
       removed: [...this.removed].sort((x, y) => x - y),
+    }, (image, parts) => {
+      // The columns still in wasm memory are summed there by the core; the rest through its scratch, the candidates buffer (dead between scans).
+      const memory = this.core.memory.buffer;
+      const placed = parts.filter((p) => p.view.buffer === memory).map((p): PlacedPart => ({ at: p.at, bytes: p.view.byteLength, address: p.view.byteOffset }));
+      return coreChecksum(this.core, image, placed, this.plan.candidates, CANDIDATE_CHUNK * 4);
     });
   }
 
