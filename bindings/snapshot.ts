@@ -202,13 +202,15 @@ export function snapshotContent(frame: SnapshotFrame): SnapshotContent {
  * The checksum matched, so a book wrote these bytes: what the core relies on to stay inside its
  * columns is checked again (offsets in order, market indices in range), the values are not.
  */
-export function checkSnapshotContent(content: SnapshotContent): void {
+export function checkSnapshotContent(content: SnapshotContent, core?: OffsetChecks): void {
   const A = content.collateral.length, P = content.positionSize.length, B = content.balanceAmount?.length ?? 0;
   const starts = content.positionStart, M = content.markets.length;
   if (starts[0] !== 0 || starts[A] !== P) throw new SnapshotError(`the snapshot's positionStart does not run from 0 to ${P}: corrupt`);
-  for (let a = 0; a < A; a++) if (starts[a]! > starts[a + 1]!) throw new SnapshotError(`the snapshot's positionStart falls at account ${a}: corrupt`);
   const market = content.positionMarket;
-  for (let p = 0; p < P; p++) if (market[p]! >= M) throw new SnapshotError(`the snapshot's position ${p} names market ${market[p]} of ${M}: corrupt`);
+  // The core's answers, on its copies, say where to look (firstDescent, firstAtLeast: -1 for none).
+  const descent = core ? core.firstDescent(core.positionStart, A + 1) : 0, beyond = core ? core.firstAtLeast(core.positionMarket, P, M) : 0;
+  if (descent >= 0) for (let a = descent; a < A; a++) if (starts[a]! > starts[a + 1]!) throw new SnapshotError(`the snapshot's positionStart falls at account ${a}: corrupt`);
+  if (beyond >= 0) for (let p = beyond; p < P; p++) if (market[p]! >= M) throw new SnapshotError(`the snapshot's position ${p} names market ${market[p]} of ${M}: corrupt`);
   if (content.removed.some((a) => !Number.isInteger(a) || a < 0 || a >= A)) throw new SnapshotError("the snapshot's removed accounts are not accounts of it: corrupt");
   if (content.balanceStart) {
     const bs = content.balanceStart, na = content.assets?.length ?? 0;
@@ -272,7 +274,15 @@ export function checksum(bytes: Uint8Array, from: number): number {
   return h >>> 0;
 }
 
-/** The core's checksum entry points (assembly/checksum.ts). */
+/** The core's checks of a restore's copies of positionStart and positionMarket (assembly/snapshot.ts) and where those copies are. */
+export interface OffsetChecks {
+  readonly positionStart: number;
+  readonly positionMarket: number;
+  firstDescent(ptr: number, count: number): number;
+  firstAtLeast(ptr: number, count: number, bound: number): number;
+}
+
+/** The core's checksum entry points (assembly/snapshot.ts). */
 export interface ChecksumCore {
   readonly memory: WebAssembly.Memory;
   checksumStart(length: number): void;
@@ -291,7 +301,7 @@ export interface PlacedPart {
 const STREAM_CHUNK = 1 << 17;
 
 /**
- * `checksum(image, 16)`, the same value, computed by the core (assembly/checksum.ts, i32x4 lanes,
+ * `checksum(image, 16)`, the same value, computed by the core (assembly/snapshot.ts, i32x4 lanes,
  * about 5 times the JavaScript loop's speed). The placed parts' whole words are summed where they
  * sit in wasm memory; with `copy`, each is first copied there from the image, a chunk at a time,
  * and the chunk summed while it is in the cache (a restore's columns: the sum then covers exactly

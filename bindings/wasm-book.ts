@@ -43,10 +43,12 @@ interface CoreExports {
   markHolders(desc: number, holders: number, count: number): void;
   /** -1, or an account of the loaded (compact) book whose positions break a plain rule (assembly/validate.ts). */
   checkPlainPositions(desc: number, positions: number, seen: number): number;
-  /** A snapshot image's checksum over wasm memory (assembly/checksum.ts; bindings/snapshot.ts coreChecksum). */
+  /** A snapshot image's checksum over wasm memory, and a restore's offset checks (assembly/snapshot.ts; bindings/snapshot.ts coreChecksum, checkSnapshotContent). */
   checksumStart(length: number): void;
   checksumWords(ptr: number, words: number): void;
   checksumEnd(ptr: number, bytes: number): number;
+  firstDescent(ptr: number, count: number): number;
+  firstAtLeast(ptr: number, count: number, bound: number): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -373,7 +375,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
    * A book from a snapshot image whose frame is read (bindings/snapshot.ts), statuses and removed
    * accounts with it. Its columns and statuses are copied into place and the image's checksum is
    * computed there by the core as they are copied (coreChecksum: one pass over the bytes, at wasm
-   * SIMD speed, instead of a JavaScript pass before the copy), then the offsets are checked. A
+   * SIMD speed, instead of a JavaScript pass before the copy), then the offsets are checked, by the
+   * core on its copies (JavaScript then names the fault). A
    * corrupt image may fail anywhere on the way (its header is read before its sum is known): any
    * failure asks decodeSnapshot, which checks the sum first in JavaScript, for the error to throw.
    */
@@ -392,7 +395,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       const got = coreChecksum(core, frame.image, placed, scratch.byteOffset, scratch.byteLength, true);
       scratch.fill(0);
       verifyChecksum(frame, got);
-      checkSnapshotContent(c);
+      checkSnapshotContent(c, { positionStart: into.positionStart.byteOffset, positionMarket: into.positionMarket.byteOffset, firstDescent: core.firstDescent, firstAtLeast: core.firstAtLeast });
       return book.restored(c);
     } catch (e) {
       fault = e;

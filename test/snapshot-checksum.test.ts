@@ -1,4 +1,4 @@
-// The snapshot checksum in the core (assembly/checksum.ts, bindings/snapshot.ts coreChecksum)
+// The snapshot checksum in the core (assembly/snapshot.ts, bindings/snapshot.ts coreChecksum)
 // against the JavaScript function that defines it (bindings/snapshot.ts checksum), and a restore's
 // refusal of corrupt images now that the wasm engine checks the sum in the core.
 import fc from "fast-check";
@@ -12,6 +12,8 @@ import { checksum, coreChecksum, readSnapshotFrame, snapshotContent, type Checks
 interface Core extends ChecksumCore {
   heapBase(): number;
   checksumBytes(ptr: number, length: number): number;
+  firstDescent(ptr: number, count: number): number;
+  firstAtLeast(ptr: number, count: number, bound: number): number;
 }
 
 let core: Core;
@@ -104,6 +106,44 @@ describe("the core's checksum", () => {
   });
 });
 
+describe("the core's offset checks", () => {
+  it("firstDescent and firstAtLeast find the first fault JavaScript finds, at every length and position", () => {
+    const arb = fc.record({
+      xs: fc.array(fc.integer({ min: 0, max: 0xffff_ffff }), { maxLength: 200 }),
+      sorted: fc.boolean(),
+      bound: fc.oneof(fc.integer({ min: 0, max: 0xffff_ffff }), fc.constantFrom(0, 1, 0xffff_ffff)),
+      offset: fc.nat(3),
+    });
+    fc.assert(fc.property(arb, ({ xs, sorted, bound, offset }) => {
+      const values = sorted ? [...xs].sort((a, b) => a - b) : xs;
+      if (sorted && values.length > 2) values[values.length >> 1] = values[values.length - 1]! + (values[values.length - 1]! < 0xffff_ffff ? 1 : 0); // one fault, maybe
+      const at = base + 4 * offset;
+      new Uint32Array(core.memory.buffer, at, values.length).set(values);
+      expect(core.firstDescent(at, values.length)).toBe(values.findIndex((x, i) => i + 1 < values.length && x > values[i + 1]!));
+      expect(core.firstAtLeast(at, values.length, bound)).toBe(values.findIndex((x) => x >= bound));
+    }), { numRuns: 3_000 });
+    // A value equal to the bound is a fault, equal neighbours are not, at every place of a 16-value step.
+    for (let k = 0; k < 48; k++) {
+      const xs = new Uint32Array(50).fill(7);
+      new Uint32Array(core.memory.buffer, base, xs.length).set(xs);
+      expect(core.firstDescent(base, xs.length)).toBe(-1);
+      expect(core.firstAtLeast(base, xs.length, 8)).toBe(-1);
+      xs[k] = 8;
+      new Uint32Array(core.memory.buffer, base, xs.length).set(xs);
+      expect(core.firstAtLeast(base, xs.length, 8), `bound at ${k}`).toBe(k);
+      expect(core.firstDescent(base, xs.length), `descent after ${k}`).toBe(k);
+    }
+    const ramp = Uint32Array.from({ length: 1_000 }, (_, i) => i);
+    for (const fault of [0, 1, 15, 16, 17, 500, 998]) {
+      const xs = ramp.slice();
+      xs[fault] = 5_000;
+      new Uint32Array(core.memory.buffer, base, xs.length).set(xs);
+      expect(core.firstDescent(base, xs.length), `descent at ${fault}`).toBe(fault);
+      expect(core.firstAtLeast(base, xs.length, 1_000), `beyond at ${fault}`).toBe(fault);
+    }
+  });
+});
+
 describe("snapshot images and the core's checksum", () => {
   let wasm: Engine, reference: Engine;
   beforeAll(async () => {
@@ -178,7 +218,7 @@ describe("snapshot images and the core's checksum", () => {
     expect((await wasm.restore(image)).snapshot()).toEqual(image);
   });
 
-  it("a sound image whose offsets a writer got wrong is refused after the core's sum, with decodeSnapshot's error", async () => {
+  it("a sound image whose offsets a writer got wrong (a market out of range, a falling start) is refused after the core's sum, with decodeSnapshot's error", async () => {
     const image = await fullImage(wasm);
     const c = snapshotContent(readSnapshotFrame(image));
     const bad = image.slice();
@@ -186,5 +226,10 @@ describe("snapshot images and the core's checksum", () => {
     v.setUint32(c.positionMarket.byteOffset - image.byteOffset, 999, true);
     v.setUint32(12, checksum(bad, 16), true);
     for (const e of [wasm, reference]) await expect(e.restore(bad)).rejects.toThrow(/^liqscan: the snapshot.s position 0 names market 999 of \d+: corrupt$/);
+    const falls = image.slice();
+    const w = new DataView(falls.buffer);
+    w.setUint32(c.positionStart.byteOffset - image.byteOffset + 4 * 100, c.positionSize.length, true);
+    w.setUint32(12, checksum(falls, 16), true);
+    for (const e of [wasm, reference]) await expect(e.restore(falls)).rejects.toThrow(/^liqscan: the snapshot.s positionStart falls at account 100: corrupt$/);
   });
 });

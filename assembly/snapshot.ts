@@ -1,4 +1,4 @@
-// The snapshot image's checksum (bindings/snapshot.ts `checksum`), computed over wasm memory with
+// Snapshot images. The checksum (bindings/snapshot.ts `checksum`), computed over wasm memory with
 // i32x4 lanes, so that a restore checks the columns where it has just copied them instead of in
 // JavaScript first. The value is the JavaScript function's, bit for bit (test/snapshot-checksum.test.ts):
 //
@@ -123,4 +123,38 @@ export function checksumBytes(ptr: usize, length: u32): u32 {
   checksumStart(length);
   checksumWords(ptr, length >>> 2);
   return checksumEnd(ptr + (length & ~3), length & 3);
+}
+
+// A restore's checks of the offsets it copied (bindings/snapshot.ts checkSnapshotContent names
+// the fault), 16 values a step.
+
+/** The first i < count - 1 with x[i] > x[i + 1] in the u32 column at `ptr`, or -1. */
+export function firstDescent(ptr: usize, count: u32): i32 {
+  let i: u32 = 0;
+  for (; i + 17 <= count; i += 16) {
+    const at = ptr + (<usize>i << 2);
+    const d = v128.or(
+      v128.or(i32x4.gt_u(v128.load(at), v128.load(at, 4)), i32x4.gt_u(v128.load(at, 16), v128.load(at, 20))),
+      v128.or(i32x4.gt_u(v128.load(at, 32), v128.load(at, 36)), i32x4.gt_u(v128.load(at, 48), v128.load(at, 52))),
+    );
+    if (v128.any_true(d)) break;
+  }
+  for (; i + 1 < count; i++) if (load<u32>(ptr + (<usize>i << 2)) > load<u32>(ptr + (<usize>i << 2), 4)) return i;
+  return -1;
+}
+
+/** The first i < count with x[i] >= bound in the u32 column at `ptr`, or -1. */
+export function firstAtLeast(ptr: usize, count: u32, bound: u32): i32 {
+  let i: u32 = 0;
+  const b = i32x4.splat(bound);
+  for (; i + 16 <= count; i += 16) {
+    const at = ptr + (<usize>i << 2);
+    const d = v128.or(
+      v128.or(i32x4.ge_u(v128.load(at), b), i32x4.ge_u(v128.load(at, 16), b)),
+      v128.or(i32x4.ge_u(v128.load(at, 32), b), i32x4.ge_u(v128.load(at, 48), b)),
+    );
+    if (v128.any_true(d)) break;
+  }
+  for (; i < count; i++) if (load<u32>(ptr + (<usize>i << 2)) >= bound) return i;
+  return -1;
 }
