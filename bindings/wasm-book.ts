@@ -206,6 +206,20 @@ export class CorePool {
 /** The largest memory a disposed book leaves for the next one (above it, dispose() lets it go). */
 export const SPARE_LIMIT_BYTES = 1 << 30;
 
+let compactionBuffer = new ArrayBuffer(0);
+/**
+ * At least `bytes` of scratch for a re-layout's compaction, kept for the next one (up to
+ * SPARE_LIMIT_BYTES) for the reason CorePool keeps memory: a fresh buffer's first touch cost more
+ * than the compaction's copying (about 0.5 s of a 1M-position compaction). Re-layouts are
+ * synchronous, so the books of a thread share one.
+ */
+function compactionScratch(bytes: number): ArrayBuffer {
+  if (compactionBuffer.byteLength >= bytes) return compactionBuffer;
+  const buffer = new ArrayBuffer(Math.ceil(bytes * 1.25));
+  if (buffer.byteLength <= SPARE_LIMIT_BYTES) compactionBuffer = buffer;
+  return buffer;
+}
+
 /** Room a live book gets when its shape first changes, and when it grows again: 1/4 more, at least this. */
 const MIN_SPARE_ACCOUNTS = 1024;
 
@@ -227,6 +241,9 @@ interface Views {
   market: Uint32Array;
   size: BigInt64Array;
   entry: BigInt64Array;
+  /** size and entry as u32 words (two a slot), for moving slots. */
+  sizeWords: Uint32Array;
+  entryWords: Uint32Array;
   status: Uint8Array;
   summary: Uint32Array;
 }
@@ -765,8 +782,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private moveSlots(from: number, to: number, n: number): void {
     const v = this.views();
     v.market.copyWithin(to, from, from + n);
-    v.size.copyWithin(to, from, from + n);
-    v.entry.copyWithin(to, from, from + n);
+    // As u32 words: BigInt64Array.copyWithin took most of a relocating fill's time.
+    v.sizeWords.copyWithin(2 * to, 2 * from, 2 * (from + n));
+    v.entryWords.copyWithin(2 * to, 2 * from, 2 * (from + n));
     this.slotLeverage?.copyWithin(to, from, from + n);
     this.slotSide?.copyWithin(to, from, from + n);
   }
@@ -781,22 +799,33 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.tickIndexOff(); // the summary region holds a summary again (when valid, it is carried over)
     const v = this.views();
     const n = this.accounts, live = this.livePositions;
-    // Compact into fresh arrays: runs of accounts whose slots follow one another (most of them,
-    // in a book that has seen few relocations) are copied whole, as bytes.
+    // Compact into the compaction scratch (compactionScratch: reused, as fresh arrays' first
+    // touch cost most of a compaction, 0.5 s at 1M positions): runs of accounts whose slots follow
+    // one another (most of them, in a book that has seen few relocations) are copied whole, the
+    // many short runs of a book whose accounts moved to the top a word at a time (a subarray and a
+    // set per short run cost more than the copy), the 8-byte columns as pairs of u32 words.
     const starts = new Uint32Array(n + 1);
     const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    const columns = [
-      { from: bytes(v.market), to: new Uint8Array(live * 4), width: 4 },
-      { from: bytes(v.size), to: new Uint8Array(live * 8), width: 8 },
-      { from: bytes(v.entry), to: new Uint8Array(live * 8), width: 8 },
-      ...(this.slotLeverage ? [{ from: bytes(this.slotLeverage), to: new Uint8Array(live * 4), width: 4 }] : []),
-      ...(this.slotSide ? [{ from: bytes(this.slotSide), to: new Uint8Array(live), width: 1 }] : []),
+    const words = (view: ArrayBufferView) => new Uint32Array(view.buffer, view.byteOffset, view.byteLength >>> 2);
+    const wordColumns = 5 + (this.slotLeverage ? 1 : 0);
+    const scratch = compactionScratch(live * (4 * wordColumns + 1));
+    const columns: { from: Uint32Array; to: Uint32Array; width: number }[] = [
+      { from: words(v.market), to: new Uint32Array(scratch, 0, live), width: 1 },
+      { from: words(v.size), to: new Uint32Array(scratch, 4 * live, live * 2), width: 2 },
+      { from: words(v.entry), to: new Uint32Array(scratch, 12 * live, live * 2), width: 2 },
+      ...(this.slotLeverage ? [{ from: this.slotLeverage, to: new Uint32Array(scratch, 20 * live, live), width: 1 }] : []),
     ];
+    const side = this.slotSide ? { from: this.slotSide, to: new Uint8Array(scratch, 4 * wordColumns * live, live) } : undefined;
     const oldStarts = v.starts, oldEnds = v.ends;
     let k = 0, runFrom = 0, runTo = 0;
     const flush = () => {
-      const at = k - (runTo - runFrom);
-      for (const c of columns) c.to.set(c.from.subarray(runFrom * c.width, runTo * c.width), at * c.width);
+      const count = runTo - runFrom, at = k - count;
+      for (const c of columns) {
+        const w = c.width, from = runFrom * w, to = at * w, length = count * w;
+        if (length <= 64) for (let j = 0; j < length; j++) c.to[to + j] = c.from[from + j]!;
+        else c.to.set(c.from.subarray(from, from + length), to);
+      }
+      if (side) side.to.set(side.from.subarray(runFrom, runTo), at);
     };
     for (let a = 0; a < n; a++) {
       const first = oldStarts[a]!, end = oldEnds[a]!;
@@ -831,12 +860,11 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const w = this.views();
     w.starts.set(starts);
     w.ends.set(starts.subarray(1));
-    bytes(w.market).set(columns[0]!.to);
-    bytes(w.size).set(columns[1]!.to);
-    bytes(w.entry).set(columns[2]!.to);
-    let label = 3;
-    if (this.slotLeverage) { const l = new Uint32Array(slotCap); bytes(l).set(columns[label++]!.to); this.slotLeverage = l; }
-    if (this.slotSide) { const l = new Uint8Array(slotCap); l.set(columns[label]!.to); this.slotSide = l; }
+    w.market.set(columns[0]!.to);
+    words(w.size).set(columns[1]!.to);
+    words(w.entry).set(columns[2]!.to);
+    if (this.slotLeverage) { const l = new Uint32Array(slotCap); l.set(columns[3]!.to); this.slotLeverage = l; }
+    if (side) { const l = new Uint8Array(slotCap); l.set(side.to); this.slotSide = l; }
     if (this.accountIsolated && this.accountIsolated.length !== accountCap) {
       const iso = new Uint8Array(accountCap);
       iso.set(this.accountIsolated.subarray(0, Math.min(n, accountCap)));
@@ -1160,14 +1188,18 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   private view(): DataView {
     this.alive();
-    return new DataView(this.core.memory.buffer);
+    // Growth detaches the buffer (its byteLength becomes 0): a cheaper test than reading memory.buffer, a call into the engine, on every edit.
+    if (this.dataView !== undefined && this.dataView.buffer.byteLength !== 0) return this.dataView;
+    return (this.dataView = new DataView(this.core.memory.buffer));
   }
 
-  /** Views of every column, remade after memory growth or a re-layout (growth detaches views). */
+  private dataView?: DataView;
+
+  /** Views of every column, remade after memory growth (which detaches the buffer: byteLength 0) or a re-layout (which drops them). */
   private views(): Views {
     this.alive();
+    if (this.cached !== undefined && this.cached.buffer.byteLength !== 0) return this.cached;
     const buffer = this.core.memory.buffer as ArrayBuffer;
-    if (this.cached?.buffer === buffer) return this.cached;
     const p = this.plan;
     return (this.cached = {
       buffer,
@@ -1177,6 +1209,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
       market: new Uint32Array(buffer, p.positionMarket, this.slotCap),
       size: new BigInt64Array(buffer, p.positionSize, this.slotCap),
       entry: new BigInt64Array(buffer, p.positionEntry, this.slotCap),
+      sizeWords: new Uint32Array(buffer, p.positionSize, 2 * this.slotCap),
+      entryWords: new Uint32Array(buffer, p.positionEntry, 2 * this.slotCap),
       status: new Uint8Array(buffer, p.status, this.accountCap),
       summary: new Uint32Array(buffer, p.marketSummary, this.accountCap),
     });
