@@ -24,7 +24,10 @@
  *       (a label column is there when some entry of it is not 0, so both engines write the same
  *       image of the same book), then with flag 32 balanceStart u32[A + 1], balanceAsset u32[B],
  *       balanceAmount i64[B].
- * The checksum finds corruption (a changed, lost or added byte), not tampering.
+ * The checksum finds corruption (a changed, lost or added byte), not tampering. `checksum` below
+ * defines it; the wasm engine computes the same value in the core (assembly/snapshot.ts,
+ * coreChecksum): a restore sums each column where it copies it into wasm memory, a snapshot where
+ * the column sits, both at wasm SIMD speed (test/snapshot-checksum.test.ts checks the two agree).
  */
 import type { Asset, BookColumns, Market, VenueName } from "../book/types.js";
 

@@ -188,6 +188,10 @@ describe("snapshot images and the core's checksum", () => {
     expect(restored.snapshot()).toEqual(image);
     expect((await reference.restore(image)).snapshot()).toEqual(image);
     expect(restored.accountIds[7]).toBe("a\nb");
+    // An image that does not start on an 8-byte boundary of its buffer (it is copied first).
+    const shifted = new Uint8Array(image.length + 3);
+    shifted.set(image, 3);
+    expect((await wasm.restore(shifted.subarray(3))).snapshot()).toEqual(image);
   });
 
   it("refuses a corrupt image with the same error on both engines, whichever byte changed, and the engine restores the next sound one", async () => {
