@@ -17,7 +17,7 @@ import { ReferenceBook, toColumns } from "./reference-book.js";
 import type { BookShape, Engine, EngineName } from "./types.js";
 import { CorePool, WasmBook } from "./wasm-book.js";
 import { compileCore, type WasmSource } from "./wasm-source.js";
-import { decodeSnapshot } from "./snapshot.js";
+import { decodeSnapshot, readSnapshotFrame } from "./snapshot.js";
 
 export interface EngineOptions {
   /** Where the core comes from; by default `liqscan.wasm` next to this module. */
@@ -46,8 +46,8 @@ export async function createEngine(name: EngineName = "wasm", options: EngineOpt
       return { columns: builder.columns, finish: () => pooled(builder.finish() as WasmBook) };
     },
     restore: async (image) => {
-      const content = decodeSnapshot(image);
-      return pooled(WasmBook.restore(await pool.take(), content));
+      const frame = readSnapshotFrame(image);
+      return pooled(WasmBook.restoreFrame(await pool.take(), frame));
     },
   };
 }

@@ -24,7 +24,10 @@
  *       (a label column is there when some entry of it is not 0, so both engines write the same
  *       image of the same book), then with flag 32 balanceStart u32[A + 1], balanceAsset u32[B],
  *       balanceAmount i64[B].
- * The checksum finds corruption (a changed, lost or added byte), not tampering.
+ * The checksum finds corruption (a changed, lost or added byte), not tampering. `checksum` below
+ * defines it; the wasm engine computes the same value in the core (assembly/snapshot.ts,
+ * coreChecksum): a restore sums each column where it copies it into wasm memory, a snapshot where
+ * the column sits, both at wasm SIMD speed (test/snapshot-checksum.test.ts checks the two agree).
  */
 import type { Asset, BookColumns, Market, VenueName } from "../book/types.js";
 
@@ -63,7 +66,12 @@ export interface IdImage {
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
-export function encodeSnapshot(content: SnapshotContent): Uint8Array {
+/**
+ * The image of `content`. `sum` computes its checksum (bytes 16.. of the image, with `checksum`'s
+ * value) given the image and where each part went in it: a wasm book's passes its columns' place
+ * in wasm memory to the core (coreChecksum); by default `checksum`.
+ */
+export function encodeSnapshot(content: SnapshotContent, sum: (image: Uint8Array, parts: readonly { at: number; view: ArrayBufferView }[]) => number = (image) => checksum(image, 16)): Uint8Array {
   // A label column of zeros says nothing: left out, so that both engines write the same image.
   const given = <T extends Uint8Array | Uint32Array>(x: T | undefined) => (x !== undefined && x.some((v) => v !== 0) ? x : undefined);
   const c = content; // not spread: its accountIds may be a getter that decodes them
@@ -93,15 +101,41 @@ export function encodeSnapshot(content: SnapshotContent): Uint8Array {
   v.setUint32(32, ids.byteLength, true);
   v.setUint32(36, balances ? c.balanceAmount!.length : 0, true);
   let at = FIXED;
+  const placed: { at: number; view: ArrayBufferView }[] = [];
   for (const p of parts) {
     out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    placed.push({ at, view: p });
     at = pad8(at + p.byteLength);
   }
-  v.setUint32(12, checksum(out, 16), true);
+  v.setUint32(12, sum(out, placed), true);
   return out;
 }
 
+/** An image whose frame is checked (magic, version, the length its counts imply), not yet its checksum. */
+export interface SnapshotFrame {
+  /** The image, on an 8-byte boundary (a copy when it was not). */
+  readonly image: Uint8Array;
+  readonly accounts: number;
+  readonly positions: number;
+  readonly flags: number;
+  readonly headerBytes: number;
+  readonly idBytes: number;
+  readonly balances: number;
+  /** The checksum the image carries (bytes 12..16). */
+  readonly stored: number;
+}
+
+/** A snapshot's content, its checksum verified in JavaScript (`checksum`) and its offsets checked. */
 export function decodeSnapshot(image: Uint8Array): SnapshotContent {
+  const frame = readSnapshotFrame(image);
+  verifyChecksum(frame, checksum(frame.image, 16));
+  const content = snapshotContent(frame);
+  checkSnapshotContent(content);
+  return content;
+}
+
+/** The frame of an image: refuses what is not a snapshot, of another version, or of a length its counts do not give. */
+export function readSnapshotFrame(image: Uint8Array): SnapshotFrame {
   if (!(image instanceof Uint8Array)) throw new SnapshotError(`restore() takes the bytes of a snapshot (a Uint8Array), got ${image === null ? "null" : typeof image}`);
   if (image.byteLength < FIXED || MAGIC.some((b, i) => image[i] !== b)) throw new SnapshotError("not a liqscan snapshot (its first bytes are not \"LIQSCAN\\x1a\")");
   if (image.byteOffset % 8 !== 0) image = image.slice();
@@ -118,8 +152,21 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
   if (flags & FLAG_BALANCES) sizes.push(4 * (A + 1), 4 * B, 8 * B);
   for (const n of sizes) total = pad8(total + n);
   if (image.byteLength !== total) throw new SnapshotError(`the snapshot is ${image.byteLength} bytes where its header says ${total} (${A} accounts, ${P} positions): truncated or corrupt`);
-  const want = v.getUint32(12, true), got = checksum(image, 16);
-  if (want !== got) throw new SnapshotError(`the snapshot is corrupt: its checksum is ${hex(want)}, its bytes give ${hex(got)}`);
+  return { image, accounts: A, positions: P, flags, headerBytes: H, idBytes: I, balances: B, stored: v.getUint32(12, true) };
+}
+
+/** Refuses the image when `got`, the checksum of its bytes 16.., is not the one it carries. */
+export function verifyChecksum(frame: SnapshotFrame, got: number): void {
+  if (frame.stored !== got) throw new SnapshotError(`the snapshot is corrupt: its checksum is ${hex(frame.stored)}, its bytes give ${hex(got)}`);
+}
+
+/**
+ * The content of a framed image, its columns views of the image's bytes. Neither its checksum nor
+ * its offsets are checked here (decodeSnapshot does both; a restore into the core checks the sum
+ * where it copied the columns, then calls checkSnapshotContent): a corrupt header may throw anything.
+ */
+export function snapshotContent(frame: SnapshotFrame): SnapshotContent {
+  const { image, accounts: A, positions: P, flags, headerBytes: H, idBytes: I, balances: B } = frame;
   let at = FIXED;
   const next = (n: number) => { const start = at; at = pad8(at + n); return image.byteOffset + start; };
   const header = JSON.parse(new TextDecoder().decode(image.subarray(at, at + H)), (_, x) => (x !== null && typeof x === "object" && typeof x.$bigint === "string" ? BigInt(x.$bigint) : x)) as {
@@ -130,7 +177,7 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
   next(I);
   let accountIds: string[] | undefined;
   const b = image.buffer;
-  const content: SnapshotContent = {
+  return {
     venue: header.venue, liquidatorSharePpm: header.liquidatorSharePpm, markets: header.markets, removed: header.removed, idImage,
     // Decoded when first read: a million ids cost more than the rest of a restore.
     get accountIds() {
@@ -152,21 +199,28 @@ export function decodeSnapshot(image: Uint8Array): SnapshotContent {
       balanceAmount: new BigInt64Array(b, next(8 * B), B),
     } : {}),
   };
-  // The checksum matched, so a book wrote these bytes: what the core relies on to stay inside its
-  // columns is checked again (offsets in order, market indices in range), the values are not.
+}
+
+/**
+ * The checksum matched, so a book wrote these bytes: what the core relies on to stay inside its
+ * columns is checked again (offsets in order, market indices in range), the values are not.
+ */
+export function checkSnapshotContent(content: SnapshotContent, core?: OffsetChecks): void {
+  const A = content.collateral.length, P = content.positionSize.length, B = content.balanceAmount?.length ?? 0;
   const starts = content.positionStart, M = content.markets.length;
   if (starts[0] !== 0 || starts[A] !== P) throw new SnapshotError(`the snapshot's positionStart does not run from 0 to ${P}: corrupt`);
-  for (let a = 0; a < A; a++) if (starts[a]! > starts[a + 1]!) throw new SnapshotError(`the snapshot's positionStart falls at account ${a}: corrupt`);
   const market = content.positionMarket;
-  for (let p = 0; p < P; p++) if (market[p]! >= M) throw new SnapshotError(`the snapshot's position ${p} names market ${market[p]} of ${M}: corrupt`);
-  if (header.removed.some((a) => !Number.isInteger(a) || a < 0 || a >= A)) throw new SnapshotError("the snapshot's removed accounts are not accounts of it: corrupt");
+  // The core's answers, on its copies, say where to look (firstDescent, firstAtLeast: -1 for none).
+  const descent = core ? core.firstDescent(core.positionStart, A + 1) : 0, beyond = core ? core.firstAtLeast(core.positionMarket, P, M) : 0;
+  if (descent >= 0) for (let a = descent; a < A; a++) if (starts[a]! > starts[a + 1]!) throw new SnapshotError(`the snapshot's positionStart falls at account ${a}: corrupt`);
+  if (beyond >= 0) for (let p = beyond; p < P; p++) if (market[p]! >= M) throw new SnapshotError(`the snapshot's position ${p} names market ${market[p]} of ${M}: corrupt`);
+  if (content.removed.some((a) => !Number.isInteger(a) || a < 0 || a >= A)) throw new SnapshotError("the snapshot's removed accounts are not accounts of it: corrupt");
   if (content.balanceStart) {
     const bs = content.balanceStart, na = content.assets?.length ?? 0;
     if (!Array.isArray(content.assets) || na === 0 || bs[0] !== 0 || bs[A] !== B) throw new SnapshotError(`the snapshot's balances do not run from 0 to ${B} over its assets: corrupt`);
     for (let a = 0; a < A; a++) if (bs[a]! > bs[a + 1]!) throw new SnapshotError(`the snapshot's balanceStart falls at account ${a}: corrupt`);
     for (let i = 0; i < B; i++) if (content.balanceAsset![i]! >= na) throw new SnapshotError(`the snapshot's balance ${i} names asset ${content.balanceAsset![i]} of ${na}: corrupt`);
   }
-  return content;
 }
 
 /** The id block of these ids. */
@@ -221,4 +275,79 @@ export function checksum(bytes: Uint8Array, from: number): number {
     h ^= h >>> 13;
   }
   return h >>> 0;
+}
+
+/** The core's checks of a restore's copies of positionStart and positionMarket (assembly/snapshot.ts) and where those copies are. */
+export interface OffsetChecks {
+  readonly positionStart: number;
+  readonly positionMarket: number;
+  firstDescent(ptr: number, count: number): number;
+  firstAtLeast(ptr: number, count: number, bound: number): number;
+}
+
+/** The core's checksum entry points (assembly/snapshot.ts). */
+export interface ChecksumCore {
+  readonly memory: WebAssembly.Memory;
+  checksumStart(length: number): void;
+  checksumWords(ptr: number, words: number): void;
+  checksumEnd(ptr: number, bytes: number): number;
+}
+
+/** A part of an image that has a place in wasm memory: `bytes` bytes at image offset `at` (a multiple of 4), and at `address`. */
+export interface PlacedPart {
+  readonly at: number;
+  readonly bytes: number;
+  readonly address: number;
+}
+
+/** Bytes a placed part is copied and summed in at a time: the sum reads what the copy just wrote, from the cache. */
+const STREAM_CHUNK = 1 << 17;
+
+/**
+ * `checksum(image, 16)`, the same value, computed by the core (assembly/snapshot.ts, i32x4 lanes,
+ * about 5 times the JavaScript loop's speed). The placed parts' whole words are summed where they
+ * sit in wasm memory; with `copy`, each is first copied there from the image, a chunk at a time,
+ * and the chunk summed while it is in the cache (a restore's columns: the sum then covers exactly
+ * the bytes the book holds). Every other byte (the fixed fields, header, ids, padding, parts not
+ * placed, a placed part's last 1-3 bytes) goes through `scratch` (`scratchBytes` of wasm memory, a
+ * multiple of 4, left as written). `placed` is in image order, the parts apart.
+ *
+ * Lanes: the core sums from any word index (stepLane), but a snapshot's parts all start on 8-byte
+ * boundaries of the image (pad8 above, FIXED = 40), so a part at offset `at` starts at word
+ * (at - 16) / 4 of the stream, an even number: its first word goes into lane 0 or 2.
+ */
+export function coreChecksum(core: ChecksumCore, image: Uint8Array, placed: readonly PlacedPart[], scratch: number, scratchBytes: number, copy = false): number {
+  const end = image.byteLength;
+  if (end < 16) throw new RangeError("coreChecksum: an image has at least 16 bytes");
+  core.checksumStart(end - 16);
+  let cursor = 16;
+  const memory = core.memory.buffer;
+  // Image bytes [cursor, to) through the scratch; to - cursor a multiple of 4.
+  const through = (to: number) => {
+    while (cursor < to) {
+      const n = Math.min(scratchBytes, to - cursor);
+      new Uint8Array(memory, scratch, n).set(image.subarray(cursor, cursor + n));
+      core.checksumWords(scratch, n >>> 2);
+      cursor += n;
+    }
+  };
+  for (const p of placed) {
+    if (p.at < cursor || (p.at - cursor) % 4 !== 0 || p.at + p.bytes > end) throw new RangeError(`coreChecksum: a part at ${p.at} (${p.bytes} bytes) is not in order, 4-byte aligned and inside the image`);
+    through(p.at);
+    const whole = p.bytes & ~3;
+    if (copy) {
+      const into = new Uint8Array(memory, p.address, p.bytes);
+      const from = image.subarray(p.at, p.at + p.bytes);
+      for (let k = 0; k < p.bytes; k += STREAM_CHUNK) {
+        const n = Math.min(STREAM_CHUNK, p.bytes - k);
+        into.set(from.subarray(k, k + n), k);
+        if (k < whole) core.checksumWords(p.address + k, (Math.min(whole, k + n) - k) >>> 2);
+      }
+    } else core.checksumWords(p.address, whole >>> 2);
+    cursor += whole;
+  }
+  through(cursor + ((end - cursor) & ~3));
+  const tail = end - cursor;
+  new Uint8Array(memory, scratch, tail).set(image.subarray(cursor));
+  return core.checksumEnd(scratch, tail) >>> 0;
 }

@@ -8,11 +8,11 @@ import type { Asset, Book, BookColumns, Market, Totals, VenueName } from "../boo
 import type { AccountResult } from "../book/types.js";
 import { ASSET, ASSET_BYTES, CANDIDATE_CHUNK, CHANGE_BYTES, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, FREE_SLOT, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
-import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
+import type { AccountRef, BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { validateColumnsExceptPlainPositions } from "../book/validate.js";
 import { LiveEdits } from "./live.js";
-import { encodeIds, encodeSnapshot, type IdImage, type SnapshotContent } from "./snapshot.js";
+import { checkSnapshotContent, coreChecksum, decodeSnapshot, encodeIds, encodeSnapshot, snapshotContent, SnapshotError, verifyChecksum, type IdImage, type PlacedPart, type SnapshotContent, type SnapshotFrame } from "./snapshot.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
 import { CORE_VENUES, type CoreVenue } from "./venues.js";
@@ -43,6 +43,12 @@ interface CoreExports {
   markHolders(desc: number, holders: number, count: number): void;
   /** -1, or an account of the loaded (compact) book whose positions break a plain rule (assembly/validate.ts). */
   checkPlainPositions(desc: number, positions: number, seen: number): number;
+  /** A snapshot image's checksum over wasm memory, and a restore's offset checks (assembly/snapshot.ts; bindings/snapshot.ts coreChecksum, checkSnapshotContent). */
+  checksumStart(length: number): void;
+  checksumWords(ptr: number, words: number): void;
+  checksumEnd(ptr: number, bytes: number): number;
+  firstDescent(ptr: number, count: number): number;
+  firstAtLeast(ptr: number, count: number, bound: number): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -200,6 +206,20 @@ export class CorePool {
 /** The largest memory a disposed book leaves for the next one (above it, dispose() lets it go). */
 export const SPARE_LIMIT_BYTES = 1 << 30;
 
+let compactionBuffer = new ArrayBuffer(0);
+/**
+ * At least `bytes` of scratch for a re-layout's compaction, kept for the next one (up to
+ * SPARE_LIMIT_BYTES) for the reason CorePool keeps memory: a fresh buffer's first touch cost more
+ * than the compaction's copying (about 0.5 s of a 1M-position compaction). Re-layouts are
+ * synchronous, so the books of a thread share one.
+ */
+function compactionScratch(bytes: number): ArrayBuffer {
+  if (compactionBuffer.byteLength >= bytes) return compactionBuffer;
+  const buffer = new ArrayBuffer(Math.ceil(bytes * 1.25));
+  if (buffer.byteLength <= SPARE_LIMIT_BYTES) compactionBuffer = buffer;
+  return buffer;
+}
+
 /** Room a live book gets when its shape first changes, and when it grows again: 1/4 more, at least this. */
 const MIN_SPARE_ACCOUNTS = 1024;
 
@@ -221,6 +241,10 @@ interface Views {
   market: Uint32Array;
   size: BigInt64Array;
   entry: BigInt64Array;
+  /** collateral, size and entry as u32 words (two a value), for moving slots and touching an account's lines. */
+  collateralWords: Uint32Array;
+  sizeWords: Uint32Array;
+  entryWords: Uint32Array;
   status: Uint8Array;
   summary: Uint32Array;
 }
@@ -365,19 +389,50 @@ export class WasmBook extends LiveEdits implements LiveBook {
     return book;
   }
 
-  /** A book from a snapshot's content (bindings/snapshot.ts), statuses and removed accounts with it. */
-  static restore(core: CoreExports, c: SnapshotContent): WasmBook {
-    const book = new WasmBook(core, c.markets, () => c.accountIds, c.collateral.length, c.positionSize.length, c.liquidatorSharePpm, c.venue);
+  /**
+   * A book from a snapshot image whose frame is read (bindings/snapshot.ts), statuses and removed
+   * accounts with it. Its columns and statuses are copied into place and the image's checksum is
+   * computed there by the core as they are copied (coreChecksum: one pass over the bytes, at wasm
+   * SIMD speed, instead of a JavaScript pass before the copy), then the offsets are checked, by the
+   * core on its copies (JavaScript then names the fault). A
+   * corrupt image may fail anywhere on the way (its header is read before its sum is known): any
+   * failure asks decodeSnapshot, which checks the sum first in JavaScript, for the error to throw.
+   */
+  static restoreFrame(core: CoreExports, frame: SnapshotFrame): WasmBook {
+    let fault: unknown;
+    try {
+      const c = snapshotContent(frame);
+      const book = new WasmBook(core, c.markets, () => c.accountIds, c.collateral.length, c.positionSize.length, c.liquidatorSharePpm, c.venue);
+      const into = book.inputColumns();
+      const base = frame.image.byteOffset;
+      const part = (from: ArrayBufferView, to: ArrayBufferView): PlacedPart => ({ at: from.byteOffset - base, bytes: from.byteLength, address: to.byteOffset });
+      const placed = [part(c.collateral, into.collateral), part(c.positionStart, into.positionStart), part(c.positionMarket, into.positionMarket),
+        part(c.positionSize, into.positionSize), part(c.positionEntry, into.positionEntry), part(c.status, book.views().status.subarray(0, book.accounts))];
+      // The scratch is the candidates buffer (dead between scans), zeroed again after: the book's memory is then a fresh book's.
+      const scratch = new Uint8Array(core.memory.buffer, book.plan.candidates, CANDIDATE_CHUNK * 4);
+      const got = coreChecksum(core, frame.image, placed, scratch.byteOffset, scratch.byteLength, true);
+      scratch.fill(0);
+      verifyChecksum(frame, got);
+      checkSnapshotContent(c, { positionStart: into.positionStart.byteOffset, positionMarket: into.positionMarket.byteOffset, firstDescent: core.firstDescent, firstAtLeast: core.firstAtLeast });
+      return book.restored(c);
+    } catch (e) {
+      fault = e;
+    }
+    decodeSnapshot(frame.image); // throws the error of a corrupt image
+    // The image is sound: the fault was the book's (memory), or a sum the core got wrong.
+    throw fault instanceof SnapshotError ? new Error(`liqscan: the core's checksum of a sound snapshot is not JavaScript's (${fault.message}); please report this`) : fault;
+  }
+
+  /** The rest of a restore, the columns and statuses in place. */
+  private restored(c: SnapshotContent): WasmBook {
+    const book = this;
     book.idImage = c.idImage;
-    const into = book.inputColumns();
-    for (const [to, from] of [[into.collateral, c.collateral], [into.positionStart, c.positionStart], [into.positionMarket, c.positionMarket], [into.positionSize, c.positionSize], [into.positionEntry, c.positionEntry]] as const) copyBytes(to, from);
     if (c.accountIsolated) book.accountIsolated = c.accountIsolated.slice();
     if (c.positionLeverage) book.slotLeverage = c.positionLeverage.slice();
     if (c.positionSide) book.slotSide = c.positionSide.slice();
     for (const a of c.removed) book.removed.add(a);
     book.withAssets(c);
     book.loaded();
-    book.views().status.set(c.status);
     return book;
   }
 
@@ -580,6 +635,22 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   // ---- the primitives of the live edits (bindings/live.ts) ----------------------------------
 
+  /**
+   * An edit's account, its cache lines loaded at once: the edit reads its offsets, status and
+   * collateral and its first slot's market, size and entry, each a cache miss on a random account
+   * of a large book; independent loads here overlap those misses instead of taking them one by one.
+   */
+  protected override accountRef(account: AccountRef, removedToo = false): number {
+    const a = super.accountRef(account, removedToo);
+    const v = this.views();
+    const first = v.starts[a]!;
+    this.touched = (v.ends[a]! ^ v.status[a]! ^ v.collateralWords[2 * a]! ^ v.market[first]! ^ v.sizeWords[2 * first]! ^ v.entryWords[2 * first]!) | 0;
+    return a;
+  }
+
+  /** Keeps accountRef's loads from being optimized away. */
+  private touched = 0;
+
   protected marketIdMap(): Map<string, number> { return this.marketIds; }
   protected collateralOf(a: number): bigint { return this.views().collateral[a]!; }
   protected writeCollateral(a: number, value: bigint): void {
@@ -728,8 +799,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private moveSlots(from: number, to: number, n: number): void {
     const v = this.views();
     v.market.copyWithin(to, from, from + n);
-    v.size.copyWithin(to, from, from + n);
-    v.entry.copyWithin(to, from, from + n);
+    // As u32 words: BigInt64Array.copyWithin took most of a relocating fill's time.
+    v.sizeWords.copyWithin(2 * to, 2 * from, 2 * (from + n));
+    v.entryWords.copyWithin(2 * to, 2 * from, 2 * (from + n));
     this.slotLeverage?.copyWithin(to, from, from + n);
     this.slotSide?.copyWithin(to, from, from + n);
   }
@@ -744,22 +816,33 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.tickIndexOff(); // the summary region holds a summary again (when valid, it is carried over)
     const v = this.views();
     const n = this.accounts, live = this.livePositions;
-    // Compact into fresh arrays: runs of accounts whose slots follow one another (most of them,
-    // in a book that has seen few relocations) are copied whole, as bytes.
+    // Compact into the compaction scratch (compactionScratch: reused, as fresh arrays' first
+    // touch cost most of a compaction, 0.5 s at 1M positions): runs of accounts whose slots follow
+    // one another (most of them, in a book that has seen few relocations) are copied whole, the
+    // many short runs of a book whose accounts moved to the top a word at a time (a subarray and a
+    // set per short run cost more than the copy), the 8-byte columns as pairs of u32 words.
     const starts = new Uint32Array(n + 1);
     const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    const columns = [
-      { from: bytes(v.market), to: new Uint8Array(live * 4), width: 4 },
-      { from: bytes(v.size), to: new Uint8Array(live * 8), width: 8 },
-      { from: bytes(v.entry), to: new Uint8Array(live * 8), width: 8 },
-      ...(this.slotLeverage ? [{ from: bytes(this.slotLeverage), to: new Uint8Array(live * 4), width: 4 }] : []),
-      ...(this.slotSide ? [{ from: bytes(this.slotSide), to: new Uint8Array(live), width: 1 }] : []),
+    const words = (view: ArrayBufferView) => new Uint32Array(view.buffer, view.byteOffset, view.byteLength >>> 2);
+    const wordColumns = 5 + (this.slotLeverage ? 1 : 0);
+    const scratch = compactionScratch(live * (4 * wordColumns + 1));
+    const columns: { from: Uint32Array; to: Uint32Array; width: number }[] = [
+      { from: words(v.market), to: new Uint32Array(scratch, 0, live), width: 1 },
+      { from: words(v.size), to: new Uint32Array(scratch, 4 * live, live * 2), width: 2 },
+      { from: words(v.entry), to: new Uint32Array(scratch, 12 * live, live * 2), width: 2 },
+      ...(this.slotLeverage ? [{ from: this.slotLeverage, to: new Uint32Array(scratch, 20 * live, live), width: 1 }] : []),
     ];
+    const side = this.slotSide ? { from: this.slotSide, to: new Uint8Array(scratch, 4 * wordColumns * live, live) } : undefined;
     const oldStarts = v.starts, oldEnds = v.ends;
     let k = 0, runFrom = 0, runTo = 0;
     const flush = () => {
-      const at = k - (runTo - runFrom);
-      for (const c of columns) c.to.set(c.from.subarray(runFrom * c.width, runTo * c.width), at * c.width);
+      const count = runTo - runFrom, at = k - count;
+      for (const c of columns) {
+        const w = c.width, from = runFrom * w, to = at * w, length = count * w;
+        if (length <= 64) for (let j = 0; j < length; j++) c.to[to + j] = c.from[from + j]!;
+        else c.to.set(c.from.subarray(from, from + length), to);
+      }
+      if (side) side.to.set(side.from.subarray(runFrom, runTo), at);
     };
     for (let a = 0; a < n; a++) {
       const first = oldStarts[a]!, end = oldEnds[a]!;
@@ -794,12 +877,11 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const w = this.views();
     w.starts.set(starts);
     w.ends.set(starts.subarray(1));
-    bytes(w.market).set(columns[0]!.to);
-    bytes(w.size).set(columns[1]!.to);
-    bytes(w.entry).set(columns[2]!.to);
-    let label = 3;
-    if (this.slotLeverage) { const l = new Uint32Array(slotCap); bytes(l).set(columns[label++]!.to); this.slotLeverage = l; }
-    if (this.slotSide) { const l = new Uint8Array(slotCap); l.set(columns[label]!.to); this.slotSide = l; }
+    w.market.set(columns[0]!.to);
+    words(w.size).set(columns[1]!.to);
+    words(w.entry).set(columns[2]!.to);
+    if (this.slotLeverage) { const l = new Uint32Array(slotCap); l.set(columns[3]!.to); this.slotLeverage = l; }
+    if (side) { const l = new Uint8Array(slotCap); l.set(side.to); this.slotSide = l; }
     if (this.accountIsolated && this.accountIsolated.length !== accountCap) {
       const iso = new Uint8Array(accountCap);
       iso.set(this.accountIsolated.subarray(0, Math.min(n, accountCap)));
@@ -843,6 +925,11 @@ export class WasmBook extends LiveEdits implements LiveBook {
       ...this.labelColumns(), ...this.assetColumns(),
       status: this.views().status.subarray(0, this.accounts).map((x) => x & ~STATUS_DIRTY),
       removed: [...this.removed].sort((x, y) => x - y),
+    }, (image, parts) => {
+      // The columns still in wasm memory are summed there by the core; the rest through its scratch, the candidates buffer (dead between scans).
+      const memory = this.core.memory.buffer;
+      const placed = parts.filter((p) => p.view.buffer === memory).map((p): PlacedPart => ({ at: p.at, bytes: p.view.byteLength, address: p.view.byteOffset }));
+      return coreChecksum(this.core, image, placed, this.plan.candidates, CANDIDATE_CHUNK * 4);
     });
   }
 
@@ -1118,14 +1205,18 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   private view(): DataView {
     this.alive();
-    return new DataView(this.core.memory.buffer);
+    // Growth detaches the buffer (its byteLength becomes 0): a cheaper test than reading memory.buffer, a call into the engine, on every edit.
+    if (this.dataView !== undefined && this.dataView.buffer.byteLength !== 0) return this.dataView;
+    return (this.dataView = new DataView(this.core.memory.buffer));
   }
 
-  /** Views of every column, remade after memory growth or a re-layout (growth detaches views). */
+  private dataView?: DataView;
+
+  /** Views of every column, remade after memory growth (which detaches the buffer: byteLength 0) or a re-layout (which drops them). */
   private views(): Views {
     this.alive();
+    if (this.cached !== undefined && this.cached.buffer.byteLength !== 0) return this.cached;
     const buffer = this.core.memory.buffer as ArrayBuffer;
-    if (this.cached?.buffer === buffer) return this.cached;
     const p = this.plan;
     return (this.cached = {
       buffer,
@@ -1135,6 +1226,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
       market: new Uint32Array(buffer, p.positionMarket, this.slotCap),
       size: new BigInt64Array(buffer, p.positionSize, this.slotCap),
       entry: new BigInt64Array(buffer, p.positionEntry, this.slotCap),
+      collateralWords: new Uint32Array(buffer, p.collateral, 2 * this.accountCap),
+      sizeWords: new Uint32Array(buffer, p.positionSize, 2 * this.slotCap),
+      entryWords: new Uint32Array(buffer, p.positionEntry, 2 * this.slotCap),
       status: new Uint8Array(buffer, p.status, this.accountCap),
       summary: new Uint32Array(buffer, p.marketSummary, this.accountCap),
     });

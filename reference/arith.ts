@@ -51,8 +51,11 @@ export function max(a: bigint, b: bigint): bigint {
 
 export function pow10(k: number): bigint {
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`pow10: bad exponent ${k}`);
-  return 10n ** BigInt(k);
+  return k < POW10.length ? POW10[k]! : 10n ** BigInt(k);
 }
+
+/** 10^0 .. 10^38, computed once: a fill's pnl asks for its market's K every time. */
+const POW10: readonly bigint[] = Array.from({ length: 39 }, (_, k) => 10n ** BigInt(k));
 
 /** True when v lies in the signed 64-bit range [-2^63, 2^63 - 1]. */
 export function fitsI64(v: bigint): boolean {
