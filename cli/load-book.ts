@@ -6,7 +6,7 @@
  * Every failure is a CliError naming the file (and the record, field, line from the parser).
  */
 import { createReadStream, openAsBlob } from "node:fs";
-import { open, readFile, readdir, stat } from "node:fs/promises";
+import { open, readFile, readdir, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { constants } from "node:buffer";
 import { parseBookCsvStream, parseBookJson } from "../book/index.js";
@@ -69,15 +69,41 @@ export async function readText(path: string): Promise<string> {
 /** Bytes read per piece of a CSV file (a line may span pieces). */
 export const CSV_CHUNK_BYTES = 1 << 20;
 
-/** The pieces of the file at `path`, as read; a failure is a CliError naming it. */
+/**
+ * The pieces of the file at `path`, as read; a failure is a CliError naming it. Two buffers of
+ * `chunkBytes` are read into in turn (the next piece is read while the caller parses this one),
+ * so a piece is valid until the one after the next is asked for: no fresh memory per piece (on a
+ * machine where first touching memory costs as much as parsing it, that was a third of a load).
+ */
 async function* fileChunks(path: string, chunkBytes: number, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  let file: FileHandle;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes })) {
-      onBytes((chunk as Buffer).length);
-      yield chunk as Buffer;
-    }
+    file = await open(path, "r");
   } catch (err) {
     throw describeFsError(err, path);
+  }
+  try {
+    const buffers = [new Uint8Array(chunkBytes), new Uint8Array(chunkBytes)];
+    const read = (k: number) => file.read(buffers[k]!, 0, chunkBytes, null);
+    let k = 0;
+    let pending = read(0);
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await pending);
+      } catch (err) {
+        throw describeFsError(err, path);
+      }
+      if (bytesRead === 0) break;
+      onBytes(bytesRead);
+      // the other buffer's piece was handed out two steps ago: the caller is done with it
+      pending = read(1 - k);
+      pending.catch(() => {}); // awaited on the next step; a failure is reported there
+      yield buffers[k]!.subarray(0, bytesRead);
+      k = 1 - k;
+    }
+  } finally {
+    await file.close();
   }
 }
 
