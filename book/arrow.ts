@@ -498,31 +498,82 @@ function unknownId(file: string, row: number, field: string, b: Uint8Array, s: n
   return new BookError(rowRecord(file, row), field, `${quote(text)} ${what}`);
 }
 
+/** The accounts' ids as bytes, and their byte index, built on first use (an ascending id column needs none to refuse duplicates). */
+interface AccountBytes {
+  readonly bytes: Uint8Array;
+  readonly start: Offsets;
+  readonly n: number;
+  /** True when the ids are in strictly ascending byte order. */
+  readonly ascending: boolean;
+  index(): ByteIdIndex;
+}
+
+/** -1, 0 or 1 as x[s, e) sorts before, equal to or after y[t, u) (bytes compared as unsigned, then lengths). */
+function compareBytes(x: Uint8Array, s: number, e: number, y: Uint8Array, t: number, u: number): number {
+  const len = Math.min(e - s, u - t);
+  for (let j = 0; j < len; j++) {
+    const p = x[s + j]!, q = y[t + j]!;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return e - s < u - t ? -1 : e - s > u - t ? 1 : 0;
+}
+
 /**
- * The account (row of the accounts table) of each row of the string column `col`, into `out`,
- * comparing bytes with the accounts' id bytes: the previous row's account or the next one in
- * accounts order first (a sorted table needs no hashing), else the byte index; a dictionary's
- * entries are looked up once each. True when the rows come in accounts order.
+ * The account at or after `from` whose id is b[s, e), in ascending ids, or -1: a galloping search
+ * (rows in accounts order that skip accounts without positions find theirs in a few compares).
  */
-function accountsOfRows(col: Vector, file: string, AF: string, ids: { bytes: Uint8Array; start: Offsets }, index: ByteIdIndex, n: number, out: Uint32Array): boolean {
+function seekAscending(ids: AccountBytes, b: Uint8Array, s: number, e: number, from: number): number {
+  const ab = ids.bytes, as = ids.start, n = ids.n;
+  let lo = from, k = from, step = 1;
+  while (k < n && compareBytes(b, s, e, ab, as[k]!, as[k + 1]!) > 0) {
+    lo = k + 1;
+    k = from + step;
+    step *= 2;
+  }
+  let hi = Math.min(k, n); // the first id >= the row's is in [lo, hi]
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareBytes(b, s, e, ab, as[mid]!, as[mid + 1]!) > 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && compareBytes(b, s, e, ab, as[lo]!, as[lo + 1]!) === 0 ? lo : -1;
+}
+
+/**
+ * The account (row of the accounts table) of each row of the string column `col`, comparing
+ * bytes with the accounts' id bytes: the previous row's account or the next one in accounts
+ * order first (a sorted table needs no hashing), else the byte index; a dictionary's entries are
+ * looked up once each. Counts each account's rows into `counts[a + 1]`. The rows' accounts are
+ * kept (returned) when `keep` is set or the rows are not in accounts order; null: they were.
+ */
+function accountsOfRows(col: Vector, file: string, AF: string, ids: AccountBytes, counts: Uint32Array, keep: boolean): Uint32Array | null {
   checkNoNulls(col, file, "account");
   const starts = chunkStarts(col);
-  const ab = ids.bytes, as = ids.start;
+  const ab = ids.bytes, as = ids.start, n = ids.n;
   const what = `is not an account of ${AF}`;
-  let sorted = true;
+  let rows: Uint32Array | null = keep ? new Uint32Array(col.length) : null;
   let last = -1;
+  /** Row r's account is a, before the last row's: from here on the rows are kept (those before, in order, rebuilt from the counts). */
+  const unsorted = (): Uint32Array => {
+    const out = new Uint32Array(col.length);
+    let r = 0;
+    for (let x = 0; x <= last; x++) for (let c = counts[x + 1]!; c > 0; c--) out[r++] = x;
+    return out;
+  };
   col.data.forEach((d, k) => {
     const c = byteChunk(d, file, "account");
     const b = c.bytes, st = c.start, keys = c.keys;
     const base = starts[k]!;
     if (keys !== undefined) {
-      const byKey = Int32Array.from({ length: st.length - 1 }, (_, j) => (st[j] === st[j + 1] ? -1 : index.find(b, st[j]!, st[j + 1]!)));
+      const byKey = Int32Array.from({ length: st.length - 1 }, (_, j) => (st[j] === st[j + 1] ? -1 : ids.index().find(b, st[j]!, st[j + 1]!)));
       for (let i = 0; i < d.length; i++) {
         const j = keys[i]!;
         const a = byKey[j]!;
         if (a < 0) throw unknownId(file, base + i, "account", b, st[j]!, st[j + 1]!, what);
-        if (a < last) sorted = false;
-        out[base + i] = last = a;
+        if (a < last && rows === null) rows = unsorted();
+        if (rows !== null) rows[base + i] = a;
+        counts[a + 1]++;
+        last = a;
       }
       return;
     }
@@ -531,13 +582,44 @@ function accountsOfRows(col: Vector, file: string, AF: string, ids: { bytes: Uin
       let a = -1;
       if (last >= 0 && sameBytes(b, s, e, ab, as[last]!, as[last + 1]! - as[last]!)) a = last;
       else if (last + 1 < n && sameBytes(b, s, e, ab, as[last + 1]!, as[last + 2]! - as[last + 1]!)) a = last + 1;
-      else if (s < e) a = index.find(b, s, e);
+      else if (s < e) {
+        if (ids.ascending && last + 2 < n) a = seekAscending(ids, b, s, e, last + 2);
+        if (a < 0) a = ids.index().find(b, s, e);
+      }
       if (a < 0) throw unknownId(file, base + i, "account", b, s, e, what);
-      if (a < last) sorted = false;
-      out[base + i] = last = a;
+      if (a < last && rows === null) rows = unsorted();
+      if (rows !== null) rows[base + i] = a;
+      counts[a + 1]++;
+      last = a;
     }
   });
-  return sorted;
+  return rows;
+}
+
+/**
+ * Checks the accounts' ids (none empty, none twice; errors in row order) and gives their bytes
+ * with a byte index. Ids in strictly ascending byte order (a generated or exported book, usually)
+ * cannot repeat: then the index is built only if a lookup needs it.
+ */
+function checkIds(ids: { bytes: Uint8Array; start: Offsets }, n: number, AF: string, accountIds: readonly string[]): AccountBytes {
+  const { bytes, start } = ids;
+  let a = 0;
+  for (; a < n; a++) {
+    if (start[a] === start[a + 1]) break;
+    if (a > 0 && compareBytes(bytes, start[a - 1]!, start[a]!, bytes, start[a]!, start[a + 1]!) >= 0) break;
+  }
+  let index: ByteIdIndex | null = null;
+  const build = (check: boolean): ByteIdIndex => {
+    const x = new ByteIdIndex(bytes, start, n);
+    for (let r = 0; r < n; r++) {
+      if (check && start[r] === start[r + 1]) throw new BookError(rowRecord(AF, r), "id", "is empty");
+      const other = x.add(r);
+      if (other >= 0) throw new BookError(rowRecord(AF, r), "id", `duplicate account id ${quote(accountIds[r]!)} (also row ${other + 1})`);
+    }
+    return x;
+  };
+  if (a < n) index = build(true);
+  return { bytes, start, n, ascending: a === n, index: () => (index ??= build(false)) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,14 +642,9 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   // accounts: ids as bytes (a plain column as it is), duplicates through the byte index, then one string each
   const idCol = ac.get("id")!;
   checkNoNulls(idCol, AF, "id");
-  const ids = columnBytes(idCol, AF, "id");
-  const accountIds = idStrings(ids.bytes, ids.start, n, (a) => new BookError(rowRecord(AF, a), "id", "is not UTF-8 text"));
-  const index = new ByteIdIndex(ids.bytes, ids.start, n);
-  for (let a = 0; a < n; a++) {
-    if (ids.start[a] === ids.start[a + 1]) throw new BookError(rowRecord(AF, a), "id", "is empty");
-    const other = index.add(a);
-    if (other >= 0) throw new BookError(rowRecord(AF, a), "id", `duplicate account id ${quote(accountIds[a]!)} (also row ${other + 1})`);
-  }
+  const idBytes = columnBytes(idCol, AF, "id");
+  const accountIds = idStrings(idBytes.bytes, idBytes.start, n, (a) => new BookError(rowRecord(AF, a), "id", "is not UTF-8 text"));
+  const ids = checkIds(idBytes, n, AF, accountIds);
   const collateral = new BigInt64Array(n);
   readAmounts(ac.get("collateral")!, collateral, () => QUOTE_DECIMALS, AF, "collateral", () => `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`, false);
   let accountIsolated: Uint8Array | undefined;
@@ -578,7 +655,6 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   }
 
   // positions: account and market to indices, then the amounts in each row's market units
-  const rowAccount = new Uint32Array(np);
   const rowMarket = new Uint32Array(np);
   {
     const col = pc.get("market")!;
@@ -614,7 +690,9 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
       }
     });
   }
-  const sorted = accountsOfRows(pc.get("account")!, PF, AF, ids, index, n, rowAccount);
+  // each account's number of rows, into positionStart[a + 1]; the rows' accounts only when they are not grouped in accounts order
+  const positionStart = new Uint32Array(n + 1);
+  const rowAccount = accountsOfRows(pc.get("account")!, PF, AF, ids, positionStart, false);
   const size = new BigInt64Array(np);
   const entry = new BigInt64Array(np);
   const m = (r: number): Market => markets[rowMarket[r]!]!;
@@ -637,11 +715,9 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   }
 
   // group by account (stable), as the CSV reader does
-  const positionStart = new Uint32Array(n + 1);
-  for (let r = 0; r < np; r++) positionStart[rowAccount[r]! + 1]++;
   for (let a = 0; a < n; a++) positionStart[a + 1] += positionStart[a]!;
   let order: Uint32Array | null = null;
-  if (!sorted) {
+  if (rowAccount !== null) {
     order = new Uint32Array(np);
     const fill = positionStart.slice(0, n);
     for (let r = 0; r < np; r++) order[fill[rowAccount[r]!]!++] = r;
@@ -690,7 +766,7 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
     positionSize: permute(size),
     positionEntry: permute(entry),
     ...(labelled ? { accountIsolated, positionLeverage: permute(leverage!), positionSide: permute(side!) } : {}),
-    ...(assets !== undefined ? { assets, ...(balances !== undefined ? readBalances(balances, balancesFile(files), AF, accountIds, ids, index, assets) : noBalances(n)) } : {}),
+    ...(assets !== undefined ? { assets, ...(balances !== undefined ? readBalances(balances, balancesFile(files), AF, accountIds, ids, assets) : noBalances(n)) } : {}),
   };
   // the venue labels' rules (side against size, an isolated account's one position) are validateColumns'
   if (labelled) validateColumns(columns);
@@ -702,10 +778,9 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
  * `amount` as the position tables' sizes are read (decimal128 of any scale, or integers counting
  * 10^-decimals units of the row's asset).
  */
-function readBalances(table: Table, BF: string, AF: string, accountIds: readonly string[], ids: { bytes: Uint8Array; start: Offsets }, index: ByteIdIndex, assets: readonly Asset[]): BalanceColumns {
+function readBalances(table: Table, BF: string, AF: string, accountIds: readonly string[], ids: AccountBytes, assets: readonly Asset[]): BalanceColumns {
   const bc = columnsOf(table, BF, BALANCE_COLUMNS, []);
   const nb = table.numRows;
-  const rowAccount = new Uint32Array(nb);
   const rowAsset = new Uint32Array(nb);
   const each = (field: string, visit: (row: number, text: string, s: number, e: number) => void): void => {
     const col = bc.get(field)!;
@@ -719,7 +794,7 @@ function readBalances(table: Table, BF: string, AF: string, accountIds: readonly
       }
     });
   };
-  accountsOfRows(bc.get("account")!, BF, AF, ids, index, accountIds.length, rowAccount);
+  const rowAccount = accountsOfRows(bc.get("account")!, BF, AF, ids, new Uint32Array(accountIds.length + 1), true)!;
   each("asset", (r, t, s, e) => {
     let k = 0;
     while (k < assets.length && !(assets[k]!.id.length === e - s && sameText(t, s, assets[k]!.id))) k++;

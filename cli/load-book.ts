@@ -5,13 +5,12 @@
  *   form), or `.arrow` (Arrow IPC file), `.arrows` (Arrow IPC stream) or `.parquet` tables.
  * Every failure is a CliError naming the file (and the record, field, line from the parser).
  */
-import { createReadStream, openAsBlob } from "node:fs";
 import { open, readFile, readdir, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { constants } from "node:buffer";
 import { parseBookCsvStream, parseBookJson } from "../book/index.js";
 import { arrowTableFromBytes, bookFromArrowTables } from "../book/arrow.js";
-import { parquetToArrowTable } from "../book/parquet.js";
+import { parquetToArrowTable, type ByteRanges } from "../book/parquet.js";
 import type { Book, BookColumns } from "../book/types.js";
 import { balancesFile, bookFiles, CliError, CSV_FILES, rethrowInSource, TABLE_EXTENSIONS, TABLE_FORMS, type TableForm } from "./errors.js";
 import type { Progress } from "./progress.js";
@@ -201,6 +200,30 @@ export async function directoryForm(dir: string): Promise<TableForm> {
   throw new CliError(`${dir}: holds the tables of ${found.length} forms (${found.map((f) => `positions${TABLE_EXTENSIONS[f]}`).join(", ")}): keep one form per book directory`);
 }
 
+/** The file `handle` (of `size` bytes) as ByteRanges: each range read with one read into a buffer of its size. */
+function fileRanges(handle: FileHandle, size: number, path: string): ByteRanges {
+  return {
+    size,
+    slice: (start, end) => ({
+      arrayBuffer: async () => {
+        const s = Math.max(0, start), e = Math.min(size, end);
+        const buf = new Uint8Array(Math.max(0, e - s));
+        for (let o = 0; o < buf.length; ) {
+          let bytesRead: number;
+          try {
+            ({ bytesRead } = await handle.read(buf, o, buf.length - o, s + o));
+          } catch (err) {
+            throw describeFsError(err, path);
+          }
+          if (bytesRead === 0) throw new CliError(`${path}: the file got shorter while it was read`);
+          o += bytesRead;
+        }
+        return buf.buffer;
+      },
+    }),
+  };
+}
+
 /**
  * Reads the Arrow or Parquet book in directory `dir`: markets.json, and the accounts, positions and
  * (when there is one) balances tables. An Arrow file is read whole (its int64 columns are the core's
@@ -222,13 +245,17 @@ export async function loadTableBook(dir: string, form: "arrow" | "arrows" | "par
       const path = paths[k]!;
       const file = [a, p, b][k - 1]!;
       if (form === "parquet") {
-        let blob: Blob;
+        let handle: FileHandle;
         try {
-          blob = await openAsBlob(path);
+          handle = await open(path, "r");
         } catch (err) {
           throw describeFsError(err, path);
         }
-        tables.push(await parquetToArrowTable(blob, file));
+        try {
+          tables.push(await parquetToArrowTable(fileRanges(handle, sizes[k - 1]!, path), file));
+        } finally {
+          await handle.close();
+        }
       } else {
         let bytes: Uint8Array;
         try {

@@ -160,6 +160,32 @@ describe("Arrow: ids as bytes", () => {
     expect([...c.positionEntry]).toEqual(sorted.map((r) => r[3]));
   });
 
+  it("ascending ids: positions that skip accounts (galloping search), go back (the index, built then) or name no account", () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `acct-${String(i).padStart(4, "0")}`);
+    const coll = ids.map((_, i) => BigInt(i));
+    const fields = [new Field("id", new Utf8(), false), new Field("collateral", new Int64(), false)];
+    const accounts = batches(fields, [[utf8(ids.slice(0, 100)), utf8(ids.slice(100))], [int64(coll.slice(0, 100)), int64(coll.slice(100))]]);
+    const owners = [0, 1, 5, 6, 7, 120, 121, 299]; // skips of 3, 112 and 177 accounts
+    const rows = (o: number[]) => o.map((a, i) => [ids[a]!, "BTC-PERP", BigInt(i + 1), 1n] as (typeof ROWS)[number]);
+    const c = bookFromArrowTables(MARKETS, accounts, positionsTable(rows(owners), [3]));
+    const start = Array.from({ length: 301 }, (_, a) => owners.filter((o) => o < a).length);
+    expect([...c.positionStart]).toEqual(start);
+    expect([...c.positionSize]).toEqual(owners.map((_, i) => BigInt(i + 1)));
+    // back to an earlier account: grouped in accounts order, file order kept within an account
+    const back = [5, 120, 2, 299, 3, 0];
+    const b = bookFromArrowTables(MARKETS, accounts, positionsTable(rows(back)));
+    expect([...b.positionSize]).toEqual([6n, 3n, 5n, 1n, 2n, 4n]);
+    expect(b.positionStart[300]).toBe(6);
+    expect(errorOf(() => bookFromArrowTables(MARKETS, accounts, positionsTable([...rows([1, 2]), ["acct-0150x", "BTC-PERP", 1n, 1n], ["acct-9999", "BTC-PERP", 1n, 1n]]))))
+      .toBe('positions.arrow row 3: field "account": "acct-0150x" is not an account of accounts.arrow');
+    expect(errorOf(() => bookFromArrowTables(MARKETS, accounts, positionsTable([...rows([298]), ["acct-9999", "BTC-PERP", 1n, 1n]]))))
+      .toBe('positions.arrow row 2: field "account": "acct-9999" is not an account of accounts.arrow');
+    // ids that stop ascending are all checked, in row order: the first fault named
+    expect(errorOf(() => bookFromArrowTables(MARKETS, accountsTable(["a", "b", "a", "c", ""]), positionsTable([])))).toBe('accounts.arrow row 3: field "id": duplicate account id "a" (also row 1)');
+    expect(errorOf(() => bookFromArrowTables(MARKETS, accountsTable(["a", "b", "", "a"]), positionsTable([])))).toBe('accounts.arrow row 3: field "id": is empty');
+    expect(errorOf(() => bookFromArrowTables(MARKETS, accountsTable(["b", "a", "c", "a"]), positionsTable([])))).toBe('accounts.arrow row 4: field "id": duplicate account id "a" (also row 2)');
+  });
+
   it("dictionary columns: ids, accounts and markets, in several batches", () => {
     const idFields = [new Field("id", new Dictionary(new Utf8(), new Int32()), false), new Field("collateral", new Int64(), false)];
     const accounts = batches(idFields, [[dictionary(IDS.slice(0, 4)), dictionary(IDS.slice(4))], [int64(COLLATERAL.slice(0, 4)), int64(COLLATERAL.slice(4))]]);
@@ -178,6 +204,9 @@ describe("Arrow: ids as bytes", () => {
   it("duplicates are found by the byte index, ASCII or not, across batches, naming both rows", () => {
     expect(errorOf(() => bookFromArrowTables(MARKETS, accountsTable(["a", "é", "b", "é"], [2]), positionsTable([])))).toBe('accounts.arrow row 4: field "id": duplicate account id "é" (also row 2)');
     expect(errorOf(() => bookFromArrowTables(MARKETS, accountsTable(["acct-1", "acct-2", "acct-1"]), positionsTable([])))).toBe('accounts.arrow row 3: field "id": duplicate account id "acct-1" (also row 1)');
+    // ascending but for one repeat next to its twin, and a repeat at the very end
+    expect(errorOf(() => bookFromArrowTables(MARKETS, accountsTable(["a", "b", "b", "c"]), positionsTable([])))).toBe('accounts.arrow row 3: field "id": duplicate account id "b" (also row 2)');
+    expect(errorOf(() => bookFromArrowTables(MARKETS, accountsTable(["a", "b", "c", "c"]), positionsTable([])))).toBe('accounts.arrow row 4: field "id": duplicate account id "c" (also row 3)');
     // equal prefixes and lengths are not duplicates
     expect(bookFromArrowTables(MARKETS, accountsTable(["ab", "a", "abc", "b", "ba"]), positionsTable([])).accountIds).toEqual(["ab", "a", "abc", "b", "ba"]);
   });
