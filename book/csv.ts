@@ -649,15 +649,15 @@ class PositionsReader {
     const idBytes = this.accounts.ids.bytes, idOff = this.accounts.ids.start, mBytes = mk.bytes, mOff = mk.offsets;
     let { r, line, lastAccount, lastMarket, sorted } = this;
     while (pos < len) {
-      let nl = b.indexOf(10, pos);
-      if (nl === -1 || nl >= len) nl = -1;
-      const next = nl === -1 ? len : nl + 1;
-      const end = nl === -1 ? len : nl;
-      const le = end > pos && b[end - 1] === 13 ? end - 1 : end;
-      let c1 = -1, c2 = -1, c3 = -1;
-      let plain = le > pos;
-      for (let i = pos; i < le && plain; i++) {
-        const c = b[i];
+      // one pass to the line break: the three commas, and whether the line is plain
+      let c1 = -1, c2 = -1, c3 = -1, nl = -1;
+      let plain = true;
+      for (let i = pos; i < len; i++) {
+        const c = b[i]!;
+        if (c === 10) {
+          nl = i;
+          break;
+        }
         if (c === 44) {
           if (c1 < 0) c1 = i;
           else if (c2 < 0) c2 = i;
@@ -665,6 +665,10 @@ class PositionsReader {
           else plain = false;
         } else if (c === 34) plain = false;
       }
+      const next = nl === -1 ? len : nl + 1;
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && b[end - 1] === 13 ? end - 1 : end;
+      if (le === pos) plain = false;
       if (plain && c3 > 0 && c1 > pos) {
         let a = -1;
         if (lastAccount >= 0 && sameBytes(b, pos, c1, idBytes, idOff[lastAccount], idOff[lastAccount + 1] - idOff[lastAccount])) a = lastAccount;
