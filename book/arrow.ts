@@ -40,7 +40,7 @@ import { BookError, quote } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal, int32Words, pow10 } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
 import { checkedIds, sameText, validateColumns } from "./validate.js";
-import { ByteIdIndex, idStrings, sameBytes, type Offsets } from "./id-bytes.js";
+import { ByteIdIndex, checkUtf8Ids, idStrings, idText, sameBytes, type Offsets } from "./id-bytes.js";
 import { BALANCE_COLUMNS, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS, SIDE_CODE, type Asset, type BookColumns, type Market } from "./types.js";
 
@@ -601,7 +601,7 @@ function accountsOfRows(col: Vector, file: string, AF: string, ids: AccountBytes
  * with a byte index. Ids in strictly ascending byte order (a generated or exported book, usually)
  * cannot repeat: then the index is built only if a lookup needs it.
  */
-function checkIds(ids: { bytes: Uint8Array; start: Offsets }, n: number, AF: string, accountIds: readonly string[]): AccountBytes {
+function checkIds(ids: { bytes: Uint8Array; start: Offsets }, n: number, AF: string): AccountBytes {
   const { bytes, start } = ids;
   let a = 0;
   for (; a < n; a++) {
@@ -614,7 +614,7 @@ function checkIds(ids: { bytes: Uint8Array; start: Offsets }, n: number, AF: str
     for (let r = 0; r < n; r++) {
       if (check && start[r] === start[r + 1]) throw new BookError(rowRecord(AF, r), "id", "is empty");
       const other = x.add(r);
-      if (other >= 0) throw new BookError(rowRecord(AF, r), "id", `duplicate account id ${quote(accountIds[r]!)} (also row ${other + 1})`);
+      if (other >= 0) throw new BookError(rowRecord(AF, r), "id", `duplicate account id ${quote(idText(bytes, start, r))} (also row ${other + 1})`);
     }
     return x;
   };
@@ -643,8 +643,12 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   const idCol = ac.get("id")!;
   checkNoNulls(idCol, AF, "id");
   const idBytes = columnBytes(idCol, AF, "id");
-  const accountIds = idStrings(idBytes.bytes, idBytes.start, n, (a) => new BookError(rowRecord(AF, a), "id", "is not UTF-8 text"));
-  const ids = checkIds(idBytes, n, AF, accountIds);
+  const notUtf8 = (a: number) => new BookError(rowRecord(AF, a), "id", "is not UTF-8 text");
+  checkUtf8Ids(idBytes.bytes, idBytes.start, n, notUtf8);
+  const ids = checkIds(idBytes, n, AF);
+  // The ids' strings are made last, once every big column is allocated: each 64 MiB or so of
+  // new ArrayBuffers starts a full garbage collection, which would mark every id string made
+  // before it (at 5M accounts that made the load's time grow faster than the book).
   const collateral = new BigInt64Array(n);
   readAmounts(ac.get("collateral")!, collateral, () => QUOTE_DECIMALS, AF, "collateral", () => `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`, false);
   let accountIsolated: Uint8Array | undefined;
@@ -749,12 +753,13 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
         if (stamp[mk] === a) {
           let first = positionStart[a]!;
           while (rowMarket[rowOf(first)] !== mk) first++;
-          throw new BookError(rowRecord(PF, r), "market", `account ${quote(accountIds[a]!)} already holds a position in ${quote(markets[mk]!.id)} (row ${rowOf(first) + 1}); an account holds at most one position per market`);
+          throw new BookError(rowRecord(PF, r), "market", `account ${quote(idText(ids.bytes, ids.start, a))} already holds a position in ${quote(markets[mk]!.id)} (row ${rowOf(first) + 1}); an account holds at most one position per market`);
         }
         stamp[mk] = a;
       }
     }
   }
+  const accountIds = idStrings(idBytes.bytes, idBytes.start, n, notUtf8);
   const columns: BookColumns = {
     ...(venue !== undefined ? { venue } : {}),
     liquidatorSharePpm,

@@ -24,7 +24,7 @@ import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
 import { checkedIds, sameText, validateColumns } from "./validate.js";
-import { ByteIdIndex, idStrings } from "./id-bytes.js";
+import { ByteIdIndex, idStrings, idText } from "./id-bytes.js";
 import { BALANCES_HEADER, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { Asset, BookColumns, Market, VenueName } from "./types.js";
@@ -292,7 +292,14 @@ function tick(progress: Progress): void {
 }
 
 interface AccountRows {
-  accountIds: string[];
+  /** The number of accounts. */
+  n: number;
+  /**
+   * The ids as strings, made on first call: the byte path needs none, so a streamed book makes
+   * them last, once every big column is allocated (each 64 MiB or so of new ArrayBuffers starts a
+   * full garbage collection, which would mark every id string made before it).
+   */
+  strings(): string[];
   /** The ids' UTF-8 bytes: id a is bytes[start[a], start[a + 1]). */
   ids: { bytes: Uint8Array; start: Uint32Array };
   index: ByteIdIndex;
@@ -480,8 +487,15 @@ class AccountsReader {
     const n = this.a;
     const start = this.idStart.subarray(0, n + 1);
     // the bytes are UTF-8: each came from a decoded line or is ASCII
-    const accountIds = idStrings(this.idBytes, start, n, (a) => new BookError(lineRecord(AF, a + 2), "id", "is not UTF-8 text"));
-    return { accountIds, ids: { bytes: this.idBytes, start }, index: this.index, collateral: trimmed(this.collateral, n) };
+    const bytes = this.idBytes;
+    let strings: string[] | null = null;
+    return {
+      n,
+      strings: () => (strings ??= idStrings(bytes, start, n, (a) => new BookError(lineRecord(AF, a + 2), "id", "is not UTF-8 text"))),
+      ids: { bytes, start },
+      index: this.index,
+      collateral: trimmed(this.collateral, n),
+    };
   }
 }
 
@@ -539,7 +553,7 @@ class PositionsReader {
 
   /** Reads the lines of `pt` from `pos` on. */
   feed(pt: string, pos: number): void {
-    const { accountIds } = this.accounts;
+    const accountIds = this.accounts.strings();
     const { markets, marketIds, marketIndex, progress } = this;
     const n = accountIds.length;
     const nm = markets.length;
@@ -641,7 +655,7 @@ class PositionsReader {
    * `feed` on that line's text, so the values and errors are feed's.
    */
   feedBytes(b: Uint8Array, pos: number, len: number, file: string): void {
-    const n = this.accounts.accountIds.length;
+    const n = this.accounts.n;
     const index = this.accounts.index;
     const mk = (this.marketBytes ??= utf8Table(this.marketIds));
     const { markets, progress } = this;
@@ -798,7 +812,7 @@ class BalancesReader {
   }
 
   finish(): BalanceColumns {
-    return groupBalances(this.accounts.accountIds, this.assets, this.rowAccount, this.rowAsset, this.rowAmount, this.r, (r) => lineRecord(BF, r + 2), (r) => `line ${r + 2}`);
+    return groupBalances(this.accounts.strings(), this.assets, this.rowAccount, this.rowAsset, this.rowAmount, this.r, (r) => lineRecord(BF, r + 2), (r) => `line ${r + 2}`);
   }
 }
 
@@ -839,8 +853,8 @@ function groupPositions(rows: PositionRows, n: number): Pick<BookColumns, "posit
 }
 
 /** At most one position per account and market; the error names the line of the second one. */
-function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Array, rows: PositionRows, accountIds: readonly string[], markets: readonly Market[]): void {
-  const n = accountIds.length;
+function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Array, rows: PositionRows, accounts: AccountRows, markets: readonly Market[]): void {
+  const n = accounts.n;
   const stamp = new Int32Array(markets.length).fill(-1);
   for (let a = 0; a < n; a++) {
     for (let p = positionStart[a]; p < positionStart[a + 1]; p++) {
@@ -857,7 +871,7 @@ function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Arr
         throw new BookError(
           lineRecord(PF, k + 2),
           "market",
-          `account ${quote(accountIds[a])} already holds a position in ${quote(markets[m].id)} (line ${first + 2}); an account holds at most one position per market`,
+          `account ${quote(idText(accounts.ids.bytes, accounts.ids.start, a))} already holds a position in ${quote(markets[m].id)} (line ${first + 2}); an account holds at most one position per market`,
         );
       }
       stamp[m] = a;
@@ -901,10 +915,11 @@ export function parseBookCsv(marketsJson: string, accountsCsv: string, positions
 }
 
 function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, markets: Market[], accounts: AccountRows, rows: PositionRows, assets?: Asset[], balances?: BalanceColumns): BookColumns {
-  const { accountIds, collateral } = accounts;
-  const grouped = groupPositions(rows, accountIds.length);
-  checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
-  const withAssets = assets !== undefined ? { assets, ...(balances ?? noBalances(accountIds.length)) } : {};
+  const { collateral, n } = accounts;
+  const grouped = groupPositions(rows, n);
+  checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accounts, markets);
+  const withAssets = assets !== undefined ? { assets, ...(balances ?? noBalances(n)) } : {};
+  const accountIds = accounts.strings();
   // The reader refused empty and repeated ids as it read them.
   return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: checkedIds(accountIds), collateral, ...grouped, ...withAssets };
 }

@@ -161,3 +161,22 @@ export function idStrings(bytes: Uint8Array, start: Offsets, n: number, notUtf8:
   }
   return ids;
 }
+
+/** Throws `notUtf8(i)` for the first id i of the n that is not UTF-8 (ASCII ids, the usual case, in one pass over their bytes). */
+export function checkUtf8Ids(bytes: Uint8Array, start: Offsets, n: number, notUtf8: (i: number) => Error): void {
+  if (n === 0 || isAsciiBytes(bytes, start[0]!, start[n]!)) return;
+  for (let i = 0; i < n; i++) {
+    const s = start[i]!, e = start[i + 1]!;
+    if (isAsciiBytes(bytes, s, e)) continue;
+    try {
+      utf8.decode(bytes.subarray(s, e));
+    } catch {
+      throw notUtf8(i);
+    }
+  }
+}
+
+/** Id i's text (the bytes are UTF-8; for error messages). */
+export function idText(bytes: Uint8Array, start: Offsets, i: number): string {
+  return new TextDecoder().decode(bytes.subarray(start[i]!, start[i + 1]!));
+}
