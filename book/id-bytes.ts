@@ -117,21 +117,11 @@ export function isAsciiBytes(b: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
-type Latin1Buffer = { latin1Slice(s: number, e: number): string };
-type BufferClass = { from(b: ArrayBufferLike, o: number, n: number): Latin1Buffer; prototype?: Partial<Latin1Buffer> };
-const NodeBuffer = (globalThis as unknown as { Buffer?: BufferClass }).Buffer;
-/** Node's Buffer, when it has latin1Slice (not in a browser). */
-const latin1: BufferClass | null = NodeBuffer !== undefined && typeof NodeBuffer.prototype?.latin1Slice === "function" ? NodeBuffer : null;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/**
- * b[s, e), all below 128 (the caller has checked), as a string: Node's latin1 copy (a memcpy; for
- * bytes below 128 latin1 and UTF-8 are the same characters), else TextDecoder.
- */
+/** b[s, e), all below 128 (the caller has checked), as a string: one decoding. */
 export function asciiString(b: Uint8Array, s: number, e: number): string {
-  if (e <= s) return "";
-  if (latin1 !== null) return latin1.from(b.buffer, b.byteOffset + s, e - s).latin1Slice(0, e - s);
-  return utf8.decode(b.subarray(s, e));
+  return e <= s ? "" : utf8.decode(b.subarray(s, e));
 }
 
 /**

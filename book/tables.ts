@@ -8,3 +8,4 @@ export { ACCOUNT_COLUMNS, POSITION_COLUMNS, arrowIpcChunks, arrowTableFromBytes,
 export type { ArrowWriteOptions, TableFiles } from "./arrow.js";
 export { arrowToParquet, concatBytes, parquetToArrowTable, parquetWasm, parseBookParquet, writeBookParquet } from "./parquet.js";
 export type { ByteRanges, ParquetSource } from "./parquet.js";
+export type { Offsets } from "./id-bytes.js";
