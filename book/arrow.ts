@@ -39,7 +39,8 @@ import {
 import { BookError, quote } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal, int32Words, pow10 } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, checkedIds, sameText, validateColumns } from "./validate.js";
+import { checkedIds, sameText, validateColumns } from "./validate.js";
+import { ByteIdIndex, checkUtf8Ids, idStrings, idText, sameBytes, type Offsets } from "./id-bytes.js";
 import { BALANCE_COLUMNS, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS, SIDE_CODE, type Asset, type BookColumns, type Market } from "./types.js";
 
@@ -175,15 +176,25 @@ function readAmounts(
     const n = d.length;
     if (kind.kind === "int") {
       const values = d.values as ArrayLike<number | bigint> & { [i: number]: number | bigint };
-      if (values instanceof BigInt64Array) {
-        if (nonNegative) for (let i = 0; i < n; i++) if (values[i]! < 0n) throw negative(base + i, String(values[i]));
-        out.set(values.subarray(0, n), base);
-      } else if (values instanceof BigUint64Array) {
-        for (let i = 0; i < n; i++) {
-          const x = values[i]!;
-          if (x > I64_MAX) throw tooBig(base + i, String(x), decOf(base + i));
-          out[base + i] = x;
+      if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+        // the sign (or, unsigned, the top bit) is the high 32-bit word's: read as Int32, no BigInt per row
+        const hi = int32Words(new BigInt64Array(values.buffer, values.byteOffset, n));
+        if (hi !== null && (nonNegative || values instanceof BigUint64Array)) {
+          for (let i = 0; i < n; i++) {
+            if (hi[2 * i + 1]! < 0) {
+              const x = values[i]!;
+              throw x < 0n ? negative(base + i, String(x)) : tooBig(base + i, String(x), decOf(base + i));
+            }
+          }
+        } else if (hi === null) {
+          for (let i = 0; i < n; i++) {
+            const x = values[i]!;
+            if (nonNegative && x < 0n) throw negative(base + i, String(x));
+            if (x > I64_MAX) throw tooBig(base + i, String(x), decOf(base + i));
+          }
         }
+        // one copy of the column (an unsigned column's values are below 2^63 here: the same bits)
+        out.set(values instanceof BigInt64Array ? values.subarray(0, n) : new BigInt64Array(values.buffer, values.byteOffset, n), base);
       } else {
         const nums = values as unknown as ArrayLike<number>;
         for (let i = 0; i < n; i++) {
@@ -384,6 +395,233 @@ function span(c: TextChunk, i: number): [number, number] {
   return [c.start[j]!, c.start[j + 1]!];
 }
 
+
+/**
+ * One chunk of a string column as bytes, not decoded: row i is bytes[start[j], start[j + 1]),
+ * j = keys[i] for a dictionary column (then bytes/start are the dictionary's), else j = i.
+ */
+interface ByteChunk {
+  readonly bytes: Uint8Array;
+  readonly start: Offsets;
+  readonly keys?: ArrayLike<number>;
+}
+
+const utf8Bytes = new TextEncoder();
+
+/** Strings as one UTF-8 byte array and offsets. */
+function encodeStrings(strings: readonly string[]): { bytes: Uint8Array; start: Float64Array } {
+  const start = new Float64Array(strings.length + 1);
+  const parts = strings.map((s) => utf8Bytes.encode(s));
+  let len = 0;
+  parts.forEach((b, i) => {
+    start[i] = len;
+    len += b.length;
+  });
+  start[strings.length] = len;
+  const bytes = new Uint8Array(len);
+  parts.forEach((b, i) => bytes.set(b, start[i]!));
+  return { bytes, start };
+}
+
+function byteChunk(d: Data, file: string, field: string): ByteChunk {
+  const t = d.type;
+  if (t.typeId === Type.Dictionary) {
+    const dict = (d as unknown as { dictionary?: Vector }).dictionary;
+    if (!dict) throw new BookError(file, field, "a dictionary column without its dictionary");
+    const inner = columnBytes(dict, file, field);
+    const keys = d.values as unknown as ArrayLike<number>;
+    return { bytes: inner.bytes, start: inner.start, keys: keys instanceof BigInt64Array || keys instanceof BigUint64Array ? Array.from(keys as unknown as bigint[], Number) : keys };
+  }
+  if (t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8) {
+    const offs = d.valueOffsets as Int32Array | BigInt64Array;
+    const n = d.length;
+    const start = offs instanceof Int32Array ? offs.subarray(0, n + 1) : Float64Array.from({ length: n + 1 }, (_, i) => Number(offs[i]!));
+    return { bytes: d.values as Uint8Array, start };
+  }
+  if (t.typeId === Type.Utf8View) {
+    const vec = makeVector(d);
+    return encodeStrings(Array.from({ length: d.length }, (_, i) => (vec.get(i) as string | null) ?? ""));
+  }
+  throw new BookError(file, field, `is a ${typeName(t)} column; expected strings (utf8, large_utf8 or a dictionary of them)`);
+}
+
+/** The rows of a string column as one byte array and offsets (a single plain chunk as it is, without a copy). */
+function columnBytes(v: Vector, file: string, field: string): { bytes: Uint8Array; start: Offsets } {
+  const chunks = v.data.map((d) => byteChunk(d, file, field));
+  if (chunks.length === 1 && chunks[0]!.keys === undefined) return chunks[0]!;
+  let total = 0;
+  const rows = v.data.reduce((x, d) => x + d.length, 0);
+  chunks.forEach((c, k) => {
+    const n = v.data[k]!.length;
+    if (c.keys === undefined) total += c.start[n]! - c.start[0]!;
+    else for (let i = 0; i < n; i++) total += c.start[c.keys[i]! + 1]! - c.start[c.keys[i]!]!;
+  });
+  const bytes = new Uint8Array(total);
+  const start: Offsets = total <= 0x7fffffff ? new Int32Array(rows + 1) : new Float64Array(rows + 1);
+  let o = 0, r = 0;
+  chunks.forEach((c, k) => {
+    const n = v.data[k]!.length;
+    const b = c.bytes, st = c.start;
+    if (c.keys === undefined) {
+      const s0 = st[0]!;
+      bytes.set(b.subarray(s0, st[n]!), o);
+      for (let i = 0; i < n; i++) start[r++] = o + st[i]! - s0;
+      o += st[n]! - s0;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const j = c.keys[i]!;
+        start[r++] = o;
+        for (let q = st[j]!; q < st[j + 1]!; q++) bytes[o++] = b[q]!;
+      }
+    }
+  });
+  start[rows] = o;
+  return { bytes, start };
+}
+
+const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
+
+/** The text of b[s, e), or null when it is not UTF-8. */
+function bytesText(b: Uint8Array, s: number, e: number): string | null {
+  try {
+    return utf8Fatal.decode(b.subarray(s, e));
+  } catch {
+    return null;
+  }
+}
+
+/** Row `row`'s bytes b[s, e) are no id of `ids`: the error names it, or says it is not UTF-8. */
+function unknownId(file: string, row: number, field: string, b: Uint8Array, s: number, e: number, what: string): BookError {
+  if (s === e) return new BookError(rowRecord(file, row), field, "is empty");
+  const text = bytesText(b, s, e);
+  if (text === null) return new BookError(rowRecord(file, row), field, "is not UTF-8 text");
+  return new BookError(rowRecord(file, row), field, `${quote(text)} ${what}`);
+}
+
+/** The accounts' ids as bytes, and their byte index, built on first use (an ascending id column needs none to refuse duplicates). */
+interface AccountBytes {
+  readonly bytes: Uint8Array;
+  readonly start: Offsets;
+  readonly n: number;
+  /** True when the ids are in strictly ascending byte order. */
+  readonly ascending: boolean;
+  index(): ByteIdIndex;
+}
+
+/** -1, 0 or 1 as x[s, e) sorts before, equal to or after y[t, u) (bytes compared as unsigned, then lengths). */
+function compareBytes(x: Uint8Array, s: number, e: number, y: Uint8Array, t: number, u: number): number {
+  const len = Math.min(e - s, u - t);
+  for (let j = 0; j < len; j++) {
+    const p = x[s + j]!, q = y[t + j]!;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return e - s < u - t ? -1 : e - s > u - t ? 1 : 0;
+}
+
+/**
+ * The account at or after `from` whose id is b[s, e), in ascending ids, or -1: a galloping search
+ * (rows in accounts order that skip accounts without positions find theirs in a few compares).
+ */
+function seekAscending(ids: AccountBytes, b: Uint8Array, s: number, e: number, from: number): number {
+  const ab = ids.bytes, as = ids.start, n = ids.n;
+  let lo = from, k = from, step = 1;
+  while (k < n && compareBytes(b, s, e, ab, as[k]!, as[k + 1]!) > 0) {
+    lo = k + 1;
+    k = from + step;
+    step *= 2;
+  }
+  let hi = Math.min(k, n); // the first id >= the row's is in [lo, hi]
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareBytes(b, s, e, ab, as[mid]!, as[mid + 1]!) > 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && compareBytes(b, s, e, ab, as[lo]!, as[lo + 1]!) === 0 ? lo : -1;
+}
+
+/**
+ * The account (row of the accounts table) of each row of the string column `col`, comparing
+ * bytes with the accounts' id bytes: the previous row's account or the next one in accounts
+ * order first (a sorted table needs no hashing), else the byte index; a dictionary's entries are
+ * looked up once each. Counts each account's rows into `counts[a + 1]`. The rows' accounts are
+ * kept (returned) when `keep` is set or the rows are not in accounts order; null: they were.
+ */
+function accountsOfRows(col: Vector, file: string, AF: string, ids: AccountBytes, counts: Uint32Array, keep: boolean): Uint32Array | null {
+  checkNoNulls(col, file, "account");
+  const starts = chunkStarts(col);
+  const ab = ids.bytes, as = ids.start, n = ids.n;
+  const what = `is not an account of ${AF}`;
+  let rows: Uint32Array | null = keep ? new Uint32Array(col.length) : null;
+  let last = -1;
+  /** Row r's account is a, before the last row's: from here on the rows are kept (those before, in order, rebuilt from the counts). */
+  const unsorted = (): Uint32Array => {
+    const out = new Uint32Array(col.length);
+    let r = 0;
+    for (let x = 0; x <= last; x++) for (let c = counts[x + 1]!; c > 0; c--) out[r++] = x;
+    return out;
+  };
+  col.data.forEach((d, k) => {
+    const c = byteChunk(d, file, "account");
+    const b = c.bytes, st = c.start, keys = c.keys;
+    const base = starts[k]!;
+    if (keys !== undefined) {
+      const byKey = Int32Array.from({ length: st.length - 1 }, (_, j) => (st[j] === st[j + 1] ? -1 : ids.index().find(b, st[j]!, st[j + 1]!)));
+      for (let i = 0; i < d.length; i++) {
+        const j = keys[i]!;
+        const a = byKey[j]!;
+        if (a < 0) throw unknownId(file, base + i, "account", b, st[j]!, st[j + 1]!, what);
+        if (a < last && rows === null) rows = unsorted();
+        if (rows !== null) rows[base + i] = a;
+        counts[a + 1]++;
+        last = a;
+      }
+      return;
+    }
+    for (let i = 0; i < d.length; i++) {
+      const s = st[i]!, e = st[i + 1]!;
+      let a = -1;
+      if (last >= 0 && sameBytes(b, s, e, ab, as[last]!, as[last + 1]! - as[last]!)) a = last;
+      else if (last + 1 < n && sameBytes(b, s, e, ab, as[last + 1]!, as[last + 2]! - as[last + 1]!)) a = last + 1;
+      else if (s < e) {
+        if (ids.ascending && last + 2 < n) a = seekAscending(ids, b, s, e, last + 2);
+        if (a < 0) a = ids.index().find(b, s, e);
+      }
+      if (a < 0) throw unknownId(file, base + i, "account", b, s, e, what);
+      if (a < last && rows === null) rows = unsorted();
+      if (rows !== null) rows[base + i] = a;
+      counts[a + 1]++;
+      last = a;
+    }
+  });
+  return rows;
+}
+
+/**
+ * Checks the accounts' ids (none empty, none twice; errors in row order) and gives their bytes
+ * with a byte index. Ids in strictly ascending byte order (a generated or exported book, usually)
+ * cannot repeat: then the index is built only if a lookup needs it.
+ */
+function checkIds(ids: { bytes: Uint8Array; start: Offsets }, n: number, AF: string): AccountBytes {
+  const { bytes, start } = ids;
+  let a = 0;
+  for (; a < n; a++) {
+    if (start[a] === start[a + 1]) break;
+    if (a > 0 && compareBytes(bytes, start[a - 1]!, start[a]!, bytes, start[a]!, start[a + 1]!) >= 0) break;
+  }
+  let index: ByteIdIndex | null = null;
+  const build = (check: boolean): ByteIdIndex => {
+    const x = new ByteIdIndex(bytes, start, n);
+    for (let r = 0; r < n; r++) {
+      if (check && start[r] === start[r + 1]) throw new BookError(rowRecord(AF, r), "id", "is empty");
+      const other = x.add(r);
+      if (other >= 0) throw new BookError(rowRecord(AF, r), "id", `duplicate account id ${quote(idText(bytes, start, r))} (also row ${other + 1})`);
+    }
+    return x;
+  };
+  if (a < n) index = build(true);
+  return { bytes, start, n, ascending: a === n, index: () => (index ??= build(false)) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reader
 
@@ -401,26 +639,16 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   const np = positions.numRows;
   if (np > 0xffffffff) throw new RangeError(`a book holds at most 2^32-1 positions, ${PF} has ${np}`);
 
-  // accounts: ids (one text per chunk, sliced per id), duplicates through the id index
+  // accounts: ids as bytes (a plain column as it is), duplicates through the byte index, then one string each
   const idCol = ac.get("id")!;
   checkNoNulls(idCol, AF, "id");
-  const accountIds: string[] = new Array(n);
-  const index = new IdIndex(accountIds, n);
-  {
-    const starts = chunkStarts(idCol);
-    idCol.data.forEach((d, k) => {
-      const c = stringChunk(d, AF, "id", starts[k]!);
-      for (let i = 0; i < d.length; i++) {
-        const a = starts[k]! + i;
-        const j = c.keys !== undefined ? c.keys[i]! : i;
-        const s = c.start[j]!, e = c.start[j + 1]!;
-        if (s === e) throw new BookError(rowRecord(AF, a), "id", "is empty");
-        accountIds[a] = c.text.slice(s, e);
-        const other = index.add(a);
-        if (other >= 0) throw new BookError(rowRecord(AF, a), "id", `duplicate account id ${quote(accountIds[a]!)} (also row ${other + 1})`);
-      }
-    });
-  }
+  const idBytes = columnBytes(idCol, AF, "id");
+  const notUtf8 = (a: number) => new BookError(rowRecord(AF, a), "id", "is not UTF-8 text");
+  checkUtf8Ids(idBytes.bytes, idBytes.start, n, notUtf8);
+  const ids = checkIds(idBytes, n, AF);
+  // The ids' strings are made last, once every big column is allocated: each 64 MiB or so of
+  // new ArrayBuffers starts a full garbage collection, which would mark every id string made
+  // before it (at 5M accounts that made the load's time grow faster than the book).
   const collateral = new BigInt64Array(n);
   readAmounts(ac.get("collateral")!, collateral, () => QUOTE_DECIMALS, AF, "collateral", () => `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`, false);
   let accountIsolated: Uint8Array | undefined;
@@ -431,67 +659,44 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   }
 
   // positions: account and market to indices, then the amounts in each row's market units
-  const rowAccount = new Uint32Array(np);
   const rowMarket = new Uint32Array(np);
-  let sorted = true;
   {
     const col = pc.get("market")!;
     checkNoNulls(col, PF, "market");
-    const marketIds = markets.map((m) => m.id);
+    const mk = encodeStrings(markets.map((m) => m.id));
+    const mb = mk.bytes, ms = mk.start, nm = markets.length;
     const starts = chunkStarts(col);
+    const what = "is not a market of markets.json";
     col.data.forEach((d, k) => {
-      const c = stringChunk(d, PF, "market", starts[k]!);
+      const c = byteChunk(d, PF, "market");
+      const b = c.bytes, st = c.start, keys = c.keys;
       const find = (s: number, e: number): number => {
-        for (let m = 0; m < marketIds.length; m++) if (marketIds[m]!.length === e - s && sameText(c.text, s, marketIds[m]!)) return m;
+        for (let m = 0; m < nm; m++) if (sameBytes(b, s, e, mb, ms[m]!, ms[m + 1]! - ms[m]!)) return m;
         return -1;
       };
-      // a dictionary column: each dictionary entry looked up once
-      const byKey = c.keys !== undefined ? Int32Array.from({ length: c.start.length - 1 }, (_, j) => find(c.start[j]!, c.start[j + 1]!)) : null;
+      const base = starts[k]!;
+      if (keys !== undefined) {
+        // a dictionary column: each dictionary entry looked up once
+        const byKey = Int32Array.from({ length: st.length - 1 }, (_, j) => find(st[j]!, st[j + 1]!));
+        for (let i = 0; i < d.length; i++) {
+          const m = byKey[keys[i]!]!;
+          if (m < 0) throw unknownId(PF, base + i, "market", b, st[keys[i]!]!, st[keys[i]! + 1]!, what);
+          rowMarket[base + i] = m;
+        }
+        return;
+      }
       let last = 0;
       for (let i = 0; i < d.length; i++) {
-        const r = starts[k]! + i;
-        let m: number;
-        if (byKey !== null) m = byKey[c.keys![i]!]!;
-        else {
-          const s = c.start[i]!, e = c.start[i + 1]!;
-          const id = marketIds[last];
-          m = id !== undefined && id.length === e - s && sameText(c.text, s, id) ? last : find(s, e);
-        }
-        if (m < 0) {
-          const [s, e] = span(c, i);
-          throw new BookError(rowRecord(PF, r), "market", `${quote(c.text.slice(s, e))} is not a market of markets.json`);
-        }
-        rowMarket[r] = m;
-        last = m;
+        const s = st[i]!, e = st[i + 1]!;
+        const m = last < nm && sameBytes(b, s, e, mb, ms[last]!, ms[last + 1]! - ms[last]!) ? last : find(s, e);
+        if (m < 0) throw unknownId(PF, base + i, "market", b, s, e, what);
+        rowMarket[base + i] = last = m;
       }
     });
   }
-  {
-    const col = pc.get("account")!;
-    checkNoNulls(col, PF, "account");
-    const starts = chunkStarts(col);
-    let lastAccount = -1;
-    col.data.forEach((d, k) => {
-      const c = stringChunk(d, PF, "account", starts[k]!);
-      const t = c.text;
-      for (let i = 0; i < d.length; i++) {
-        const r = starts[k]! + i;
-        const j = c.keys !== undefined ? c.keys[i]! : i;
-        const s = c.start[j]!, e = c.start[j + 1]!;
-        const len = e - s;
-        if (len === 0) throw new BookError(rowRecord(PF, r), "account", "is empty");
-        // the previous row's account or the next one in accounts order need no hashing
-        let a = -1;
-        if (lastAccount >= 0 && accountIds[lastAccount]!.length === len && sameText(t, s, accountIds[lastAccount]!)) a = lastAccount;
-        else if (lastAccount + 1 < n && accountIds[lastAccount + 1]!.length === len && sameText(t, s, accountIds[lastAccount + 1]!)) a = lastAccount + 1;
-        else a = index.findSlice(t, s, e);
-        if (a < 0) throw new BookError(rowRecord(PF, r), "account", `${quote(t.slice(s, e))} is not an account of ${AF}`);
-        if (a < lastAccount) sorted = false;
-        lastAccount = a;
-        rowAccount[r] = a;
-      }
-    });
-  }
+  // each account's number of rows, into positionStart[a + 1]; the rows' accounts only when they are not grouped in accounts order
+  const positionStart = new Uint32Array(n + 1);
+  const rowAccount = accountsOfRows(pc.get("account")!, PF, AF, ids, positionStart, false);
   const size = new BigInt64Array(np);
   const entry = new BigInt64Array(np);
   const m = (r: number): Market => markets[rowMarket[r]!]!;
@@ -514,11 +719,9 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   }
 
   // group by account (stable), as the CSV reader does
-  const positionStart = new Uint32Array(n + 1);
-  for (let r = 0; r < np; r++) positionStart[rowAccount[r]! + 1]++;
   for (let a = 0; a < n; a++) positionStart[a + 1] += positionStart[a]!;
   let order: Uint32Array | null = null;
-  if (!sorted) {
+  if (rowAccount !== null) {
     order = new Uint32Array(np);
     const fill = positionStart.slice(0, n);
     for (let r = 0; r < np; r++) order[fill[rowAccount[r]!]!++] = r;
@@ -526,7 +729,16 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
   const permute = <T extends Uint32Array | Uint8Array | BigInt64Array>(a: T): T => {
     if (order === null) return a;
     const out = new (a.constructor as new (n: number) => T)(a.length);
-    for (let p = 0; p < np; p++) out[p] = a[order[p]!]!;
+    const from = a instanceof BigInt64Array ? int32Words(a) : null;
+    if (from !== null) {
+      // 64-bit values moved as two 32-bit words: no BigInt per element
+      const to = int32Words(out as BigInt64Array)!;
+      for (let p = 0; p < np; p++) {
+        const r = order[p]!;
+        to[2 * p] = from[2 * r]!;
+        to[2 * p + 1] = from[2 * r + 1]!;
+      }
+    } else for (let p = 0; p < np; p++) out[p] = a[order[p]!]!;
     return out;
   };
   // one position per account and market; the error names the second row
@@ -534,18 +746,20 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
     const stamp = new Int32Array(markets.length).fill(-1);
     const rowOf = (p: number) => (order === null ? p : order[p]!);
     for (let a = 0; a < n; a++) {
-      for (let p = positionStart[a]!; p < positionStart[a + 1]!; p++) {
-        const r = rowOf(p);
+      const end = positionStart[a + 1]!;
+      for (let p = positionStart[a]!; p < end; p++) {
+        const r = order === null ? p : order[p]!;
         const mk = rowMarket[r]!;
         if (stamp[mk] === a) {
           let first = positionStart[a]!;
           while (rowMarket[rowOf(first)] !== mk) first++;
-          throw new BookError(rowRecord(PF, r), "market", `account ${quote(accountIds[a]!)} already holds a position in ${quote(markets[mk]!.id)} (row ${rowOf(first) + 1}); an account holds at most one position per market`);
+          throw new BookError(rowRecord(PF, r), "market", `account ${quote(idText(ids.bytes, ids.start, a))} already holds a position in ${quote(markets[mk]!.id)} (row ${rowOf(first) + 1}); an account holds at most one position per market`);
         }
         stamp[mk] = a;
       }
     }
   }
+  const accountIds = idStrings(idBytes.bytes, idBytes.start, n, notUtf8);
   const columns: BookColumns = {
     ...(venue !== undefined ? { venue } : {}),
     liquidatorSharePpm,
@@ -557,7 +771,7 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
     positionSize: permute(size),
     positionEntry: permute(entry),
     ...(labelled ? { accountIsolated, positionLeverage: permute(leverage!), positionSide: permute(side!) } : {}),
-    ...(assets !== undefined ? { assets, ...(balances !== undefined ? readBalances(balances, balancesFile(files), AF, accountIds, index, assets) : noBalances(n)) } : {}),
+    ...(assets !== undefined ? { assets, ...(balances !== undefined ? readBalances(balances, balancesFile(files), AF, accountIds, ids, assets) : noBalances(n)) } : {}),
   };
   // the venue labels' rules (side against size, an isolated account's one position) are validateColumns'
   if (labelled) validateColumns(columns);
@@ -569,10 +783,9 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
  * `amount` as the position tables' sizes are read (decimal128 of any scale, or integers counting
  * 10^-decimals units of the row's asset).
  */
-function readBalances(table: Table, BF: string, AF: string, accountIds: readonly string[], index: IdIndex, assets: readonly Asset[]): BalanceColumns {
+function readBalances(table: Table, BF: string, AF: string, accountIds: readonly string[], ids: AccountBytes, assets: readonly Asset[]): BalanceColumns {
   const bc = columnsOf(table, BF, BALANCE_COLUMNS, []);
   const nb = table.numRows;
-  const rowAccount = new Uint32Array(nb);
   const rowAsset = new Uint32Array(nb);
   const each = (field: string, visit: (row: number, text: string, s: number, e: number) => void): void => {
     const col = bc.get(field)!;
@@ -586,12 +799,7 @@ function readBalances(table: Table, BF: string, AF: string, accountIds: readonly
       }
     });
   };
-  each("account", (r, t, s, e) => {
-    if (s === e) throw new BookError(rowRecord(BF, r), "account", "is empty");
-    const a = index.findSlice(t, s, e);
-    if (a < 0) throw new BookError(rowRecord(BF, r), "account", `${quote(t.slice(s, e))} is not an account of ${AF}`);
-    rowAccount[r] = a;
-  });
+  const rowAccount = accountsOfRows(bc.get("account")!, BF, AF, ids, new Uint32Array(accountIds.length + 1), true)!;
   each("asset", (r, t, s, e) => {
     let k = 0;
     while (k < assets.length && !(assets[k]!.id.length === e - s && sameText(t, s, assets[k]!.id))) k++;

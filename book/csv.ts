@@ -23,7 +23,8 @@
 import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { IdIndex, checkedIds, sameText, validateColumns } from "./validate.js";
+import { checkedIds, sameText, validateColumns } from "./validate.js";
+import { ByteIdIndex, idStrings, idText } from "./id-bytes.js";
 import { BALANCES_HEADER, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { Asset, BookColumns, Market, VenueName } from "./types.js";
@@ -291,34 +292,56 @@ function tick(progress: Progress): void {
 }
 
 interface AccountRows {
-  accountIds: string[];
-  index: IdIndex;
+  /** The number of accounts. */
+  n: number;
+  /**
+   * The ids as strings, made on first call: the byte path needs none, so a streamed book makes
+   * them last, once every big column is allocated (each 64 MiB or so of new ArrayBuffers starts a
+   * full garbage collection, which would mark every id string made before it).
+   */
+  strings(): string[];
+  /** The ids' UTF-8 bytes: id a is bytes[start[a], start[a + 1]). */
+  ids: { bytes: Uint8Array; start: Uint32Array };
+  index: ByteIdIndex;
   collateral: BigInt64Array;
+}
+
+/** The account whose id is t[s, e), or -1 (its UTF-8 bytes looked up in the byte index). */
+function findAccount(accounts: AccountRows, t: string, s: number, e: number): number {
+  const b = new Uint8Array((e - s) * 3);
+  const len = utf8Encoder.encodeInto(t.slice(s, e), b).written;
+  return accounts.index.find(b, 0, len);
 }
 
 const AF = "accounts.csv";
 const PF = "positions.csv";
 
 /** A copy of `a` with room for `capacity` elements (the first `length` kept). */
-function grown<T extends BigInt64Array | Uint32Array>(a: T, length: number, capacity: number): T {
+function grown<T extends BigInt64Array | Uint32Array | Uint8Array>(a: T, length: number, capacity: number): T {
   const next = new (a.constructor as new (n: number) => T)(capacity);
   next.set(a.subarray(0, length) as never);
   return next;
 }
 
-/** `a` cut to `length` elements (itself when it has exactly that many). */
+/**
+ * `a` cut to `length` elements: itself when it has exactly that many, a view when the room left
+ * is small (the columns were sized from a close guess; a copy would touch all of it again), else a copy.
+ */
 function trimmed<T extends BigInt64Array | Uint32Array>(a: T, length: number): T {
-  return a.length === length ? a : (a.slice(0, length) as T);
+  if (a.length === length) return a;
+  return (a.length - length <= a.length / 16 ? a.subarray(0, length) : a.slice(0, length)) as T;
 }
 
 /**
- * The data rows of accounts.csv, fed a text at a time: each text holds whole lines (a line break
- * ends each, except perhaps the file's last). `capacity` is a first guess of their number (the
- * exact one for a whole text); the columns grow past it.
+ * The data rows of accounts.csv, fed whole lines at a time, as UTF-8 bytes (feedBytes: the common
+ * line, a plain id and a plain decimal, with no string) or as text (feed: any other line, and the
+ * whole-text API). The ids are kept as bytes (duplicates found by the byte index) and become
+ * strings once, in finish. `capacity` is a first guess of the number of rows; the columns grow past it.
  */
 class AccountsReader {
-  readonly accountIds: string[] = [];
-  readonly index: IdIndex;
+  private readonly index: ByteIdIndex;
+  private idBytes: Uint8Array;
+  private idStart: Uint32Array;
   private collateral: BigInt64Array;
   private words: Int32Array | null;
   private line = 2;
@@ -328,18 +351,99 @@ class AccountsReader {
     capacity: number,
     private readonly progress: Progress,
   ) {
-    this.index = new IdIndex(this.accountIds, capacity);
-    this.collateral = new BigInt64Array(Math.max(capacity, 1));
+    const n = Math.max(capacity, 1);
+    this.idBytes = new Uint8Array(n * 16);
+    this.idStart = new Uint32Array(n + 1);
+    this.index = new ByteIdIndex(this.idBytes, this.idStart, n);
+    this.collateral = new BigInt64Array(n);
     this.words = int32Words(this.collateral);
+  }
+
+  /** Room for one more account whose id has at most `idLen` bytes. */
+  private room(idLen: number): void {
+    const a = this.a;
+    if (a + 1 === this.idStart.length) {
+      this.idStart = grown(this.idStart, a + 1, (a + 1) * 2);
+      this.index.start = this.idStart;
+    }
+    if (a === this.collateral.length) {
+      this.collateral = grown(this.collateral, a, a * 2);
+      this.words = int32Words(this.collateral);
+    }
+    const used = this.idStart[a]!;
+    if (used + idLen > this.idBytes.length) {
+      if (used + idLen > 0xffffffff) throw new RangeError(`${AF}: the account ids hold more than 4 GiB of text; liqscan reads at most 2^32-1 bytes of ids`);
+      this.idBytes = grown(this.idBytes, used, Math.min(0xffffffff, Math.max(this.idBytes.length * 2, used + idLen)));
+      this.index.bytes = this.idBytes;
+    }
+  }
+
+  /** Records account a (its id bytes just written at idStart[a]..end), refusing a repeated id. */
+  private added(end: number): void {
+    const a = this.a;
+    this.idStart[a + 1] = end;
+    const other = this.index.add(a);
+    if (other >= 0) {
+      const id = new TextDecoder().decode(this.idBytes.subarray(this.idStart[a]!, end));
+      throw new BookError(lineRecord(AF, this.line), "id", `duplicate account id ${quote(id)} (also line ${other + 2})`);
+    }
+  }
+
+  /**
+   * Reads the lines of UTF-8 bytes b[pos, len) (whole lines): a line with a plain ASCII id and a
+   * plain decimal of at most 15 digits straight from the bytes; any other line, and every error,
+   * through `feed` on that line's text, so the values and errors are feed's.
+   */
+  feedBytes(b: Uint8Array, pos: number, len: number, file: string): void {
+    const progress = this.progress;
+    while (pos < len) {
+      let nl = b.indexOf(10, pos);
+      if (nl === -1 || nl >= len) nl = -1;
+      const next = nl === -1 ? len : nl + 1;
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && b[end - 1] === 13 ? end - 1 : end;
+      let comma = -1;
+      for (let i = pos; i < le; i++) {
+        const c = b[i]!;
+        if (c === 44) {
+          comma = i;
+          break;
+        }
+        if (c === 34 || c < 32 || c >= 128) break;
+      }
+      const v = comma > pos ? scanDecimalBytes(b, comma + 1, le, QUOTE_DECIMALS) : NaN;
+      if (v === v) {
+        const idLen = comma - pos;
+        this.room(idLen);
+        const o = this.idStart[this.a]!;
+        const ids = this.idBytes;
+        for (let j = 0; j < idLen; j++) ids[o + j] = b[pos + j]!;
+        this.added(o + idLen);
+        store(this.collateral, this.words, this.a, v);
+        this.a++;
+        this.line++;
+        pos = next;
+        tick(progress);
+        continue;
+      }
+      let text: string;
+      try {
+        text = lineDecoder.decode(b.subarray(pos, next));
+      } catch (err) {
+        if (err instanceof TypeError) throw new BookError(file, "", "is not UTF-8 text");
+        throw err;
+      }
+      this.feed(text, 0);
+      pos = next;
+    }
   }
 
   /** Reads the lines of `at` from `pos` on. */
   feed(at: string, pos: number): void {
-    const { accountIds, index, progress } = this;
+    const progress = this.progress;
     const len = at.length;
-    let line = this.line;
-    let a = this.a;
     while (pos < len) {
+      const line = this.line;
       const nl = at.indexOf("\n", pos);
       const end = nl === -1 ? len : nl;
       const le = end > pos && at.charCodeAt(end - 1) === 13 ? end - 1 : end;
@@ -355,31 +459,43 @@ class AccountsReader {
       }
       if (comma < 0) throw fieldCountError(AF, line, ACCOUNT_FIELDS, 1);
       if (comma === pos) throw new BookError(lineRecord(AF, line), "id", "is empty");
-      const id = at.slice(pos, comma);
-      accountIds.push(id);
-      const other = index.add(a);
-      if (other >= 0) throw new BookError(lineRecord(AF, line), "id", `duplicate account id ${quote(id)} (also line ${other + 2})`);
+      this.room((comma - pos) * 3);
+      const o = this.idStart[this.a]!;
+      const ids = this.idBytes;
+      let j = 0;
+      for (; j < comma - pos; j++) {
+        const c = at.charCodeAt(pos + j);
+        if (c >= 128) break;
+        ids[o + j] = c;
+      }
+      const idLen = j === comma - pos ? j : utf8Encoder.encodeInto(at.slice(pos, comma), ids.subarray(o)).written;
+      this.added(o + idLen);
       const v = scanDecimal(at, comma + 1, le, QUOTE_DECIMALS);
       if (v !== v) {
         const text = at.slice(comma + 1, le);
         throw new BookError(lineRecord(AF, line), "collateral", `${quote(text)} ${decimalProblem(text, QUOTE_DECIMALS, `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`)}`);
       }
-      if (a === this.collateral.length) {
-        this.collateral = grown(this.collateral, a, a * 2);
-        this.words = int32Words(this.collateral);
-      }
-      store(this.collateral, this.words, a, v);
-      a++;
-      line++;
+      store(this.collateral, this.words, this.a, v);
+      this.a++;
+      this.line = line + 1;
       pos = nl === -1 ? len : nl + 1;
       tick(progress);
     }
-    this.line = line;
-    this.a = a;
   }
 
   finish(): AccountRows {
-    return { accountIds: this.accountIds, index: this.index, collateral: trimmed(this.collateral, this.a) };
+    const n = this.a;
+    const start = this.idStart.subarray(0, n + 1);
+    // the bytes are UTF-8: each came from a decoded line or is ASCII
+    const bytes = this.idBytes;
+    let strings: string[] | null = null;
+    return {
+      n,
+      strings: () => (strings ??= idStrings(bytes, start, n, (a) => new BookError(lineRecord(AF, a + 2), "id", "is not UTF-8 text"))),
+      ids: { bytes, start },
+      index: this.index,
+      collateral: trimmed(this.collateral, n),
+    };
   }
 }
 
@@ -437,7 +553,7 @@ class PositionsReader {
 
   /** Reads the lines of `pt` from `pos` on. */
   feed(pt: string, pos: number): void {
-    const { accountIds, index } = this.accounts;
+    const accountIds = this.accounts.strings();
     const { markets, marketIds, marketIndex, progress } = this;
     const n = accountIds.length;
     const nm = markets.length;
@@ -477,7 +593,7 @@ class PositionsReader {
         }
       } else if (n > 0 && accountIds[0].length === alen && sameText(pt, pos, accountIds[0])) a = 0;
       if (a < 0) {
-        a = index.findSlice(pt, pos, c1);
+        a = findAccount(this.accounts, pt, pos, c1);
         if (a < 0) throw new BookError(lineRecord(PF, line), "account", `${quote(pt.slice(pos, c1))} is not an account of accounts.csv`);
       }
       if (a < lastAccount) sorted = false;
@@ -530,7 +646,6 @@ class PositionsReader {
     Object.assign(this, { sorted, r, line, lastAccount, lastMarket });
   }
 
-  private ids: { bytes: Uint8Array; offsets: Uint32Array } | null = null;
   private marketBytes: { bytes: Uint8Array; offsets: Uint32Array } | null = null;
 
   /**
@@ -540,23 +655,23 @@ class PositionsReader {
    * `feed` on that line's text, so the values and errors are feed's.
    */
   feedBytes(b: Uint8Array, pos: number, len: number, file: string): void {
-    const n = this.accounts.accountIds.length;
-    const ids = (this.ids ??= utf8Table(this.accounts.accountIds));
+    const n = this.accounts.n;
+    const index = this.accounts.index;
     const mk = (this.marketBytes ??= utf8Table(this.marketIds));
     const { markets, progress } = this;
     const nm = markets.length;
-    const idBytes = ids.bytes, idOff = ids.offsets, mBytes = mk.bytes, mOff = mk.offsets;
-    let { r, line, lastAccount, lastMarket } = this;
+    const idBytes = this.accounts.ids.bytes, idOff = this.accounts.ids.start, mBytes = mk.bytes, mOff = mk.offsets;
+    let { r, line, lastAccount, lastMarket, sorted } = this;
     while (pos < len) {
-      let nl = b.indexOf(10, pos);
-      if (nl === -1 || nl >= len) nl = -1;
-      const next = nl === -1 ? len : nl + 1;
-      const end = nl === -1 ? len : nl;
-      const le = end > pos && b[end - 1] === 13 ? end - 1 : end;
-      let c1 = -1, c2 = -1, c3 = -1;
-      let plain = le > pos;
-      for (let i = pos; i < le && plain; i++) {
-        const c = b[i];
+      // one pass to the line break: the three commas, and whether the line is plain
+      let c1 = -1, c2 = -1, c3 = -1, nl = -1;
+      let plain = true;
+      for (let i = pos; i < len; i++) {
+        const c = b[i]!;
+        if (c === 10) {
+          nl = i;
+          break;
+        }
         if (c === 44) {
           if (c1 < 0) c1 = i;
           else if (c2 < 0) c2 = i;
@@ -564,10 +679,19 @@ class PositionsReader {
           else plain = false;
         } else if (c === 34) plain = false;
       }
+      const next = nl === -1 ? len : nl + 1;
+      const end = nl === -1 ? len : nl;
+      const le = end > pos && b[end - 1] === 13 ? end - 1 : end;
+      if (le === pos) plain = false;
       if (plain && c3 > 0 && c1 > pos) {
         let a = -1;
         if (lastAccount >= 0 && sameBytes(b, pos, c1, idBytes, idOff[lastAccount], idOff[lastAccount + 1] - idOff[lastAccount])) a = lastAccount;
         else if (lastAccount + 1 < n && sameBytes(b, pos, c1, idBytes, idOff[lastAccount + 1], idOff[lastAccount + 2] - idOff[lastAccount + 1])) a = lastAccount + 1;
+        else {
+          // any other account: the byte index (a match is an id's bytes, so UTF-8)
+          a = index.find(b, pos, c1);
+          if (a >= 0 && a < lastAccount) sorted = false;
+        }
         let m = -1;
         if (a >= 0 && nm > 0) {
           if (sameBytes(b, c1 + 1, c2, mBytes, mOff[lastMarket], mOff[lastMarket + 1] - mOff[lastMarket])) m = lastMarket;
@@ -597,7 +721,7 @@ class PositionsReader {
         }
       }
       // any other line: as text, through feed (which throws the error, if any)
-      Object.assign(this, { r, line, lastAccount, lastMarket });
+      Object.assign(this, { r, line, lastAccount, lastMarket, sorted });
       let text: string;
       try {
         text = lineDecoder.decode(b.subarray(pos, next));
@@ -606,10 +730,10 @@ class PositionsReader {
         throw err;
       }
       this.feed(text, 0);
-      ({ r, line, lastAccount, lastMarket } = this);
+      ({ r, line, lastAccount, lastMarket, sorted } = this);
       pos = next;
     }
-    Object.assign(this, { r, line, lastAccount, lastMarket });
+    Object.assign(this, { r, line, lastAccount, lastMarket, sorted });
   }
 
   finish(): PositionRows {
@@ -663,7 +787,7 @@ class BalancesReader {
       if (commas.length !== 2) throw fieldCountError(BF, line, BALANCE_FIELDS, commas.length + 1);
       const [c1, c2] = commas as [number, number];
       if (c1 === pos) throw new BookError(lineRecord(BF, line), "account", "is empty");
-      const a = this.accounts.index.findSlice(t, pos, c1);
+      const a = findAccount(this.accounts, t, pos, c1);
       if (a < 0) throw new BookError(lineRecord(BF, line), "account", `${quote(t.slice(pos, c1))} is not an account of ${AF}`);
       const assetId = t.slice(c1 + 1, c2);
       const k = this.assetIndex.get(assetId);
@@ -688,7 +812,7 @@ class BalancesReader {
   }
 
   finish(): BalanceColumns {
-    return groupBalances(this.accounts.accountIds, this.assets, this.rowAccount, this.rowAsset, this.rowAmount, this.r, (r) => lineRecord(BF, r + 2), (r) => `line ${r + 2}`);
+    return groupBalances(this.accounts.strings(), this.assets, this.rowAccount, this.rowAsset, this.rowAmount, this.r, (r) => lineRecord(BF, r + 2), (r) => `line ${r + 2}`);
   }
 }
 
@@ -729,8 +853,8 @@ function groupPositions(rows: PositionRows, n: number): Pick<BookColumns, "posit
 }
 
 /** At most one position per account and market; the error names the line of the second one. */
-function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Array, rows: PositionRows, accountIds: readonly string[], markets: readonly Market[]): void {
-  const n = accountIds.length;
+function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Array, rows: PositionRows, accounts: AccountRows, markets: readonly Market[]): void {
+  const n = accounts.n;
   const stamp = new Int32Array(markets.length).fill(-1);
   for (let a = 0; a < n; a++) {
     for (let p = positionStart[a]; p < positionStart[a + 1]; p++) {
@@ -747,7 +871,7 @@ function checkOnePerMarket(positionStart: Uint32Array, positionMarket: Uint32Arr
         throw new BookError(
           lineRecord(PF, k + 2),
           "market",
-          `account ${quote(accountIds[a])} already holds a position in ${quote(markets[m].id)} (line ${first + 2}); an account holds at most one position per market`,
+          `account ${quote(idText(accounts.ids.bytes, accounts.ids.start, a))} already holds a position in ${quote(markets[m].id)} (line ${first + 2}); an account holds at most one position per market`,
         );
       }
       stamp[m] = a;
@@ -791,10 +915,11 @@ export function parseBookCsv(marketsJson: string, accountsCsv: string, positions
 }
 
 function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, markets: Market[], accounts: AccountRows, rows: PositionRows, assets?: Asset[], balances?: BalanceColumns): BookColumns {
-  const { accountIds, collateral } = accounts;
-  const grouped = groupPositions(rows, accountIds.length);
-  checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accountIds, markets);
-  const withAssets = assets !== undefined ? { assets, ...(balances ?? noBalances(accountIds.length)) } : {};
+  const { collateral, n } = accounts;
+  const grouped = groupPositions(rows, n);
+  checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accounts, markets);
+  const withAssets = assets !== undefined ? { assets, ...(balances ?? noBalances(n)) } : {};
+  const accountIds = accounts.strings();
   // The reader refused empty and repeated ids as it read them.
   return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: checkedIds(accountIds), collateral, ...grouped, ...withAssets };
 }
@@ -842,12 +967,20 @@ async function readStream(chunks: TextChunks, file: string, header: string, feed
   if (first) readHeader("", file, header); // the file is empty
 }
 
+/** A reader of whole lines, as text or as UTF-8 bytes. */
+interface LineReader {
+  feed(text: string, pos: number): void;
+  feedBytes(b: Uint8Array, pos: number, len: number, file: string): void;
+}
+
 /**
- * Feeds the data lines of `chunks` to the positions reader as bytes when the pieces are bytes (a
- * file stream), as texts when they are strings. Lines are cut at line breaks, which never fall
- * inside a UTF-8 character; invalid UTF-8 shows when a line is read as text.
+ * Feeds the data lines of `chunks` (after its header, checked) to `reader` as bytes when the
+ * pieces are bytes (a file stream), as texts when they are strings. Lines are cut at line
+ * breaks, which never fall inside a UTF-8 character; invalid UTF-8 shows when a line is read as
+ * text. A piece is read in place (only a line cut by the piece's end is copied), and not kept
+ * once the next piece is asked for, so a stream may hand out the same buffer each time.
  */
-async function readPositionStream(chunks: TextChunks, reader: PositionsReader): Promise<void> {
+async function readLineStream(chunks: TextChunks, file: string, header: string, reader: LineReader): Promise<void> {
   const iterator = (Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()) as AsyncIterator<string | Uint8Array> | Iterator<string | Uint8Array>;
   const first = await iterator.next();
   const rest: AsyncIterable<string | Uint8Array> = { [Symbol.asyncIterator]: () => iterator as AsyncIterator<string | Uint8Array> };
@@ -856,50 +989,60 @@ async function readPositionStream(chunks: TextChunks, reader: PositionsReader): 
       if (!first.done) yield first.value;
       yield* rest;
     }
-    return readStream(all(), PF, POSITIONS_HEADER, (text, pos) => reader.feed(text, pos));
+    return readStream(all(), file, header, (text, pos) => reader.feed(text, pos));
   }
   const encoder = new TextEncoder();
   let carry: Uint8Array | null = null;
-  let header = true;
-  const feed = (b: Uint8Array): void => {
-    let pos = 0;
-    if (header) {
-      header = false;
-      const nl = b.indexOf(10);
-      const headEnd = nl === -1 ? b.length : nl + 1;
+  let header_ = true;
+  const feed = (b: Uint8Array, from: number, to: number): void => {
+    let pos = from;
+    if (header_) {
+      header_ = false;
+      const nl = b.indexOf(10, from);
+      const headEnd = nl === -1 || nl >= to ? to : nl + 1;
       let text: string;
       try {
-        text = lineDecoder.decode(b.subarray(0, headEnd));
+        text = lineDecoder.decode(b.subarray(from, headEnd));
       } catch (err) {
-        if (err instanceof TypeError) throw new BookError(PF, "", "is not UTF-8 text");
+        if (err instanceof TypeError) throw new BookError(file, "", "is not UTF-8 text");
         throw err;
       }
-      readHeader(text, PF, POSITIONS_HEADER);
+      readHeader(text, file, header);
       pos = headEnd;
     }
-    reader.feedBytes(b, pos, b.length, PF);
+    reader.feedBytes(b, pos, to, file);
   };
   const take = (chunk: string | Uint8Array): void => {
-    let b = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    const b = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    let from = 0;
     if (carry !== null) {
-      const joined = new Uint8Array(carry.length + b.length);
+      // the line cut by the last piece's end, completed with this piece's first line
+      const nl = b.indexOf(10);
+      const upto = nl === -1 ? b.length : nl + 1;
+      const joined = new Uint8Array(carry.length + upto);
       joined.set(carry);
-      joined.set(b, carry.length);
-      b = joined;
+      joined.set(b.subarray(0, upto), carry.length);
+      if (nl === -1) {
+        carry = joined;
+        return;
+      }
       carry = null;
+      feed(joined, 0, joined.length);
+      from = upto;
     }
     const cut = b.lastIndexOf(10);
-    if (cut === -1) {
-      carry = b.slice();
+    if (cut < from) {
+      if (from < b.length) carry = b.slice(from);
       return;
     }
     if (cut + 1 < b.length) carry = b.slice(cut + 1);
-    feed(b.subarray(0, cut + 1));
+    if (cut + 1 > from) feed(b, from, cut + 1);
   };
   take(first.value);
   for await (const chunk of rest) take(chunk);
-  if (carry !== null) feed(carry);
-  else if (header) readHeader("", PF, POSITIONS_HEADER); // the file is empty
+  const last = carry as Uint8Array | null;
+  if (last !== null) feed(last, 0, last.length);
+  else if (header_) readHeader("", file, header); // the file is empty
 }
 
 export interface CsvStreamOptions {
@@ -921,10 +1064,10 @@ export async function parseBookCsvStream(marketsJson: string, accountsCsv: TextC
   if (options.balances !== undefined && !assets?.length) throw balancesWithoutAssets(BF);
   const progress: Progress = { done: 0, total: 0, next: Infinity, callback: undefined };
   const accountsReader = new AccountsReader(Math.max(16, options.accountsHint ?? 0), progress);
-  await readStream(accountsCsv, AF, ACCOUNTS_HEADER, (text, pos) => accountsReader.feed(text, pos));
+  await readLineStream(accountsCsv, AF, ACCOUNTS_HEADER, accountsReader);
   const accounts = accountsReader.finish();
   const positionsReader = new PositionsReader(Math.max(16, options.positionsHint ?? 0), accounts, markets, progress);
-  await readPositionStream(positionsCsv, positionsReader);
+  await readLineStream(positionsCsv, PF, POSITIONS_HEADER, positionsReader);
   let balanceColumns: BalanceColumns | undefined;
   if (options.balances !== undefined) {
     const reader = new BalancesReader(accounts, assets!);

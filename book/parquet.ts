@@ -27,16 +27,35 @@ export function parquetWasm(): Promise<ParquetWasm> {
   return loading;
 }
 
-/** A Parquet file: its bytes, or a Blob (a browser File, Node's fs.openAsBlob) read a row group at a time. */
-export type ParquetSource = Uint8Array | Blob;
+/**
+ * A file read by byte ranges, as parquet-wasm reads a Blob: its size, and `slice(start, end)`'s
+ * bytes. A Blob is one; so is the command line's reader of a file on disk (cli/load-book.ts),
+ * which reads each range with one read into a buffer of its size (a Blob of Node's fs.openAsBlob
+ * reads in pieces and joins them: a fifth of a Parquet load).
+ */
+export interface ByteRanges {
+  readonly size: number;
+  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** A Parquet file: its bytes, or a Blob (a browser File, Node's fs.openAsBlob) or other ByteRanges, read a row group at a time. */
+export type ParquetSource = Uint8Array | Blob | ByteRanges;
+
+/** Bytes as ByteRanges: each range one copy (no Blob holding a second copy of the file). */
+function bytesRanges(bytes: Uint8Array): ByteRanges {
+  return {
+    size: bytes.length,
+    slice: (start, end) => ({ arrayBuffer: async () => bytes.slice(Math.max(0, start), Math.min(bytes.length, end)).buffer as ArrayBuffer }),
+  };
+}
 
 /** The Parquet file `source` as an Arrow table, one record batch per row group; a BookError naming `file` when it is not Parquet. */
 export async function parquetToArrowTable(source: ParquetSource, file: string): Promise<Table> {
   const pw = await parquetWasm();
-  const blob = source instanceof Blob ? source : new Blob([source as Uint8Array<ArrayBuffer>]);
+  const blob = source instanceof Uint8Array ? bytesRanges(source) : source;
   let pf: Awaited<ReturnType<ParquetWasm["ParquetFile"]["fromFile"]>>;
   try {
-    pf = await pw.ParquetFile.fromFile(blob);
+    pf = await pw.ParquetFile.fromFile(blob as Blob); // parquet-wasm asks a Blob for its size and slices' arrayBuffer() only
   } catch (err) {
     throw new BookError(file, "", `is not a Parquet file (${String((err as Error)?.message ?? err)})`);
   }

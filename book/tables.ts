@@ -7,4 +7,5 @@ export { BALANCE_COLUMNS } from "./balances.js";
 export { ACCOUNT_COLUMNS, POSITION_COLUMNS, arrowIpcChunks, arrowTableFromBytes, bookFromArrowTables, bookToArrowTables, parseBookArrow, utf8Data, writeBookArrow } from "./arrow.js";
 export type { ArrowWriteOptions, TableFiles } from "./arrow.js";
 export { arrowToParquet, concatBytes, parquetToArrowTable, parquetWasm, parseBookParquet, writeBookParquet } from "./parquet.js";
-export type { ParquetSource } from "./parquet.js";
+export type { ByteRanges, ParquetSource } from "./parquet.js";
+export type { Offsets } from "./id-bytes.js";
