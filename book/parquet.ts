@@ -66,10 +66,10 @@ export async function parquetToArrowTable(source: ParquetSource, file: string): 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Polars' Categorical and Enum columns (interop: a small fix of its own, see test/interop-polars.test.ts)
+// Polars' Categorical columns (interop: a small fix of its own, see test/interop-polars.test.ts)
 //
 // Polars stores its Arrow schema in the file ("ARROW:schema" in the footer's key-value metadata),
-// and a Categorical or Enum column there is a dictionary of string views (Dictionary<UInt32,
+// and a Categorical column there is a dictionary of string views (Dictionary<UInt32,
 // Utf8View>). parquet-wasm 0.8 (arrow-rs) cannot decode a dictionary of views: it aborts with a
 // WebAssembly trap ("unreachable") from inside its async reader, which no try/catch receives, and
 // the process dies with a stack trace. Such a file is read without the hint instead: the footer's
@@ -111,7 +111,7 @@ async function withoutViewDictionaryHint(pw: ParquetWasm, pf: ParquetFileHandle,
   }
   const columns = fields.filter((f) => viewDictionary(f.type)).map((f) => f.name);
   if (found.length !== 1) {
-    throw new BookError(file, columns[0]!, `is a dictionary of string views (a Polars Categorical or Enum column), which parquet-wasm cannot read: cast it to a string column (pl.Utf8) before writing`);
+    throw new BookError(file, columns[0]!, `is a dictionary of string views (a Polars Categorical column), which parquet-wasm cannot read: cast it to a string column (pl.Utf8) before writing`);
   }
   footer[found[0]! + needle.length - 1] = 0x5f; // "_"
   const patched = new Blob([blob.slice(0, footerStart), footer, blob.slice(size - 8, size)]);
