@@ -224,6 +224,22 @@ describe("liqscan -> DuckDB: result files keep liqscan's exact decimals", () => 
   });
 });
 
+describe("liqscan -> DuckDB: a book liqscan writes", () => {
+  it("convert --format parquet: DuckDB reads VARCHAR ids and markets and BIGINT counts of each market's units", async () => {
+    const out = join(dir, "converted");
+    await ok("convert", SPEC_CSV, out, "--format", "parquet");
+    expect(await db.rows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '${out}/positions.parquet')`)).toEqual([
+      { column_name: "account", column_type: "VARCHAR" },
+      { column_name: "market", column_type: "VARCHAR" },
+      { column_name: "size", column_type: "BIGINT" },
+      { column_name: "entryPrice", column_type: "BIGINT" },
+    ]);
+    expect((await db.rows(`SELECT account, size FROM '${out}/positions.parquet'`)).map((r) => `${r.account} ${r.size}`)).toEqual([
+      "alice 50000000", "bob -10000000", "carol 20000000", "dave 5000000", "dave -3500", "erin 12000",
+    ]);
+  });
+});
+
 describe("README: a data team's book through liqscan and back into DuckDB, in two commands", () => {
   it("the README's DuckDB statements write the book, its two commands scan it and query the results, and print the README's rows", async () => {
     const readme = readFileSync("README.md", "utf8");

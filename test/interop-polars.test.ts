@@ -229,6 +229,14 @@ describe("liqscan -> Polars: result files keep liqscan's exact decimals", () => 
     }
   });
 
+  it("a book liqscan writes (convert --format parquet): String ids, Categorical markets, Int64 counts", async () => {
+    const out = join(dir, "converted");
+    await ok("convert", SPEC_CSV, out, "--format", "parquet");
+    const df = pl.readParquet(join(out, "positions.parquet"));
+    expect(typesOf(df)).toEqual({ account: "String", market: "Categorical", size: "Int64", entryPrice: "Int64" });
+    expect(rowsOf(df).map((r) => `${r.market} ${r.size}`)).toEqual(["BTC-PERP 50000000", "BTC-PERP -10000000", "BTC-PERP 20000000", "BTC-PERP 5000000", "ETH-PERP -3500", "ETH-PERP 12000"]);
+  });
+
   it("scan --all --format csv: read_csv infers Float64; with Decimal(38, 6) dtypes it reads the exact values", async () => {
     const json = JSON.parse(await ok("scan", d, "--all", "--json")).accounts as Record<string, unknown>[];
     const out = join(dir, "scan.csv");
