@@ -141,7 +141,7 @@ function numericKind(t: DataType, file: string, field: string, what: string): Nu
       file,
       field,
       `is a floating-point column (${typeName(t)}): a float cannot hold most decimals exactly (0.1 is not a double), so liqscan does not read it; ` +
-        `write ${what} as decimal128 (any scale up to the market's decimals) or as integers in the field's units (10^-decimals)` +
+        `write ${what} as decimal128 (DuckDB DECIMAL(p, s), Polars Decimal(p, s); any scale up to the market's decimals) or as integers in the field's units (10^-decimals)` +
         (t.typeId === Type.Float && (t as unknown as { precision: number }).precision === 2 ? ` (DuckDB writes HUGEINT and UHUGEINT to Parquet as DOUBLE: cast such a column to BIGINT or DECIMAL(38, s))` : ""),
     );
   }

@@ -131,7 +131,7 @@ describe("DuckDB -> liqscan: what cannot be read exactly is refused, saying why 
     const d = await spec("double", `SELECT id, collateral::DOUBLE AS collateral FROM spec_accounts`);
     expect(await refused("scan", d)).toBe(
       `liqscan: ${d}/accounts.parquet: field "collateral": is a floating-point column (Float64): a float cannot hold most decimals exactly (0.1 is not a double), so liqscan does not read it; ` +
-        `write collateral as decimal128 (any scale up to the market's decimals) or as integers in the field's units (10^-decimals) (DuckDB writes HUGEINT and UHUGEINT to Parquet as DOUBLE: cast such a column to BIGINT or DECIMAL(38, s))`,
+        `write collateral as decimal128 (DuckDB DECIMAL(p, s), Polars Decimal(p, s); any scale up to the market's decimals) or as integers in the field's units (10^-decimals) (DuckDB writes HUGEINT and UHUGEINT to Parquet as DOUBLE: cast such a column to BIGINT or DECIMAL(38, s))`,
     );
   });
 
