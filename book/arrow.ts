@@ -145,7 +145,8 @@ function numericKind(t: DataType, file: string, field: string, what: string): Nu
         (t.typeId === Type.Float && (t as unknown as { precision: number }).precision === 2 ? ` (DuckDB writes HUGEINT and UHUGEINT to Parquet as DOUBLE: cast such a column to BIGINT or DECIMAL(38, s))` : ""),
     );
   }
-  throw new BookError(file, field, `is a ${typeName(t)} column; expected decimal128 or an integer column (${what})`);
+  const text = t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8 || t.typeId === Type.Utf8View || t.typeId === Type.Dictionary;
+  throw new BookError(file, field, `is a ${typeName(t)} column; expected decimal128 or an integer column (${what})` + (text ? ": cast the text to a decimal (DuckDB DECIMAL(p, s), Polars Decimal(p, s)) when writing the table, or give the book as CSV, whose decimal text liqscan reads" : ""));
 }
 
 const TWO32 = 4294967296;

@@ -157,7 +157,7 @@ describe("DuckDB -> liqscan: what cannot be read exactly is refused, saying why 
     d = await spec("timestamp", accounts, `SELECT account, market, size::DECIMAL(18, 8) AS size, TIMESTAMP '2026-12-02' AS entryPrice FROM spec_positions`);
     expect(await refused("scan", d)).toBe(`liqscan: ${d}/positions.parquet: field "entryPrice": is a Timestamp<MICROSECOND> column; expected decimal128 or an integer column (entryPrice)`);
     d = await spec("varchar", accounts, `SELECT account, market, size, entryPrice::DECIMAL(18, 2) AS entryPrice FROM spec_positions`);
-    expect(await refused("scan", d)).toBe(`liqscan: ${d}/positions.parquet: field "size": is a Utf8 column; expected decimal128 or an integer column (size)`);
+    expect(await refused("scan", d)).toBe(`liqscan: ${d}/positions.parquet: field "size": is a Utf8 column; expected decimal128 or an integer column (size): cast the text to a decimal (DuckDB DECIMAL(p, s), Polars Decimal(p, s)) when writing the table, or give the book as CSV, whose decimal text liqscan reads`);
   });
 });
 
