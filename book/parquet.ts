@@ -42,12 +42,7 @@ export async function parquetToArrowTable(source: ParquetSource, file: string): 
   } catch (err) {
     throw new BookError(file, "", `is not a Parquet file (${String((err as Error)?.message ?? err)})`);
   }
-  try {
-    pf = await withoutViewDictionaryHint(pw, pf, blob, file);
-  } catch (err) {
-    pf.free();
-    throw err;
-  }
+  pf = await withoutViewDictionaryHint(pw, pf, blob, file);
   try {
     const groups = pf.metadata().numRowGroups();
     if (groups === 0) return tableFromIPC((await pf.read()).intoIPCStream());
@@ -87,15 +82,32 @@ function viewDictionary(t: DataType): boolean {
   return v.typeId === Type.Utf8View || v.typeId === Type.BinaryView;
 }
 
-/** `pf`, or when its Arrow schema hint holds a dictionary of views, the file reopened without the hint (`pf` freed). */
+/** `pf`, or when its Arrow schema hint holds a dictionary of views, the file reopened without the hint; `pf` is freed unless returned (also when this throws). */
 async function withoutViewDictionaryHint(pw: ParquetWasm, pf: ParquetFileHandle, blob: Blob, file: string): Promise<ParquetFileHandle> {
+  let reopened: ParquetFileHandle;
+  try {
+    const blobWithoutHint = await hintlessBlob(pf, blob, file);
+    if (blobWithoutHint === null) return pf;
+    reopened = await pw.ParquetFile.fromFile(blobWithoutHint).catch((err: unknown) => {
+      throw new BookError(file, "", `cannot be read as Parquet (${String((err as Error)?.message ?? err)})`);
+    });
+  } catch (err) {
+    pf.free();
+    throw err;
+  }
+  pf.free();
+  return reopened;
+}
+
+/** The file with its Arrow schema hint renamed when the hint holds a dictionary of views, else null. */
+async function hintlessBlob(pf: ParquetFileHandle, blob: Blob, file: string): Promise<Blob | null> {
   let fields: readonly Field[];
   try {
     fields = tableFromIPC(pf.schema().intoIPCStream()).schema.fields;
   } catch {
-    return pf; // apache-arrow cannot read the schema: let the read report what it finds
+    return null; // apache-arrow cannot read the schema: let the read report what it finds
   }
-  if (!fields.some((f) => viewDictionary(f.type))) return pf;
+  if (!fields.some((f) => viewDictionary(f.type))) return null;
   const size = blob.size;
   const tail = new Uint8Array(await blob.slice(size - 8, size).arrayBuffer());
   const footerLength = (tail[0]! | (tail[1]! << 8) | (tail[2]! << 16) | (tail[3]! << 24)) >>> 0;
@@ -114,13 +126,7 @@ async function withoutViewDictionaryHint(pw: ParquetWasm, pf: ParquetFileHandle,
     throw new BookError(file, columns[0]!, `is a dictionary of string views (a Polars Categorical column), which parquet-wasm cannot read: cast it to a string column (pl.Utf8) before writing`);
   }
   footer[found[0]! + needle.length - 1] = 0x5f; // "_"
-  const patched = new Blob([blob.slice(0, footerStart), footer, blob.slice(size - 8, size)]);
-  pf.free();
-  try {
-    return await pw.ParquetFile.fromFile(patched);
-  } catch (err) {
-    throw new BookError(file, "", `cannot be read as Parquet (${String((err as Error)?.message ?? err)})`);
-  }
+  return new Blob([blob.slice(0, footerStart), footer, blob.slice(size - 8, size)]);
 }
 
 /** parseBookArrow for Parquet files: markets.json, and the accounts, positions (and, when the book has one, balances) tables as Parquet. */
