@@ -76,7 +76,12 @@ function columnsOf(table: Table, file: string, required: readonly string[], opti
   const known = [...required, ...optional];
   table.schema.fields.forEach((f, i) => {
     if (!known.includes(f.name)) {
-      throw new BookError(file, f.name, `unknown column (expected ${required.join(", ")}${optional.length > 0 ? `, and for venue books ${optional.join(", ")}` : ""})`);
+      throw new BookError(
+        file,
+        f.name,
+        `unknown column (expected ${required.join(", ")}${optional.length > 0 ? `, and for venue books ${optional.join(", ")}` : ""}): ` +
+          `liqscan reads every column of a table, so that nothing is dropped unseen; write only these (SELECT ${required.join(", ")} ...)`,
+      );
     }
     if (out.has(f.name)) throw new BookError(file, f.name, "the column appears twice");
     out.set(f.name, table.getChildAt(i)!);
@@ -137,10 +142,12 @@ function numericKind(t: DataType, file: string, field: string, what: string): Nu
       file,
       field,
       `is a floating-point column (${typeName(t)}): a float cannot hold most decimals exactly (0.1 is not a double), so liqscan does not read it; ` +
-        `write ${what} as decimal128 (any scale up to the market's decimals) or as integers in the field's units (10^-decimals)`,
+        `write ${what} as decimal128 (DuckDB DECIMAL(p, s), Polars Decimal(p, s); any scale up to the market's decimals) or as integers in the field's units (10^-decimals)` +
+        (t.typeId === Type.Float && (t as unknown as { precision: number }).precision === 2 ? ` (DuckDB writes HUGEINT and UHUGEINT to Parquet as DOUBLE: cast such a column to BIGINT or DECIMAL(38, s))` : ""),
     );
   }
-  throw new BookError(file, field, `is a ${typeName(t)} column; expected decimal128 or an integer column (${what})`);
+  const text = t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8 || t.typeId === Type.Utf8View || t.typeId === Type.Dictionary;
+  throw new BookError(file, field, `is a ${typeName(t)} column; expected decimal128 or an integer column (${what})` + (text ? ": cast the text to a decimal (DuckDB DECIMAL(p, s), Polars Decimal(p, s)) when writing the table, or give the book as CSV, whose decimal text liqscan reads" : ""));
 }
 
 const TWO32 = 4294967296;
@@ -833,7 +840,19 @@ export function arrowTableFromBytes(bytes: Uint8Array, file: string): Table {
   try {
     return tableFromIPC(bytes);
   } catch (err) {
-    throw new BookError(file, "", `is not an Arrow IPC file or stream (${(err as Error).message})`);
+    const message = (err as Error).message;
+    // apache-arrow has no LZ4 or ZSTD decoder of its own (pyarrow's feather.write_feather compresses
+    // with LZ4 by default; Polars' write_ipc(compression="lz4" | "zstd")): say so rather than
+    // "not an Arrow file". A program may register a codec in apache-arrow's compressionRegistry.
+    if (/batch is compressed but codec not found/.test(message)) {
+      throw new BookError(
+        file,
+        "",
+        "is a compressed Arrow IPC file (LZ4 or ZSTD record batches), and liqscan reads uncompressed Arrow IPC only: write it uncompressed " +
+          `(Polars: write_ipc(..., compression="uncompressed"), pyarrow: feather.write_feather(..., compression="uncompressed")) or as Parquet`,
+      );
+    }
+    throw new BookError(file, "", `is not an Arrow IPC file or stream (${message})`);
   }
 }
 

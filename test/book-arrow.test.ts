@@ -206,7 +206,8 @@ describe("reading tables written by other tools", () => {
       'positions.arrow row 3: field "size": is null (only the venue labels margin, leverage and side may be null)',
     );
     expect(errorOf(() => bookFromArrowTables(SPEC_MARKETS, ACCOUNTS(), specPositions([str("note", ["", "", "", "", "", ""])]))).message).toBe(
-      'positions.arrow: field "note": unknown column (expected account, market, size, entryPrice, and for venue books leverage, side)',
+      'positions.arrow: field "note": unknown column (expected account, market, size, entryPrice, and for venue books leverage, side): ' +
+        "liqscan reads every column of a table, so that nothing is dropped unseen; write only these (SELECT account, market, size, entryPrice ...)",
     );
     expect(errorOf(() => bookFromArrowTables(SPEC_MARKETS, table([str("id", ["alice"])]), specPositions())).message).toBe(
       'accounts.arrow: field "collateral": missing column (a accounts table has columns id, collateral)',
