@@ -13,6 +13,8 @@ export interface CaseRow {
   /** Why the case did not run at this size. */
   readonly skipped?: string;
   readonly medianSeconds?: number;
+  /** The mean of the samples (seconds per call): an amortized cost, the occasional slow call (a compaction) included. */
+  readonly meanSeconds?: number;
   readonly positionsPerSecond?: number;
   readonly samples?: number;
   /** Speed relative to a baseline scan: baseline median / this median (2 = twice as fast). */

@@ -58,13 +58,14 @@ export async function runSize(size: BookSize, cases: readonly BenchCase[], optio
     const prepared = await c.prepare({ ...ctx, engines: { ...ctx.engines, wasm: await createEngine("wasm") } });
     try {
       const budget = options.budget(c, size);
-      const { medianSeconds, samples } = await measure(`${size.label} ${c.id}`, c.label, prepared, c.minSamples !== undefined ? { ...budget, minSamples: Math.max(budget.minSamples, c.minSamples) } : budget, options.rawFolder);
+      const { medianSeconds, meanSeconds, samples } = await measure(`${size.label} ${c.id}`, c.label, prepared, c.minSamples !== undefined ? { ...budget, minSamples: Math.max(budget.minSamples, c.minSamples) } : budget, options.rawFolder);
       const latencies = prepared.latencies?.();
       const d = prepared.decisions?.();
       if (d) decisions.set(c.id, d);
       rows.push({
         ...base,
         medianSeconds,
+        meanSeconds,
         samples,
         positionsPerSecond: prepared.positions / medianSeconds,
         ...(prepared.residentBytes === undefined ? {} : { bytesPerPosition: prepared.residentBytes / prepared.positions }),
@@ -96,14 +97,14 @@ export async function runSize(size: BookSize, cases: readonly BenchCase[], optio
   };
 }
 
-/** One benny suite with one case; the median of benchmark.js's samples (seconds per call). */
 /** The nearest-rank percentile q (0 < q <= 1) of xs: the smallest x with at least q of them at or below it. */
 export function percentile(xs: readonly number[], q: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
-async function measure(file: string, label: string, prepared: Prepared, budget: Budget, folder: string): Promise<{ medianSeconds: number; samples: number }> {
+/** One benny suite with one case; the median and mean of benchmark.js's samples (seconds per call). */
+async function measure(file: string, label: string, prepared: Prepared, budget: Budget, folder: string): Promise<{ medianSeconds: number; meanSeconds: number; samples: number }> {
   const summary = await b.suite(
     label,
     b.add(label, prepared.run, { minSamples: budget.minSamples, maxTime: budget.maxTime }),
@@ -113,5 +114,5 @@ async function measure(file: string, label: string, prepared: Prepared, budget: 
   );
   const result = summary.results[0];
   if (!result || result.samples === 0) throw new Error(`bench: ${label} produced no samples`);
-  return { medianSeconds: result.details.median, samples: result.samples };
+  return { medianSeconds: result.details.median, meanSeconds: result.details.mean, samples: result.samples };
 }

@@ -106,14 +106,16 @@ export const TARGETS: readonly Target[] = [
 
 /** Issue 13 ("Live books"): its figures at 1M positions. A live case's positions are its operations. */
 function liveBooks(): Target[] {
+  // Amortized: the mean of the samples, so the occasional batch that compacts or grows the book
+  // counts at its cost (the median of batches mostly misses it).
   const perOperation = (id: string, seconds: number, what: string): Target => ({
-    text: `issue 13: ${what} < ${formatDuration(seconds)} amortized (1M)`,
+    text: `issue 13: ${what} < ${formatDuration(seconds)} amortized (mean of the batches; 1M)`,
     positions: 1_000_000,
     evaluate: (row) => {
       const r = timed(row(id));
-      if (!r) return NOT_MEASURED;
-      const each = 1 / r.positionsPerSecond!; // seconds per operation
-      return { measured: formatDuration(each), met: each < seconds };
+      if (!r || r.meanSeconds === undefined) return NOT_MEASURED;
+      const each = r.meanSeconds / (r.positionsPerSecond! * r.medianSeconds!); // seconds per operation
+      return { measured: `${formatDuration(each)} (median ${formatDuration(1 / r.positionsPerSecond!)})`, met: each < seconds };
     },
   });
   return [

@@ -43,11 +43,14 @@ type ParquetFileHandle = Awaited<ReturnType<ParquetWasm["ParquetFile"]["fromFile
 /** A Parquet file: its bytes, or a Blob (a browser File, Node's fs.openAsBlob) or other ByteRanges, read a row group at a time. */
 export type ParquetSource = Uint8Array | Blob | ByteRanges;
 
-/** Bytes as ByteRanges: each range one copy (no Blob holding a second copy of the file). */
+/**
+ * Bytes as ByteRanges: each range one copy (no Blob holding a second copy of the file), into an
+ * ArrayBuffer of its own (a Node Buffer's slice() is a view that shares its pool's buffer).
+ */
 function bytesRanges(bytes: Uint8Array): ByteRanges {
   return {
     size: bytes.length,
-    slice: (start, end) => ({ arrayBuffer: async () => bytes.slice(Math.max(0, start), Math.min(bytes.length, end)).buffer as ArrayBuffer }),
+    slice: (start, end) => ({ arrayBuffer: async () => new Uint8Array(bytes.subarray(Math.max(0, start), Math.min(bytes.length, end))).buffer }),
   };
 }
 

@@ -47,6 +47,11 @@ const FORMS: Record<string, (c: BookColumns) => Promise<BookColumns>> = {
     const w = writeBookParquet(c, { amounts: "decimal" });
     return parseBookParquet(w.markets, new Blob([(await concatBytes(w.accounts)) as Uint8Array<ArrayBuffer>]), await concatBytes(w.positions));
   },
+  "parquet, Node Buffers": async (c) => {
+    // readFileSync's type: a Buffer's slice() is a view sharing its buffer, not a copy
+    const w = writeBookParquet(c);
+    return parseBookParquet(w.markets, Buffer.from(await concatBytes(w.accounts)), Buffer.from(await concatBytes(w.positions)));
+  },
   json: async (c) => bookToColumns(parseBookJson(writeBookJson(c))),
 };
 
