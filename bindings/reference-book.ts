@@ -69,6 +69,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       ...(c.positionLeverage ? { positionLeverage: c.positionLeverage.slice() } : {}),
       ...(c.positionSide ? { positionSide: c.positionSide.slice() } : {}),
       ...(c.assets ? { assets: c.assets, balanceStart: c.balanceStart!.slice(), balanceAsset: c.balanceAsset!.slice(), balanceAmount: c.balanceAmount!.slice() } : {}),
+      ...(c.gmxUsd ? { gmxUsd: c.gmxUsd.slice() } : {}),
     };
     const book = new ReferenceBook(columns, c.status);
     for (const a of c.removed) book.removed.add(a);
@@ -210,6 +211,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       accountIds: this.ids, collateral: c.collateral, positionStart: c.positionStart, positionMarket: c.positionMarket, positionSize: c.positionSize, positionEntry: c.positionEntry,
       accountIsolated: c.accountIsolated, positionLeverage: c.positionLeverage, positionSide: c.positionSide,
       ...(c.assets ? { assets: this.assets, balanceStart: c.balanceStart, balanceAsset: c.balanceAsset, balanceAmount: c.balanceAmount } : {}),
+      ...(c.gmxUsd ? { gmxUsd: c.gmxUsd } : {}),
       status: this.status, removed: [...this.removed].sort((x, y) => x - y),
     });
   }
@@ -264,7 +266,11 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
     this.edits++;
   }
   protected collateralOf(a: number): bigint { return this.accounts[a]!.collateral; }
-  protected writeCollateral(a: number, value: bigint): void { this.edit(a, { ...this.accounts[a]!, collateral: value }); }
+  protected writeCollateral(a: number, value: bigint): void {
+    // gmx-v2: an edit in quote units is the amount at 10^-30 (book/gmx-wide.ts): the finer one goes.
+    const { collateral30: _, ...acc } = this.accounts[a]!;
+    this.edit(a, { ...acc, collateral: value });
+  }
   protected findPosition(a: number, m: number, from = 0): number { return this.accounts[a]!.positions.findIndex((p, k) => k >= from && p.market === m); }
   protected positionCountOf(a: number): number { return this.accounts[a]!.positions.length; }
   protected sizeAt(a: number, k: number): bigint { return this.accounts[a]!.positions[k]!.size; }
@@ -277,7 +283,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   }
   protected writePosition(a: number, k: number, size: bigint, entry: bigint): void {
     const acc = this.accounts[a]!;
-    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? { ...p, size, entryPrice: entry } : p)) });
+    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? { ...withoutSizeInUsd30(p), size, entryPrice: entry } : p)) });
   }
   protected appendPosition(a: number, m: number, size: bigint, entry: bigint, leverage: number, side: number): void {
     const acc = this.accounts[a]!;
@@ -306,4 +312,10 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
 export function toColumns(book: Book | BookColumns, call = "load()"): BookColumns {
   checkIsBook(book, call);
   return "collateral" in book ? book : bookToColumns(book);
+}
+
+/** A position without its sizeInUsd at 10^-30 (gmx-v2: an edit in quote units replaces it). */
+function withoutSizeInUsd30(p: Position): Position {
+  const { sizeInUsd30: _, ...rest } = p;
+  return rest;
 }

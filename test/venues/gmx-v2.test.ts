@@ -17,13 +17,15 @@ const F = (pct: string) => { // a percentage as a GMX factor (10^30 = 100 %)
   return BigInt(i! + d.padEnd(28, "0")) ;
 };
 const STATUS = ["ok", "liquidatable", "overflow"];
+/** Quote units (10^-6 USD) at GMX's 10^-30: the market's USD amounts are GMX's own. */
+const U = (quote: bigint) => quote * 10n ** 24n;
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
 
 function gmx(over: Partial<GmxMarket> = {}): GmxMarket {
   const side = { maxPnlFactorForTraders: F("50"), openInterestUsd: 0n, openInterestInTokens: 0n, poolUsd: 0n };
   return {
     indexPriceSpread: 0n, minCollateralFactorForLiquidation: F("1"), liquidationFeeFactor: F("0.2"), liquidationFeeReceiverFactor: F("37"),
-    maxPositionImpactFactorForLiquidations: F("1"), minCollateralUsd: 1_000_000n, long: side, short: side, ...over,
+    maxPositionImpactFactorForLiquidations: F("1"), minCollateralUsd: U(1_000_000n), long: side, short: side, ...over,
   };
 }
 
@@ -59,7 +61,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
   it("each of the three conditions, strict where the contract is strict", () => {
     // $10,000 long of 5 ETH at $2,000, USDC collateral; the mark decides the pnl. minCF 1 %: $100; MIN_COLLATERAL_USD $1.
     const at = (mark: bigint, collateral: bigint, minUsd = 1_000_000n) => {
-      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      const b = book(ethMarket(mark, { minCollateralUsd: U(minUsd) }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
       return gmxTrigger(viewOf(b, b.accounts[0]!)!, mark, 1_000_000n);
     };
     // remaining = collateral + 5 * mark - 10,000.
@@ -85,7 +87,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
       expect(scanBook(b).results[0]!.status).toBe(want);
     }
     for (const [mark, collateral, minUsd, want] of cases) {
-      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      const b = book(ethMarket(mark, { minCollateralUsd: U(minUsd) }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
       expect((await coreScan(b)).out[0]!.status, `${collateral} ${minUsd}`).toBe(want);
       expect(scanBook(b).results[0]!.status).toBe(want);
     }
@@ -130,7 +132,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
   it("the pnl cap against the pool: a positive pnl scaled by cappedPoolPnl / poolPnl, truncated", () => {
     // Long 5 ETH from $10,000 at $3,000: pnl $5,000. The longs' pool: OI $20,000 in 10 ETH -> pool pnl $10,000,
     // capped at 50 % of a $12,000 pool = $6,000: pnl = 5,000 * 6,000 / 10,000 = $3,000.
-    const long = { maxPnlFactorForTraders: F("50"), openInterestUsd: 20_000_000_000n, openInterestInTokens: 10_000_000n, poolUsd: 12_000_000_000n };
+    const long = { maxPnlFactorForTraders: F("50"), openInterestUsd: U(20_000_000_000n), openInterestInTokens: 10_000_000n, poolUsd: U(12_000_000_000n) };
     const b = book(ethMarket(300_000n, { long }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 0n }]);
     expect(gmxTrigger(viewOf(b, b.accounts[0]!)!, 300_000n, 1_000_000n).remaining).toBe(3_000n * 10n ** 30n);
   });
@@ -142,7 +144,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     const m: Market = {
       id: "ETH/USD", sizeDecimals: 18, priceDecimals: 6, markPrice: 2_000_000_001n, tiers: [{ maxNotional: null, mmrPpm: 0n }], liquidationFeePpm: 0n,
       gmx: gmx({ minCollateralFactorForLiquidation: 10n ** 21n, minCollateralUsd: 0n, liquidationFeeFactor: 0n,
-        long: { maxPnlFactorForTraders: 999_501n * 10n ** 21n, openInterestUsd: 1n, openInterestInTokens: 1_000_000_000_000n, poolUsd: 1_000n } }),
+        long: { maxPnlFactorForTraders: 999_501n * 10n ** 21n, openInterestUsd: U(1n), openInterestInTokens: 1_000_000_000_000n, poolUsd: U(1_000n) } }),
     };
     const dust: Asset = { id: "D", decimals: 18, priceDecimals: 6, price: 1n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
     for (const [collateral, want] of [[19_994_999_995n, "liquidatable"], [19_994_999_996n, "ok"]] as const) {
