@@ -16,6 +16,7 @@ import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { LiveEdits } from "./live.js";
 import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
+import { derived, edited } from "../book/gmx-wide.js";
 import { initialDiscount } from "../reference/assets.js";
 
 export class ReferenceBook extends LiveEdits implements LiveBook {
@@ -267,9 +268,10 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   }
   protected collateralOf(a: number): bigint { return this.accounts[a]!.collateral; }
   protected writeCollateral(a: number, value: bigint): void {
-    // gmx-v2: an edit in quote units is the amount at 10^-30 (book/gmx-wide.ts): the finer one goes.
-    const { collateral30: _, ...acc } = this.accounts[a]!;
-    this.edit(a, { ...acc, collateral: value });
+    // gmx-v2: an edit in quote units moves the amount at 10^-30 and keeps its finer digits (book/gmx-wide.ts).
+    const { collateral30, ...acc } = this.accounts[a]!;
+    const fine = collateral30 === undefined ? undefined : edited(collateral30, value);
+    this.edit(a, { ...acc, collateral: value, ...(fine !== undefined && fine !== derived(value) ? { collateral30: fine } : {}) });
   }
   protected findPosition(a: number, m: number, from = 0): number { return this.accounts[a]!.positions.findIndex((p, k) => k >= from && p.market === m); }
   protected positionCountOf(a: number): number { return this.accounts[a]!.positions.length; }
@@ -283,7 +285,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   }
   protected writePosition(a: number, k: number, size: bigint, entry: bigint): void {
     const acc = this.accounts[a]!;
-    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? { ...withoutSizeInUsd30(p), size, entryPrice: entry } : p)) });
+    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? withEntry(p, size, entry) : p)) });
   }
   protected appendPosition(a: number, m: number, size: bigint, entry: bigint, leverage: number, side: number): void {
     const acc = this.accounts[a]!;
@@ -314,8 +316,9 @@ export function toColumns(book: Book | BookColumns, call = "load()"): BookColumn
   return "collateral" in book ? book : bookToColumns(book);
 }
 
-/** A position without its sizeInUsd at 10^-30 (gmx-v2: an edit in quote units replaces it). */
-function withoutSizeInUsd30(p: Position): Position {
-  const { sizeInUsd30: _, ...rest } = p;
-  return rest;
+/** A position's entry edited (gmx-v2: its sizeInUsd at 10^-30 moves with it, keeping its finer digits; book/gmx-wide.ts). */
+function withEntry(p: Position, size: bigint, entry: bigint): Position {
+  const { sizeInUsd30, ...rest } = p;
+  const fine = sizeInUsd30 === undefined ? undefined : edited(sizeInUsd30, entry);
+  return { ...rest, size, entryPrice: entry, ...(fine !== undefined && fine !== derived(entry) ? { sizeInUsd30: fine } : {}) };
 }

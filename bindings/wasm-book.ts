@@ -21,7 +21,7 @@ import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { priceWidePositions } from "./wide-prices.js";
 import { initialDiscount } from "../reference/assets.js";
 import { balancesOf } from "../book/columns.js";
-import { GMX_WORDS, columnOfRegion, derived, regionWords, writeWide } from "../book/gmx-wide.js";
+import { GMX_WORDS, columnOfRegion, derived, edited, readWide, regionWords, writeWide } from "../book/gmx-wide.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -410,10 +410,14 @@ export class WasmBook extends LiveEdits implements LiveBook {
     return new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accounts * GMX_WORDS);
   }
 
-  /** gmx-v2: an edit in quote units sets the amount at 10^-30 to value * 10^24 (k 0: sizeInUsd, 1: the collateral). */
-  private gmxEdited(a: number, k: 0 | 1, value: bigint): void {
+  /**
+   * gmx-v2: an edit in quote units (k 0: sizeInUsd, 1: the collateral) moves the amount at 10^-30
+   * and keeps its digits past 10^-6 (book/gmx-wide.ts `edited`); `fresh`: a new position or account, none.
+   */
+  private gmxEdited(a: number, k: 0 | 1, value: bigint, fresh = false): void {
     if (this.gmxWide === 0) return;
-    writeWide(new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accountCap * GMX_WORDS), a, k, derived(value));
+    const words = new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accountCap * GMX_WORDS);
+    writeWide(words, a, k, fresh ? derived(value) : edited(readWide(words, a, k), value));
   }
 
   /** The book's gmxUsd column, where some amount is finer than its image (nothing otherwise, and for other venues). */
@@ -681,7 +685,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (side !== 0) (this.slotSide ??= new Uint8Array(this.slotCap))[p] = side;
     else if (this.slotSide) this.slotSide[p] = 0;
     v.ends[a] = p + 1;
-    if (p === v.starts[a]) this.gmxEdited(a, 0, entry);
+    if (p === v.starts[a]) this.gmxEdited(a, 0, entry, true);
     if (this.summaryValid) v.summary[a] = v.summary[a]! | (1 << (m & 31));
     this.livePositions++;
     this.markEdited(a);
@@ -695,7 +699,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (p + 1 < end) this.moveSlots(p + 1, p, end - p - 1);
     v.market[end - 1] = FREE_SLOT;
     v.ends[a] = end - 1;
-    if (k === 0) this.gmxEdited(a, 0, first < end - 1 ? v.entry[first]! : 0n);
+    if (k === 0) this.gmxEdited(a, 0, first < end - 1 ? v.entry[first]! : 0n, true);
     if (this.summaryValid) {
       let bits = 0;
       for (let q = first; q < end - 1; q++) bits |= 1 << (v.market[q]! & 31);
@@ -712,8 +716,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const v = this.views();
     v.starts[a] = v.ends[a] = this.slotTop;
     v.collateral[a] = collateral;
-    this.gmxEdited(a, 0, 0n);
-    this.gmxEdited(a, 1, collateral);
+    this.gmxEdited(a, 0, 0n, true);
+    this.gmxEdited(a, 1, collateral, true);
     v.status[a] = STATUS_DIRTY;
     if (this.summaryValid) v.summary[a] = 0;
     this.revalue(a);

@@ -42,6 +42,7 @@ import { parseMarketsJson, writeMarketsJson } from "./json.js";
 import { IdIndex, checkedIds, sameText, validateColumns } from "./validate.js";
 import { BALANCE_COLUMNS, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS, SIDE_CODE, type Asset, type BookColumns, type Market } from "./types.js";
+import { refuseFineGmx } from "./gmx-wide.js";
 
 /** File names of the tables, as errors name them. */
 export interface TableFiles {
@@ -725,6 +726,7 @@ function labelData(count: number, name: (i: number) => string | null): Data<Utf8
  */
 export function bookToArrowTables(c: BookColumns, options: ArrowWriteOptions = {}): { markets: string; accounts: Table; positions: Table; balances?: Table } {
   validateColumns(c);
+  refuseFineGmx(c, "the Arrow and Parquet forms");
   const batchRows = Math.max(1, Math.floor(options.batchRows ?? 1 << 20));
   const decimal = options.amounts === "decimal";
   const n = c.accountIds.length;

@@ -107,6 +107,18 @@ export function columnOfRegion(words: BigUint64Array, c: Pick<BookColumns, "coll
 }
 
 /**
+ * A live edit in quote units (setCollateral, setPosition, and the views that edit and restore a
+ * book) sets an amount's image and keeps its digits past 10^-6: the new amount is
+ * value * 10^24 + (old mod 10^24), so an edit undone restores the amount bit for bit. Where that
+ * passes 2^125 (no exact amount there), the amount is the image's alone (`derived`).
+ */
+export function edited(old: bigint, value: bigint): bigint {
+  const residue = old >= WIDE_LIMIT || old <= -WIDE_LIMIT ? 0n : ((old % QUOTE_AT_30) + QUOTE_AT_30) % QUOTE_AT_30;
+  const x = value * QUOTE_AT_30 + residue;
+  return x >= WIDE_LIMIT || x <= -WIDE_LIMIT ? derived(value) : x;
+}
+
+/**
  * An amount at 10^-30 as the book holds it: its image (floor, quote units, 64 bits) and, where it
  * is finer, the exact amount (below 2^125 in magnitude); refused otherwise, naming the record and field.
  */
@@ -157,5 +169,21 @@ export function validateGmxColumn(c: BookColumns, record: (a: number) => string)
     } else if (size !== 0n) throw new BookError(record(a), "sizeInUsd30", `${size}: an account without a position has no sizeInUsd (0)`);
     const impact = readWide(w, a, 1);
     if (impact !== derived(c.collateral[a]!)) exact(impact, c.collateral[a]!, record(a), "collateral30", "collateral");
+  }
+}
+
+/**
+ * The table forms (CSV, Arrow, Parquet) hold a gmx-v2 book's sizeInUsd and collateral in quote
+ * units (entryPrice and collateral columns): a book with an amount finer than 10^-6 USD is JSON-only,
+ * refused here rather than rounded, naming its first such account and field.
+ */
+export function refuseFineGmx(c: BookColumns, form: string): void {
+  const w = c.gmxUsd;
+  if (w === undefined) return;
+  for (let a = 0; a < c.accountIds.length; a++) {
+    const p = c.positionStart[a]!;
+    const held = c.positionStart[a + 1]! > p;
+    const field = held && readWide(w, a, 0) !== derived(c.positionEntry[p]!) ? "sizeInUsd" : readWide(w, a, 1) !== derived(c.collateral[a]!) ? "collateral" : null;
+    if (field !== null) throw new BookError(`account ${JSON.stringify(c.accountIds[a])}${field === "sizeInUsd" ? " position 1" : ""}`, field, `${form} holds gmx-v2 USD amounts in 10^-6 USD and this one has digits past them (GMX's 10^-30): write the book as JSON, the one form that holds them (docs/venues/gmx-v2.md)`);
   }
 }
