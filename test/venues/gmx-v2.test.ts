@@ -58,6 +58,32 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     }
   });
 
+  it("at GMX's own precision: a 10^-30 USD unit of sizeInUsd or of the impact decides, in both engines", async () => {
+    // $10,000 long of 5 ETH at $2,000 with $100 USDC: remaining is exactly the 1 % threshold (ok). One
+    // unit of 10^-30 more sizeInUsd lowers the pnl by 10^-30 while applyFactor's floor keeps the
+    // threshold at $100: liquidatable. So does an impact of -10^-30.
+    const usd = 10n ** 30n;
+    const cases: [{ sizeInUsd30?: bigint; impact30?: bigint }, string][] = [
+      [{}, "ok"], [{ sizeInUsd30: 10_000n * usd + 1n }, "liquidatable"], [{ impact30: -1n }, "liquidatable"],
+      [{ sizeInUsd30: 10_000n * usd - 1n }, "ok"], [{ impact30: 1n }, "ok"], // a positive impact counts 0
+      [{ sizeInUsd30: 10_000n * usd + 99n, impact30: 10n ** 24n }, "liquidatable"],
+    ];
+    for (const [fine, want] of cases) {
+      const b = book(ethMarket(200_000n), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 100_000_000n, ...fine }]);
+      validateBook(b);
+      expect(scanBook(b).results[0]!.status, JSON.stringify(fine, (_, x) => (typeof x === "bigint" ? String(x) : x))).toBe(want);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+    }
+    // LiquidationOrder.ts's position opened through the interface: $200,000.000000000000000000000000000001.
+    for (const [price, want] of [[420_000n, "ok"], [400_000n, "liquidatable"]] as const) {
+      const feeWeth = (200_000n * 6n * 10n ** 12n) / 10_000n / (price / 100n) + 1n;
+      const b = book(ethMarket(price), [weth(price)], [{ size: 40_000_000n, sizeInUsd: 0n, sizeInUsd30: 200_000n * usd + 1n, collateral: 10n * 10n ** 12n - feeWeth }]);
+      validateBook(b);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+    }
+  });
+
   it("each of the three conditions, strict where the contract is strict", () => {
     // $10,000 long of 5 ETH at $2,000, USDC collateral; the mark decides the pnl. minCF 1 %: $100; MIN_COLLATERAL_USD $1.
     const at = (mark: bigint, collateral: bigint, minUsd = 1_000_000n) => {
