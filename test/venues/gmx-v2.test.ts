@@ -84,6 +84,27 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     }
   });
 
+  it("market amounts at 10^-30 past the core's 128 bits: MIN_COLLATERAL_USD past 2^125 is an overflow, a pool past 2^128 caps nothing", async () => {
+    const at = async (over: Partial<GmxMarket>, collateral: bigint, mark = 200_000n) => {
+      const b = book(ethMarket(mark, over), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      validateBook(b);
+      const want = scanBook(b).results[0]!;
+      const got = (await coreScan(b)).out[0]!;
+      expect(got.status).toBe(want.status);
+      expect(got.result).toEqual(want);
+      return want;
+    };
+    expect((await at({ minCollateralUsd: 2n ** 125n }, 10n ** 12n)).status).toBe("overflow");
+    expect((await at({ minCollateralUsd: 2n ** 125n - 1n }, 10n ** 12n)).status).toBe("liquidatable"); // $42.5M of minimum against $1,000,000
+    expect((await at({ minCollateralUsd: 2n ** 255n }, 10n ** 12n)).status).toBe("overflow");
+    // A pnl of $5,000 (5 ETH from $10,000 at $3,000) against a pool pnl of $10,000: a pool worth 2^200 at
+    // 10^-30 caps nothing (its applyFactor is past 2^128; the core holds it saturated), a small one does.
+    const long = (poolUsd: bigint) => ({ maxPnlFactorForTraders: F("50"), openInterestUsd: U(20_000_000_000n), openInterestInTokens: 10_000_000n, poolUsd });
+    expect((await at({ long: long(2n ** 200n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+    expect((await at({ long: long(U(12_000_000_000n)) }, 0n, 300_000n)).equity).toBe(3_000_000_000n);
+    expect((await at({ long: long(2n ** 126n + 12345n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+  });
+
   it("each of the three conditions, strict where the contract is strict", () => {
     // $10,000 long of 5 ETH at $2,000, USDC collateral; the mark decides the pnl. minCF 1 %: $100; MIN_COLLATERAL_USD $1.
     const at = (mark: bigint, collateral: bigint, minUsd = 1_000_000n) => {
