@@ -156,6 +156,14 @@ describe("gmx-v2: isPositionLiquidatable", () => {
       expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
       expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
     }
+    // The same at 10^-30 (found by search against an f64 mirror of the core's test): sizeInUsd with
+    // its 24 finer digits, and a balance whose f64 margin is 6.6e-10 USD above the threshold (inside
+    // the band, 4.4e-7 USD) while the exact remaining is below it.
+    for (const [collateral, want] of [[431_134_750_375_858_241n, "liquidatable"], [431_134_750_375_858_242n, "ok"]] as const) {
+      const b = book(m, [token], [{ size: 6_069_235_503n, sizeInUsd: 0n, sizeInUsd30: 7_310_799_837_426_023348918931669000000001n, collateral }]);
+      expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+    }
   });
 
   it("the pnl that minimises the trigger: a long at the min price, a short at the max", () => {
