@@ -77,7 +77,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 7;
+export const LAYOUT_VERSION: i32 = 8;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -128,6 +128,14 @@ export const DESC_TICK_MARKET = 140;     // u32: 1 + the one market whose mark m
 export const DESC_TICK_HOLDERS = 144;    // u32 address of u32[count]: the accounts holding that market, ascending
 export const DESC_TICK_HOLDER_COUNT = 148; // u32
 export const DESC_TICK_SIZES = 152;      // u32 address of f32[count]: each holder's size in that market (NaN: a hedge)
+// gmx-v2 books (assembly/venues/gmx-v2.ts; 0 in every other book, which never reads it): the
+// region of the accounts' USD amounts at GMX's FLOAT_PRECISION (10^-30 USD), u64[4 * account
+// capacity], per account sizeInUsd (lo, hi) then the close's price impact (lo, hi), two's
+// complement 128 bits, each below 2^125 in magnitude or saturated at +-2^126 (book/gmx-wide.ts).
+// The 64-bit columns keep their floors in quote units (positionEntry, the quote collateral) for
+// the generic machinery; the gmx kernel reads this region. Bump-allocated by the wrapper after
+// the plan's regions, like the asset region, and placed again on every re-layout.
+export const DESC_GMX_WIDE = 156;        // u32 address
 export const DESC_BYTES = 160;
 
 // Asset record (assets.ts).
@@ -184,19 +192,21 @@ export const MARKET_DRIFT_PNL_WEIGHT = 48; // u32 input: unrealized_pnl_maintena
 export const MARKET_DRIFT_IF_FEE = 52;   // u32 input: if_liquidation_fee (10^-6)
 export const MARKET_DRIFT_BUFFER = 88;   // u32 input: State.liquidation_margin_buffer_ratio (10^-4)
 export const MARKET_DRIFT_INITIAL_PCT = 92; // u32 input: State.initial_pct_to_liquidate (10^-4)
-// gmx-v2 markets (docs/venues/gmx-v2.md): amounts in the impact fields and spares, factors in 10^-9.
+// gmx-v2 markets (docs/venues/gmx-v2.md): the spread and open interest in tokens in the impact
+// fields and spares, factors in 10^-9, USD amounts at 10^-30 in the 128-bit block at the end.
 export const MARKET_GMX_SPREAD = 40;     // u64 input: index max price - min price (price units)
-export const MARKET_GMX_MIN_USD = 48;    // u64 input: MIN_COLLATERAL_USD (quote units)
 export const MARKET_GMX_MIN_CF = 88;     // u32 input: minCollateralFactorForLiquidation (10^-9)
 export const MARKET_GMX_LIQ_FEE = 92;    // u32 input: liquidationFeeFactor (10^-9)
-export const MARKET_GMX_LONG_OI = 200;   // u64 input: long open interest (quote units)
 export const MARKET_GMX_LONG_OI_TOKENS = 208; // u64 input: long open interest in tokens (size units)
-export const MARKET_GMX_LONG_POOL = 216;  // u64 input: long pool token worth at its min price (quote units)
-export const MARKET_GMX_SHORT_OI = 224;
 export const MARKET_GMX_SHORT_OI_TOKENS = 232;
-export const MARKET_GMX_SHORT_POOL = 240;
-export const MARKET_GMX_LONG_PNL_FACTOR = 248; // u32 input: maxPnlFactorForTraders, longs (10^-9)
-export const MARKET_GMX_SHORT_PNL_FACTOR = 252; // u32 input: shorts
+// gmx-v2's USD amounts at FLOAT_PRECISION (10^-30 USD), u64 lo then hi each, unsigned, saturated
+// at 2^126 where the book's amount is at or past 2^125 (bindings/venues.ts writes them):
+export const MARKET_GMX_MIN_USD = 432;   // u128 input: MIN_COLLATERAL_USD
+export const MARKET_GMX_LONG_OI = 448;   // u128 input: the long side's open interest (getOpenInterest)
+export const MARKET_GMX_LONG_MAX_PNL = 464; // u128 input: applyFactor(long poolUsd, maxPnlFactorForTraders), exact
+                                         // (the wrapper derives it: the pool's worth and the factor are given)
+export const MARKET_GMX_SHORT_OI = 480;  // u128 input: the short side's
+export const MARKET_GMX_SHORT_MAX_PNL = 496; // u128 input: the short side's
 export const MARKET_TIER_START = 56;     // u32 input: first tier's index in the tier table
 export const MARKET_TIER_COUNT = 60;     // u32 input
 export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 1
@@ -221,7 +231,7 @@ export const MARKET_F_INTERCEPT0 = 168;  // f64 first tier's TIER_F_INTERCEPT
 export const MARKET_F_SLOPE1 = 176;      // f64 second tier's (the first's with one tier)
 export const MARKET_F_INTERCEPT1 = 184;  // f64
 export const MARKET_F_BOUND1 = 192;      // f64 second tier's TIER_F_BOUND (+Infinity with one or two tiers)
-// The tick index (tick.ts), past the venues' fields (gmx-v2's fill 200..255).
+// The tick index (tick.ts), past the venues' fields (gmx-v2's fill 200..239 and 432..511).
 export const MARKET_TICK_MARK = 256;     // i64 derived: the mark the accounts' tick bounds were computed at
 export const MARKET_F_TICK_SLOPE = 264;  // f64 derived: the steepest maintenance rate, rounded up, plus the
                                          // float guard of a tick's update (tick.ts)

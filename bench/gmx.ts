@@ -23,7 +23,7 @@ export function gmxBenchBook(columns: BookColumns): BookColumns {
     const f = m.tiers[0]!.mmrPpm * E24;
     return {
       id: m.id, sizeDecimals: m.sizeDecimals, priceDecimals: m.priceDecimals, markPrice: m.markPrice, liquidationFeePpm: 2_000n, tiers: [{ maxNotional: null, mmrPpm: m.tiers[0]!.mmrPpm }],
-      gmx: { indexPriceSpread: 0n, minCollateralFactorForLiquidation: f, liquidationFeeFactor: 2_000n * E24, liquidationFeeReceiverFactor: 370_000n * E24, maxPositionImpactFactorForLiquidations: 10_000n * E24, minCollateralUsd: 1_000_000n, long: side, short: side },
+      gmx: { indexPriceSpread: 0n, minCollateralFactorForLiquidation: f, liquidationFeeFactor: 2_000n * E24, liquidationFeeReceiverFactor: 370_000n * E24, maxPositionImpactFactorForLiquidations: 10_000n * E24, minCollateralUsd: 1_000_000n * E24, long: side, short: side },
     };
   });
   const positionStart = new Uint32Array(n + 1);

@@ -4,7 +4,7 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 7;
+export const LAYOUT_VERSION = 8;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
@@ -15,6 +15,8 @@ export const DESC = {
   positionEnd: 96, changes: 100, changeCount: 104, changeCapacity: 108,
   assets: 112, assetTable: 116, quoteCollateral: 120, balanceStart: 124, balanceAsset: 128, balanceAmount: 132,
   tickBounds: 136, tickMarket: 140, tickHolders: 144, tickHolderCount: 148, tickSizes: 152,
+  // gmx-v2 books: the region of the accounts' USD amounts at 10^-30 (assembly/layout.ts DESC_GMX_WIDE).
+  gmxWide: 156,
 } as const;
 export const DESC_BYTES = 160;
 
@@ -42,9 +44,10 @@ export const MARKET = {
   dydxMinNotional: 40, dydxSubaccountMax: 48, dydxMaxPortion: 88, dydxStep: 112,
   // drift-v2: the program's parameters in the impact and volatility fields and the spares.
   driftStep: 40, driftPnlWeight: 48, driftIfFee: 52, driftBuffer: 88, driftInitialPct: 92,
-  // gmx-v2: the spread, MIN_COLLATERAL_USD and the pools in the impact fields and spares, factors (10^-9) in u32 spares.
-  gmxSpread: 40, gmxMinUsd: 48, gmxMinCf: 88, gmxLiqFee: 92, gmxLongOi: 200, gmxLongOiTokens: 208, gmxLongPool: 216,
-  gmxShortOi: 224, gmxShortOiTokens: 232, gmxShortPool: 240, gmxLongPnlFactor: 248, gmxShortPnlFactor: 252,
+  // gmx-v2: the spread and open interest in tokens in the impact fields and spares, factors (10^-9) in u32 spares,
+  // USD amounts at 10^-30 (u128, saturated at 2^126) in the block at the end (assembly/layout.ts).
+  gmxSpread: 40, gmxMinCf: 88, gmxLiqFee: 92, gmxLongOiTokens: 208, gmxShortOiTokens: 232,
+  gmxMinUsd: 432, gmxLongOi: 448, gmxLongMaxPnl: 464, gmxShortOi: 480, gmxShortMaxPnl: 496,
 } as const;
 export const MARKET_BYTES = 512;
 

@@ -16,6 +16,7 @@ import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { LiveEdits } from "./live.js";
 import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
+import { derived, edited } from "../book/gmx-wide.js";
 import { initialDiscount } from "../reference/assets.js";
 
 export class ReferenceBook extends LiveEdits implements LiveBook {
@@ -69,6 +70,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       ...(c.positionLeverage ? { positionLeverage: c.positionLeverage.slice() } : {}),
       ...(c.positionSide ? { positionSide: c.positionSide.slice() } : {}),
       ...(c.assets ? { assets: c.assets, balanceStart: c.balanceStart!.slice(), balanceAsset: c.balanceAsset!.slice(), balanceAmount: c.balanceAmount!.slice() } : {}),
+      ...(c.gmxUsd ? { gmxUsd: c.gmxUsd.slice() } : {}),
     };
     const book = new ReferenceBook(columns, c.status);
     for (const a of c.removed) book.removed.add(a);
@@ -210,6 +212,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
       accountIds: this.ids, collateral: c.collateral, positionStart: c.positionStart, positionMarket: c.positionMarket, positionSize: c.positionSize, positionEntry: c.positionEntry,
       accountIsolated: c.accountIsolated, positionLeverage: c.positionLeverage, positionSide: c.positionSide,
       ...(c.assets ? { assets: this.assets, balanceStart: c.balanceStart, balanceAsset: c.balanceAsset, balanceAmount: c.balanceAmount } : {}),
+      ...(c.gmxUsd ? { gmxUsd: c.gmxUsd } : {}),
       status: this.status, removed: [...this.removed].sort((x, y) => x - y),
     });
   }
@@ -264,7 +267,12 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
     this.edits++;
   }
   protected collateralOf(a: number): bigint { return this.accounts[a]!.collateral; }
-  protected writeCollateral(a: number, value: bigint): void { this.edit(a, { ...this.accounts[a]!, collateral: value }); }
+  protected writeCollateral(a: number, value: bigint): void {
+    // gmx-v2: an edit in quote units moves the amount at 10^-30 and keeps its finer digits (book/gmx-wide.ts).
+    const { collateral30, ...acc } = this.accounts[a]!;
+    const fine = collateral30 === undefined ? undefined : edited(collateral30, value);
+    this.edit(a, { ...acc, collateral: value, ...(fine !== undefined && fine !== derived(value) ? { collateral30: fine } : {}) });
+  }
   protected findPosition(a: number, m: number, from = 0): number { return this.accounts[a]!.positions.findIndex((p, k) => k >= from && p.market === m); }
   protected positionCountOf(a: number): number { return this.accounts[a]!.positions.length; }
   protected sizeAt(a: number, k: number): bigint { return this.accounts[a]!.positions[k]!.size; }
@@ -277,7 +285,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   }
   protected writePosition(a: number, k: number, size: bigint, entry: bigint): void {
     const acc = this.accounts[a]!;
-    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? { ...p, size, entryPrice: entry } : p)) });
+    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? withEntry(p, size, entry) : p)) });
   }
   protected appendPosition(a: number, m: number, size: bigint, entry: bigint, leverage: number, side: number): void {
     const acc = this.accounts[a]!;
@@ -306,4 +314,11 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
 export function toColumns(book: Book | BookColumns, call = "load()"): BookColumns {
   checkIsBook(book, call);
   return "collateral" in book ? book : bookToColumns(book);
+}
+
+/** A position's entry edited (gmx-v2: its sizeInUsd at 10^-30 moves with it, keeping its finer digits; book/gmx-wide.ts). */
+function withEntry(p: Position, size: bigint, entry: bigint): Position {
+  const { sizeInUsd30, ...rest } = p;
+  const fine = sizeInUsd30 === undefined ? undefined : edited(sizeInUsd30, entry);
+  return { ...rest, size, entryPrice: entry, ...(fine !== undefined && fine !== derived(entry) ? { sizeInUsd30: fine } : {}) };
 }

@@ -11,7 +11,7 @@
  *   20  u32       positions P
  *   24  u32       flags: 1 account isolation labels, 2 leverage labels, 4 side labels,
  *                 8 ids are "0", "1", ... (no id block), 16 ids are a JSON array (an id holds "\n"),
- *                 32 collateral assets and balances
+ *                 32 collateral assets and balances, 64 gmx-v2 USD amounts at 10^-30
  *   28  u32       header bytes H: UTF-8 JSON {venue, liquidatorSharePpm, markets (with their
  *                 marks), removed, and with flag 32 assets (with their prices)}, bigints as
  *                 {"$bigint": "digits"}
@@ -23,7 +23,9 @@
  *       labels the flags name: accountIsolated u8[A], positionLeverage u32[P], positionSide u8[P]
  *       (a label column is there when some entry of it is not 0, so both engines write the same
  *       image of the same book), then with flag 32 balanceStart u32[A + 1], balanceAsset u32[B],
- *       balanceAmount i64[B].
+ *       balanceAmount i64[B], then with flag 64 gmxUsd u64[4 A] (book/gmx-wide.ts: a gmx-v2 book's
+ *       sizeInUsd and collateral at 10^-30 per account, there when some amount is finer than its
+ *       quote-unit image, so an image without such amounts is byte for byte what it was).
  * The checksum finds corruption (a changed, lost or added byte), not tampering. `checksum` below
  * defines it; the wasm engine computes the same value in the core (assembly/snapshot.ts,
  * coreChecksum): a restore sums each column where it copies it into wasm memory, a snapshot where
@@ -35,6 +37,7 @@ export const SNAPSHOT_VERSION = 1;
 const MAGIC = [0x4c, 0x49, 0x51, 0x53, 0x43, 0x41, 0x4e, 0x1a]; // "LIQSCAN\x1a"
 const FIXED = 40;
 const FLAG_ISOLATED = 1, FLAG_LEVERAGE = 2, FLAG_SIDE = 4, FLAG_DEFAULT_IDS = 8, FLAG_JSON_IDS = 16, FLAG_BALANCES = 32;
+const FLAG_GMX_USD = 64;
 
 /** A snapshot that cannot be restored: not one, corrupt, truncated, or of another version. */
 export class SnapshotError extends Error {
@@ -46,7 +49,7 @@ export class SnapshotError extends Error {
 
 /** What a snapshot holds: a book in columns, its last statuses and its removed accounts. */
 export interface SnapshotContent extends Required<Pick<BookColumns, "liquidatorSharePpm" | "markets" | "accountIds" | "collateral" | "positionStart" | "positionMarket" | "positionSize" | "positionEntry">>,
-  Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount"> {
+  Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount" | "gmxUsd"> {
   readonly venue: VenueName;
   readonly accountIsolated?: Uint8Array | undefined;
   readonly positionLeverage?: Uint32Array | undefined;
@@ -81,13 +84,15 @@ export function encodeSnapshot(content: SnapshotContent, sum: (image: Uint8Array
   const balances = c.assets !== undefined && c.assets.length > 0 && c.balanceStart !== undefined;
   const header = enc.encode(JSON.stringify({ venue: c.venue, liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, removed: c.removed, ...(balances ? { assets: c.assets } : {}) }, (_, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v)));
   const idImage = c.idImage?.count === A ? c.idImage : encodeIds(c.accountIds);
-  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | (balances ? FLAG_BALANCES : 0) | idImage.flags;
+  const gmxUsd = c.gmxUsd;
+  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | (balances ? FLAG_BALANCES : 0) | (gmxUsd ? FLAG_GMX_USD : 0) | idImage.flags;
   const ids = idImage.bytes;
   const parts: ArrayBufferView[] = [header, ids, c.collateral, c.positionStart, c.positionMarket, c.positionSize, c.positionEntry, c.status];
   if (isolated) parts.push(isolated);
   if (leverage) parts.push(leverage);
   if (side) parts.push(side);
   if (balances) parts.push(c.balanceStart!, c.balanceAsset!, c.balanceAmount!);
+  if (gmxUsd) parts.push(gmxUsd);
   let total = FIXED;
   for (const p of parts) total = pad8(total + p.byteLength);
   const out = new Uint8Array(total);
@@ -150,6 +155,7 @@ export function readSnapshotFrame(image: Uint8Array): SnapshotFrame {
   if (flags & FLAG_LEVERAGE) sizes.push(4 * P);
   if (flags & FLAG_SIDE) sizes.push(P);
   if (flags & FLAG_BALANCES) sizes.push(4 * (A + 1), 4 * B, 8 * B);
+  if (flags & FLAG_GMX_USD) sizes.push(32 * A);
   for (const n of sizes) total = pad8(total + n);
   if (image.byteLength !== total) throw new SnapshotError(`the snapshot is ${image.byteLength} bytes where its header says ${total} (${A} accounts, ${P} positions): truncated or corrupt`);
   return { image, accounts: A, positions: P, flags, headerBytes: H, idBytes: I, balances: B, stored: v.getUint32(12, true) };
@@ -198,6 +204,7 @@ export function snapshotContent(frame: SnapshotFrame): SnapshotContent {
       balanceAsset: new Uint32Array(b, next(4 * B), B),
       balanceAmount: new BigInt64Array(b, next(8 * B), B),
     } : {}),
+    ...(flags & FLAG_GMX_USD ? { gmxUsd: new BigUint64Array(b, next(32 * A), 4 * A) } : {}),
   };
 }
 

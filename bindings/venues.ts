@@ -5,6 +5,7 @@
  */
 import { PPM, leverageRateDenominator, type Market, type VenueName } from "../book/types.js";
 import { MARKET, TIER } from "./layout.js";
+import { saturated } from "../book/gmx-wide.js";
 
 export interface CoreVenue {
   /** The core's entry points for this venue are `${prefix}scanBook` etc. */
@@ -53,18 +54,23 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
     writeFields(v, at, tierAt, market) {
       const g = market.gmx!;
       const f = (x: bigint) => Number(x / 10n ** 21n); // factors in 10^-9 (book/validate.ts: multiples of 10^21)
+      // USD at 10^-30 as u128, saturated at 2^126 (book/gmx-wide.ts; the core makes an account that reads one an overflow).
+      const u128 = (offset: number, x: bigint) => {
+        const y = saturated(x);
+        v.setBigUint64(at + offset, y & ((1n << 64n) - 1n), true);
+        v.setBigUint64(at + offset + 8, y >> 64n, true);
+      };
       v.setBigUint64(at + MARKET.gmxSpread, g.indexPriceSpread, true);
-      v.setBigUint64(at + MARKET.gmxMinUsd, g.minCollateralUsd, true);
       v.setUint32(at + MARKET.gmxMinCf, f(g.minCollateralFactorForLiquidation), true);
       v.setUint32(at + MARKET.gmxLiqFee, f(g.liquidationFeeFactor), true);
-      v.setBigUint64(at + MARKET.gmxLongOi, g.long.openInterestUsd, true);
       v.setBigUint64(at + MARKET.gmxLongOiTokens, g.long.openInterestInTokens, true);
-      v.setBigUint64(at + MARKET.gmxLongPool, g.long.poolUsd, true);
-      v.setBigUint64(at + MARKET.gmxShortOi, g.short.openInterestUsd, true);
       v.setBigUint64(at + MARKET.gmxShortOiTokens, g.short.openInterestInTokens, true);
-      v.setBigUint64(at + MARKET.gmxShortPool, g.short.poolUsd, true);
-      v.setUint32(at + MARKET.gmxLongPnlFactor, f(g.long.maxPnlFactorForTraders), true);
-      v.setUint32(at + MARKET.gmxShortPnlFactor, f(g.short.maxPnlFactorForTraders), true);
+      u128(MARKET.gmxMinUsd, g.minCollateralUsd);
+      u128(MARKET.gmxLongOi, g.long.openInterestUsd);
+      u128(MARKET.gmxShortOi, g.short.openInterestUsd);
+      // getCappedPnl's bound, a constant of the market: applyFactor(poolUsd, maxPnlFactorForTraders), exact.
+      u128(MARKET.gmxLongMaxPnl, (g.long.poolUsd * g.long.maxPnlFactorForTraders) / 10n ** 30n);
+      u128(MARKET.gmxShortMaxPnl, (g.short.poolUsd * g.short.maxPnlFactorForTraders) / 10n ** 30n);
       v.setUint32(tierAt[0]! + TIER.gmxReceiver, f(g.liquidationFeeReceiverFactor), true);
       v.setUint32(tierAt[0]! + TIER.gmxMaxImpact, f(g.maxPositionImpactFactorForLiquidations), true);
     },

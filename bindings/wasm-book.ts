@@ -21,6 +21,7 @@ import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { priceWidePositions } from "./wide-prices.js";
 import { initialDiscount } from "../reference/assets.js";
 import { balancesOf } from "../book/columns.js";
+import { GMX_WORDS, columnOfRegion, derived, edited, readWide, regionWords, writeWide } from "../book/gmx-wide.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -323,6 +324,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private readonly valueCollateral: (desc: number, from: number, to: number, markDirty: number) => number;
   private region?: AssetRegion;
   private balanceCount = 0;
+  /** gmx-v2 books: the address of the accounts' USD amounts at 10^-30 (assembly/layout.ts DESC_GMX_WIDE; book/gmx-wide.ts), room for accountCap accounts. */
+  private gmxWide = 0;
 
   private constructor(
     private core: CoreExports,
@@ -363,6 +366,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       columns: book.inputColumns(),
       finish: () => {
         checkColumns(book.columnsForCheck());
+        book.withGmx(undefined);
         book.loaded();
         return book;
       },
@@ -385,6 +389,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (columns.positionLeverage) book.slotLeverage = columns.positionLeverage.slice();
     if (columns.positionSide) book.slotSide = columns.positionSide.slice();
     book.withAssets(columns);
+    book.withGmx(columns.gmxUsd);
     book.loaded();
     return book;
   }
@@ -432,8 +437,49 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (c.positionSide) book.slotSide = c.positionSide.slice();
     for (const a of c.removed) book.removed.add(a);
     book.withAssets(c);
+    book.withGmx(c.gmxUsd);
     book.loaded();
     return book;
+  }
+
+  /**
+   * gmx-v2: the region of the accounts' USD amounts at 10^-30, from the book's gmxUsd column or,
+   * without one, from the images (book/gmx-wide.ts regionWords), after the plan's regions.
+   */
+  private withGmx(gmxUsd: BigUint64Array | undefined): void {
+    if (this.venue !== "gmx-v2") return;
+    const c = this.inputColumns();
+    this.placeGmx(regionWords({ ...c, gmxUsd }, this.accounts));
+  }
+
+  private placeGmx(words: BigUint64Array): void {
+    this.gmxWide = this.take(this.accountCap * GMX_WORDS * 8);
+    const region = new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accountCap * GMX_WORDS);
+    region.set(words.subarray(0, Math.min(words.length, region.length)));
+    region.fill(0n, words.length);
+    new DataView(this.core.memory.buffer).setUint32(this.plan.desc + DESC.gmxWide, this.gmxWide, true);
+  }
+
+  /** The region's words of the accounts (a view: copy before memory moves). */
+  private gmxWords(): BigUint64Array {
+    return new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accounts * GMX_WORDS);
+  }
+
+  /**
+   * gmx-v2: an edit in quote units (k 0: sizeInUsd, 1: the collateral) moves the amount at 10^-30
+   * and keeps its digits past 10^-6 (book/gmx-wide.ts `edited`); `fresh`: a new position or account, none.
+   */
+  private gmxEdited(a: number, k: 0 | 1, value: bigint, fresh = false): void {
+    if (this.gmxWide === 0) return;
+    const words = new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accountCap * GMX_WORDS);
+    writeWide(words, a, k, fresh ? derived(value) : edited(readWide(words, a, k), value));
+  }
+
+  /** The book's gmxUsd column, where some amount is finer than its image (nothing otherwise, and for other venues). */
+  private gmxColumn(): Pick<BookColumns, "gmxUsd"> {
+    if (this.gmxWide === 0) return {};
+    const gmxUsd = columnOfRegion(this.gmxWords(), this.inputColumns(), this.accounts);
+    return gmxUsd ? { gmxUsd } : {};
   }
 
   /** A loaded book's assets and balances into memory, and every account's collateral value (nothing for a book without assets). */
@@ -622,6 +668,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     columns.positionSize[position] = size;
     columns.positionEntry[position] = entryPrice;
     const owner = ownerOf(this.positionStart, position);
+    if (position === this.positionStart[owner]) this.gmxEdited(owner, 0, entryPrice);
     if (this.tick.bounds !== 0) this.holderSizeMoved(owner, columns.positionMarket[position]!, size);
     this.markEdited(owner);
   }
@@ -655,6 +702,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   protected collateralOf(a: number): bigint { return this.views().collateral[a]!; }
   protected writeCollateral(a: number, value: bigint): void {
     this.views().collateral[a] = value;
+    this.gmxEdited(a, 1, value);
     this.revalue(a);
     this.markEdited(a);
   }
@@ -676,6 +724,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const p = v.starts[a]! + k;
     v.size[p] = size;
     v.entry[p] = entry;
+    if (k === 0) this.gmxEdited(a, 0, entry);
     if (this.tick.bounds !== 0) this.holderSizeMoved(a, v.market[p]!, size);
     this.markEdited(a);
   }
@@ -707,6 +756,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (side !== 0) (this.slotSide ??= new Uint8Array(this.slotCap))[p] = side;
     else if (this.slotSide) this.slotSide[p] = 0;
     v.ends[a] = p + 1;
+    if (p === v.starts[a]) this.gmxEdited(a, 0, entry, true);
     if (this.summaryValid) v.summary[a] = v.summary[a]! | (1 << (m & 31));
     this.livePositions++;
     this.markEdited(a);
@@ -720,6 +770,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (p + 1 < end) this.moveSlots(p + 1, p, end - p - 1);
     v.market[end - 1] = FREE_SLOT;
     v.ends[a] = end - 1;
+    if (k === 0) this.gmxEdited(a, 0, first < end - 1 ? v.entry[first]! : 0n, true);
     if (this.summaryValid) {
       let bits = 0;
       for (let q = first; q < end - 1; q++) bits |= 1 << (v.market[q]! & 31);
@@ -736,6 +787,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     const v = this.views();
     v.starts[a] = v.ends[a] = this.slotTop;
     v.collateral[a] = collateral;
+    this.gmxEdited(a, 0, 0n, true);
+    this.gmxEdited(a, 1, collateral, true);
     v.status[a] = STATUS_DIRTY;
     if (this.summaryValid) v.summary[a] = 0;
     this.revalue(a);
@@ -858,7 +911,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     starts[n] = k;
     const moved = accountCap !== this.accountCap || slotCap !== this.slotCap;
     const keep = moved
-      ? { collateral: bytes(v.collateral).slice(0, n * 8), status: v.status.slice(0, n), summary: this.summaryValid ? v.summary.slice(0, n) : undefined, list: this.savedList(), balances: this.region ? this.assetColumns() : undefined }
+      ? { collateral: bytes(v.collateral).slice(0, n * 8), status: v.status.slice(0, n), summary: this.summaryValid ? v.summary.slice(0, n) : undefined, list: this.savedList(), balances: this.region ? this.assetColumns() : undefined,
+        gmx: this.gmxWide !== 0 ? this.gmxWords().slice() : undefined }
       : undefined;
     if (moved) {
       const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
@@ -896,6 +950,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
         this.placeAssets(keep.balances as BalanceData);
         this.valueCollateral(this.plan.desc, 0, n, 0);
       }
+      if (keep.gmx) this.placeGmx(keep.gmx);
     }
     this.slotTop = live;
     this.compact = true;
@@ -922,7 +977,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm,
       markets: this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })),
       get accountIds() { return book.ids; }, idImage: (this.idImage ??= encodeIds(this.ids)), ...c,
-      ...this.labelColumns(), ...this.assetColumns(),
+      ...this.labelColumns(), ...this.assetColumns(), ...this.gmxColumn(),
       status: this.views().status.subarray(0, this.accounts).map((x) => x & ~STATUS_DIRTY),
       removed: [...this.removed].sort((x, y) => x - y),
     }, (image, parts) => {
@@ -1154,7 +1209,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     // a hedged pair: ./wide-prices.ts prices those with the exact BigInt reference, so the result
     // is exact for every valid book.
     const c = this.inputColumns();
-    priceWidePositions(prices, { venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm, markets: () => this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })), ...c, ...this.assetColumns() });
+    priceWidePositions(prices, { venue: this.venue, liquidatorSharePpm: this.liquidatorSharePpm, markets: () => this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) })), ...c, ...this.assetColumns(), ...this.gmxColumn() });
     onProgress?.(this.positionCount, this.positionCount);
     return prices;
   }
@@ -1186,7 +1241,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   toBook(): Book {
     const c = this.inputColumns();
     const markets = this.markets.map((m, i) => ({ ...m, markPrice: this.markPrice(i) }));
-    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, { ...c, ...this.labelColumns(), ...this.assetColumns() });
+    return assembleBook(this.venue, this.liquidatorSharePpm, markets, this.accountIds, { ...c, ...this.labelColumns(), ...this.assetColumns(), ...this.gmxColumn() });
   }
 
   dispose(): void {
@@ -1257,7 +1312,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private inputsCache?: { buffer: ArrayBufferLike; plan: Plan; accounts: number; positions: number; columns: WritableColumns };
 
   private columnsForCheck(): BookColumns {
-    return { ...this.inputColumns(), ...(this.venue !== "generic" ? { venue: this.venue } : {}), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds, ...this.assetColumns() };
+    return { ...this.inputColumns(), ...(this.venue !== "generic" ? { venue: this.venue } : {}), liquidatorSharePpm: this.liquidatorSharePpm, markets: this.markets, accountIds: this.accountIds, ...this.assetColumns(), ...this.gmxColumn() };
   }
 
   /** Bump-allocate `bytes` at the top of memory, growing it. */
@@ -1353,6 +1408,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     u32(DESC.flaggedCount, 0);
     u32(DESC.tickBounds, 0);
     u32(DESC.tickMarket, 0);
+    u32(DESC.gmxWide, this.gmxWide);
     v.setBigInt64(d + DESC.liquidatorShare, this.liquidatorSharePpm, true);
   }
 

@@ -5,13 +5,14 @@
  * their current marks and that one account), so a few of them cost what they cost, not a copy of
  * the whole book; the two legs of a pair share one price and are searched once.
  */
-import type { Book, BookColumns, Market, VenueName } from "../book/types.js";
+import type { Account, Balance, Book, BookColumns, Market, Position, VenueName } from "../book/types.js";
 import { balancesOf } from "../book/columns.js";
+import { derived, readWide } from "../book/gmx-wide.js";
 import { liquidationPrice } from "../reference/index.js";
 
 export const WIDE = -2n;
 
-export interface WideSource extends Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount"> {
+export interface WideSource extends Pick<BookColumns, "assets" | "balanceStart" | "balanceAsset" | "balanceAmount" | "gmxUsd"> {
   readonly venue: VenueName;
   readonly liquidatorSharePpm: bigint;
   /** The markets with their current marks. */
@@ -39,7 +40,7 @@ export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
         liquidatorSharePpm: s.liquidatorSharePpm,
         markets,
         ...(s.assets ? { assets: s.assets } : {}),
-        accounts: [{ id: `${a}`, collateral: s.collateral[a]!, balances: balancesOf(s, a), positions: Array.from({ length: end - first }, (_, k) => ({ market: s.positionMarket[first + k]!, size: s.positionSize[first + k]!, entryPrice: s.positionEntry[first + k]! })) }],
+        accounts: [accountOf(s, a, first, end)],
       };
       const price = liquidationPrice(book, 0, p - first) ?? -1n;
       prices[p] = price;
@@ -49,6 +50,19 @@ export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
       }
     }
   }
+}
+
+/** Account a as the reference reads it: its positions, balances and (gmx-v2) USD amounts at 10^-30. */
+function accountOf(s: WideSource, a: number, first: number, end: number): Account {
+  const positions: Position[] = Array.from({ length: end - first }, (_, k) => ({ market: s.positionMarket[first + k]!, size: s.positionSize[first + k]!, entryPrice: s.positionEntry[first + k]! }));
+  const account: { id: string; collateral: bigint; balances: Balance[]; positions: Position[]; collateral30?: bigint } = { id: `${a}`, collateral: s.collateral[a]!, balances: balancesOf(s, a), positions };
+  if (s.gmxUsd) {
+    // The core's region holds the exact amounts (book/gmx-wide.ts): the floors in the 64-bit columns are not enough.
+    const size = readWide(s.gmxUsd, a, 0), impact = readWide(s.gmxUsd, a, 1);
+    if (end > first && size !== derived(positions[0]!.entryPrice)) positions[0] = { ...positions[0]!, sizeInUsd30: size };
+    if (impact !== derived(account.collateral)) account.collateral30 = impact;
+  }
+  return account;
 }
 
 /**

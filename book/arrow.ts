@@ -43,6 +43,7 @@ import { checkedIds, sameText, validateColumns } from "./validate.js";
 import { ByteIdIndex, checkUtf8Ids, idStrings, idText, sameBytes, type Offsets } from "./id-bytes.js";
 import { BALANCE_COLUMNS, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS, SIDE_CODE, type Asset, type BookColumns, type Market } from "./types.js";
+import { refuseFineGmx } from "./gmx-wide.js";
 
 /** File names of the tables, as errors name them. */
 export interface TableFiles {
@@ -952,6 +953,7 @@ function labelData(count: number, name: (i: number) => string | null): Data<Utf8
  */
 export function bookToArrowTables(c: BookColumns, options: ArrowWriteOptions = {}): { markets: string; accounts: Table; positions: Table; balances?: Table } {
   validateColumns(c);
+  refuseFineGmx(c, "the Arrow and Parquet forms");
   const batchRows = Math.max(1, Math.floor(options.batchRows ?? 1 << 20));
   const decimal = options.amounts === "decimal";
   const n = c.accountIds.length;

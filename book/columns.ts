@@ -5,6 +5,7 @@
  */
 import { validateBook, validateColumns } from "./validate.js";
 import { SIDE_CODE, SIDE_NAME, type Account, type Balance, type Book, type BookColumns, type Position } from "./types.js";
+import { collateralOf30, derived, readWide, saturated, sizeInUsdOf, writeWide } from "./gmx-wide.js";
 
 /** A position with the labels the columns give it (leverage, hedge-mode side). */
 export function withPositionLabels(c: Pick<BookColumns, "positionLeverage" | "positionSide">, p: number, position: Position): Position {
@@ -50,7 +51,18 @@ export function bookToColumns(book: Book): BookColumns {
   }
   positionStart[n] = p;
   return { ...(book.venue !== undefined ? { venue: book.venue } : {}), liquidatorSharePpm: book.liquidatorSharePpm, markets: book.markets, accountIds, collateral, positionStart, positionMarket, positionSize, positionEntry,
-    ...(labelled ? { accountIsolated, positionLeverage, positionSide } : {}), ...balanceColumns(book) };
+    ...(labelled ? { accountIsolated, positionLeverage, positionSide } : {}), ...balanceColumns(book), ...gmxColumn(book) };
+}
+
+/** gmx-v2: the gmxUsd column when some account gives an amount at 10^-30 (book/gmx-wide.ts). */
+function gmxColumn(book: Book): Pick<BookColumns, "gmxUsd"> {
+  if (book.venue !== "gmx-v2" || !book.accounts.some((a) => a.collateral30 !== undefined || a.positions.some((p) => p.sizeInUsd30 !== undefined))) return {};
+  const gmxUsd = new BigUint64Array(book.accounts.length * 4);
+  book.accounts.forEach((a, i) => {
+    if (a.positions[0] !== undefined) writeWide(gmxUsd, i, 0, saturated(sizeInUsdOf(a.positions[0])));
+    writeWide(gmxUsd, i, 1, saturated(collateralOf30(a)));
+  });
+  return { gmxUsd };
 }
 
 /** The assets and balance columns of a book that lists assets (nothing otherwise: a book without assets is today's book). */
@@ -84,7 +96,13 @@ export function columnsToBook(c: BookColumns): Book {
     for (let p = start; p < end; p++) {
       positions[p - start] = withPositionLabels(c, p, { market: c.positionMarket[p], size: c.positionSize[p], entryPrice: c.positionEntry[p] });
     }
-    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "isolated"; balances?: Balance[] } = { id: c.accountIds[a], collateral: c.collateral[a], positions };
+    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "isolated"; balances?: Balance[]; collateral30?: bigint } = { id: c.accountIds[a], collateral: c.collateral[a], positions };
+    if (c.gmxUsd) {
+      // gmx-v2: the amounts at 10^-30 that are finer than their images (book/gmx-wide.ts).
+      const size = readWide(c.gmxUsd, a, 0), impact = readWide(c.gmxUsd, a, 1);
+      if (end > start && size !== derived(c.positionEntry[start])) positions[0] = { ...positions[0], sizeInUsd30: size };
+      if (impact !== derived(c.collateral[a])) account.collateral30 = impact;
+    }
     if (c.accountIsolated?.[a] === 1) account.margin = "isolated";
     if (c.balanceStart && c.balanceStart[a + 1] > c.balanceStart[a]) {
       const balances: Balance[] = [];

@@ -28,6 +28,7 @@ import { ByteIdIndex, idStrings, idText } from "./id-bytes.js";
 import { BALANCES_HEADER, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { Asset, BookColumns, Market, VenueName } from "./types.js";
+import { refuseFineGmx } from "./gmx-wide.js";
 
 export const ACCOUNTS_HEADER = "id,collateral";
 export const POSITIONS_HEADER = "account,market,size,entryPrice";
@@ -1278,6 +1279,7 @@ export function writeBookCsvChunks(
   validateColumns(columns);
   checkCsvIds(columns);
   checkNoLabels(columns);
+  refuseFineGmx(columns, "the CSV form");
   const size = Math.max(1, Math.floor(rowsPerChunk));
   return {
     markets: writeMarketsJson(columns.liquidatorSharePpm, columns.markets, columns.venue, columns.assets),

@@ -1,14 +1,22 @@
 /**
  * A gmx-v2 market's `gmx` object in a JSON book (docs/venues/gmx-v2.md): factors as decimals of 1
  * with at most 9 decimals (the core holds them in parts of 10^9; GMX's own are 10^30), the spread
- * in the market's price decimals, USD in quote units, open interest in tokens in its size decimals.
+ * in the market's price decimals, USD with up to 30 decimals (GMX's 10^-30; written with 6 where
+ * they are whole 10^-6), open interest in tokens in its size decimals. A gmx-v2 position's
+ * sizeInUsd and an account's collateral (the close's price impact) take up to 30 decimals too
+ * (book/gmx-wide.ts: the image in quote units and the exact amount where it is finer).
  */
-import { formatDecimal } from "./decimal.js";
+import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
+import { QUOTE_AT_30, WIDE_LIMIT, imageOf } from "./gmx-wide.js";
 import { BookError, type RecordName } from "./errors.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import { QUOTE_DECIMALS, type GmxMarket, type GmxPoolSide, type Market } from "./types.js";
 
 const FACTOR_DECIMALS = 9;
+/** GMX's FLOAT_PRECISION: USD amounts take up to 30 decimals. */
+export const USD_DECIMALS = 30;
+const USD_LABEL = `${USD_DECIMALS} (GMX keeps USD at 10^-30)`;
+const U256 = (1n << 256n) - 1n;
 const TO_FLOAT = 10n ** 21n;
 const ONE = 10n ** 9n;
 const FACTORS = ["minCollateralFactorForLiquidation", "liquidationFeeFactor", "liquidationFeeReceiverFactor", "maxPositionImpactFactorForLiquidations"] as const;
@@ -28,21 +36,49 @@ function factor(r: JsonReaders, v: JsonValue | undefined, record: RecordName, fi
   return x * TO_FLOAT;
 }
 
+/** A market's USD amount at 10^-30, in [0, 2^256 - 1]. */
+function usd30(r: JsonReaders, v: JsonValue | undefined, record: RecordName, field: string): bigint {
+  const x = r.decimalField(v, USD_DECIMALS, USD_LABEL, record, field);
+  if (x < 0n || x > U256) throw new BookError(typeof record === "string" ? record : record(), field, `${JSON.stringify(v)} is outside [0, 2^256 - 1] at 10^-30 USD`);
+  return x;
+}
+
+/**
+ * A gmx-v2 account's collateral or position's sizeInUsd (up to 30 decimals): its quote-unit image
+ * (floor, 64 bits) and, where finer, the exact amount (below 2^125 in magnitude). `min` bounds the
+ * exact amount.
+ */
+export function parseUsdAmount(r: JsonReaders, v: JsonValue | undefined, min: bigint, record: RecordName, field: string): { image: bigint; exact?: bigint } {
+  const x = r.decimalField(v, USD_DECIMALS, USD_LABEL, record, field);
+  const name = typeof record === "string" ? record : record();
+  if (x < min) throw new BookError(name, field, `${JSON.stringify(v)} is below the least allowed ${formatDecimal(min, USD_DECIMALS)}`);
+  const image = imageOf(x);
+  if (image < I64_MIN || image > I64_MAX) throw new BookError(name, field, `${JSON.stringify(v)} is ${image} quote units (10^-6 USD), past 64 bits`);
+  if (x % QUOTE_AT_30 === 0n) return { image };
+  if (x >= WIDE_LIMIT || x <= -WIDE_LIMIT) throw new BookError(name, field, `${JSON.stringify(v)} has digits past 10^-6 USD and is past 2^125 at 10^-30 (about $42.5M), the core's 128-bit bound: only a whole number of 10^-6 USD may be that large`);
+  return { image, exact: x };
+}
+
+/** The text of a gmx-v2 USD amount: 6 decimals where it is whole 10^-6 USD, else 30. */
+export function usdText(image: bigint, exact: bigint | undefined): string {
+  if (exact === undefined || exact % QUOTE_AT_30 === 0n) return formatDecimal(exact === undefined ? image : exact / QUOTE_AT_30, QUOTE_DECIMALS);
+  return formatDecimal(exact, USD_DECIMALS);
+}
+
 export function parseGmx(v: JsonValue | undefined, record: RecordName, sizeDecimals: number, priceDecimals: number, r: JsonReaders): GmxMarket {
   const o = r.expectObject(v, record, "gmx", FIELDS, FIELDS, "gmx.");
-  const quote = `${QUOTE_DECIMALS} (quote amounts are in 10^-${QUOTE_DECIMALS} units)`;
   const side = (name: "long" | "short"): GmxPoolSide => {
     const s = r.expectObject(o[name], record, `gmx.${name}`, SIDE_FIELDS, SIDE_FIELDS, `gmx.${name}.`);
     return {
       maxPnlFactorForTraders: factor(r, s.maxPnlFactorForTraders, record, `gmx.${name}.maxPnlFactorForTraders`),
-      openInterestUsd: r.i64Field(s.openInterestUsd, QUOTE_DECIMALS, quote, 0n, record, `gmx.${name}.openInterestUsd`),
+      openInterestUsd: usd30(r, s.openInterestUsd, record, `gmx.${name}.openInterestUsd`),
       openInterestInTokens: r.i64Field(s.openInterestInTokens, sizeDecimals, `the market's sizeDecimals ${sizeDecimals}`, 0n, record, `gmx.${name}.openInterestInTokens`),
-      poolUsd: r.i64Field(s.poolUsd, QUOTE_DECIMALS, quote, 0n, record, `gmx.${name}.poolUsd`),
+      poolUsd: usd30(r, s.poolUsd, record, `gmx.${name}.poolUsd`),
     };
   };
   const g: Record<string, unknown> = {
     indexPriceSpread: r.i64Field(o.indexPriceSpread, priceDecimals, `the market's priceDecimals ${priceDecimals}`, 0n, record, "gmx.indexPriceSpread"),
-    minCollateralUsd: r.i64Field(o.minCollateralUsd, QUOTE_DECIMALS, quote, 0n, record, "gmx.minCollateralUsd"),
+    minCollateralUsd: usd30(r, o.minCollateralUsd, record, "gmx.minCollateralUsd"),
   };
   for (const f of FACTORS) g[f] = factor(r, o[f], record, `gmx.${f}`);
   g.long = side("long");
@@ -54,7 +90,7 @@ export function gmxMarketJson(m: Market): string {
   const g = m.gmx!;
   const q = JSON.stringify;
   const f = (x: bigint) => q(formatDecimal(x / TO_FLOAT, FACTOR_DECIMALS));
-  const usd = (x: bigint) => q(formatDecimal(x, QUOTE_DECIMALS));
+  const usd = (x: bigint) => q(usdText(0n, x));
   const side = (s: GmxPoolSide) => `{ "maxPnlFactorForTraders": ${f(s.maxPnlFactorForTraders)}, "openInterestUsd": ${usd(s.openInterestUsd)}, "openInterestInTokens": ${q(formatDecimal(s.openInterestInTokens, m.sizeDecimals))}, "poolUsd": ${usd(s.poolUsd)} }`;
   return `{ "indexPriceSpread": ${q(formatDecimal(g.indexPriceSpread, m.priceDecimals))}, ${FACTORS.map((k) => `${q(k)}: ${f(g[k])}`).join(", ")}, "minCollateralUsd": ${usd(g.minCollateralUsd)}, "long": ${side(g.long)}, "short": ${side(g.short)} }`;
 }

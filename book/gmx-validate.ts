@@ -6,10 +6,13 @@
 import { BookError, type RecordName } from "./errors.js";
 import { I64_MAX } from "./decimal.js";
 import type { Account, Market } from "./types.js";
+import { validateGmxWide } from "./gmx-wide.js";
 
 /** A factor at FLOAT_PRECISION the core holds exactly: a multiple of 10^21 in [0, 10^30]. */
 export const FACTOR_UNIT = 10n ** 21n;
 const ONE = 10n ** 30n;
+/** USD amounts of a market at 10^-30: what the contracts' uint256 holds. */
+const U256 = (1n << 256n) - 1n;
 
 function label(r: RecordName): string {
   return typeof r === "function" ? r() : r;
@@ -35,15 +38,15 @@ export function validateGmxMarket(m: Market, record: RecordName): void {
   within(g.indexPriceSpread, 0n, I64_MAX, record, "gmx.indexPriceSpread", "[0, 2^63 - 1] price units");
   if (m.markPrice + (g.indexPriceSpread as bigint) > I64_MAX) throw new BookError(label(record), "gmx.indexPriceSpread", "markPrice + indexPriceSpread (the index max price) passes 2^63 - 1");
   for (const f of ["minCollateralFactorForLiquidation", "liquidationFeeFactor", "liquidationFeeReceiverFactor", "maxPositionImpactFactorForLiquidations"]) factor(g[f], record, `gmx.${f}`);
-  within(g.minCollateralUsd, 0n, I64_MAX, record, "gmx.minCollateralUsd", "[0, 2^63 - 1] quote units");
+  within(g.minCollateralUsd, 0n, U256, record, "gmx.minCollateralUsd", "[0, 2^256 - 1] (USD at 10^-30)");
   for (const side of ["long", "short"] as const) {
     const s = g[side] as Record<string, unknown> | undefined;
     if (s === undefined || s === null || typeof s !== "object") throw new BookError(label(record), `gmx.${side}`, "missing: the side's pnl factor and pool");
     for (const k of Object.keys(s)) if (!["maxPnlFactorForTraders", "openInterestUsd", "openInterestInTokens", "poolUsd"].includes(k)) throw new BookError(label(record), `gmx.${side}.${k}`, "unknown field");
     factor(s.maxPnlFactorForTraders, record, `gmx.${side}.maxPnlFactorForTraders`);
-    within(s.openInterestUsd, 0n, I64_MAX, record, `gmx.${side}.openInterestUsd`, "[0, 2^63 - 1] quote units");
+    within(s.openInterestUsd, 0n, U256, record, `gmx.${side}.openInterestUsd`, "[0, 2^256 - 1] (USD at 10^-30)");
     within(s.openInterestInTokens, 0n, I64_MAX, record, `gmx.${side}.openInterestInTokens`, "[0, 2^63 - 1] size units");
-    within(s.poolUsd, 0n, I64_MAX, record, `gmx.${side}.poolUsd`, "[0, 2^63 - 1] quote units");
+    within(s.poolUsd, 0n, U256, record, `gmx.${side}.poolUsd`, "[0, 2^256 - 1] (USD at 10^-30)");
   }
 }
 
@@ -53,5 +56,15 @@ export function validateGmxAccount(acc: Account, record: RecordName): void {
   if (acc.positions.length > 1) throw new BookError(label(record), "positions", `a gmx-v2 account is one isolated GMX position, this one holds ${acc.positions.length}`);
   if ((acc.balances?.length ?? 0) > 1) throw new BookError(label(record), "balances", `a gmx-v2 account holds one balance, its position's collateral token; this one holds ${acc.balances!.length}`);
   const p = acc.positions[0];
-  if (p !== undefined && p.size !== 0n && p.entryPrice <= 0n) throw new BookError(`${label(record)} position 1`, "entryPrice", `${p.entryPrice}: a gmx-v2 position's entry slot is its sizeInUsd (quote units), above 0`);
+  if (p !== undefined && p.size !== 0n && p.sizeInUsd30 === undefined && p.entryPrice <= 0n) throw new BookError(`${label(record)} position 1`, "entryPrice", `${p.entryPrice}: a gmx-v2 position's entry slot is its sizeInUsd (quote units), above 0`);
+  if (typeof acc.collateral === "bigint" && acc.positions.every((q) => typeof q?.entryPrice === "bigint")) validateGmxWide(acc, label(record));
+}
+
+/** The amounts at 10^-30 (book/gmx-wide.ts) belong to gmx-v2 books. */
+export function refuseGmxWide(acc: Account, venue: string, record: RecordName): void {
+  if ((acc as { collateral30?: unknown }).collateral30 !== undefined) throw new BookError(label(record), "collateral30", `a ${venue} account has no collateral at 10^-30; it belongs to gmx-v2 books`);
+  if (!Array.isArray(acc.positions)) return;
+  acc.positions.forEach((p, i) => {
+    if (p !== null && typeof p === "object" && (p as { sizeInUsd30?: unknown }).sizeInUsd30 !== undefined) throw new BookError(`${label(record)} position ${i + 1}`, "sizeInUsd30", `a ${venue} position has no sizeInUsd; it belongs to gmx-v2 books`);
+  });
 }

@@ -21,6 +21,7 @@ export {
 export { parseBookJson, parseMarketsJson, writeBookJson, writeMarketsJson } from "./json.js";
 export { FACTOR_UNIT, validateGmxAccount, validateGmxMarket } from "./gmx-validate.js";
 export { gmxMarketJson, parseGmx } from "./gmx-json.js";
+export { QUOTE_AT_30, WIDE_LIMIT, collateralOf30, sizeInUsdOf } from "./gmx-wide.js";
 export { ACCOUNTS_HEADER, POSITIONS_HEADER, parseBookCsv, parseBookCsvStream, writeBookCsv, writeBookCsvChunks, type CsvReadOptions, type CsvStreamOptions, type TextChunks } from "./csv.js";
 export { BALANCES_HEADER } from "./balances.js";
 export type { BookCsv, ProgressCallback } from "./csv.js";

@@ -30,7 +30,11 @@ import { QUOTE_DECIMALS } from "./types.js";
 import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
 import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, GmxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
-import { gmxMarketJson, parseGmx } from "./gmx-json.js";
+import { gmxMarketJson, parseGmx, parseUsdAmount, usdText } from "./gmx-json.js";
+import { derived, readWide } from "./gmx-wide.js";
+
+/** gmx-v2 columns: the exact amount, or none where the column holds the image's (book/gmx-wide.ts). */
+const fineOrNone = (image: bigint, x: bigint): bigint | undefined => (x === derived(image) ? undefined : x);
 
 // ---------------------------------------------------------------------------------------------
 // Strict JSON reader
@@ -310,6 +314,9 @@ function i64Field(v: JsonValue | undefined, decimals: number, decimalsLabel: str
   return x;
 }
 
+/** The field readers handed to the gmx-v2 parsers (book/gmx-json.ts). */
+const READERS = { expectObject, decimalField, i64Field };
+
 const RATE_LABEL = `${RATE_DECIMALS} (rates are whole ppm)`;
 
 function rateField(v: JsonValue | undefined, record: RecordName, field: string): bigint {
@@ -476,7 +483,7 @@ function parseMarket(v: JsonValue, index: number, shape: VenueShape): Market {
   if (impact) (market as { impact?: Impact }).impact = impact;
   if (has(o, "dydx")) (market as { dydx?: DydxMarket }).dydx = parseDydx(o.dydx, record, sizeDecimals);
   if (has(o, "drift")) (market as { drift?: DriftMarket }).drift = parseDrift(o.drift, record, sizeDecimals);
-  if (has(o, "gmx")) (market as { gmx?: GmxMarket }).gmx = parseGmx(o.gmx, record, sizeDecimals, priceDecimals, { expectObject, decimalField, i64Field });
+  if (has(o, "gmx")) (market as { gmx?: GmxMarket }).gmx = parseGmx(o.gmx, record, sizeDecimals, priceDecimals, READERS);
   return market;
 }
 
@@ -622,7 +629,9 @@ export function parseBookJson(text: string): Book {
     accountIds.push(id);
     const other = ids.add(a);
     if (other >= 0) throw bookError(record, "id", `duplicate account id ${quote(id)} (accounts ${other + 1} and ${a + 1})`);
-    const collateral = i64Field(o.collateral, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, record, "collateral");
+    // gmx-v2: up to 30 decimals (book/gmx-wide.ts: the image, and the exact amount where finer).
+    const gmxCollateral = h.venue === "gmx-v2" ? parseUsdAmount(READERS, o.collateral, -(1n << 256n), record, "collateral") : undefined;
+    const collateral = gmxCollateral ? gmxCollateral.image : i64Field(o.collateral, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, record, "collateral");
     const balances = has(o, "balances") ? parseBalances(o.balances, h, record) : undefined;
     const posValues = expectArray(o.positions, record, "positions");
     const positions: Position[] = new Array(posValues.length);
@@ -639,9 +648,11 @@ export function parseBookJson(text: string): Book {
       const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
       const entryPrice = drift
         ? i64Field(po.quoteAssetAmount, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, posRecord, "quoteAssetAmount")
-        : gmx ? i64Field(po.sizeInUsd, QUOTE_DECIMALS, QUOTE_LABEL, 1n, posRecord, "sizeInUsd")
+        : gmx ? undefined
         : i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
-      const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT" } = { market: m, size, entryPrice };
+      const gmxSize = gmx ? parseUsdAmount(READERS, po.sizeInUsd, 1n, posRecord, "sizeInUsd") : undefined;
+      const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT"; sizeInUsd30?: bigint } = { market: m, size, entryPrice: entryPrice ?? gmxSize!.image };
+      if (gmxSize?.exact !== undefined) position.sizeInUsd30 = gmxSize.exact;
       if (has(po, "leverage")) position.leverage = i64Field(po.leverage, 0, "0 (a whole number)", 1n, posRecord, "leverage");
       if (has(po, "side")) {
         if (h.venue !== "binance-usdm") throw bookError(posRecord, "side", `a side is a binance-usdm hedge-mode label; a ${h.venue} position has none`);
@@ -652,8 +663,9 @@ export function parseBookJson(text: string): Book {
       if (refused !== null) throw bookError(posRecord, "market", `${quote(marketId)} ${refused}`);
       positions[p] = position;
     }
-    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "cross" | "isolated"; balances?: Balance[] } = { id, collateral, positions };
+    const account: { id: string; collateral: bigint; positions: Position[]; margin?: "cross" | "isolated"; balances?: Balance[]; collateral30?: bigint } = { id, collateral, positions };
     if (balances && balances.length > 0) account.balances = balances;
+    if (gmxCollateral?.exact !== undefined) account.collateral30 = gmxCollateral.exact;
     if (has(o, "margin")) {
       if (o.margin !== "cross" && o.margin !== "isolated") throw bookError(record, "margin", `expected "cross" or "isolated", got ${describeJson(o.margin)}`);
       account.margin = o.margin;
@@ -758,9 +770,9 @@ function positionLabels(leverage: bigint | undefined, side: string | undefined):
   return (leverage !== undefined ? `, "leverage": ${q(leverage.toString())}` : "") + (side !== undefined ? `, "side": ${q(side)}` : "");
 }
 
-function positionJson(market: Market, size: bigint, entry: bigint, labels = ""): string {
+function positionJson(market: Market, size: bigint, entry: bigint, labels = "", exact?: bigint): string {
   if (market.gmx !== undefined) {
-    return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "sizeInUsd": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
+    return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "sizeInUsd": ${q(usdText(entry, exact))}${labels} }`;
   }
   if (market.drift !== undefined) {
     return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "quoteAssetAmount": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
@@ -786,8 +798,8 @@ function assetsJson(assets: readonly Asset[] | undefined): string {
   return `,\n  "assets": [${assets.length ? "\n" + assets.map(assetJson).join(",\n") + "\n  " : ""}]`;
 }
 
-function accountJson(id: string, collateral: bigint, positions: string[], isolated = false, balances = ""): string {
-  const head = `    { "id": ${q(id)}, ${isolated ? '"margin": "isolated", ' : ""}"collateral": ${q(formatDecimal(collateral, QUOTE_DECIMALS))}, ${balances}"positions": [`;
+function accountJson(id: string, collateral: bigint, positions: string[], isolated = false, balances = "", collateralText = formatDecimal(collateral, QUOTE_DECIMALS)): string {
+  const head = `    { "id": ${q(id)}, ${isolated ? '"margin": "isolated", ' : ""}"collateral": ${q(collateralText)}, ${balances}"positions": [`;
   if (positions.length === 0) return head + "] }";
   return `${head}\n        ${positions.join(",\n        ")}\n      ] }`;
 }
@@ -813,16 +825,17 @@ export function writeBookJson(book: Book | BookColumns): string {
       for (let p = book.positionStart[a]; p < book.positionStart[a + 1]; p++) {
         const leverage = book.positionLeverage?.[p] ? BigInt(book.positionLeverage[p]) : undefined;
         const side = SIDE_NAME[book.positionSide?.[p] ?? 0];
-        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side)));
+        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side), book.gmxUsd ? fineOrNone(book.positionEntry[p], readWide(book.gmxUsd, a, 0)) : undefined));
       }
-      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, balancesOf(book, a))));
+      const gmxCollateral = book.gmxUsd ? usdText(book.collateral[a], fineOrNone(book.collateral[a], readWide(book.gmxUsd, a, 1))) : undefined;
+      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, balancesOf(book, a)), gmxCollateral));
     }
   } else {
     validateBook(book);
     const { markets } = book;
     parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue) + assetsJson(book.assets));
     for (const acc of book.accounts) {
-      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side))), acc.margin === "isolated", balancesJson(book.assets, acc.balances)));
+      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side), p.sizeInUsd30)), acc.margin === "isolated", balancesJson(book.assets, acc.balances), acc.collateral30 !== undefined ? usdText(acc.collateral, acc.collateral30) : undefined));
     }
   }
   const n = parts.length - 1;

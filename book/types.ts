@@ -90,8 +90,9 @@ export interface DriftMarket {
 /**
  * gmx-v2: what the synthetics contracts keep for a market beside its index price
  * (docs/venues/gmx-v2.md). Factors are GMX's, at FLOAT_PRECISION (10^30 = 100 %), each a multiple
- * of 10^18 (book/validate.ts: the core holds them in parts of 10^12); USD amounts are quote units
- * (10^-6 USD); open interest in tokens is size units of the market.
+ * of 10^21 (book/validate.ts: the core holds them in parts of 10^9); USD amounts are GMX's too, at
+ * 10^-30 USD (FLOAT_PRECISION), >= 0 and unbounded (book/gmx-wide.ts); open interest in tokens is
+ * size units of the market.
  */
 export interface GmxMarket {
   /** The index token's max price less its min price (price units, >= 0); the market's mark is the min. */
@@ -100,7 +101,7 @@ export interface GmxMarket {
   readonly liquidationFeeFactor: bigint;
   readonly liquidationFeeReceiverFactor: bigint;
   readonly maxPositionImpactFactorForLiquidations: bigint;
-  /** MIN_COLLATERAL_USD (quote units). */
+  /** MIN_COLLATERAL_USD (10^-30 USD). */
   readonly minCollateralUsd: bigint;
   /** The pnl cap (MAX_PNL_FACTOR_FOR_TRADERS) per side, and that side's pool: its open interest (USD and tokens) and its pool token's worth at its min price. */
   readonly long: GmxPoolSide;
@@ -109,10 +110,10 @@ export interface GmxMarket {
 
 export interface GmxPoolSide {
   readonly maxPnlFactorForTraders: bigint;
-  /** getOpenInterest (quote units) and getOpenInterestInTokens (size units) of the side. */
+  /** getOpenInterest (10^-30 USD) and getOpenInterestInTokens (size units) of the side. */
   readonly openInterestUsd: bigint;
   readonly openInterestInTokens: bigint;
-  /** poolAmount * poolTokenPrice.min of the side's pool token (quote units), as given. */
+  /** poolAmount * poolTokenPrice.min of the side's pool token (10^-30 USD), as given. */
   readonly poolUsd: bigint;
 }
 
@@ -201,6 +202,11 @@ export interface Position {
   readonly leverage?: bigint;
   /** binance-usdm hedge mode: the position's side (absent: one-way, "BOTH"). */
   readonly side?: "LONG" | "SHORT";
+  /**
+   * gmx-v2: sizeInUsd exactly, at 10^-30 USD, where it has digits past 10^-6 (`entryPrice` is then
+   * its floor in quote units; absent: entryPrice * 10^24). book/gmx-wide.ts.
+   */
+  readonly sizeInUsd30?: bigint;
 }
 
 export interface Account {
@@ -211,6 +217,11 @@ export interface Account {
   readonly margin?: "cross" | "isolated";
   /** Balances in the book's assets, at most one per asset (absent: none). */
   readonly balances?: readonly Balance[];
+  /**
+   * gmx-v2: the collateral slot (the close's price impact) exactly, at 10^-30 USD, where it has
+   * digits past 10^-6 (`collateral` is then its floor; absent: collateral * 10^24). book/gmx-wide.ts.
+   */
+  readonly collateral30?: bigint;
 }
 
 export interface Book {
@@ -300,6 +311,12 @@ export interface BookColumns {
   readonly balanceAsset?: Uint32Array;
   /** [balances] 10^-decimals units of the asset; positive deposited, negative borrowed. */
   readonly balanceAmount?: BigInt64Array;
+  /**
+   * gmx-v2 only, optional: [4 * accounts] each account's sizeInUsd and collateral (the price
+   * impact) at 10^-30 USD, two's complement 128 bits as (low, high) words (book/gmx-wide.ts);
+   * absent: the images * 10^24.
+   */
+  readonly gmxUsd?: BigUint64Array;
 }
 
 export const SIDE_CODE = { LONG: 1, SHORT: 2 } as const;

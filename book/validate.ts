@@ -6,7 +6,8 @@
  * same rules on the text they read, with the same constants.
  */
 import { BookError, bookError, describeValue } from "./errors.js";
-import { validateGmxAccount, validateGmxMarket } from "./gmx-validate.js";
+import { refuseGmxWide, validateGmxAccount, validateGmxMarket } from "./gmx-validate.js";
+import { readWide, validateGmxColumn } from "./gmx-wide.js";
 import type { RecordName } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
 import { SIDE_CODE, VENUE_NAMES, leverageRateDenominator, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
@@ -171,8 +172,8 @@ function decimalsField(v: unknown, record: string, field: string): number {
 
 const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx", "drift", "gmx"];
 const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm", "maintenanceFractionPpm"];
-const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin", "balances"];
-const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side"];
+const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin", "balances", "collateral30"];
+const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side", "sizeInUsd30"];
 
 /**
  * Checks one market (not the uniqueness of its id, which needs the whole list).
@@ -575,6 +576,7 @@ export function validateBook(book: Book): void {
     bigintIn(acc.collateral, I64_MIN, I64_MAX, record, "collateral", I64_RANGE);
     validateBalances(acc.balances, assets?.length ?? 0, assets, record);
     if (venue === "gmx-v2") validateGmxAccount(acc as never, record);
+    else refuseGmxWide(acc as never, venue, record);
     const positions = acc.positions;
     if (!Array.isArray(positions)) throw bookError(record, "positions", `expected an array, got ${describeValue(positions)}`);
     if (acc.margin !== undefined) {
@@ -656,6 +658,7 @@ function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
   if (c.positionLeverage !== undefined) typed(c.positionLeverage, Uint32Array, "positionLeverage", np);
   if (c.positionSide !== undefined) typed(c.positionSide, Uint8Array, "positionSide", np);
   validateAssets(c.assets, "book", venue);
+  validateGmxColumn(c, (a) => accountRecord(c.accountIds[a], a));
   const na = c.assets?.length ?? 0;
   const withBalances = c.balanceStart !== undefined || c.balanceAsset !== undefined || c.balanceAmount !== undefined;
   if (withBalances) {
@@ -702,7 +705,7 @@ function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
         held[k] = a;
       }
     }
-    if (venue === "gmx-v2") validateGmxAccount({ positions: Array.from({ length: end - start }, (_, k) => ({ market: c.positionMarket[start + k]!, size: c.positionSize[start + k]!, entryPrice: c.positionEntry[start + k]! })), balances: withBalances ? Array.from({ length: c.balanceStart![a + 1]! - c.balanceStart![a]! }, () => ({ asset: 0, amount: 0n })) : [] } as never, accountRecord(id, a));
+    if (venue === "gmx-v2") validateGmxAccount({ positions: Array.from({ length: end - start }, (_, k) => ({ market: c.positionMarket[start + k]!, size: c.positionSize[start + k]!, entryPrice: c.positionEntry[start + k]!, ...(c.gmxUsd && k === 0 ? { sizeInUsd30: readWide(c.gmxUsd, a, 0) } : {}) })), balances: withBalances ? Array.from({ length: c.balanceStart![a + 1]! - c.balanceStart![a]! }, () => ({ asset: 0, amount: 0n })) : [] } as never, accountRecord(id, a));
     if (c.accountIsolated?.[a] && end - start !== 1) throw new BookError(accountRecord(id, a), "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${end - start}`);
     for (let p = start; p < end; p++) {
       const m = c.positionMarket[p];

@@ -1,37 +1,44 @@
 // GMX v2 synthetics (docs/venues/gmx-v2.md; reference/venues/gmx-v2.ts states the same rules in
 // BigInt and names the contract function each follows). One account is one isolated position: its
-// size is sizeInTokens, its entry slot sizeInUsd (quote units), its one balance the collateral
-// token net of the close's costs, its quote collateral the given price impact; the market's mark is
-// the index min price, the max the mark plus the spread.
+// size is sizeInTokens, its sizeInUsd and the given price impact GMX's own USD amounts at 10^-30
+// (the region DESC_GMX_WIDE; the entry slot and the quote collateral hold their floors in quote
+// units for the generic machinery), its one balance the collateral token net of the close's costs;
+// the market's mark is the index min price, the max the mark plus the spread.
 //
 // Exactness. The trigger (PositionUtils.isPositionLiquidatable) is decided at GMX's own
 // FLOAT_PRECISION, 10^30 per USD, in 128-bit integers, with no rounding of its own:
 //   collateral  C = b * c * 10^(30 - dc - pc)          (b the balance, c the asset's price, i64 each)
 //   value       V = |s| * x * 10^(30 - sd - pd)         (x the min or max index price)
-//   size        E = e * 10^24                           (e = sizeInUsd in quote units)
-//   impact      I = clamp(q * 10^24, -e * Fi * 10^15, 0) (q the given impact, Fi the factor in 10^-9)
-//   thresholds  MIN_COLLATERAL_USD * 10^24 and e * Fm * 10^15 = applyFactor(E, Fm * 10^21) exactly
-// Each of C, V, E, q * 10^24 is formed as a magnitude and checked below 2^125 before it is used
-// (else the account is an overflow, as the reference's GMX_LIMIT says), so pnl = +-(V - E) and
-// R = C + pnl + I stay below 3 * 2^125 < 2^127 in magnitude: the signed 128-bit sums cannot wrap,
-// and R < threshold is the contract's comparison on the same integers. The factors' products
-// e * F * 10^15 are at most E (F <= 10^9). For a positive pnl the side's pool pnl is formed the same
-// way (its open interest value and cost each below 2^125, else an overflow; the cap
-// applyFactor(poolUsd, F) may be larger: then it does not bind), and the capped pnl
-// is floor(pnl * capped / pool) by a 256-by-128-bit division: Precision.mulDiv's truncation.
-// The close-out's fee amount is roundUpDivision(feeUsd, c * 10^(30 - dc - pc)), its receiver share
+//   size        E = sizeInUsd                          (the region's i128, at 10^-30)
+//   impact      I = clamp(Q, -applyFactor(E, Fi), 0)    (Q the region's impact, Fi the factor in 10^-9)
+//   thresholds  MIN_COLLATERAL_USD (the market's u128) and applyFactor(E, Fm)
+// where applyFactor(A, F * 10^21) = floor(A * F / 10^9) = (A div 10^9) * F + floor((A mod 10^9) * F
+// / 10^9) exactly (applyFactor9; F <= 10^9, so the result is at most A). Every stored amount is
+// its exact value below 2^125 or saturated at 2^126 (book/gmx-wide.ts: an amount at or past 2^125
+// is an overflow in the reference too), so no stored amount has wrapped. Each of C, V, E, |Q|,
+// MIN_COLLATERAL_USD is checked below 2^125 before it is used (else the account is an overflow,
+// as the reference's GMX_LIMIT says), so pnl = +-(V - E) and R = C + pnl + I stay below 3 * 2^125
+// < 2^127 in magnitude: the signed 128-bit sums cannot wrap, and R < threshold is the contract's
+// comparison on the same integers. For a positive pnl the side's pool pnl is formed the same way
+// (its open interest value and cost each below 2^125, else an overflow), and getCappedPnl's bound
+// applyFactor(poolUsd, maxPnlFactorForTraders) is the market's constant, derived exactly by the
+// wrapper and saturated at 2^126: a saturated bound is above every pool pnl below 2^125, so it does
+// not bind, as the exact one would not. The capped pnl is floor(pnl * bound / pool) by a
+// 256-by-128-bit division: Precision.mulDiv's truncation. The close-out's fee amount is
+// roundUpDivision(applyFactor(E, Fl), c * 10^(30 - dc - pc)), its receiver share
 // floor(amount * Fr / 10^9) = applyFactor(amount, Fr * 10^21). Reported amounts are truncated to
 // quote units (10^-6 USD), the pool's shortfall rounded up, as the reference does.
 //
-// Record fields (layout.ts): the spread, MIN_COLLATERAL_USD and the pools in the market's impact
-// fields and spares, the factors (10^-9) in its u32 spares and the tier's padding.
+// Record fields (layout.ts): the spread and open interest in tokens in the market's impact fields
+// and spares, the factors (10^-9) in its u32 spares and the tier's padding, the USD amounts in the
+// market's 128-bit block.
 
 import {
   ASSET_BYTES, DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_QUOTE_COLLATERAL,
   ENTRY_ACCOUNT, ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_EQUITY, ENTRY_MAINTENANCE, ENTRY_NOTIONAL, ENTRY_PENALTY,
   ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_GMX_LIQ_FEE, MARKET_GMX_LONG_OI, MARKET_GMX_LONG_OI_TOKENS,
-  MARKET_GMX_LONG_PNL_FACTOR, MARKET_GMX_LONG_POOL, MARKET_GMX_MIN_CF, MARKET_GMX_MIN_USD, MARKET_GMX_SHORT_OI,
-  MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_PNL_FACTOR, MARKET_GMX_SHORT_POOL, MARKET_GMX_SPREAD, MARKET_MARK,
+  MARKET_GMX_LONG_MAX_PNL, MARKET_GMX_MIN_CF, MARKET_GMX_MIN_USD, MARKET_GMX_SHORT_OI,
+  MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_MAX_PNL, MARKET_GMX_SPREAD, MARKET_MARK, DESC_GMX_WIDE,
   MARKET_PRICE_DECIMALS, MARKET_SIZE_DECIMALS, MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
   TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
 } from "../layout";
@@ -41,7 +48,6 @@ import { ModelBalances, valueCollateralFor } from "../assets";
 import { mulHi, umul128 } from "../wide";
 
 const E12: u64 = 1_000_000_000_000;
-const E15: u64 = 1_000_000_000_000_000;
 const LIMIT_HI: u64 = <u64>1 << 61; // a magnitude (hi:lo) is below 2^125 iff hi < 2^61
 const FACTOR: u64 = 1_000_000_000; // the factors' unit, 10^-9
 
@@ -206,36 +212,35 @@ let liquidatable: bool = false;
 /** The side's pool pnl (getPnl, maximize) as two's complement into (poolLo, poolHi); `bad` past 2^125. */
 let poolLo: u64 = 0, poolHi: u64 = 0;
 function poolPnl(market: usize, long: bool, min: u64, max: u64, k: i32): void {
-  const oi = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI));
+  const oiAt = market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI);
+  const oLo = load<u64>(oiAt), oHi = load<u64>(oiAt, 8);
   const tokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
   poolLo = 0; poolHi = 0;
-  if (oi == 0 || tokens == 0) return;
+  if ((oLo == 0 && oHi == 0) || tokens == 0) return;
+  if (oHi >= LIMIT_HI) bad = true;
   const vLo = product(tokens, long ? max : min, k);
   const vHi = hi128;
-  const oLo = product(oi, E12, 12);
-  const oHi = hi128;
   poolLo = long ? sub128(vLo, vHi, oLo, oHi) : sub128(oLo, oHi, vLo, vHi);
   poolHi = hi128;
 }
 
 /**
  * isPositionLiquidatable for the account's position: sets rLo/rHi, mLo/mHi, cLo/cHi and
- * `liquidatable`; false when an amount passes 2^125 (an overflow).
+ * `liquidatable`; false when an amount passes 2^125 (an overflow). (eLo, eHi) is sizeInUsd and
+ * (qLo, qHi) the impact, at 10^-30.
  */
-function trigger(market: usize, tier: usize, size: i64, e: i64, q: i64, balance: i64, asset: usize, mark: u64): bool {
+function trigger(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
   bad = false;
   const long = size > 0;
   const tokens = <u64>(long ? size : -size);
   const spread = load<u64>(market, MARKET_GMX_SPREAD);
   const max = mark + spread;
   if (max < mark || <i64>max < 0) return false; // the max price passes 63 bits: an overflow
+  if (eHi >= LIMIT_HI) return false; // sizeInUsd at or past 2^125 (saturated, or negative: never in a valid book)
   const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
   // V at the price that minimises the pnl: a long's min, a short's max.
   const vLo = product(tokens, long ? mark : max, k);
   const vHi = hi128;
-  const eu = <u64>e;
-  const sLo = product(eu, E12, 12); // E = e * 10^24
-  const sHi = hi128;
   // Collateral: b * c * 10^(30 - dc - pc), the asset's unit price c * 10^(...) kept for the fees.
   let colLo: u64 = 0, colHi: u64 = 0;
   cLo = 0; cHi = 0;
@@ -249,22 +254,23 @@ function trigger(market: usize, tier: usize, size: i64, e: i64, q: i64, balance:
     colLo = signed(balance < 0, mag, hi128);
     colHi = hi128;
   }
-  // The impact: q * 10^24, 0 when not negative, no lower than -e * Fi * 10^15.
+  // The impact: Q, 0 when not negative, no lower than -applyFactor(E, Fi).
   let iLo: u64 = 0, iHi: u64 = 0;
-  if (q < 0) {
-    let mag = product(<u64>(-q), E12, 12);
+  if (<i64>qHi < 0) {
+    let mag = neg128(qLo, qHi);
     let magHi = hi128;
-    const fi = <u64>load<u32>(tier, TIER_GMX_MAX_IMPACT);
-    const capLo = product(eu, fi, 15);
+    if (magHi >= LIMIT_HI) return false;
+    const capLo = applyFactor9(eLo, eHi, <u64>load<u32>(tier, TIER_GMX_MAX_IMPACT));
     const capHi = hi128;
     if (ule(capLo, capHi, mag, magHi)) { mag = capLo; magHi = capHi; }
     iLo = neg128(mag, magHi);
     iHi = hi128;
   }
   // The thresholds: max(MIN_COLLATERAL_USD, applyFactor(E, Fm)), and remaining <= 0 is remaining < 1.
-  const minLo = product(load<u64>(market, MARKET_GMX_MIN_USD), E12, 12);
-  const minHi = hi128;
-  const levLo = product(eu, <u64>load<u32>(market, MARKET_GMX_MIN_CF), 15);
+  const minLo = load<u64>(market, MARKET_GMX_MIN_USD);
+  const minHi = load<u64>(market, MARKET_GMX_MIN_USD + 8);
+  if (minHi >= LIMIT_HI) return false;
+  const levLo = applyFactor9(eLo, eHi, <u64>load<u32>(market, MARKET_GMX_MIN_CF));
   const levHi = hi128;
   if (bad) return false;
   mLo = minLo; mHi = minHi;
@@ -273,7 +279,7 @@ function trigger(market: usize, tier: usize, size: i64, e: i64, q: i64, balance:
   // R without the pnl, then the pnl: a long's V - E, a short's E - V.
   const baseLo = add128(colLo, colHi, iLo, iHi);
   const baseHi = hi128;
-  const pLo = long ? sub128(vLo, vHi, sLo, sHi) : sub128(sLo, sHi, vLo, vHi);
+  const pLo = long ? sub128(vLo, vHi, eLo, eHi) : sub128(eLo, eHi, vLo, vHi);
   const pHi = hi128;
   rLo = add128(baseLo, baseHi, pLo, pHi);
   rHi = hi128;
@@ -283,15 +289,10 @@ function trigger(market: usize, tier: usize, size: i64, e: i64, q: i64, balance:
     poolPnl(market, long, mark, max, k);
     if (bad) return false;
     if (<i64>poolHi > 0 || (poolHi == 0 && poolLo != 0)) {
-      // getCappedPnl: min(pool, applyFactor(poolUsd, factor)); poolUsd * F * 10^15 may pass 2^125:
-      // then it is above the pool pnl (below 2^125) and the cap does not bind.
-      const poolUsd = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_POOL : MARKET_GMX_SHORT_POOL));
-      const f = <u64>load<u32>(market + <usize>(long ? MARKET_GMX_LONG_PNL_FACTOR : MARKET_GMX_SHORT_PNL_FACTOR));
-      const maxLo = product(poolUsd, f, 15);
-      const maxHi = hi128;
-      const capBinds = !bad && !ule(poolLo, poolHi, maxLo, maxHi);
-      bad = false;
-      if (capBinds && (maxLo != 0 || maxHi != 0)) {
+      // getCappedPnl: min(pool, bound), the bound the market's applyFactor(poolUsd, factor) (saturated: above the pool pnl).
+      const boundAt = market + <usize>(long ? MARKET_GMX_LONG_MAX_PNL : MARKET_GMX_SHORT_MAX_PNL);
+      const maxLo = load<u64>(boundAt), maxHi = load<u64>(boundAt, 8);
+      if (!ule(poolLo, poolHi, maxLo, maxHi) && (maxLo != 0 || maxHi != 0)) {
         const cappedLo = mulDiv128(pLo, pHi, maxLo, maxHi, poolLo, poolHi);
         const cappedHi = hi128;
         rLo = add128(baseLo, baseHi, cappedLo, cappedHi);
@@ -309,12 +310,17 @@ function trigger(market: usize, tier: usize, size: i64, e: i64, q: i64, balance:
 // R with a positive pnl counted as 0 (the pool's cap keeps a positive pnl >= 0), M the larger
 // threshold (at least 1), S the sum of the terms' magnitudes, and every magnitude the exact path
 // forms below 2^124 (so it forms none past 2^125: no overflow), the side's pool amounts too
-// wherever the pnl may be positive. Why that proves the exact R >= M: each term is a product of at
-// most three factors, each converted to f64 (relative error 2^-53; the powers of ten up to 10^22
-// exact, the larger ones rounded), so it is within 5 * 2^-53 of its exact value relatively; the sums
-// of at most four terms add 4 * 2^-53 * S; in all |R'_f - R'| + |M_f - M| < 2^-49 * S, far inside
-// the band, and R >= R' (the capped pnl is >= 0 when the pnl is positive). Every account the test
-// does not settle takes the exact path, which alone decides liquidatable and overflow.
+// wherever the pnl may be positive. Why that proves the exact R >= M: a 128-bit amount converts to
+// f64 as hi * 2^64 + lo (three roundings, both parts of one sign: within 3 * 2^-53 relatively); a
+// product of the book's integers and powers of ten takes at most three factors, each converted
+// (relative error 2^-53; the powers of ten up to 10^22 exact, the larger ones rounded), and two
+// multiplications; applyFactor's A * F * 10^-9 takes A's three roundings, F exact, 10^-9 and two
+// multiplications; so every term is within 7 * 2^-53 of its exact value relatively (applyFactor's
+// floor only lowers the exact thresholds and the impact's cap, which moves R and M toward "ok": the
+// float image errs the other way); the sums of at most four terms add 4 * 2^-53 * S; in all
+// |R'_f - R'| + |M_f - M| < 11 * 2^-53 * S < 2^-49 * S, far inside the band, and R >= R' (the capped
+// pnl is >= 0 when the pnl is positive). Every account the test does not settle takes the exact
+// path, which alone decides liquidatable and overflow.
 
 const F_POW10: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
@@ -322,8 +328,15 @@ const F_POW10: StaticArray<f64> = [
 ];
 const F_LIMIT: f64 = 21267647932558653966460912964485513216.0; // 2^124
 const F_BAND: f64 = 2.842170943040401e-14; // 2^-45
+const F_2_64: f64 = 18446744073709551616.0;
 
-function surelySafe(market: usize, tier: usize, size: i64, e: i64, q: i64, balance: i64, asset: usize, mark: u64): bool {
+/** A 128-bit amount >= 0 as f64 (three roundings, both parts >= 0). */
+// @ts-ignore: decorator
+@inline function f128(lo: u64, hi: u64): f64 {
+  return <f64>hi * F_2_64 + <f64>lo;
+}
+
+function surelySafe(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
   const long = size > 0;
   const max = mark + load<u64>(market, MARKET_GMX_SPREAD);
   if (max < mark || <i64>max < 0) return false;
@@ -331,33 +344,34 @@ function surelySafe(market: usize, tier: usize, size: i64, e: i64, q: i64, balan
   const tokens = <f64>(long ? size : -size);
   const pk = unchecked(F_POW10[k]);
   const v = tokens * <f64>(long ? mark : max) * pk;
-  const ef = <f64>e;
-  const sizeUsd = ef * 1e24;
+  const sizeUsd = f128(eLo, eHi);
   let c: f64 = 0, unit: f64 = 0;
   if (asset != 0) {
     unit = <f64>load<i64>(asset, ASSET_PRICE) * unchecked(F_POW10[24 - assetExponent(asset)]);
     c = <f64>balance * unit;
   }
   let impact: f64 = 0, qMag: f64 = 0;
-  if (q < 0) {
-    qMag = -<f64>q * 1e24;
-    const cap = ef * <f64>load<u32>(tier, TIER_GMX_MAX_IMPACT) * 1e15;
+  if (<i64>qHi < 0) {
+    const magLo = neg128(qLo, qHi);
+    qMag = f128(magLo, hi128); // the magnitude's two parts are >= 0: no cancellation
+    const cap = sizeUsd * <f64>load<u32>(tier, TIER_GMX_MAX_IMPACT) * 1e-9;
     impact = -(qMag < cap ? qMag : cap);
   }
-  const minUsd = <f64>load<u64>(market, MARKET_GMX_MIN_USD) * 1e24;
-  const lev = ef * <f64>load<u32>(market, MARKET_GMX_MIN_CF) * 1e15;
+  const minUsd = f128(load<u64>(market, MARKET_GMX_MIN_USD), load<u64>(market, MARKET_GMX_MIN_USD + 8));
+  const lev = sizeUsd * <f64>load<u32>(market, MARKET_GMX_MIN_CF) * 1e-9;
   let m = minUsd > lev ? minUsd : lev;
   if (m < 1) m = 1;
   const pnl = long ? v - sizeUsd : sizeUsd - v;
   const cAbs = c < 0 ? -c : c;
-  if (v >= F_LIMIT || sizeUsd >= F_LIMIT || unit >= F_LIMIT || cAbs >= F_LIMIT || qMag >= F_LIMIT || minUsd >= F_LIMIT) return false;
+  if (v >= F_LIMIT || sizeUsd >= F_LIMIT || sizeUsd < 0 || unit >= F_LIMIT || cAbs >= F_LIMIT || qMag >= F_LIMIT || minUsd >= F_LIMIT) return false;
   const sum = v + sizeUsd + cAbs + (impact < 0 ? -impact : 0) + m;
   const band = sum * F_BAND;
   if (pnl > -band) {
     // The exact pnl may be positive: the exact path forms the pool's amounts, which must fit too.
-    const oi = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI));
+    const oiAt = market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI);
+    const oi = f128(load<u64>(oiAt), load<u64>(oiAt, 8));
     const oiTokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
-    if (oi != 0 && oiTokens != 0 && (<f64>oi * 1e24 >= F_LIMIT || <f64>oiTokens * <f64>(long ? max : mark) * pk >= F_LIMIT)) return false;
+    if (oi != 0 && oiTokens != 0 && (oi >= F_LIMIT || <f64>oiTokens * <f64>(long ? max : mark) * pk >= F_LIMIT)) return false;
   }
   const r = c + impact + (pnl < 0 ? pnl : 0);
   return r - m > band;
@@ -387,7 +401,10 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   }
   const market = marketAt(markets, load<u32>(marketCol + (<usize>first << 2)));
   const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
-  const e = load<i64>(entryCol + (<usize>first << 3));
+  // sizeInUsd and the impact at 10^-30 (the region: 32 bytes an account).
+  const wide = (load<u32>(gmxDesc, DESC_GMX_WIDE) as usize) + (<usize>a << 5);
+  const eLo = load<u64>(wide), eHi = load<u64>(wide, 8);
+  const qLo = load<u64>(wide, 16), qHi = load<u64>(wide, 24);
   // The account's one balance (the collateral token), if any.
   const bStart = load<u32>(gmxDesc, DESC_BALANCE_START) as usize;
   const bFirst = load<u32>(bStart + (<usize>a << 2));
@@ -399,11 +416,11 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   }
   const mark = <u64>load<i64>(market, MARKET_MARK);
   // A scan keeps no entry of an account that is not flagged: the float test may settle it.
-  if (!reportAll && surelySafe(market, tier, size, e, q, balance, asset, mark)) {
+  if (!reportAll && surelySafe(market, tier, size, eLo, eHi, qLo, qHi, balance, asset, mark)) {
     store<u32>(out, STATUS_OK, ENTRY_STATUS);
     return STATUS_OK;
   }
-  if (!trigger(market, tier, size, e, q, balance, asset, mark)) {
+  if (!trigger(market, tier, size, eLo, eHi, qLo, qHi, balance, asset, mark)) {
     store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
     return STATUS_OVERFLOW;
   }
@@ -423,7 +440,7 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   let feeLo: u64 = 0, feeHi: u64 = 0, recvLo: u64 = 0, recvHi: u64 = 0;
   const fl = <u64>load<u32>(market, MARKET_GMX_LIQ_FEE);
   if (fl != 0 && (cLo != 0 || cHi != 0)) {
-    const usdLo = product(<u64>e, fl, 15);
+    const usdLo = applyFactor9(eLo, eHi, fl);
     const usdHi = hi128;
     const amountLo = ceilDiv128(usdLo, usdHi, cLo, cHi);
     const amountHi = hi128;

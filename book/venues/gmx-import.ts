@@ -26,8 +26,9 @@
  * token's min price, the spread max - min; the pool sides are longInterestUsd/InTokens and
  * longPoolAmount at the long token's min price (the short side likewise).
  *
- * Units. Each value must be exact in the book's 64-bit units: USD (sizeInUsd, fees, impact, open
- * interest, pools, MIN_COLLATERAL_USD) a whole number of 10^-6 USD; factors whole parts of 10^9;
+ * Units. USD amounts are GMX's own, at 10^-30 (book/gmx-wide.ts): sizeInUsd and the impact as
+ * their quote-unit floors and the exact amounts (below 2^125, about $42.5M, where they have digits
+ * past 10^-6), open interest, pools and MIN_COLLATERAL_USD as given; factors whole parts of 10^9;
  * per market the importer takes the fewest size decimals (at most the index token's) and the most
  * price decimals (at most 18, their sum at most 24) on which every size and price is exact, per
  * collateral token likewise. A value that is not exact there, or does not fit 64 bits, is refused,
@@ -40,6 +41,7 @@ import type { JsonObject, JsonValue } from "../json.js";
 import { writeBookJson } from "../json.js";
 import type { Account, Asset, Book, Market } from "../types.js";
 import { describeJson, has, object, rec, required } from "./response.js";
+import { splitUsd } from "../gmx-wide.js";
 
 export interface GmxInput {
   readonly markets: string;
@@ -92,13 +94,6 @@ function bool(o: JsonObject, key: string, record: string): boolean {
   return v;
 }
 
-/** A value at 10^30 as quote units (10^-6 USD), refused when not whole or past 64 bits. */
-function usd(x: bigint, record: string, field: string, min = I64_MIN): bigint {
-  if (x % QUOTE !== 0n) throw new BookError(record, field, `${x} (USD at 10^30) is not a whole number of 10^-6 USD, the book's quote unit: liqscan's 64-bit columns hold GMX USD values to 10^-6 exactly or not at all`);
-  const q = x / QUOTE;
-  if (q < min || q > I64_MAX) throw new BookError(record, field, `${x} (USD at 10^30) is ${q} quote units, outside [${min}, 2^63 - 1]`);
-  return q;
-}
 
 /** A GMX factor (10^30 = 1) in [0, 1], whole parts of 10^9. */
 function factor(x: bigint, record: string, field: string): bigint {
@@ -157,10 +152,10 @@ interface PositionIn {
   readonly market: MarketIn;
   readonly collateral: TokenIn;
   readonly isLong: boolean;
-  readonly sizeInUsd: bigint;
+  readonly sizeInUsd: { image: bigint; exact?: bigint };
   readonly sizeInTokens: bigint;
   readonly net: bigint;
-  readonly impact: bigint;
+  readonly impact: { image: bigint; exact?: bigint };
 }
 
 /**
@@ -177,7 +172,7 @@ export function importGmxBook(input: GmxInput): GmxImport {
   // The DataStore values the SDK does not carry.
   const config = object(doc(input.config, cSource), cSource, "");
   for (const k of Object.keys(config)) if (!["minCollateralUsd", "liquidationFeeReceiverFactor", "liquidationFeeFactors"].includes(k)) throw new BookError(cSource, k, "unknown field (expected minCollateralUsd, liquidationFeeReceiverFactor, liquidationFeeFactors)");
-  const minCollateralUsd = usd(big(config, "minCollateralUsd", cSource), cSource, "minCollateralUsd", 0n);
+  const minCollateralUsd = big(config, "minCollateralUsd", cSource);
   const receiver = factor(big(config, "liquidationFeeReceiverFactor", cSource), cSource, "liquidationFeeReceiverFactor");
   const feeFactors = object(required(config, "liquidationFeeFactors", cSource), cSource, "liquidationFeeFactors");
   const feeOf = new Map<string, bigint>();
@@ -217,11 +212,11 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const pendingUsd = pending * indexUnit;
     if (pendingUsd % TEN(market.index.decimals) !== 0n) throw new BookError(record, "pendingImpactAmount", `${pending} at ${indexUnit} is not a whole USD amount at 10^30`);
     const close = has(o, "closePriceImpactDeltaUsd") ? big(o, "closePriceImpactDeltaUsd", record, -U256, U256) : 0n;
-    const impact = usd(close + pendingUsd / TEN(market.index.decimals), record, has(o, "closePriceImpactDeltaUsd") ? "closePriceImpactDeltaUsd" : "pendingImpactAmount");
+    const impact = splitUsd(close + pendingUsd / TEN(market.index.decimals), record, has(o, "closePriceImpactDeltaUsd") ? "closePriceImpactDeltaUsd" : "pendingImpactAmount");
     const id = `${str(o, "account", record)}/${market.address}/${collateral.address}/${isLong ? "long" : "short"}`;
     if (ids.has(id)) throw new BookError(record, "account", `the position ${id} is also ${ids.get(id)}`);
     ids.set(id, record);
-    positions.push({ record, id, market, collateral, isLong, sizeInUsd: usd(sizeInUsd, record, "sizeInUsd", 1n), sizeInTokens, net: amount - cost, impact });
+    positions.push({ record, id, market, collateral, isLong, sizeInUsd: splitUsd(sizeInUsd, record, "sizeInUsd"), sizeInTokens, net: amount - cost, impact });
   }
 
   // Units per market held: the fewest size decimals, the most price decimals on which everything is exact.
@@ -258,8 +253,9 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const minCf = factor(big(o, "minCollateralFactorForLiquidation", record), record, "minCollateralFactorForLiquidation");
     const poolUsd = (amountKey: string, t: TokenIn) => {
       const amount = big(o, amountKey, record);
-      const unit = t.min / TEN(t.decimals);
-      return usd(amount * unit, record, amountKey, 0n);
+      const worth = amount * t.min;
+      if (worth % TEN(t.decimals) !== 0n) throw new BookError(t.record, `${t === m.long ? "longToken" : "shortToken"}.prices.minPrice`, `${t.min} is not a whole price per token unit (USD at 10^30 times 10^decimals): the pool's worth is not a whole amount at 10^30`);
+      return worth / TEN(t.decimals);
     };
     bookMarkets.push({
       id: m.name, sizeDecimals: sd, priceDecimals: pdExact, markPrice: mark,
@@ -268,8 +264,8 @@ export function importGmxBook(input: GmxInput): GmxImport {
         indexPriceSpread: spread, minCollateralFactorForLiquidation: minCf, liquidationFeeFactor: fee, liquidationFeeReceiverFactor: receiver,
         maxPositionImpactFactorForLiquidations: factor(big(o, "maxPositionImpactFactorForLiquidations", record), record, "maxPositionImpactFactorForLiquidations"),
         minCollateralUsd,
-        long: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersLong", record), record, "maxPnlFactorForTradersLong"), openInterestUsd: usd(big(o, "longInterestUsd", record), record, "longInterestUsd", 0n), openInterestInTokens: toSize(longOiTokens, record, "longInterestInTokens"), poolUsd: poolUsd("longPoolAmount", m.long) },
-        short: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersShort", record), record, "maxPnlFactorForTradersShort"), openInterestUsd: usd(big(o, "shortInterestUsd", record), record, "shortInterestUsd", 0n), openInterestInTokens: toSize(shortOiTokens, record, "shortInterestInTokens"), poolUsd: poolUsd("shortPoolAmount", m.short) },
+        long: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersLong", record), record, "maxPnlFactorForTradersLong"), openInterestUsd: big(o, "longInterestUsd", record), openInterestInTokens: toSize(longOiTokens, record, "longInterestInTokens"), poolUsd: poolUsd("longPoolAmount", m.long) },
+        short: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersShort", record), record, "maxPnlFactorForTradersShort"), openInterestUsd: big(o, "shortInterestUsd", record), openInterestInTokens: toSize(shortOiTokens, record, "shortInterestInTokens"), poolUsd: poolUsd("shortPoolAmount", m.short) },
       },
     });
     marketIndex.set(m, bookMarkets.length - 1);
@@ -306,9 +302,10 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const net = p.net / TEN(shift.get(p.collateral.address)!);
     if (net > I64_MAX || net < I64_MIN) throw new BookError(p.record, "collateralAmount", `${p.net} ${p.collateral.symbol} units net of the close's costs pass 64 bits in the book's units`);
     return {
-      id: p.id, collateral: p.impact, margin: "isolated",
-      positions: [{ market: marketIndex.get(p.market)!, size: p.isLong ? p.sizeInTokens : -p.sizeInTokens, entryPrice: p.sizeInUsd }],
+      id: p.id, collateral: p.impact.image, margin: "isolated",
+      positions: [{ market: marketIndex.get(p.market)!, size: p.isLong ? p.sizeInTokens : -p.sizeInTokens, entryPrice: p.sizeInUsd.image, ...(p.sizeInUsd.exact !== undefined ? { sizeInUsd30: p.sizeInUsd.exact } : {}) }],
       balances: [{ asset: assetIndex.get(p.collateral.address)!, amount: net }],
+      ...(p.impact.exact !== undefined ? { collateral30: p.impact.exact } : {}),
     };
   });
   const book: Book = { venue: "gmx-v2", liquidatorSharePpm: 0n, markets: bookMarkets, accounts, ...(assets.length ? { assets } : {}) };

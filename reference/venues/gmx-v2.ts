@@ -7,23 +7,26 @@
  * The book's shape (book/validate.ts checks it): GMX positions are isolated, so each is an account
  * of its own holding one position and one balance:
  * - the position's size is sizeInTokens (signed: long > 0) in the market's size units, its entry
- *   slot holds sizeInUsd in quote units (10^-6 USD): stored, not size * price;
+ *   slot holds sizeInUsd in quote units (10^-6 USD, its floor) and `sizeInUsd30` the exact amount
+ *   at 10^-30 where it is finer (book/gmx-wide.ts): stored, not size * price;
  * - the balance is the collateral token (an asset, its price the token's min price) net of the
  *   close's costs as given: collateralAmount - totalCostAmount (position, borrowing, funding and
  *   UI fees less discounts, what getPositionFees gives with isLiquidation false);
  * - the account's quote collateral is the price impact of closing it whole as given (quote units,
- *   signed): getPriceImpactUsd capped by capPositiveImpactUsdByMaxPositionImpact plus the pending
+ *   signed, its floor; `collateral30` the exact amount at 10^-30 where finer): getPriceImpactUsd capped by capPositiveImpactUsdByMaxPositionImpact plus the pending
  *   impact amount at its price; the trigger applies isPositionLiquidatable's cap to it;
  * - the market's mark is the index token's min price, its max the mark plus `gmx.indexPriceSpread`.
  *
- * A value v in the book's units is v * 10^(30 - d) at FLOAT_PRECISION, d its decimals: sizeInUsd
- * (d = 6), the collateral price c (d = asset decimals + priceDecimals: the contract's price per
- * token unit), the index price (sizeDecimals + priceDecimals). Factors are GMX's own (10^30).
+ * A value v in the book's units is v * 10^(30 - d) at FLOAT_PRECISION, d its decimals: the
+ * collateral price c (d = asset decimals + priceDecimals: the contract's price per token unit), the
+ * index price (sizeDecimals + priceDecimals). USD amounts (sizeInUsd, the impact, the market's
+ * MIN_COLLATERAL_USD, open interest and pools) and factors are GMX's own, at 10^30.
  */
 import type { Account, AccountResult, Asset, Book, CloseOut, GmxMarket, GmxPoolSide, Market } from "../../book/types.js";
 import { PPM } from "../../book/types.js";
 import { I64_MAX, ceilDiv, fitsI64, floorDiv, max, pow10 } from "../arith.js";
 import { leastWhere } from "../price-ranges.js";
+import { collateralOf30, sizeInUsdOf } from "../../book/gmx-wide.js";
 import type { CloseOutInput, FillOutcome, VenueRules } from "./rules.js";
 
 /** FLOAT_PRECISION (contracts/utils/Precision.sol). */
@@ -65,7 +68,7 @@ export function pickPriceForPnl(min: bigint, max: bigint, isLong: boolean, maxim
 
 /** MarketUtils.getPnl(market, price, isLong, maximize) of one side, from the side's open interest. */
 export function poolPnl(market: Market, side: GmxPoolSide, isLong: boolean, minPrice: bigint, maxPrice: bigint): bigint {
-  const oi = side.openInterestUsd * QUOTE_TO_FLOAT;
+  const oi = side.openInterestUsd;
   if (oi === 0n || side.openInterestInTokens === 0n) return 0n;
   const value = side.openInterestInTokens * indexUnitPrice(market, pickPriceForPnl(minPrice, maxPrice, isLong, true));
   return isLong ? value - oi : oi - value;
@@ -74,7 +77,7 @@ export function poolPnl(market: Market, side: GmxPoolSide, isLong: boolean, minP
 /** MarketUtils.getCappedPnl(pnl, poolUsd, MAX_PNL_FACTOR_FOR_TRADERS). */
 export function cappedPnl(pnl: bigint, side: GmxPoolSide): bigint {
   if (pnl < 0n) return pnl;
-  const maxPnl = applyFactor(side.poolUsd * QUOTE_TO_FLOAT, side.maxPnlFactorForTraders);
+  const maxPnl = applyFactor(side.poolUsd, side.maxPnlFactorForTraders);
   return pnl > maxPnl ? maxPnl : pnl;
 }
 
@@ -87,7 +90,7 @@ export function positionPnl(market: Market, sizeInTokens: bigint, sizeInUsd: big
   const isLong = sizeInTokens > 0n;
   const tokens = isLong ? sizeInTokens : -sizeInTokens;
   const value = tokens * indexUnitPrice(market, pickPriceForPnl(minPrice, maxPrice, isLong, false));
-  const usd = sizeInUsd * QUOTE_TO_FLOAT;
+  const usd = sizeInUsd;
   let pnl = isLong ? value - usd : usd - value;
   if (pnl > 0n) {
     const side = isLong ? gmxOf(market).long : gmxOf(market).short;
@@ -103,10 +106,9 @@ export function positionPnl(market: Market, sizeInTokens: bigint, sizeInUsd: big
  * pending impact), 0 when not negative, else no lower than -applyFactor(sizeInUsd,
  * maxPositionImpactFactorForLiquidations).
  */
-export function liquidationImpact(market: Market, impactQuote: bigint, sizeInUsd: bigint): bigint {
-  const impact = impactQuote * QUOTE_TO_FLOAT;
+export function liquidationImpact(market: Market, impact: bigint, sizeInUsd: bigint): bigint {
   if (impact >= 0n) return 0n;
-  const floor = -applyFactor(sizeInUsd * QUOTE_TO_FLOAT, gmxOf(market).maxPositionImpactFactorForLiquidations);
+  const floor = -applyFactor(sizeInUsd, gmxOf(market).maxPositionImpactFactorForLiquidations);
   return impact < floor ? floor : impact;
 }
 
@@ -115,9 +117,9 @@ export interface GmxPositionView {
   readonly market: Market;
   /** sizeInTokens, signed. */
   readonly size: bigint;
-  /** sizeInUsd, quote units. */
+  /** sizeInUsd at FLOAT_PRECISION. */
   readonly sizeInUsd: bigint;
-  /** The given price impact (quote units). */
+  /** The given price impact at FLOAT_PRECISION. */
   readonly impact: bigint;
   /** collateralAmount less totalCostAmount (token units), and its asset (null: no balance, 0 collateral). */
   readonly collateral: bigint;
@@ -147,8 +149,8 @@ export function viewOf(book: Pick<Book, "markets" | "assets">, acct: Account): G
   return {
     market,
     size: pos.size,
-    sizeInUsd: pos.entryPrice,
-    impact: acct.collateral,
+    sizeInUsd: sizeInUsdOf(pos),
+    impact: collateralOf30(acct),
     collateral: balance?.amount ?? 0n,
     asset: balance === undefined ? null : book.assets![balance.asset]!,
   };
@@ -168,19 +170,19 @@ export function gmxTrigger(v: GmxPositionView, indexMin: bigint, collateralMin: 
   const collateralUsd = v.collateral * collateralPrice;
   const impact = liquidationImpact(v.market, v.impact, v.sizeInUsd);
   const remaining = collateralUsd + pnl + impact;
-  const minCollateralUsd = g.minCollateralUsd * QUOTE_TO_FLOAT;
-  const minCollateralUsdForLeverage = applyFactor(v.sizeInUsd * QUOTE_TO_FLOAT, g.minCollateralFactorForLiquidation);
+  const minCollateralUsd = g.minCollateralUsd;
+  const minCollateralUsdForLeverage = applyFactor(v.sizeInUsd, g.minCollateralFactorForLiquidation);
   const reason = remaining < minCollateralUsd ? "min collateral" : remaining <= 0n ? "< 0" : remaining < minCollateralUsdForLeverage ? "min collateral for leverage" : null;
   // The magnitudes the core forms (assembly/venues/gmx-v2.ts), each of which must stay below GMX_LIMIT.
   const tokens = v.size < 0n ? -v.size : v.size;
   const isLong = v.size > 0n;
-  const terms = [tokens * indexUnitPrice(v.market, pickPriceForPnl(indexMin, indexMax, isLong, false)), v.sizeInUsd * QUOTE_TO_FLOAT, minCollateralUsd];
-  if (v.impact < 0n) terms.push(-v.impact * QUOTE_TO_FLOAT);
+  const terms = [tokens * indexUnitPrice(v.market, pickPriceForPnl(indexMin, indexMax, isLong, false)), v.sizeInUsd, minCollateralUsd];
+  if (v.impact < 0n) terms.push(-v.impact);
   if (v.asset !== null) terms.push(collateralPrice, (v.collateral < 0n ? -v.collateral : v.collateral) * collateralPrice);
   const side = isLong ? g.long : g.short;
   const uncapped = isLong ? terms[0]! - terms[1]! : terms[1]! - terms[0]!;
   if (uncapped > 0n && side.openInterestUsd !== 0n && side.openInterestInTokens !== 0n) {
-    terms.push(side.openInterestUsd * QUOTE_TO_FLOAT, side.openInterestInTokens * indexUnitPrice(v.market, pickPriceForPnl(indexMin, indexMax, isLong, true)));
+    terms.push(side.openInterestUsd, side.openInterestInTokens * indexUnitPrice(v.market, pickPriceForPnl(indexMin, indexMax, isLong, true)));
   }
   const largest = terms.reduce(max, 0n);
   return { remaining, minCollateralUsd, minCollateralUsdForLeverage, collateralPrice, reason, largest };
@@ -190,7 +192,7 @@ export function gmxTrigger(v: GmxPositionView, indexMin: bigint, collateralMin: 
 export function liquidationFees(market: Market, sizeInUsd: bigint, collateralPrice: bigint): { amount: bigint; receiverAmount: bigint } {
   const g = gmxOf(market);
   if (g.liquidationFeeFactor === 0n || collateralPrice === 0n) return { amount: 0n, receiverAmount: 0n };
-  const feeUsd = applyFactor(sizeInUsd * QUOTE_TO_FLOAT, g.liquidationFeeFactor);
+  const feeUsd = applyFactor(sizeInUsd, g.liquidationFeeFactor);
   const amount = roundUpDivision(feeUsd, collateralPrice);
   return { amount, receiverAmount: applyFactor(amount, g.liquidationFeeReceiverFactor) };
 }

@@ -1,14 +1,33 @@
 // Random gmx-v2 books for the tests: one isolated position per account, its collateral token a
 // balance, its impact the quote collateral; realistic values mixed with the edges (sizes and
-// amounts near 2^63, pools that cap the pnl or pass the core's 2^125 bound, zero prices).
+// amounts near 2^63, pools that cap the pnl or pass the core's 2^125 bound, zero prices), and
+// GMX's full precision: USD amounts at 10^-30 with all 24 digits past the quote unit.
 import type { Asset, Book, Market } from "../../book/types.js";
 import type { Rng } from "./random-book.js";
 
-export function gmxBook(market: Market, assets: Asset[], accounts: { size: bigint; sizeInUsd: bigint; collateral: bigint; asset?: number; impact?: bigint }[]): Book {
+const E24 = 10n ** 24n;
+const floor24 = (x: bigint) => (x >= 0n ? x / E24 : -((-x + E24 - 1n) / E24));
+
+/**
+ * sizeInUsd and impact in quote units, or with `sizeInUsd30` / `impact30` at 10^-30 (the quote
+ * images derived: their floors).
+ */
+export function gmxBook(market: Market, assets: Asset[], accounts: { size: bigint; sizeInUsd: bigint; collateral: bigint; asset?: number; impact?: bigint; sizeInUsd30?: bigint; impact30?: bigint }[]): Book {
   return {
     venue: "gmx-v2", liquidatorSharePpm: 0n, markets: [market], assets,
-    accounts: accounts.map((a, i) => ({ id: `p${i}`, collateral: a.impact ?? 0n, margin: "isolated", positions: [{ market: 0, size: a.size, entryPrice: a.sizeInUsd }], balances: [{ asset: a.asset ?? 0, amount: a.collateral }] })),
+    accounts: accounts.map((a, i) => ({
+      id: `p${i}`, collateral: a.impact30 !== undefined ? floor24(a.impact30) : a.impact ?? 0n, margin: "isolated",
+      positions: [{ market: 0, size: a.size, entryPrice: a.sizeInUsd30 !== undefined ? floor24(a.sizeInUsd30) : a.sizeInUsd, ...(a.sizeInUsd30 !== undefined && a.sizeInUsd30 % E24 !== 0n ? { sizeInUsd30: a.sizeInUsd30 } : {}) }],
+      balances: [{ asset: a.asset ?? 0, amount: a.collateral }],
+      ...(a.impact30 !== undefined && a.impact30 % E24 !== 0n ? { collateral30: a.impact30 } : {}),
+    })),
   };
+}
+
+/** A random amount of 24 digits below the quote unit, or none (a third of the time). */
+function digits(rng: Rng): bigint {
+  if (rng.chance(0.33)) return 0n;
+  return rng.chance(0.1) ? BigInt(rng.int(0, 2) === 0 ? 1 : -1) + (rng.chance(0.5) ? 0n : E24 - 1n) : rng.bits(79) % E24;
 }
 
 export function randomGmxBook(rng: Rng, maxAccounts = 300): Book {
@@ -16,11 +35,12 @@ export function randomGmxBook(rng: Rng, maxAccounts = 300): Book {
   const sd = rng.int(0, 12), pd = rng.int(0, Math.min(18, 24 - sd));
   const mark = extreme && rng.chance(0.3) ? rng.bits(rng.int(1, 62)) : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.min(12, Math.max(0, pd - 3)));
   const factor = (max: number) => BigInt(rng.int(0, max)) * 10n ** 21n;
-  const side = () => ({ maxPnlFactorForTraders: factor(1_000_000_000), openInterestUsd: rng.chance(0.3) ? 0n : rng.bits(rng.int(1, extreme ? 63 : 50)), openInterestInTokens: rng.bits(rng.int(1, extreme ? 63 : 45)), poolUsd: rng.bits(rng.int(1, extreme ? 63 : 50)) });
+  const usd = (bits: number) => { const x = rng.bits(rng.int(1, bits)) * E24 + digits(rng); return x < 0n ? 0n : x; };
+  const side = () => ({ maxPnlFactorForTraders: factor(1_000_000_000), openInterestUsd: rng.chance(0.3) ? 0n : usd(extreme ? 63 : 50), openInterestInTokens: rng.bits(rng.int(1, extreme ? 63 : 45)), poolUsd: usd(extreme ? 63 : 50) });
   const market: Market = {
     id: "M", sizeDecimals: sd, priceDecimals: pd, markPrice: mark, tiers: [{ maxNotional: null, mmrPpm: 10_000n }], liquidationFeePpm: 0n,
     gmx: { indexPriceSpread: rng.chance(0.5) ? 0n : BigInt(rng.int(0, 1000)), minCollateralFactorForLiquidation: factor(200_000_000), liquidationFeeFactor: factor(10_000_000),
-      liquidationFeeReceiverFactor: factor(1_000_000_000), maxPositionImpactFactorForLiquidations: factor(50_000_000), minCollateralUsd: BigInt(rng.int(0, 5_000_000)), long: side(), short: side() },
+      liquidationFeeReceiverFactor: factor(1_000_000_000), maxPositionImpactFactorForLiquidations: factor(50_000_000), minCollateralUsd: rng.chance(0.2) ? 0n : BigInt(rng.int(0, 5_000_000)) * E24 + (rng.chance(0.5) ? 0n : rng.bits(79) % E24), long: side(), short: side() },
   };
   const dc = rng.int(0, 18), pc = rng.int(0, Math.min(18, 24 - dc));
   const asset: Asset = { id: "C", decimals: dc, priceDecimals: pc, price: rng.chance(0.05) ? 0n : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.min(12, Math.max(0, pc - 3))), maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
@@ -30,7 +50,12 @@ export function randomGmxBook(rng: Rng, maxAccounts = 300): Book {
     const value = (size < 0n ? -size : size) * mark * 10n ** 6n / 10n ** BigInt(sd + pd);
     const sizeInUsd = value > 0n && value < 1n << 62n && !rng.chance(0.1) ? value + BigInt(rng.int(-1000, 1000)) * (value / 10_000n + 1n) : rng.bits(rng.int(1, 62));
     const collateral = rng.bits(rng.int(0, extreme ? 63 : 45)) * (rng.chance(0.1) ? -1n : 1n);
-    return { size, sizeInUsd: sizeInUsd > 0n ? sizeInUsd : 1n, collateral, impact: rng.chance(0.5) ? 0n : BigInt(rng.int(-1_000_000_000, 100_000_000)) };
+    const e = sizeInUsd > 0n ? sizeInUsd : 1n;
+    const q = rng.chance(0.5) ? 0n : BigInt(rng.int(-1_000_000_000, 100_000_000));
+    // GMX's own precision where the exact amount stays below 2^125 (past it, the quote image alone).
+    const e30 = e * E24 + (rng.bits(79) % E24);
+    const q30 = q * E24 + digits(rng);
+    return { size, sizeInUsd: e, collateral, impact: q, ...(rng.chance(0.7) && e30 < 1n << 125n ? { sizeInUsd30: e30 } : {}), ...(rng.chance(0.6) && q30 !== 0n ? { impact30: q30 } : {}) };
   });
   return gmxBook(market, [asset], accounts);
 }

@@ -9,6 +9,9 @@ import { importGmxBook } from "../../book/venues/gmx-import.js";
 import { parseBookJson, validateBook } from "../../book/index.js";
 import { BookError } from "../../book/errors.js";
 import { scanBook } from "../../reference/index.js";
+import { gmxTrigger, viewOf } from "../../reference/venues/gmx-v2.js";
+import { createEngine } from "../../bindings/index.js";
+import type { Book } from "../../book/types.js";
 import { E30, config, json, marketInfo, pct, position, token } from "../support/gmx-sdk.js";
 
 const run = (markets: unknown[], positions: unknown[], cfg: unknown = config()) =>
@@ -27,7 +30,7 @@ describe("import gmx", () => {
     // 5 ETH in ETH's own 18 decimals (it fits), $2,000 in the 6 price decimals left (18 + 6 = 24).
     expect([m.sizeDecimals, m.priceDecimals, m.markPrice]).toEqual([18, 6, 2000_000_000n]);
     expect(m.gmx!.minCollateralFactorForLiquidation).toBe(pct(0.5));
-    expect(m.gmx!.long.poolUsd).toBe(2_000_000n * 1_000_000n);
+    expect(m.gmx!.long.poolUsd).toBe(2_000_000n * E30); // USD at 10^-30, as the contracts keep it
     const a = r.book.accounts[0]!;
     expect(a.id).toBe("0xalice/0xmarket/0xusdc/long");
     expect(a.positions[0]).toEqual({ market: 0, size: 5n * 10n ** 18n, entryPrice: 10_000_000_000n });
@@ -57,7 +60,9 @@ describe("import gmx", () => {
 
   it("refuses what the book cannot hold exactly, naming the file, the record and the field", () => {
     const cases: [() => unknown, string, string, RegExp][] = [
-      [() => run([marketInfo()], [position({ sizeInUsd: 10_000n * E30 + 1n })]), 'positions.json: [0]', "sizeInUsd", /not a whole number of 10\^-6 USD/],
+      [() => run([marketInfo()], [position({ sizeInUsd: 2n ** 125n + 1n })]), 'positions.json: [0]', "sizeInUsd", /digits past 10\^-6 USD and is past 2\^125/],
+      [() => run([marketInfo()], [position({ closePriceImpactDeltaUsd: -(2n ** 125n) - 7n })]), 'positions.json: [0]', "closePriceImpactDeltaUsd", /past 2\^125/],
+      [() => run([marketInfo()], [position({ sizeInUsd: 2n ** 63n * 10n ** 24n })]), 'positions.json: [0]', "sizeInUsd", /past 64 bits/],
       [() => run([marketInfo()], [position({ marketAddress: "0xnone" })]), "positions.json: [0]", "marketAddress", /not a market of markets.json/],
       [() => run([marketInfo()], [position({ collateralTokenAddress: "0xbtc" })]), "positions.json: [0]", "collateralTokenAddress", /neither/],
       [() => run([marketInfo()], [position({ isLong: "yes" })]), "positions.json: [0]", "isLong", /true or false/],
@@ -68,7 +73,6 @@ describe("import gmx", () => {
       [() => run([marketInfo()], [position()], config({ liquidationFeeFactors: {} })), "config.json", "liquidationFeeFactors.0xmarket", /missing/],
       [() => run([marketInfo()], [position()], config({ extra: 1 })), "config.json", "extra", /unknown field/],
       [() => run([marketInfo()], [position(), position()]), "positions.json: [1]", "account", /also/],
-      [() => run([marketInfo()], [position({ pendingImpactAmount: 1n })]), "positions.json: [0]", "pendingImpactAmount", /10\^-6 USD/],
       [() => importGmxBook({ markets: "[", marketsSource: "markets.json", positions: "[]", config: json(config()) }), "markets.json", "", /./],
     ];
     for (const [f, record, field, problem] of cases) {
@@ -76,6 +80,94 @@ describe("import gmx", () => {
       expect([e.record, e.field], e.message).toEqual([record, field]);
       expect(e.problem).toMatch(problem);
     }
+  });
+});
+
+describe("import gmx: real SDK responses at GMX's 10^-30", () => {
+  // A positionsInfoData map as sdk.positions.getPositionsInfo() returns it (keyed by position key),
+  // with the digits an interface-opened position has: sizeInUsd, fees and impacts to 10^-30. (Token
+  // amounts still fit the 64-bit size column only in the fewest decimals that hold them: 9,036 ETH
+  // of open interest needs 4 zeros at the end in wei; docs/venues/gmx-v2.md.)
+  const ethMin = 3456_789012n * 10n ** 24n, ethMax = ethMin + 3n * 10n ** 24n; // $3,456.789012 and $3,456.789015 (ETH collateral in wei leaves 6 price decimals)
+  const info = marketInfo({
+    indexToken: token("0xeth", "ETH", 18, ethMin, ethMax), longToken: token("0xeth", "ETH", 18, ethMin, ethMax),
+    maxPositionImpactFactorForLiquidations: pct(100),
+    longInterestUsd: 31_234_567_890123456789012345678901234567n, longInterestInTokens: 9_036_123_456_789_012_340_000n,
+    shortInterestUsd: 28_765_432_109876543210987654321098765432n, shortInterestInTokens: 8_321_987_654_321_098_760_000n,
+    longPoolAmount: 12_345_678_901_234_567_890_123n, shortPoolAmount: 45_678_901_234_567n,
+  });
+  const alice = position({
+    key: "0xk1", sizeInUsd: 1000_123456789012345678901234567890n, sizeInTokens: 289_322_571_438_290_000n, collateralAmount: 150_000_000n,
+    pendingBorrowingFeesUsd: 123456789012345678901234567n, fundingFeeAmount: 1_234n, positionFeeAmount: 600_073n,
+    pendingImpactAmount: -11_111_111_111_111n, closePriceImpactDeltaUsd: -1_234567890123456789012345678n,
+  });
+  const bob = position({
+    key: "0xk2", account: "0xbob", isLong: false, collateralTokenAddress: "0xeth", sizeInUsd: 2500_000000000000000000000000000001n,
+    sizeInTokens: 723_214_285_714_280_000n, collateralAmount: 98_765_432_109_876_543n, pendingBorrowingFeesUsd: 7n, positionFeeAmount: 433_935_000_000_000n,
+    pendingImpactAmount: 22_222_222_222n,
+  });
+  const positionsInfoData = { "0xk1": alice, "0xk2": bob };
+  const imported = () => importGmxBook({ markets: json({ "0xmarket": info }), positions: json(positionsInfoData), config: json(config()) });
+
+  it("takes them whole: the exact amounts as given, their floors the quote images", () => {
+    const r = imported();
+    validateBook(r.book);
+    const [a, b] = r.book.accounts;
+    expect(a!.positions[0]!.sizeInUsd30).toBe(1000_123456789012345678901234567890n);
+    expect(a!.positions[0]!.entryPrice).toBe(1000_123456n);
+    // The impact: the close's estimate plus the pending impact (-1.1e-5 ETH) at the index max price.
+    const impact = -1_234567890123456789012345678n + (-11_111_111_111_111n * ethMax) / 10n ** 18n;
+    expect(a!.collateral30).toBe(impact);
+    expect(a!.collateral).toBe(-(( -impact + 10n ** 24n - 1n) / 10n ** 24n)); // the floor
+    expect(b!.positions[0]!.sizeInUsd30).toBe(2500_000000000000000000000000000001n);
+    expect(b!.collateral30).toBe((22_222_222_222n * ethMin) / 10n ** 18n); // a positive pending impact at the min price
+    const g = r.book.markets[0]!.gmx!;
+    expect(g.long.openInterestUsd).toBe(31_234_567_890123456789012345678901234567n);
+    expect(g.long.poolUsd).toBe((12_345_678_901_234_567_890_123n * ethMin) / 10n ** 18n);
+    expect(parseBookJson(r.text)).toEqual(r.book);
+    expect(r.text).toContain('"sizeInUsd": "1000.123456789012345678901234567890"');
+  });
+
+  it("both engines scan them to the same statuses and amounts, and a unit at 10^-30 decides", async () => {
+    const r = imported();
+    const [wasm, reference] = await Promise.all([createEngine("wasm"), createEngine("reference")]);
+    const check = async (book: Book, where: string) => {
+      const want = scanBook(book);
+      const w = await wasm.load(book);
+      const got = w.scan();
+      want.results.forEach((x, i) => expect(got.account(i), `${where} ${i}`).toEqual(x));
+      expect(got.totals).toEqual(want.totals);
+      // The snapshot holds the exact amounts: restored on either engine, the same book, the same bytes.
+      const image = w.snapshot();
+      expect((await wasm.restore(image)).snapshot()).toEqual(image);
+      expect((await reference.restore(image)).toBook()).toStrictEqual(w.toBook());
+      const r = await reference.load(book);
+      r.scan();
+      expect(r.snapshot()).toEqual(image); // both engines write the same image of the same book
+      w.dispose();
+      return want.results.map((x) => x.status);
+    };
+    expect(await check(r.book, "as imported")).toEqual(["ok", "ok"]);
+    // Alice's close impact moved so that remaining is her threshold exactly at 10^-30, then one unit less.
+    const v = viewOf(r.book, r.book.accounts[0]!)!;
+    const t = gmxTrigger(v, r.book.markets[0]!.markPrice, r.book.assets![0]!.price);
+    const threshold = t.minCollateralUsd > t.minCollateralUsdForLeverage ? t.minCollateralUsd : t.minCollateralUsdForLeverage;
+    const pending = (-11_111_111_111_111n * ethMax) / 10n ** 18n;
+    for (const [less, want] of [[0n, "ok"], [1n, "liquidatable"]] as const) {
+      const close = -1_234567890123456789012345678n - (t.remaining - threshold) - less;
+      const moved = importGmxBook({ markets: json({ "0xmarket": info }), positions: json({ ...positionsInfoData, "0xk1": { ...alice, closePriceImpactDeltaUsd: close } }), config: json(config()) });
+      expect(moved.book.accounts[0]!.collateral30).toBe(close + pending);
+      expect((await check(moved.book, `less ${less}`))[0]).toBe(want);
+    }
+  });
+
+  it("the side's open interest past 2^125 (about $42.5M) at 10^-30 makes a profitable position an overflow, in both engines", async () => {
+    const big = marketInfo({ longInterestUsd: 2n ** 125n, longInterestInTokens: 10n ** 22n });
+    const r = importGmxBook({ markets: json([big]), positions: json([position({ sizeInUsd: 9_000n * E30 })]), config: json(config()) }); // 5 ETH at $2,000 for $9,000: pnl > 0
+    expect(scanBook(r.book).results[0]!.status).toBe("overflow");
+    const w = await (await createEngine("wasm")).load(r.book);
+    expect(w.scan().status[0]).toBe(2);
+    w.dispose();
   });
 });
 
@@ -104,11 +196,11 @@ describe("liqscan import gmx", () => {
   });
 
   it("bad input and usage errors: exit 2 naming the file, no book written", async () => {
-    const bad = write("bad.json", [position({ sizeInUsd: 1n })]);
+    const bad = write("bad.json", [position({ sizeInUsd: 2n ** 126n + 1n })]);
     const out = join(dir, "never.json");
     const r = await liqscan("import", "gmx", "--markets", markets, "--positions", bad, "--config", cfg, "--out", out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^liqscan: ${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\[0\\]: field "sizeInUsd": 1 \\(USD at 10\\^30\\) is not a whole number of 10\\^-6 USD`));
+    expect(r.stderr).toMatch(new RegExp(`^liqscan: ${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\[0\\]: field "sizeInUsd": ${2n ** 126n + 1n} \\(USD at 10\\^-30\\) has digits past 10\\^-6 USD and is past 2\\^125`));
     expect(existsSync(out)).toBe(false);
     const cases: [string[], string][] = [
       [["import", "gmx", "--positions", "p.json", "--config", "c.json", "--out", "b.json"], 'liqscan: import gmx: missing --markets MARKETS.json (see "liqscan import --help")\n'],

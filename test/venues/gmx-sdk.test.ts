@@ -49,7 +49,7 @@ describe("gmx-v2 vs @gmx-io/sdk getLiquidationPrice", () => {
       const sdk = getLiquidationPrice({
         sizeInUsd, sizeInTokens, collateralAmount, collateralUsd: collateralAmount * 10n ** 24n, collateralToken: usdc, marketInfo: info,
         pendingFundingFeesUsd: fundingAmount * 10n ** 24n, pendingBorrowingFeesUsd: borrowingUsd, pendingImpactAmount: pendingImpact,
-        minCollateralUsd: book.markets[0]!.gmx!.minCollateralUsd * 10n ** 24n, isLong, userReferralInfo: undefined,
+        minCollateralUsd: book.markets[0]!.gmx!.minCollateralUsd, isLong, userReferralInfo: undefined,
       });
       const where = `seed ${seed}: ${isLong ? "long" : "short"} ours ${ours} sdk ${sdk}`;
       if (ours === null || sdk === undefined) {

@@ -17,13 +17,15 @@ const F = (pct: string) => { // a percentage as a GMX factor (10^30 = 100 %)
   return BigInt(i! + d.padEnd(28, "0")) ;
 };
 const STATUS = ["ok", "liquidatable", "overflow"];
+/** Quote units (10^-6 USD) at GMX's 10^-30: the market's USD amounts are GMX's own. */
+const U = (quote: bigint) => quote * 10n ** 24n;
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
 
 function gmx(over: Partial<GmxMarket> = {}): GmxMarket {
   const side = { maxPnlFactorForTraders: F("50"), openInterestUsd: 0n, openInterestInTokens: 0n, poolUsd: 0n };
   return {
     indexPriceSpread: 0n, minCollateralFactorForLiquidation: F("1"), liquidationFeeFactor: F("0.2"), liquidationFeeReceiverFactor: F("37"),
-    maxPositionImpactFactorForLiquidations: F("1"), minCollateralUsd: 1_000_000n, long: side, short: side, ...over,
+    maxPositionImpactFactorForLiquidations: F("1"), minCollateralUsd: U(1_000_000n), long: side, short: side, ...over,
   };
 }
 
@@ -56,10 +58,57 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     }
   });
 
+  it("at GMX's own precision: a 10^-30 USD unit of sizeInUsd or of the impact decides, in both engines", async () => {
+    // $10,000 long of 5 ETH at $2,000 with $100 USDC: remaining is exactly the 1 % threshold (ok). One
+    // unit of 10^-30 more sizeInUsd lowers the pnl by 10^-30 while applyFactor's floor keeps the
+    // threshold at $100: liquidatable. So does an impact of -10^-30.
+    const usd = 10n ** 30n;
+    const cases: [{ sizeInUsd30?: bigint; impact30?: bigint }, string][] = [
+      [{}, "ok"], [{ sizeInUsd30: 10_000n * usd + 1n }, "liquidatable"], [{ impact30: -1n }, "liquidatable"],
+      [{ sizeInUsd30: 10_000n * usd - 1n }, "ok"], [{ impact30: 1n }, "ok"], // a positive impact counts 0
+      [{ sizeInUsd30: 10_000n * usd + 99n, impact30: 10n ** 24n }, "liquidatable"],
+    ];
+    for (const [fine, want] of cases) {
+      const b = book(ethMarket(200_000n), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 100_000_000n, ...fine }]);
+      validateBook(b);
+      expect(scanBook(b).results[0]!.status, JSON.stringify(fine, (_, x) => (typeof x === "bigint" ? String(x) : x))).toBe(want);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+    }
+    // LiquidationOrder.ts's position opened through the interface: $200,000.000000000000000000000000000001.
+    for (const [price, want] of [[420_000n, "ok"], [400_000n, "liquidatable"]] as const) {
+      const feeWeth = (200_000n * 6n * 10n ** 12n) / 10_000n / (price / 100n) + 1n;
+      const b = book(ethMarket(price), [weth(price)], [{ size: 40_000_000n, sizeInUsd: 0n, sizeInUsd30: 200_000n * usd + 1n, collateral: 10n * 10n ** 12n - feeWeth }]);
+      validateBook(b);
+      expect(scanBook(b).results[0]!.status).toBe(want);
+      expect((await coreScan(b)).out[0]!.status).toBe(want);
+    }
+  });
+
+  it("market amounts at 10^-30 past the core's 128 bits: MIN_COLLATERAL_USD past 2^125 is an overflow, a pool past 2^128 caps nothing", async () => {
+    const at = async (over: Partial<GmxMarket>, collateral: bigint, mark = 200_000n) => {
+      const b = book(ethMarket(mark, over), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      validateBook(b);
+      const want = scanBook(b).results[0]!;
+      const got = (await coreScan(b)).out[0]!;
+      expect(got.status).toBe(want.status);
+      expect(got.result).toEqual(want);
+      return want;
+    };
+    expect((await at({ minCollateralUsd: 2n ** 125n }, 10n ** 12n)).status).toBe("overflow");
+    expect((await at({ minCollateralUsd: 2n ** 125n - 1n }, 10n ** 12n)).status).toBe("liquidatable"); // $42.5M of minimum against $1,000,000
+    expect((await at({ minCollateralUsd: 2n ** 255n }, 10n ** 12n)).status).toBe("overflow");
+    // A pnl of $5,000 (5 ETH from $10,000 at $3,000) against a pool pnl of $10,000: a pool worth 2^200 at
+    // 10^-30 caps nothing (its applyFactor is past 2^128; the core holds it saturated), a small one does.
+    const long = (poolUsd: bigint) => ({ maxPnlFactorForTraders: F("50"), openInterestUsd: U(20_000_000_000n), openInterestInTokens: 10_000_000n, poolUsd });
+    expect((await at({ long: long(2n ** 200n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+    expect((await at({ long: long(U(12_000_000_000n)) }, 0n, 300_000n)).equity).toBe(3_000_000_000n);
+    expect((await at({ long: long(2n ** 126n + 12345n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+  });
+
   it("each of the three conditions, strict where the contract is strict", () => {
     // $10,000 long of 5 ETH at $2,000, USDC collateral; the mark decides the pnl. minCF 1 %: $100; MIN_COLLATERAL_USD $1.
     const at = (mark: bigint, collateral: bigint, minUsd = 1_000_000n) => {
-      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      const b = book(ethMarket(mark, { minCollateralUsd: U(minUsd) }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
       return gmxTrigger(viewOf(b, b.accounts[0]!)!, mark, 1_000_000n);
     };
     // remaining = collateral + 5 * mark - 10,000.
@@ -85,7 +134,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
       expect(scanBook(b).results[0]!.status).toBe(want);
     }
     for (const [mark, collateral, minUsd, want] of cases) {
-      const b = book(ethMarket(mark, { minCollateralUsd: minUsd }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
+      const b = book(ethMarket(mark, { minCollateralUsd: U(minUsd) }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
       expect((await coreScan(b)).out[0]!.status, `${collateral} ${minUsd}`).toBe(want);
       expect(scanBook(b).results[0]!.status).toBe(want);
     }
@@ -104,6 +153,14 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     const token: Asset = { id: "T", decimals: 12, priceDecimals: 6, price: 871_115n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
     for (const [collateral, want] of [[431_134_750_375_830_065n, "liquidatable"], [431_134_750_375_830_066n, "ok"]] as const) {
       const b = book(m, [token], [{ size: 6_069_235_503n, sizeInUsd: 7_310_799_837_426n, collateral }]);
+      expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
+      expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
+    }
+    // The same at 10^-30 (found by search against an f64 mirror of the core's test): sizeInUsd with
+    // its 24 finer digits, and a balance whose f64 margin is 6.6e-10 USD above the threshold (inside
+    // the band, 4.4e-7 USD) while the exact remaining is below it.
+    for (const [collateral, want] of [[431_134_750_375_858_241n, "liquidatable"], [431_134_750_375_858_242n, "ok"]] as const) {
+      const b = book(m, [token], [{ size: 6_069_235_503n, sizeInUsd: 0n, sizeInUsd30: 7_310_799_837_426_023348918931669000000001n, collateral }]);
       expect(scanBook(b).results[0]!.status, `${collateral}`).toBe(want);
       expect((await coreScan(b)).out[0]!.status, `${collateral}`).toBe(want);
     }
@@ -130,7 +187,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
   it("the pnl cap against the pool: a positive pnl scaled by cappedPoolPnl / poolPnl, truncated", () => {
     // Long 5 ETH from $10,000 at $3,000: pnl $5,000. The longs' pool: OI $20,000 in 10 ETH -> pool pnl $10,000,
     // capped at 50 % of a $12,000 pool = $6,000: pnl = 5,000 * 6,000 / 10,000 = $3,000.
-    const long = { maxPnlFactorForTraders: F("50"), openInterestUsd: 20_000_000_000n, openInterestInTokens: 10_000_000n, poolUsd: 12_000_000_000n };
+    const long = { maxPnlFactorForTraders: F("50"), openInterestUsd: U(20_000_000_000n), openInterestInTokens: 10_000_000n, poolUsd: U(12_000_000_000n) };
     const b = book(ethMarket(300_000n, { long }), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 0n }]);
     expect(gmxTrigger(viewOf(b, b.accounts[0]!)!, 300_000n, 1_000_000n).remaining).toBe(3_000n * 10n ** 30n);
   });
@@ -142,7 +199,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     const m: Market = {
       id: "ETH/USD", sizeDecimals: 18, priceDecimals: 6, markPrice: 2_000_000_001n, tiers: [{ maxNotional: null, mmrPpm: 0n }], liquidationFeePpm: 0n,
       gmx: gmx({ minCollateralFactorForLiquidation: 10n ** 21n, minCollateralUsd: 0n, liquidationFeeFactor: 0n,
-        long: { maxPnlFactorForTraders: 999_501n * 10n ** 21n, openInterestUsd: 1n, openInterestInTokens: 1_000_000_000_000n, poolUsd: 1_000n } }),
+        long: { maxPnlFactorForTraders: 999_501n * 10n ** 21n, openInterestUsd: U(1n), openInterestInTokens: 1_000_000_000_000n, poolUsd: U(1_000n) } }),
     };
     const dust: Asset = { id: "D", decimals: 18, priceDecimals: 6, price: 1n, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
     for (const [collateral, want] of [[19_994_999_995n, "liquidatable"], [19_994_999_996n, "ok"]] as const) {

@@ -66,6 +66,22 @@ describe("gmx-v2 books: views, live edits and snapshots", () => {
     expect(rounds).toBeGreaterThan(0);
   });
 
+  it("every position's liquidation price is the reference's (the wide fallback reads the amounts at 10^-30)", async () => {
+    let priced = 0, fine = 0;
+    for (let i = 0; i < 8; i++) {
+      const seed = baseSeed + 900 + i;
+      const book = randomGmxBook(new Rng(seed), 120);
+      fine += book.accounts.filter((a) => a.collateral30 !== undefined || a.positions[0]?.sizeInUsd30 !== undefined).length;
+      const [w, r] = await both(book);
+      const got = w.liquidationPrices(), want = r.liquidationPrices();
+      expect(Array.from(got), `gmx-v2 seed ${seed}`).toEqual(Array.from(want));
+      priced += want.filter((x) => x >= 0n).length;
+      w.dispose();
+    }
+    expect(fine).toBeGreaterThan(100); // the books exercise amounts finer than their images
+    expect(priced).toBeGreaterThan(200);
+  });
+
   it("incremental rescans after edits (marks, the collateral token's price, balances, the impact, positions, new accounts) are the reference's", async () => {
     for (let i = 0; i < 10; i++) {
       const seed = baseSeed + 500 + i;
