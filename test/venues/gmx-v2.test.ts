@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../../bindings/index.js";
 import type { Asset, Book, GmxMarket, Market } from "../../book/types.js";
 import { validateBook } from "../../book/index.js";
+import { BookError } from "../../book/errors.js";
 import { isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
 import { gmxTrigger, viewOf } from "../../reference/venues/gmx-v2.js";
 import { Rng } from "../support/random-book.js";
@@ -84,7 +85,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     }
   });
 
-  it("market amounts at 10^-30 past the core's 128 bits: MIN_COLLATERAL_USD past 2^125 is an overflow, a pool past 2^128 caps nothing", async () => {
+  it("market amounts at 10^-30: MIN_COLLATERAL_USD past 2^125 is an overflow; pools up to 2^192 - 1 exact, 2^192 refused", async () => {
     const at = async (over: Partial<GmxMarket>, collateral: bigint, mark = 200_000n) => {
       const b = book(ethMarket(mark, over), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
       validateBook(b);
@@ -97,12 +98,21 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     expect((await at({ minCollateralUsd: 2n ** 125n }, 10n ** 12n)).status).toBe("overflow");
     expect((await at({ minCollateralUsd: 2n ** 125n - 1n }, 10n ** 12n)).status).toBe("liquidatable"); // $42.5M of minimum against $1,000,000
     expect((await at({ minCollateralUsd: 2n ** 255n }, 10n ** 12n)).status).toBe("overflow");
-    // A pnl of $5,000 (5 ETH from $10,000 at $3,000) against a pool pnl of $10,000: a pool worth 2^200 at
-    // 10^-30 caps nothing (its applyFactor is past 2^128; the core holds it saturated), a small one does.
+    // A pnl of $5,000 (5 ETH from $10,000 at $3,000) against a pool pnl of $10,000: a pool worth
+    // 2^192 - 1 at 10^-30 caps nothing (its 50 % is far above the pool pnl), a small one does.
     const long = (poolUsd: bigint) => ({ maxPnlFactorForTraders: F("50"), openInterestUsd: U(20_000_000_000n), openInterestInTokens: 10_000_000n, poolUsd });
-    expect((await at({ long: long(2n ** 200n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+    expect((await at({ long: long(2n ** 192n - 1n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
     expect((await at({ long: long(U(12_000_000_000n)) }, 0n, 300_000n)).equity).toBe(3_000_000_000n);
     expect((await at({ long: long(2n ** 126n + 12345n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+    // Past the bound: refused up front, naming the market and the field.
+    for (const [over, field] of [[{ long: long(2n ** 192n) }, "gmx.long.poolUsd"], [{ short: { ...long(0n), openInterestUsd: 2n ** 192n } }, "gmx.short.openInterestUsd"]] as const) {
+      const b = book(ethMarket(300_000n, over), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 0n }]);
+      let e: unknown = null;
+      try { validateBook(b); } catch (x) { e = x; }
+      expect(e).toBeInstanceOf(BookError);
+      expect([(e as BookError).record, (e as BookError).field]).toEqual(['market "ETH/USD"', field]);
+      expect((e as BookError).problem).toMatch(/2\^192 - 1/);
+    }
   });
 
   it("each of the three conditions, strict where the contract is strict", () => {
