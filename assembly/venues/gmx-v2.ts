@@ -30,9 +30,11 @@
 // so the pool pnl +-(W - O) is a two's complement 256-bit difference that cannot wrap (|.| < 2^226
 // < 2^255, as the contracts' int256 holds it too). Where it is positive and above B > 0 (the cap
 // binds: cappedPoolPnl != poolPnl, both positive), the capped pnl is floor(pnl * B / pool):
-// pnl < 2^126 (V, E < 2^125) and B < 2^192 make a product below 2^318, held in five words, divided
-// bit by bit by pool (< 2^226, so the remainder shifted left stays below 2^227: four words); the
-// quotient is below pnl, so 128 bits hold it. That is Precision.mulDiv's truncation, and a capped
+// pnl < 2^126 (V, E < 2^125) and B < 2^192 make a product n below 2^318, held in five words,
+// divided bit by bit by pool (< 2^226, so the remainder shifted left stays below 2^227: four
+// words). The quotient is below pnl < 2^j (j the pnl's bit length), so only its j low bits are
+// formed: the division starts from r = floor(n / 2^j) <= B * pnl / 2^j < B < pool, a valid
+// remainder, and runs j steps (about 120 for a pnl of $10^5 to $10^7; 128 bits hold the quotient). That is Precision.mulDiv's truncation, and a capped
 // pnl is in [0, pnl], so R stays within the signed 128-bit bound above.
 // The close-out's fee amount is roundUpDivision(applyFactor(E, Fl), c * 10^(30 - dc - pc)), its receiver share
 // floor(amount * Fr / 10^9) = applyFactor(amount, Fr * 10^21). Reported amounts are truncated to
@@ -266,6 +268,17 @@ function poolPnl(market: usize, long: bool, min: u64, max: u64, k: i32): void {
   else sub256(o0, o1, o2, 0, x0, x1, x2, x3);
 }
 
+/** The product's words (n0..n4, a sixth 0) for cappedPnl's division. */
+const NW: StaticArray<u64> = [0, 0, 0, 0, 0, 0];
+
+/** Word k of NW >> (64 * w + b) for b < 64 (words past the product are 0). */
+// @ts-ignore: decorator
+@inline function shiftedWord(k: i32, b: u64): u64 {
+  const lo = k < 6 ? unchecked(NW[k]) : 0;
+  const hi = k + 1 < 6 ? unchecked(NW[k + 1]) : 0;
+  return b == 0 ? lo : (lo >> b) | (hi << (64 - b));
+}
+
 /**
  * floor((pHi:pLo) * (m2:m1:m0) / x) for x > (m2:m1:m0) > 0 and p below 2^126 (the header's
  * bounds): the quotient is below p, the high word in hi128.
@@ -295,12 +308,16 @@ function cappedPnl(pLo: u64, pHi: u64, m0: u64, m1: u64, m2: u64): u64 {
   t2 = t + c; cc += u64(t2 < c);
   n3 = t2;
   const n4 = h + cc;
-  // Long division by x, one bit at a time from the product's top word.
+  // Long division by x (= d), one quotient bit at a time. The quotient is below pnl < 2^j (j the
+  // pnl's bit length), so it has j bits, and the division starts from r = floor(n / 2^j) < B < d.
   const d0 = x0, d1 = x1, d2 = x2, d3 = x3;
-  let r0: u64 = 0, r1: u64 = 0, r2: u64 = 0, r3: u64 = 0, q0: u64 = 0, q1: u64 = 0;
-  const top = n4 != 0 ? 4 : n3 != 0 ? 3 : n2 != 0 ? 2 : n1 != 0 ? 1 : 0;
-  for (let i = top * 64 + 63; i >= 0; i--) {
-    const word = i >= 256 ? n4 : i >= 192 ? n3 : i >= 128 ? n2 : i >= 64 ? n1 : n0;
+  const j = pHi != 0 ? 128 - <i32>clz(pHi) : 64 - <i32>clz(pLo);
+  unchecked(NW[0] = n0); unchecked(NW[1] = n1); unchecked(NW[2] = n2); unchecked(NW[3] = n3); unchecked(NW[4] = n4);
+  const w = j >> 6, b = <u64>(j & 63);
+  let r0 = shiftedWord(w, b), r1 = shiftedWord(w + 1, b), r2 = shiftedWord(w + 2, b), r3 = shiftedWord(w + 3, b);
+  let q0: u64 = 0, q1: u64 = 0;
+  for (let i = j - 1; i >= 0; i--) {
+    const word = unchecked(NW[i >> 6]);
     r3 = (r3 << 1) | (r2 >> 63);
     r2 = (r2 << 1) | (r1 >> 63);
     r1 = (r1 << 1) | (r0 >> 63);
