@@ -77,7 +77,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 8;
+export const LAYOUT_VERSION: i32 = 9;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -199,14 +199,17 @@ export const MARKET_GMX_MIN_CF = 88;     // u32 input: minCollateralFactorForLiq
 export const MARKET_GMX_LIQ_FEE = 92;    // u32 input: liquidationFeeFactor (10^-9)
 export const MARKET_GMX_LONG_OI_TOKENS = 208; // u64 input: long open interest in tokens (size units)
 export const MARKET_GMX_SHORT_OI_TOKENS = 232;
-// gmx-v2's USD amounts at FLOAT_PRECISION (10^-30 USD), u64 lo then hi each, unsigned, saturated
-// at 2^126 where the book's amount is at or past 2^125 (bindings/venues.ts writes them):
-export const MARKET_GMX_MIN_USD = 432;   // u128 input: MIN_COLLATERAL_USD
-export const MARKET_GMX_LONG_OI = 448;   // u128 input: the long side's open interest (getOpenInterest)
-export const MARKET_GMX_LONG_MAX_PNL = 464; // u128 input: applyFactor(long poolUsd, maxPnlFactorForTraders), exact
+// gmx-v2's USD amounts at FLOAT_PRECISION (10^-30 USD), little-endian u64 words, unsigned (layout 9:
+// the pool path is 256-bit, assembly/venues/gmx-v2.ts; bindings/venues.ts writes them). MIN_COLLATERAL_USD
+// is u128, saturated at 2^126 where the book's amount is at or past 2^125 (an account reading it is an
+// overflow); each side's open interest and getCappedPnl's bound are u192, exact (book/gmx-validate.ts
+// refuses a market whose openInterestUsd or poolUsd reaches 2^192):
+export const MARKET_GMX_MIN_USD = 400;   // u128 input: MIN_COLLATERAL_USD
+export const MARKET_GMX_LONG_OI = 416;   // u192 input: the long side's open interest (getOpenInterest)
+export const MARKET_GMX_LONG_MAX_PNL = 440; // u192 input: applyFactor(long poolUsd, maxPnlFactorForTraders), exact
                                          // (the wrapper derives it: the pool's worth and the factor are given)
-export const MARKET_GMX_SHORT_OI = 480;  // u128 input: the short side's
-export const MARKET_GMX_SHORT_MAX_PNL = 496; // u128 input: the short side's
+export const MARKET_GMX_SHORT_OI = 464;  // u192 input: the short side's
+export const MARKET_GMX_SHORT_MAX_PNL = 488; // u192 input: the short side's (ends at 512)
 export const MARKET_TIER_START = 56;     // u32 input: first tier's index in the tier table
 export const MARKET_TIER_COUNT = 60;     // u32 input
 export const MARKET_DIVISOR = 64;        // u64 derived: 10^e when e >= 0, else 1
@@ -231,7 +234,7 @@ export const MARKET_F_INTERCEPT0 = 168;  // f64 first tier's TIER_F_INTERCEPT
 export const MARKET_F_SLOPE1 = 176;      // f64 second tier's (the first's with one tier)
 export const MARKET_F_INTERCEPT1 = 184;  // f64
 export const MARKET_F_BOUND1 = 192;      // f64 second tier's TIER_F_BOUND (+Infinity with one or two tiers)
-// The tick index (tick.ts), past the venues' fields (gmx-v2's fill 200..239 and 432..511).
+// The tick index (tick.ts), past the venues' fields (gmx-v2's fill 200..239 and 400..511).
 export const MARKET_TICK_MARK = 256;     // i64 derived: the mark the accounts' tick bounds were computed at
 export const MARKET_F_TICK_SLOPE = 264;  // f64 derived: the steepest maintenance rate, rounded up, plus the
                                          // float guard of a tick's update (tick.ts)

@@ -54,11 +54,15 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
     writeFields(v, at, tierAt, market) {
       const g = market.gmx!;
       const f = (x: bigint) => Number(x / 10n ** 21n); // factors in 10^-9 (book/validate.ts: multiples of 10^21)
-      // USD at 10^-30 as u128, saturated at 2^126 (book/gmx-wide.ts; the core makes an account that reads one an overflow).
+      // MIN_COLLATERAL_USD at 10^-30 as u128, saturated at 2^126 (book/gmx-wide.ts; the core makes an account that reads one an overflow).
       const u128 = (offset: number, x: bigint) => {
         const y = saturated(x);
         v.setBigUint64(at + offset, y & ((1n << 64n) - 1n), true);
         v.setBigUint64(at + offset + 8, y >> 64n, true);
+      };
+      // Open interest and the pnl cap's bound as u192, exact (book/gmx-validate.ts: below 2^192).
+      const u192 = (offset: number, x: bigint) => {
+        for (let w = 0; w < 3; w++) v.setBigUint64(at + offset + 8 * w, (x >> BigInt(64 * w)) & ((1n << 64n) - 1n), true);
       };
       v.setBigUint64(at + MARKET.gmxSpread, g.indexPriceSpread, true);
       v.setUint32(at + MARKET.gmxMinCf, f(g.minCollateralFactorForLiquidation), true);
@@ -66,11 +70,11 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
       v.setBigUint64(at + MARKET.gmxLongOiTokens, g.long.openInterestInTokens, true);
       v.setBigUint64(at + MARKET.gmxShortOiTokens, g.short.openInterestInTokens, true);
       u128(MARKET.gmxMinUsd, g.minCollateralUsd);
-      u128(MARKET.gmxLongOi, g.long.openInterestUsd);
-      u128(MARKET.gmxShortOi, g.short.openInterestUsd);
+      u192(MARKET.gmxLongOi, g.long.openInterestUsd);
+      u192(MARKET.gmxShortOi, g.short.openInterestUsd);
       // getCappedPnl's bound, a constant of the market: applyFactor(poolUsd, maxPnlFactorForTraders), exact.
-      u128(MARKET.gmxLongMaxPnl, (g.long.poolUsd * g.long.maxPnlFactorForTraders) / 10n ** 30n);
-      u128(MARKET.gmxShortMaxPnl, (g.short.poolUsd * g.short.maxPnlFactorForTraders) / 10n ** 30n);
+      u192(MARKET.gmxLongMaxPnl, (g.long.poolUsd * g.long.maxPnlFactorForTraders) / 10n ** 30n);
+      u192(MARKET.gmxShortMaxPnl, (g.short.poolUsd * g.short.maxPnlFactorForTraders) / 10n ** 30n);
       v.setUint32(tierAt[0]! + TIER.gmxReceiver, f(g.liquidationFeeReceiverFactor), true);
       v.setUint32(tierAt[0]! + TIER.gmxMaxImpact, f(g.maxPositionImpactFactorForLiquidations), true);
     },

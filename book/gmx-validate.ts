@@ -13,6 +13,11 @@ export const FACTOR_UNIT = 10n ** 21n;
 const ONE = 10n ** 30n;
 /** USD amounts of a market at 10^-30: what the contracts' uint256 holds. */
 const U256 = (1n << 256n) - 1n;
+/**
+ * A side's open interest and pool worth at 10^-30 are below 2^192 (about $6.3 * 10^27): the bound
+ * under which the core's 256-bit pool path is exact (assembly/venues/gmx-v2.ts, header).
+ */
+export const GMX_MARKET_LIMIT = 1n << 192n;
 
 function label(r: RecordName): string {
   return typeof r === "function" ? r() : r;
@@ -44,9 +49,9 @@ export function validateGmxMarket(m: Market, record: RecordName): void {
     if (s === undefined || s === null || typeof s !== "object") throw new BookError(label(record), `gmx.${side}`, "missing: the side's pnl factor and pool");
     for (const k of Object.keys(s)) if (!["maxPnlFactorForTraders", "openInterestUsd", "openInterestInTokens", "poolUsd"].includes(k)) throw new BookError(label(record), `gmx.${side}.${k}`, "unknown field");
     factor(s.maxPnlFactorForTraders, record, `gmx.${side}.maxPnlFactorForTraders`);
-    within(s.openInterestUsd, 0n, U256, record, `gmx.${side}.openInterestUsd`, "[0, 2^256 - 1] (USD at 10^-30)");
+    within(s.openInterestUsd, 0n, GMX_MARKET_LIMIT - 1n, record, `gmx.${side}.openInterestUsd`, "[0, 2^192 - 1] (USD at 10^-30, about $6.3 * 10^27: the core's 256-bit pool path bound)");
     within(s.openInterestInTokens, 0n, I64_MAX, record, `gmx.${side}.openInterestInTokens`, "[0, 2^63 - 1] size units");
-    within(s.poolUsd, 0n, U256, record, `gmx.${side}.poolUsd`, "[0, 2^256 - 1] (USD at 10^-30)");
+    within(s.poolUsd, 0n, GMX_MARKET_LIMIT - 1n, record, `gmx.${side}.poolUsd`, "[0, 2^192 - 1] (USD at 10^-30, about $6.3 * 10^27: the core's 256-bit pool path bound)");
   }
 }
 

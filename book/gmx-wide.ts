@@ -23,8 +23,9 @@
  * GMX_LIMIT), so the region's 128 bits never wrap.
  *
  * Market amounts (MIN_COLLATERAL_USD, open interest, pools) are the `gmx` object's own fields,
- * at 10^-30 too (book/types.ts GmxMarket), unbounded in the book; the core's market record holds
- * them saturated the same way (bindings/venues.ts).
+ * at 10^-30 too (book/types.ts GmxMarket): MIN_COLLATERAL_USD up to uint256, held saturated the
+ * same way in the core's market record; open interest and pools below 2^192
+ * (book/gmx-validate.ts), held exactly as u192 for the core's 256-bit pool path (bindings/venues.ts).
  */
 import { BookError } from "./errors.js";
 import type { Account, BookColumns, Position } from "./types.js";

@@ -13,25 +13,36 @@
 //   impact      I = clamp(Q, -applyFactor(E, Fi), 0)    (Q the region's impact, Fi the factor in 10^-9)
 //   thresholds  MIN_COLLATERAL_USD (the market's u128) and applyFactor(E, Fm)
 // where applyFactor(A, F * 10^21) = floor(A * F / 10^9) = (A div 10^9) * F + floor((A mod 10^9) * F
-// / 10^9) exactly (applyFactor9; F <= 10^9, so the result is at most A). Every stored amount is
-// its exact value below 2^125 or saturated at 2^126 (book/gmx-wide.ts: an amount at or past 2^125
+// / 10^9) exactly (applyFactor9; F <= 10^9, so the result is at most A). Every stored amount of
+// the account's and MIN_COLLATERAL_USD is its exact value below 2^125 or saturated at 2^126 (book/gmx-wide.ts: an amount at or past 2^125
 // is an overflow in the reference too), so no stored amount has wrapped. Each of C, V, E, |Q|,
 // MIN_COLLATERAL_USD is checked below 2^125 before it is used (else the account is an overflow,
 // as the reference's GMX_LIMIT says), so pnl = +-(V - E) and R = C + pnl + I stay below 3 * 2^125
 // < 2^127 in magnitude: the signed 128-bit sums cannot wrap, and R < threshold is the contract's
-// comparison on the same integers. For a positive pnl the side's pool pnl is formed the same way
-// (its open interest value and cost each below 2^125, else an overflow), and getCappedPnl's bound
-// applyFactor(poolUsd, maxPnlFactorForTraders) is the market's constant, derived exactly by the
-// wrapper and saturated at 2^126: a saturated bound is above every pool pnl below 2^125, so it does
-// not bind, as the exact one would not. The capped pnl is floor(pnl * bound / pool) by a
-// 256-by-128-bit division: Precision.mulDiv's truncation. The close-out's fee amount is
-// roundUpDivision(applyFactor(E, Fl), c * 10^(30 - dc - pc)), its receiver share
+// comparison on the same integers.
+//
+// The pool path (getPositionPnlUsd's cap, for a positive pnl) is 256-bit, exact, and never an
+// overflow: the book keeps each side's open interest O and pool worth P below 2^192
+// (book/gmx-validate.ts GMX_MARKET_LIMIT: about $6.3 * 10^27, refused past it naming the market
+// and field), and the record holds O and getCappedPnl's bound B = applyFactor(P, maxPnlFactor) <= P
+// as exact u192 (the wrapper derives B in BigInt). The side's value W = n * x * 10^k (n its open
+// interest in tokens < 2^63, x the maximising price < 2^63, 10^k <= 10^30 < 2^100) is below 2^226,
+// so the pool pnl +-(W - O) is a two's complement 256-bit difference that cannot wrap (|.| < 2^226
+// < 2^255, as the contracts' int256 holds it too). Where it is positive and above B > 0 (the cap
+// binds: cappedPoolPnl != poolPnl, both positive), the capped pnl is floor(pnl * B / pool):
+// pnl < 2^126 (V, E < 2^125) and B < 2^192 make a product n below 2^318, held in five words,
+// divided bit by bit by pool (< 2^226, so the remainder shifted left stays below 2^227: four
+// words). The quotient is below pnl < 2^j (j the pnl's bit length), so only its j low bits are
+// formed: the division starts from r = floor(n / 2^j) <= B * pnl / 2^j < B < pool, a valid
+// remainder, and runs j steps (about 120 for a pnl of $10^5 to $10^7; 128 bits hold the quotient). That is Precision.mulDiv's truncation, and a capped
+// pnl is in [0, pnl], so R stays within the signed 128-bit bound above.
+// The close-out's fee amount is roundUpDivision(applyFactor(E, Fl), c * 10^(30 - dc - pc)), its receiver share
 // floor(amount * Fr / 10^9) = applyFactor(amount, Fr * 10^21). Reported amounts are truncated to
 // quote units (10^-6 USD), the pool's shortfall rounded up, as the reference does.
 //
 // Record fields (layout.ts): the spread and open interest in tokens in the market's impact fields
 // and spares, the factors (10^-9) in its u32 spares and the tier's padding, the USD amounts in the
-// market's 128-bit block.
+// market's block at the end (MIN_COLLATERAL_USD u128, each side's O and B u192).
 
 import {
   ASSET_BYTES, DESC_ASSET_TABLE, DESC_BALANCE_AMOUNT, DESC_BALANCE_ASSET, DESC_BALANCE_START, DESC_QUOTE_COLLATERAL,
@@ -209,19 +220,127 @@ let rLo: u64 = 0, rHi: u64 = 0, mLo: u64 = 0, mHi: u64 = 0;
 let cLo: u64 = 0, cHi: u64 = 0;
 let liquidatable: bool = false;
 
-/** The side's pool pnl (getPnl, maximize) as two's complement into (poolLo, poolHi); `bad` past 2^125. */
-let poolLo: u64 = 0, poolHi: u64 = 0;
+// ---- the pool path, 256-bit (header: O, B < 2^192, W < 2^226) -----------------------------------
+
+// The side's pool pnl (getPnl, maximize), two's complement, little-endian words.
+let x0: u64 = 0, x1: u64 = 0, x2: u64 = 0, x3: u64 = 0;
+
+/** (x3:x2:x1:x0) *= m, for a product below 2^256 (W's bound makes it so). */
+function mulSmall256(m: u64): void {
+  let lo = umul128(x0, m);
+  let carry = mulHi;
+  x0 = lo;
+  lo = umul128(x1, m);
+  let c = mulHi;
+  lo += carry; c += u64(lo < carry);
+  x1 = lo; carry = c;
+  lo = umul128(x2, m);
+  c = mulHi;
+  lo += carry; c += u64(lo < carry);
+  x2 = lo; carry = c;
+  x3 = x3 * m + carry;
+}
+
+/** x = (a3:a2:a1:a0) - (b3:b2:b1:b0), two's complement. */
+function sub256(a0: u64, a1: u64, a2: u64, a3: u64, b0: u64, b1: u64, b2: u64, b3: u64): void {
+  x0 = a0 - b0;
+  let borrow = u64(a0 < b0);
+  const t1 = a1 - b1;
+  let b1o = u64(a1 < b1);
+  x1 = t1 - borrow; b1o |= u64(t1 < borrow);
+  const t2 = a2 - b2;
+  let b2o = u64(a2 < b2);
+  x2 = t2 - b1o; b2o |= u64(t2 < b1o);
+  x3 = a3 - b3 - b2o;
+}
+
+/** The side's pool pnl into x: +-(n * x * 10^k - O), 0 when O or n is 0 (getPnl). */
 function poolPnl(market: usize, long: bool, min: u64, max: u64, k: i32): void {
   const oiAt = market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI);
-  const oLo = load<u64>(oiAt), oHi = load<u64>(oiAt, 8);
+  const o0 = load<u64>(oiAt), o1 = load<u64>(oiAt, 8), o2 = load<u64>(oiAt, 16);
   const tokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
-  poolLo = 0; poolHi = 0;
-  if ((oLo == 0 && oHi == 0) || tokens == 0) return;
-  if (oHi >= LIMIT_HI) bad = true;
-  const vLo = product(tokens, long ? max : min, k);
-  const vHi = hi128;
-  poolLo = long ? sub128(vLo, vHi, oLo, oHi) : sub128(oLo, oHi, vLo, vHi);
-  poolHi = hi128;
+  x0 = 0; x1 = 0; x2 = 0; x3 = 0;
+  if ((o0 | o1 | o2) == 0 || tokens == 0) return;
+  x0 = umul128(tokens, long ? max : min);
+  x1 = mulHi;
+  for (let j = k; j > 0; j -= 19) mulSmall256(unchecked(POW10[j > 19 ? 19 : j]));
+  if (long) sub256(x0, x1, x2, x3, o0, o1, o2, 0);
+  else sub256(o0, o1, o2, 0, x0, x1, x2, x3);
+}
+
+/** The product's words (n0..n4, a sixth 0) for cappedPnl's division. */
+const NW: StaticArray<u64> = [0, 0, 0, 0, 0, 0];
+
+/** Word k of NW >> (64 * w + b) for b < 64 (words past the product are 0). */
+// @ts-ignore: decorator
+@inline function shiftedWord(k: i32, b: u64): u64 {
+  const lo = k < 6 ? unchecked(NW[k]) : 0;
+  const hi = k + 1 < 6 ? unchecked(NW[k + 1]) : 0;
+  return b == 0 ? lo : (lo >> b) | (hi << (64 - b));
+}
+
+/**
+ * floor((pHi:pLo) * (m2:m1:m0) / x) for x > (m2:m1:m0) > 0 and p below 2^126 (the header's
+ * bounds): the quotient is below p, the high word in hi128.
+ */
+function cappedPnl(pLo: u64, pHi: u64, m0: u64, m1: u64, m2: u64): u64 {
+  // The product n4:n3:n2:n1:n0 (below 2^318), row by row; each row's carries fit (a * b + c + d < 2^128).
+  let a = umul128(pLo, m0);
+  const n0 = a;
+  let c = mulHi;
+  a = umul128(pLo, m1); a += c; c = mulHi + u64(a < c);
+  let n1 = a;
+  a = umul128(pLo, m2); a += c; c = mulHi + u64(a < c);
+  let n2 = a;
+  let n3 = c;
+  a = umul128(pHi, m0);
+  let h = mulHi;
+  let t = n1 + a; let cc = u64(t < a);
+  n1 = t; c = h + cc;
+  a = umul128(pHi, m1);
+  h = mulHi;
+  t = n2 + a; cc = u64(t < a);
+  let t2 = t + c; cc += u64(t2 < c);
+  n2 = t2; c = h + cc;
+  a = umul128(pHi, m2);
+  h = mulHi;
+  t = n3 + a; cc = u64(t < a);
+  t2 = t + c; cc += u64(t2 < c);
+  n3 = t2;
+  const n4 = h + cc;
+  // Long division by x (= d), one quotient bit at a time. The quotient is below pnl < 2^j (j the
+  // pnl's bit length), so it has j bits, and the division starts from r = floor(n / 2^j) < B < d.
+  const d0 = x0, d1 = x1, d2 = x2, d3 = x3;
+  const j = pHi != 0 ? 128 - <i32>clz(pHi) : 64 - <i32>clz(pLo);
+  unchecked(NW[0] = n0); unchecked(NW[1] = n1); unchecked(NW[2] = n2); unchecked(NW[3] = n3); unchecked(NW[4] = n4);
+  const w = j >> 6, b = <u64>(j & 63);
+  let r0 = shiftedWord(w, b), r1 = shiftedWord(w + 1, b), r2 = shiftedWord(w + 2, b), r3 = shiftedWord(w + 3, b);
+  let q0: u64 = 0, q1: u64 = 0;
+  for (let i = j - 1; i >= 0; i--) {
+    const word = unchecked(NW[i >> 6]);
+    r3 = (r3 << 1) | (r2 >> 63);
+    r2 = (r2 << 1) | (r1 >> 63);
+    r1 = (r1 << 1) | (r0 >> 63);
+    r0 = (r0 << 1) | ((word >> <u64>(i & 63)) & 1);
+    q1 = (q1 << 1) | (q0 >> 63);
+    q0 <<= 1;
+    // r >= d, unsigned 256-bit.
+    const ge = r3 != d3 ? r3 > d3 : r2 != d2 ? r2 > d2 : r1 != d1 ? r1 > d1 : r0 >= d0;
+    if (ge) {
+      const s0 = r0 - d0;
+      let bw = u64(r0 < d0);
+      const u1 = r1 - d1;
+      let bw1 = u64(r1 < d1);
+      const s1 = u1 - bw; bw1 |= u64(u1 < bw);
+      const u2 = r2 - d2;
+      let bw2 = u64(r2 < d2);
+      const s2 = u2 - bw1; bw2 |= u64(u2 < bw1);
+      r3 = r3 - d3 - bw2; r2 = s2; r1 = s1; r0 = s0;
+      q0 |= 1;
+    }
+  }
+  hi128 = q1;
+  return q0;
 }
 
 /**
@@ -284,16 +403,16 @@ function trigger(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo:
   rLo = add128(baseLo, baseHi, pLo, pHi);
   rHi = hi128;
   liquidatable = slt(rLo, rHi, mLo, mHi);
-  // A positive pnl capped against the pool (getPositionPnlUsd): the pool's amounts below 2^125 too.
+  // A positive pnl capped against the pool (getPositionPnlUsd), on the 256-bit pool path (header).
   if (<i64>pHi >= 0 && (pLo != 0 || pHi != 0)) {
     poolPnl(market, long, mark, max, k);
-    if (bad) return false;
-    if (<i64>poolHi > 0 || (poolHi == 0 && poolLo != 0)) {
-      // getCappedPnl: min(pool, bound), the bound the market's applyFactor(poolUsd, factor) (saturated: above the pool pnl).
+    if (<i64>x3 >= 0 && (x0 | x1 | x2 | x3) != 0) {
+      // getCappedPnl: min(pool, B); applied when B < pool and B > 0 (cappedPoolPnl != poolPnl, both positive).
       const boundAt = market + <usize>(long ? MARKET_GMX_LONG_MAX_PNL : MARKET_GMX_SHORT_MAX_PNL);
-      const maxLo = load<u64>(boundAt), maxHi = load<u64>(boundAt, 8);
-      if (!ule(poolLo, poolHi, maxLo, maxHi) && (maxLo != 0 || maxHi != 0)) {
-        const cappedLo = mulDiv128(pLo, pHi, maxLo, maxHi, poolLo, poolHi);
+      const m0 = load<u64>(boundAt), m1 = load<u64>(boundAt, 8), m2 = load<u64>(boundAt, 16);
+      const binds = x3 != 0 || (x2 != m2 ? x2 > m2 : x1 != m1 ? x1 > m1 : x0 > m0);
+      if (binds && (m0 | m1 | m2) != 0) {
+        const cappedLo = cappedPnl(pLo, pHi, m0, m1, m2);
         const cappedHi = hi128;
         rLo = add128(baseLo, baseHi, cappedLo, cappedHi);
         rHi = hi128;
@@ -309,8 +428,8 @@ function trigger(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo:
 // An account is settled "ok" without the exact path when, in f64, R' - M > 2^-45 * S, where R' is
 // R with a positive pnl counted as 0 (the pool's cap keeps a positive pnl >= 0), M the larger
 // threshold (at least 1), S the sum of the terms' magnitudes, and every magnitude the exact path
-// forms below 2^124 (so it forms none past 2^125: no overflow), the side's pool amounts too
-// wherever the pnl may be positive. Why that proves the exact R >= M: a 128-bit amount converts to
+// forms below 2^124 (so it forms none past 2^125: no overflow; the pool path forms none, header).
+// Why that proves the exact R >= M: a 128-bit amount converts to
 // f64 as hi * 2^64 + lo (three roundings, both parts of one sign: within 3 * 2^-53 relatively); a
 // product of the book's integers and powers of ten takes at most three factors, each converted
 // (relative error 2^-53; the powers of ten up to 10^22 exact, the larger ones rounded), and two
@@ -366,13 +485,6 @@ function surelySafe(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, q
   if (v >= F_LIMIT || sizeUsd >= F_LIMIT || sizeUsd < 0 || unit >= F_LIMIT || cAbs >= F_LIMIT || qMag >= F_LIMIT || minUsd >= F_LIMIT) return false;
   const sum = v + sizeUsd + cAbs + (impact < 0 ? -impact : 0) + m;
   const band = sum * F_BAND;
-  if (pnl > -band) {
-    // The exact pnl may be positive: the exact path forms the pool's amounts, which must fit too.
-    const oiAt = market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI);
-    const oi = f128(load<u64>(oiAt), load<u64>(oiAt, 8));
-    const oiTokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
-    if (oi != 0 && oiTokens != 0 && (oi >= F_LIMIT || <f64>oiTokens * <f64>(long ? max : mark) * pk >= F_LIMIT)) return false;
-  }
   const r = c + impact + (pnl < 0 ? pnl : 0);
   return r - m > band;
 }

@@ -28,7 +28,8 @@
  *
  * Units. USD amounts are GMX's own, at 10^-30 (book/gmx-wide.ts): sizeInUsd and the impact as
  * their quote-unit floors and the exact amounts (below 2^125, about $42.5M, where they have digits
- * past 10^-6), open interest, pools and MIN_COLLATERAL_USD as given; factors whole parts of 10^9;
+ * past 10^-6), open interest, pools and MIN_COLLATERAL_USD as given (open interest and pool worth
+ * below 2^192, the core's 256-bit pool path bound: about $6.3 * 10^27); factors whole parts of 10^9;
  * per market the importer takes the fewest size decimals (at most the index token's) and the most
  * price decimals (at most 18, their sum at most 24) on which every size and price is exact, per
  * collateral token likewise. A value that is not exact there, or does not fit 64 bits, is refused,
@@ -42,6 +43,7 @@ import { writeBookJson } from "../json.js";
 import type { Account, Asset, Book, Market } from "../types.js";
 import { describeJson, has, object, rec, required } from "./response.js";
 import { splitUsd } from "../gmx-wide.js";
+import { GMX_MARKET_LIMIT } from "../gmx-validate.js";
 
 export interface GmxInput {
   readonly markets: string;
@@ -255,7 +257,14 @@ export function importGmxBook(input: GmxInput): GmxImport {
       const amount = big(o, amountKey, record);
       const worth = amount * t.min;
       if (worth % TEN(t.decimals) !== 0n) throw new BookError(t.record, `${t === m.long ? "longToken" : "shortToken"}.prices.minPrice`, `${t.min} is not a whole price per token unit (USD at 10^30 times 10^decimals): the pool's worth is not a whole amount at 10^30`);
-      return worth / TEN(t.decimals);
+      const usd = worth / TEN(t.decimals);
+      if (usd >= GMX_MARKET_LIMIT) throw new BookError(record, amountKey, `${amount} tokens at ${t.min} are ${usd} USD at 10^-30, past 2^192 - 1 (about $6.3 * 10^27: the core's 256-bit pool path bound)`);
+      return usd;
+    };
+    const interest = (key: string) => {
+      const usd = big(o, key, record);
+      if (usd >= GMX_MARKET_LIMIT) throw new BookError(record, key, `${usd} (USD at 10^-30) is past 2^192 - 1 (about $6.3 * 10^27: the core's 256-bit pool path bound)`);
+      return usd;
     };
     bookMarkets.push({
       id: m.name, sizeDecimals: sd, priceDecimals: pdExact, markPrice: mark,
@@ -264,8 +273,8 @@ export function importGmxBook(input: GmxInput): GmxImport {
         indexPriceSpread: spread, minCollateralFactorForLiquidation: minCf, liquidationFeeFactor: fee, liquidationFeeReceiverFactor: receiver,
         maxPositionImpactFactorForLiquidations: factor(big(o, "maxPositionImpactFactorForLiquidations", record), record, "maxPositionImpactFactorForLiquidations"),
         minCollateralUsd,
-        long: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersLong", record), record, "maxPnlFactorForTradersLong"), openInterestUsd: big(o, "longInterestUsd", record), openInterestInTokens: toSize(longOiTokens, record, "longInterestInTokens"), poolUsd: poolUsd("longPoolAmount", m.long) },
-        short: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersShort", record), record, "maxPnlFactorForTradersShort"), openInterestUsd: big(o, "shortInterestUsd", record), openInterestInTokens: toSize(shortOiTokens, record, "shortInterestInTokens"), poolUsd: poolUsd("shortPoolAmount", m.short) },
+        long: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersLong", record), record, "maxPnlFactorForTradersLong"), openInterestUsd: interest("longInterestUsd"), openInterestInTokens: toSize(longOiTokens, record, "longInterestInTokens"), poolUsd: poolUsd("longPoolAmount", m.long) },
+        short: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersShort", record), record, "maxPnlFactorForTradersShort"), openInterestUsd: interest("shortInterestUsd"), openInterestInTokens: toSize(shortOiTokens, record, "shortInterestInTokens"), poolUsd: poolUsd("shortPoolAmount", m.short) },
       },
     });
     marketIndex.set(m, bookMarkets.length - 1);

@@ -33,8 +33,28 @@ import type { CloseOutInput, FillOutcome, VenueRules } from "./rules.js";
 export const FLOAT_PRECISION = 10n ** 30n;
 /** A quote unit (10^-6 USD) at FLOAT_PRECISION. */
 export const QUOTE_TO_FLOAT = 10n ** 24n;
-/** The trigger's amounts must stay below 2^125 at FLOAT_PRECISION (about $42.5M): the core's 128-bit kernel (assembly/venues/gmx-v2.ts). */
+/**
+ * A position's terms (its value and sizeInUsd, its collateral, the impact, MIN_COLLATERAL_USD)
+ * must stay below 2^125 at FLOAT_PRECISION (about $42.5M): the core's 128-bit kernel
+ * (assembly/venues/gmx-v2.ts). The pool's amounts are not bounded by it: they are the contracts'
+ * uint256 and int256 (UINT256, INT256 below), and the book keeps them below 2^192
+ * (book/gmx-validate.ts GMX_MARKET_LIMIT), where the core's 256-bit pool path is exact.
+ */
 export const GMX_LIMIT = 1n << 125n;
+/** SafeCast.toInt256 reverts at 2^255; a uint256 product at 2^256 (Solidity 0.8's checked arithmetic). */
+const INT256 = 1n << 255n;
+const UINT256 = 1n << 256n;
+
+/** Where the contracts would revert on an amount past its width (no liquidation happens: the scan reports an overflow). */
+class Reverts extends Error {}
+function int256(x: bigint): bigint {
+  if (x >= INT256 || x < -INT256) throw new Reverts();
+  return x;
+}
+function uint256(x: bigint): bigint {
+  if (x >= UINT256 || x < 0n) throw new Reverts();
+  return x;
+}
 
 export function gmxOf(market: Market): GmxMarket {
   if (market.gmx === undefined) throw new RangeError(`market ${market.id}: a gmx-v2 market needs its gmx parameters`);
@@ -66,37 +86,41 @@ export function pickPriceForPnl(min: bigint, max: bigint, isLong: boolean, maxim
   return isLong === maximize ? max : min;
 }
 
-/** MarketUtils.getPnl(market, price, isLong, maximize) of one side, from the side's open interest. */
+/**
+ * MarketUtils.getPnl(market, price, isLong, maximize) of one side, from the side's open interest:
+ * openInterest.toInt256(), (openInterestInTokens * price).toInt256(), their difference (int256).
+ */
 export function poolPnl(market: Market, side: GmxPoolSide, isLong: boolean, minPrice: bigint, maxPrice: bigint): bigint {
-  const oi = side.openInterestUsd;
+  const oi = int256(side.openInterestUsd);
   if (oi === 0n || side.openInterestInTokens === 0n) return 0n;
-  const value = side.openInterestInTokens * indexUnitPrice(market, pickPriceForPnl(minPrice, maxPrice, isLong, true));
+  const value = int256(uint256(side.openInterestInTokens * indexUnitPrice(market, pickPriceForPnl(minPrice, maxPrice, isLong, true))));
   return isLong ? value - oi : oi - value;
 }
 
-/** MarketUtils.getCappedPnl(pnl, poolUsd, MAX_PNL_FACTOR_FOR_TRADERS). */
+/** MarketUtils.getCappedPnl(pnl, poolUsd, MAX_PNL_FACTOR_FOR_TRADERS): applyFactor is Math.mulDiv (full width), then toInt256. */
 export function cappedPnl(pnl: bigint, side: GmxPoolSide): bigint {
   if (pnl < 0n) return pnl;
-  const maxPnl = applyFactor(side.poolUsd, side.maxPnlFactorForTraders);
+  const maxPnl = int256(applyFactor(uint256(side.poolUsd), side.maxPnlFactorForTraders));
   return pnl > maxPnl ? maxPnl : pnl;
 }
 
 /**
  * PositionUtils.getPositionPnlUsd(..., sizeDeltaUsd = sizeInUsd): the position's value at the
  * price that minimises its pnl less its sizeInUsd (a short: the reverse); a positive pnl scaled by
- * cappedPoolPnl / poolPnl when the pool's pnl is capped (Precision.mulDiv, truncated).
+ * cappedPoolPnl / poolPnl when the pool's pnl is capped (Precision.mulDiv: Math.mulDiv's 512-bit
+ * product, truncated). Throws Reverts where the contract's int256/uint256 would.
  */
 export function positionPnl(market: Market, sizeInTokens: bigint, sizeInUsd: bigint, minPrice: bigint, maxPrice: bigint): bigint {
   const isLong = sizeInTokens > 0n;
   const tokens = isLong ? sizeInTokens : -sizeInTokens;
-  const value = tokens * indexUnitPrice(market, pickPriceForPnl(minPrice, maxPrice, isLong, false));
-  const usd = sizeInUsd;
+  const value = int256(uint256(tokens * indexUnitPrice(market, pickPriceForPnl(minPrice, maxPrice, isLong, false))));
+  const usd = int256(sizeInUsd);
   let pnl = isLong ? value - usd : usd - value;
   if (pnl > 0n) {
     const side = isLong ? gmxOf(market).long : gmxOf(market).short;
     const pool = poolPnl(market, side, isLong, minPrice, maxPrice);
     const capped = cappedPnl(pool, side);
-    if (capped !== pool && capped > 0n && pool > 0n) pnl = (pnl * capped) / pool;
+    if (capped !== pool && capped > 0n && pool > 0n) pnl = int256((pnl * capped) / pool);
   }
   return pnl;
 }
@@ -137,8 +161,10 @@ export interface GmxTrigger {
   readonly collateralPrice: bigint;
   /** The reason, as the contract names it, or null when not liquidatable. */
   readonly reason: "min collateral" | "< 0" | "min collateral for leverage" | null;
-  /** The largest magnitude among the terms (the core's 128-bit bound applies to it). */
+  /** The largest magnitude among the position's terms (the core's 128-bit bound applies to it). */
   readonly largest: bigint;
+  /** The contracts would revert on an amount past uint256 or int256 (unreachable below the book's bounds). */
+  readonly reverts: boolean;
 }
 
 export function viewOf(book: Pick<Book, "markets" | "assets">, acct: Account): GmxPositionView | null {
@@ -165,7 +191,13 @@ export function viewOf(book: Pick<Book, "markets" | "assets">, acct: Account): G
 export function gmxTrigger(v: GmxPositionView, indexMin: bigint, collateralMin: bigint): GmxTrigger {
   const g = gmxOf(v.market);
   const indexMax = indexMin + g.indexPriceSpread;
-  const pnl = positionPnl(v.market, v.size, v.sizeInUsd, indexMin, indexMax);
+  let pnl = 0n, reverts = false;
+  try {
+    pnl = positionPnl(v.market, v.size, v.sizeInUsd, indexMin, indexMax);
+  } catch (e) {
+    if (!(e instanceof Reverts)) throw e;
+    reverts = true;
+  }
   const collateralPrice = v.asset === null ? 0n : collateralUnitPrice(v.asset, collateralMin);
   const collateralUsd = v.collateral * collateralPrice;
   const impact = liquidationImpact(v.market, v.impact, v.sizeInUsd);
@@ -173,19 +205,16 @@ export function gmxTrigger(v: GmxPositionView, indexMin: bigint, collateralMin: 
   const minCollateralUsd = g.minCollateralUsd;
   const minCollateralUsdForLeverage = applyFactor(v.sizeInUsd, g.minCollateralFactorForLiquidation);
   const reason = remaining < minCollateralUsd ? "min collateral" : remaining <= 0n ? "< 0" : remaining < minCollateralUsdForLeverage ? "min collateral for leverage" : null;
-  // The magnitudes the core forms (assembly/venues/gmx-v2.ts), each of which must stay below GMX_LIMIT.
+  // The position's magnitudes the core forms (assembly/venues/gmx-v2.ts), each of which must stay
+  // below GMX_LIMIT. The pool's are not among them: the core's pool path is 256-bit, exact for the
+  // book's market amounts (below 2^192).
   const tokens = v.size < 0n ? -v.size : v.size;
   const isLong = v.size > 0n;
   const terms = [tokens * indexUnitPrice(v.market, pickPriceForPnl(indexMin, indexMax, isLong, false)), v.sizeInUsd, minCollateralUsd];
   if (v.impact < 0n) terms.push(-v.impact);
   if (v.asset !== null) terms.push(collateralPrice, (v.collateral < 0n ? -v.collateral : v.collateral) * collateralPrice);
-  const side = isLong ? g.long : g.short;
-  const uncapped = isLong ? terms[0]! - terms[1]! : terms[1]! - terms[0]!;
-  if (uncapped > 0n && side.openInterestUsd !== 0n && side.openInterestInTokens !== 0n) {
-    terms.push(side.openInterestUsd, side.openInterestInTokens * indexUnitPrice(v.market, pickPriceForPnl(indexMin, indexMax, isLong, true)));
-  }
   const largest = terms.reduce(max, 0n);
-  return { remaining, minCollateralUsd, minCollateralUsdForLeverage, collateralPrice, reason, largest };
+  return { remaining, minCollateralUsd, minCollateralUsdForLeverage, collateralPrice, reason: reverts ? null : reason, largest, reverts };
 }
 
 /** What the liquidation fee comes to (PositionPricingUtils.getLiquidationFees): its token amount, the fee receiver's share of it. */
@@ -231,8 +260,8 @@ function collateralPriceOf(book: Pick<Book, "assets">, acct: Account, assetPrice
 }
 
 /**
- * Scan one account at `marks` (the index min prices): overflow when a term passes GMX_LIMIT
- * (the core's bound) or a reported amount 64 bits; equity is remainingCollateralUsd truncated to
+ * Scan one account at `marks` (the index min prices): overflow when a position's term passes
+ * GMX_LIMIT (the core's bound), the contracts would revert, or a reported amount passes 64 bits; equity is remainingCollateralUsd truncated to
  * quote units, maintenance the larger threshold rounded up (both reported; the trigger decides
  * on the exact values).
  */
@@ -241,7 +270,7 @@ export function scanGmxAccount(book: Book, acct: Account, marks: readonly bigint
   if (v === null) return { status: "ok", equity: floorDiv(acct.collateral, 1n), maintenance: 0n, closeOut: null };
   const mark = marks[acct.positions[0]!.market]!;
   const t = gmxTrigger(v, mark, collateralPriceOf(book, acct, assetPrices));
-  if (t.largest >= GMX_LIMIT) return { status: "overflow", equity: null, maintenance: null, closeOut: null };
+  if (t.largest >= GMX_LIMIT || t.reverts) return { status: "overflow", equity: null, maintenance: null, closeOut: null };
   const equity = floorDiv(t.remaining, QUOTE_TO_FLOAT);
   const maintenance = ceilDiv(max(t.minCollateralUsd, t.minCollateralUsdForLeverage), QUOTE_TO_FLOAT);
   if (t.reason === null) return { status: "ok", equity, maintenance, closeOut: null };

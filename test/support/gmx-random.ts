@@ -1,7 +1,9 @@
 // Random gmx-v2 books for the tests: one isolated position per account, its collateral token a
 // balance, its impact the quote collateral; realistic values mixed with the edges (sizes and
-// amounts near 2^63, pools that cap the pnl or pass the core's 2^125 bound, zero prices), and
-// GMX's full precision: USD amounts at 10^-30 with all 24 digits past the quote unit.
+// amounts near 2^63, pools that cap the pnl, zero prices), market amounts (open interest, pools) up
+// to the book's 2^192 bound (the core's 256-bit pool path), open interest in tokens near its USD
+// cost (so that pool pnls are moderate and caps bind), and GMX's full precision: USD amounts at
+// 10^-30 with all 24 digits past the quote unit.
 import type { Asset, Book, Market } from "../../book/types.js";
 import type { Rng } from "./random-book.js";
 
@@ -36,7 +38,18 @@ export function randomGmxBook(rng: Rng, maxAccounts = 300): Book {
   const mark = extreme && rng.chance(0.3) ? rng.bits(rng.int(1, 62)) : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.min(12, Math.max(0, pd - 3)));
   const factor = (max: number) => BigInt(rng.int(0, max)) * 10n ** 21n;
   const usd = (bits: number) => { const x = rng.bits(rng.int(1, bits)) * E24 + digits(rng); return x < 0n ? 0n : x; };
-  const side = () => ({ maxPnlFactorForTraders: factor(1_000_000_000), openInterestUsd: rng.chance(0.3) ? 0n : usd(extreme ? 63 : 50), openInterestInTokens: rng.bits(rng.int(1, extreme ? 63 : 45)), poolUsd: usd(extreme ? 63 : 50) });
+  // Market amounts up to (2^112 - 1) * 10^24 + 10^24 - 1 < 2^192 quote-unit digits included.
+  const usdBits = rng.chance(0.4) ? 112 : extreme ? 63 : 50;
+  const unit = mark * 10n ** BigInt(30 - sd - pd); // the index price per size unit at 10^-30
+  const side = () => {
+    const oi = rng.chance(0.3) ? 0n : usd(usdBits);
+    let tokens = rng.bits(rng.int(1, extreme ? 63 : 45));
+    if (oi > 0n && unit > 0n && rng.chance(0.5)) {
+      const t = (oi * BigInt(rng.int(900, 1100))) / 1000n / unit;
+      if (t > 0n && t < 1n << 63n) tokens = t;
+    }
+    return { maxPnlFactorForTraders: factor(1_000_000_000), openInterestUsd: oi, openInterestInTokens: tokens, poolUsd: usd(usdBits) };
+  };
   const market: Market = {
     id: "M", sizeDecimals: sd, priceDecimals: pd, markPrice: mark, tiers: [{ maxNotional: null, mmrPpm: 10_000n }], liquidationFeePpm: 0n,
     gmx: { indexPriceSpread: rng.chance(0.5) ? 0n : BigInt(rng.int(0, 1000)), minCollateralFactorForLiquidation: factor(200_000_000), liquidationFeeFactor: factor(10_000_000),

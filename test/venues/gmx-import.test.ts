@@ -161,13 +161,30 @@ describe("import gmx: real SDK responses at GMX's 10^-30", () => {
     }
   });
 
-  it("the side's open interest past 2^125 (about $42.5M) at 10^-30 makes a profitable position an overflow, in both engines", async () => {
-    const big = marketInfo({ longInterestUsd: 2n ** 125n, longInterestInTokens: 10n ** 22n });
-    const r = importGmxBook({ markets: json([big]), positions: json([position({ sizeInUsd: 9_000n * E30 })]), config: json(config()) }); // 5 ETH at $2,000 for $9,000: pnl > 0
-    expect(scanBook(r.book).results[0]!.status).toBe("overflow");
-    const w = await (await createEngine("wasm")).load(r.book);
-    expect(w.scan().status[0]).toBe(2);
-    w.dispose();
+  it("a real ETH market's open interest ($300M a side, past the old 2^125 bound) is exact: a profitable position's capped pnl, in both engines", async () => {
+    // 5 ETH long at $2,000 for $9,000: pnl $1,000. The longs: $300M of open interest in 160,000 ETH,
+    // worth $320M at $2,000: a pool pnl of $20M. A pool of 1,000 ETH ($2M, 90 %: $1.8M) caps it:
+    // 1,000 * 1.8M / 20M = $90; 100,000 ETH ($200M, 90 %: $180M) does not. Collateral 500 - 6 USDC.
+    for (const [poolEth, equity] of [[1_000n, 584_000_000n], [100_000n, 1_494_000_000n]] as const) {
+      const big = marketInfo({ longInterestUsd: 300_000_000n * E30, longInterestInTokens: 160_000n * 10n ** 18n, longPoolAmount: poolEth * 10n ** 18n });
+      const r = importGmxBook({ markets: json([big]), positions: json([position({ sizeInUsd: 9_000n * E30 })]), config: json(config()) });
+      const want = scanBook(r.book).results[0]!;
+      expect(want.status).toBe("ok");
+      expect(want.equity, `pool ${poolEth} ETH`).toBe(equity);
+      const w = await (await createEngine("wasm")).load(r.book);
+      const got = w.scan();
+      expect(got.status[0]).toBe(0);
+      expect(got.account(0)).toEqual(want);
+      w.dispose();
+    }
+    // Past 2^192 - 1 (the core's 256-bit pool path bound): refused, naming the market's record and field.
+    const cases: [Record<string, unknown>, string][] = [[{ longInterestUsd: 2n ** 192n }, "longInterestUsd"], [{ shortInterestUsd: 2n ** 200n }, "shortInterestUsd"],
+      [{ shortPoolAmount: 2n ** 192n / E30 * 10n ** 6n + 10n ** 6n }, "shortPoolAmount"]];
+    for (const [over, field] of cases) {
+      const e = refusal(() => run([marketInfo(over)], [position()]));
+      expect([e.record, e.field], e.message).toEqual(["markets.json: [0]", field]);
+      expect(e.problem).toMatch(/2\^192 - 1/);
+    }
   });
 });
 

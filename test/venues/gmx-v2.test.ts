@@ -7,8 +7,9 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../../bindings/index.js";
 import type { Asset, Book, GmxMarket, Market } from "../../book/types.js";
 import { validateBook } from "../../book/index.js";
+import { BookError } from "../../book/errors.js";
 import { isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
-import { gmxTrigger, viewOf } from "../../reference/venues/gmx-v2.js";
+import { gmxTrigger, indexUnitPrice, poolPnl, viewOf } from "../../reference/venues/gmx-v2.js";
 import { Rng } from "../support/random-book.js";
 import { gmxBook as book, randomGmxBook as randomBook } from "../support/gmx-random.js";
 
@@ -84,7 +85,7 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     }
   });
 
-  it("market amounts at 10^-30 past the core's 128 bits: MIN_COLLATERAL_USD past 2^125 is an overflow, a pool past 2^128 caps nothing", async () => {
+  it("market amounts at 10^-30: MIN_COLLATERAL_USD past 2^125 is an overflow; pools up to 2^192 - 1 exact, 2^192 refused", async () => {
     const at = async (over: Partial<GmxMarket>, collateral: bigint, mark = 200_000n) => {
       const b = book(ethMarket(mark, over), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral }]);
       validateBook(b);
@@ -97,12 +98,21 @@ describe("gmx-v2: isPositionLiquidatable", () => {
     expect((await at({ minCollateralUsd: 2n ** 125n }, 10n ** 12n)).status).toBe("overflow");
     expect((await at({ minCollateralUsd: 2n ** 125n - 1n }, 10n ** 12n)).status).toBe("liquidatable"); // $42.5M of minimum against $1,000,000
     expect((await at({ minCollateralUsd: 2n ** 255n }, 10n ** 12n)).status).toBe("overflow");
-    // A pnl of $5,000 (5 ETH from $10,000 at $3,000) against a pool pnl of $10,000: a pool worth 2^200 at
-    // 10^-30 caps nothing (its applyFactor is past 2^128; the core holds it saturated), a small one does.
+    // A pnl of $5,000 (5 ETH from $10,000 at $3,000) against a pool pnl of $10,000: a pool worth
+    // 2^192 - 1 at 10^-30 caps nothing (its 50 % is far above the pool pnl), a small one does.
     const long = (poolUsd: bigint) => ({ maxPnlFactorForTraders: F("50"), openInterestUsd: U(20_000_000_000n), openInterestInTokens: 10_000_000n, poolUsd });
-    expect((await at({ long: long(2n ** 200n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+    expect((await at({ long: long(2n ** 192n - 1n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
     expect((await at({ long: long(U(12_000_000_000n)) }, 0n, 300_000n)).equity).toBe(3_000_000_000n);
     expect((await at({ long: long(2n ** 126n + 12345n) }, 0n, 300_000n)).equity).toBe(5_000_000_000n);
+    // Past the bound: refused up front, naming the market and the field.
+    for (const [over, field] of [[{ long: long(2n ** 192n) }, "gmx.long.poolUsd"], [{ short: { ...long(0n), openInterestUsd: 2n ** 192n } }, "gmx.short.openInterestUsd"]] as const) {
+      const b = book(ethMarket(300_000n, over), [usdc], [{ size: 5_000_000n, sizeInUsd: 10_000_000_000n, collateral: 0n }]);
+      let e: unknown = null;
+      try { validateBook(b); } catch (x) { e = x; }
+      expect(e).toBeInstanceOf(BookError);
+      expect([(e as BookError).record, (e as BookError).field]).toEqual(['market "ETH/USD"', field]);
+      expect((e as BookError).problem).toMatch(/2\^192 - 1/);
+    }
   });
 
   it("each of the three conditions, strict where the contract is strict", () => {
@@ -241,6 +251,106 @@ describe("gmx-v2: isPositionLiquidatable", () => {
   });
 });
 
+describe("gmx-v2: open interest past $42.5M (the 256-bit pool path)", () => {
+  const both = async (b: Book) => {
+    validateBook(b);
+    const want = scanBook(b).results;
+    const got = await coreScan(b);
+    got.out.forEach((g, a) => { expect(g.status, `account ${a}`).toBe(want[a]!.status); expect(g.result, `account ${a}`).toEqual(want[a]); });
+    return want;
+  };
+
+  it("gmx-synthetics test/exchange/DecreasePosition/CappedPnl.ts: two $250,000 longs at +50 %, MAX_PNL_FACTOR_FOR_TRADERS 7 %: 135,000 and 168,775 USDC", async () => {
+    // ethUsdSingleTokenMarket (USDC both sides: a side's pool is half the 2,000,000 USDC), each long
+    // 50 ETH for $250,000 at $5,000 with 100,000 USDC, closed at $7,500: pnl $125,000 each. First
+    // close: pool pnl 100 ETH * 7,500 - 500,000 = $250,000, capped at 7 % of $1,000,000 = $70,000:
+    // 125,000 * 70,000 / 250,000 = $35,000, so 135,000 USDC back. Second: the pool paid 35,000
+    // (half of 1,965,000 = $982,500, 7 %: $68,775) against a pool pnl of $125,000: $68,775, 168,775 USDC.
+    // (The suite's fees are 0; our remaining collateral is what the close pays out.)
+    const side = (oi: bigint, eth: bigint, pool: bigint) => ({ maxPnlFactorForTraders: F("7"), openInterestUsd: U(oi), openInterestInTokens: eth * 1_000_000n, poolUsd: U(pool) });
+    for (const [long, want] of [[side(500_000_000_000n, 100n, 1_000_000_000_000n), 135_000_000_000n], [side(250_000_000_000n, 50n, 982_500_000_000n), 168_775_000_000n]] as const) {
+      const r = await both(book(ethMarket(750_000n, { long }), [usdc], [{ size: 50_000_000n, sizeInUsd: 250_000_000_000n, collateral: 100_000_000_000n }]));
+      expect(r[0]!.status).toBe("ok");
+      expect(r[0]!.equity).toBe(want);
+    }
+  });
+
+  it("$300M of open interest a side: a profitable long and short, the cap binding and not, a 10^-30 unit of open interest deciding", async () => {
+    // ETH at $3,300 (long) / $2,700 (short). Each side: $300M of open interest in 100,000 ETH, so a
+    // pool pnl of $30M at 10^-30 is 3 * 10^37 (past 2^125 ~ 4.25 * 10^37 once the value is formed:
+    // $330M). The position: 1,000 ETH for $3M, pnl $300,000; 1 % of $3M is the $30,000 threshold;
+    // -220,000 USDC of collateral. Pool $500M: at 10 % the bound $50M does not bind (R = $80,000),
+    // at 5 % it does: 300,000 * 25M / 30M = $250,000, R = $30,000 exactly: not liquidatable
+    // (strict). With the open interest one 10^-30 unit below $300M the pool pnl is 3 * 10^37 + 1 and
+    // the capped pnl 250,000 * 10^30 - 1/120,000,000 truncated: 250,000 * 10^30 - 1, R one unit
+    // below: liquidatable. (Rounding up would give R = $30,000: the mutation this catches.)
+    const oneSide = (factor: string, oi: bigint) => ({ maxPnlFactorForTraders: F(factor), openInterestUsd: oi, openInterestInTokens: 100_000_000_000n, poolUsd: U(500_000_000_000_000n) });
+    const none = { maxPnlFactorForTraders: F("50"), openInterestUsd: 0n, openInterestInTokens: 0n, poolUsd: 0n };
+    const oi = U(300_000_000_000_000n);
+    for (const isLong of [true, false]) {
+      const at = async (factor: string, o: bigint) => {
+        const s = oneSide(factor, o);
+        const m = ethMarket(isLong ? 330_000n : 270_000n, isLong ? { long: s, short: none } : { long: none, short: s });
+        const r = await both(book(m, [usdc], [{ size: (isLong ? 1n : -1n) * 1_000_000_000n, sizeInUsd: 3_000_000_000_000n, collateral: -220_000_000_000n }]));
+        return r[0]!;
+      };
+      expect((await at("10", oi)).equity, `${isLong} 10 %`).toBe(80_000_000_000n);
+      const capped = await at("5", oi);
+      expect([capped.status, capped.equity, capped.maintenance], `${isLong} 5 %`).toEqual(["ok", 30_000_000_000n, 30_000_000_000n]);
+      // One unit toward more pool pnl: below $300M for the longs' (value - OI), above for the shorts' (OI - value).
+      const o1 = isLong ? oi - 1n : oi + 1n;
+      const v = viewOf(book(ethMarket(0n, isLong ? { long: oneSide("5", o1), short: none } : { long: none, short: oneSide("5", o1) }), [usdc],
+        [{ size: (isLong ? 1n : -1n) * 1_000_000_000n, sizeInUsd: 3_000_000_000_000n, collateral: -220_000_000_000n }]), { positions: [{ market: 0, size: (isLong ? 1n : -1n) * 1_000_000_000n, entryPrice: 3_000_000_000_000n }], balances: [{ asset: 0, amount: -220_000_000_000n }], collateral: 0n, id: "x" } as never)!;
+      const t = gmxTrigger(v, isLong ? 330_000n : 270_000n, 1_000_000n);
+      expect(t.remaining, `${isLong}: 10^30 * 30,000 - 1`).toBe(30_000n * 10n ** 30n - 1n);
+      const unit = await at("5", o1);
+      expect([unit.status, unit.equity], `${isLong} 5 %, OI - 10^-30`).toEqual(["liquidatable", 29_999_999_999n]);
+    }
+  });
+
+  it("the bound's extremes: open interest and pools at 2^192 - 1, side values near 2^226, in both engines", async () => {
+    // sd = pd = 0: a size-price unit is 10^30 at 10^-30. A long's pool is valued at the max price, its
+    // pnl at the min: a spread of 2^62 over a mark below 1,000 takes 2^63 - 1 tokens of open interest
+    // to ~2^225 while the position (at most 10^4 tokens at the mark, below 2^125) stays in range.
+    const big = 2n ** 192n - 1n;
+    const m = (isLong: boolean, oi: bigint, tokens: bigint, pool: bigint, factor: string, mark: bigint, spread: bigint): Market => {
+      const s = { maxPnlFactorForTraders: F(factor), openInterestUsd: oi, openInterestInTokens: tokens, poolUsd: pool };
+      const none = { maxPnlFactorForTraders: 0n, openInterestUsd: 0n, openInterestInTokens: 0n, poolUsd: 0n };
+      return { id: "X", sizeDecimals: 0, priceDecimals: 0, markPrice: mark, tiers: [{ maxNotional: null, mmrPpm: 10_000n }], liquidationFeePpm: 0n,
+        gmx: gmx({ minCollateralUsd: 0n, indexPriceSpread: spread, ...(isLong ? { long: s, short: none } : { long: none, short: s }) }) };
+    };
+    const seen = new Set<string>();
+    const rng = new Rng(baseSeed);
+    for (let i = 0; i < 200; i++) {
+      const isLong = rng.chance(0.6);
+      const mark = BigInt(rng.int(1, 1000));
+      const spread = isLong && rng.chance(0.5) ? 2n ** 62n : BigInt(rng.int(0, 3));
+      const tokens = rng.chance(0.5) ? 2n ** 63n - 1n - rng.bits(20) : rng.bits(rng.int(1, 63));
+      const oi = rng.chance(0.3) ? big - rng.bits(rng.int(0, 100)) : rng.bits(rng.int(1, 192));
+      const pool = rng.chance(0.3) ? big : rng.bits(rng.int(1, 192));
+      const factor = ["100", "50", "7", "0.0000001", "0"][rng.int(0, 4)]!;
+      const size = BigInt(rng.int(1, 10_000));
+      const value = size * (isLong ? mark : mark + spread) * 10n ** 30n;
+      const sizeInUsd = value - BigInt(rng.int(-100, 100)) * (value / 1000n) + rng.bits(40) + 1n;
+      const b = book(m(isLong, oi, tokens, pool, factor, mark, spread), [usdc], [{ size: isLong ? size : -size, sizeInUsd: sizeInUsd / 10n ** 24n, sizeInUsd30: sizeInUsd, collateral: BigInt(rng.int(-100_000, 100_000)) * 1_000_000n }]);
+      const r = await both(b);
+      seen.add(r[0]!.status);
+      // Where the cap binds on a pool pnl past 2^200, with a capped pnl that is not 0 or the pnl.
+      const mk = b.markets[0]!, sd = isLong ? mk.gmx!.long : mk.gmx!.short;
+      const pp = poolPnl(mk, sd, isLong, mark, mark + spread);
+      const pnl = isLong ? size * mark * 10n ** 30n - sizeInUsd : sizeInUsd - size * (mark + spread) * 10n ** 30n;
+      const bound = (pool * F(factor)) / 10n ** 30n;
+      if (pnl > 0n && pp > bound && bound > 0n) {
+        seen.add("capped");
+        if (pp >= 2n ** 200n) seen.add("capped past 2^200");
+        const q = (pnl * bound) / pp;
+        if (q > 0n && q < pnl && (pnl * bound) % pp !== 0n) seen.add("capped, truncated");
+      }
+    }
+    expect([...seen].sort()).toEqual(["capped", "capped past 2^200", "capped, truncated", "liquidatable", "ok"]);
+  });
+});
+
 describe("gmx-v2: wasm = reference", () => {
   it("scans random books (every status, the pnl cap, the impact cap, fees, shortfalls) to the same statuses and amounts", async () => {
     const seen: Record<string, number> = { ok: 0, liquidatable: 0, overflow: 0 };
@@ -252,6 +362,16 @@ describe("gmx-v2: wasm = reference", () => {
       const got = await coreScan(b);
       want.results.forEach((w, a) => {
         seen[w.status]!++;
+        // Positions whose pnl the pool caps with a pool pnl past the old 2^125 bound (exact now).
+        const acct = b.accounts[a]!, v = viewOf(b, acct);
+        if (v !== null && w.status !== "overflow") {
+          const isLong = v.size > 0n, mk = v.market, g = mk.gmx!, sd = isLong ? g.long : g.short;
+          const pp = poolPnl(mk, sd, isLong, mk.markPrice, mk.markPrice + g.indexPriceSpread);
+          const bound = (sd.poolUsd * sd.maxPnlFactorForTraders) / 10n ** 30n;
+          const value = (isLong ? v.size : -v.size) * indexUnitPrice(mk, isLong ? mk.markPrice : mk.markPrice + g.indexPriceSpread);
+          const pnl = isLong ? value - v.sizeInUsd : v.sizeInUsd - value;
+          if (pnl > 0n && pp >= 2n ** 125n && pp > bound && bound > 0n) seen.wide = (seen.wide ?? 0) + 1;
+        }
         expect(got.out[a]!.status, `gmx-v2 seed ${seed} account ${a}`).toBe(w.status);
         expect(got.out[a]!.result, `gmx-v2 seed ${seed} account ${a}`).toEqual(w);
       });
@@ -260,6 +380,7 @@ describe("gmx-v2: wasm = reference", () => {
     expect(seen.ok).toBeGreaterThan(300);
     expect(seen.liquidatable).toBeGreaterThan(300);
     expect(seen.overflow).toBeGreaterThan(10);
+    expect(seen.wide ?? 0, "capped pnls on pool pnls past 2^125").toBeGreaterThan(50);
   });
 
   it("liquidation prices agree with the trigger: liquidatable at the price, not one tick beyond (the sweep gmx-solana #439 asked for)", () => {
