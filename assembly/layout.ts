@@ -77,7 +77,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 9;
+export const LAYOUT_VERSION: i32 = 10;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -96,6 +96,10 @@ export const DESC_SPARE = 52;            // u32 address of the other list buffer
 export const DESC_CAPACITY = 56;         // u32 entries each buffer holds
 export const DESC_SCRATCH = 60;          // u32 address of one entry
 export const DESC_TOTALS = 64;           // u32 address
+export const DESC_EDITED_COUNT = 68;     // u32: n + 1 when an incremental scan with no moved mark
+                                         // should take its work list from the candidates buffer:
+                                         // the n edited accounts, ascending, every account whose
+                                         // status carries STATUS_DIRTY (0: no list; the scan clears it)
 export const DESC_LIQUIDATOR_SHARE = 72; // i64
 export const DESC_MARKET_SUMMARY = 80;   // u32 address of u32[accounts]: bit (m & 31) set when the
                                          // account holds market m (summarizeMarkets fills it); the

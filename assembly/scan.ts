@@ -27,6 +27,7 @@ import {
   DESC_CHANGE_COUNT, DESC_CHANGE_CAPACITY, CHANGE_BYTES, DESC_ASSETS, DESC_MARKETS, MARKET_F_INV_K,
   MARKET_F_MARK_K, MARKET_F_MARK_W, MARKET_F_WEIGHT, MARKET_MARK, DESC_TICK_BOUNDS, DESC_TICK_MARKET,
   DESC_TICK_HOLDERS, DESC_TICK_HOLDER_COUNT, DESC_TICK_SIZES, MARKET_TICK_MARK, MARKET_F_TICK_SLOPE,
+  DESC_EDITED_COUNT,
 } from "./layout";
 import { marketAt } from "./market";
 import { evaluateExact, setAssetsHeld } from "./account";
@@ -216,6 +217,8 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
   floatMarks(load<u32>(desc, DESC_MARKETS));
   const accounts = load<u32>(desc, DESC_ACCOUNTS);
   const list = load<u32>(desc, DESC_SPARE) as usize;
+  const edited = load<u32>(desc, DESC_EDITED_COUNT);
+  store<u32>(desc, 0, DESC_EDITED_COUNT); // one scan's list: never read again
   let out = list;
   // The position-major pre-filter for a loaded (compact) book, where the venue's valuation has a float image (not drift-v2's).
   if (!incremental && ends == starts + 4 && changetype<V>(0).prefilters()) {
@@ -232,6 +235,9 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
     const tick = load<u32>(desc, DESC_TICK_MARKET);
     if (tick != 0) {
       out = tickScan<V>(tick - 1, load<u32>(desc, DESC_TICK_HOLDERS) as usize, load<u32>(desc, DESC_TICK_SIZES) as usize, load<u32>(desc, DESC_TICK_HOLDER_COUNT), load<u32>(desc, DESC_CANDIDATES) as usize, out);
+      if (out == 0) return listFull(desc);
+    } else if (edited != 0 && movedBits == 0) {
+      out = editScan<V>(load<u32>(desc, DESC_CANDIDATES) as usize, edited - 1, out);
       if (out == 0) return listFull(desc);
     } else {
       out = summaryScan<V>(accounts, load<u32>(desc, DESC_MARKET_SUMMARY) as usize, load<u32>(desc, DESC_CANDIDATES) as usize, movedBits, out);
@@ -265,13 +271,32 @@ let carried: usize = 0, carriedEnd: usize = 0;
 /** Carry the previous list's entries of the accounts before `a` and drop a's own (about to be evaluated again); 0 when the list is full. */
 // @ts-ignore: decorator
 @inline function carryTo(a: u32, out: usize): usize {
-  while (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) < a) {
-    if (out == listEnd) return 0;
-    memory.copy(out, carried, ENTRY_BYTES);
-    out += ENTRY_BYTES;
-    carried += ENTRY_BYTES;
-  }
+  // The run of entries before a, found first, then copied at once (one copy per run, not per entry).
+  let end = carried;
+  while (end < carriedEnd && load<u32>(end, ENTRY_ACCOUNT) < a) end += ENTRY_BYTES;
+  const bytes = end - carried;
+  if (bytes > listEnd - out) return 0; // the new list cannot hold them
+  memory.copy(out, carried, bytes);
+  out += bytes;
+  carried = end;
   if (carried < carriedEnd && load<u32>(carried, ENTRY_ACCOUNT) == a) carried += ENTRY_BYTES;
+  return out;
+}
+
+/**
+ * The incremental scan after edits alone (no mark moved): the wrapper's list of the `count`
+ * edited accounts, ascending, which are exactly the accounts with STATUS_DIRTY, so the result is
+ * summaryScan's with movedBits 0 without its pass over every account's status (at 1M positions
+ * that pass, not the edited accounts, was most of a rescan after 1,000 fills).
+ */
+function editScan<V>(list: usize, count: u32, out: usize): usize {
+  for (let i: u32 = 0; i < count; i++) {
+    const a = load<u32>(list + (<usize>i << 2));
+    out = carryTo(a, out);
+    if (out == 0) return 0;
+    out = evaluateInto<V>(a, out);
+    if (out == 0) return 0;
+  }
   return out;
 }
 

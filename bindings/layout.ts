@@ -4,13 +4,13 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 9;
+export const LAYOUT_VERSION = 10;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
   collateral: 12, positionStart: 16, positionMarket: 20, positionSize: 24, positionEntry: 28,
   marketTable: 32, tierTable: 36,
-  status: 40, flagged: 44, flaggedCount: 48, spare: 52, capacity: 56, scratch: 60, totals: 64,
+  status: 40, flagged: 44, flaggedCount: 48, spare: 52, capacity: 56, scratch: 60, totals: 64, editedCount: 68,
   liquidatorShare: 72, marketSummary: 80, candidates: 84, slack: 88,
   positionEnd: 96, changes: 100, changeCount: 104, changeCapacity: 108,
   assets: 112, assetTable: 116, quoteCollateral: 120, balanceStart: 124, balanceAsset: 128, balanceAmount: 132,

@@ -271,6 +271,14 @@ export class WasmBook extends LiveEdits implements LiveBook {
   /** An account's columns or collateral were edited since the last scan (a mark is not an account edit). */
   private accountsEdited = false;
   /**
+   * The accounts edited since the last scan, in the order first edited: exactly the accounts with
+   * STATUS_DIRTY while `editListValid` (an asset price or a tick's holders marked in bulk make it
+   * invalid, and so does passing CANDIDATE_CHUNK). An incremental scan with no moved mark then
+   * evaluates these alone (assembly/scan.ts editScan) instead of reading every account's status.
+   */
+  private editList: number[] = [];
+  private editListValid = true;
+  /**
    * The tick index (assembly/tick.ts). A book that keeps ticking without changing shape turns it
    * on: the accounts' bounds then take the market summary's place (`bounds`, 0 while it is off:
    * the same 4 bytes an account), and each market's holders and their sizes are listed (`holders`
@@ -592,6 +600,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.writeAssetRecord(k);
     // Every account whose value moved is marked; the next scan (incremental) evaluates those.
     this.valueCollateral(this.plan.desc, 0, this.accounts, 1);
+    this.editListValid = false; // marked in the core, in bulk
     this.edits++;
     this.accountsEdited = true;
   }
@@ -675,9 +684,21 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   private markEdited(account: number): void {
     const status = this.views().status;
+    if ((status[account]! & STATUS_DIRTY) === 0) this.noteEdited(account);
     status[account] = status[account]! | STATUS_DIRTY;
     this.edits++;
     this.accountsEdited = true;
+  }
+
+  /** Account `a` newly marked STATUS_DIRTY: onto the edit list while it holds every such account. */
+  private noteEdited(a: number): void {
+    if (!this.editListValid) return;
+    if (this.editList.length === CANDIDATE_CHUNK) {
+      this.editListValid = false;
+      this.editList.length = 0;
+      return;
+    }
+    this.editList.push(a);
   }
 
   // ---- the primitives of the live edits (bindings/live.ts) ----------------------------------
@@ -790,6 +811,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.gmxEdited(a, 0, 0n, true);
     this.gmxEdited(a, 1, collateral, true);
     v.status[a] = STATUS_DIRTY;
+    this.noteEdited(a);
     if (this.summaryValid) v.summary[a] = 0;
     this.revalue(a);
     if (this.accountIsolated) this.accountIsolated[a] = 0;
@@ -1024,7 +1046,15 @@ export class WasmBook extends LiveEdits implements LiveBook {
     d0.setUint32(this.plan.desc + DESC.changeCount, 0, true);
     d0.setUint32(this.plan.desc + DESC.tickMarket, tickMarket >= 0 ? tickMarket + 1 : 0, true);
     if (incremental && movedBits !== 0) this.ensureSummary();
+    if (incremental && this.movedMarkets.size === 0 && this.editListValid && this.editList.length <= CANDIDATE_CHUNK) {
+      // Edits alone (or none): the edited accounts are the work list (the core evaluates them, carries the rest).
+      const list = this.editList.sort((x, y) => x - y);
+      new Uint32Array(this.core.memory.buffer, this.plan.candidates, list.length).set(list);
+      d0.setUint32(this.plan.desc + DESC.editedCount, list.length + 1, true);
+    }
     let flagged = this.entries.scanBook(this.plan.desc, incremental ? 1 : 0, movedBits);
+    this.editList.length = 0;
+    this.editListValid = true;
     let wholeScan = !incremental;
     while (flagged < 0) {
       wholeScan = true;
@@ -1105,6 +1135,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       v.setUint32(this.plan.desc + DESC.tickSizes, this.tick.sizes + offsets[m!]! * 4, true);
       return m!;
     }
+    this.editListValid = false; // the holders are marked in the core, in bulk
     for (const m of this.movedMarkets) this.core.markHolders(this.plan.desc, this.tick.holders + offsets[m]! * 4, offsets[m + 1]! - offsets[m]!);
     return TICK_MARKED;
   }

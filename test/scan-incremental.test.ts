@@ -87,6 +87,32 @@ describe("incremental rescans", () => {
     }
   });
 
+  it("after edits alone, few or more than one work list holds (16,384), and after none", async () => {
+    // The wasm book hands the core its list of edited accounts when no mark moved (editScan), and
+    // falls back to reading every status once the list passes a chunk of the candidates buffer.
+    const columns = generateBook({ accounts: 20_000, seed: 11 });
+    const live = await wasm.load(columns);
+    const oracle = await reference.load(columns);
+    const rng = new Rng(5);
+    expectSameScan(live, oracle, "first scan");
+    for (const edits of [0, 1, 3, 500, 16_383, 16_384, 16_385, 19_999]) {
+      for (let i = 0; i < edits; i++) {
+        const a = rng.int(0, live.accountCount - 1);
+        const c = BigInt(rng.int(-1_000_000, 2_000_000_000));
+        live.setCollateral(a, c);
+        oracle.setCollateral(a, c);
+      }
+      expectSameScan(live, oracle, `${edits} edits`);
+    }
+    // a new account and a position opened in it, with edits of others
+    for (const book of [live, oracle]) {
+      const a = book.addAccount("fresh", 10n);
+      book.openPosition(a, 0, 1_000n, book.markPrice(0));
+      book.setCollateral(7, -5_000_000_000n);
+    }
+    expectSameScan(live, oracle, "a new account");
+  });
+
   it("an unchanged book rescans to the same result; a result is superseded by an edit", async () => {
     const live = await wasm.load(generateBook({ accounts: 2_000, seed: 9 }));
     const first = live.scan();

@@ -5,13 +5,14 @@
 import { describe, expect, it } from "vitest";
 import { createEngine } from "../../bindings/index.js";
 import type { Book } from "../../book/types.js";
-import { validateBook } from "../../book/index.js";
+import { I64_MAX, validateBook } from "../../book/index.js";
 import { isLiquidatable, liquidationPrice, scanBook } from "../../reference/index.js";
 import { randomDriftBook } from "../support/drift-random.js";
 import { Rng } from "../support/random-book.js";
 
 const STATUS = ["ok", "liquidatable", "overflow"];
 const baseSeed = Number(process.env.LIQSCAN_SEED ?? Date.now() % 1_000_000_000);
+const inRange = (x: bigint) => (x < 0n ? 0n : x > I64_MAX ? I64_MAX : x);
 
 async function compareScan(book: Book, seed: number): Promise<Record<string, number>> {
   const live = await (await createEngine("wasm")).load(book);
@@ -76,16 +77,16 @@ describe("drift-v2: wasm = reference", () => {
     for (let tick = 0; tick < 20; tick++) {
       const m = rng.int(0, book.markets.length - 1);
       const mark = wasm.markPrice(m);
-      const moved = mark + (mark * BigInt(rng.int(-30, 30))) / 1000n;
-      const price = moved < 0n ? 0n : moved;
+      // Extreme books hold prices near 2^63: a move is kept in range (a price past it is refused, not a test of the scan).
+      const price = inRange(mark + (mark * BigInt(rng.int(-30, 30))) / 1000n);
       wasm.setMarkPrice(m, price);
       ref.setMarkPrice(m, price);
       if (tick % 3 === 1 && book.assets) {
         const k = rng.int(0, book.assets.length - 1);
         const p = wasm.assetPrice(k);
-        const q = p + (p * BigInt(rng.int(-100, 100))) / 1000n;
-        wasm.setAssetPrice(k, q < 0n ? 0n : q);
-        ref.setAssetPrice(k, q < 0n ? 0n : q);
+        const q = inRange(p + (p * BigInt(rng.int(-100, 100))) / 1000n);
+        wasm.setAssetPrice(k, q);
+        ref.setAssetPrice(k, q);
       }
       if (tick % 4 === 0) {
         const a = rng.int(0, book.accounts.length - 1);
