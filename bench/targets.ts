@@ -114,7 +114,8 @@ function liveBooks(): Target[] {
     evaluate: (row) => {
       const r = timed(row(id));
       if (!r || r.meanSeconds === undefined) return NOT_MEASURED;
-      const each = r.meanSeconds / (r.positionsPerSecond! * r.medianSeconds!); // seconds per operation
+      const operations = r.positionsPerSecond! * r.medianSeconds!; // a call's positions: its operations
+      const each = r.meanSeconds / operations; // seconds per operation
       return { measured: `${formatDuration(each)} (median ${formatDuration(1 / r.positionsPerSecond!)})`, met: each < seconds };
     },
   });

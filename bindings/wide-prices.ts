@@ -7,7 +7,7 @@
  */
 import type { Account, Balance, Book, BookColumns, Market, Position, VenueName } from "../book/types.js";
 import { balancesOf } from "../book/columns.js";
-import { derived, readWide } from "../book/gmx-wide.js";
+import { applyWide } from "../book/gmx-wide.js";
 import { liquidationPrice } from "../reference/index.js";
 
 export const WIDE = -2n;
@@ -56,12 +56,8 @@ export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
 function accountOf(s: WideSource, a: number, first: number, end: number): Account {
   const positions: Position[] = Array.from({ length: end - first }, (_, k) => ({ market: s.positionMarket[first + k]!, size: s.positionSize[first + k]!, entryPrice: s.positionEntry[first + k]! }));
   const account: { id: string; collateral: bigint; balances: Balance[]; positions: Position[]; collateral30?: bigint } = { id: `${a}`, collateral: s.collateral[a]!, balances: balancesOf(s, a), positions };
-  if (s.gmxUsd) {
-    // The core's region holds the exact amounts (book/gmx-wide.ts): the floors in the 64-bit columns are not enough.
-    const size = readWide(s.gmxUsd, a, 0), impact = readWide(s.gmxUsd, a, 1);
-    if (end > first && size !== derived(positions[0]!.entryPrice)) positions[0] = { ...positions[0]!, sizeInUsd30: size };
-    if (impact !== derived(account.collateral)) account.collateral30 = impact;
-  }
+  // The core's region holds the exact amounts (book/gmx-wide.ts): the floors in the 64-bit columns are not enough.
+  if (s.gmxUsd) applyWide(s.gmxUsd, a, account);
   return account;
 }
 

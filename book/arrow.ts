@@ -317,14 +317,20 @@ interface TextChunk {
   readonly keys?: ArrayLike<number>;
 }
 
+/** A dictionary column's chunk: its dictionary and its keys as numbers (64-bit keys converted). */
+function dictionaryOf(d: Data, file: string, field: string): { dict: Vector; keys: ArrayLike<number> } {
+  const dict = (d as unknown as { dictionary?: Vector }).dictionary;
+  if (!dict) throw new BookError(file, field, "a dictionary column without its dictionary");
+  const keys = d.values as unknown as ArrayLike<number>;
+  return { dict, keys: keys instanceof BigInt64Array || keys instanceof BigUint64Array ? Array.from(keys as unknown as bigint[], Number) : keys };
+}
+
 function stringChunk(d: Data, file: string, field: string, base: number): TextChunk {
   const t = d.type;
   if (t.typeId === Type.Dictionary) {
-    const dict = (d as unknown as { dictionary?: Vector }).dictionary;
-    if (!dict) throw new BookError(file, field, "a dictionary column without its dictionary");
+    const { dict, keys } = dictionaryOf(d, file, field);
     const inner = dictionaryText(dict, file, field);
-    const keys = d.values as unknown as ArrayLike<number>;
-    return { text: inner.text, start: inner.start, keys: keys instanceof BigInt64Array || keys instanceof BigUint64Array ? Array.from(keys as unknown as bigint[], Number) : keys };
+    return { text: inner.text, start: inner.start, keys };
   }
   if (t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8) {
     const bytes = d.values as Uint8Array;
@@ -434,11 +440,9 @@ function encodeStrings(strings: readonly string[]): { bytes: Uint8Array; start: 
 function byteChunk(d: Data, file: string, field: string): ByteChunk {
   const t = d.type;
   if (t.typeId === Type.Dictionary) {
-    const dict = (d as unknown as { dictionary?: Vector }).dictionary;
-    if (!dict) throw new BookError(file, field, "a dictionary column without its dictionary");
+    const { dict, keys } = dictionaryOf(d, file, field);
     const inner = columnBytes(dict, file, field);
-    const keys = d.values as unknown as ArrayLike<number>;
-    return { bytes: inner.bytes, start: inner.start, keys: keys instanceof BigInt64Array || keys instanceof BigUint64Array ? Array.from(keys as unknown as bigint[], Number) : keys };
+    return { bytes: inner.bytes, start: inner.start, keys };
   }
   if (t.typeId === Type.Utf8 || t.typeId === Type.LargeUtf8) {
     const offs = d.valueOffsets as Int32Array | BigInt64Array;

@@ -5,7 +5,7 @@
  */
 import { validateBook, validateColumns } from "./validate.js";
 import { SIDE_CODE, SIDE_NAME, type Account, type Balance, type Book, type BookColumns, type Position } from "./types.js";
-import { collateralOf30, derived, readWide, saturated, sizeInUsdOf, writeWide } from "./gmx-wide.js";
+import { applyWide, collateralOf30, saturated, sizeInUsdOf, writeWide } from "./gmx-wide.js";
 
 /** A position with the labels the columns give it (leverage, hedge-mode side). */
 export function withPositionLabels(c: Pick<BookColumns, "positionLeverage" | "positionSide">, p: number, position: Position): Position {
@@ -97,12 +97,8 @@ export function columnsToBook(c: BookColumns): Book {
       positions[p - start] = withPositionLabels(c, p, { market: c.positionMarket[p], size: c.positionSize[p], entryPrice: c.positionEntry[p] });
     }
     const account: { id: string; collateral: bigint; positions: Position[]; margin?: "isolated"; balances?: Balance[]; collateral30?: bigint } = { id: c.accountIds[a], collateral: c.collateral[a], positions };
-    if (c.gmxUsd) {
-      // gmx-v2: the amounts at 10^-30 that are finer than their images (book/gmx-wide.ts).
-      const size = readWide(c.gmxUsd, a, 0), impact = readWide(c.gmxUsd, a, 1);
-      if (end > start && size !== derived(c.positionEntry[start])) positions[0] = { ...positions[0], sizeInUsd30: size };
-      if (impact !== derived(c.collateral[a])) account.collateral30 = impact;
-    }
+    // gmx-v2: the amounts at 10^-30 that are finer than their images (book/gmx-wide.ts).
+    if (c.gmxUsd) applyWide(c.gmxUsd, a, account);
     if (c.accountIsolated?.[a] === 1) account.margin = "isolated";
     if (c.balanceStart && c.balanceStart[a + 1] > c.balanceStart[a]) {
       const balances: Balance[] = [];

@@ -204,6 +204,16 @@ function utf8Table(strings: readonly string[]): { bytes: Uint8Array; offsets: Ui
 
 const lineDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** One line's bytes as text; a BookError naming `file` when they are not UTF-8. */
+function decodeLine(bytes: Uint8Array, file: string): string {
+  try {
+    return lineDecoder.decode(bytes);
+  } catch (err) {
+    if (err instanceof TypeError) throw new BookError(file, "", "is not UTF-8 text");
+    throw err;
+  }
+}
+
 /** Stores a scanDecimal result (finite or Infinity) into a[i], through the word view w when there is one. */
 function store(a: BigInt64Array, w: Int32Array | null, i: number, x: number): void {
   if (x === Infinity) a[i] = scanBig;
@@ -427,14 +437,7 @@ class AccountsReader {
         tick(progress);
         continue;
       }
-      let text: string;
-      try {
-        text = lineDecoder.decode(b.subarray(pos, next));
-      } catch (err) {
-        if (err instanceof TypeError) throw new BookError(file, "", "is not UTF-8 text");
-        throw err;
-      }
-      this.feed(text, 0);
+      this.feed(decodeLine(b.subarray(pos, next), file), 0);
       pos = next;
     }
   }
@@ -723,14 +726,7 @@ class PositionsReader {
       }
       // any other line: as text, through feed (which throws the error, if any)
       Object.assign(this, { r, line, lastAccount, lastMarket, sorted });
-      let text: string;
-      try {
-        text = lineDecoder.decode(b.subarray(pos, next));
-      } catch (err) {
-        if (err instanceof TypeError) throw new BookError(file, "", "is not UTF-8 text");
-        throw err;
-      }
-      this.feed(text, 0);
+      this.feed(decodeLine(b.subarray(pos, next), file), 0);
       ({ r, line, lastAccount, lastMarket, sorted } = this);
       pos = next;
     }

@@ -82,6 +82,17 @@ export function derived(image: bigint): bigint {
   return saturated(image * QUOTE_AT_30);
 }
 
+/**
+ * Account a's exact amounts from a gmxUsd column, written into its record where they are finer
+ * than their images: `positions[0].sizeInUsd30` (when it holds a position) and `collateral30`.
+ */
+export function applyWide(words: BigUint64Array, a: number, account: { collateral: bigint; positions: Position[]; collateral30?: bigint }): void {
+  const size = readWide(words, a, 0), impact = readWide(words, a, 1);
+  const first = account.positions[0];
+  if (first !== undefined && size !== derived(first.entryPrice)) account.positions[0] = { ...first, sizeInUsd30: size };
+  if (impact !== derived(account.collateral)) account.collateral30 = impact;
+}
+
 /** The core's region for a column book: its gmxUsd, or the images' amounts (derived). */
 export function regionWords(c: Pick<BookColumns, "collateral" | "positionStart" | "positionEntry" | "gmxUsd">, accounts: number): BigUint64Array {
   if (c.gmxUsd) return c.gmxUsd;
