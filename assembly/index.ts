@@ -8,6 +8,7 @@ export { summarizeMarkets } from "./scan";
 export { valueCollateral } from "./assets";
 export { countHolders, fillHolders, markHolders } from "./tick";
 export { checkPlainPositions } from "./validate";
+export { compactSlots, placeSlots, slotScratchBytes, slotScratchSize, slotScratchStarts } from "./relayout"; // a live book's re-layout (bindings/wasm-book.ts relayout)
 export { checksumStart, checksumWords, checksumEnd, checksumBytes, firstDescent, firstAtLeast } from "./snapshot"; // snapshot images (bindings/snapshot.ts)
 export * from "./venues/index";
 export { bandwidthChecksum } from "./bandwidth"; // bench/ yardstick: takes column addresses, no descriptor

@@ -80,7 +80,7 @@ export abstract class LiveEdits {
   setBalance(account: AccountRef, asset: number | string, amount: bigint): void {
     const a = this.accountRef(account);
     const k = this.assetIndex(asset);
-    checkValue(`account ${JSON.stringify(this.ids[a])} asset ${JSON.stringify(this.assets[k]!.id)}`, "balance", amount, I64_MIN, I64_MAX);
+    checkValue(() => `account ${JSON.stringify(this.ids[a])} asset ${JSON.stringify(this.assets[k]!.id)}`, "balance", amount, I64_MIN, I64_MAX);
     this.writeBalance(a, k, amount);
   }
 
@@ -92,7 +92,8 @@ export abstract class LiveEdits {
   position(account: AccountRef, market: number | string, side?: "LONG" | "SHORT"): { readonly size: bigint; readonly entryPrice: bigint } | null {
     const a = this.accountRef(account, true);
     const m = marketIndex(this.marketIdMap(), this.markets.length, market);
-    const k = this.locate(a, m, this.sideCode(side, `account ${JSON.stringify(this.ids[a])} market ${JSON.stringify(this.markets[m]!.id)}`), `account ${JSON.stringify(this.ids[a])} market ${JSON.stringify(this.markets[m]!.id)}`);
+    const record = () => `account ${JSON.stringify(this.ids[a])} market ${JSON.stringify(this.markets[m]!.id)}`;
+    const k = this.locate(a, m, this.sideCode(side, record), record);
     return k < 0 ? null : { size: this.sizeAt(a, k), entryPrice: this.entryAt(a, k) };
   }
 
@@ -158,21 +159,22 @@ export abstract class LiveEdits {
   openPosition(account: AccountRef, market: number | string, size: bigint, entryPrice: bigint, labels: PositionLabels = {}): void {
     const a = this.accountRef(account);
     const m = marketIndex(this.marketIdMap(), this.markets.length, market);
-    const record = `account ${JSON.stringify(this.ids[a])} market ${JSON.stringify(this.markets[m]!.id)}`;
+    // Named only when the edit is refused (building the name cost more than the edit).
+    const record = () => `account ${JSON.stringify(this.ids[a])} market ${JSON.stringify(this.markets[m]!.id)}`;
     checkValue(record, "size", size, I64_MIN, I64_MAX);
     checkValue(record, "entryPrice", entryPrice, 0n, I64_MAX);
     const refused = this.heldAlready(a, m, labels.side === "LONG" ? SIDE_CODE.LONG : labels.side === "SHORT" ? SIDE_CODE.SHORT : 0);
-    if (refused !== null) throw new BookError(record, "market", refused);
-    if (this.isolated(a)) throw new BookError(record, "market", "an isolated account holds exactly one position (it is that position's own margin)");
+    if (refused !== null) throw bookError(record, "market", refused);
+    if (this.isolated(a)) throw bookError(record, "market", "an isolated account holds exactly one position (it is that position's own margin)");
     const leverage = labels.leverage ?? 0;
     if (leverage !== 0) {
-      if (this.venue === "generic") throw new BookError(record, "leverage", "a leverage is a venue label; a generic book has none");
-      if (!Number.isInteger(leverage) || leverage < 1 || leverage > 0xffffffff) throw new BookError(record, "leverage", `${leverage} is not a whole number from 1 to 4294967295`);
+      if (this.venue === "generic") throw bookError(record, "leverage", "a leverage is a venue label; a generic book has none");
+      if (!Number.isInteger(leverage) || leverage < 1 || leverage > 0xffffffff) throw bookError(record, "leverage", `${leverage} is not a whole number from 1 to 4294967295`);
     }
     let side = 0;
     if (labels.side !== undefined) {
-      if (this.venue !== "binance-usdm") throw new BookError(record, "side", `a side is a binance-usdm hedge-mode label; a ${this.venue} position has none`);
-      if (labels.side !== "LONG" && labels.side !== "SHORT") throw new BookError(record, "side", `expected "LONG" or "SHORT", got ${JSON.stringify(labels.side)}`);
+      if (this.venue !== "binance-usdm") throw bookError(record, "side", `a side is a binance-usdm hedge-mode label; a ${this.venue} position has none`);
+      if (labels.side !== "LONG" && labels.side !== "SHORT") throw bookError(record, "side", `expected "LONG" or "SHORT", got ${JSON.stringify(labels.side)}`);
       side = SIDE_CODE[labels.side];
       checkSide(record, side, size);
     }
@@ -182,10 +184,11 @@ export abstract class LiveEdits {
   closePosition(account: AccountRef, market: number | string, side?: "LONG" | "SHORT"): void {
     const a = this.accountRef(account);
     const m = marketIndex(this.marketIdMap(), this.markets.length, market);
-    const record = `account ${JSON.stringify(this.ids[a])} market ${JSON.stringify(this.markets[m]!.id)}`;
+    // Named only when the edit is refused (building the name cost more than the edit).
+    const record = () => `account ${JSON.stringify(this.ids[a])} market ${JSON.stringify(this.markets[m]!.id)}`;
     const k = this.locate(a, m, this.sideCode(side, record), record);
-    if (k < 0) throw new BookError(record, "market", "the account holds no position in this market");
-    if (this.isolated(a)) throw new BookError(record, "market", "an isolated account holds exactly one position (it is that position's own margin): remove the account instead");
+    if (k < 0) throw bookError(record, "market", "the account holds no position in this market");
+    if (this.isolated(a)) throw bookError(record, "market", "an isolated account holds exactly one position (it is that position's own margin): remove the account instead");
     this.removePosition(a, k);
   }
 
@@ -230,7 +233,7 @@ export abstract class LiveEdits {
 
   private moveCollateral(account: AccountRef, amount: bigint, sign: bigint, what: string): void {
     const a = this.accountRef(account);
-    const record = `account ${JSON.stringify(this.ids[a])} ${what}`;
+    const record = () => `account ${JSON.stringify(this.ids[a])} ${what}`;
     checkValue(record, "amount", amount, 1n, I64_MAX);
     const collateral = this.collateralOf(a) + sign * amount;
     checkValue(record, "collateral", collateral, I64_MIN, I64_MAX);

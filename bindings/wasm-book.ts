@@ -50,6 +50,10 @@ interface CoreExports {
   checksumEnd(ptr: number, bytes: number): number;
   firstDescent(ptr: number, count: number): number;
   firstAtLeast(ptr: number, count: number, bound: number): number;
+  /** A live book's re-layout: its slots compacted into account order in a scratch region of wasm memory, and placed back (assembly/relayout.ts). */
+  compactSlots(desc: number, to: number, live: number): number;
+  placeSlots(desc: number, from: number, live: number): void;
+  slotScratchBytes(live: number, accounts: number): number;
   /** Each venue's entry points, `${prefix}scanBook` etc. (assembly/venues/index.ts). */
   [venueEntry: string]: unknown;
 }
@@ -207,18 +211,30 @@ export class CorePool {
 /** The largest memory a disposed book leaves for the next one (above it, dispose() lets it go). */
 export const SPARE_LIMIT_BYTES = 1 << 30;
 
-let compactionBuffer = new ArrayBuffer(0);
 /**
- * At least `bytes` of scratch for a re-layout's compaction, kept for the next one (up to
- * SPARE_LIMIT_BYTES) for the reason CorePool keeps memory: a fresh buffer's first touch cost more
- * than the compaction's copying (about 0.5 s of a 1M-position compaction). Re-layouts are
- * synchronous, so the books of a thread share one.
+ * A venue book's slot labels (JavaScript columns beside the core's) in account order, as the
+ * core's compactSlots lays out the slots: runs of accounts whose slots follow one another are one
+ * copy each.
  */
-function compactionScratch(bytes: number): ArrayBuffer {
-  if (compactionBuffer.byteLength >= bytes) return compactionBuffer;
-  const buffer = new ArrayBuffer(Math.ceil(bytes * 1.25));
-  if (buffer.byteLength <= SPARE_LIMIT_BYTES) compactionBuffer = buffer;
-  return buffer;
+function compactLabels(starts: Uint32Array, ends: Uint32Array, accounts: number, live: number, leverage?: Uint32Array, side?: Uint8Array): { leverage?: Uint32Array; side?: Uint8Array } {
+  const out = { leverage: leverage ? new Uint32Array(live) : undefined, side: side ? new Uint8Array(live) : undefined };
+  let k = 0, runFrom = 0, runTo = 0;
+  const flush = () => {
+    const at = k - (runTo - runFrom);
+    if (leverage) out.leverage!.set(leverage.subarray(runFrom, runTo), at);
+    if (side) out.side!.set(side.subarray(runFrom, runTo), at);
+  };
+  for (let a = 0; a < accounts; a++) {
+    const first = starts[a]!, end = ends[a]!;
+    if (first !== runTo) {
+      flush();
+      runFrom = runTo = first;
+    }
+    runTo = end;
+    k += end - first;
+  }
+  flush();
+  return out;
 }
 
 /** Room a live book gets when its shape first changes, and when it grows again: 1/4 more, at least this. */
@@ -232,6 +248,14 @@ const TICK_MARKED = -3;
 const TICK_INDEX_AFTER = 4;
 const MIN_SPARE_SLOTS = 4096;
 const withRoom = (need: number, least: number) => Math.min(0xffff_fffe, need + Math.max(least, Math.ceil(need / 4)));
+/**
+ * Room a live book gets when it outgrows its room: half as much again. A book that grew once
+ * goes on growing (fills that open positions, new accounts), and a growth costs a re-layout whose
+ * time is mostly the new memory's first touch (bench live-fill, live-account: at 1M positions
+ * growing by 1/4, the growths were most of a fill's mean); the amortized cost is the growth's over
+ * the positions added before the next, three times fewer at 1/2 than at 1/4.
+ */
+const grownRoom = (need: number, least: number) => Math.min(0xffff_fffe, need + Math.max(least, Math.ceil(need / 2)));
 
 /** Typed views of the columns, remade when memory grows (growth detaches views). */
 interface Views {
@@ -803,7 +827,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   protected appendAccount(id: string, collateral: bigint): number {
     this.reshaping();
-    if (this.accounts === this.accountCap) this.relayout(withRoom(this.accounts + 1, MIN_SPARE_ACCOUNTS), this.slotCap);
+    if (this.accounts === this.accountCap) this.relayout(grownRoom(this.accounts + 1, MIN_SPARE_ACCOUNTS), this.slotCap);
     const a = this.accounts++;
     const v = this.views();
     v.starts[a] = v.ends[a] = this.slotTop;
@@ -857,7 +881,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     if (this.slotTop + n + 1 > this.slotCap) {
       // Full: compact in place, or grow when that would leave less than 1/8 of the slots free.
       const need = this.livePositions + 1;
-      this.relayout(this.accountCap, need + this.slotCap / 8 > this.slotCap ? withRoom(need, MIN_SPARE_SLOTS) : this.slotCap);
+      this.relayout(this.accountCap, need + this.slotCap / 8 > this.slotCap ? grownRoom(need, MIN_SPARE_SLOTS) : this.slotCap);
       this.compact = false;
       return this.slotAfter(a);
     }
@@ -891,58 +915,40 @@ export class WasmBook extends LiveEdits implements LiveBook {
     this.tickIndexOff(); // the summary region holds a summary again (when valid, it is carried over)
     const v = this.views();
     const n = this.accounts, live = this.livePositions;
-    // Compact into the compaction scratch (compactionScratch: reused, as fresh arrays' first
-    // touch cost most of a compaction, 0.5 s at 1M positions): runs of accounts whose slots follow
-    // one another (most of them, in a book that has seen few relocations) are copied whole, the
-    // many short runs of a book whose accounts moved to the top a word at a time (a subarray and a
-    // set per short run cost more than the copy), the 8-byte columns as pairs of u32 words.
-    const starts = new Uint32Array(n + 1);
-    const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    const words = (view: ArrayBufferView) => new Uint32Array(view.buffer, view.byteOffset, view.byteLength >>> 2);
-    const wordColumns = 5 + (this.slotLeverage ? 1 : 0);
-    const scratch = compactionScratch(live * (4 * wordColumns + 1));
-    const columns: { from: Uint32Array; to: Uint32Array; width: number }[] = [
-      { from: words(v.market), to: new Uint32Array(scratch, 0, live), width: 1 },
-      { from: words(v.size), to: new Uint32Array(scratch, 4 * live, live * 2), width: 2 },
-      { from: words(v.entry), to: new Uint32Array(scratch, 12 * live, live * 2), width: 2 },
-      ...(this.slotLeverage ? [{ from: this.slotLeverage, to: new Uint32Array(scratch, 20 * live, live), width: 1 }] : []),
-    ];
-    const side = this.slotSide ? { from: this.slotSide, to: new Uint8Array(scratch, 4 * wordColumns * live, live) } : undefined;
-    const oldStarts = v.starts, oldEnds = v.ends;
-    let k = 0, runFrom = 0, runTo = 0;
-    const flush = () => {
-      const count = runTo - runFrom, at = k - count;
-      for (const c of columns) {
-        const w = c.width, from = runFrom * w, to = at * w, length = count * w;
-        if (length <= 64) for (let j = 0; j < length; j++) c.to[to + j] = c.from[from + j]!;
-        else c.to.set(c.from.subarray(from, from + length), to);
-      }
-      if (side) side.to.set(side.from.subarray(runFrom, runTo), at);
-    };
-    for (let a = 0; a < n; a++) {
-      const first = oldStarts[a]!, end = oldEnds[a]!;
-      starts[a] = k;
-      if (first !== runTo) {
-        flush();
-        runFrom = runTo = first;
-      }
-      runTo = end;
-      k += end - first;
-    }
-    flush();
-    starts[n] = k;
     const moved = accountCap !== this.accountCap || slotCap !== this.slotCap;
+    const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
+    const next = moved ? plan(this.core.heapBase(), this.markets.length, tiers, accountCap, slotCap, this.roomy) : this.plan;
+    // The core compacts the slots (assembly/relayout.ts: a memory.copy a run of accounts whose
+    // slots follow one another) into a scratch region past both layouts and the buffers taken
+    // after the old one: wasm memory that stays for the next re-layout, where JavaScript scratch
+    // was allocated, and first touched, anew at each growth (on this VM a fresh page costs 60
+    // times a warm one, 3.6 ms a MiB; a growth still touches the new layout's added part first).
+    const slotBytes = this.core.slotScratchBytes(live, n);
+    const scratch = align8(Math.max(this.top, next.end));
+    reserve(this.core.memory, scratch + slotBytes, n, live);
+    this.highWater = Math.max(this.highWater, scratch + slotBytes);
+    if (this.core.compactSlots(this.plan.desc, scratch, live) !== live) {
+      throw new Error(`liqscan: a re-layout found the accounts' slots do not hold the book's ${live} positions; please report this`);
+    }
+    // The labels of a venue book (JavaScript columns) follow the same runs.
+    const labels = this.slotLeverage || this.slotSide ? compactLabels(v.starts, v.ends, n, live, this.slotLeverage, this.slotSide) : undefined;
     const keep = moved
-      ? { collateral: bytes(v.collateral).slice(0, n * 8), status: v.status.slice(0, n), summary: this.summaryValid ? v.summary.slice(0, n) : undefined, list: this.savedList(), balances: this.region ? this.assetColumns() : undefined,
-        gmx: this.gmxWide !== 0 ? this.gmxWords().slice() : undefined }
+      ? { list: this.savedList(), balances: this.region ? this.assetColumns() : undefined, gmx: this.gmxWide !== 0 ? this.gmxWords().slice() : undefined }
       : undefined;
     if (moved) {
-      const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
-      this.plan = plan(this.core.heapBase(), this.markets.length, tiers, accountCap, slotCap, this.roomy);
+      // The account columns move to the new layout's places in memory, each where it is: a larger
+      // layout puts every region at or above where it was (plan() takes them in one order), so
+      // moved from the highest down, none overwrites one not yet moved (the slots are in the
+      // scratch, the lists and the regions after the layout in `keep`).
+      const columns = [[this.plan.collateral, next.collateral, n * 8], [this.plan.status, next.status, n],
+        ...(this.summaryValid ? [[this.plan.marketSummary, next.marketSummary, n * 4]] : [])].sort((x, y) => y[0]! - x[0]!);
+      if (columns.some(([from, to]) => to! < from!)) throw new Error("liqscan: a re-layout to a smaller layout; please report this");
+      const memory = new Uint8Array(this.core.memory.buffer);
+      for (const [from, to, bytes] of columns) memory.copyWithin(to!, from!, from! + bytes!);
+      this.plan = next;
       this.accountCap = accountCap;
       this.slotCap = slotCap;
       this.top = this.plan.end;
-      reserve(this.core.memory, this.plan.end, n, live);
       this.priceBuffer = { at: 0, positions: 0 };
       this.stressBuffer = { at: 0, bytes: 0 };
       // The holder lists were in the regions given up (the index is off: every shape edit turns it off first).
@@ -950,23 +956,15 @@ export class WasmBook extends LiveEdits implements LiveBook {
       this.cached = undefined;
       this.writeDescriptor();
     }
-    const w = this.views();
-    w.starts.set(starts);
-    w.ends.set(starts.subarray(1));
-    w.market.set(columns[0]!.to);
-    words(w.size).set(columns[1]!.to);
-    words(w.entry).set(columns[2]!.to);
-    if (this.slotLeverage) { const l = new Uint32Array(slotCap); l.set(columns[3]!.to); this.slotLeverage = l; }
-    if (side) { const l = new Uint8Array(slotCap); l.set(side.to); this.slotSide = l; }
+    this.core.placeSlots(this.plan.desc, scratch, live);
+    if (labels?.leverage) { const l = new Uint32Array(slotCap); l.set(labels.leverage); this.slotLeverage = l; }
+    if (labels?.side) { const l = new Uint8Array(slotCap); l.set(labels.side); this.slotSide = l; }
     if (this.accountIsolated && this.accountIsolated.length !== accountCap) {
       const iso = new Uint8Array(accountCap);
       iso.set(this.accountIsolated.subarray(0, Math.min(n, accountCap)));
       this.accountIsolated = iso;
     }
     if (keep) {
-      bytes(w.collateral).set(keep.collateral);
-      w.status.set(keep.status);
-      if (keep.summary) w.summary.set(keep.summary);
       this.growList(this.capacity, keep.list);
       if (keep.balances) {
         this.placeAssets(keep.balances as BalanceData);

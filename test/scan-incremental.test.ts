@@ -113,6 +113,28 @@ describe("incremental rescans", () => {
     expectSameScan(live, oracle, "a new account");
   });
 
+  it("carries the market summary through growths of the book: a tick after many new accounts rescans the old holders", async () => {
+    // A re-layout that moves the columns (the book outgrew its room) carries each account's market
+    // bits over; a summary left behind would skip old holders of a market that then moves.
+    const columns = generateBook({ accounts: 3_000, seed: 21 });
+    const live = await wasm.load(columns);
+    const oracle = await reference.load(columns);
+    expectSameScan(live, oracle, "first scan");
+    for (const b of [live, oracle]) b.setMarkPrice(0, (b.markPrice(0) * 101n) / 100n);
+    expectSameScan(live, oracle, "a tick (the summary is computed)");
+    for (let i = 0; i < 6_000; i++) {
+      for (const b of [live, oracle]) {
+        const a = b.addAccount(`new-${i}`, 10n ** 12n);
+        b.openPosition(a, 1, 1n, b.markPrice(1));
+      }
+    }
+    expectSameScan(live, oracle, "after the growths");
+    const before = live.scan().liquidatable().length;
+    for (const b of [live, oracle]) b.setMarkPrice(0, (b.markPrice(0) * 70n) / 100n);
+    expectSameScan(live, oracle, "market 0 falls 30 %");
+    expect(live.scan().liquidatable().length, "the fall makes old holders liquidatable").toBeGreaterThan(before + 10);
+  });
+
   it("an unchanged book rescans to the same result; a result is superseded by an edit", async () => {
     const live = await wasm.load(generateBook({ accounts: 2_000, seed: 9 }));
     const first = live.scan();
