@@ -931,7 +931,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
       throw new Error(`liqscan: a re-layout found the accounts' slots do not hold the book's ${live} positions; please report this`);
     }
     // The labels of a venue book (JavaScript columns) follow the same runs.
-    const labels = this.slotLeverage || this.slotSide ? compactLabels(v.starts, v.ends, n, live, this.slotLeverage, this.slotSide) : undefined;
+    // (views made again: the scratch's reserve may have grown the memory, which detaches them)
+    const w = this.views();
+    const labels = this.slotLeverage || this.slotSide ? compactLabels(w.starts, w.ends, n, live, this.slotLeverage, this.slotSide) : undefined;
     const keep = moved
       ? { list: this.savedList(), balances: this.region ? this.assetColumns() : undefined, gmx: this.gmxWide !== 0 ? this.gmxWords().slice() : undefined }
       : undefined;

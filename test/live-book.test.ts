@@ -345,6 +345,32 @@ describe("the wasm live book's slots", () => {
   });
 });
 
+describe("a venue book's labels through growth", () => {
+  it("keep their positions' leverages and hedge-mode sides when new accounts grow the book's memory", async () => {
+    // Each re-layout compacts the labels (JavaScript columns) along the core's runs; the growths
+    // here grow the WebAssembly memory mid-re-layout, which detaches every view made before it.
+    const raw = randomVenueBook(new Rng(4242), "binance-usdm", { accounts: 20, markets: 3 });
+    const book = labelled(raw, new Rng(17));
+    const live = await wasm.load(book);
+    const oracle = await reference.load(book);
+    const rng = new Rng(3);
+    const memory = live.residentBytes;
+    for (let i = 0; i < 30_000; i++) {
+      const m = rng.int(0, 2), leverage = rng.int(1, 50), side = rng.chance(0.5) ? "LONG" as const : "SHORT" as const;
+      const size = side === "LONG" ? BigInt(rng.int(1, 1_000)) : -BigInt(rng.int(1, 1_000));
+      for (const b of [live, oracle]) {
+        const a = b.addAccount(`g${i}`, 10n ** 12n);
+        b.openPosition(a, m, size, b.markPrice(m), { leverage, side });
+        // an older account's position moves to the top of the slots now and then
+        if (i % 7 === 0) try { b.openPosition(i % 20, (m + 1) % 3, 5n, b.markPrice((m + 1) % 3), { leverage: 3 }); } catch { /* held already: the same refusal on both */ }
+      }
+    }
+    expect(live.residentBytes, "the book's memory grew").toBeGreaterThan(4 * memory);
+    expect(live.toBook()).toEqual(oracle.toBook());
+    expectSame(live, oracle, "grown");
+  });
+});
+
 describe("a disposed book's instance is reused by the engine's next book", () => {
   it("the next load, restore and allocate start from zeroed memory: the same results as a fresh engine's", async () => {
     const { createEngine, generateBook } = await import("../bindings/index.js");
