@@ -25,7 +25,8 @@ import { describe, expect, it } from "vitest";
 import { AaveScanner } from "../../bindings/aave-v3.js";
 import type { AaveBook, AaveEMode, AaveReserve, AaveUser, AaveUserReserve } from "../../book/venues/aave-book.js";
 import {
-  RAY, WAD, accountData, bestLiquidation, compoundedInterest, largestCleanCall, liquidatable, liquidationCall, percentMul, rayDiv, rayMul,
+  RAY, WAD, accountData, bestLiquidation, borrowed, compoundedInterest, largestCleanCall, liquidatable, liquidationCall, normalizedDebt, normalizedIncome, percentMul,
+  rayDiv, rayMul, supplied,
   type LiquidationOutcome,
 } from "../../reference/venues/aave-v3.js";
 
@@ -182,6 +183,72 @@ describe("aave-v3-origin v3.3.0 tests/protocol/pool/Pool.Liquidations.t.sol", ()
   // WBTC's mock price by the test's impact, then the call is checked against
   // LiquidationDataProvider's maxDebtToLiquidate / maxCollateralToLiquidate (the
   // LiquidationCall event) and the balances (_afterLiquidationChecksVariable, lines 1266-1302).
+
+  // The USDX / WBTC / WETH rates after a borrow: DefaultReserveInterestRateStrategyV2
+  // .calculateInterestRates with the listing's optimal 45 %, base 0, slope1 4 % (lines 118-123):
+  // usage = debt / (available + debt), variable rate = rayDiv(rayMul(4e25, usage), 4.5e26),
+  // liquidity rate = percentMul(rayMul(rate, usage), 10^4 - reserve factor 10 %). The supplies
+  // before it are setUp's (carol: 100,000 USDX, 100 WETH) and the test's.
+  const rates = (debt: bigint, total: bigint) => {
+    const usage = rayDiv(debt, total);
+    const variable = rayDiv(rayMul(400n * 10n ** 23n, usage), 4500n * 10n ** 23n);
+    return { variable, liquidity: percentMul(rayMul(variable, usage), 9000n) };
+  };
+  const DAY = 86400n;
+
+  it("line 96: 2,000 USDX supplied and 1,620 USDX borrowed, 20,000 days: HF 0.9839, the USDX debt below $2,000: 100 % against the same reserve", async () => {
+    const r = rates(1620n * E6, 102000n * E6);
+    expect([r.variable, r.liquidity]).toEqual([1411764705882352941176471n, 20179930795847750865052n]);
+    const income = normalizedIncome(RAY, r.liquidity, 0n, 20000n * DAY), debtIndex = normalizedDebt(RAY, r.variable, 0n, 20000n * DAY);
+    expect([income, debtIndex]).toEqual([1001105749632649191828222027n, 1080349020210098897303697041n]);
+    const reserves = market33().map((x, i) => (i === USDX ? { ...x, liquidityIndex: income, variableBorrowIndex: debtIndex } : x));
+    const b = book("3.3", reserves, user(0, { [USDX]: { supply: 2000n * E6, debt: 1620n * E6 } }));
+    // 2,002.211499 USDX against 1,750.165413 USDX.
+    await expectAccount(b, { hf: 983850941373848302n, collateral: 200_221_149_900n, debt: 175_016_541_300n, lt: 8600n });
+    expectCall(b, USDX, USDX, { closeFactor: 10000n, debtRepaid: 1_750_165_413n, seized: 1_837_673_684n, protocolFee: 8_750_827n });
+  });
+
+  // lines 147 and 857: 1.00999999 WBTC, 20,500.999999 USDX borrowed; 30 days; 0.002e8 (200,000
+  // units) of WETH and of WBTC borrowed; 30 days more. USDX's index compounds over the 60 days in
+  // one step (nothing touches it between), WETH's and WBTC's over the last 30; WBTC's supply
+  // earns its liquidity rate for those 30.
+  function repro(wbtcImpact: bigint): AaveBook {
+    const u = rates(20_500_999_999n, 100000n * E6), w = rates(200_000n, 100n * E18), t = rates(200_000n, 100_999_999n);
+    expect([u.variable, t.variable, t.liquidity, w.variable]).toEqual([18223111110222222222222222n, 176017603502924567135667n, 313694742021991723826n, 177777777778n]);
+    const at = (x: AaveReserve, liquidityIndex: bigint, variableBorrowIndex: bigint) => ({ ...x, liquidityIndex, variableBorrowIndex });
+    const m = market33(impact(wbtcImpact));
+    const reserves = [
+      at(m[USDX]!, RAY, normalizedDebt(RAY, u.variable, 0n, 60n * DAY)),
+      at(m[WBTC]!, normalizedIncome(RAY, t.liquidity, 0n, 30n * DAY), normalizedDebt(RAY, t.variable, 0n, 30n * DAY)),
+      at(m[WETH]!, RAY, normalizedDebt(RAY, w.variable, 0n, 30n * DAY)),
+    ];
+    expect(reserves.map((x) => [x.liquidityIndex, x.variableBorrowIndex])).toEqual([
+      [RAY, 1003000066657150977650096803n], [1000000025783129481259593739n, 1000014467304934666499265726n], [RAY, 1000000000000000014611872146n],
+    ]);
+    const b = book("3.3", reserves, user(0, { [WBTC]: { supply: 100_999_999n, debt: 200_000n }, [USDX]: { debt: 20_500_999_999n }, [WETH]: { debt: 200_000n } }));
+    // Balances: 1.01000002 WBTC, 20,562.504366 USDX, 0.00200003 WBTC, 200,000 wei of WETH.
+    expect([supplied(reserves[WBTC]!, 100_999_999n), borrowed(reserves[WBTC]!, 200_000n, 0n), borrowed(reserves[USDX]!, 20_500_999_999n, 0n), borrowed(reserves[WETH]!, 200_000n, 0n)])
+      .toEqual([101_000_002n, 200_003n, 20_562_504_366n, 200_000n]);
+    return b;
+  }
+
+  it("line 147: the repro (USDX's own fee set to 23.33 %, not the collateral's), WBTC -16 %: HF 0.9559, 50 % of the total debt", async () => {
+    const b = repro(1600n);
+    await expectAccount(b, { hf: 955938344207149107n, collateral: 2_290_680_045_360n, debt: 2_060_786_504_640n, lt: 8600n });
+    expectCall(b, USDX, WBTC, { closeFactor: 5000n, debtRepaid: 10_303_932_523n, seized: 47_703_391n, protocolFee: 227_159n });
+  });
+
+  it("line 857: the same, WBTC -21.5 %: all the WBTC; the rest of the USDX debt, the WBTC and the WETH debts become deficits", async () => {
+    expect(impact(2150n)).toBe(21195n * E8);
+    const b = repro(2150n);
+    await expectAccount(b, { hf: 893475912539086929n, collateral: 2_140_695_042_390n, debt: 2_060_489_500_185n, lt: 8600n });
+    // DeficitCreated(USDX, userDebtBefore - actualDebtToLiquidate) (line 897) and the WBTC debt 0
+    // after (line 913): 174.932535 USDX, 200,003 WBTC units, 200,000 wei.
+    expectCall(b, USDX, WBTC, {
+      closeFactor: 10000n, debtRepaid: 20_387_571_831n, seized: 101_000_002n, protocolFee: 480_952n,
+      deficit: [{ reserve: USDX, amount: 174_932_535n }, { reserve: WBTC, amount: 200_003n }, { reserve: WETH, amount: 200_000n }],
+    });
+  });
 
   it("line 208: no protocol fee on WBTC, 1 WBTC against 20,500 USDX, WBTC -16 % ($22,680): HF 0.9514, 50 % of the total debt, no fee", async () => {
     expect(impact(1600n)).toBe(22680n * E8);
