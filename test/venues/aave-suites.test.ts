@@ -404,3 +404,66 @@ describe("aave-v3-core @782f5191 test-suites/liquidation-edge.spec.ts", () => {
     }
   });
 });
+
+// liquidation-underlying.spec.ts and liquidation-with-fee.spec.ts run one borrower through two
+// cases: 0.06775 WETH, availableBorrowsBase / $1 (216, an integer division) * 95.02 % = 205 USDC
+// borrowed at the stable rate, USDC +12 %, half the stable debt liquidated; then 0.033 (0.03) AAVE
+// supplied, USDC +14 % more, half the debt again, which the AAVE does not cover. The stable debt
+// accrues a few seconds of interest per mined block, and the first call's debtToCover is
+// currentStableDebt / 2: the book takes the state with that interest removed (205 USDC, so
+// 102.5 USDC to cover), which the first case's figures depend on by a few units. The second case's
+// call takes all the AAVE and its figures do not depend on it (checked with the debt and the WETH a
+// few units off); those are the ones the suites assert exactly (liquidation-with-fee lines 761-769).
+const AAVE = 3;
+function market30b(usdc: bigint, wethFee: bigint, aaveFee: bigint): AaveReserve[] {
+  // markets/test/reservesConfigs.ts:45-54: AAVE 18 decimals, LTV 5000, LT 6500, bonus 11000; $300.
+  return [...market30(E8, usdc, 4000n * E8, wethFee), reserve("AAVE", 18, 300n * E8, 5000n, 6500n, 11000n, aaveFee)];
+}
+const usdc112 = percentMul(E8, 11200n), usdc114 = percentMul(usdc112, 11400n);
+
+function twoCalls(wethFee: bigint, aaveFee: bigint, aave: bigint, first: Call, firstHf: bigint, second: Call, secondAccount: Account, afterHf: bigint) {
+  return async () => {
+    expect([usdc112, usdc114]).toEqual([112_000_000n, 127_680_000n]);
+    const pre = book("3.0", market30b(E8, wethFee, aaveFee), user(0, { [WETH0]: { supply: 6775n * 10n ** 13n } }));
+    const borrow = percentMul(availableBorrows(pre) / E8, 9502n);
+    expect(borrow).toBe(205n);
+    const b1 = book("3.0", market30b(usdc112, wethFee, aaveFee), user(0, { [WETH0]: { supply: 6775n * 10n ** 13n }, [USDC]: { stable: 205n * E6 } }));
+    await expectAccount(b1, { hf: firstHf, collateral: 271n * E8, debt: 22_960_000_000n, lt: 8250n });
+    const o1 = expectCall(b1, USDC, WETH0, first, 205n * E6 / 2n);
+    const wethLeft = 6775n * 10n ** 13n - o1.collateralToLiquidator - o1.protocolFee, debtLeft = 205n * E6 - o1.debtRepaid;
+    for (const [dw, dd] of [[0n, 0n], [-5n, 7n], [3n, 3n]] as const) {
+      const b2 = book("3.0", market30b(usdc114, wethFee, aaveFee), user(0, { [WETH0]: { supply: wethLeft + dw }, [USDC]: { stable: debtLeft + dd }, [AAVE]: { supply: aave } }));
+      if (dw === 0n) await expectAccount(b2, secondAccount);
+      expectCall(b2, USDC, AAVE, second, (debtLeft + dd) / 2n);
+      // The user is above 1 after it (line 480 / 729 / 896).
+      const after = book("3.0", b2.reserves, user(0, { [WETH0]: { supply: wethLeft + dw }, [USDC]: { stable: debtLeft + dd - second.debtRepaid } }));
+      if (dw === 0n) expect(accountData(after, after.users[0]!).healthFactor).toBe(afterHf);
+      expect(accountData(after, after.users[0]!).healthFactor > WAD).toBe(true);
+    }
+  };
+}
+
+describe("aave-v3-core @782f5191 test-suites/liquidation-underlying.spec.ts", () => {
+  it("lines 249 and 401: 102.5 USDC for 0.030135 WETH (HF 0.9738, 50 %); then 0.033 AAVE, all of it, for percentDiv($9.90 in USDC at $1.2768, 11000) = 7.048872 USDC", twoCalls(
+    0n, 0n, 33n * 10n ** 15n,
+    { closeFactor: 5000n, debtRepaid: 102_500_000n, seized: 30135n * 10n ** 12n, protocolFee: 0n }, 973758710801393728n,
+    { closeFactor: 5000n, debtRepaid: 7_048_872n, seized: 33n * 10n ** 15n, protocolFee: 0n },
+    { hf: 997532520325203252n, collateral: 16_036_000_000n, debt: 13_087_200_000n, lt: 8141n }, 1018523530964779341n,
+  ));
+});
+
+describe("aave-v3-core @782f5191 test-suites/liquidation-with-fee.spec.ts", () => {
+  // Fees set at lines 155-187: WETH 10 %, AAVE 5 %; line 774 sets AAVE's to 0 (from the same snapshot).
+  it("lines 425 and 615: WETH fee 10 % of 0.001435 bonus; then 0.03 AAVE, all of it: 6.408065 USDC, the treasury's 0.000136363636363636 AAVE, the liquidator's aTokens the rest (lines 761-769, equal)", twoCalls(
+    1000n, 500n, 3n * 10n ** 16n,
+    { closeFactor: 5000n, debtRepaid: 102_500_000n, seized: 30135n * 10n ** 12n, protocolFee: 1435n * 10n ** 11n }, 973758710801393728n,
+    { closeFactor: 5000n, debtRepaid: 6_408_065n, seized: 3n * 10n ** 16n, protocolFee: 136363636363636n },
+    { hf: 993152439024390244n, collateral: 15_946_000_000n, debt: 13_087_200_000n, lt: 8151n }, 1011731316797306649n,
+  ));
+  it("line 774: the same with AAVE's fee 0: the liquidator gets all 0.03 AAVE", twoCalls(
+    1000n, 0n, 3n * 10n ** 16n,
+    { closeFactor: 5000n, debtRepaid: 102_500_000n, seized: 30135n * 10n ** 12n, protocolFee: 1435n * 10n ** 11n }, 973758710801393728n,
+    { closeFactor: 5000n, debtRepaid: 6_408_065n, seized: 3n * 10n ** 16n, protocolFee: 0n },
+    { hf: 993152439024390244n, collateral: 15_946_000_000n, debt: 13_087_200_000n, lt: 8151n }, 1011731316797306649n,
+  ));
+});
