@@ -45,7 +45,7 @@ function user(eMode: number, positions: Record<number, Pos>): AaveUser {
   return { id: "suite", eMode, reserves };
 }
 
-const book = (version: "3.0" | "3.3", reserves: AaveReserve[], u: AaveUser, eModes: AaveEMode[] = []): AaveBook =>
+const book = (version: "3.0" | "3.3", reserves: readonly AaveReserve[], u: AaveUser, eModes: AaveEMode[] = []): AaveBook =>
   ({ venue: "aave-v3", version, reserves, eModes, users: [u] });
 
 interface Account { readonly hf: bigint; readonly collateral: bigint; readonly debt: bigint; readonly lt: bigint }
