@@ -250,6 +250,49 @@ describe("aave-v3-origin v3.3.0 tests/protocol/pool/Pool.Liquidations.t.sol", ()
     });
   });
 
+  it("lines 1030-1101: the refusals in validateLiquidationCall's order (reserve inactive, paused, HF not below 1, collateral not enabled, currency not borrowed)", () => {
+    const call = (b: AaveBook, debt: number, coll: number) => liquidationCall(b, b.users[0]!, debt, coll, 100n * E6);
+    // 1030 / 1093: bob holds nothing; WBTC inactive, or paused, is refused before anything else.
+    const bob = user(0, {});
+    expect(call(book("3.3", market33().map((r, i) => (i === WBTC ? { ...r, active: false } : r)), bob), WBTC, USDX)).toBe("reserve-inactive");
+    expect(call(book("3.3", market33().map((r, i) => (i === WBTC ? { ...r, paused: true } : r)), bob), WBTC, USDX)).toBe("reserve-paused");
+    // 1040: 1 WBTC against 2 WETH: HF 6.45.
+    const healthy = book("3.3", market33(), user(0, { [WBTC]: { supply: E8 }, [WETH]: { debt: 2n * E18 } }));
+    expect(accountData(healthy, healthy.users[0]!).healthFactor).toBe(645n * 10n ** 16n);
+    expect(call(healthy, WETH, WBTC)).toBe("healthy");
+    // 1052 / 1074: 1 WBTC against 10 WETH, WBTC -40 % ($16,200): HF 0.774. USDX as the collateral
+    // (alice has none; WBTC's pause does not touch the call), or USDX as the debt (none).
+    const paused = market33(impact(4000n)).map((r, i) => (i === WBTC ? { ...r, paused: true } : r));
+    const alice = user(0, { [WBTC]: { supply: E8 }, [WETH]: { debt: 10n * E18 } });
+    expect(accountData(book("3.3", paused, alice), alice).healthFactor).toBe(774n * 10n ** 15n);
+    expect(call(book("3.3", paused, alice), WETH, USDX)).toBe("collateral-not-enabled");
+    expect(call(book("3.3", market33(impact(4000n)), alice), USDX, WBTC)).toBe("no-debt-in-reserve");
+    // Neither the collateral nor the debt: the collateral's check comes first (ValidationLogic
+    // v3.3.0 lines 422-423; aave-v3-core @782f5191 lines 532-533).
+    for (const version of ["3.3", "3.0"] as const) expect(call(book(version, market33(impact(4000n)), alice), USDX, USDX)).toBe("collateral-not-enabled");
+  });
+
+  it("lines 1154-1252: a grace period on WBTC, USDX or both: 1.25 WBTC against 22,500 USDX, WBTC -25 %, 5,000 USDX; refused up to and at the period's end, allowed one second after", () => {
+    const at = 1_700_000_000n, period = 3600n;
+    const state = (grace: readonly number[], now: bigint) => ({
+      ...book("3.3", market33(impact(2500n)).map((r, i) => (grace.includes(i) ? { ...r, liquidationGracePeriodUntil: at + period } : r)),
+        user(0, { [WBTC]: { supply: 125n * E6 }, [USDX]: { debt: 22500n * E6 } })),
+      timestamp: now,
+    });
+    // Before the grace period (line 1208): HF 0.9675, under half the total debt, so 5,000 as asked.
+    const before = state([], at);
+    expect(accountData(before, before.users[0]!).healthFactor).toBe(9675n * 10n ** 14n);
+    expectCall(before, USDX, WBTC, { closeFactor: 5000n, debtRepaid: 5000n * E6, seized: 25_925_926n, protocolFee: 123_457n }, 5000n * E6);
+    // During it and at liquidationGracePeriodUntil itself: LIQUIDATION_GRACE_SENTINEL_CHECK_FAILED;
+    // one second later it goes through. (The suite calls again on the state its first call left;
+    // the refusal does not depend on the balances.)
+    for (const grace of [[WBTC], [USDX], [WBTC, USDX]]) {
+      expect(liquidationCall(state(grace, at), before.users[0]!, USDX, WBTC, 5000n * E6)).toBe("grace-period");
+      expect(liquidationCall(state(grace, at + period), before.users[0]!, USDX, WBTC, 5000n * E6)).toBe("grace-period");
+      expect(typeof liquidationCall(state(grace, at + period + 1n), before.users[0]!, USDX, WBTC, 5000n * E6)).toBe("object");
+    }
+  });
+
   it("line 208: no protocol fee on WBTC, 1 WBTC against 20,500 USDX, WBTC -16 % ($22,680): HF 0.9514, 50 % of the total debt, no fee", async () => {
     expect(impact(1600n)).toBe(22680n * E8);
     const b = book("3.3", market33(impact(1600n), 0n), user(0, { [WBTC]: { supply: E8 }, [USDX]: { debt: 20500n * E6 } }));
