@@ -175,6 +175,12 @@ describe("aave-v3-origin v3.3.0 tests/protocol/pool/Pool.Liquidations.CloseFacto
     const b = bobWith({ [USDX]: { supply: 4200n * E6 }, [WETH]: { supply: weth } }, 98n * 10n ** 16n, USDX, 7_196_755_102n);
     await expectAccount(b, { hf: 979886059764660865n, collateral: 819_999_999_999n, debt: 719_675_510_200n, lt: 8600n });
     expectCall(b, USDX, USDX, { closeFactor: 5000n, debtRepaid: 3_598_377_551n, seized: 3_778_296_429n, protocolFee: 17_991_888n, leavesDust: true });
+    // The largest clean call leaves exactly $1,000 of USDX collateral: percentMul(x, 10500) <= 3,200.
+    const clean = largestCleanCall(b, b.users[0]!, USDX, USDX, 3_598_377_551n)!;
+    expect(clean.debtRepaid).toBe(3_047_619_048n);
+    expect(clean.collateralToLiquidator + clean.protocolFee).toBe(3200n * E6);
+    const over = liquidationCall(b, b.users[0]!, USDX, USDX, 3_047_619_049n);
+    expect(typeof over === "object" && over.leavesDust).toBe(true);
   });
 });
 
@@ -331,6 +337,13 @@ describe("aave-v3-origin v3.3.0 tests/protocol/pool/Pool.Liquidations.t.sol", ()
     const b = book("3.3", market33(impact(1200n)), user(0, { [WBTC]: { supply: E8 / 2n }, [USDX]: { debt: 11000n * E6 } }));
     await expectAccount(b, { hf: 9288n * 10n ** 14n, collateral: 11880n * E8, debt: 11000n * E8, lt: 8600n });
     expectCall(b, USDX, WBTC, { closeFactor: 10000n, debtRepaid: 11000n * E6, seized: 48_611_111n, protocolFee: 231_482n });
+  });
+
+  it("lines 627, 659, 701 (self-liquidation; the suite checks the collateral flag): the same position, WBTC -40 % ($16,200): all of it, 3,285.714286 USDX to the deficit", async () => {
+    expect(impact(4000n)).toBe(16200n * E8);
+    const b = book("3.3", market33(impact(4000n)), user(0, { [WBTC]: { supply: E8 / 2n }, [USDX]: { debt: 11000n * E6 } }));
+    await expectAccount(b, { hf: 633272727272727273n, collateral: 8100n * E8, debt: 11000n * E8, lt: 8600n });
+    expectCall(b, USDX, WBTC, { closeFactor: 10000n, debtRepaid: 7_714_285_714n, seized: E8 / 2n, protocolFee: 238_095n, deficit: [{ reserve: USDX, amount: 3_285_714_286n }] });
   });
 
   it("line 741: e-mode 1 (LT 96 %, bonus 1 %), 1 WBTC against 12 WETH, WBTC -20 % ($21,600): HF 0.96, 50 %: 6 WETH for 0.505 WBTC", async () => {
