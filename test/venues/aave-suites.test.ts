@@ -161,8 +161,8 @@ describe("aave-v3-origin v3.3.0 tests/protocol/pool/Pool.Liquidations.CloseFacto
     const b = book("3.3", market33(), user(0, { [USDX]: { supply: 8000n * E6, debt: 4200n * E6 }, [WETH]: { debt: weth } }));
     await expectAccount(b, { hf: 979886059762714542n, collateral: 8000n * E8, debt: 702_122_448_978n, lt: 8600n });
     expectCall(b, USDX, USDX, { closeFactor: 5000n, debtRepaid: 3_510_612_244n, seized: 3_686_142_856n, protocolFee: 17_553_061n, leavesDust: true });
-    // The test then liquidates LiquidationDataProvider's maxDebtToLiquidate, which passes: the
-    // largest clean amount is the one that leaves exactly $1,000 of USDX debt.
+    // The test then liquidates LiquidationDataProvider's maxDebtToLiquidate, which passes; the
+    // largest call that does (liqscan's largestCleanCall) leaves exactly $1,000 of USDX debt.
     const clean = largestCleanCall(b, b.users[0]!, USDX, USDX, 3_510_612_244n)!;
     expect(clean.debtRepaid).toBe(3200n * E6);
     expect(clean.leavesDust).toBe(false);
