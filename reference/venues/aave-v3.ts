@@ -216,8 +216,10 @@ export function liquidationCall(
   const de = user.reserves.find((e) => e.reserve === debtReserve);
   const ce = user.reserves.find((e) => e.reserve === collateralReserve);
   const userDebt = de === undefined ? 0n : borrowed(dr, de.scaledVariableDebt, de.stableDebt);
-  if (userDebt === 0n) return "no-debt-in-reserve";
+  // validateLiquidationCall checks the collateral (threshold not 0, the user's bit set) before the
+  // debt (aave-v3-core @782f5191 ValidationLogic lines 532-533, v3.3.0 lines 422-423).
   if (ce === undefined || !ce.usageAsCollateralEnabled || cr.liquidationThreshold === 0n) return "collateral-not-enabled";
+  if (userDebt === 0n) return "no-debt-in-reserve";
   const collateralBalance = supplied(cr, ce.scaledATokenBalance);
   if (collateralBalance === 0n) return "no-collateral";
   const mode = eModeOf(book, user.eMode);

@@ -276,6 +276,21 @@ describe("aave-v3 liquidation call, hand-computed", () => {
     // One base unit of debt less: below MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD, all of it.
     expect(at(2000n * 10n ** 8n - 1n).closeFactor).toBe(10000n);
     expect(at(2000n * 10n ** 8n - 1n).debtRepaid).toBe(2000n * 10n ** 8n - 1n);
+    // The collateral side: exactly $2,000 of A taken, with $500 of a second collateral (LT 80 %:
+    // X = 2,000) against 2,050.00000001 of B (HF 0.9756): 50 %, of a total debt of an odd number of
+    // base units, so percentMul's half-up shows: 1,025.00000001. A unit of A less: all of B's debt.
+    const c2 = { ...a80, id: "C" };
+    const three = (coll: bigint): AaveUser => ({ id: "u", eMode: 0, reserves: [...two(coll, 2050n * 10n ** 8n + 1n).reserves,
+      { reserve: 2, scaledATokenBalance: 500n * 10n ** 8n, usageAsCollateralEnabled: true, scaledVariableDebt: 0n, stableDebt: 0n }] });
+    const onA = (coll: bigint) => {
+      const bk = book("3.3", [a80, b, c2], [three(coll)]);
+      const o = liquidationCall(bk, bk.users[0]!, 1, 0);
+      if (typeof o === "string") throw new Error(o);
+      return o;
+    };
+    expect(onA(2000n * 10n ** 8n).closeFactor).toBe(5000n);
+    expect(onA(2000n * 10n ** 8n).debtRepaid).toBe(1025n * 10n ** 8n + 1n);
+    expect(onA(2000n * 10n ** 8n - 1n).closeFactor).toBe(10000n);
   });
 
   it("e-mode: the category's threshold and bonus; on v3.0 its price source prices the category's reserves and the debt", () => {
