@@ -19,7 +19,8 @@ export abstract class LiveEdits {
   abstract readonly markets: readonly Market[];
   abstract readonly accountCount: number;
   protected abstract readonly ids: string[];
-  protected abstract readonly idIndex: Map<string, number>;
+  /** Ids to account indices (a Map on the reference engine; `set` is called with the id just appended to `ids`). */
+  protected abstract readonly idIndex: { get(id: string): number | undefined; set(id: string, account: number): unknown };
   protected abstract readonly removed: Set<number>;
   protected abstract marketIdMap(): Map<string, number>;
 

@@ -47,7 +47,7 @@ export class IdIndex {
   private count = 0;
   /** `ids[i]` is the id stored with index i (the caller's list, filled as ids are added). */
   constructor(
-    private readonly ids: readonly string[],
+    private ids: readonly string[],
     capacity: number,
   ) {
     let size = 16;
@@ -80,6 +80,11 @@ export class IdIndex {
     }
     this.table = table;
     this.mask = mask;
+  }
+
+  /** The list is now `ids` (the same ids at the same indices: a copy the caller owns). */
+  rebind(ids: readonly string[]): void {
+    this.ids = ids;
   }
 
   /** The index of `id`, or -1. */

@@ -74,6 +74,24 @@ describe.each(["wasm", "reference"] as const)("fills on the %s engine", (name) =
 describe.each(["wasm", "reference"] as const)("edits on the %s engine", (name) => {
   const engine = () => (name === "wasm" ? wasm : reference);
 
+  it("finds accounts by id before and after new ones join, on a book whose ids are the caller's array; refuses a taken id", async () => {
+    // The wasm book's id index is built over the caller's ids on the first lookup, and follows the
+    // book's own copy once a new account is added (the caller's array is never changed).
+    const ids = Array.from({ length: 5_000 }, (_, i) => `acct-${i}`);
+    const columns = { ...generateBook({ accounts: 5_000, seed: 3 }), accountIds: ids };
+    const book = await engine().load(columns);
+    expect(book.accountIndex("acct-4321")).toBe(4321);
+    expect(book.accountIndex("acct-5000")).toBeUndefined();
+    for (let i = 0; i < 3_000; i++) expect(book.addAccount(`new-${i}`, 1n)).toBe(5_000 + i);
+    expect(ids.length, "the caller's ids").toBe(5_000);
+    for (let i = 0; i < 3_000; i += 7) expect(book.accountIndex(`new-${i}`)).toBe(5_000 + i);
+    for (let i = 0; i < 5_000; i += 13) expect(book.accountIndex(`acct-${i}`)).toBe(i);
+    expect(() => book.addAccount("new-2999", 1n)).toThrow(/is already account 7999 of this book/);
+    expect(() => book.addAccount("acct-0", 1n)).toThrow(/is already account 0 of this book/);
+    book.fill("new-123", 0, 5n, book.markPrice(0));
+    expect(book.position(5_123, 0)?.size).toBe(5n);
+  });
+
   it("adds, removes and brings back accounts, opens and closes positions, with the scan following", async () => {
     const book = await engine().load(oneAccount("generic", btc, 0n));
     const bob = book.addAccount("bob", 10_000_000n); // 10 USD
