@@ -49,12 +49,13 @@
 //     and it grows there;
 //   - a new account takes the next account index (a removed one keeps its index, empty);
 //   - when the top reaches the capacity, the book is compacted in place; when that would leave
-//     less than 1/8 of the slots free, or the accounts are full, it is laid out again with room
-//     for 1/2 more than it needs (a book that grew goes on growing; relayout.ts).
-// A re-layout (relayout.ts) compacts the slots into a scratch region of wasm memory past both the
+//     less than 1/8 of the slots free after the move, or the accounts are full, it is laid out
+//     again with room for 1/2 more than it needs (a book that grew goes on growing), its slots
+//     kept as they are (holes and relocated accounts included) when the new room holds the move.
+// A compaction (relayout.ts) copies the slots into a scratch region of wasm memory past both the
 // old plan and the new one (and past what was taken after the old one), 20 bytes a position and
-// 4 an account, and places them back; the memory stays for the next re-layout. A larger plan puts
-// every region at or above where it was, so the account columns are moved in place, highest first.
+// 4 an account, and places them back; the memory stays for the next one. A larger plan puts every
+// region at or above where it was, so a growth moves the columns in place, highest first.
 // The core never assumes start[a + 1] = end[a]: only the wrapper's public views (`inputs`,
 // `positionStart`) and the liquidation-price buffer do, and the wrapper compacts before it hands
 // them out. Account indices never move, so statuses, the market summary and the flagged lists

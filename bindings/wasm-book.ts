@@ -841,7 +841,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
 
   protected appendAccount(id: string, collateral: bigint): number {
     this.reshaping();
-    if (this.accounts === this.accountCap) this.relayout(grownRoom(this.accounts + 1, MIN_SPARE_ACCOUNTS), this.slotCap);
+    if (this.accounts === this.accountCap) this.relayout(grownRoom(this.accounts + 1, MIN_SPARE_ACCOUNTS), this.slotCap, false);
     const a = this.accounts++;
     const v = this.views();
     v.starts[a] = v.ends[a] = this.slotTop;
@@ -894,9 +894,15 @@ export class WasmBook extends LiveEdits implements LiveBook {
     }
     const n = end - v.starts[a]!;
     if (this.slotTop + n + 1 > this.slotCap) {
-      // Full: compact in place, or grow when that would leave less than 1/8 of the slots free.
-      const need = this.livePositions + 1;
-      this.relayout(this.accountCap, need + this.slotCap / 8 > this.slotCap ? grownRoom(need, MIN_SPARE_SLOTS) : this.slotCap);
+      // Full: compact in place, or grow when compacting would leave less than 1/8 of the slots
+      // free after this account's move to the top (its n positions and the new one). A growth
+      // keeps the slots where they are when its room holds the move, else compacts too; either way
+      // the move then fits, so this recursion ends.
+      const need = this.livePositions + n + 1;
+      if (need + this.slotCap / 8 > this.slotCap) {
+        const cap = grownRoom(need, MIN_SPARE_SLOTS);
+        this.relayout(this.accountCap, cap, this.slotTop + n + 1 > cap);
+      } else this.relayout(this.accountCap, this.slotCap);
       this.compact = false;
       return this.slotAfter(a);
     }
@@ -921,16 +927,19 @@ export class WasmBook extends LiveEdits implements LiveBook {
   }
 
   /**
-   * The one place the live layout changes size: the positions compacted into account order and
-   * the book laid out with room for `accountCap` accounts and `slotCap` slots (at the same
-   * addresses when both are unchanged, so a current scan result stays valid). Statuses, the
-   * market summary, the flagged list and the marks are carried over.
+   * The one place the live layout changes size: the book laid out with room for `accountCap`
+   * accounts and `slotCap` slots (at the same addresses when both are unchanged, so a current scan
+   * result stays valid), its positions compacted into account order, or, for a growth that does
+   * not compact (`compacting` false: a roomy book that outgrew its room), every column moved up
+   * as it is, holes and relocated accounts included (one copy of the book and no scratch: a growth
+   * then first-touches only the memory it adds). Statuses, the market summary, the flagged list
+   * and the marks are carried over.
    */
-  private relayout(accountCap: number, slotCap: number): void {
+  private relayout(accountCap: number, slotCap: number, compacting = true): void {
     this.tickIndexOff(); // the summary region holds a summary again (when valid, it is carried over)
-    const v = this.views();
-    const n = this.accounts, live = this.livePositions;
+    const n = this.accounts, live = this.livePositions, top = this.slotTop;
     const moved = accountCap !== this.accountCap || slotCap !== this.slotCap;
+    if (!compacting && (!moved || !this.roomy || slotCap < top)) throw new Error("liqscan: a growth that cannot keep the slots where they are; please report this");
     const tiers = this.markets.reduce((t, m) => t + m.tiers.length, 0);
     const next = moved ? plan(this.core.heapBase(), this.markets.length, tiers, accountCap, slotCap, this.roomy) : this.plan;
     // The core compacts the slots (assembly/relayout.ts: a memory.copy a run of accounts whose
@@ -938,27 +947,38 @@ export class WasmBook extends LiveEdits implements LiveBook {
     // after the old one: wasm memory that stays for the next re-layout, where JavaScript scratch
     // was allocated, and first touched, anew at each growth (on this VM a fresh page costs 60
     // times a warm one, 3.6 ms a MiB; a growth still touches the new layout's added part first).
-    const slotBytes = this.core.slotScratchBytes(live, n);
     const scratch = align8(Math.max(this.top, next.end));
-    reserve(this.core.memory, scratch + slotBytes, n, live);
-    this.highWater = Math.max(this.highWater, scratch + slotBytes);
-    if (this.core.compactSlots(this.plan.desc, scratch, live) !== live) {
-      throw new Error(`liqscan: a re-layout found the accounts' slots do not hold the book's ${live} positions; please report this`);
+    let labels: { leverage?: Uint32Array; side?: Uint8Array } | undefined;
+    if (compacting) {
+      const slotBytes = this.core.slotScratchBytes(live, n);
+      reserve(this.core.memory, scratch + slotBytes, n, live);
+      this.highWater = Math.max(this.highWater, scratch + slotBytes);
+      if (this.core.compactSlots(this.plan.desc, scratch, live) !== live) {
+        throw new Error(`liqscan: a re-layout found the accounts' slots do not hold the book's ${live} positions; please report this`);
+      }
+      // The labels of a venue book (JavaScript columns) follow the same runs (views made after
+      // the scratch's reserve, which may have grown the memory and so detached the old ones).
+      const v = this.views();
+      if (this.slotLeverage || this.slotSide) labels = compactLabels(v.starts, v.ends, n, live, this.slotLeverage, this.slotSide);
+    } else {
+      reserve(this.core.memory, next.end, n, live);
+      this.highWater = Math.max(this.highWater, next.end);
+      labels = { leverage: this.slotLeverage?.subarray(0, top), side: this.slotSide?.subarray(0, top) };
     }
-    // The labels of a venue book (JavaScript columns) follow the same runs.
-    // (views made again: the scratch's reserve may have grown the memory, which detaches them)
-    const w = this.views();
-    const labels = this.slotLeverage || this.slotSide ? compactLabels(w.starts, w.ends, n, live, this.slotLeverage, this.slotSide) : undefined;
     const keep = moved
       ? { list: this.savedList(), balances: this.region ? this.assetColumns() : undefined, gmx: this.gmxWide !== 0 ? this.gmxWords().slice() : undefined }
       : undefined;
     if (moved) {
-      // The account columns move to the new layout's places in memory, each where it is: a larger
-      // layout puts every region at or above where it was (plan() takes them in one order), so
-      // moved from the highest down, none overwrites one not yet moved (the slots are in the
-      // scratch, the lists and the regions after the layout in `keep`).
-      const columns = [[this.plan.collateral, next.collateral, n * 8], [this.plan.status, next.status, n],
-        ...(this.summaryValid ? [[this.plan.marketSummary, next.marketSummary, n * 4]] : [])].sort((x, y) => y[0]! - x[0]!);
+      // The columns move to the new layout's places in memory, each where it is: a larger layout
+      // puts every region at or above where it was (plan() takes them in one order), so moved from
+      // the highest down, none overwrites one not yet moved (compacted slots are in the scratch;
+      // the lists and the regions after the layout in `keep`).
+      const o = this.plan;
+      const columns = [[o.collateral, next.collateral, n * 8], [o.status, next.status, n],
+        ...(this.summaryValid ? [[o.marketSummary, next.marketSummary, n * 4]] : []),
+        ...(compacting ? [] : [[o.positionStart, next.positionStart, (n + 1) * 4], [o.positionEnd, next.positionEnd, n * 4],
+          [o.positionMarket, next.positionMarket, top * 4], [o.positionSize, next.positionSize, top * 8], [o.positionEntry, next.positionEntry, top * 8]]),
+      ].sort((x, y) => y[0]! - x[0]!);
       if (columns.some(([from, to]) => to! < from!)) throw new Error("liqscan: a re-layout to a smaller layout; please report this");
       const memory = new Uint8Array(this.core.memory.buffer);
       for (const [from, to, bytes] of columns) memory.copyWithin(to!, from!, from! + bytes!);
@@ -973,7 +993,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       this.cached = undefined;
       this.writeDescriptor();
     }
-    this.core.placeSlots(this.plan.desc, scratch, live);
+    if (compacting) this.core.placeSlots(this.plan.desc, scratch, live);
     if (labels?.leverage) { const l = new Uint32Array(slotCap); l.set(labels.leverage); this.slotLeverage = l; }
     if (labels?.side) { const l = new Uint8Array(slotCap); l.set(labels.side); this.slotSide = l; }
     if (this.accountIsolated && this.accountIsolated.length !== accountCap) {
@@ -989,8 +1009,10 @@ export class WasmBook extends LiveEdits implements LiveBook {
       }
       if (keep.gmx) this.placeGmx(keep.gmx);
     }
-    this.slotTop = live;
-    this.compact = true;
+    if (compacting) {
+      this.slotTop = live;
+      this.compact = true;
+    } else this.compact = false;
     this.startsCopy = undefined;
   }
 
