@@ -11,6 +11,8 @@ import { createEngine, SnapshotError, type Engine, type LiveBook } from "../bind
 import type { Book, Market, VenueName } from "../book/types.js";
 import { generateBook } from "../book/index.js";
 import { randomBook, randomVenueBook, Rng } from "./support/random-book.js";
+import { withAssets } from "./support/assets.js";
+import { randomGmxBook } from "./support/gmx-random.js";
 
 let wasm: Engine;
 let reference: Engine;
@@ -382,6 +384,30 @@ describe("a venue book's labels through growth", () => {
         // an older account's position moves to the top of the slots now and then
         if (i % 7 === 0) try { b.openPosition(i % 20, (m + 1) % 3, 5n, b.markPrice((m + 1) % 3), { leverage: 3 }); } catch { /* held already: the same refusal on both */ }
       }
+    }
+    expect(live.residentBytes, "the book's memory grew").toBeGreaterThan(4 * memory);
+    expect(live.toBook()).toEqual(oracle.toBook());
+    expectSame(live, oracle, "grown");
+  });
+});
+
+describe("collateral assets and gmx-v2's exact amounts through growth", () => {
+  it.each(["assets", "gmx-v2"] as const)("%s: thousands of new accounts with positions and balances grow the book; scans and the book = the reference", async (kind) => {
+    // A growth moves the columns and places the regions after the layout (the balances, gmx-v2's
+    // 10^-30 amounts) again: every account's values must come through.
+    const rng = new Rng(kind === "assets" ? 61 : 62);
+    const book = kind === "assets" ? withAssets(rng, randomBook(rng, { accounts: 200, extreme: 0 }), 0) : randomGmxBook(rng, 200);
+    const live = await wasm.load(book);
+    const oracle = await reference.load(book);
+    expectSame(live, oracle, "loaded");
+    const memory = live.residentBytes;
+    for (let i = 0; i < 12_000; i++) {
+      for (const b of [live, oracle]) {
+        const a = b.addAccount(`g${i}`, BigInt(1 + (i % 997)) * 1_000_000n);
+        if (kind === "gmx-v2" || i % 2 === 0) b.openPosition(a, 0, BigInt(1 + (i % 13)), b.markPrice(0));
+        if (b.assets.length > 0 && i % 3 === 0) b.setBalance(a, i % b.assets.length, BigInt(i) * 1_000n);
+      }
+      if (i % 4_000 === 3_999) expectSame(live, oracle, `after ${i + 1} new accounts`);
     }
     expect(live.residentBytes, "the book's memory grew").toBeGreaterThan(4 * memory);
     expect(live.toBook()).toEqual(oracle.toBook());
