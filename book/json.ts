@@ -30,7 +30,7 @@ import { QUOTE_DECIMALS } from "./types.js";
 import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
 import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, GmxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
-import { gmxMarketJson, parseGmx, parseUsdAmount, usdText } from "./gmx-json.js";
+import { gmxMarketJson, gmxSizeText, parseGmx, parseGmxSize, parseUsdAmount, usdText } from "./gmx-json.js";
 import { derived, readWide } from "./gmx-wide.js";
 
 /** gmx-v2 columns: the exact amount, or none where the column holds the image's (book/gmx-wide.ts). */
@@ -315,7 +315,7 @@ function i64Field(v: JsonValue | undefined, decimals: number, decimalsLabel: str
 }
 
 /** The field readers handed to the gmx-v2 parsers (book/gmx-json.ts). */
-const READERS = { expectObject, decimalField, i64Field };
+const READERS = { expectObject, decimalField, i64Field, decimalsCount };
 
 const RATE_LABEL = `${RATE_DECIMALS} (rates are whole ppm)`;
 
@@ -495,7 +495,7 @@ const VENUE_ACCOUNT_KEYS = [...ACCOUNT_FIELDS, "margin"];
 const VENUE_POSITION_KEYS = [...POSITION_KEYS, "leverage", "side"];
 /** drift-v2: a position's quote asset amount (quote units, signed) in place of an entry price. */
 const DRIFT_POSITION_KEYS = ["market", "size", "quoteAssetAmount"];
-/** gmx-v2: a position's sizeInUsd (quote units) in place of an entry price. */
+/** gmx-v2: a position's sizeInUsd (quote units) in place of an entry price; its size with up to the market's tokenDecimals (book/gmx-wide.ts). */
 const GMX_POSITION_KEYS = ["market", "size", "sizeInUsd"];
 
 interface Header {
@@ -645,14 +645,16 @@ export function parseBookJson(text: string): Book {
       const m = marketIndex.get(marketId);
       if (m === undefined) throw bookError(posRecord, "market", `${quote(marketId)} is not a market of the book`);
       const market = markets[m];
-      const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
+      const gmxTokens = gmx && market.gmx !== undefined ? parseGmxSize(READERS, po.size, market, posRecord) : undefined;
+      const size = gmxTokens ? gmxTokens.image : i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
       const entryPrice = drift
         ? i64Field(po.quoteAssetAmount, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, posRecord, "quoteAssetAmount")
         : gmx ? undefined
         : i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
       const gmxSize = gmx ? parseUsdAmount(READERS, po.sizeInUsd, 1n, posRecord, "sizeInUsd") : undefined;
-      const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT"; sizeInUsd30?: bigint } = { market: m, size, entryPrice: entryPrice ?? gmxSize!.image };
+      const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT"; sizeInUsd30?: bigint; sizeInTokens?: bigint } = { market: m, size, entryPrice: entryPrice ?? gmxSize!.image };
       if (gmxSize?.exact !== undefined) position.sizeInUsd30 = gmxSize.exact;
+      if (gmxTokens?.exact !== undefined) position.sizeInTokens = gmxTokens.exact;
       if (has(po, "leverage")) position.leverage = i64Field(po.leverage, 0, "0 (a whole number)", 1n, posRecord, "leverage");
       if (has(po, "side")) {
         if (h.venue !== "binance-usdm") throw bookError(posRecord, "side", `a side is a binance-usdm hedge-mode label; a ${h.venue} position has none`);
@@ -770,9 +772,9 @@ function positionLabels(leverage: bigint | undefined, side: string | undefined):
   return (leverage !== undefined ? `, "leverage": ${q(leverage.toString())}` : "") + (side !== undefined ? `, "side": ${q(side)}` : "");
 }
 
-function positionJson(market: Market, size: bigint, entry: bigint, labels = "", exact?: bigint): string {
+function positionJson(market: Market, size: bigint, entry: bigint, labels = "", exact?: bigint, tokens?: bigint): string {
   if (market.gmx !== undefined) {
-    return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "sizeInUsd": ${q(usdText(entry, exact))}${labels} }`;
+    return `{ "market": ${q(market.id)}, "size": ${q(gmxSizeText(market, size, tokens))}, "sizeInUsd": ${q(usdText(entry, exact))}${labels} }`;
   }
   if (market.drift !== undefined) {
     return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "quoteAssetAmount": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
@@ -825,7 +827,7 @@ export function writeBookJson(book: Book | BookColumns): string {
       for (let p = book.positionStart[a]; p < book.positionStart[a + 1]; p++) {
         const leverage = book.positionLeverage?.[p] ? BigInt(book.positionLeverage[p]) : undefined;
         const side = SIDE_NAME[book.positionSide?.[p] ?? 0];
-        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side), book.gmxUsd ? fineOrNone(book.positionEntry[p], readWide(book.gmxUsd, a, 0)) : undefined));
+        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side), book.gmxUsd && p === book.positionStart[a] ? fineOrNone(book.positionEntry[p], readWide(book.gmxUsd, a, 0)) : undefined, book.gmxUsd && p === book.positionStart[a] ? readWide(book.gmxUsd, a, 2) : undefined));
       }
       const gmxCollateral = book.gmxUsd ? usdText(book.collateral[a], fineOrNone(book.collateral[a], readWide(book.gmxUsd, a, 1))) : undefined;
       parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, balancesOf(book, a)), gmxCollateral));
@@ -835,7 +837,7 @@ export function writeBookJson(book: Book | BookColumns): string {
     const { markets } = book;
     parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue) + assetsJson(book.assets));
     for (const acc of book.accounts) {
-      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side), p.sizeInUsd30)), acc.margin === "isolated", balancesJson(book.assets, acc.balances), acc.collateral30 !== undefined ? usdText(acc.collateral, acc.collateral30) : undefined));
+      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side), p.sizeInUsd30, p.sizeInTokens)), acc.margin === "isolated", balancesJson(book.assets, acc.balances), acc.collateral30 !== undefined ? usdText(acc.collateral, acc.collateral30) : undefined));
     }
   }
   const n = parts.length - 1;

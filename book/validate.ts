@@ -173,7 +173,7 @@ function decimalsField(v: unknown, record: string, field: string): number {
 const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx", "drift", "gmx"];
 const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm", "maintenanceFractionPpm"];
 const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin", "balances", "collateral30"];
-const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side", "sizeInUsd30"];
+const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side", "sizeInUsd30", "sizeInTokens"];
 
 /**
  * Checks one market (not the uniqueness of its id, which needs the whole list).
@@ -575,7 +575,7 @@ export function validateBook(book: Book): void {
     if (other >= 0) throw bookError(record, "id", `duplicate account id ${JSON.stringify(id)} (accounts ${other + 1} and ${a + 1})`);
     bigintIn(acc.collateral, I64_MIN, I64_MAX, record, "collateral", I64_RANGE);
     validateBalances(acc.balances, assets?.length ?? 0, assets, record);
-    if (venue === "gmx-v2") validateGmxAccount(acc as never, record);
+    if (venue === "gmx-v2") validateGmxAccount(acc as never, record, markets);
     else refuseGmxWide(acc as never, venue, record);
     const positions = acc.positions;
     if (!Array.isArray(positions)) throw bookError(record, "positions", `expected an array, got ${describeValue(positions)}`);

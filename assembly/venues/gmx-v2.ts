@@ -49,7 +49,7 @@ import {
   ENTRY_ACCOUNT, ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_EQUITY, ENTRY_MAINTENANCE, ENTRY_NOTIONAL, ENTRY_PENALTY,
   ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_GMX_LIQ_FEE, MARKET_GMX_LONG_OI, MARKET_GMX_LONG_OI_TOKENS,
   MARKET_GMX_LONG_MAX_PNL, MARKET_GMX_MIN_CF, MARKET_GMX_MIN_USD, MARKET_GMX_SHORT_OI,
-  MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_MAX_PNL, MARKET_GMX_SPREAD, MARKET_MARK, DESC_GMX_WIDE,
+  MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_MAX_PNL, MARKET_GMX_TOKEN_DECIMALS, MARKET_GMX_SPREAD, MARKET_MARK, DESC_GMX_WIDE,
   MARKET_PRICE_DECIMALS, MARKET_SIZE_DECIMALS, MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
   TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
 } from "../layout";
@@ -138,6 +138,14 @@ function applyFactor9(alo: u64, ahi: u64, f: u64): u64 {
 @inline function product(a: u64, b: u64, k: i32): u64 {
   const lo = umul128(a, b);
   return timesPow10(lo, mulHi, k);
+}
+
+/** |T| * x * 10^k for the exact token amount |T| (128 bits) and a price x, as a magnitude below 2^125 (else `bad`). */
+function tokenProduct(tLo: u64, tHi: u64, x: u64, k: i32): u64 {
+  const lo = mulU128U64(tLo, tHi, x);
+  const hi = hi128;
+  if (overflow128) { bad = true; hi128 = 0; return 0; }
+  return timesPow10(lo, hi, k);
 }
 
 /** A signed value (negative, magnitude) as two's complement 128 bits (the magnitude is below 2^125). */
@@ -258,11 +266,17 @@ function sub256(a0: u64, a1: u64, a2: u64, a3: u64, b0: u64, b1: u64, b2: u64, b
 function poolPnl(market: usize, long: bool, min: u64, max: u64, k: i32): void {
   const oiAt = market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI);
   const o0 = load<u64>(oiAt), o1 = load<u64>(oiAt, 8), o2 = load<u64>(oiAt, 16);
-  const tokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
+  const tokensAt = market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS);
+  const n0 = load<u64>(tokensAt), n1 = load<u64>(tokensAt, 8);
   x0 = 0; x1 = 0; x2 = 0; x3 = 0;
-  if ((o0 | o1 | o2) == 0 || tokens == 0) return;
-  x0 = umul128(tokens, long ? max : min);
-  x1 = mulHi;
+  if ((o0 | o1 | o2) == 0 || (n0 | n1) == 0) return;
+  // n * x (n below 2^128, x below 2^63: three words), then times 10^k.
+  const price = long ? max : min;
+  x0 = umul128(n0, price);
+  const carry = mulHi;
+  x1 = umul128(n1, price);
+  x2 = mulHi;
+  x1 += carry; x2 += u64(x1 < carry);
   for (let j = k; j > 0; j -= 19) mulSmall256(unchecked(POW10[j > 19 ? 19 : j]));
   if (long) sub256(x0, x1, x2, x3, o0, o1, o2, 0);
   else sub256(o0, o1, o2, 0, x0, x1, x2, x3);
@@ -348,17 +362,16 @@ function cappedPnl(pLo: u64, pHi: u64, m0: u64, m1: u64, m2: u64): u64 {
  * `liquidatable`; false when an amount passes 2^125 (an overflow). (eLo, eHi) is sizeInUsd and
  * (qLo, qHi) the impact, at 10^-30.
  */
-function trigger(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
+function trigger(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
   bad = false;
   const long = size > 0;
-  const tokens = <u64>(long ? size : -size);
   const spread = load<u64>(market, MARKET_GMX_SPREAD);
   const max = mark + spread;
   if (max < mark || <i64>max < 0) return false; // the max price passes 63 bits: an overflow
   if (eHi >= LIMIT_HI) return false; // sizeInUsd at or past 2^125 (saturated, or negative: never in a valid book)
-  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const k = 30 - load<i32>(market, MARKET_GMX_TOKEN_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
   // V at the price that minimises the pnl: a long's min, a short's max.
-  const vLo = product(tokens, long ? mark : max, k);
+  const vLo = tokenProduct(tLo, tHi, long ? mark : max, k);
   const vHi = hi128;
   // Collateral: b * c * 10^(30 - dc - pc), the asset's unit price c * 10^(...) kept for the fees.
   let colLo: u64 = 0, colHi: u64 = 0;
@@ -455,12 +468,12 @@ const F_2_64: f64 = 18446744073709551616.0;
   return <f64>hi * F_2_64 + <f64>lo;
 }
 
-function surelySafe(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
+function surelySafe(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
   const long = size > 0;
   const max = mark + load<u64>(market, MARKET_GMX_SPREAD);
   if (max < mark || <i64>max < 0) return false;
-  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
-  const tokens = <f64>(long ? size : -size);
+  const k = 30 - load<i32>(market, MARKET_GMX_TOKEN_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const tokens = f128(tLo, tHi);
   const pk = unchecked(F_POW10[k]);
   const v = tokens * <f64>(long ? mark : max) * pk;
   const sizeUsd = f128(eLo, eHi);
@@ -513,10 +526,13 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   }
   const market = marketAt(markets, load<u32>(marketCol + (<usize>first << 2)));
   const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
-  // sizeInUsd and the impact at 10^-30 (the region: 32 bytes an account).
-  const wide = (load<u32>(gmxDesc, DESC_GMX_WIDE) as usize) + (<usize>a << 5);
+  // sizeInUsd and the impact at 10^-30, and sizeInTokens at 10^-tokenDecimals (the region: 48 bytes an account).
+  const wide = (load<u32>(gmxDesc, DESC_GMX_WIDE) as usize) + <usize>a * 48;
   const eLo = load<u64>(wide), eHi = load<u64>(wide, 8);
   const qLo = load<u64>(wide, 16), qHi = load<u64>(wide, 24);
+  // |sizeInTokens| (signed in the region, its sign the size's; below 2^127 in magnitude, book/gmx-wide.ts).
+  let tLo = load<u64>(wide, 32), tHi = load<u64>(wide, 40);
+  if (<i64>tHi < 0) { tLo = neg128(tLo, tHi); tHi = hi128; }
   // The account's one balance (the collateral token), if any.
   const bStart = load<u32>(gmxDesc, DESC_BALANCE_START) as usize;
   const bFirst = load<u32>(bStart + (<usize>a << 2));
@@ -528,11 +544,11 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   }
   const mark = <u64>load<i64>(market, MARKET_MARK);
   // A scan keeps no entry of an account that is not flagged: the float test may settle it.
-  if (!reportAll && surelySafe(market, tier, size, eLo, eHi, qLo, qHi, balance, asset, mark)) {
+  if (!reportAll && surelySafe(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, balance, asset, mark)) {
     store<u32>(out, STATUS_OK, ENTRY_STATUS);
     return STATUS_OK;
   }
-  if (!trigger(market, tier, size, eLo, eHi, qLo, qHi, balance, asset, mark)) {
+  if (!trigger(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, balance, asset, mark)) {
     store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
     return STATUS_OVERFLOW;
   }
@@ -543,10 +559,9 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
     return STATUS_OK;
   }
   // The notional at the mark, truncated to quote units: V(mark) / 10^24 (below 2^125 / 10^24).
-  const tokens = <u64>(size < 0 ? -size : size);
   bad = false;
-  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
-  const nLo = product(tokens, mark, k);
+  const k = 30 - load<i32>(market, MARKET_GMX_TOKEN_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const nLo = tokenProduct(tLo, tHi, mark, k);
   const notional = toQuote(nLo, hi128, false);
   // getLiquidationFees: amount = roundUpDivision(applyFactor(E, Fl), c), its receiver share floor(amount * Fr / 10^9).
   let feeLo: u64 = 0, feeHi: u64 = 0, recvLo: u64 = 0, recvHi: u64 = 0;
