@@ -8,7 +8,7 @@ import { createEngine } from "../../bindings/index.js";
 import type { Asset, Book, GmxMarket, Market } from "../../book/types.js";
 import { bookToColumns, columnsToBook, parseBookCsv, parseBookJson, validateBook, writeBookCsv, writeBookJson } from "../../book/index.js";
 import { BookError } from "../../book/errors.js";
-import { scanBook } from "../../reference/index.js";
+import { liquidationPrice, scanBook } from "../../reference/index.js";
 import { gmxTrigger, viewOf } from "../../reference/venues/gmx-v2.js";
 import { Rng } from "../support/random-book.js";
 import { gmxBook as book } from "../support/gmx-random.js";
@@ -164,6 +164,29 @@ describe("gmx-v2: sizeInTokens exact in wei", () => {
     // A non-gmx book holds no sizeInTokens.
     const generic = { ...one(eth()), venue: undefined, markets: [{ ...eth(), gmx: undefined }] } as unknown as Book;
     expect(() => validateBook(generic)).toThrow(/sizeInTokens|gmx/);
+  });
+});
+
+describe("gmx-v2: liquidation prices read sizeInTokens", () => {
+  it("the wide fallback prices each position with its exact sizeInTokens (the image alone is a whole token off)", async () => {
+    // Sizes in whole ETH (sd 0), exact in wei: 1.999999999999999999 ETH has the image 1 ETH.
+    const m: Market = { ...eth(), sizeDecimals: 0 };
+    const b = book(m, [usdc], [
+      { size: 0n, tokens: 2n * 10n ** 18n - 1n, sizeInUsd: 4_000_000_000n, collateral: 400_000_000n },
+      { size: 0n, tokens: -(3n * 10n ** 18n - 1n), sizeInUsd: 6_000_000_000n, collateral: 500_000_000n },
+      { size: 0n, tokens: 10n ** 18n + 123_456_789n, sizeInUsd: 1_900_000_000n, collateral: 50_000_000n },
+    ]);
+    validateBook(b);
+    const want = b.accounts.map((_, a) => liquidationPrice(b, a, 0) ?? -1n);
+    expect(want.every((x) => x > 0n)).toBe(true);
+    // With the images alone the long at 1.999... ETH would be priced as 1 ETH: far off.
+    const images: Book = { ...b, accounts: b.accounts.map((a) => ({ ...a, positions: a.positions.map(({ sizeInTokens: _, ...p }) => p) })) };
+    expect(liquidationPrice(images, 0, 0)).not.toBe(want[0]);
+    for (const kind of ["wasm", "reference"] as const) {
+      const live = await (await createEngine(kind)).load(b);
+      expect(Array.from(live.liquidationPrices()), kind).toEqual(want);
+      live.dispose();
+    }
   });
 });
 
