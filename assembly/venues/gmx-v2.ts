@@ -8,7 +8,10 @@
 // Exactness. The trigger (PositionUtils.isPositionLiquidatable) is decided at GMX's own
 // FLOAT_PRECISION, 10^30 per USD, in 128-bit integers, with no rounding of its own:
 //   collateral  C = b * c * 10^(30 - dc - pc)          (b the balance, c the asset's price, i64 each)
-//   value       V = |s| * x * 10^(30 - sd - pd)         (x the min or max index price)
+//   value       V = |T| * x * 10^(30 - td - pd)         (T the region's sizeInTokens at 10^-td, below
+//                                                       2^127; x the min or max index price < 2^63:
+//                                                       |T| * x is formed in full, 190 bits at most,
+//                                                       and checked below 2^128, then V below 2^125)
 //   size        E = sizeInUsd                          (the region's i128, at 10^-30)
 //   impact      I = clamp(Q, -applyFactor(E, Fi), 0)    (Q the region's impact, Fi the factor in 10^-9)
 //   thresholds  MIN_COLLATERAL_USD (the market's u128) and applyFactor(E, Fm)
@@ -26,13 +29,16 @@
 // (book/gmx-validate.ts GMX_MARKET_LIMIT: about $6.3 * 10^27, refused past it naming the market
 // and field), and the record holds O and getCappedPnl's bound B = applyFactor(P, maxPnlFactor) <= P
 // as exact u192 (the wrapper derives B in BigInt). The side's value W = n * x * 10^k (n its open
-// interest in tokens < 2^63, x the maximising price < 2^63, 10^k <= 10^30 < 2^100) is below 2^226,
-// so the pool pnl +-(W - O) is a two's complement 256-bit difference that cannot wrap (|.| < 2^226
-// < 2^255, as the contracts' int256 holds it too). Where it is positive and above B > 0 (the cap
+// interest in tokens at 10^-td, u128 in the record, k = 30 - td - pd >= 0, x the maximising price <
+// 2^63; layout 11) is below 2^255: the book keeps n * 10^k below 2^192 (book/gmx-validate.ts
+// GMX_TOKENS_LIMIT, refused past it naming the market and field), and x < 2^63. n * x is formed in
+// three words (below 2^191), then times 10^k in 19-digit steps, each product below 2^255 (the final
+// one is W; the earlier ones are smaller), so the pool pnl +-(W - O) is a two's complement 256-bit
+// difference that cannot wrap (|.| < 2^255, as the contracts' int256 holds it too). Where it is positive and above B > 0 (the cap
 // binds: cappedPoolPnl != poolPnl, both positive), the capped pnl is floor(pnl * B / pool):
 // pnl < 2^126 (V, E < 2^125) and B < 2^192 make a product n below 2^318, held in five words,
-// divided bit by bit by pool (< 2^226, so the remainder shifted left stays below 2^227: four
-// words). The quotient is below pnl < 2^j (j the pnl's bit length), so only its j low bits are
+// divided bit by bit by pool (< 2^255, so the remainder, below pool, shifted left stays below
+// 2^256: four words). The quotient is below pnl < 2^j (j the pnl's bit length), so only its j low bits are
 // formed: the division starts from r = floor(n / 2^j) <= B * pnl / 2^j < B < pool, a valid
 // remainder, and runs j steps (about 120 for a pnl of $10^5 to $10^7; 128 bits hold the quotient). That is Precision.mulDiv's truncation, and a capped
 // pnl is in [0, pnl], so R stays within the signed 128-bit bound above.
@@ -40,8 +46,8 @@
 // floor(amount * Fr / 10^9) = applyFactor(amount, Fr * 10^21). Reported amounts are truncated to
 // quote units (10^-6 USD), the pool's shortfall rounded up, as the reference does.
 //
-// Record fields (layout.ts): the spread and open interest in tokens in the market's impact fields
-// and spares, the factors (10^-9) in its u32 spares and the tier's padding, the USD amounts in the
+// Record fields (layout.ts): the spread, tokenDecimals and open interest in tokens (u128) in the
+// market's impact fields and spares, the factors (10^-9) in its u32 spares and the tier's padding, the USD amounts in the
 // market's block at the end (MIN_COLLATERAL_USD u128, each side's O and B u192).
 
 import {
@@ -445,8 +451,9 @@ function trigger(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo:
 // Why that proves the exact R >= M: a 128-bit amount converts to
 // f64 as hi * 2^64 + lo (three roundings, both parts of one sign: within 3 * 2^-53 relatively); a
 // product of the book's integers and powers of ten takes at most three factors, each converted
-// (relative error 2^-53; the powers of ten up to 10^22 exact, the larger ones rounded), and two
-// multiplications; applyFactor's A * F * 10^-9 takes A's three roundings, F exact, 10^-9 and two
+// (relative error 2^-53; the powers of ten up to 10^22 exact, the larger ones rounded; V's
+// sizeInTokens a 128-bit amount, three roundings, with x and 10^k exact or rounded once each), and
+// two multiplications (V: 3 + 1 + 1 + 2 = 7 * 2^-53); applyFactor's A * F * 10^-9 takes A's three roundings, F exact, 10^-9 and two
 // multiplications; so every term is within 7 * 2^-53 of its exact value relatively (applyFactor's
 // floor only lowers the exact thresholds and the impact's cap, which moves R and M toward "ok": the
 // float image errs the other way); the sums of at most four terms add 4 * 2^-53 * S; in all

@@ -32,7 +32,10 @@
  * below 2^192, the core's 256-bit pool path bound: about $6.3 * 10^27); factors whole parts of 10^9;
  * per market the importer takes the fewest size decimals (at most the index token's) and the most
  * price decimals (at most 18, their sum at most 24) on which every size and price is exact, per
- * collateral token likewise. A value that is not exact there, or does not fit 64 bits, is refused,
+ * collateral token likewise. Where the index token's amounts fit 64 bits in no exact decimals (a
+ * real ETH market in wei), the market gets tokenDecimals (the fewest exact: all 18 digits kept,
+ * book/gmx-wide.ts) and size units the finest in which its largest position fits 64 bits, each
+ * position's size the floor of its magnitude there and sizeInTokens the exact amount. A value that is not exact there, or does not fit 64 bits, is refused,
  * naming the file, the record and the field, and what it would need. Nothing is rounded.
  */
 import { BookError, describeValue } from "../errors.js";
