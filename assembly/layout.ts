@@ -133,12 +133,14 @@ export const DESC_TICK_HOLDERS = 144;    // u32 address of u32[count]: the accou
 export const DESC_TICK_HOLDER_COUNT = 148; // u32
 export const DESC_TICK_SIZES = 152;      // u32 address of f32[count]: each holder's size in that market (NaN: a hedge)
 // gmx-v2 books (assembly/venues/gmx-v2.ts; 0 in every other book, which never reads it): the
-// region of the accounts' exact amounts, u64[6 * account capacity] (48 bytes an account, layout
+// region of the accounts' exact amounts, u64[8 * account capacity] (64 bytes an account, layout
 // 11), per account sizeInUsd (lo, hi) then the close's price impact (lo, hi), USD at GMX's
 // FLOAT_PRECISION (10^-30), two's complement 128 bits, each below 2^125 in magnitude or saturated
 // at +-2^126, then sizeInTokens (lo, hi): the position's index token amount at 10^-tokenDecimals
 // of its market (MARKET_GMX_TOKEN_DECIMALS), two's complement 128 bits, below 2^127 in magnitude,
-// its sign the size's (0 without a position) (book/gmx-wide.ts). The 64-bit columns keep their
+// its sign the size's (0 without a position), then the balance's tokenAmount (lo, hi): the collateral
+// token amount at 10^-tokenDecimals of its asset (ASSET_GMX_TOKEN_SHIFT), two's complement 128 bits,
+// below 2^127 in magnitude (0 without a balance) (book/gmx-wide.ts). The 64-bit columns keep their
 // floors (positionEntry, the quote collateral: floor(exact / 10^24) in quote units; positionSize:
 // the size whose magnitude is floor(|sizeInTokens| / 10^(tokenDecimals - sizeDecimals)), in size
 // units) for the generic machinery; the gmx kernel reads this region. Bump-allocated by the wrapper after
@@ -153,6 +155,8 @@ export const ASSET_LIABILITY_WEIGHT = 16; // u64 input: liability weight, ppm (b
 export const ASSET_DIVISOR = 24;         // u64 input: 10^e when e = decimals + priceDecimals - 6 >= 0, else 1
 export const ASSET_MULTIPLIER = 32;      // u64 input: 10^-e when e < 0, else 1
 export const ASSET_DRIFT_IMF = 40;       // u64 input, drift-v2 books: the spot market's imf_factor (10^-6), 0 elsewhere
+export const ASSET_GMX_TOKEN_SHIFT = 40; // u32 input, gmx-v2 books (layout 11): tokenDecimals - decimals, the unit of the
+                                         // balances' exact amounts in the region (DESC_GMX_WIDE words 6-7)
 export const ASSET_BYTES = 48;
 /** The collateral value of an account whose value does not fit 64 bits: the scan reports it as an overflow. */
 export const COLLATERAL_WIDE: i64 = i64.MIN_VALUE;

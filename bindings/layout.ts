@@ -20,7 +20,7 @@ export const DESC = {
 } as const;
 export const DESC_BYTES = 160;
 
-export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32, driftImf: 40 } as const;
+export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32, driftImf: 40, gmxTokenShift: 40 } as const;
 export const ASSET_BYTES = 48;
 
 export const CHANGE = { account: 0, before: 4 } as const;

@@ -4,7 +4,7 @@
  */
 
 import { bookToColumns } from "../book/columns.js";
-import { SIDE_CODE, type Account, type Asset, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
+import { SIDE_CODE, type Account, type Asset, type Balance, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
@@ -16,7 +16,7 @@ import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { LiveEdits } from "./live.js";
 import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
-import { derived, edited, editedTokens, tokenScale } from "../book/gmx-wide.js";
+import { balanceScale, derived, edited, editedBalance, editedTokens, tokenScale } from "../book/gmx-wide.js";
 import { initialDiscount } from "../reference/assets.js";
 
 export class ReferenceBook extends LiveEdits implements LiveBook {
@@ -259,7 +259,14 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
     const balances = acc.balances ?? [];
     const held = balances.some((b) => b.asset === k);
     if (!held && amount === 0n) return;
-    this.edit(a, { ...acc, balances: held ? balances.map((b) => (b.asset === k ? { asset: k, amount } : b)) : [...balances, { asset: k, amount }] });
+    // gmx-v2: an exact amount moves with the edit, keeping its digits below the unit (book/gmx-wide.ts).
+    const moved = (b: Balance): Balance => {
+      if (b.tokenAmount === undefined) return { asset: k, amount };
+      const scale = balanceScale(this.assets[k]!);
+      const t = editedBalance(b.tokenAmount, amount, scale);
+      return t === amount * scale ? { asset: k, amount } : { asset: k, amount, tokenAmount: t };
+    };
+    this.edit(a, { ...acc, balances: held ? balances.map((b) => (b.asset === k ? moved(b) : b)) : [...balances, { asset: k, amount }] });
   }
   protected writeAssetPrice(k: number, price: bigint): void {
     this.book = { ...this.book, assets: this.assets.map((x, i) => (i === k ? { ...x, price } : x)) };

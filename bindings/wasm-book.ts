@@ -21,7 +21,7 @@ import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { priceWidePositions } from "./wide-prices.js";
 import { initialDiscount } from "../reference/assets.js";
 import { balancesOf } from "../book/columns.js";
-import { GMX_WORDS, columnOfRegion, derived, edited, editedTokens, readWide, regionWords, tokenScale, writeWide } from "../book/gmx-wide.js";
+import { GMX_WORDS, assetTokenDecimals, balanceScale, columnOfRegion, derived, edited, editedBalance, editedTokens, readWide, regionWords, tokenScale, writeWide } from "../book/gmx-wide.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -457,7 +457,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private withGmx(gmxUsd: BigUint64Array | undefined): void {
     if (this.venue !== "gmx-v2") return;
     const c = this.inputColumns();
-    this.placeGmx(regionWords({ ...c, markets: this.markets, gmxUsd }, this.accounts));
+    this.placeGmx(regionWords({ ...c, markets: this.markets, ...this.assetColumns(), gmxUsd }, this.accounts));
   }
 
   private placeGmx(words: BigUint64Array): void {
@@ -498,7 +498,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   /** The book's gmxUsd column, where some amount is finer than its image (nothing otherwise, and for other venues). */
   private gmxColumn(): Pick<BookColumns, "gmxUsd"> {
     if (this.gmxWide === 0) return {};
-    const gmxUsd = columnOfRegion(this.gmxWords(), { ...this.inputColumns(), markets: this.markets }, this.accounts);
+    const gmxUsd = columnOfRegion(this.gmxWords(), { ...this.inputColumns(), markets: this.markets, ...this.assetColumns() }, this.accounts);
     return gmxUsd ? { gmxUsd } : {};
   }
 
@@ -551,7 +551,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.setBigUint64(at + ASSET.liabilityWeight, x.liabilityWeightPpm, true);
     v.setBigUint64(at + ASSET.divisor, e >= 0 ? 10n ** BigInt(e) : 1n, true);
     v.setBigUint64(at + ASSET.multiplier, e < 0 ? 10n ** BigInt(-e) : 1n, true);
-    v.setBigUint64(at + ASSET.driftImf, x.drift?.imfFactor ?? 0n, true);
+    // drift-v2: the imf factor; gmx-v2: tokenDecimals - decimals, the balances' exact unit (ASSET_GMX_TOKEN_SHIFT).
+    v.setBigUint64(at + ASSET.driftImf, x.drift?.imfFactor ?? BigInt(assetTokenDecimals(x) - x.decimals), true);
   }
 
   /** The balances as they sit in the region (views: copy before memory moves). */
@@ -603,6 +604,12 @@ export class WasmBook extends LiveEdits implements LiveBook {
       b.balanceAsset[end] = k;
     }
     b.balanceAmount[i] = amount;
+    // gmx-v2: the first balance's exact amount moves with it, keeping its digits below the unit (a new one has none).
+    if (i === b.balanceStart[a]! && this.gmxWide !== 0) {
+      const words = new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accountCap * GMX_WORDS);
+      const scale = balanceScale(this.assetList[k]!);
+      writeWide(words, a, 3, i === end ? amount * scale : editedBalance(readWide(words, a, 3), amount, scale));
+    }
     this.revalue(a);
     this.markEdited(a);
   }

@@ -5,7 +5,7 @@
  */
 import { BookError, type RecordName } from "./errors.js";
 import { I64_MAX } from "./decimal.js";
-import type { Account, Market } from "./types.js";
+import type { Account, Asset, Market } from "./types.js";
 import { MAX_TOKEN_SHIFT, gmxTokenDecimals, validateGmxWide } from "./gmx-wide.js";
 
 /** A factor at FLOAT_PRECISION the core holds exactly: a multiple of 10^21 in [0, 10^30]. */
@@ -72,17 +72,20 @@ export function validateGmxMarket(m: Market, record: RecordName): void {
 }
 
 /** A gmx-v2 account is one isolated position: at most one position, at most one balance (its collateral token), sizeInUsd above 0. */
-export function validateGmxAccount(acc: Account, record: RecordName, markets?: readonly Market[]): void {
+export function validateGmxAccount(acc: Account, record: RecordName, markets?: readonly Market[], assets?: readonly Asset[]): void {
   if (!Array.isArray(acc.positions)) return; // validate.ts names that error
   if (acc.positions.length > 1) throw new BookError(label(record), "positions", `a gmx-v2 account is one isolated GMX position, this one holds ${acc.positions.length}`);
   if ((acc.balances?.length ?? 0) > 1) throw new BookError(label(record), "balances", `a gmx-v2 account holds one balance, its position's collateral token; this one holds ${acc.balances!.length}`);
   const p = acc.positions[0];
   if (p !== undefined && p.size !== 0n && p.sizeInUsd30 === undefined && p.entryPrice <= 0n) throw new BookError(`${label(record)} position 1`, "entryPrice", `${p.entryPrice}: a gmx-v2 position's entry slot is its sizeInUsd (quote units), above 0`);
-  if (typeof acc.collateral === "bigint" && acc.positions.every((q) => typeof q?.entryPrice === "bigint")) validateGmxWide(acc, label(record), markets);
+  if (typeof acc.collateral === "bigint" && acc.positions.every((q) => typeof q?.entryPrice === "bigint")) validateGmxWide(acc, label(record), markets, assets);
 }
 
 /** The amounts at 10^-30 (book/gmx-wide.ts) belong to gmx-v2 books. */
 export function refuseGmxWide(acc: Account, venue: string, record: RecordName): void {
+  if (Array.isArray(acc.balances)) acc.balances.forEach((b, i) => {
+    if (b !== null && typeof b === "object" && (b as { tokenAmount?: unknown }).tokenAmount !== undefined) throw new BookError(`${label(record)} balance ${i + 1}`, "tokenAmount", `a ${venue} balance has no tokenAmount apart from its amount; it belongs to gmx-v2 books`);
+  });
   if ((acc as { collateral30?: unknown }).collateral30 !== undefined) throw new BookError(label(record), "collateral30", `a ${venue} account has no collateral at 10^-30; it belongs to gmx-v2 books`);
   if (!Array.isArray(acc.positions)) return;
   acc.positions.forEach((p, i) => {

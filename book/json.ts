@@ -7,7 +7,7 @@
  */
 import { BookError, bookError, describeValue, quote } from "./errors.js";
 import type { RecordName } from "./errors.js";
-import { I64_MIN, formatDecimal, i64Problem, isI64, tryParseDecimal } from "./decimal.js";
+import { I64_MAX, I64_MIN, formatDecimal, i64Problem, isI64, tryParseDecimal } from "./decimal.js";
 import {
   DEPTH_MIN,
   MAX_DECIMALS,
@@ -31,7 +31,16 @@ import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
 import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, GmxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
 import { gmxMarketJson, gmxSizeText, parseGmx, parseGmxSize, parseUsdAmount, usdText } from "./gmx-json.js";
-import { derived, readWide } from "./gmx-wide.js";
+import { assetTokenDecimals, balanceImageOf, balanceScale, derived, readWide } from "./gmx-wide.js";
+
+/** An account's balances from columns, the first with its exact tokenAmount from a gmxUsd column where finer (book/gmx-wide.ts). */
+function gmxBalances(book: BookColumns, a: number): Balance[] {
+  const bs = balancesOf(book, a);
+  const b = bs[0];
+  if (!book.gmxUsd || b === undefined) return bs;
+  const t = readWide(book.gmxUsd, a, 3);
+  return t === b.amount * balanceScale(book.assets![b.asset]!) ? bs : [{ ...b, tokenAmount: t }, ...bs.slice(1)];
+}
 
 /** gmx-v2 columns: the exact amount, or none where the column holds the image's (book/gmx-wide.ts). */
 const fineOrNone = (image: bigint, x: bigint): bigint | undefined => (x === derived(image) ? undefined : x);
@@ -510,7 +519,7 @@ interface Header {
 
 const ASSET_FIELDS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeight", "initialWeight", "liabilityWeight"];
 /** drift-v2 books: an asset may give its spot market's imf factor (docs/venues/drift-v2.md). */
-const ASSET_DRIFT_FIELDS = [...ASSET_FIELDS.slice(0), "drift"];
+const ASSET_DRIFT_FIELDS = [...ASSET_FIELDS.slice(0), "drift", "tokenDecimals"];
 
 /** A collateral asset (docs/book-format.md, "Collateral assets"): rates as decimals, the price in the asset's priceDecimals. */
 function parseAsset(v: JsonValue, index: number): Asset {
@@ -533,6 +542,8 @@ function parseAsset(v: JsonValue, index: number): Asset {
     throw bookError(record, "liabilityWeight", `${quote(o.liabilityWeight as string)} is outside [1, 100] (a borrow counts for at least its value)`);
   }
   const asset: Asset = { id, decimals, priceDecimals, price, maintenanceWeightPpm, initialWeightPpm, liabilityWeightPpm };
+  // gmx-v2 books: the decimals in which its balances are exact (book/gmx-wide.ts; validate.ts checks the venue and range).
+  if (has(o, "tokenDecimals")) (asset as { tokenDecimals?: number }).tokenDecimals = decimalsCount(o.tokenDecimals, record, "tokenDecimals");
   if (has(o, "drift")) {
     const d = expectObject(o.drift, record, "drift", ["imfFactor"], ["imfFactor"], "drift.");
     const imf = decimalField(d.imfFactor, 6, "6 (Drift's SPOT_IMF_PRECISION)", record, "drift.imfFactor");
@@ -689,6 +700,14 @@ function parseBalances(v: JsonValue | undefined, h: Header, record: () => string
       throw bookError(record, `balances.${id}`, `${quote(id)} is not an asset of the book (${known})`);
     }
     const asset = h.assets![k]!;
+    if (h.venue === "gmx-v2" && asset.tokenDecimals !== undefined) {
+      // Up to the token's decimals: the image (the magnitude floored to the asset's unit) and, where finer, the exact amount.
+      const t = decimalField(v[id], asset.tokenDecimals, `the asset's tokenDecimals ${asset.tokenDecimals}`, record, `balances.${id}`);
+      const amount = balanceImageOf(t, asset);
+      if (amount < I64_MIN || amount > I64_MAX) throw bookError(record, `balances.${id}`, `${describeJson(v[id])} is ${amount} units of 10^-${asset.decimals}, past 64 bits`);
+      out.push(t === amount * balanceScale(asset) ? { asset: k, amount } : { asset: k, amount, tokenAmount: t });
+      continue;
+    }
     out.push({ asset: k, amount: i64Field(v[id], asset.decimals, `the asset's ${asset.decimals}`, I64_MIN, record, `balances.${id}`) });
   }
   return out;
@@ -784,13 +803,16 @@ function positionJson(market: Market, size: bigint, entry: bigint, labels = "", 
 
 function balancesJson(assets: readonly Asset[] | undefined, balances: readonly Balance[] | undefined): string {
   if (!balances || balances.length === 0) return "";
-  return `"balances": { ${balances.map((b) => `${q(assets![b.asset]!.id)}: ${q(formatDecimal(b.amount, assets![b.asset]!.decimals))}`).join(", ")} }, `;
+  // gmx-v2: an asset with tokenDecimals writes its balances with them (the exact amount, or the image's).
+  const text = (b: Balance, x: Asset) => (x.tokenDecimals === undefined ? formatDecimal(b.amount, x.decimals) : formatDecimal(b.tokenAmount ?? b.amount * balanceScale(x), assetTokenDecimals(x)));
+  return `"balances": { ${balances.map((b) => `${q(assets![b.asset]!.id)}: ${q(text(b, assets![b.asset]!))}`).join(", ")} }, `;
 }
 
 function assetJson(x: Asset): string {
   const rate = (v: bigint) => q(formatDecimal(v, RATE_DECIMALS));
   return `    { "id": ${q(x.id)}, "decimals": ${x.decimals}, "priceDecimals": ${x.priceDecimals}, "price": ${q(formatDecimal(x.price, x.priceDecimals))}, ` +
     `"maintenanceWeight": ${rate(x.maintenanceWeightPpm)}, "initialWeight": ${rate(x.initialWeightPpm)}, "liabilityWeight": ${rate(x.liabilityWeightPpm)}` +
+    (x.tokenDecimals !== undefined ? `, "tokenDecimals": ${x.tokenDecimals}` : "") +
     (x.drift ? `, "drift": { "imfFactor": ${rate(x.drift.imfFactor)} } }` : " }");
 }
 
@@ -830,7 +852,7 @@ export function writeBookJson(book: Book | BookColumns): string {
         ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side), book.gmxUsd && p === book.positionStart[a] ? fineOrNone(book.positionEntry[p], readWide(book.gmxUsd, a, 0)) : undefined, book.gmxUsd && p === book.positionStart[a] ? readWide(book.gmxUsd, a, 2) : undefined));
       }
       const gmxCollateral = book.gmxUsd ? usdText(book.collateral[a], fineOrNone(book.collateral[a], readWide(book.gmxUsd, a, 1))) : undefined;
-      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, balancesOf(book, a)), gmxCollateral));
+      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, gmxBalances(book, a)), gmxCollateral));
     }
   } else {
     validateBook(book);

@@ -183,6 +183,12 @@ export interface Asset {
   readonly initialWeightPpm: bigint;
   /** What a borrow counts against equity, both for maintenance and initial: [10^6, 10^8]. */
   readonly liabilityWeightPpm: bigint;
+  /**
+   * gmx-v2 books: the decimals in which a balance of this collateral token is exact (decimals <=
+   * tokenDecimals <= decimals + 19, at most 18, tokenDecimals + priceDecimals <= 30; 18 for WETH:
+   * wei). Absent: decimals. book/gmx-wide.ts.
+   */
+  readonly tokenDecimals?: number;
   /** drift-v2 books: the spot market's imf_factor (10^-6), which discounts a large deposit's weight and raises a large borrow's. */
   readonly drift?: { readonly imfFactor: bigint };
 }
@@ -192,6 +198,12 @@ export interface Balance {
   /** Index into `Book.assets`. */
   readonly asset: number;
   readonly amount: bigint;
+  /**
+   * gmx-v2: the amount exactly, in 10^-tokenDecimals of its asset (signed as `amount`), where it has
+   * digits below the asset's unit (`amount` is then its magnitude floored, with its sign; absent:
+   * amount * 10^(tokenDecimals - decimals)). book/gmx-wide.ts.
+   */
+  readonly tokenAmount?: bigint;
 }
 
 export interface Position {

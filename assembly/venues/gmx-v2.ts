@@ -7,7 +7,8 @@
 //
 // Exactness. The trigger (PositionUtils.isPositionLiquidatable) is decided at GMX's own
 // FLOAT_PRECISION, 10^30 per USD, in 128-bit integers, with no rounding of its own:
-//   collateral  C = b * c * 10^(30 - dc - pc)          (b the balance, c the asset's price, i64 each)
+//   collateral  C = b * c * 10^(30 - tdc - pc)         (b the region's exact balance at 10^-tdc, below
+//                                                       2^127, c the asset's price < 2^63: formed like V)
 //   value       V = |T| * x * 10^(30 - td - pd)         (T the region's sizeInTokens at 10^-td, below
 //                                                       2^127; x the min or max index price < 2^63:
 //                                                       |T| * x is formed in full, 190 bits at most,
@@ -57,7 +58,7 @@ import {
   MARKET_GMX_LONG_MAX_PNL, MARKET_GMX_MIN_CF, MARKET_GMX_MIN_USD, MARKET_GMX_SHORT_OI,
   MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_MAX_PNL, MARKET_GMX_TOKEN_DECIMALS, MARKET_GMX_SPREAD, MARKET_MARK, DESC_GMX_WIDE,
   MARKET_PRICE_DECIMALS, MARKET_SIZE_DECIMALS, MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
-  TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
+  TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_GMX_TOKEN_SHIFT, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
 } from "../layout";
 import { add128, ceilDivI128, floorDivI128, hi128, mulU128U64, neg128, overflow128, rem64, sub128, udivU128 } from "../i128";
 import { marketAt, tierAt } from "../market";
@@ -368,7 +369,7 @@ function cappedPnl(pLo: u64, pHi: u64, m0: u64, m1: u64, m2: u64): u64 {
  * `liquidatable`; false when an amount passes 2^125 (an overflow). (eLo, eHi) is sizeInUsd and
  * (qLo, qHi) the impact, at 10^-30.
  */
-function trigger(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
+function trigger(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, bLo: u64, bHi: u64, asset: usize, mark: u64): bool {
   bad = false;
   const long = size > 0;
   const spread = load<u64>(market, MARKET_GMX_SPREAD);
@@ -384,12 +385,14 @@ function trigger(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo:
   cLo = 0; cHi = 0;
   if (asset != 0) {
     const price = <u64>load<i64>(asset, ASSET_PRICE);
-    const kc = 24 - assetExponent(asset);
+    const kc = 24 - assetExponent(asset) - <i32>load<u32>(asset, ASSET_GMX_TOKEN_SHIFT);
     cLo = timesPow10(price, 0, kc);
     cHi = hi128;
-    const b = <u64>(balance < 0 ? -balance : balance);
-    const mag = product(b, price, kc);
-    colLo = signed(balance < 0, mag, hi128);
+    const negative = <i64>bHi < 0;
+    let gLo = bLo, gHi = bHi;
+    if (negative) { gLo = neg128(bLo, bHi); gHi = hi128; }
+    const mag = tokenProduct(gLo, gHi, price, kc);
+    colLo = signed(negative, mag, hi128);
     colHi = hi128;
   }
   // The impact: Q, 0 when not negative, no lower than -applyFactor(E, Fi).
@@ -475,7 +478,7 @@ const F_2_64: f64 = 18446744073709551616.0;
   return <f64>hi * F_2_64 + <f64>lo;
 }
 
-function surelySafe(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
+function surelySafe(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, bLo: u64, bHi: u64, asset: usize, mark: u64): bool {
   const long = size > 0;
   const max = mark + load<u64>(market, MARKET_GMX_SPREAD);
   if (max < mark || <i64>max < 0) return false;
@@ -486,8 +489,13 @@ function surelySafe(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, e
   const sizeUsd = f128(eLo, eHi);
   let c: f64 = 0, unit: f64 = 0;
   if (asset != 0) {
-    unit = <f64>load<i64>(asset, ASSET_PRICE) * unchecked(F_POW10[24 - assetExponent(asset)]);
-    c = <f64>balance * unit;
+    unit = <f64>load<i64>(asset, ASSET_PRICE) * unchecked(F_POW10[24 - assetExponent(asset) - <i32>load<u32>(asset, ASSET_GMX_TOKEN_SHIFT)]);
+    // The exact balance as f64: its magnitude's two parts (three roundings), the sign applied.
+    const negative = <i64>bHi < 0;
+    let gLo = bLo, gHi = bHi;
+    if (negative) { gLo = neg128(bLo, bHi); gHi = hi128; }
+    const mag = f128(gLo, gHi);
+    c = (negative ? -mag : mag) * unit;
   }
   let impact: f64 = 0, qMag: f64 = 0;
   if (<i64>qHi < 0) {
@@ -533,8 +541,8 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   }
   const market = marketAt(markets, load<u32>(marketCol + (<usize>first << 2)));
   const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
-  // sizeInUsd and the impact at 10^-30, and sizeInTokens at 10^-tokenDecimals (the region: 48 bytes an account).
-  const wide = (load<u32>(gmxDesc, DESC_GMX_WIDE) as usize) + <usize>a * 48;
+  // sizeInUsd and the impact at 10^-30, sizeInTokens and the balance at their tokens' units (the region: 64 bytes an account).
+  const wide = (load<u32>(gmxDesc, DESC_GMX_WIDE) as usize) + (<usize>a << 6);
   const eLo = load<u64>(wide), eHi = load<u64>(wide, 8);
   const qLo = load<u64>(wide, 16), qHi = load<u64>(wide, 24);
   // |sizeInTokens| (signed in the region, its sign the size's; below 2^127 in magnitude, book/gmx-wide.ts).
@@ -544,18 +552,19 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   const bStart = load<u32>(gmxDesc, DESC_BALANCE_START) as usize;
   const bFirst = load<u32>(bStart + (<usize>a << 2));
   const bEnd = load<u32>(bStart + (<usize>(a + 1) << 2));
-  let asset: usize = 0, balance: i64 = 0;
+  let asset: usize = 0, bLo: u64 = 0, bHi: u64 = 0;
   if (bFirst < bEnd) {
     asset = (load<u32>(gmxDesc, DESC_ASSET_TABLE) as usize) + <usize>load<u32>((load<u32>(gmxDesc, DESC_BALANCE_ASSET) as usize) + (<usize>bFirst << 2)) * ASSET_BYTES;
-    balance = load<i64>((load<u32>(gmxDesc, DESC_BALANCE_AMOUNT) as usize) + (<usize>bFirst << 3));
+    // The exact amount in the region (words 6-7), not the 64-bit image.
+    bLo = load<u64>(wide, 48); bHi = load<u64>(wide, 56);
   }
   const mark = <u64>load<i64>(market, MARKET_MARK);
   // A scan keeps no entry of an account that is not flagged: the float test may settle it.
-  if (!reportAll && surelySafe(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, balance, asset, mark)) {
+  if (!reportAll && surelySafe(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, bLo, bHi, asset, mark)) {
     store<u32>(out, STATUS_OK, ENTRY_STATUS);
     return STATUS_OK;
   }
-  if (!trigger(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, balance, asset, mark)) {
+  if (!trigger(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, bLo, bHi, asset, mark)) {
     store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
     return STATUS_OVERFLOW;
   }

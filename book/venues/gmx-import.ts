@@ -332,35 +332,65 @@ export function importGmxBook(input: GmxInput): GmxImport {
   const assets: Asset[] = [];
   const assetIndex = new Map<string, number>();
   const shift = new Map<string, number>();
+  /** Per collateral token kept exact (tokenDecimals): the zeros dropped from its amounts; -1 for a token whose amounts fit. */
+  const exactShift = new Map<string, number>();
   for (const t of tokens) {
     const held = positions.filter((p) => p.collateral.address === t.address);
-    // The token's own decimals where every amount fits 64 bits, else the fewest exact ones.
-    const fits = t.decimals <= 18 && held.every((p) => p.net <= I64_MAX && p.net >= I64_MIN);
-    const z = fits ? 0 : Math.min(t.decimals, ...held.map((p) => zeros(p.net < 0n ? -p.net : p.net, t.decimals)));
-    const dc = t.decimals - z;
-    if (dc > 18) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${dc} decimals; liqscan's assets hold at most 18`);
-    const cap = Math.min(18, 24 - dc);
-    let pc = priceDecimals([t.min], cap);
-    while (pc >= 0 && pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
-    if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${cap}] hold ${t.symbol}'s min price exactly`);
+    // The token's own decimals where every amount fits 64 bits, else the fewest exact ones; where
+    // even those do not fit 64 bits (WETH collateral past 9.2 ETH in wei), the amounts are kept
+    // exact in tokenDecimals (the fewest exact) and the balances are images in coarser units.
+    const mag = (x: bigint) => (x < 0n ? -x : x);
+    const fitsAt = (z: number) => held.every((p) => mag(p.net) / TEN(z) <= I64_MAX);
+    const exactZeros = Math.min(t.decimals, ...held.map((p) => zeros(mag(p.net), t.decimals)));
+    const fits = t.decimals <= 18 && fitsAt(0);
+    const wide = !fits && !fitsAt(exactZeros);
+    const z = fits ? 0 : exactZeros;
+    const tdc = t.decimals - z;
+    if (tdc > 18) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${tdc} decimals; liqscan's assets hold at most 18`);
+    let dc = tdc;
+    let pc: number;
+    if (!wide) {
+      const cap = Math.min(18, 24 - dc);
+      pc = priceDecimals([t.min], cap);
+      while (pc >= 0 && pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
+      if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${cap}] hold ${t.symbol}'s min price exactly`);
+    } else {
+      // Exact prices first (tokenDecimals + priceDecimals <= 30), then the finest balance unit in
+      // which every amount fits 64 bits (decimals + priceDecimals <= 24, a unit at most 10^19 token units).
+      const pCap = Math.min(18, 30 - tdc);
+      pc = priceDecimals([t.min], pCap);
+      if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${pCap}] hold ${t.symbol}'s min price exactly (amounts are exact in ${tdc} decimals, and tokenDecimals + priceDecimals is at most 30)`);
+      const shiftOf = (x: bigint) => { let j = 0; while (x / TEN(j) > I64_MAX) j++; return j; };
+      const j = Math.max(0, tdc - (24 - pc), ...held.map((p) => shiftOf(mag(p.net) / TEN(z))));
+      dc = tdc - j;
+      if (j > 19 || dc < 0) throw new BookError(held[0]!.record, "collateralAmount", `${t.symbol} amounts need a unit of 10^${j} token units (10^-${tdc}) to fit 64 bits beside ${pc} price decimals; a book's is at most 10^19 and no coarser than 1 token`);
+      const cap = Math.min(18, 24 - dc, 30 - tdc);
+      while (pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
+    }
     const price = t.min / TEN(30 - pc);
     if (price > I64_MAX) throw new BookError(t.record, "prices.minPrice", `${t.min} is ${price} units of 10^-${pc} USD, past 2^63 - 1`);
     assetIndex.set(t.address, assets.length);
     shift.set(t.address, t.decimals - dc);
-    assets.push({ id: t.symbol, decimals: dc, priceDecimals: pc, price, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
+    exactShift.set(t.address, wide ? z : -1);
+    assets.push({ id: t.symbol, decimals: dc, priceDecimals: pc, price, ...(wide ? { tokenDecimals: tdc } : {}), maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
   }
   if (new Set(assets.map((a) => a.id)).size !== assets.length) {
     assets.forEach((a, i) => { (a as { id: string }).id = `${a.id}:${tokens[i]!.address}`; });
   }
 
   const accounts: Account[] = positions.map((p) => {
-    const net = p.net / TEN(shift.get(p.collateral.address)!);
+    // The balance: its magnitude floored to the asset's unit (its sign kept), and the exact amount where finer.
+    const m = p.net < 0n ? -p.net : p.net;
+    const net = (p.net < 0n ? -1n : 1n) * (m / TEN(shift.get(p.collateral.address)!));
+    const ez = exactShift.get(p.collateral.address)!;
+    const exactNet = ez >= 0 ? p.net / TEN(ez) : undefined;
+    const finer = exactNet !== undefined && exactNet !== net * TEN(shift.get(p.collateral.address)! - ez);
     if (net > I64_MAX || net < I64_MIN) throw new BookError(p.record, "collateralAmount", `${p.net} ${p.collateral.symbol} units net of the close's costs pass 64 bits in the book's units`);
     return {
       id: p.id, collateral: p.impact.image, margin: "isolated",
       positions: [{ market: marketIndex.get(p.market)!, size: p.isLong ? p.size : -p.size, entryPrice: p.sizeInUsd.image, ...(p.sizeInUsd.exact !== undefined ? { sizeInUsd30: p.sizeInUsd.exact } : {}),
         ...(p.exactTokens !== undefined ? { sizeInTokens: p.isLong ? p.exactTokens : -p.exactTokens } : {}) }],
-      balances: [{ asset: assetIndex.get(p.collateral.address)!, amount: net }],
+      balances: [{ asset: assetIndex.get(p.collateral.address)!, amount: net, ...(finer ? { tokenAmount: exactNet } : {}) }],
       ...(p.impact.exact !== undefined ? { collateral30: p.impact.exact } : {}),
     };
   });

@@ -27,7 +27,7 @@ import type { Account, AccountResult, Asset, Book, CloseOut, GmxMarket, GmxPoolS
 import { PPM } from "../../book/types.js";
 import { I64_MAX, ceilDiv, fitsI64, floorDiv, max, pow10 } from "../arith.js";
 import { leastWhere } from "../price-ranges.js";
-import { collateralOf30, gmxTokenDecimals, sizeInTokensOf, sizeInUsdOf } from "../../book/gmx-wide.js";
+import { assetTokenDecimals, collateralOf30, gmxTokenDecimals, sizeInTokensOf, sizeInUsdOf, tokenAmountOf } from "../../book/gmx-wide.js";
 import type { CloseOutInput, FillOutcome, VenueRules } from "./rules.js";
 
 /** FLOAT_PRECISION (contracts/utils/Precision.sol). */
@@ -80,9 +80,9 @@ export function indexUnitPrice(market: Market, x: bigint): bigint {
   return x * pow10(30 - gmxTokenDecimals(market) - market.priceDecimals);
 }
 
-/** A collateral token's price per token unit at FLOAT_PRECISION for a price c in the asset's units. */
+/** A collateral token's price per token unit (10^-tokenDecimals, the unit of the exact balance) at FLOAT_PRECISION for a price c in the asset's units. */
 export function collateralUnitPrice(asset: Asset, c: bigint): bigint {
-  return c * pow10(30 - asset.decimals - asset.priceDecimals);
+  return c * pow10(30 - assetTokenDecimals(asset) - asset.priceDecimals);
 }
 
 /** Price.pickPriceForPnl(isLong, maximize): a long's pnl is largest at the max price, a short's at the min. */
@@ -149,7 +149,7 @@ export interface GmxPositionView {
   readonly sizeInUsd: bigint;
   /** The given price impact at FLOAT_PRECISION. */
   readonly impact: bigint;
-  /** collateralAmount less totalCostAmount (token units), and its asset (null: no balance, 0 collateral). */
+  /** collateralAmount less totalCostAmount (10^-tokenDecimals of its asset, exact), and its asset (null: no balance, 0 collateral). */
   readonly collateral: bigint;
   readonly asset: Asset | null;
 }
@@ -181,7 +181,7 @@ export function viewOf(book: Pick<Book, "markets" | "assets">, acct: Account): G
     size: sizeInTokensOf(pos, market),
     sizeInUsd: sizeInUsdOf(pos),
     impact: collateralOf30(acct),
-    collateral: balance?.amount ?? 0n,
+    collateral: balance === undefined ? 0n : tokenAmountOf(balance, book.assets![balance.asset]!),
     asset: balance === undefined ? null : book.assets![balance.asset]!,
   };
 }

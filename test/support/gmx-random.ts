@@ -16,7 +16,15 @@ const floor24 = (x: bigint) => (x >= 0n ? x / E24 : -((-x + E24 - 1n) / E24));
  * sizeInUsd and impact in quote units, or with `sizeInUsd30` / `impact30` at 10^-30 (the quote
  * images derived: their floors).
  */
-export function gmxBook(market: Market, assets: Asset[], accounts: { size: bigint; sizeInUsd: bigint; collateral: bigint; asset?: number; impact?: bigint; sizeInUsd30?: bigint; impact30?: bigint; tokens?: bigint }[]): Book {
+export function gmxBook(market: Market, assets: Asset[], accounts: { size: bigint; sizeInUsd: bigint; collateral: bigint; asset?: number; impact?: bigint; sizeInUsd30?: bigint; impact30?: bigint; tokens?: bigint; collateralTokens?: bigint }[]): Book {
+  const held = (a: { asset?: number; collateral: bigint; collateralTokens?: bigint }) => {
+    const x = assets[a.asset ?? 0]!;
+    const s = 10n ** BigInt((x.tokenDecimals ?? x.decimals) - x.decimals);
+    const t = a.collateralTokens;
+    if (t === undefined) return { asset: a.asset ?? 0, amount: a.collateral };
+    const amount = t < 0n ? -(-t / s) : t / s;
+    return t % s === 0n ? { asset: a.asset ?? 0, amount } : { asset: a.asset ?? 0, amount, tokenAmount: t };
+  };
   const scale = 10n ** BigInt((market.gmx?.tokenDecimals ?? market.sizeDecimals) - market.sizeDecimals);
   const image = (t: bigint) => (t < 0n ? -(-t / scale) : t / scale);
   return {
@@ -25,7 +33,7 @@ export function gmxBook(market: Market, assets: Asset[], accounts: { size: bigin
       id: `p${i}`, collateral: a.impact30 !== undefined ? floor24(a.impact30) : a.impact ?? 0n, margin: "isolated",
       positions: [{ market: 0, size: a.tokens !== undefined ? image(a.tokens) : a.size, entryPrice: a.sizeInUsd30 !== undefined ? floor24(a.sizeInUsd30) : a.sizeInUsd, ...(a.sizeInUsd30 !== undefined && a.sizeInUsd30 % E24 !== 0n ? { sizeInUsd30: a.sizeInUsd30 } : {}),
         ...(a.tokens !== undefined && a.tokens % scale !== 0n ? { sizeInTokens: a.tokens } : {}) }],
-      balances: [{ asset: a.asset ?? 0, amount: a.collateral }],
+      balances: [held(a)],
       ...(a.impact30 !== undefined && a.impact30 % E24 !== 0n ? { collateral30: a.impact30 } : {}),
     })),
   };
@@ -68,7 +76,10 @@ export function randomGmxBook(rng: Rng, maxAccounts = 300): Book {
       liquidationFeeReceiverFactor: factor(1_000_000_000), maxPositionImpactFactorForLiquidations: factor(50_000_000), minCollateralUsd: rng.chance(0.2) ? 0n : BigInt(rng.int(0, 5_000_000)) * E24 + (rng.chance(0.5) ? 0n : rng.bits(79) % E24), long: side(), short: side() },
   };
   const dc = rng.int(0, 18), pc = rng.int(0, Math.min(18, 24 - dc));
-  const asset: Asset = { id: "C", decimals: dc, priceDecimals: pc, price: rng.chance(0.05) ? 0n : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.min(12, Math.max(0, pc - 3))), maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
+  // The collateral token's exact unit (half the books): tdc - dc <= 19, tdc <= 18, tdc + pc <= 30.
+  const tdc = rng.chance(0.5) ? dc : dc + rng.int(0, Math.max(0, Math.min(19, 18 - dc, 30 - pc - dc)));
+  const cScale = 10n ** BigInt(tdc - dc);
+  const asset: Asset = { ...(tdc !== dc || rng.chance(0.3) ? { tokenDecimals: tdc } : {}), id: "C", decimals: dc, priceDecimals: pc, price: rng.chance(0.05) ? 0n : BigInt(rng.int(1, 1_000_000)) * 10n ** BigInt(Math.min(12, Math.max(0, pc - 3))), maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n };
   const accounts = Array.from({ length: rng.int(1, maxAccounts) }, () => {
     const size = rng.bits(rng.int(1, extreme ? 63 : 40)) * (rng.chance(0.5) ? -1n : 1n);
     // sizeInUsd near the size's value at the mark, so that accounts sit near the trigger.
@@ -83,7 +94,9 @@ export function randomGmxBook(rng: Rng, maxAccounts = 300): Book {
     // sizeInTokens: the size's units and digits below them (the magnitude's residue, the size's sign).
     const residue = scale > 1n ? rng.bits(64) % scale : 0n;
     const tokens = size === 0n ? 0n : size < 0n ? size * scale - residue : size * scale + residue;
-    return { size, tokens, sizeInUsd: e, collateral, impact: q, ...(rng.chance(0.7) && e30 < 1n << 125n ? { sizeInUsd30: e30 } : {}), ...(rng.chance(0.6) && q30 !== 0n ? { impact30: q30 } : {}) };
+    const cResidue = cScale > 1n ? rng.bits(64) % cScale : 0n;
+    const collateralTokens = collateral < 0n ? collateral * cScale - cResidue : collateral * cScale + cResidue;
+    return { size, tokens, collateralTokens, sizeInUsd: e, collateral, impact: q, ...(rng.chance(0.7) && e30 < 1n << 125n ? { sizeInUsd30: e30 } : {}), ...(rng.chance(0.6) && q30 !== 0n ? { impact30: q30 } : {}) };
   });
   return gmxBook(market, [asset], accounts);
 }

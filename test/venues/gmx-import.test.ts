@@ -226,6 +226,28 @@ describe("import gmx: real SDK responses at GMX's 10^-30", () => {
     expect([past.record, past.field]).toEqual(["markets.json: [0]", "longInterestInTokens"]);
     expect(past.problem).toMatch(/below 2\^128/);
   });
+
+  it("WETH collateral with all 18 digits (12.345678901234567891 WETH, past 9.2 ETH in wei): exact, in both engines", async () => {
+    const W = 12_345_678_901_234_567_891n, fee = 3n * 10n ** 15n + 7n;
+    const r = run([marketInfo()], [position({ isLong: false, collateralTokenAddress: "0xeth", collateralAmount: W, positionFeeAmount: fee }), position({ account: "0xbob", collateralTokenAddress: "0xeth", collateralAmount: 10n ** 18n + 1n, positionFeeAmount: 0n })]);
+    validateBook(r.book);
+    const a = r.book.assets![0]!;
+    // Exact in wei; balances in the finest unit that holds 12.34 WETH in 64 bits (10^-17: j = 1),
+    // the price ($2,000 at 10^30) in the decimals left (17 + pc <= 24, 18 + pc <= 30).
+    expect([a.id, a.tokenDecimals, a.decimals, a.priceDecimals, a.price]).toEqual(["ETH", 18, 17, 7, 20_000_000_000n]);
+    expect(r.book.accounts[0]!.balances).toEqual([{ asset: 0, amount: (W - fee) / 10n, tokenAmount: W - fee }]);
+    expect(r.book.accounts[1]!.balances).toEqual([{ asset: 0, amount: 10n ** 17n, tokenAmount: 10n ** 18n + 1n }]);
+    expect(r.text).toContain('"ETH": "12.342678901234567884"');
+    expect(parseBookJson(r.text)).toEqual(r.book);
+    // The collateral by hand: (W - fee) wei at $2,000 is C = (W - fee) * 2000 * 10^12 at 10^-30.
+    const v = viewOf(r.book, r.book.accounts[0]!)!;
+    expect(gmxTrigger(v, r.book.markets[0]!.markPrice, a.price).remaining).toBe((W - fee) * 2000n * 10n ** 12n + 10_000n * E30 - 5n * 10n ** 18n * 2000n * 10n ** 12n);
+    const want = scanBook(r.book).results;
+    const w = await (await createEngine("wasm")).load(r.book);
+    const got = w.scan();
+    want.forEach((x, i) => expect(got.account(i), `account ${i}`).toEqual(x));
+    w.dispose();
+  });
 });
 
 describe("liqscan import gmx", () => {

@@ -167,6 +167,71 @@ describe("gmx-v2: sizeInTokens exact in wei", () => {
   });
 });
 
+describe("gmx-v2: collateral token amounts exact in wei", () => {
+  // WETH collateral: balances in 10^-12 WETH (images), exact in wei (tokenDecimals 18), priced in 10^-4 USD.
+  const weth = (price = 20_001_234n): Asset => ({ id: "WETH", decimals: 12, tokenDecimals: 18, priceDecimals: 4, price, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
+  // 12.345678901234567891 WETH: past 9.2 ETH in wei, all 18 digits.
+  const W = 12_345_678_901_234_567_891n;
+  const E = 268_932_370_150_199_038_996_489_240_396_039_604n;
+
+  it("12.345678901234567891 WETH backing 123.456789012345678901 ETH sits exactly on the 1 % threshold; one wei less is liquidatable, in both engines", async () => {
+    // C = W * 20,001,234 * 10^(30 - 18 - 4) = $24,692.881259245548127677749400000000; V as above;
+    // E = 100 q + r with 101 q + r = C + V (r = 4): C + V - E = floor(E / 100).
+    const C = 24_692_881_259_245_548_127_677_749_400_000_000n;
+    expect(W * 20_001_234n * 10n ** 8n).toBe(C);
+    const V = T * 20_001_234n * 10n ** 8n;
+    expect(C + V - E).toBe(E / 100n);
+    const at = (wei: bigint) => book(eth(), [weth()], [{ size: 0n, tokens: T, sizeInUsd: E / E24, sizeInUsd30: E, collateral: 0n, collateralTokens: wei }]);
+    const exact = at(W);
+    expect(exact.accounts[0]!.balances![0]).toEqual({ asset: 0, amount: 12_345_678_901_234n, tokenAmount: W });
+    const [ok] = await both(exact);
+    expect([ok!.status, ok!.equity]).toEqual(["ok", E / 100n / E24]);
+    expect((await both(at(W - 1n)))[0]!.status).toBe("liquidatable");
+    expect((await both(at(W + 1n)))[0]!.status).toBe("ok");
+    // The image alone (12.345678901234 WETH) is $0.00113... short: liquidatable.
+    expect((await both(at(12_345_678_901_234n * 10n ** 6n)))[0]!.status).toBe("liquidatable");
+    // A negative net amount (costs past the collateral): floored in magnitude, its sign kept.
+    const owed = at(-W);
+    expect(owed.accounts[0]!.balances![0]).toEqual({ asset: 0, amount: -12_345_678_901_234n, tokenAmount: -W });
+    const [r] = await both(owed);
+    expect(r!.status).toBe("liquidatable");
+  });
+
+  it("refusals, the JSON and CSV forms, snapshots and balance edits on both engines", async () => {
+    const x = book(eth(), [weth()], [{ size: 0n, tokens: T, sizeInUsd: E / E24, sizeInUsd30: E, collateral: 0n, collateralTokens: W }, { size: 0n, tokens: -T, sizeInUsd: 200_000_000_000n, collateral: 0n, collateralTokens: -7n }]);
+    validateBook(x);
+    const text = writeBookJson(x);
+    expect(text).toContain('"balances": { "WETH": "12.345678901234567891" }');
+    expect(text).toContain('"balances": { "WETH": "-0.000000000000000007" }');
+    expect(text).toContain('"tokenDecimals": 18');
+    expect(parseBookJson(text)).toEqual(x);
+    expect(columnsToBook(bookToColumns(x))).toEqual(x);
+    const table = bookToColumns({ ...x, accounts: x.accounts.map(({ margin: _, ...a }) => ({ ...a, positions: a.positions.map(({ sizeInTokens: _t, ...p }) => ({ ...p, size: p.size })) })) });
+    expect(() => writeBookCsv(table)).toThrow(/^account "p0": field "balances": the CSV form holds a gmx-v2 balance in its asset's decimals/);
+    const bad = (over: Partial<Asset>, amount?: Record<string, bigint>): Book => ({ ...x, assets: [{ ...weth(), ...over }], accounts: [{ ...x.accounts[0]!, balances: [{ ...x.accounts[0]!.balances![0]!, ...amount }] }] });
+    const msg = (b: Book) => { try { validateBook(b); } catch (e) { return (e as Error).message; } return "none"; };
+    expect(msg(bad({ tokenDecimals: 11 }))).toMatch(/asset "WETH": field "tokenDecimals": 11 is outside \[decimals 12/);
+    expect(msg(bad({ priceDecimals: 13 }))).toMatch(/tokenDecimals|priceDecimals/);
+    expect(msg(bad({}, { tokenAmount: W + 10n ** 6n }))).toMatch(/account "p0" balance 1: field "tokenAmount": 12345678901235567891 .* is not amount 12345678901234/);
+    expect(msg(bad({}, { tokenAmount: -W }))).toMatch(/field "tokenAmount"/);
+    expect(msg({ ...x, venue: undefined, markets: [{ ...eth(), gmx: undefined }], accounts: [] } as unknown as Book)).toMatch(/asset "WETH": field "tokenDecimals": a generic book's asset has no tokenDecimals/);
+    for (const kind of ["wasm", "reference"] as const) {
+      const engine = await createEngine(kind);
+      const live = await engine.load(x);
+      const back = await engine.restore(live.snapshot());
+      expect(back.toBook(), kind).toEqual(x);
+      // An edit of the balance keeps the 567,891 wei below its unit; undone (through 0), the book is the same.
+      live.setBalance(0, 0, 20_000_000_000_000n);
+      expect(live.toBook().accounts[0]!.balances![0]!.tokenAmount, kind).toBe(20_000_000_000_000n * 10n ** 6n + 567_891n);
+      live.setBalance(0, 0, 0n);
+      live.setBalance(0, 0, 12_345_678_901_234n);
+      expect(live.toBook(), kind).toEqual(x);
+      back.dispose();
+      live.dispose();
+    }
+  });
+});
+
 describe("gmx-v2: liquidation prices read sizeInTokens", () => {
   it("the wide fallback prices each position with its exact sizeInTokens (the image alone is a whole token off)", async () => {
     // Sizes in whole ETH (sd 0), exact in wei: 1.999999999999999999 ETH has the image 1 ETH.
@@ -207,7 +272,7 @@ describe("gmx-v2: token amounts through the book's forms", () => {
     expect(text).toContain('"tokenDecimals": 18');
     expect(parseBookJson(text)).toEqual(x);
     const c = bookToColumns(x);
-    expect(c.gmxUsd!.length).toBe(3 * 6);
+    expect(c.gmxUsd!.length).toBe(3 * 8);
     expect(writeBookJson(c)).toBe(text);
     // A size below one size unit (10^-12 ETH) would have no image: refused, naming the field.
     expect(() => parseBookJson(text.replace('"size": "5.000000000000000000"', '"size": "0.000000000000100000"'))).toThrow(/position 1: field "size".*below one size unit/);
