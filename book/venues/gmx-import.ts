@@ -35,7 +35,8 @@
  * collateral token likewise. Where the index token's amounts fit 64 bits in no exact decimals (a
  * real ETH market in wei), the market gets tokenDecimals (the fewest exact: all 18 digits kept,
  * book/gmx-wide.ts) and size units the finest in which its largest position fits 64 bits, each
- * position's size the floor of its magnitude there and sizeInTokens the exact amount. A value that is not exact there, or does not fit 64 bits, is refused,
+ * position's size the floor of its magnitude there and sizeInTokens the exact amount; a collateral
+ * token's amounts the same way (the asset's tokenDecimals, each balance's tokenAmount). A value that is not exact there, or does not fit 64 bits, is refused,
  * naming the file, the record and the field, and what it would need. Nothing is rounded.
  */
 import { BookError, describeValue } from "../errors.js";
