@@ -82,7 +82,7 @@
 //                                        the book's own marks, restored when the pass ends
 //   totals  TOTALS_BYTES[shocks]         the totals of shock k at k * TOTALS_BYTES
 
-export const LAYOUT_VERSION: i32 = 10;
+export const LAYOUT_VERSION: i32 = 11;
 
 export const DESC_ACCOUNTS = 0;
 export const DESC_POSITIONS = 4;
@@ -138,11 +138,17 @@ export const DESC_TICK_HOLDERS = 144;    // u32 address of u32[count]: the accou
 export const DESC_TICK_HOLDER_COUNT = 148; // u32
 export const DESC_TICK_SIZES = 152;      // u32 address of f32[count]: each holder's size in that market (NaN: a hedge)
 // gmx-v2 books (assembly/venues/gmx-v2.ts; 0 in every other book, which never reads it): the
-// region of the accounts' USD amounts at GMX's FLOAT_PRECISION (10^-30 USD), u64[4 * account
-// capacity], per account sizeInUsd (lo, hi) then the close's price impact (lo, hi), two's
-// complement 128 bits, each below 2^125 in magnitude or saturated at +-2^126 (book/gmx-wide.ts).
-// The 64-bit columns keep their floors in quote units (positionEntry, the quote collateral) for
-// the generic machinery; the gmx kernel reads this region. Bump-allocated by the wrapper after
+// region of the accounts' exact amounts, u64[8 * account capacity] (64 bytes an account, layout
+// 11), per account sizeInUsd (lo, hi) then the close's price impact (lo, hi), USD at GMX's
+// FLOAT_PRECISION (10^-30), two's complement 128 bits, each below 2^125 in magnitude or saturated
+// at +-2^126, then sizeInTokens (lo, hi): the position's index token amount at 10^-tokenDecimals
+// of its market (MARKET_GMX_TOKEN_DECIMALS), two's complement 128 bits, below 2^127 in magnitude,
+// its sign the size's (0 without a position), then the balance's tokenAmount (lo, hi): the collateral
+// token amount at 10^-tokenDecimals of its asset (ASSET_GMX_TOKEN_SHIFT), two's complement 128 bits,
+// below 2^127 in magnitude (0 without a balance) (book/gmx-wide.ts). The 64-bit columns keep their
+// floors (positionEntry, the quote collateral: floor(exact / 10^24) in quote units; positionSize:
+// the size whose magnitude is floor(|sizeInTokens| / 10^(tokenDecimals - sizeDecimals)), in size
+// units) for the generic machinery; the gmx kernel reads this region. Bump-allocated by the wrapper after
 // the plan's regions, like the asset region, and placed again on every re-layout.
 export const DESC_GMX_WIDE = 156;        // u32 address
 export const DESC_BYTES = 160;
@@ -154,6 +160,8 @@ export const ASSET_LIABILITY_WEIGHT = 16; // u64 input: liability weight, ppm (b
 export const ASSET_DIVISOR = 24;         // u64 input: 10^e when e = decimals + priceDecimals - 6 >= 0, else 1
 export const ASSET_MULTIPLIER = 32;      // u64 input: 10^-e when e < 0, else 1
 export const ASSET_DRIFT_IMF = 40;       // u64 input, drift-v2 books: the spot market's imf_factor (10^-6), 0 elsewhere
+export const ASSET_GMX_TOKEN_SHIFT = 40; // u32 input, gmx-v2 books (layout 11): tokenDecimals - decimals, the unit of the
+                                         // balances' exact amounts in the region (DESC_GMX_WIDE words 6-7)
 export const ASSET_BYTES = 48;
 /** The collateral value of an account whose value does not fit 64 bits: the scan reports it as an overflow. */
 export const COLLATERAL_WIDE: i64 = i64.MIN_VALUE;
@@ -206,8 +214,14 @@ export const MARKET_DRIFT_INITIAL_PCT = 92; // u32 input: State.initial_pct_to_l
 export const MARKET_GMX_SPREAD = 40;     // u64 input: index max price - min price (price units)
 export const MARKET_GMX_MIN_CF = 88;     // u32 input: minCollateralFactorForLiquidation (10^-9)
 export const MARKET_GMX_LIQ_FEE = 92;    // u32 input: liquidationFeeFactor (10^-9)
-export const MARKET_GMX_LONG_OI_TOKENS = 208; // u64 input: long open interest in tokens (size units)
-export const MARKET_GMX_SHORT_OI_TOKENS = 232;
+// Layout 11: the index token's amounts exact past 64 bits. A gmx market's tokenDecimals (>= its
+// sizeDecimals, tokenDecimals + priceDecimals <= 30) is the unit of sizeInTokens (the region above)
+// and of each side's open interest in tokens, u128 exact (book/gmx-validate.ts: below 2^128, and
+// times 10^(30 - tokenDecimals - priceDecimals) below 2^192, so the pool path's side value at a
+// price below 2^63 stays below 2^255; assembly/venues/gmx-v2.ts header).
+export const MARKET_GMX_TOKEN_DECIMALS = 200; // i32 input: tokenDecimals
+export const MARKET_GMX_LONG_OI_TOKENS = 208; // u128 input: long open interest in tokens (10^-tokenDecimals)
+export const MARKET_GMX_SHORT_OI_TOKENS = 224; // u128 input (ends at 240)
 // gmx-v2's USD amounts at FLOAT_PRECISION (10^-30 USD), little-endian u64 words, unsigned (layout 9:
 // the pool path is 256-bit, assembly/venues/gmx-v2.ts; bindings/venues.ts writes them). MIN_COLLATERAL_USD
 // is u128, saturated at 2^126 where the book's amount is at or past 2^125 (an account reading it is an

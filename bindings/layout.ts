@@ -4,7 +4,7 @@
  * without the other fails at instantiation, not with wrong numbers.
  */
 
-export const LAYOUT_VERSION = 10;
+export const LAYOUT_VERSION = 11;
 
 export const DESC = {
   accounts: 0, positions: 4, markets: 8,
@@ -20,7 +20,7 @@ export const DESC = {
 } as const;
 export const DESC_BYTES = 160;
 
-export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32, driftImf: 40 } as const;
+export const ASSET = { price: 0, weight: 8, liabilityWeight: 16, divisor: 24, multiplier: 32, driftImf: 40, gmxTokenShift: 40 } as const;
 export const ASSET_BYTES = 48;
 
 export const CHANGE = { account: 0, before: 4 } as const;
@@ -47,7 +47,7 @@ export const MARKET = {
   // gmx-v2: the spread and open interest in tokens in the impact fields and spares, factors (10^-9) in u32 spares,
   // USD amounts at 10^-30 in the block at the end (assembly/layout.ts: MIN_COLLATERAL_USD u128 saturated at 2^126,
   // open interest and the pnl cap's bound u192, exact).
-  gmxSpread: 40, gmxMinCf: 88, gmxLiqFee: 92, gmxLongOiTokens: 208, gmxShortOiTokens: 232,
+  gmxSpread: 40, gmxMinCf: 88, gmxLiqFee: 92, gmxTokenDecimals: 200, gmxLongOiTokens: 208, gmxShortOiTokens: 224,
   gmxMinUsd: 400, gmxLongOi: 416, gmxLongMaxPnl: 440, gmxShortOi: 464, gmxShortMaxPnl: 488,
 } as const;
 export const MARKET_BYTES = 512;

@@ -4,7 +4,7 @@
  */
 
 import { bookToColumns } from "../book/columns.js";
-import { SIDE_CODE, type Account, type Asset, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
+import { SIDE_CODE, type Account, type Asset, type Balance, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
 import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
 import { I64_MAX } from "./layout.js";
@@ -16,7 +16,7 @@ import { checkShockGrid } from "./shocks.js";
 import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { LiveEdits } from "./live.js";
 import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
-import { derived, edited } from "../book/gmx-wide.js";
+import { balanceScale, derived, edited, editedBalance, editedTokens, tokenScale } from "../book/gmx-wide.js";
 import { initialDiscount } from "../reference/assets.js";
 
 export class ReferenceBook extends LiveEdits implements LiveBook {
@@ -259,7 +259,14 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
     const balances = acc.balances ?? [];
     const held = balances.some((b) => b.asset === k);
     if (!held && amount === 0n) return;
-    this.edit(a, { ...acc, balances: held ? balances.map((b) => (b.asset === k ? { asset: k, amount } : b)) : [...balances, { asset: k, amount }] });
+    // gmx-v2: an exact amount moves with the edit, keeping its digits below the unit (book/gmx-wide.ts).
+    const moved = (b: Balance): Balance => {
+      if (b.tokenAmount === undefined) return { asset: k, amount };
+      const scale = balanceScale(this.assets[k]!);
+      const t = editedBalance(b.tokenAmount, amount, scale);
+      return t === amount * scale ? { asset: k, amount } : { asset: k, amount, tokenAmount: t };
+    };
+    this.edit(a, { ...acc, balances: held ? balances.map((b) => (b.asset === k ? moved(b) : b)) : [...balances, { asset: k, amount }] });
   }
   protected writeAssetPrice(k: number, price: bigint): void {
     this.book = { ...this.book, assets: this.assets.map((x, i) => (i === k ? { ...x, price } : x)) };
@@ -285,7 +292,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   }
   protected writePosition(a: number, k: number, size: bigint, entry: bigint): void {
     const acc = this.accounts[a]!;
-    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? withEntry(p, size, entry) : p)) });
+    this.edit(a, { ...acc, positions: acc.positions.map((p, i) => (i === k ? withEntry(p, size, entry, this.book.markets[p.market]!) : p)) });
   }
   protected appendPosition(a: number, m: number, size: bigint, entry: bigint, leverage: number, side: number): void {
     const acc = this.accounts[a]!;
@@ -316,9 +323,14 @@ export function toColumns(book: Book | BookColumns, call = "load()"): BookColumn
   return "collateral" in book ? book : bookToColumns(book);
 }
 
-/** A position's entry edited (gmx-v2: its sizeInUsd at 10^-30 moves with it, keeping its finer digits; book/gmx-wide.ts). */
-function withEntry(p: Position, size: bigint, entry: bigint): Position {
-  const { sizeInUsd30, ...rest } = p;
+/**
+ * A position's entry and size edited (gmx-v2: its sizeInUsd at 10^-30 moves with the entry and its
+ * sizeInTokens with the size, each keeping its finer digits; book/gmx-wide.ts).
+ */
+function withEntry(p: Position, size: bigint, entry: bigint, market: Market): Position {
+  const { sizeInUsd30, sizeInTokens, ...rest } = p;
   const fine = sizeInUsd30 === undefined ? undefined : edited(sizeInUsd30, entry);
-  return { ...rest, size, entryPrice: entry, ...(fine !== undefined && fine !== derived(entry) ? { sizeInUsd30: fine } : {}) };
+  const scale = tokenScale(market);
+  const tokens = sizeInTokens === undefined ? undefined : editedTokens(sizeInTokens, size, scale);
+  return { ...rest, size, entryPrice: entry, ...(fine !== undefined && fine !== derived(entry) ? { sizeInUsd30: fine } : {}), ...(tokens !== undefined && tokens !== size * scale ? { sizeInTokens: tokens } : {}) };
 }

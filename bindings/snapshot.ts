@@ -11,7 +11,10 @@
  *   20  u32       positions P
  *   24  u32       flags: 1 account isolation labels, 2 leverage labels, 4 side labels,
  *                 8 ids are "0", "1", ... (no id block), 16 ids are a JSON array (an id holds "\n"),
- *                 32 collateral assets and balances, 64 gmx-v2 USD amounts at 10^-30
+ *                 32 collateral assets and balances, 64 gmx-v2 USD amounts at 10^-30, 128 (with 64)
+ *                 gmx-v2 token amounts: the gmxUsd column is 8 words an account (an image with
+ *                 64 alone, written before layout 11, holds 4: sizeInTokens is then the size and
+ *                 the balance's tokenAmount its amount)
  *   28  u32       header bytes H: UTF-8 JSON {venue, liquidatorSharePpm, markets (with their
  *                 marks), removed, and with flag 32 assets (with their prices)}, bigints as
  *                 {"$bigint": "digits"}
@@ -23,8 +26,8 @@
  *       labels the flags name: accountIsolated u8[A], positionLeverage u32[P], positionSide u8[P]
  *       (a label column is there when some entry of it is not 0, so both engines write the same
  *       image of the same book), then with flag 32 balanceStart u32[A + 1], balanceAsset u32[B],
- *       balanceAmount i64[B], then with flag 64 gmxUsd u64[4 A] (book/gmx-wide.ts: a gmx-v2 book's
- *       sizeInUsd and collateral at 10^-30 per account, there when some amount is finer than its
+ *       balanceAmount i64[B], then with flag 64 gmxUsd u64[6 A] (book/gmx-wide.ts: a gmx-v2 book's
+ *       sizeInUsd and collateral at 10^-30, sizeInTokens and the balance's tokenAmount per account (8 words since layout 11), there when some amount is finer than its
  *       quote-unit image, so an image without such amounts is byte for byte what it was).
  * The checksum finds corruption (a changed, lost or added byte), not tampering. `checksum` below
  * defines it; the wasm engine computes the same value in the core (assembly/snapshot.ts,
@@ -37,7 +40,7 @@ export const SNAPSHOT_VERSION = 1;
 const MAGIC = [0x4c, 0x49, 0x51, 0x53, 0x43, 0x41, 0x4e, 0x1a]; // "LIQSCAN\x1a"
 const FIXED = 40;
 const FLAG_ISOLATED = 1, FLAG_LEVERAGE = 2, FLAG_SIDE = 4, FLAG_DEFAULT_IDS = 8, FLAG_JSON_IDS = 16, FLAG_BALANCES = 32;
-const FLAG_GMX_USD = 64;
+const FLAG_GMX_USD = 64, FLAG_GMX_TOKENS = 128;
 
 /** A snapshot that cannot be restored: not one, corrupt, truncated, or of another version. */
 export class SnapshotError extends Error {
@@ -85,7 +88,7 @@ export function encodeSnapshot(content: SnapshotContent, sum: (image: Uint8Array
   const header = enc.encode(JSON.stringify({ venue: c.venue, liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, removed: c.removed, ...(balances ? { assets: c.assets } : {}) }, (_, v) => (typeof v === "bigint" ? { $bigint: v.toString() } : v)));
   const idImage = c.idImage?.count === A ? c.idImage : encodeIds(c.accountIds);
   const gmxUsd = c.gmxUsd;
-  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | (balances ? FLAG_BALANCES : 0) | (gmxUsd ? FLAG_GMX_USD : 0) | idImage.flags;
+  const flags = (isolated ? FLAG_ISOLATED : 0) | (leverage ? FLAG_LEVERAGE : 0) | (side ? FLAG_SIDE : 0) | (balances ? FLAG_BALANCES : 0) | (gmxUsd ? FLAG_GMX_USD | FLAG_GMX_TOKENS : 0) | idImage.flags;
   const ids = idImage.bytes;
   const parts: ArrayBufferView[] = [header, ids, c.collateral, c.positionStart, c.positionMarket, c.positionSize, c.positionEntry, c.status];
   if (isolated) parts.push(isolated);
@@ -155,7 +158,8 @@ export function readSnapshotFrame(image: Uint8Array): SnapshotFrame {
   if (flags & FLAG_LEVERAGE) sizes.push(4 * P);
   if (flags & FLAG_SIDE) sizes.push(P);
   if (flags & FLAG_BALANCES) sizes.push(4 * (A + 1), 4 * B, 8 * B);
-  if (flags & FLAG_GMX_USD) sizes.push(32 * A);
+  if ((flags & FLAG_GMX_TOKENS) && !(flags & FLAG_GMX_USD)) throw new SnapshotError(`the snapshot's flags ${flags} name gmx-v2 token amounts (128) without their column (64): corrupt`);
+  if (flags & FLAG_GMX_USD) sizes.push((flags & FLAG_GMX_TOKENS ? 64 : 32) * A);
   for (const n of sizes) total = pad8(total + n);
   if (image.byteLength !== total) throw new SnapshotError(`the snapshot is ${image.byteLength} bytes where its header says ${total} (${A} accounts, ${P} positions): truncated or corrupt`);
   return { image, accounts: A, positions: P, flags, headerBytes: H, idBytes: I, balances: B, stored: v.getUint32(12, true) };
@@ -204,8 +208,38 @@ export function snapshotContent(frame: SnapshotFrame): SnapshotContent {
       balanceAsset: new Uint32Array(b, next(4 * B), B),
       balanceAmount: new BigInt64Array(b, next(8 * B), B),
     } : {}),
-    ...(flags & FLAG_GMX_USD ? { gmxUsd: new BigUint64Array(b, next(32 * A), 4 * A) } : {}),
+    ...(flags & FLAG_GMX_USD ? { gmxUsd: flags & FLAG_GMX_TOKENS ? new BigUint64Array(b, next(64 * A), 8 * A) : widenGmx(new BigUint64Array(b, next(32 * A), 4 * A), image, FIXED, frame) } : {}),
   };
+}
+
+/**
+ * A gmxUsd column of 4 words an account (flag 64 alone: an image written before layout 11, whose
+ * markets and assets had no tokenDecimals) as 8: sizeInTokens is the first position's size, the
+ * balance's tokenAmount its first balance's amount.
+ */
+function widenGmx(old: BigUint64Array, image: Uint8Array, fixed: number, frame: SnapshotFrame): BigUint64Array {
+  const { accounts: A, positions: P, headerBytes: H, idBytes: I } = frame;
+  let at = pad8(pad8(fixed + H) + I);
+  const starts = new Uint32Array(image.buffer, image.byteOffset + pad8(at + 8 * A), A + 1);
+  at = pad8(pad8(at + 8 * A) + 4 * (A + 1));
+  at = pad8(at + 4 * P);
+  const sizes = new BigInt64Array(image.buffer, image.byteOffset + at, P);
+  // Past sizes, entries and statuses: the labels the flags name, then the balances (flag 32).
+  at = pad8(pad8(pad8(at + 8 * P) + 8 * P) + A);
+  if (frame.flags & FLAG_ISOLATED) at = pad8(at + A);
+  if (frame.flags & FLAG_LEVERAGE) at = pad8(at + 4 * P);
+  if (frame.flags & FLAG_SIDE) at = pad8(at + P);
+  const B = frame.balances;
+  const bStart = frame.flags & FLAG_BALANCES ? new Uint32Array(image.buffer, image.byteOffset + at, A + 1) : undefined;
+  const bAmount = frame.flags & FLAG_BALANCES ? new BigInt64Array(image.buffer, image.byteOffset + pad8(pad8(at + 4 * (A + 1)) + 4 * B), B) : undefined;
+  const out = new BigUint64Array(8 * A);
+  const put = (a: number, w: number, x: bigint) => { const u = BigInt.asUintN(128, x); out[8 * a + w] = u & ((1n << 64n) - 1n); out[8 * a + w + 1] = u >> 64n; };
+  for (let a = 0; a < A; a++) {
+    for (let w = 0; w < 4; w++) out[8 * a + w] = old[4 * a + w]!;
+    put(a, 4, starts[a + 1]! > starts[a]! ? sizes[starts[a]!]! : 0n);
+    put(a, 6, bStart && bAmount && bStart[a + 1]! > bStart[a]! ? bAmount[bStart[a]!]! : 0n);
+  }
+  return out;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { PPM, leverageRateDenominator, type Market, type VenueName } from "../book/types.js";
 import { MARKET, TIER } from "./layout.js";
-import { saturated } from "../book/gmx-wide.js";
+import { gmxTokenDecimals, saturated } from "../book/gmx-wide.js";
 
 export interface CoreVenue {
   /** The core's entry points for this venue are `${prefix}scanBook` etc. */
@@ -67,8 +67,12 @@ export const CORE_VENUES: Readonly<Record<VenueName, CoreVenue>> = {
       v.setBigUint64(at + MARKET.gmxSpread, g.indexPriceSpread, true);
       v.setUint32(at + MARKET.gmxMinCf, f(g.minCollateralFactorForLiquidation), true);
       v.setUint32(at + MARKET.gmxLiqFee, f(g.liquidationFeeFactor), true);
-      v.setBigUint64(at + MARKET.gmxLongOiTokens, g.long.openInterestInTokens, true);
-      v.setBigUint64(at + MARKET.gmxShortOiTokens, g.short.openInterestInTokens, true);
+      // The index token's exact unit and each side's open interest in tokens in it, u128 (book/gmx-validate.ts: below 2^128).
+      v.setInt32(at + MARKET.gmxTokenDecimals, gmxTokenDecimals(market), true);
+      for (let w = 0; w < 2; w++) {
+        v.setBigUint64(at + MARKET.gmxLongOiTokens + 8 * w, (g.long.openInterestInTokens >> BigInt(64 * w)) & ((1n << 64n) - 1n), true);
+        v.setBigUint64(at + MARKET.gmxShortOiTokens + 8 * w, (g.short.openInterestInTokens >> BigInt(64 * w)) & ((1n << 64n) - 1n), true);
+      }
       u128(MARKET.gmxMinUsd, g.minCollateralUsd);
       u192(MARKET.gmxLongOi, g.long.openInterestUsd);
       u192(MARKET.gmxShortOi, g.short.openInterestUsd);

@@ -21,7 +21,7 @@ import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { priceWidePositions } from "./wide-prices.js";
 import { initialDiscount } from "../reference/assets.js";
 import { balancesOf } from "../book/columns.js";
-import { GMX_WORDS, columnOfRegion, derived, edited, readWide, regionWords, writeWide } from "../book/gmx-wide.js";
+import { GMX_WORDS, assetTokenDecimals, balanceScale, columnOfRegion, derived, edited, editedBalance, editedTokens, readWide, regionWords, tokenScale, writeWide } from "../book/gmx-wide.js";
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -495,7 +495,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   private withGmx(gmxUsd: BigUint64Array | undefined): void {
     if (this.venue !== "gmx-v2") return;
     const c = this.inputColumns();
-    this.placeGmx(regionWords({ ...c, gmxUsd }, this.accounts));
+    this.placeGmx(regionWords({ ...c, markets: this.markets, ...this.assetColumns(), gmxUsd }, this.accounts));
   }
 
   private placeGmx(words: BigUint64Array): void {
@@ -521,10 +521,22 @@ export class WasmBook extends LiveEdits implements LiveBook {
     writeWide(words, a, k, fresh ? derived(value) : edited(readWide(words, a, k), value));
   }
 
+  /**
+   * gmx-v2: an edit of the first position's size (size units) moves its sizeInTokens and keeps the
+   * digits below the size unit (book/gmx-wide.ts `editedTokens`); `fresh`: a new position, none;
+   * market m null: no position (0).
+   */
+  private gmxTokensEdited(a: number, size: bigint, m: number | null, fresh = false): void {
+    if (this.gmxWide === 0) return;
+    const words = new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accountCap * GMX_WORDS);
+    const scale = m === null ? 1n : tokenScale(this.markets[m]!);
+    writeWide(words, a, 2, m === null ? 0n : fresh ? size * scale : editedTokens(readWide(words, a, 2), size, scale));
+  }
+
   /** The book's gmxUsd column, where some amount is finer than its image (nothing otherwise, and for other venues). */
   private gmxColumn(): Pick<BookColumns, "gmxUsd"> {
     if (this.gmxWide === 0) return {};
-    const gmxUsd = columnOfRegion(this.gmxWords(), this.inputColumns(), this.accounts);
+    const gmxUsd = columnOfRegion(this.gmxWords(), { ...this.inputColumns(), markets: this.markets, ...this.assetColumns() }, this.accounts);
     return gmxUsd ? { gmxUsd } : {};
   }
 
@@ -577,7 +589,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.setBigUint64(at + ASSET.liabilityWeight, x.liabilityWeightPpm, true);
     v.setBigUint64(at + ASSET.divisor, e >= 0 ? 10n ** BigInt(e) : 1n, true);
     v.setBigUint64(at + ASSET.multiplier, e < 0 ? 10n ** BigInt(-e) : 1n, true);
-    v.setBigUint64(at + ASSET.driftImf, x.drift?.imfFactor ?? 0n, true);
+    // drift-v2: the imf factor; gmx-v2: tokenDecimals - decimals, the balances' exact unit (ASSET_GMX_TOKEN_SHIFT).
+    v.setBigUint64(at + ASSET.driftImf, x.drift?.imfFactor ?? BigInt(assetTokenDecimals(x) - x.decimals), true);
   }
 
   /** The balances as they sit in the region (views: copy before memory moves). */
@@ -629,6 +642,12 @@ export class WasmBook extends LiveEdits implements LiveBook {
       b.balanceAsset[end] = k;
     }
     b.balanceAmount[i] = amount;
+    // gmx-v2: the first balance's exact amount moves with it, keeping its digits below the unit (a new one has none).
+    if (i === b.balanceStart[a]! && this.gmxWide !== 0) {
+      const words = new BigUint64Array(this.core.memory.buffer, this.gmxWide, this.accountCap * GMX_WORDS);
+      const scale = balanceScale(this.assetList[k]!);
+      writeWide(words, a, 3, i === end ? amount * scale : editedBalance(readWide(words, a, 3), amount, scale));
+    }
     this.revalue(a);
     this.markEdited(a);
   }
@@ -716,6 +735,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     columns.positionEntry[position] = entryPrice;
     const owner = ownerOf(this.positionStart, position);
     if (position === this.positionStart[owner]) this.gmxEdited(owner, 0, entryPrice);
+    if (position === this.positionStart[owner]) this.gmxTokensEdited(owner, size, columns.positionMarket[position]!);
     if (this.tick.bounds !== 0) this.holderSizeMoved(owner, columns.positionMarket[position]!, size);
     this.markEdited(owner);
   }
@@ -784,6 +804,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.size[p] = size;
     v.entry[p] = entry;
     if (k === 0) this.gmxEdited(a, 0, entry);
+    if (k === 0) this.gmxTokensEdited(a, size, v.market[p]!);
     if (this.tick.bounds !== 0) this.holderSizeMoved(a, v.market[p]!, size);
     this.markEdited(a);
   }
@@ -816,6 +837,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     else if (this.slotSide) this.slotSide[p] = 0;
     v.ends[a] = p + 1;
     if (p === v.starts[a]) this.gmxEdited(a, 0, entry, true);
+    if (p === v.starts[a]) this.gmxTokensEdited(a, size, m, true);
     if (this.summaryValid) v.summary[a] = v.summary[a]! | (1 << (m & 31));
     this.livePositions++;
     this.markEdited(a);
@@ -830,6 +852,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.market[end - 1] = FREE_SLOT;
     v.ends[a] = end - 1;
     if (k === 0) this.gmxEdited(a, 0, first < end - 1 ? v.entry[first]! : 0n, true);
+    if (k === 0) this.gmxTokensEdited(a, first < end - 1 ? v.size[first]! : 0n, first < end - 1 ? v.market[first]! : null, true);
     if (this.summaryValid) {
       let bits = 0;
       for (let q = first; q < end - 1; q++) bits |= 1 << (v.market[q]! & 31);
@@ -848,6 +871,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
     v.collateral[a] = collateral;
     this.gmxEdited(a, 0, 0n, true);
     this.gmxEdited(a, 1, collateral, true);
+    this.gmxTokensEdited(a, 0n, null, true);
     v.status[a] = STATUS_DIRTY;
     this.noteEdited(a);
     if (this.summaryValid) v.summary[a] = 0;

@@ -52,12 +52,12 @@ export function priceWidePositions(prices: BigInt64Array, s: WideSource): void {
   }
 }
 
-/** Account a as the reference reads it: its positions, balances and (gmx-v2) USD amounts at 10^-30. */
+/** Account a as the reference reads it: its positions, balances and (gmx-v2) USD amounts at 10^-30 and sizeInTokens. */
 function accountOf(s: WideSource, a: number, first: number, end: number): Account {
   const positions: Position[] = Array.from({ length: end - first }, (_, k) => ({ market: s.positionMarket[first + k]!, size: s.positionSize[first + k]!, entryPrice: s.positionEntry[first + k]! }));
   const account: { id: string; collateral: bigint; balances: Balance[]; positions: Position[]; collateral30?: bigint } = { id: `${a}`, collateral: s.collateral[a]!, balances: balancesOf(s, a), positions };
   // The core's region holds the exact amounts (book/gmx-wide.ts): the floors in the 64-bit columns are not enough.
-  if (s.gmxUsd) applyWide(s.gmxUsd, a, account);
+  if (s.gmxUsd) applyWide(s.gmxUsd, a, account, s.markets(), s.assets);
   return account;
 }
 

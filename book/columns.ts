@@ -5,7 +5,7 @@
  */
 import { validateBook, validateColumns } from "./validate.js";
 import { SIDE_CODE, SIDE_NAME, type Account, type Balance, type Book, type BookColumns, type Position } from "./types.js";
-import { applyWide, collateralOf30, saturated, sizeInUsdOf, writeWide } from "./gmx-wide.js";
+import { applyWide, collateralOf30, saturated, sizeInTokensOf, sizeInUsdOf, tokenAmountOf, writeWide, GMX_WORDS } from "./gmx-wide.js";
 
 /** A position with the labels the columns give it (leverage, hedge-mode side). */
 export function withPositionLabels(c: Pick<BookColumns, "positionLeverage" | "positionSide">, p: number, position: Position): Position {
@@ -56,10 +56,14 @@ export function bookToColumns(book: Book): BookColumns {
 
 /** gmx-v2: the gmxUsd column when some account gives an amount at 10^-30 (book/gmx-wide.ts). */
 function gmxColumn(book: Book): Pick<BookColumns, "gmxUsd"> {
-  if (book.venue !== "gmx-v2" || !book.accounts.some((a) => a.collateral30 !== undefined || a.positions.some((p) => p.sizeInUsd30 !== undefined))) return {};
-  const gmxUsd = new BigUint64Array(book.accounts.length * 4);
+  if (book.venue !== "gmx-v2" || !book.accounts.some((a) => a.collateral30 !== undefined || a.positions.some((p) => p.sizeInUsd30 !== undefined || p.sizeInTokens !== undefined) || (a.balances ?? []).some((b) => b.tokenAmount !== undefined))) return {};
+  const gmxUsd = new BigUint64Array(book.accounts.length * GMX_WORDS);
   book.accounts.forEach((a, i) => {
-    if (a.positions[0] !== undefined) writeWide(gmxUsd, i, 0, saturated(sizeInUsdOf(a.positions[0])));
+    const p = a.positions[0];
+    if (p !== undefined) writeWide(gmxUsd, i, 0, saturated(sizeInUsdOf(p)));
+    if (p !== undefined) writeWide(gmxUsd, i, 2, sizeInTokensOf(p, book.markets[p.market]!));
+    const b = a.balances?.[0];
+    if (b !== undefined) writeWide(gmxUsd, i, 3, tokenAmountOf(b, book.assets![b.asset]!));
     writeWide(gmxUsd, i, 1, saturated(collateralOf30(a)));
   });
   return { gmxUsd };
@@ -97,14 +101,14 @@ export function columnsToBook(c: BookColumns): Book {
       positions[p - start] = withPositionLabels(c, p, { market: c.positionMarket[p], size: c.positionSize[p], entryPrice: c.positionEntry[p] });
     }
     const account: { id: string; collateral: bigint; positions: Position[]; margin?: "isolated"; balances?: Balance[]; collateral30?: bigint } = { id: c.accountIds[a], collateral: c.collateral[a], positions };
-    // gmx-v2: the amounts at 10^-30 that are finer than their images (book/gmx-wide.ts).
-    if (c.gmxUsd) applyWide(c.gmxUsd, a, account);
     if (c.accountIsolated?.[a] === 1) account.margin = "isolated";
     if (c.balanceStart && c.balanceStart[a + 1] > c.balanceStart[a]) {
       const balances: Balance[] = [];
       for (let i = c.balanceStart[a]; i < c.balanceStart[a + 1]; i++) balances.push({ asset: c.balanceAsset![i], amount: c.balanceAmount![i] });
       account.balances = balances;
     }
+    // gmx-v2: the amounts finer than their images (book/gmx-wide.ts), after the balances (the first may take its tokenAmount).
+    if (c.gmxUsd) applyWide(c.gmxUsd, a, account, c.markets, c.assets);
     accounts[a] = account;
   }
   return { ...(c.venue !== undefined ? { venue: c.venue } : {}), liquidatorSharePpm: c.liquidatorSharePpm, markets: c.markets, accounts, ...(c.assets !== undefined ? { assets: c.assets } : {}) };

@@ -7,7 +7,7 @@
  * (book/gmx-wide.ts: the image in quote units and the exact amount where it is finer).
  */
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
-import { QUOTE_AT_30, WIDE_LIMIT, imageOf } from "./gmx-wide.js";
+import { QUOTE_AT_30, WIDE_LIMIT, gmxTokenDecimals, imageOf, sizeImageOf, tokenScale } from "./gmx-wide.js";
 import { BookError, type RecordName } from "./errors.js";
 import type { JsonObject, JsonValue } from "./json.js";
 import { QUOTE_DECIMALS, type GmxMarket, type GmxPoolSide, type Market } from "./types.js";
@@ -20,7 +20,8 @@ const U256 = (1n << 256n) - 1n;
 const TO_FLOAT = 10n ** 21n;
 const ONE = 10n ** 9n;
 const FACTORS = ["minCollateralFactorForLiquidation", "liquidationFeeFactor", "liquidationFeeReceiverFactor", "maxPositionImpactFactorForLiquidations"] as const;
-const FIELDS = ["indexPriceSpread", ...FACTORS, "minCollateralUsd", "long", "short"];
+const FIELDS = ["indexPriceSpread", ...FACTORS, "minCollateralUsd", "long", "short", "tokenDecimals"];
+const REQUIRED = ["indexPriceSpread", ...FACTORS, "minCollateralUsd", "long", "short"];
 const SIDE_FIELDS = ["maxPnlFactorForTraders", "openInterestUsd", "openInterestInTokens", "poolUsd"];
 
 /** The JSON parser's own field readers (book/json.ts), handed in. */
@@ -28,6 +29,27 @@ export interface JsonReaders {
   expectObject(v: JsonValue | undefined, record: RecordName, field: string, allowed: readonly string[], required: readonly string[], prefix?: string): JsonObject;
   decimalField(v: JsonValue | undefined, decimals: number, label: string, record: RecordName, field: string): bigint;
   i64Field(v: JsonValue | undefined, decimals: number, label: string, min: bigint, record: RecordName, field: string): bigint;
+  decimalsCount(v: JsonValue | undefined, record: RecordName, field: string): number;
+}
+
+/**
+ * A gmx-v2 position's size (sizeInTokens) with up to its market's tokenDecimals: its image (the
+ * magnitude floored to size units, signed, 64 bits, not 0 unless the amount is) and, where finer,
+ * the exact amount (book/gmx-wide.ts).
+ */
+export function parseGmxSize(r: JsonReaders, v: JsonValue | undefined, m: Market, record: RecordName): { image: bigint; exact?: bigint } {
+  const td = gmxTokenDecimals(m);
+  const t = r.decimalField(v, td, `the market's tokenDecimals ${td}`, record, "size");
+  const image = sizeImageOf(t, m);
+  const name = typeof record === "string" ? record : record();
+  if (image < I64_MIN || image > I64_MAX) throw new BookError(name, "size", `${JSON.stringify(v)} is ${image} size units (10^-${m.sizeDecimals}), past 64 bits`);
+  if (t !== 0n && image === 0n) throw new BookError(name, "size", `${JSON.stringify(v)} is below one size unit (10^-${m.sizeDecimals}): its image would be no position; the market's sizeDecimals must be finer`);
+  return t === image * tokenScale(m) ? { image } : { image, exact: t };
+}
+
+/** The text of a gmx-v2 position's size: sizeInTokens with the market's tokenDecimals (a closed position's, 0: book/gmx-wide.ts editedTokens). */
+export function gmxSizeText(m: Market, size: bigint, tokens: bigint | undefined): string {
+  return formatDecimal(size === 0n ? 0n : tokens ?? size * tokenScale(m), gmxTokenDecimals(m));
 }
 
 function factor(r: JsonReaders, v: JsonValue | undefined, record: RecordName, field: string): bigint {
@@ -66,13 +88,14 @@ export function usdText(image: bigint, exact: bigint | undefined): string {
 }
 
 export function parseGmx(v: JsonValue | undefined, record: RecordName, sizeDecimals: number, priceDecimals: number, r: JsonReaders): GmxMarket {
-  const o = r.expectObject(v, record, "gmx", FIELDS, FIELDS, "gmx.");
+  const o = r.expectObject(v, record, "gmx", FIELDS, REQUIRED, "gmx.");
+  const tokenDecimals = o.tokenDecimals !== undefined ? r.decimalsCount(o.tokenDecimals, record, "gmx.tokenDecimals") : sizeDecimals;
   const side = (name: "long" | "short"): GmxPoolSide => {
     const s = r.expectObject(o[name], record, `gmx.${name}`, SIDE_FIELDS, SIDE_FIELDS, `gmx.${name}.`);
     return {
       maxPnlFactorForTraders: factor(r, s.maxPnlFactorForTraders, record, `gmx.${name}.maxPnlFactorForTraders`),
       openInterestUsd: usd30(r, s.openInterestUsd, record, `gmx.${name}.openInterestUsd`),
-      openInterestInTokens: r.i64Field(s.openInterestInTokens, sizeDecimals, `the market's sizeDecimals ${sizeDecimals}`, 0n, record, `gmx.${name}.openInterestInTokens`),
+      openInterestInTokens: r.decimalField(s.openInterestInTokens, tokenDecimals, `the market's tokenDecimals ${tokenDecimals}`, record, `gmx.${name}.openInterestInTokens`),
       poolUsd: usd30(r, s.poolUsd, record, `gmx.${name}.poolUsd`),
     };
   };
@@ -81,6 +104,7 @@ export function parseGmx(v: JsonValue | undefined, record: RecordName, sizeDecim
     minCollateralUsd: usd30(r, o.minCollateralUsd, record, "gmx.minCollateralUsd"),
   };
   for (const f of FACTORS) g[f] = factor(r, o[f], record, `gmx.${f}`);
+  if (o.tokenDecimals !== undefined) g.tokenDecimals = tokenDecimals;
   g.long = side("long");
   g.short = side("short");
   return g as unknown as GmxMarket;
@@ -91,6 +115,6 @@ export function gmxMarketJson(m: Market): string {
   const q = JSON.stringify;
   const f = (x: bigint) => q(formatDecimal(x / TO_FLOAT, FACTOR_DECIMALS));
   const usd = (x: bigint) => q(usdText(0n, x));
-  const side = (s: GmxPoolSide) => `{ "maxPnlFactorForTraders": ${f(s.maxPnlFactorForTraders)}, "openInterestUsd": ${usd(s.openInterestUsd)}, "openInterestInTokens": ${q(formatDecimal(s.openInterestInTokens, m.sizeDecimals))}, "poolUsd": ${usd(s.poolUsd)} }`;
-  return `{ "indexPriceSpread": ${q(formatDecimal(g.indexPriceSpread, m.priceDecimals))}, ${FACTORS.map((k) => `${q(k)}: ${f(g[k])}`).join(", ")}, "minCollateralUsd": ${usd(g.minCollateralUsd)}, "long": ${side(g.long)}, "short": ${side(g.short)} }`;
+  const side = (s: GmxPoolSide) => `{ "maxPnlFactorForTraders": ${f(s.maxPnlFactorForTraders)}, "openInterestUsd": ${usd(s.openInterestUsd)}, "openInterestInTokens": ${q(formatDecimal(s.openInterestInTokens, gmxTokenDecimals(m)))}, "poolUsd": ${usd(s.poolUsd)} }`;
+  return `{ "indexPriceSpread": ${q(formatDecimal(g.indexPriceSpread, m.priceDecimals))}, ${FACTORS.map((k) => `${q(k)}: ${f(g[k])}`).join(", ")}, "minCollateralUsd": ${usd(g.minCollateralUsd)}, ${g.tokenDecimals !== undefined ? `"tokenDecimals": ${g.tokenDecimals}, ` : ""}"long": ${side(g.long)}, "short": ${side(g.short)} }`;
 }

@@ -7,7 +7,7 @@
  */
 import { BookError, bookError, describeValue, quote } from "./errors.js";
 import type { RecordName } from "./errors.js";
-import { I64_MIN, formatDecimal, i64Problem, isI64, tryParseDecimal } from "./decimal.js";
+import { I64_MAX, I64_MIN, formatDecimal, i64Problem, isI64, tryParseDecimal } from "./decimal.js";
 import {
   DEPTH_MIN,
   MAX_DECIMALS,
@@ -30,8 +30,17 @@ import { QUOTE_DECIMALS } from "./types.js";
 import { balancesOf } from "./columns.js";
 import { SIDE_CODE, SIDE_NAME, VENUE_NAMES } from "./types.js";
 import type { Account, Asset, Balance, Book, BookColumns, DriftMarket, DydxMarket, GmxMarket, Impact, Market, Position, Tier, VenueName, Volatility } from "./types.js";
-import { gmxMarketJson, parseGmx, parseUsdAmount, usdText } from "./gmx-json.js";
-import { derived, readWide } from "./gmx-wide.js";
+import { gmxMarketJson, gmxSizeText, parseGmx, parseGmxSize, parseUsdAmount, usdText } from "./gmx-json.js";
+import { assetTokenDecimals, balanceImageOf, balanceScale, derived, readWide } from "./gmx-wide.js";
+
+/** An account's balances from columns, the first with its exact tokenAmount from a gmxUsd column where finer (book/gmx-wide.ts). */
+function gmxBalances(book: BookColumns, a: number): Balance[] {
+  const bs = balancesOf(book, a);
+  const b = bs[0];
+  if (!book.gmxUsd || b === undefined) return bs;
+  const t = readWide(book.gmxUsd, a, 3);
+  return t === b.amount * balanceScale(book.assets![b.asset]!) ? bs : [{ ...b, tokenAmount: t }, ...bs.slice(1)];
+}
 
 /** gmx-v2 columns: the exact amount, or none where the column holds the image's (book/gmx-wide.ts). */
 const fineOrNone = (image: bigint, x: bigint): bigint | undefined => (x === derived(image) ? undefined : x);
@@ -315,7 +324,7 @@ function i64Field(v: JsonValue | undefined, decimals: number, decimalsLabel: str
 }
 
 /** The field readers handed to the gmx-v2 parsers (book/gmx-json.ts). */
-const READERS = { expectObject, decimalField, i64Field };
+const READERS = { expectObject, decimalField, i64Field, decimalsCount };
 
 const RATE_LABEL = `${RATE_DECIMALS} (rates are whole ppm)`;
 
@@ -495,7 +504,7 @@ const VENUE_ACCOUNT_KEYS = [...ACCOUNT_FIELDS, "margin"];
 const VENUE_POSITION_KEYS = [...POSITION_KEYS, "leverage", "side"];
 /** drift-v2: a position's quote asset amount (quote units, signed) in place of an entry price. */
 const DRIFT_POSITION_KEYS = ["market", "size", "quoteAssetAmount"];
-/** gmx-v2: a position's sizeInUsd (quote units) in place of an entry price. */
+/** gmx-v2: a position's sizeInUsd (quote units) in place of an entry price; its size with up to the market's tokenDecimals (book/gmx-wide.ts). */
 const GMX_POSITION_KEYS = ["market", "size", "sizeInUsd"];
 
 interface Header {
@@ -510,7 +519,7 @@ interface Header {
 
 const ASSET_FIELDS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeight", "initialWeight", "liabilityWeight"];
 /** drift-v2 books: an asset may give its spot market's imf factor (docs/venues/drift-v2.md). */
-const ASSET_DRIFT_FIELDS = [...ASSET_FIELDS.slice(0), "drift"];
+const ASSET_DRIFT_FIELDS = [...ASSET_FIELDS.slice(0), "drift", "tokenDecimals"];
 
 /** A collateral asset (docs/book-format.md, "Collateral assets"): rates as decimals, the price in the asset's priceDecimals. */
 function parseAsset(v: JsonValue, index: number): Asset {
@@ -533,6 +542,8 @@ function parseAsset(v: JsonValue, index: number): Asset {
     throw bookError(record, "liabilityWeight", `${quote(o.liabilityWeight as string)} is outside [1, 100] (a borrow counts for at least its value)`);
   }
   const asset: Asset = { id, decimals, priceDecimals, price, maintenanceWeightPpm, initialWeightPpm, liabilityWeightPpm };
+  // gmx-v2 books: the decimals in which its balances are exact (book/gmx-wide.ts; validate.ts checks the venue and range).
+  if (has(o, "tokenDecimals")) (asset as { tokenDecimals?: number }).tokenDecimals = decimalsCount(o.tokenDecimals, record, "tokenDecimals");
   if (has(o, "drift")) {
     const d = expectObject(o.drift, record, "drift", ["imfFactor"], ["imfFactor"], "drift.");
     const imf = decimalField(d.imfFactor, 6, "6 (Drift's SPOT_IMF_PRECISION)", record, "drift.imfFactor");
@@ -645,14 +656,16 @@ export function parseBookJson(text: string): Book {
       const m = marketIndex.get(marketId);
       if (m === undefined) throw bookError(posRecord, "market", `${quote(marketId)} is not a market of the book`);
       const market = markets[m];
-      const size = i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
+      const gmxTokens = gmx && market.gmx !== undefined ? parseGmxSize(READERS, po.size, market, posRecord) : undefined;
+      const size = gmxTokens ? gmxTokens.image : i64Field(po.size, market.sizeDecimals, sizeLabels[m], I64_MIN, posRecord, "size");
       const entryPrice = drift
         ? i64Field(po.quoteAssetAmount, QUOTE_DECIMALS, QUOTE_LABEL, I64_MIN, posRecord, "quoteAssetAmount")
         : gmx ? undefined
         : i64Field(po.entryPrice, market.priceDecimals, priceLabels[m], 0n, posRecord, "entryPrice");
       const gmxSize = gmx ? parseUsdAmount(READERS, po.sizeInUsd, 1n, posRecord, "sizeInUsd") : undefined;
-      const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT"; sizeInUsd30?: bigint } = { market: m, size, entryPrice: entryPrice ?? gmxSize!.image };
+      const position: { market: number; size: bigint; entryPrice: bigint; leverage?: bigint; side?: "LONG" | "SHORT"; sizeInUsd30?: bigint; sizeInTokens?: bigint } = { market: m, size, entryPrice: entryPrice ?? gmxSize!.image };
       if (gmxSize?.exact !== undefined) position.sizeInUsd30 = gmxSize.exact;
+      if (gmxTokens?.exact !== undefined) position.sizeInTokens = gmxTokens.exact;
       if (has(po, "leverage")) position.leverage = i64Field(po.leverage, 0, "0 (a whole number)", 1n, posRecord, "leverage");
       if (has(po, "side")) {
         if (h.venue !== "binance-usdm") throw bookError(posRecord, "side", `a side is a binance-usdm hedge-mode label; a ${h.venue} position has none`);
@@ -687,6 +700,14 @@ function parseBalances(v: JsonValue | undefined, h: Header, record: () => string
       throw bookError(record, `balances.${id}`, `${quote(id)} is not an asset of the book (${known})`);
     }
     const asset = h.assets![k]!;
+    if (h.venue === "gmx-v2" && asset.tokenDecimals !== undefined) {
+      // Up to the token's decimals: the image (the magnitude floored to the asset's unit) and, where finer, the exact amount.
+      const t = decimalField(v[id], asset.tokenDecimals, `the asset's tokenDecimals ${asset.tokenDecimals}`, record, `balances.${id}`);
+      const amount = balanceImageOf(t, asset);
+      if (amount < I64_MIN || amount > I64_MAX) throw bookError(record, `balances.${id}`, `${describeJson(v[id])} is ${amount} units of 10^-${asset.decimals}, past 64 bits`);
+      out.push(t === amount * balanceScale(asset) ? { asset: k, amount } : { asset: k, amount, tokenAmount: t });
+      continue;
+    }
     out.push({ asset: k, amount: i64Field(v[id], asset.decimals, `the asset's ${asset.decimals}`, I64_MIN, record, `balances.${id}`) });
   }
   return out;
@@ -770,9 +791,9 @@ function positionLabels(leverage: bigint | undefined, side: string | undefined):
   return (leverage !== undefined ? `, "leverage": ${q(leverage.toString())}` : "") + (side !== undefined ? `, "side": ${q(side)}` : "");
 }
 
-function positionJson(market: Market, size: bigint, entry: bigint, labels = "", exact?: bigint): string {
+function positionJson(market: Market, size: bigint, entry: bigint, labels = "", exact?: bigint, tokens?: bigint): string {
   if (market.gmx !== undefined) {
-    return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "sizeInUsd": ${q(usdText(entry, exact))}${labels} }`;
+    return `{ "market": ${q(market.id)}, "size": ${q(gmxSizeText(market, size, tokens))}, "sizeInUsd": ${q(usdText(entry, exact))}${labels} }`;
   }
   if (market.drift !== undefined) {
     return `{ "market": ${q(market.id)}, "size": ${q(formatDecimal(size, market.sizeDecimals))}, "quoteAssetAmount": ${q(formatDecimal(entry, QUOTE_DECIMALS))}${labels} }`;
@@ -782,13 +803,16 @@ function positionJson(market: Market, size: bigint, entry: bigint, labels = "", 
 
 function balancesJson(assets: readonly Asset[] | undefined, balances: readonly Balance[] | undefined): string {
   if (!balances || balances.length === 0) return "";
-  return `"balances": { ${balances.map((b) => `${q(assets![b.asset]!.id)}: ${q(formatDecimal(b.amount, assets![b.asset]!.decimals))}`).join(", ")} }, `;
+  // gmx-v2: an asset with tokenDecimals writes its balances with them (the exact amount, or the image's).
+  const text = (b: Balance, x: Asset) => (x.tokenDecimals === undefined ? formatDecimal(b.amount, x.decimals) : formatDecimal(b.tokenAmount ?? b.amount * balanceScale(x), assetTokenDecimals(x)));
+  return `"balances": { ${balances.map((b) => `${q(assets![b.asset]!.id)}: ${q(text(b, assets![b.asset]!))}`).join(", ")} }, `;
 }
 
 function assetJson(x: Asset): string {
   const rate = (v: bigint) => q(formatDecimal(v, RATE_DECIMALS));
   return `    { "id": ${q(x.id)}, "decimals": ${x.decimals}, "priceDecimals": ${x.priceDecimals}, "price": ${q(formatDecimal(x.price, x.priceDecimals))}, ` +
     `"maintenanceWeight": ${rate(x.maintenanceWeightPpm)}, "initialWeight": ${rate(x.initialWeightPpm)}, "liabilityWeight": ${rate(x.liabilityWeightPpm)}` +
+    (x.tokenDecimals !== undefined ? `, "tokenDecimals": ${x.tokenDecimals}` : "") +
     (x.drift ? `, "drift": { "imfFactor": ${rate(x.drift.imfFactor)} } }` : " }");
 }
 
@@ -825,17 +849,17 @@ export function writeBookJson(book: Book | BookColumns): string {
       for (let p = book.positionStart[a]; p < book.positionStart[a + 1]; p++) {
         const leverage = book.positionLeverage?.[p] ? BigInt(book.positionLeverage[p]) : undefined;
         const side = SIDE_NAME[book.positionSide?.[p] ?? 0];
-        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side), book.gmxUsd ? fineOrNone(book.positionEntry[p], readWide(book.gmxUsd, a, 0)) : undefined));
+        ps.push(positionJson(markets[book.positionMarket[p]], book.positionSize[p], book.positionEntry[p], positionLabels(leverage, side), book.gmxUsd && p === book.positionStart[a] ? fineOrNone(book.positionEntry[p], readWide(book.gmxUsd, a, 0)) : undefined, book.gmxUsd && p === book.positionStart[a] ? readWide(book.gmxUsd, a, 2) : undefined));
       }
       const gmxCollateral = book.gmxUsd ? usdText(book.collateral[a], fineOrNone(book.collateral[a], readWide(book.gmxUsd, a, 1))) : undefined;
-      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, balancesOf(book, a)), gmxCollateral));
+      parts.push(accountJson(book.accountIds[a], book.collateral[a], ps, book.accountIsolated?.[a] === 1, balancesJson(book.assets, gmxBalances(book, a)), gmxCollateral));
     }
   } else {
     validateBook(book);
     const { markets } = book;
     parts.push(headerJson(book.liquidatorSharePpm, markets, book.venue) + assetsJson(book.assets));
     for (const acc of book.accounts) {
-      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side), p.sizeInUsd30)), acc.margin === "isolated", balancesJson(book.assets, acc.balances), acc.collateral30 !== undefined ? usdText(acc.collateral, acc.collateral30) : undefined));
+      parts.push(accountJson(acc.id, acc.collateral, acc.positions.map((p) => positionJson(markets[p.market], p.size, p.entryPrice, positionLabels(p.leverage, p.side), p.sizeInUsd30, p.sizeInTokens)), acc.margin === "isolated", balancesJson(book.assets, acc.balances), acc.collateral30 !== undefined ? usdText(acc.collateral, acc.collateral30) : undefined));
     }
   }
   const n = parts.length - 1;

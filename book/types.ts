@@ -92,7 +92,7 @@ export interface DriftMarket {
  * (docs/venues/gmx-v2.md). Factors are GMX's, at FLOAT_PRECISION (10^30 = 100 %), each a multiple
  * of 10^21 (book/validate.ts: the core holds them in parts of 10^9); USD amounts are GMX's too, at
  * 10^-30 USD (FLOAT_PRECISION), >= 0 and unbounded (book/gmx-wide.ts); open interest in tokens is
- * size units of the market.
+ * in the market's token units (10^-tokenDecimals).
  */
 export interface GmxMarket {
   /** The index token's max price less its min price (price units, >= 0); the market's mark is the min. */
@@ -103,6 +103,12 @@ export interface GmxMarket {
   readonly maxPositionImpactFactorForLiquidations: bigint;
   /** MIN_COLLATERAL_USD (10^-30 USD). */
   readonly minCollateralUsd: bigint;
+  /**
+   * The decimals of the index token amounts held exactly (positions' sizeInTokens, the sides'
+   * open interest in tokens): sizeDecimals <= tokenDecimals <= sizeDecimals + 19 and
+   * tokenDecimals + priceDecimals <= 30 (18 for ETH in wei). Absent: sizeDecimals. book/gmx-wide.ts.
+   */
+  readonly tokenDecimals?: number;
   /** The pnl cap (MAX_PNL_FACTOR_FOR_TRADERS) per side, and that side's pool: its open interest (USD and tokens) and its pool token's worth at its min price. */
   readonly long: GmxPoolSide;
   readonly short: GmxPoolSide;
@@ -110,7 +116,7 @@ export interface GmxMarket {
 
 export interface GmxPoolSide {
   readonly maxPnlFactorForTraders: bigint;
-  /** getOpenInterest (10^-30 USD) and getOpenInterestInTokens (size units) of the side. */
+  /** getOpenInterest (10^-30 USD) and getOpenInterestInTokens (10^-tokenDecimals tokens) of the side. */
   readonly openInterestUsd: bigint;
   readonly openInterestInTokens: bigint;
   /** poolAmount * poolTokenPrice.min of the side's pool token (10^-30 USD), as given. */
@@ -177,6 +183,12 @@ export interface Asset {
   readonly initialWeightPpm: bigint;
   /** What a borrow counts against equity, both for maintenance and initial: [10^6, 10^8]. */
   readonly liabilityWeightPpm: bigint;
+  /**
+   * gmx-v2 books: the decimals in which a balance of this collateral token is exact (decimals <=
+   * tokenDecimals <= decimals + 19, at most 18, tokenDecimals + priceDecimals <= 30; 18 for WETH:
+   * wei). Absent: decimals. book/gmx-wide.ts.
+   */
+  readonly tokenDecimals?: number;
   /** drift-v2 books: the spot market's imf_factor (10^-6), which discounts a large deposit's weight and raises a large borrow's. */
   readonly drift?: { readonly imfFactor: bigint };
 }
@@ -186,6 +198,12 @@ export interface Balance {
   /** Index into `Book.assets`. */
   readonly asset: number;
   readonly amount: bigint;
+  /**
+   * gmx-v2: the amount exactly, in 10^-tokenDecimals of its asset (signed as `amount`), where it has
+   * digits below the asset's unit (`amount` is then its magnitude floored, with its sign; absent:
+   * amount * 10^(tokenDecimals - decimals)). book/gmx-wide.ts.
+   */
+  readonly tokenAmount?: bigint;
 }
 
 export interface Position {
@@ -207,6 +225,12 @@ export interface Position {
    * its floor in quote units; absent: entryPrice * 10^24). book/gmx-wide.ts.
    */
   readonly sizeInUsd30?: bigint;
+  /**
+   * gmx-v2: sizeInTokens exactly, in 10^-tokenDecimals of the index token (signed as `size`), where
+   * it has digits below the size unit (`size` is then its magnitude floored to size units, with its
+   * sign; absent: size * 10^(tokenDecimals - sizeDecimals)). book/gmx-wide.ts.
+   */
+  readonly sizeInTokens?: bigint;
 }
 
 export interface Account {
@@ -312,9 +336,10 @@ export interface BookColumns {
   /** [balances] 10^-decimals units of the asset; positive deposited, negative borrowed. */
   readonly balanceAmount?: BigInt64Array;
   /**
-   * gmx-v2 only, optional: [4 * accounts] each account's sizeInUsd and collateral (the price
-   * impact) at 10^-30 USD, two's complement 128 bits as (low, high) words (book/gmx-wide.ts);
-   * absent: the images * 10^24.
+   * gmx-v2 only, optional: [6 * accounts] each account's sizeInUsd and collateral (the price
+   * impact) at 10^-30 USD, then its position's sizeInTokens in 10^-tokenDecimals tokens (0
+   * without one), two's complement 128 bits as (low, high) words (book/gmx-wide.ts); absent: the
+   * images * 10^24 and size * 10^(tokenDecimals - sizeDecimals).
    */
   readonly gmxUsd?: BigUint64Array;
 }

@@ -10,7 +10,7 @@ import { refuseGmxWide, validateGmxAccount, validateGmxMarket } from "./gmx-vali
 import { readWide, validateGmxColumn } from "./gmx-wide.js";
 import type { RecordName } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal } from "./decimal.js";
-import { SIDE_CODE, VENUE_NAMES, leverageRateDenominator, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
+import { SIDE_CODE, VENUE_NAMES, leverageRateDenominator, type Asset, type Book, type BookColumns, type Market, type VenueName } from "./types.js";
 
 /** Largest sizeDecimals / priceDecimals. */
 export const MAX_DECIMALS = 18;
@@ -178,7 +178,7 @@ function decimalsField(v: unknown, record: string, field: string): number {
 const MARKET_KEYS = ["id", "sizeDecimals", "priceDecimals", "markPrice", "tiers", "liquidationFeePpm", "volatility", "impact", "dydx", "drift", "gmx"];
 const TIER_KEYS = ["maxNotional", "mmrPpm", "cum", "maxLeverage", "imrPpm", "maintenanceFractionPpm"];
 const ACCOUNT_KEYS = ["id", "collateral", "positions", "margin", "balances", "collateral30"];
-const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side", "sizeInUsd30"];
+const POSITION_KEYS = ["market", "size", "entryPrice", "leverage", "side", "sizeInUsd30", "sizeInTokens"];
 
 /**
  * Checks one market (not the uniqueness of its id, which needs the whole list).
@@ -484,7 +484,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Liability weights are in [1, 100] (a borrow counts at least at its value). */
 export const LIABILITY_WEIGHT_MIN_PPM = 1_000_000n;
 export const LIABILITY_WEIGHT_MAX_PPM = 100_000_000n;
-const ASSET_KEYS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm", "drift"];
+const ASSET_KEYS = ["id", "decimals", "priceDecimals", "price", "maintenanceWeightPpm", "initialWeightPpm", "liabilityWeightPpm", "drift", "tokenDecimals"];
 
 /** `asset "ETH"`, or `asset 2` (1-based) when the id itself is unusable. */
 export function assetRecord(id: unknown, index: number): string {
@@ -529,6 +529,14 @@ export function validateAssets(assets: unknown, record = "book", venue: VenueNam
         bigintIn(dd.imfFactor, 0n, 1_000_000n, r, "drift.imfFactor", "[0, 1000000] (SPOT_IMF_PRECISION 10^-6)");
       }
     } else if (x.drift !== undefined) throw new BookError(r, "drift", `a ${venue} book's asset has no drift parameters; they belong to drift-v2 books`);
+    if (x.tokenDecimals !== undefined) {
+      if (venue !== "gmx-v2") throw new BookError(r, "tokenDecimals", `a ${venue} book's asset has no tokenDecimals; they belong to gmx-v2 books`);
+      const td = x.tokenDecimals;
+      if (typeof td !== "number" || !Number.isInteger(td)) throw new BookError(r, "tokenDecimals", `expected an integer, got ${describeValue(td)}`);
+      if (td > 18) throw new BookError(r, "tokenDecimals", `${td} passes 18 (a book's decimals, as the JSON form reads them)`);
+      if (td < d || td > d + 19) throw new BookError(r, "tokenDecimals", `${td} is outside [decimals ${d}, decimals + 19] (a unit is at most 10^19 token units, so every tokenAmount stays below 2^127)`);
+      if (td + pd > 30) throw new BookError(r, "tokenDecimals", `${td} + priceDecimals ${pd} passes 30 (a token unit's price must be a whole number of 10^-30 USD)`);
+    }
   }
 }
 
@@ -541,7 +549,7 @@ function validateBalances(balances: unknown, assetCount: number, assets: readonl
   for (let i = 0; i < balances.length; i++) {
     const br = (): string => `${record()} balance ${i + 1}`;
     const b = objectField(balances[i], br, "");
-    checkKeys(b, ["asset", "amount"], br);
+    checkKeys(b, ["asset", "amount", "tokenAmount"], br);
     const k = b.asset;
     if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= assetCount) throw bookError(br, "asset", `expected an index into assets (0 to ${assetCount - 1}), got ${describeValue(k)}`);
     if (held.has(k)) throw bookError(br, "asset", `the account already holds a balance in ${JSON.stringify(assets?.[k]?.id ?? k)} (one balance per asset)`);
@@ -580,7 +588,7 @@ export function validateBook(book: Book): void {
     if (other >= 0) throw bookError(record, "id", `duplicate account id ${JSON.stringify(id)} (accounts ${other + 1} and ${a + 1})`);
     bigintIn(acc.collateral, I64_MIN, I64_MAX, record, "collateral", I64_RANGE);
     validateBalances(acc.balances, assets?.length ?? 0, assets, record);
-    if (venue === "gmx-v2") validateGmxAccount(acc as never, record);
+    if (venue === "gmx-v2") validateGmxAccount(acc as never, record, markets, assets as readonly Asset[] | undefined);
     else refuseGmxWide(acc as never, venue, record);
     const positions = acc.positions;
     if (!Array.isArray(positions)) throw bookError(record, "positions", `expected an array, got ${describeValue(positions)}`);

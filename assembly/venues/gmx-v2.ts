@@ -7,8 +7,12 @@
 //
 // Exactness. The trigger (PositionUtils.isPositionLiquidatable) is decided at GMX's own
 // FLOAT_PRECISION, 10^30 per USD, in 128-bit integers, with no rounding of its own:
-//   collateral  C = b * c * 10^(30 - dc - pc)          (b the balance, c the asset's price, i64 each)
-//   value       V = |s| * x * 10^(30 - sd - pd)         (x the min or max index price)
+//   collateral  C = b * c * 10^(30 - tdc - pc)         (b the region's exact balance at 10^-tdc, below
+//                                                       2^127, c the asset's price < 2^63: formed like V)
+//   value       V = |T| * x * 10^(30 - td - pd)         (T the region's sizeInTokens at 10^-td, below
+//                                                       2^127; x the min or max index price < 2^63:
+//                                                       |T| * x is formed in full, 190 bits at most,
+//                                                       and checked below 2^128, then V below 2^125)
 //   size        E = sizeInUsd                          (the region's i128, at 10^-30)
 //   impact      I = clamp(Q, -applyFactor(E, Fi), 0)    (Q the region's impact, Fi the factor in 10^-9)
 //   thresholds  MIN_COLLATERAL_USD (the market's u128) and applyFactor(E, Fm)
@@ -26,13 +30,16 @@
 // (book/gmx-validate.ts GMX_MARKET_LIMIT: about $6.3 * 10^27, refused past it naming the market
 // and field), and the record holds O and getCappedPnl's bound B = applyFactor(P, maxPnlFactor) <= P
 // as exact u192 (the wrapper derives B in BigInt). The side's value W = n * x * 10^k (n its open
-// interest in tokens < 2^63, x the maximising price < 2^63, 10^k <= 10^30 < 2^100) is below 2^226,
-// so the pool pnl +-(W - O) is a two's complement 256-bit difference that cannot wrap (|.| < 2^226
-// < 2^255, as the contracts' int256 holds it too). Where it is positive and above B > 0 (the cap
+// interest in tokens at 10^-td, u128 in the record, k = 30 - td - pd >= 0, x the maximising price <
+// 2^63; layout 11) is below 2^255: the book keeps n * 10^k below 2^192 (book/gmx-validate.ts
+// GMX_TOKENS_LIMIT, refused past it naming the market and field), and x < 2^63. n * x is formed in
+// three words (below 2^191), then times 10^k in 19-digit steps, each product below 2^255 (the final
+// one is W; the earlier ones are smaller), so the pool pnl +-(W - O) is a two's complement 256-bit
+// difference that cannot wrap (|.| < 2^255, as the contracts' int256 holds it too). Where it is positive and above B > 0 (the cap
 // binds: cappedPoolPnl != poolPnl, both positive), the capped pnl is floor(pnl * B / pool):
 // pnl < 2^126 (V, E < 2^125) and B < 2^192 make a product n below 2^318, held in five words,
-// divided bit by bit by pool (< 2^226, so the remainder shifted left stays below 2^227: four
-// words). The quotient is below pnl < 2^j (j the pnl's bit length), so only its j low bits are
+// divided bit by bit by pool (< 2^255, so the remainder, below pool, shifted left stays below
+// 2^256: four words). The quotient is below pnl < 2^j (j the pnl's bit length), so only its j low bits are
 // formed: the division starts from r = floor(n / 2^j) <= B * pnl / 2^j < B < pool, a valid
 // remainder, and runs j steps (about 120 for a pnl of $10^5 to $10^7; 128 bits hold the quotient). That is Precision.mulDiv's truncation, and a capped
 // pnl is in [0, pnl], so R stays within the signed 128-bit bound above.
@@ -40,8 +47,8 @@
 // floor(amount * Fr / 10^9) = applyFactor(amount, Fr * 10^21). Reported amounts are truncated to
 // quote units (10^-6 USD), the pool's shortfall rounded up, as the reference does.
 //
-// Record fields (layout.ts): the spread and open interest in tokens in the market's impact fields
-// and spares, the factors (10^-9) in its u32 spares and the tier's padding, the USD amounts in the
+// Record fields (layout.ts): the spread, tokenDecimals and open interest in tokens (u128) in the
+// market's impact fields and spares, the factors (10^-9) in its u32 spares and the tier's padding, the USD amounts in the
 // market's block at the end (MIN_COLLATERAL_USD u128, each side's O and B u192).
 
 import {
@@ -49,9 +56,9 @@ import {
   ENTRY_ACCOUNT, ENTRY_BAD_DEBT, ENTRY_BYTES, ENTRY_EQUITY, ENTRY_MAINTENANCE, ENTRY_NOTIONAL, ENTRY_PENALTY,
   ENTRY_RETURNED, ENTRY_REWARD, ENTRY_STATUS, MARKET_GMX_LIQ_FEE, MARKET_GMX_LONG_OI, MARKET_GMX_LONG_OI_TOKENS,
   MARKET_GMX_LONG_MAX_PNL, MARKET_GMX_MIN_CF, MARKET_GMX_MIN_USD, MARKET_GMX_SHORT_OI,
-  MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_MAX_PNL, MARKET_GMX_SPREAD, MARKET_MARK, DESC_GMX_WIDE,
+  MARKET_GMX_SHORT_OI_TOKENS, MARKET_GMX_SHORT_MAX_PNL, MARKET_GMX_TOKEN_DECIMALS, MARKET_GMX_SPREAD, MARKET_MARK, DESC_GMX_WIDE,
   MARKET_PRICE_DECIMALS, MARKET_SIZE_DECIMALS, MARKET_TIER_START, STATUS_LIQUIDATABLE, STATUS_OK, STATUS_OVERFLOW,
-  TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
+  TIER_GMX_MAX_IMPACT, TIER_GMX_RECEIVER, ASSET_GMX_TOKEN_SHIFT, ASSET_PRICE, ASSET_DIVISOR, ASSET_MULTIPLIER, DESC_STATUS, STATUS_DIRTY,
 } from "../layout";
 import { add128, ceilDivI128, floorDivI128, hi128, mulU128U64, neg128, overflow128, rem64, sub128, udivU128 } from "../i128";
 import { marketAt, tierAt } from "../market";
@@ -138,6 +145,14 @@ function applyFactor9(alo: u64, ahi: u64, f: u64): u64 {
 @inline function product(a: u64, b: u64, k: i32): u64 {
   const lo = umul128(a, b);
   return timesPow10(lo, mulHi, k);
+}
+
+/** |T| * x * 10^k for the exact token amount |T| (128 bits) and a price x, as a magnitude below 2^125 (else `bad`). */
+function tokenProduct(tLo: u64, tHi: u64, x: u64, k: i32): u64 {
+  const lo = mulU128U64(tLo, tHi, x);
+  const hi = hi128;
+  if (overflow128) { bad = true; hi128 = 0; return 0; }
+  return timesPow10(lo, hi, k);
 }
 
 /** A signed value (negative, magnitude) as two's complement 128 bits (the magnitude is below 2^125). */
@@ -258,11 +273,17 @@ function sub256(a0: u64, a1: u64, a2: u64, a3: u64, b0: u64, b1: u64, b2: u64, b
 function poolPnl(market: usize, long: bool, min: u64, max: u64, k: i32): void {
   const oiAt = market + <usize>(long ? MARKET_GMX_LONG_OI : MARKET_GMX_SHORT_OI);
   const o0 = load<u64>(oiAt), o1 = load<u64>(oiAt, 8), o2 = load<u64>(oiAt, 16);
-  const tokens = load<u64>(market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS));
+  const tokensAt = market + <usize>(long ? MARKET_GMX_LONG_OI_TOKENS : MARKET_GMX_SHORT_OI_TOKENS);
+  const n0 = load<u64>(tokensAt), n1 = load<u64>(tokensAt, 8);
   x0 = 0; x1 = 0; x2 = 0; x3 = 0;
-  if ((o0 | o1 | o2) == 0 || tokens == 0) return;
-  x0 = umul128(tokens, long ? max : min);
-  x1 = mulHi;
+  if ((o0 | o1 | o2) == 0 || (n0 | n1) == 0) return;
+  // n * x (n below 2^128, x below 2^63: three words), then times 10^k.
+  const price = long ? max : min;
+  x0 = umul128(n0, price);
+  const carry = mulHi;
+  x1 = umul128(n1, price);
+  x2 = mulHi;
+  x1 += carry; x2 += u64(x1 < carry);
   for (let j = k; j > 0; j -= 19) mulSmall256(unchecked(POW10[j > 19 ? 19 : j]));
   if (long) sub256(x0, x1, x2, x3, o0, o1, o2, 0);
   else sub256(o0, o1, o2, 0, x0, x1, x2, x3);
@@ -348,29 +369,30 @@ function cappedPnl(pLo: u64, pHi: u64, m0: u64, m1: u64, m2: u64): u64 {
  * `liquidatable`; false when an amount passes 2^125 (an overflow). (eLo, eHi) is sizeInUsd and
  * (qLo, qHi) the impact, at 10^-30.
  */
-function trigger(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
+function trigger(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, bLo: u64, bHi: u64, asset: usize, mark: u64): bool {
   bad = false;
   const long = size > 0;
-  const tokens = <u64>(long ? size : -size);
   const spread = load<u64>(market, MARKET_GMX_SPREAD);
   const max = mark + spread;
   if (max < mark || <i64>max < 0) return false; // the max price passes 63 bits: an overflow
   if (eHi >= LIMIT_HI) return false; // sizeInUsd at or past 2^125 (saturated, or negative: never in a valid book)
-  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const k = 30 - load<i32>(market, MARKET_GMX_TOKEN_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
   // V at the price that minimises the pnl: a long's min, a short's max.
-  const vLo = product(tokens, long ? mark : max, k);
+  const vLo = tokenProduct(tLo, tHi, long ? mark : max, k);
   const vHi = hi128;
   // Collateral: b * c * 10^(30 - dc - pc), the asset's unit price c * 10^(...) kept for the fees.
   let colLo: u64 = 0, colHi: u64 = 0;
   cLo = 0; cHi = 0;
   if (asset != 0) {
     const price = <u64>load<i64>(asset, ASSET_PRICE);
-    const kc = 24 - assetExponent(asset);
+    const kc = 24 - assetExponent(asset) - <i32>load<u32>(asset, ASSET_GMX_TOKEN_SHIFT);
     cLo = timesPow10(price, 0, kc);
     cHi = hi128;
-    const b = <u64>(balance < 0 ? -balance : balance);
-    const mag = product(b, price, kc);
-    colLo = signed(balance < 0, mag, hi128);
+    const negative = <i64>bHi < 0;
+    let gLo = bLo, gHi = bHi;
+    if (negative) { gLo = neg128(bLo, bHi); gHi = hi128; }
+    const mag = tokenProduct(gLo, gHi, price, kc);
+    colLo = signed(negative, mag, hi128);
     colHi = hi128;
   }
   // The impact: Q, 0 when not negative, no lower than -applyFactor(E, Fi).
@@ -432,8 +454,9 @@ function trigger(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo:
 // Why that proves the exact R >= M: a 128-bit amount converts to
 // f64 as hi * 2^64 + lo (three roundings, both parts of one sign: within 3 * 2^-53 relatively); a
 // product of the book's integers and powers of ten takes at most three factors, each converted
-// (relative error 2^-53; the powers of ten up to 10^22 exact, the larger ones rounded), and two
-// multiplications; applyFactor's A * F * 10^-9 takes A's three roundings, F exact, 10^-9 and two
+// (relative error 2^-53; the powers of ten up to 10^22 exact, the larger ones rounded; V's
+// sizeInTokens a 128-bit amount, three roundings, with x and 10^k exact or rounded once each), and
+// two multiplications (V: 3 + 1 + 1 + 2 = 7 * 2^-53); applyFactor's A * F * 10^-9 takes A's three roundings, F exact, 10^-9 and two
 // multiplications; so every term is within 7 * 2^-53 of its exact value relatively (applyFactor's
 // floor only lowers the exact thresholds and the impact's cap, which moves R and M toward "ok": the
 // float image errs the other way); the sums of at most four terms add 4 * 2^-53 * S; in all
@@ -455,19 +478,24 @@ const F_2_64: f64 = 18446744073709551616.0;
   return <f64>hi * F_2_64 + <f64>lo;
 }
 
-function surelySafe(market: usize, tier: usize, size: i64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, balance: i64, asset: usize, mark: u64): bool {
+function surelySafe(market: usize, tier: usize, size: i64, tLo: u64, tHi: u64, eLo: u64, eHi: u64, qLo: u64, qHi: u64, bLo: u64, bHi: u64, asset: usize, mark: u64): bool {
   const long = size > 0;
   const max = mark + load<u64>(market, MARKET_GMX_SPREAD);
   if (max < mark || <i64>max < 0) return false;
-  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
-  const tokens = <f64>(long ? size : -size);
+  const k = 30 - load<i32>(market, MARKET_GMX_TOKEN_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const tokens = f128(tLo, tHi);
   const pk = unchecked(F_POW10[k]);
   const v = tokens * <f64>(long ? mark : max) * pk;
   const sizeUsd = f128(eLo, eHi);
   let c: f64 = 0, unit: f64 = 0;
   if (asset != 0) {
-    unit = <f64>load<i64>(asset, ASSET_PRICE) * unchecked(F_POW10[24 - assetExponent(asset)]);
-    c = <f64>balance * unit;
+    unit = <f64>load<i64>(asset, ASSET_PRICE) * unchecked(F_POW10[24 - assetExponent(asset) - <i32>load<u32>(asset, ASSET_GMX_TOKEN_SHIFT)]);
+    // The exact balance as f64: its magnitude's two parts (three roundings), the sign applied.
+    const negative = <i64>bHi < 0;
+    let gLo = bLo, gHi = bHi;
+    if (negative) { gLo = neg128(bLo, bHi); gHi = hi128; }
+    const mag = f128(gLo, gHi);
+    c = (negative ? -mag : mag) * unit;
   }
   let impact: f64 = 0, qMag: f64 = 0;
   if (<i64>qHi < 0) {
@@ -513,26 +541,30 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
   }
   const market = marketAt(markets, load<u32>(marketCol + (<usize>first << 2)));
   const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
-  // sizeInUsd and the impact at 10^-30 (the region: 32 bytes an account).
-  const wide = (load<u32>(gmxDesc, DESC_GMX_WIDE) as usize) + (<usize>a << 5);
+  // sizeInUsd and the impact at 10^-30, sizeInTokens and the balance at their tokens' units (the region: 64 bytes an account).
+  const wide = (load<u32>(gmxDesc, DESC_GMX_WIDE) as usize) + (<usize>a << 6);
   const eLo = load<u64>(wide), eHi = load<u64>(wide, 8);
   const qLo = load<u64>(wide, 16), qHi = load<u64>(wide, 24);
+  // |sizeInTokens| (signed in the region, its sign the size's; below 2^127 in magnitude, book/gmx-wide.ts).
+  let tLo = load<u64>(wide, 32), tHi = load<u64>(wide, 40);
+  if (<i64>tHi < 0) { tLo = neg128(tLo, tHi); tHi = hi128; }
   // The account's one balance (the collateral token), if any.
   const bStart = load<u32>(gmxDesc, DESC_BALANCE_START) as usize;
   const bFirst = load<u32>(bStart + (<usize>a << 2));
   const bEnd = load<u32>(bStart + (<usize>(a + 1) << 2));
-  let asset: usize = 0, balance: i64 = 0;
+  let asset: usize = 0, bLo: u64 = 0, bHi: u64 = 0;
   if (bFirst < bEnd) {
     asset = (load<u32>(gmxDesc, DESC_ASSET_TABLE) as usize) + <usize>load<u32>((load<u32>(gmxDesc, DESC_BALANCE_ASSET) as usize) + (<usize>bFirst << 2)) * ASSET_BYTES;
-    balance = load<i64>((load<u32>(gmxDesc, DESC_BALANCE_AMOUNT) as usize) + (<usize>bFirst << 3));
+    // The exact amount in the region (words 6-7), not the 64-bit image.
+    bLo = load<u64>(wide, 48); bHi = load<u64>(wide, 56);
   }
   const mark = <u64>load<i64>(market, MARKET_MARK);
   // A scan keeps no entry of an account that is not flagged: the float test may settle it.
-  if (!reportAll && surelySafe(market, tier, size, eLo, eHi, qLo, qHi, balance, asset, mark)) {
+  if (!reportAll && surelySafe(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, bLo, bHi, asset, mark)) {
     store<u32>(out, STATUS_OK, ENTRY_STATUS);
     return STATUS_OK;
   }
-  if (!trigger(market, tier, size, eLo, eHi, qLo, qHi, balance, asset, mark)) {
+  if (!trigger(market, tier, size, tLo, tHi, eLo, eHi, qLo, qHi, bLo, bHi, asset, mark)) {
     store<u32>(out, STATUS_OVERFLOW, ENTRY_STATUS);
     return STATUS_OVERFLOW;
   }
@@ -543,10 +575,9 @@ export function gmxEvaluate(a: u32, first: u32, end: u32, out: usize, marketCol:
     return STATUS_OK;
   }
   // The notional at the mark, truncated to quote units: V(mark) / 10^24 (below 2^125 / 10^24).
-  const tokens = <u64>(size < 0 ? -size : size);
   bad = false;
-  const k = 30 - load<i32>(market, MARKET_SIZE_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
-  const nLo = product(tokens, mark, k);
+  const k = 30 - load<i32>(market, MARKET_GMX_TOKEN_DECIMALS) - load<i32>(market, MARKET_PRICE_DECIMALS);
+  const nLo = tokenProduct(tLo, tHi, mark, k);
   const notional = toQuote(nLo, hi128, false);
   // getLiquidationFees: amount = roundUpDivision(applyFactor(E, Fl), c), its receiver share floor(amount * Fr / 10^9).
   let feeLo: u64 = 0, feeHi: u64 = 0, recvLo: u64 = 0, recvHi: u64 = 0;

@@ -32,7 +32,11 @@
  * below 2^192, the core's 256-bit pool path bound: about $6.3 * 10^27); factors whole parts of 10^9;
  * per market the importer takes the fewest size decimals (at most the index token's) and the most
  * price decimals (at most 18, their sum at most 24) on which every size and price is exact, per
- * collateral token likewise. A value that is not exact there, or does not fit 64 bits, is refused,
+ * collateral token likewise. Where the index token's amounts fit 64 bits in no exact decimals (a
+ * real ETH market in wei), the market gets tokenDecimals (the fewest exact: all 18 digits kept,
+ * book/gmx-wide.ts) and size units the finest in which its largest position fits 64 bits, each
+ * position's size the floor of its magnitude there and sizeInTokens the exact amount; a collateral
+ * token's amounts the same way (the asset's tokenDecimals, each balance's tokenAmount). A value that is not exact there, or does not fit 64 bits, is refused,
  * naming the file, the record and the field, and what it would need. Nothing is rounded.
  */
 import { BookError, describeValue } from "../errors.js";
@@ -43,7 +47,7 @@ import { writeBookJson } from "../json.js";
 import type { Account, Asset, Book, Market } from "../types.js";
 import { describeJson, has, object, rec, required } from "./response.js";
 import { splitUsd } from "../gmx-wide.js";
-import { GMX_MARKET_LIMIT } from "../gmx-validate.js";
+import { GMX_MARKET_LIMIT, GMX_TOKENS_LIMIT } from "../gmx-validate.js";
 
 export interface GmxInput {
   readonly markets: string;
@@ -156,6 +160,9 @@ interface PositionIn {
   readonly isLong: boolean;
   readonly sizeInUsd: { image: bigint; exact?: bigint };
   readonly sizeInTokens: bigint;
+  /** Set per market: the size image (size units) and, where finer, the exact amount (tokenDecimals). */
+  readonly size: bigint;
+  readonly exactTokens?: bigint;
   readonly net: bigint;
   readonly impact: { image: bigint; exact?: bigint };
 }
@@ -218,7 +225,7 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const id = `${str(o, "account", record)}/${market.address}/${collateral.address}/${isLong ? "long" : "short"}`;
     if (ids.has(id)) throw new BookError(record, "account", `the position ${id} is also ${ids.get(id)}`);
     ids.set(id, record);
-    positions.push({ record, id, market, collateral, isLong, sizeInUsd: splitUsd(sizeInUsd, record, "sizeInUsd"), sizeInTokens, net: amount - cost, impact });
+    positions.push({ record, id, market, collateral, isLong, sizeInUsd: splitUsd(sizeInUsd, record, "sizeInUsd"), sizeInTokens, size: 0n, net: amount - cost, impact });
   }
 
   // Units per market held: the fewest size decimals, the most price decimals on which everything is exact.
@@ -229,19 +236,53 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const o = m.o, record = m.record, td = m.index.decimals;
     const held = positions.filter((p) => p.market === m);
     const longOiTokens = big(o, "longInterestInTokens", record), shortOiTokens = big(o, "shortInterestInTokens", record);
-    // The index token's own decimals where every size fits 64 bits, else the fewest exact ones.
+    // The index token's own decimals where every size fits 64 bits, else the fewest exact ones;
+    // where even those do not fit 64 bits (a real ETH market's open interest, a position past 9.2
+    // ETH in wei), the amounts are kept exact in tokenDecimals (the fewest exact decimals) and the
+    // sizes are images in coarser size units (book/gmx-wide.ts).
     const sizes = [...held.map((p) => p.sizeInTokens), longOiTokens, shortOiTokens];
-    const sizeZeros = sizes.every((x) => x <= I64_MAX) && td <= 24 ? 0 : Math.min(td, ...sizes.map((x) => zeros(x, td)));
-    const sd = td - sizeZeros;
-    const cap = Math.min(18, 24 - sd);
-    // The fewest exact price decimals, raised while the max price stays below 2^62 (finer shocks).
-    let pdExact = priceDecimals([m.index.min, m.index.max], cap);
-    while (pdExact >= 0 && pdExact < cap && m.index.max / TEN(29 - pdExact) < 1n << 62n) pdExact++;
-    if (pdExact < 0) throw new BookError(m.index.record, "indexToken.prices.minPrice", `${m.index.min}: no price decimals in [0, ${cap}] hold the index price exactly (sizes need ${sd} decimals, and sizeDecimals + priceDecimals is at most 24)`);
+    const fitsAt = (z: number) => sizes.every((x) => x / TEN(z) <= I64_MAX);
+    const exactZeros = Math.min(td, ...sizes.map((x) => zeros(x, td)));
+    const wide = !(fitsAt(0) && td <= 24) && !fitsAt(exactZeros);
+    const sizeZeros = !wide ? (fitsAt(0) && td <= 24 ? 0 : exactZeros) : exactZeros;
+    const tokenDecimals = td - sizeZeros; // the unit every token amount is exact in
+    if (wide && tokenDecimals > 18) throw new BookError(held[0]?.record ?? record, "sizeInTokens", `${m.index.symbol} amounts need ${tokenDecimals} decimals to be exact; a book's decimals are at most 18`);
+    let sd = tokenDecimals;
+    let pdExact: number;
+    if (!wide) {
+      const cap = Math.min(18, 24 - sd);
+      // The fewest exact price decimals, raised while the max price stays below 2^62 (finer shocks).
+      pdExact = priceDecimals([m.index.min, m.index.max], cap);
+      while (pdExact >= 0 && pdExact < cap && m.index.max / TEN(29 - pdExact) < 1n << 62n) pdExact++;
+      if (pdExact < 0) throw new BookError(m.index.record, "indexToken.prices.minPrice", `${m.index.min}: no price decimals in [0, ${cap}] hold the index price exactly (sizes need ${sd} decimals, and sizeDecimals + priceDecimals is at most 24)`);
+    } else {
+      // Exact prices first (tokenDecimals + priceDecimals <= 30), then the finest size units in
+      // which every position's size fits 64 bits and is at least one unit (sizeDecimals +
+      // priceDecimals <= 24, tokenDecimals - sizeDecimals <= 19), then finer prices as room allows.
+      const pCap = Math.min(18, 30 - tokenDecimals);
+      pdExact = priceDecimals([m.index.min, m.index.max], pCap);
+      if (pdExact < 0) throw new BookError(m.index.record, "indexToken.prices.minPrice", `${m.index.min}: no price decimals in [0, ${pCap}] hold the index price exactly (sizes are exact in ${tokenDecimals} decimals, and tokenDecimals + priceDecimals is at most 30)`);
+      const shiftOf = (x: bigint) => { let j = 0; while (x / TEN(j) > I64_MAX) j++; return j; };
+      const j = Math.max(0, tokenDecimals - (24 - pdExact), ...held.map((p) => shiftOf(p.sizeInTokens / TEN(sizeZeros))));
+      sd = tokenDecimals - j;
+      if (j > 19 || sd < 0) throw new BookError(held[0]!.record, "sizeInTokens", `${m.index.symbol} sizes need a size unit of 10^${j} token units (10^-${tokenDecimals}) to fit 64 bits beside ${pdExact} price decimals; the book's is at most 10^19 and no coarser than 1 token`);
+      const small = held.find((p) => p.sizeInTokens / TEN(sizeZeros) < TEN(j));
+      if (small !== undefined) throw new BookError(small.record, "sizeInTokens", `${small.sizeInTokens} is below one size unit (10^-${sd} ${m.index.symbol}), the coarsest that holds the market's largest size in 64 bits: its size image would be no position`);
+      const cap = Math.min(18, 24 - sd, 30 - tokenDecimals);
+      while (pdExact < cap && m.index.max / TEN(29 - pdExact) < 1n << 62n) pdExact++;
+    }
+    const pd = pdExact;
+    // Token amounts: images in size units (64 bits, the position's size) and exact ones in tokenDecimals.
     const toSize = (x: bigint, rec2: string, field: string) => {
-      const s = x / TEN(sizeZeros);
+      const s = x / TEN(td - sd);
       if (s > I64_MAX) throw new BookError(rec2, field, `${x} is ${s} units of 10^-${sd} ${m.index.symbol}, past 2^63 - 1 (the book's 64-bit size column)`);
       return s;
+    };
+    const toTokens = (x: bigint, field: string) => {
+      if (!wide) return toSize(x, record, field);
+      const t = x / TEN(sizeZeros);
+      if (t >= GMX_TOKENS_LIMIT || t * TEN(30 - tokenDecimals - pd) >= GMX_MARKET_LIMIT) throw new BookError(record, field, `${x} (10^-${td} ${m.index.symbol}) is past the core's bound: below 2^128 in 10^-${tokenDecimals} and below 2^192 times 10^${30 - tokenDecimals - pd} (its value at one price unit, 10^-30 USD)`);
+      return t;
     };
     const toPrice = (x: bigint, field: string) => {
       const p = x / TEN(30 - pdExact);
@@ -267,18 +308,24 @@ export function importGmxBook(input: GmxInput): GmxImport {
       return usd;
     };
     bookMarkets.push({
-      id: m.name, sizeDecimals: sd, priceDecimals: pdExact, markPrice: mark,
+      id: m.name, sizeDecimals: sd, priceDecimals: pd, markPrice: mark,
       tiers: [{ maxNotional: null, mmrPpm: minCf / QUOTE }], liquidationFeePpm: fee / QUOTE,
       gmx: {
         indexPriceSpread: spread, minCollateralFactorForLiquidation: minCf, liquidationFeeFactor: fee, liquidationFeeReceiverFactor: receiver,
         maxPositionImpactFactorForLiquidations: factor(big(o, "maxPositionImpactFactorForLiquidations", record), record, "maxPositionImpactFactorForLiquidations"),
         minCollateralUsd,
-        long: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersLong", record), record, "maxPnlFactorForTradersLong"), openInterestUsd: interest("longInterestUsd"), openInterestInTokens: toSize(longOiTokens, record, "longInterestInTokens"), poolUsd: poolUsd("longPoolAmount", m.long) },
-        short: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersShort", record), record, "maxPnlFactorForTradersShort"), openInterestUsd: interest("shortInterestUsd"), openInterestInTokens: toSize(shortOiTokens, record, "shortInterestInTokens"), poolUsd: poolUsd("shortPoolAmount", m.short) },
+        ...(wide ? { tokenDecimals } : {}),
+        long: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersLong", record), record, "maxPnlFactorForTradersLong"), openInterestUsd: interest("longInterestUsd"), openInterestInTokens: toTokens(longOiTokens, "longInterestInTokens"), poolUsd: poolUsd("longPoolAmount", m.long) },
+        short: { maxPnlFactorForTraders: factor(big(o, "maxPnlFactorForTradersShort", record), record, "maxPnlFactorForTradersShort"), openInterestUsd: interest("shortInterestUsd"), openInterestInTokens: toTokens(shortOiTokens, "shortInterestInTokens"), poolUsd: poolUsd("shortPoolAmount", m.short) },
       },
     });
     marketIndex.set(m, bookMarkets.length - 1);
-    for (const p of held) (p as { sizeInTokens: bigint }).sizeInTokens = toSize(p.sizeInTokens, p.record, "sizeInTokens");
+    for (const p of held) {
+      const x = p.sizeInTokens;
+      (p as { size: bigint }).size = toSize(x, p.record, "sizeInTokens");
+      // The exact amount where it has digits below the size unit.
+      if (wide && x / TEN(sizeZeros) !== p.size * TEN(tokenDecimals - sd)) (p as { exactTokens?: bigint }).exactTokens = x / TEN(sizeZeros);
+    }
   }
 
   // Collateral tokens: the fewest decimals on which every net amount is exact, the most price decimals.
@@ -286,34 +333,65 @@ export function importGmxBook(input: GmxInput): GmxImport {
   const assets: Asset[] = [];
   const assetIndex = new Map<string, number>();
   const shift = new Map<string, number>();
+  /** Per collateral token kept exact (tokenDecimals): the zeros dropped from its amounts; -1 for a token whose amounts fit. */
+  const exactShift = new Map<string, number>();
   for (const t of tokens) {
     const held = positions.filter((p) => p.collateral.address === t.address);
-    // The token's own decimals where every amount fits 64 bits, else the fewest exact ones.
-    const fits = t.decimals <= 18 && held.every((p) => p.net <= I64_MAX && p.net >= I64_MIN);
-    const z = fits ? 0 : Math.min(t.decimals, ...held.map((p) => zeros(p.net < 0n ? -p.net : p.net, t.decimals)));
-    const dc = t.decimals - z;
-    if (dc > 18) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${dc} decimals; liqscan's assets hold at most 18`);
-    const cap = Math.min(18, 24 - dc);
-    let pc = priceDecimals([t.min], cap);
-    while (pc >= 0 && pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
-    if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${cap}] hold ${t.symbol}'s min price exactly`);
+    // The token's own decimals where every amount fits 64 bits, else the fewest exact ones; where
+    // even those do not fit 64 bits (WETH collateral past 9.2 ETH in wei), the amounts are kept
+    // exact in tokenDecimals (the fewest exact) and the balances are images in coarser units.
+    const mag = (x: bigint) => (x < 0n ? -x : x);
+    const fitsAt = (z: number) => held.every((p) => mag(p.net) / TEN(z) <= I64_MAX);
+    const exactZeros = Math.min(t.decimals, ...held.map((p) => zeros(mag(p.net), t.decimals)));
+    const fits = t.decimals <= 18 && fitsAt(0);
+    const wide = !fits && !fitsAt(exactZeros);
+    const z = fits ? 0 : exactZeros;
+    const tdc = t.decimals - z;
+    if (tdc > 18) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${tdc} decimals; liqscan's assets hold at most 18`);
+    let dc = tdc;
+    let pc: number;
+    if (!wide) {
+      const cap = Math.min(18, 24 - dc);
+      pc = priceDecimals([t.min], cap);
+      while (pc >= 0 && pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
+      if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${cap}] hold ${t.symbol}'s min price exactly`);
+    } else {
+      // Exact prices first (tokenDecimals + priceDecimals <= 30), then the finest balance unit in
+      // which every amount fits 64 bits (decimals + priceDecimals <= 24, a unit at most 10^19 token units).
+      const pCap = Math.min(18, 30 - tdc);
+      pc = priceDecimals([t.min], pCap);
+      if (pc < 0) throw new BookError(t.record, "prices.minPrice", `${t.min}: no price decimals in [0, ${pCap}] hold ${t.symbol}'s min price exactly (amounts are exact in ${tdc} decimals, and tokenDecimals + priceDecimals is at most 30)`);
+      const shiftOf = (x: bigint) => { let j = 0; while (x / TEN(j) > I64_MAX) j++; return j; };
+      const j = Math.max(0, tdc - (24 - pc), ...held.map((p) => shiftOf(mag(p.net) / TEN(z))));
+      dc = tdc - j;
+      if (j > 19 || dc < 0) throw new BookError(held[0]!.record, "collateralAmount", `${t.symbol} amounts need a unit of 10^${j} token units (10^-${tdc}) to fit 64 bits beside ${pc} price decimals; a book's is at most 10^19 and no coarser than 1 token`);
+      const cap = Math.min(18, 24 - dc, 30 - tdc);
+      while (pc < cap && t.min / TEN(29 - pc) < 1n << 62n) pc++;
+    }
     const price = t.min / TEN(30 - pc);
     if (price > I64_MAX) throw new BookError(t.record, "prices.minPrice", `${t.min} is ${price} units of 10^-${pc} USD, past 2^63 - 1`);
     assetIndex.set(t.address, assets.length);
     shift.set(t.address, t.decimals - dc);
-    assets.push({ id: t.symbol, decimals: dc, priceDecimals: pc, price, maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
+    exactShift.set(t.address, wide ? z : -1);
+    assets.push({ id: t.symbol, decimals: dc, priceDecimals: pc, price, ...(wide ? { tokenDecimals: tdc } : {}), maintenanceWeightPpm: 1_000_000n, initialWeightPpm: 1_000_000n, liabilityWeightPpm: 1_000_000n });
   }
   if (new Set(assets.map((a) => a.id)).size !== assets.length) {
     assets.forEach((a, i) => { (a as { id: string }).id = `${a.id}:${tokens[i]!.address}`; });
   }
 
   const accounts: Account[] = positions.map((p) => {
-    const net = p.net / TEN(shift.get(p.collateral.address)!);
+    // The balance: its magnitude floored to the asset's unit (its sign kept), and the exact amount where finer.
+    const m = p.net < 0n ? -p.net : p.net;
+    const net = (p.net < 0n ? -1n : 1n) * (m / TEN(shift.get(p.collateral.address)!));
+    const ez = exactShift.get(p.collateral.address)!;
+    const exactNet = ez >= 0 ? p.net / TEN(ez) : undefined;
+    const finer = exactNet !== undefined && exactNet !== net * TEN(shift.get(p.collateral.address)! - ez);
     if (net > I64_MAX || net < I64_MIN) throw new BookError(p.record, "collateralAmount", `${p.net} ${p.collateral.symbol} units net of the close's costs pass 64 bits in the book's units`);
     return {
       id: p.id, collateral: p.impact.image, margin: "isolated",
-      positions: [{ market: marketIndex.get(p.market)!, size: p.isLong ? p.sizeInTokens : -p.sizeInTokens, entryPrice: p.sizeInUsd.image, ...(p.sizeInUsd.exact !== undefined ? { sizeInUsd30: p.sizeInUsd.exact } : {}) }],
-      balances: [{ asset: assetIndex.get(p.collateral.address)!, amount: net }],
+      positions: [{ market: marketIndex.get(p.market)!, size: p.isLong ? p.size : -p.size, entryPrice: p.sizeInUsd.image, ...(p.sizeInUsd.exact !== undefined ? { sizeInUsd30: p.sizeInUsd.exact } : {}),
+        ...(p.exactTokens !== undefined ? { sizeInTokens: p.isLong ? p.exactTokens : -p.exactTokens } : {}) }],
+      balances: [{ asset: assetIndex.get(p.collateral.address)!, amount: net, ...(finer ? { tokenAmount: exactNet } : {}) }],
       ...(p.impact.exact !== undefined ? { collateral30: p.impact.exact } : {}),
     };
   });

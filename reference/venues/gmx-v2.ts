@@ -6,7 +6,8 @@
  *
  * The book's shape (book/validate.ts checks it): GMX positions are isolated, so each is an account
  * of its own holding one position and one balance:
- * - the position's size is sizeInTokens (signed: long > 0) in the market's size units, its entry
+ * - the position's size is sizeInTokens (signed: long > 0): its image in the market's size units,
+ *   `sizeInTokens` the exact amount in 10^-tokenDecimals where it is finer (book/gmx-wide.ts), its entry
  *   slot holds sizeInUsd in quote units (10^-6 USD, its floor) and `sizeInUsd30` the exact amount
  *   at 10^-30 where it is finer (book/gmx-wide.ts): stored, not size * price;
  * - the balance is the collateral token (an asset, its price the token's min price) net of the
@@ -19,14 +20,14 @@
  *
  * A value v in the book's units is v * 10^(30 - d) at FLOAT_PRECISION, d its decimals: the
  * collateral price c (d = asset decimals + priceDecimals: the contract's price per token unit), the
- * index price (sizeDecimals + priceDecimals). USD amounts (sizeInUsd, the impact, the market's
+ * index price (tokenDecimals + priceDecimals: sizeInTokens is exact in 10^-tokenDecimals). USD amounts (sizeInUsd, the impact, the market's
  * MIN_COLLATERAL_USD, open interest and pools) and factors are GMX's own, at 10^30.
  */
 import type { Account, AccountResult, Asset, Book, CloseOut, GmxMarket, GmxPoolSide, Market } from "../../book/types.js";
 import { PPM } from "../../book/types.js";
 import { I64_MAX, ceilDiv, fitsI64, floorDiv, max, pow10 } from "../arith.js";
 import { leastWhere } from "../price-ranges.js";
-import { collateralOf30, sizeInUsdOf } from "../../book/gmx-wide.js";
+import { assetTokenDecimals, collateralOf30, gmxTokenDecimals, sizeInTokensOf, sizeInUsdOf, tokenAmountOf } from "../../book/gmx-wide.js";
 import type { CloseOutInput, FillOutcome, VenueRules } from "./rules.js";
 
 /** FLOAT_PRECISION (contracts/utils/Precision.sol). */
@@ -71,14 +72,17 @@ export function roundUpDivision(a: bigint, b: bigint): bigint {
   return (a + b - 1n) / b;
 }
 
-/** The index token's price per token unit at FLOAT_PRECISION for a price x in the market's units. */
+/**
+ * The index token's price per token unit (10^-tokenDecimals, the unit of sizeInTokens and of the
+ * open interest in tokens; book/gmx-wide.ts) at FLOAT_PRECISION for a price x in the market's units.
+ */
 export function indexUnitPrice(market: Market, x: bigint): bigint {
-  return x * pow10(30 - market.sizeDecimals - market.priceDecimals);
+  return x * pow10(30 - gmxTokenDecimals(market) - market.priceDecimals);
 }
 
-/** A collateral token's price per token unit at FLOAT_PRECISION for a price c in the asset's units. */
+/** A collateral token's price per token unit (10^-tokenDecimals, the unit of the exact balance) at FLOAT_PRECISION for a price c in the asset's units. */
 export function collateralUnitPrice(asset: Asset, c: bigint): bigint {
-  return c * pow10(30 - asset.decimals - asset.priceDecimals);
+  return c * pow10(30 - assetTokenDecimals(asset) - asset.priceDecimals);
 }
 
 /** Price.pickPriceForPnl(isLong, maximize): a long's pnl is largest at the max price, a short's at the min. */
@@ -139,13 +143,13 @@ export function liquidationImpact(market: Market, impact: bigint, sizeInUsd: big
 /** One gmx-v2 account's position, balance and collateral asset (book/validate.ts guarantees the shape). */
 export interface GmxPositionView {
   readonly market: Market;
-  /** sizeInTokens, signed. */
+  /** sizeInTokens (10^-tokenDecimals index tokens), signed: exact, not the size image. */
   readonly size: bigint;
   /** sizeInUsd at FLOAT_PRECISION. */
   readonly sizeInUsd: bigint;
   /** The given price impact at FLOAT_PRECISION. */
   readonly impact: bigint;
-  /** collateralAmount less totalCostAmount (token units), and its asset (null: no balance, 0 collateral). */
+  /** collateralAmount less totalCostAmount (10^-tokenDecimals of its asset, exact), and its asset (null: no balance, 0 collateral). */
   readonly collateral: bigint;
   readonly asset: Asset | null;
 }
@@ -174,10 +178,10 @@ export function viewOf(book: Pick<Book, "markets" | "assets">, acct: Account): G
   const balance = acct.balances?.[0];
   return {
     market,
-    size: pos.size,
+    size: sizeInTokensOf(pos, market),
     sizeInUsd: sizeInUsdOf(pos),
     impact: collateralOf30(acct),
-    collateral: balance?.amount ?? 0n,
+    collateral: balance === undefined ? 0n : tokenAmountOf(balance, book.assets![balance.asset]!),
     asset: balance === undefined ? null : book.assets![balance.asset]!,
   };
 }

@@ -91,7 +91,7 @@ describe("gmx-v2 JSON books", () => {
     expect(errorOf(() => validateBook({ venue: "generic", liquidatorSharePpm: 0n, markets: [], accounts: [{ id: "x", collateral: 0n, positions: [], collateral30: 1n }] } as Book)).message).toBe('account "x": field "collateral30": a generic account has no collateral at 10^-30; it belongs to gmx-v2 books');
     // The column form: gmxUsd of the right length, each amount its image's.
     const columns = bookToColumns(with_({ collateral30: -2_500_000n * 10n ** 24n + 7n }));
-    expect(errorOf(() => validateColumns({ ...columns, gmxUsd: columns.gmxUsd!.subarray(0, 2) })).message).toContain('field "gmxUsd": has length 2, expected 4');
+    expect(errorOf(() => validateColumns({ ...columns, gmxUsd: columns.gmxUsd!.subarray(0, 2) })).message).toContain('field "gmxUsd": has length 2, expected 8');
     const off = columns.gmxUsd!.slice();
     writeWide(off, 0, 0, readWide(off, 0, 0) + 5n * 10n ** 24n); // sizeInUsd 5 quote units above its image
     expect(errorOf(() => validateColumns({ ...columns, gmxUsd: off })).message).toContain('position 1: field "sizeInUsd30"');

@@ -68,7 +68,7 @@ describe("import gmx", () => {
       [() => run([marketInfo()], [position({ isLong: "yes" })]), "positions.json: [0]", "isLong", /true or false/],
       [() => run([marketInfo()], [position({ sizeInTokens: 12.5 })]), "positions.json: [0]", "sizeInTokens", /whole number/],
       [() => run([marketInfo({ minCollateralFactorForLiquidation: pct(0.5) + 1n })], [position()]), "markets.json: [0]", "minCollateralFactorForLiquidation", /parts of 10\^9/],
-      [() => run([marketInfo()], [position({ sizeInTokens: 10n ** 38n })]), "positions.json: [0]", "sizeInTokens", /past 2\^63 - 1/],
+      [() => run([marketInfo()], [position({ sizeInTokens: 10n ** 38n })]), "positions.json: [0]", "sizeInTokens", /a size unit of 10\^2 token units/],
       [() => run([marketInfo({ indexToken: token("0xeth", "ETH", 18, 2000n * E30 + 1n) })], [position()]), "markets.json: [0]", "indexToken.prices.minPrice", /no price decimals/],
       [() => run([marketInfo()], [position()], config({ liquidationFeeFactors: {} })), "config.json", "liquidationFeeFactors.0xmarket", /missing/],
       [() => run([marketInfo()], [position()], config({ extra: 1 })), "config.json", "extra", /unknown field/],
@@ -185,6 +185,68 @@ describe("import gmx: real SDK responses at GMX's 10^-30", () => {
       expect([e.record, e.field], e.message).toEqual(["markets.json: [0]", field]);
       expect(e.problem).toMatch(/2\^192 - 1/);
     }
+  });
+
+  it("token amounts with all 18 digits (a real ETH market: 45,000.123456789012345678 ETH of open interest, a 123.456789012345678901 ETH long): exact, in both engines", async () => {
+    // The SDK's amounts in wei with every digit: none fits 64 bits in wei, nor in fewer exact decimals.
+    const T = 123_456_789_012_345_678_901n, n = 45_000_123_456_789_012_345_678n;
+    const min = 2000_1234n * 10n ** 26n, max = 2000_1235n * 10n ** 26n; // $2,000.1234 / $2,000.1235 at 10^30
+    const ethT = token("0xeth", "ETH", 18, min, max);
+    const m = marketInfo({ indexToken: ethT, longToken: ethT, longInterestUsd: 80_000_000n * E30, longInterestInTokens: n,
+      shortInterestUsd: 90_000_000n * E30, shortInterestInTokens: n + 4_321n, longPoolAmount: 5_000_123_456_789_012_345_678n });
+    const r = run([m], [position({ sizeInTokens: T, sizeInUsd: 200_000n * E30, collateralAmount: 2_500n * 10n ** 6n }), position({ account: "0xbob", isLong: false, sizeInTokens: 1n * 10n ** 15n + 1n, sizeInUsd: 2n * E30 })]);
+    validateBook(r.book);
+    const bm = r.book.markets[0]!;
+    // Exact in wei (tokenDecimals 18); the images in 10^-16 ETH, the finest in which 123.45 ETH fits
+    // 64 bits (T / 100 < 2^63); the price in the 8 decimals left (16 + 8 = 24).
+    expect([bm.gmx!.tokenDecimals, bm.sizeDecimals, bm.priceDecimals, bm.markPrice, bm.gmx!.indexPriceSpread]).toEqual([18, 16, 8, 200_012_340_000n, 10_000n]);
+    expect([bm.gmx!.long.openInterestInTokens, bm.gmx!.short.openInterestInTokens]).toEqual([n, n + 4_321n]);
+    expect(r.book.accounts[0]!.positions[0]).toMatchObject({ size: 1_234_567_890_123_456_789n, sizeInTokens: T });
+    expect(r.book.accounts[1]!.positions[0]).toMatchObject({ size: -10_000_000_000_000n, sizeInTokens: -(10n ** 15n + 1n) });
+    expect(r.text).toContain('"size": "123.456789012345678901"');
+    expect(r.text).toContain('"openInterestInTokens": "45000.123456789012345678"');
+    expect(parseBookJson(r.text)).toEqual(r.book);
+    // The capped pnl by hand: V = T * 2000.1234 at 10^-30, the pool pnl n * 2000.1235 (the long's
+    // max) - $80M = $10,005,804.3..., the bound applyFactor(5,000.12 ETH at $2,000.1234, 90 %) = $9.0M: the cap binds.
+    const V = T * min / 10n ** 18n, pool = n * max / 10n ** 18n - 80_000_000n * E30;
+    const B = (5_000_123_456_789_012_345_678n * min / 10n ** 18n) * pct(90) / E30;
+    expect(pool).toBeGreaterThan(B);
+    const capped = (V - 200_000n * E30) * B / pool;
+    const want = scanBook(r.book).results;
+    expect(want[0]!.equity).toBe(((2_500n - 6n) * E30 + capped) / 10n ** 24n); // 2,494 USDC net of the 6 USDC fee
+    const w = await (await createEngine("wasm")).load(r.book);
+    const got = w.scan();
+    want.forEach((x, i) => expect(got.account(i), `account ${i}`).toEqual(x));
+    w.dispose();
+    // Past the bounds: a position smaller than the size unit the largest needs, open interest past 2^128 wei.
+    const small = refusal(() => run([m], [position({ sizeInTokens: T }), position({ account: "0xbob", sizeInTokens: 99n })]));
+    expect([small.record, small.field]).toEqual(["positions.json: [1]", "sizeInTokens"]);
+    expect(small.problem).toMatch(/below one size unit \(10\^-16 ETH\)/);
+    const past = refusal(() => run([marketInfo({ ...m, longInterestInTokens: 2n ** 128n + 1n })], [position({ sizeInTokens: T })]));
+    expect([past.record, past.field]).toEqual(["markets.json: [0]", "longInterestInTokens"]);
+    expect(past.problem).toMatch(/below 2\^128/);
+  });
+
+  it("WETH collateral with all 18 digits (12.345678901234567891 WETH, past 9.2 ETH in wei): exact, in both engines", async () => {
+    const W = 12_345_678_901_234_567_891n, fee = 3n * 10n ** 15n + 7n;
+    const r = run([marketInfo()], [position({ isLong: false, collateralTokenAddress: "0xeth", collateralAmount: W, positionFeeAmount: fee }), position({ account: "0xbob", collateralTokenAddress: "0xeth", collateralAmount: 10n ** 18n + 1n, positionFeeAmount: 0n })]);
+    validateBook(r.book);
+    const a = r.book.assets![0]!;
+    // Exact in wei; balances in the finest unit that holds 12.34 WETH in 64 bits (10^-17: j = 1),
+    // the price ($2,000 at 10^30) in the decimals left (17 + pc <= 24, 18 + pc <= 30).
+    expect([a.id, a.tokenDecimals, a.decimals, a.priceDecimals, a.price]).toEqual(["ETH", 18, 17, 7, 20_000_000_000n]);
+    expect(r.book.accounts[0]!.balances).toEqual([{ asset: 0, amount: (W - fee) / 10n, tokenAmount: W - fee }]);
+    expect(r.book.accounts[1]!.balances).toEqual([{ asset: 0, amount: 10n ** 17n, tokenAmount: 10n ** 18n + 1n }]);
+    expect(r.text).toContain('"ETH": "12.342678901234567884"');
+    expect(parseBookJson(r.text)).toEqual(r.book);
+    // The collateral by hand: (W - fee) wei at $2,000 is C = (W - fee) * 2000 * 10^12 at 10^-30.
+    const v = viewOf(r.book, r.book.accounts[0]!)!;
+    expect(gmxTrigger(v, r.book.markets[0]!.markPrice, a.price).remaining).toBe((W - fee) * 2000n * 10n ** 12n + 10_000n * E30 - 5n * 10n ** 18n * 2000n * 10n ** 12n);
+    const want = scanBook(r.book).results;
+    const w = await (await createEngine("wasm")).load(r.book);
+    const got = w.scan();
+    want.forEach((x, i) => expect(got.account(i), `account ${i}`).toEqual(x));
+    w.dispose();
   });
 });
 
