@@ -243,8 +243,13 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const sizes = [...held.map((p) => p.sizeInTokens), longOiTokens, shortOiTokens];
     const fitsAt = (z: number) => sizes.every((x) => x / TEN(z) <= I64_MAX);
     const exactZeros = Math.min(td, ...sizes.map((x) => zeros(x, td)));
-    const wide = !(fitsAt(0) && td <= 24) && !fitsAt(exactZeros);
-    const sizeZeros = !wide ? (fitsAt(0) && td <= 24 ? 0 : exactZeros) : exactZeros;
+    // Also where the sizes fit but the price needs more decimals than 24 less theirs (an 18-decimal
+    // market whose amounts are all below 9.2 tokens, its price at 12 decimals): the exact path's
+    // price room is 30 less the token decimals.
+    const narrowZeros = fitsAt(0) && td <= 24 ? 0 : exactZeros;
+    const wide = (!(fitsAt(0) && td <= 24) && !fitsAt(exactZeros)) ||
+      (priceDecimals([m.index.min, m.index.max], Math.min(18, 24 - (td - narrowZeros))) < 0 && td - exactZeros <= 18 && priceDecimals([m.index.min, m.index.max], Math.min(18, 30 - (td - exactZeros))) >= 0);
+    const sizeZeros = !wide ? narrowZeros : exactZeros;
     const tokenDecimals = td - sizeZeros; // the unit every token amount is exact in
     if (wide && tokenDecimals > 18) throw new BookError(held[0]?.record ?? record, "sizeInTokens", `${m.index.symbol} amounts need ${tokenDecimals} decimals to be exact; a book's decimals are at most 18`);
     let sd = tokenDecimals;
@@ -344,8 +349,10 @@ export function importGmxBook(input: GmxInput): GmxImport {
     const fitsAt = (z: number) => held.every((p) => mag(p.net) / TEN(z) <= I64_MAX);
     const exactZeros = Math.min(t.decimals, ...held.map((p) => zeros(mag(p.net), t.decimals)));
     const fits = t.decimals <= 18 && fitsAt(0);
-    const wide = !fits && !fitsAt(exactZeros);
-    const z = fits ? 0 : exactZeros;
+    // Also where the amounts fit but the price needs more decimals than 24 less theirs (as for the index token above).
+    const wide = (!fits && !fitsAt(exactZeros)) ||
+      (priceDecimals([t.min], Math.min(18, 24 - (t.decimals - (fits ? 0 : exactZeros)))) < 0 && t.decimals - exactZeros <= 18 && priceDecimals([t.min], Math.min(18, 30 - (t.decimals - exactZeros))) >= 0);
+    const z = fits && !wide ? 0 : exactZeros;
     const tdc = t.decimals - z;
     if (tdc > 18) throw new BookError(held[0]!.record, "collateralAmount", `collateral in ${t.symbol} needs ${tdc} decimals; liqscan's assets hold at most 18`);
     let dc = tdc;

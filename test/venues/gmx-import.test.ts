@@ -227,6 +227,33 @@ describe("import gmx: real SDK responses at GMX's 10^-30", () => {
     expect(past.problem).toMatch(/below 2\^128/);
   });
 
+  it("a small 18-decimal market (every amount below 9.2 ETH in wei) whose prices need 12 decimals: the exact path, not a refusal", async () => {
+    // In wei every amount fits 64 bits, but 18 size decimals leave 6 for the price (their sum is at
+    // most 24) and $2,000.123456789012 needs 12: the amounts are kept exact in wei beside coarser
+    // size images instead (tokenDecimals + priceDecimals <= 30), and the collateral in WETH alike.
+    const min = 2000_123456789012n * 10n ** 18n, max = 2000_123456789013n * 10n ** 18n;
+    const ethT = token("0xeth", "ETH", 18, min, max);
+    const m = marketInfo({ indexToken: ethT, longToken: ethT, longInterestUsd: 10_000n * E30, longInterestInTokens: 5_123_456_789_012_345_678n,
+      shortInterestUsd: 6_000n * E30, shortInterestInTokens: 3_000_000_000_000_000_001n, longPoolAmount: 9_000_000_000_000_000_001n });
+    const T = 1_000_000_000_000_000_001n;
+    const r = run([m], [position({ sizeInTokens: T, sizeInUsd: 2_000n * E30, collateralAmount: 2_500n * 10n ** 6n }),
+      position({ account: "0xbob", isLong: false, sizeInTokens: 2n * 10n ** 15n + 7n, sizeInUsd: 4n * E30, collateralTokenAddress: "0xeth", collateralAmount: 1_234_567_890_123_456_789n, positionFeeAmount: 0n })]);
+    validateBook(r.book);
+    const bm = r.book.markets[0]!;
+    expect([bm.gmx!.tokenDecimals, bm.priceDecimals, bm.markPrice]).toEqual([18, 12, 2000_123456789012n]);
+    expect(r.book.accounts[0]!.positions[0]).toMatchObject({ sizeInTokens: T });
+    expect(r.book.accounts[1]!.positions[0]).toMatchObject({ sizeInTokens: -(2n * 10n ** 15n + 7n) });
+    expect(r.text).toContain('"size": "1.000000000000000001"');
+    const weth = r.book.assets!.find((a) => a.id === "ETH")!;
+    expect(weth.tokenDecimals).toBe(18);
+    expect(parseBookJson(r.text)).toEqual(r.book);
+    const want = scanBook(r.book).results;
+    const w = await (await createEngine("wasm")).load(r.book);
+    const got = w.scan();
+    want.forEach((x, i) => expect(got.account(i), `account ${i}`).toEqual(x));
+    w.dispose();
+  });
+
   it("WETH collateral with all 18 digits (12.345678901234567891 WETH, past 9.2 ETH in wei): exact, in both engines", async () => {
     const W = 12_345_678_901_234_567_891n, fee = 3n * 10n ** 15n + 7n;
     const r = run([marketInfo()], [position({ isLong: false, collateralTokenAddress: "0xeth", collateralAmount: W, positionFeeAmount: fee }), position({ account: "0xbob", collateralTokenAddress: "0xeth", collateralAmount: 10n ** 18n + 1n, positionFeeAmount: 0n })]);
