@@ -198,6 +198,26 @@ describe("liqscan watch on a binance-usdm hedge-mode account", () => {
 });
 
 describe("liqscan watch --state", () => {
+  it("killed after the event that completes a batch was logged but before its scan was: the restart scans that batch first", async () => {
+    // --every 2 over four ETH marks: the uninterrupted run scans after marks 2 and 4 (dave recovers
+    // at 3,300, is liquidatable again at 3,500). A kill between mark 2's log line and the scan's
+    // "S" leaves a log of two events and no scan; the restart owes that scan before mark 3.
+    const marks = ["3300", "3300", "3500", "3500"].map((price, i) => JSON.stringify({ type: "mark", market: "ETH-PERP", price, seq: i + 1 }));
+    const args = (dir: string) => ["examples/spec-example.json", "--state", dir, "--every", "2", "--pause", "0"];
+    const whole = await watch(args(tempDir()), marks.join("\n") + "\n");
+    expect(whole.code, whole.stderr).toBe(0);
+    const want = lines(whole.stdout).filter((l) => l.account === "dave").map((l) => [l.scan, l.type, l.seq]);
+    expect(want).toEqual([[1, "liquidatable", null], [2, "recovered", 2], [3, "liquidatable", 4]]);
+    const dir = tempDir();
+    expect((await watch(args(dir), marks.slice(0, 2).join("\n") + "\n")).code).toBe(0);
+    const log = readFileSync(join(dir, "events.log"), "utf8");
+    expect(log.endsWith("S\n"), log).toBe(true);
+    writeFileSync(join(dir, "events.log"), log.slice(0, -2)); // the scan's line never written
+    const again = await watch(args(dir), marks.join("\n") + "\n");
+    expect(again.code, again.stderr).toBe(0);
+    expect(lines(again.stdout).filter((l) => l.account === "dave").map((l) => [l.scan, l.type, l.seq])).toEqual(want.slice(1));
+  });
+
   it("killed with SIGKILL at random points of a long stream, again and again, writes what an uninterrupted run writes", async () => {
     const { book, events } = stream(4_000, 3);
     const path = bookFile(book);

@@ -144,6 +144,9 @@ class Watcher {
     w.scans = header.scans;
     w.events = header.events;
     await w.replay(header.logOffset);
+    // Killed after the event that completed a batch was logged but before its scan was: that scan
+    // is owed now, before any later event joins the batch (else the answer moves by an event).
+    if (w.pending >= options.every) w.scan(true);
     return w;
   }
 
