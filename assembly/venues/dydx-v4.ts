@@ -282,7 +282,14 @@ function dydxPositionPrice(market: usize, tiers: usize, size: i64, A: i64, other
     const mHi = nHi - u64(nLo == 0);
     if (mHi >= u) return <i64>I64_MAX;
     const x = udiv128(mHi, mLo, u);
-    return x > I64_MAX ? <i64>I64_MAX : <i64>x;
+    if (x > I64_MAX) return <i64>I64_MAX;
+    // Where only this position can hold maintenance, a price whose notional truncates to 0 holds
+    // none: when one price unit moves the notional past every liquidatable one, no price is.
+    if (least == 1) {
+      const at = umul128(u, x);
+      if (mulHi == 0 && at < K) return NONE;
+    }
+    return <i64>x;
   }
   // A short: the least n in [least, hiN] with g(n) < 0 (g nonincreasing).
   if (gOf(A, false, tier, hiN) >= 0) return top > N_CAP ? WIDE : NONE;

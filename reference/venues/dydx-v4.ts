@@ -200,8 +200,10 @@ function liquidationPrice(q: PriceQuery): bigint | null {
     // The least n in [nLo, nHi] with g(n) >= 0 (g nondecreasing), nHi + 1 when none.
     const top = leastWhere(nLo, nHi + 1n, (n) => g(n) >= 0n) - 1n; // the greatest liquidatable notional
     if (top < max(least, nLo)) return null;
-    // The greatest x with trunc(u x / K) <= top: u x < (top + 1) K.
-    return min(xMax, ((top + 1n) * K - 1n) / u);
+    // The greatest x with trunc(u x / K) <= top: u x < (top + 1) K; none when its notional is
+    // below `least` (one price unit moves the notional from 0 past every liquidatable one).
+    const x = min(xMax, ((top + 1n) * K - 1n) / u);
+    return nOf(x) < least ? null : x;
   }
   // A short: the least n in [max(nLo, least), nHi] with g(n) < 0 (g nonincreasing).
   const lo = leastWhere(max(nLo, least), nHi + 1n, (n) => g(n) < 0n);

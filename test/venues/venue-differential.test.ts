@@ -140,3 +140,21 @@ describe.each(VENUES)("%s: wasm = reference", (venue) => {
     live.dispose();
   });
 });
+
+describe("dydx-v4: a long whose notional goes from 0 past every liquidatable one in one price unit", () => {
+  it("has no liquidation price when no other position holds maintenance (seed 230281293 account 370: both engines said 0)", async () => {
+    // The account is liquidatable only where its maintenance is positive, and its only maintained
+    // position's notional at price 0 is 0 (no maintenance) and at price 1 already past the line.
+    const book = randomVenueBook(new Rng(230_281_293), "dydx-v4", { accounts: 400, extreme: 0 });
+    const live = await (await createEngine("wasm")).load(book);
+    const prices = live.liquidationPrices();
+    let p = 0;
+    for (let a = 0; a < 370; a++) p += book.accounts[a]!.positions.length;
+    expect(book.accounts[370]!.positions[1]!.market).toBe(3);
+    expect(liquidationPrice(book, 370, 1)).toBeNull();
+    expect(prices[p + 1]).toBe(-1n);
+    const marks = book.markets.map((m) => m.markPrice);
+    for (const y of [0n, 1n, 2n]) expect(isLiquidatable(book, 370, marks.map((v, m) => (m === 3 ? y : v)))).toBe(false);
+    live.dispose();
+  });
+});
