@@ -14,13 +14,19 @@ import type { AccountRef, FillResult, PositionLabels } from "./types.js";
 const I64_MIN = -I64_MAX - 1n;
 
 /** What an engine provides: positions by account and index within it (k), in the account's order. */
+/** What the live edits need of an id index: a Map, or the wasm book's open addressing (book/validate.ts IdIndex). */
+export interface IdLookup {
+  get(id: string): number | undefined;
+  set(id: string, account: number): unknown;
+}
+
 export abstract class LiveEdits {
   abstract readonly venue: VenueName;
   abstract readonly markets: readonly Market[];
   abstract readonly accountCount: number;
   protected abstract readonly ids: string[];
   /** Ids to account indices (a Map on the reference engine; `set` is called with the id just appended to `ids`). */
-  protected abstract readonly idIndex: { get(id: string): number | undefined; set(id: string, account: number): unknown };
+  protected abstract readonly idIndex: IdLookup;
   protected abstract readonly removed: Set<number>;
   protected abstract marketIdMap(): Map<string, number>;
 
