@@ -133,16 +133,19 @@ function fills(book: LiveBook, pick: (n: number) => number): void {
   }
 }
 
-export const CASES: readonly BenchCase[] = [
-  // The parallel comparison runs first, while this process's heap is small: after the BigInt and
-  // bn.js books of the TypeScript competitors, the main thread's garbage collection (each
-  // parallel scan allocates the merged statuses) stalls the workers' answers.
-  {
-    id: "parallel",
-    label: `wasm scanParallel, 2 threads (every mark ticks; ${PARALLEL_BATCH} scans a call)`,
+/** Small objects of the "parallel-heap" case's held heap: about 87 bytes each with their slot, 2 GB in all. */
+const HEAP_OBJECTS = 24_000_000;
+
+/** scanParallel on 2 threads, every mark ticking, the case holding `heapObjects` small objects while timed. */
+function parallelCase(id: string, label: string, heapObjects: number): BenchCase {
+  return {
+    id,
+    label,
     kind: "other",
     minPositions: 3_000_000,
     async prepare(ctx) {
+      let held: { i: number; x: number; next: unknown }[] | null = [];
+      for (let i = 0; i < heapObjects; i++) held.push({ i, x: i + 0.5, next: held[i - 1] ?? null });
       const book = await openParallel(ctx.columns, { threads: 2 });
       const base = ctx.columns.markets.map((m) => m.markPrice);
       let up = false;
@@ -155,12 +158,24 @@ export const CASES: readonly BenchCase[] = [
             tickEveryMark(book, base, up);
             await book.scanParallel();
           }
+          if (held && held.length !== heapObjects) throw new Error("the held heap changed");
         },
         positions: book.positionCount * PARALLEL_BATCH,
-        dispose: () => void book.close(),
+        dispose: () => {
+          held = null;
+          void book.close();
+        },
       };
     },
-  },
+  };
+}
+
+export const CASES: readonly BenchCase[] = [
+  // The parallel comparison runs first, while this process's heap is small, and again holding a
+  // 2 GB heap of small objects (a backend's own state): a scan allocates nothing the size of the
+  // book, so the main thread's garbage collections do not stall the workers' answers.
+  parallelCase("parallel", `wasm scanParallel, 2 threads (every mark ticks; ${PARALLEL_BATCH} scans a call)`, 0),
+  parallelCase("parallel-heap", `wasm scanParallel, 2 threads, the caller holding a 2 GB JavaScript heap (every mark ticks; ${PARALLEL_BATCH} scans a call)`, HEAP_OBJECTS),
   {
     id: "stress-parallel",
     label: `stress grid, ${STRESS_SHOCKS.length} shocks on every market (wasm, one pass, 2 threads)`,

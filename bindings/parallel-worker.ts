@@ -56,6 +56,11 @@ async function handle(request: ToWorker): Promise<[FromWorker, ArrayBuffer[]]> {
     return [{ kind: "priced", prices }, [prices.buffer as ArrayBuffer]];
   }
   const result = book.scan();
+  if (request.status) {
+    // Into the book's shared status buffer, at this shard's accounts: no allocation.
+    new Uint8Array(request.status.buffer, request.status.offset, book.accountCount).set(result.status);
+    return [{ kind: "scanned", totals: result.totals, status: null }, []];
+  }
   // A copy: the view is overwritten by the next scan, and the copy's buffer can be transferred.
   const status = result.status.slice();
   return [{ kind: "scanned", totals: result.totals, status }, [status.buffer]];

@@ -24,8 +24,12 @@ window.outcome = (async () => {
   single.setMarkPrice(0, drop);
   const after = await parallel.scanParallel();
   const afterTick = text(after) === text(single.scan());
+  parallel.setMarkPrice(0, book.markets[0].markPrice);
+  await parallel.scanParallel();
+  let superseded = "";
+  try { after.status; } catch (e) { superseded = e.message; }
   await parallel.close();
-  return { threads: parallel.threads, hardware: navigator.hardwareConcurrency, atLoad, afterTick, liquidatable: after.totals.liquidatable };
+  return { isolated: crossOriginIsolated, threads: parallel.threads, hardware: navigator.hardwareConcurrency, atLoad, afterTick, superseded, liquidatable: after.totals.liquidatable };
 })();
 `;
 
@@ -39,8 +43,11 @@ describe("parallel scans in a browser", () => {
     // Serves dist/ only, and one empty page to import it from.
     server = createServer((request, response) => {
       const path = normalize(decodeURIComponent(new URL(request.url!, "http://x").pathname));
-      if (path === "/") {
-        response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>liqscan</title><script type="module">${PAGE}</script>`);
+      // "/isolated" is the same page, cross-origin isolated: the workers share the status buffer
+      // (a SharedArrayBuffer); on "/" they cannot, and send copies.
+      const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+      if (path === "/" || path === "/isolated") {
+        response.writeHead(200, { "content-type": "text/html", ...(path === "/isolated" ? isolation : {}) }).end(`<!doctype html><title>liqscan</title><script type="module">${PAGE}</script>`);
         return;
       }
       const file = join("dist", path);
@@ -48,7 +55,7 @@ describe("parallel scans in a browser", () => {
         response.writeHead(404).end();
         return;
       }
-      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", ...isolation }).end(readFileSync(file));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address() as { port: number };
@@ -60,15 +67,19 @@ describe("parallel scans in a browser", () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it("gives one thread's totals and statuses, before and after a price tick", async () => {
+  it.each([
+    ["a page that is not cross-origin isolated (statuses copied)", "/", false],
+    ["a cross-origin isolated page (statuses in shared memory)", "/isolated", true],
+  ] as const)("gives one thread's totals and statuses, before and after a price tick, on %s", async (_, path, isolated) => {
     browser ??= launchChromium();
     const page = await (await browser).newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${origin}/`);
-    const outcome = (await page.evaluate("window.outcome")) as { threads: number; hardware: number; atLoad: boolean; afterTick: boolean; liquidatable: number };
+    await page.goto(`${origin}${path}`);
+    const outcome = (await page.evaluate("window.outcome")) as { isolated: boolean; threads: number; hardware: number; atLoad: boolean; afterTick: boolean; superseded: string; liquidatable: number };
     expect(errors).toEqual([]);
-    expect(outcome).toMatchObject({ threads: Math.min(3, outcome.hardware), atLoad: true, afterTick: true }); // capped at the hardware's
+    expect(outcome).toMatchObject({ isolated, threads: Math.min(3, outcome.hardware), atLoad: true, afterTick: true }); // capped at the hardware's
+    expect(outcome.superseded).toContain("superseded by a later scan");
     expect(outcome.liquidatable).toBeGreaterThan(0);
     await page.close();
   });

@@ -152,16 +152,83 @@ describe("a parallel scan equals one thread's scan", () => {
     });
   });
 
-  it("keeps each result: a later scan does not change an earlier one", async () => {
+  it("keeps a result until a later scan's result arrives; then its statuses throw and its totals stay", async () => {
     const book = generateBook({ accounts: 3000, seed: baseSeed });
     await withParallel(book, 2, async (parallel) => {
       const before = await parallel.scanParallel();
+      expect(before.status.buffer).toBeInstanceOf(SharedArrayBuffer); // Node shares memory with its workers
       const copy = before.status.slice();
       parallel.setMarkPrice(0, 1n);
-      const after = await parallel.scanParallel();
+      const pending = parallel.scanParallel();
+      expect(before.status).toEqual(copy); // the later scan has not given its result yet
+      const after = await pending;
       expect(Buffer.from(after.status).equals(Buffer.from(copy))).toBe(false);
-      expect(before.status).toEqual(copy);
+      expect(() => before.status).toThrow("liqscan: this parallel scan result was superseded by a later scan of the same book");
+      expect(() => before.liquidatable()).toThrow("superseded");
+      expect(() => before.statusOf(0)).toThrow("superseded");
+      expect(before.accountCount).toBe(3000);
+      expect(before.totals.liquidatable).toBe(copy.filter((s) => s === 1).length);
     });
+  });
+
+  it("gives each of several scans sent at once its own statuses, read as each arrives", async () => {
+    // Pipelined scans need more status buffers than the two that alternate turn by turn: a buffer
+    // reused too early would show a later scan's statuses.
+    const book = generateBook({ accounts: 4000, seed: baseSeed + 7 });
+    const btc = book.markets[0]!;
+    const drops = [10n, 9n, 8n, 7n, 10n, 6n];
+    const single = await engine.load(book);
+    const want = drops.map((d) => {
+      single.setMarkPrice(0, (btc.markPrice * d) / 10n);
+      return single.scan().status.slice();
+    });
+    single.dispose();
+    await withParallel(book, 2, async (parallel) => {
+      for (let round = 0; round < 2; round++) {
+        const got = await Promise.all(drops.map((d) => {
+          parallel.setMarkPrice(0, (btc.markPrice * d) / 10n);
+          return parallel.scanParallel().then((r) => r.status.slice());
+        }));
+        got.forEach((status, i) => expect(Buffer.from(status).equals(Buffer.from(want[i]!)), `round ${round}, scan ${i}`).toBe(true));
+      }
+      // Turn by turn after that: each result right, the previous one superseded. While a scan
+      // runs, the current result may still be read (a bot reading the last result while the next
+      // scan runs), so the scan must not write into its statuses: the array read from the previous
+      // result still holds that scan's statuses when the next result arrives.
+      let previous: { result: Awaited<ReturnType<ParallelBook["scanParallel"]>>; status: Uint8Array; i: number } | undefined;
+      for (let i = 0; i < drops.length; i++) {
+        parallel.setMarkPrice(0, (btc.markPrice * drops[i]!) / 10n);
+        const result = await parallel.scanParallel();
+        expect(Buffer.from(result.status).equals(Buffer.from(want[i]!)), `turn ${i}`).toBe(true);
+        if (previous) {
+          expect(() => previous!.result.status).toThrow("superseded");
+          expect(Buffer.from(previous.status).equals(Buffer.from(want[previous.i]!)), `turn ${i}: the previous result's statuses while this scan ran`).toBe(true);
+        }
+        previous = { result, status: result.status, i };
+      }
+    });
+  });
+
+  it("gives the same statuses where memory cannot be shared (a browser page that is not cross-origin isolated)", async () => {
+    const book = generateBook({ accounts: 3000, seed: baseSeed + 11 });
+    const global = globalThis as { crossOriginIsolated?: boolean };
+    global.crossOriginIsolated = false;
+    let parallel: ParallelBook;
+    try {
+      parallel = await openParallel(book, { threads: 2 });
+    } finally {
+      delete global.crossOriginIsolated;
+    }
+    try {
+      await expectSameScan(parallel, book, "copied statuses");
+      const first = await parallel.scanParallel();
+      expect(first.status.buffer).toBeInstanceOf(ArrayBuffer); // a copy, not shared memory
+      parallel.setMarkPrice(0, 1n);
+      await parallel.scanParallel();
+      expect(() => first.status).toThrow("superseded");
+    } finally {
+      await parallel.close();
+    }
   });
 });
 
