@@ -130,6 +130,8 @@ const SAFE_MAGNITUDE: f64 = 4611686018427387904.0; // 2^62
 // @ts-ignore: decorator
 @inline function positionTerms<V>(p: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize): v128 {
   const venue = changetype<V>(0);
+  // A venue with a float image of its own (drift-v2) gives its terms, with its own proof.
+  if (isDefined(venue.floatTerms)) return venue.floatTerms(p, marketCol, sizeCol, entryCol, markets, tiers);
   const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
   const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
   const entry = <f64>venue.entry(load<i64>(entryCol + (<usize>p << 3)));

@@ -82,6 +82,12 @@ export function readDescriptor(desc: usize): void {
   }
 }
 
+/** Whether the venue's valuation has a float image for the pre-filter: the model's, or one of its own (`floatTerms`, drift-v2's). */
+// @ts-ignore: decorator
+@inline function floatImage<V>(): bool {
+  return changetype<V>(0).prefilters() || isDefined(changetype<V>(0).floatTerms);
+}
+
 /**
  * Evaluate account `a`, write its status, and append its entry at `out` when it is flagged.
  * Returns the next free entry, or 0 when the list is full.
@@ -91,16 +97,14 @@ export function readDescriptor(desc: usize): void {
   const first = load<u32>(starts + (<usize>a << 2));
   const end = load<u32>(ends + (<usize>a << 2));
   const c = load<i64>(collateralCol + (<usize>a << 3));
-  // A venue whose valuation the model's float images do not bound (drift-v2) has its own filter.
+  // A venue whose valuation the model's float images do not bound has its own (drift-v2's
+  // floatTerms, whose accounts have no tick bounds) or none.
   let safe = false;
-  if (changetype<V>(0).prefilters()) {
+  if (floatImage<V>()) {
     const sums = accountSums<V>(c, first, end, marketCol, sizeCol, entryCol, markets, tiers);
     const margin = f64x2.extract_lane(sums, 0), weight = f64x2.extract_lane(sums, 1);
     safe = safeBy(margin, weight, end - first, slackPerPosition, 0);
     if (bounds != 0) store<f32>(bounds + (<usize>a << 2), tickBound(margin, weight, end - first, slackPerPosition));
-  } else if (isDefined(changetype<V>(0).ownFilter)) {
-    // A venue with a float image of its own (drift-v2).
-    safe = changetype<V>(0).ownFilter(c, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition);
   }
   return settle<V>(a, c, first, end, safe, out);
 }
@@ -220,8 +224,8 @@ export function scanBookFor<V>(desc: usize, incremental: bool, movedBits: u32): 
   const edited = load<u32>(desc, DESC_EDITED_COUNT);
   store<u32>(desc, 0, DESC_EDITED_COUNT); // one scan's list: never read again
   let out = list;
-  // The position-major pre-filter for a loaded (compact) book, where the venue's valuation has a float image (not drift-v2's).
-  if (!incremental && ends == starts + 4 && changetype<V>(0).prefilters()) {
+  // The position-major pre-filter for a loaded (compact) book, where the venue's valuation has a float image.
+  if (!incremental && ends == starts + 4 && floatImage<V>()) {
     out = scanCompact<V>(accounts, out, load<u32>(desc, DESC_CANDIDATES) as usize);
     if (out == 0) return listFull(desc);
   } else if (!incremental) {

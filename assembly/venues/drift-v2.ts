@@ -16,7 +16,7 @@ import {
   ENTRY_BAD_DEBT, ENTRY_NOTIONAL, ENTRY_PENALTY, ENTRY_RETURNED,
   ENTRY_REWARD, ENTRY_STATUS, MARKET_DIVISOR, MARKET_DRIFT_BUFFER, MARKET_DRIFT_IF_FEE, MARKET_DRIFT_INITIAL_PCT,
   MARKET_DRIFT_PNL_WEIGHT, MARKET_DRIFT_STEP, MARKET_FEE_PPM, MARKET_MARK, MARKET_TIER_START, STATUS_LIQUIDATABLE,
-  STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO, MARKET_F_INV_K,
+  STATUS_OVERFLOW, TIER_DRIFT_IMF, TIER_DRIFT_RATIO, MARKET_F_MARK_K,
 } from "../layout";
 import { safeBy } from "../prefilter";
 import { add128, hi128, mulU128U64, sub128, udivU128 } from "../i128";
@@ -202,13 +202,13 @@ export class DriftV2 {
   }
   // @ts-ignore: decorator
   @inline triggerSlack(): i64 { return 0; }
-  /** The model's float images bound neither the quote asset amounts nor the size premium: the scan asks `ownFilter` instead. */
+  /** The model's float images bound neither the quote asset amounts nor the size premium: the scan takes `floatTerms` instead. */
   // @ts-ignore: decorator
   @inline prefilters(): bool { return false; }
-  /** drift-v2's own float pre-filter (driftCertainlySafe): true when the account is certainly not liquidatable. */
+  /** drift-v2's own float image of position p (driftTerms): its (margin, weight) terms for the pre-filter's test. */
   // @ts-ignore: decorator
-  @inline ownFilter(collateral: i64, first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64): bool {
-    return driftCertainlySafe(collateral, first, end, marketCol, sizeCol, entryCol, markets, tiers, slackPerPosition);
+  @inline floatTerms(p: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize): v128 {
+    return driftTerms(p, marketCol, sizeCol, entryCol, markets, tiers);
   }
   // @ts-ignore: decorator
   @inline writesNotional(): bool { return true; }
@@ -252,27 +252,26 @@ export class DriftV2 {
  * relative part and twice the absolute one: a margin above it proves E > 0. And W + slack < 2^62
  * bounds every exact amount of the account (v, q, n, pnl, requirement and their sums) below 2^62,
  * so the exact path could not report an overflow either: the account is certainly ok.
+ * The scan adds the terms below to (C, |C|) (prefilter.ts accountSums, or position-major in
+ * segmentedSums for a loaded book): the order of a float sum does not change its error bound.
+ * The mark term is the market's scan line P (1/K) (scan.ts floatMarks: one rounding, as P / K was),
+ * and min and max are f64x2.pmin and pmax (exact: no NaN here), which V8 compiles without a branch.
  */
 // @ts-ignore: decorator
-@inline function driftCertainlySafe(collateral: i64, first: u32, end: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize, slackPerPosition: f64): bool {
-  let margin = <f64>collateral;
-  let weight = abs(margin);
-  for (let p = first; p < end; p++) {
-    const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
-    const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
-    const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
-    const q = <f64>load<i64>(entryCol + (<usize>p << 3));
-    const absSize = abs(size);
-    const mark = <f64>load<i64>(market, MARKET_MARK) * load<f64>(market, MARKET_F_INV_K);
-    const x = size * mark + q;
-    const g = min(x, x * (<f64>load<u32>(market, MARKET_DRIFT_PNL_WEIGHT) * 0.0001));
-    const b = <f64>load<u32>(tier, TIER_DRIFT_RATIO);
-    const mbar = max(b, b - b * 0.2 + 1.0 + Math.sqrt(10.0 * absSize + 1.0) * <f64>load<u32>(tier, TIER_DRIFT_IMF) * 1e-7) * 0.0001;
-    const n = absSize * mark;
-    margin += g - n * mbar;
-    weight += n * (1.0 + mbar) + abs(q);
-  }
-  return safeBy(margin, weight, end - first, slackPerPosition, 0);
+@inline function driftTerms(p: u32, marketCol: usize, sizeCol: usize, entryCol: usize, markets: usize, tiers: usize): v128 {
+  const market = marketAt(markets, load<u32>(marketCol + (<usize>p << 2)));
+  const tier = tierAt(tiers, load<u32>(market, MARKET_TIER_START));
+  const size = <f64>load<i64>(sizeCol + (<usize>p << 3));
+  const q = <f64>load<i64>(entryCol + (<usize>p << 3));
+  const absSize = abs(size);
+  const mark = load<f64>(market, MARKET_F_MARK_K);
+  const x = size * mark + q;
+  const g = f64x2.extract_lane(f64x2.pmin(f64x2.splat(x), f64x2.splat(x * (<f64>load<u32>(market, MARKET_DRIFT_PNL_WEIGHT) * 0.0001))), 0);
+  const b = <f64>load<u32>(tier, TIER_DRIFT_RATIO);
+  const premium = b - b * 0.2 + 1.0 + Math.sqrt(10.0 * absSize + 1.0) * <f64>load<u32>(tier, TIER_DRIFT_IMF) * 1e-7;
+  const mbar = f64x2.extract_lane(f64x2.pmax(f64x2.splat(b), f64x2.splat(premium)), 0) * 0.0001;
+  const n = absSize * mark;
+  return f64x2.replace_lane(f64x2.splat(g - n * mbar), 1, n * (1.0 + mbar) + abs(q));
 }
 
 function driftCloseOut(a: u32, out: usize, equity: i64, requirement: u64, first: u32, end: u32,
