@@ -28,8 +28,8 @@ export type ToWorker =
   | { readonly kind: "scan"; readonly marks: BigInt64Array | null; readonly status: { readonly buffer: SharedArrayBuffer; readonly offset: number } | null }
   /** The shard's totals at each shock (`shockTotals`), the marks set first as for a scan. */
   | { readonly kind: "stress"; readonly marks: BigInt64Array | null; readonly shocksPpm: readonly bigint[]; readonly betaPpm: readonly bigint[] }
-  /** The liquidation price of every position of the shard, the marks set first as for a scan. */
-  | { readonly kind: "prices"; readonly marks: BigInt64Array | null };
+  /** The liquidation price of every position of the shard, the marks set first as for a scan; into the shared array from element `into.offset` where memory is shared. */
+  | { readonly kind: "prices"; readonly marks: BigInt64Array | null; readonly into: { readonly buffer: SharedArrayBuffer; readonly offset: number } | null };
 
 export type FromWorker =
   /** Sent unasked once the worker listens: messages sent earlier could be missed in browsers. */
@@ -38,6 +38,6 @@ export type FromWorker =
   /** `status`: null when written into the shared buffer, else a copy whose buffer was transferred (it belongs to the receiver). */
   | { readonly kind: "scanned"; readonly totals: Totals; readonly status: Uint8Array | null }
   | { readonly kind: "stressed"; readonly totals: readonly Totals[] }
-  /** `prices` is the worker's own array, its buffer transferred. */
-  | { readonly kind: "priced"; readonly prices: BigInt64Array }
+  /** `prices`: null when written into the shared array (`into`), else the worker's own array, its buffer transferred. */
+  | { readonly kind: "priced"; readonly prices: BigInt64Array | null }
   | { readonly kind: "failed"; readonly name: string; readonly message: string };

@@ -53,6 +53,10 @@ async function handle(request: ToWorker): Promise<[FromWorker, ArrayBuffer[]]> {
   if (request.kind === "stress") return [{ kind: "stressed", totals: book.shockTotals(request.shocksPpm, request.betaPpm) }, []];
   if (request.kind === "prices") {
     const prices = book.liquidationPrices();
+    if (request.into) {
+      new BigInt64Array(request.into.buffer, request.into.offset * 8, prices.length).set(prices);
+      return [{ kind: "priced", prices: null }, []];
+    }
     return [{ kind: "priced", prices }, [prices.buffer as ArrayBuffer]];
   }
   const result = book.scan();

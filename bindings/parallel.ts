@@ -57,7 +57,11 @@ export interface ParallelBook {
   scanParallel(): Promise<ParallelScanResult>;
   /** The totals at each shock, every shard at once; equals one thread's `shockTotals` of the whole book. */
   shockTotalsParallel(shocksPpm: readonly bigint[], betaPpm: readonly bigint[]): Promise<Totals[]>;
-  /** Every position's liquidation price (-1 where none), every shard at once; equals one thread's `liquidationPrices()`. */
+  /**
+   * Every position's liquidation price (-1 where none), every shard at once; equals one thread's
+   * `liquidationPrices()`. The array is the caller's; where memory is shared with the workers it is
+   * backed by a SharedArrayBuffer, which they filled.
+   */
   liquidationPricesParallel(): Promise<BigInt64Array>;
   /** Stop the workers (pending scans reject). The book cannot be used afterwards. */
   close(): Promise<void>;
@@ -187,9 +191,13 @@ class WorkerBook implements ParallelBook {
   async liquidationPricesParallel(): Promise<BigInt64Array> {
     this.alive();
     const marks = this.pendingMarks();
-    const answers = await Promise.all(this.workers.map((w) => w.request({ kind: "prices", marks })));
+    // Where memory is shared, the workers write their shards' prices into the caller's array (its
+    // memory first touched by them, in parallel), else they send theirs and they are copied here.
+    const shared = this.statusBuffers ? new BigInt64Array(new SharedArrayBuffer(this.positionCount * 8)) : null;
+    const answers = await Promise.all(this.workers.map((w, i) => w.request({ kind: "prices", marks, into: shared && { buffer: shared.buffer as SharedArrayBuffer, offset: this.positionStart[this.ranges[i]!.from]! } })));
+    if (shared) return shared;
     const prices = new BigInt64Array(this.positionCount);
-    answers.forEach((answer, i) => prices.set((answer as Extract<FromWorker, { kind: "priced" }>).prices, this.positionStart[this.ranges[i]!.from]!));
+    answers.forEach((answer, i) => prices.set((answer as Extract<FromWorker, { kind: "priced" }>).prices!, this.positionStart[this.ranges[i]!.from]!));
     return prices;
   }
 

@@ -209,6 +209,31 @@ describe("a parallel scan equals one thread's scan", () => {
     });
   });
 
+  it("gives every position's liquidation price in an array the workers filled (shared memory), or in a copy where memory cannot be shared", async () => {
+    const book = generateBook({ accounts: 3000, seed: baseSeed + 13 });
+    const single = await engine.load(book);
+    single.setMarkPrice(0, (book.markets[0]!.markPrice * 9n) / 10n);
+    const want = [...single.liquidationPrices()];
+    single.dispose();
+    expect(want.filter((p) => p >= 0n).length).toBeGreaterThan(1000);
+    const global = globalThis as { crossOriginIsolated?: boolean };
+    for (const isolated of [true, false]) {
+      if (!isolated) global.crossOriginIsolated = false;
+      const parallel = await openParallel(book, { threads: 2 }).finally(() => delete global.crossOriginIsolated);
+      try {
+        parallel.setMarkPrice(0, (book.markets[0]!.markPrice * 9n) / 10n);
+        const prices = await parallel.liquidationPricesParallel();
+        expect(prices.buffer).toBeInstanceOf(isolated ? SharedArrayBuffer : ArrayBuffer);
+        expect([...prices], `shared: ${isolated}`).toEqual(want);
+        const again = await parallel.liquidationPricesParallel();
+        expect(again.buffer).not.toBe(prices.buffer); // each call's array is the caller's own
+        expect([...prices]).toEqual(want);
+      } finally {
+        await parallel.close();
+      }
+    }
+  });
+
   it("gives the same statuses where memory cannot be shared (a browser page that is not cross-origin isolated)", async () => {
     const book = generateBook({ accounts: 3000, seed: baseSeed + 11 });
     const global = globalThis as { crossOriginIsolated?: boolean };
