@@ -110,6 +110,23 @@ export let excessHi: u64 = 0;
   // a typical w (notional 10^10 quote units times a rate of 10^4 ppm) within one 64-bit word.
   const scale = load<u64>(market, MARKET_SCALE_PPM);
   if (scale == PPM) return ceilDiv128(wHi, wLo, PPM);
+  // With a scale, w * scale passes 2^64 on ordinary positions (notional 10^10 times a rate of
+  // 4 * 10^3 ppm times a scale near 10^6), and the 128-bit division below is a call and two
+  // hardware divisions. When w fits 64 bits, split it by constants instead (each a multiply for
+  // the engine): w = a 10^6 + b (b < 10^6) and, where a * scale fits 64 bits, a * scale =
+  // c 10^6 + d (d < 10^6). Then w * scale = c 10^12 + t with t = d 10^6 + b * scale, and since
+  // c 10^12 is a whole multiple of the divisor, ceil(w * scale / 10^12) = c + ceil(t / 10^12).
+  // t < 10^12 + 10^6 * scale, and the validated scale is at most 10^7 * 10^6 / 100 = 10^11
+  // (book/validate.ts: volatility rates in [100, 10^7] ppm), so t < 1.1 * 10^17 < 2^64: no wrap. c <= a * scale / 10^6 < 2^64 / 10^6 < 2^63, so c plus
+  // a quotient of at most 2^64 / 10^12 fits and is the same value the 128-bit path finds.
+  if (wHi == 0 && clz(wLo / PPM) + clz(scale) >= 64) {
+    const a = wLo / PPM;
+    const b = wLo - a * PPM;
+    const as = a * scale; // fits: clz(a) + clz(scale) >= 64 means a < 2^x, scale < 2^(64 - x)
+    const c = as / PPM;
+    const t = (as - c * PPM) * PPM + b * scale;
+    return c + ceilDiv128(0, t, PPM2);
+  }
   // w < 2^83 and scale < 2^37, so the scaled value fits 128 bits.
   const sLo = umul128(wLo, scale);
   const sHi = wHi * scale + mulHi;

@@ -135,6 +135,29 @@ describe("shockTotals", () => {
     w.dispose();
   });
 
+  it("counts an overflow of the fee sum at every shock, also where the account was not ok at the shock before", async () => {
+    // Two longs of notional about 0.6 * 2^63 each at a 100 % liquidation fee: each notional and the
+    // maintenance fit, the fee sum does not, so every scan reports the account as an overflow
+    // while it is far from its maintenance line. From the second shock on the kernel evaluates it
+    // in one pass (assembly/account.ts, likelyLiquidatable), which must see the fee sum pass
+    // 2^63 - 1 too. (Fails with the one-pass mode's fee check removed.)
+    const market = (id: string): Market => ({
+      id, sizeDecimals: 0, priceDecimals: 6, markPrice: 1n << 31n,
+      tiers: [{ maxNotional: null, mmrPpm: 10_000n }],
+      liquidationFeePpm: 1_000_000n,
+    });
+    const size = (6n << 32n) / 10n;
+    const positions = [0, 1].map((m) => ({ market: m, size, entryPrice: 1n << 31n }));
+    const book: Book = { liquidatorSharePpm: 500_000n, markets: [market("A"), market("B")], accounts: [{ id: "x", collateral: 10n ** 18n, positions }, { id: "y", collateral: 10n ** 9n, positions: [{ market: 0, size: 1000n, entryPrice: 1n << 31n }] }] };
+    const [w, r] = await both(book);
+    const shocks = Array.from({ length: 9 }, (_, k) => BigInt((k - 4) * 5_000));
+    const beta = [PPM, PPM];
+    const got = w.shockTotals(shocks, beta);
+    expect(got).toStrictEqual(r.shockTotals(shocks, beta));
+    expect(got.map((t) => t.overflow)).toStrictEqual(shocks.map(() => 1));
+    w.dispose();
+  });
+
   it("is exact on adversarial books: small marks, large sizes, mixed betas, accounts on their line", async () => {
     // Small marks make the floor of a shocked mark worth many quote units (|size| / K per unit),
     // which is where proving a run safe from its ends needs its allowance. (After a reviewer's fuzzer.)

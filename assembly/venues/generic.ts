@@ -56,7 +56,10 @@ export class Generic {
   const positive: i64 = closeEquity > 0 ? closeEquity : 0;
   const penalty: i64 = <i64>fees < positive ? <i64>fees : positive;
   const lo = umul128(<u64>penalty, share);
-  const reward = <i64>udiv128(mulHi, lo, PPM); // penalty * share / 10^6 <= penalty: fits
+  // penalty * share / 10^6 <= penalty: fits. A product within 64 bits (the usual one) is divided
+  // by the constant here, which the engine turns into a multiply; udiv128 is a call that divides
+  // by a parameter. Both give floor(penalty * share / 10^6).
+  const reward = <i64>(mulHi == 0 ? lo / PPM : udiv128(mulHi, lo, PPM));
   store<u32>(out, STATUS_LIQUIDATABLE, ENTRY_STATUS);
   store<i64>(out, penalty, ENTRY_PENALTY);
   store<i64>(out, reward, ENTRY_REWARD);

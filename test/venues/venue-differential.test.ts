@@ -89,6 +89,23 @@ describe.each(VENUES)("%s: wasm = reference", (venue) => {
     }
   });
 
+  it("gives the reference's stress totals on the benchmark's book over -50 % .. +50 %, where accounts stay liquidatable shock after shock", async () => {
+    // The kernel evaluates an account in one pass at a shock after one where it was not ok
+    // (assembly/account.ts, likelyLiquidatable); the generated book's large positions take
+    // hyperliquid's partial step and dydx-v4's liquidatable portion there, shock after shock.
+    // (Fails with the one-pass mode's step sum taking whole notionals, as the test above does.)
+    const seed = baseSeed + 65_000;
+    const book = venueBook(generateBook({ accounts: 2_000, seed }), venue);
+    const wasm = await (await createEngine("wasm")).load(book);
+    const ref = await (await createEngine("reference")).load(book);
+    const shocks = Array.from({ length: 21 }, (_, k) => BigInt((k - 10) * 50_000));
+    const betas = book.markets.map(() => 1_000_000n);
+    const got = wasm.shockTotals(shocks, betas);
+    expect(got, `seed ${seed}`).toEqual(ref.shockTotals(shocks, betas));
+    expect(got[0]!.liquidatable + got[20]!.liquidatable, `seed ${seed}`).toBeGreaterThan(200);
+    wasm.dispose();
+  });
+
   it("prices every position as the reference does", async () => {
     let priced = 0;
     for (let i = 0; i < 12; i++) {
