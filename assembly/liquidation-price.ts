@@ -29,7 +29,9 @@
 // (cum_0 = 0). Walking the tiers from f(0) therefore needs one product D*(tHi - tLo) per tier and
 // never forms B_j = 10^12*V + S*cum_j; the bounds of an interval are tLo + (H - f(tLo)) / D etc.
 //
-// Speed. Per tier, the values of f at the tier's ends decide most intervals without a division;
+// Speed. Where K = 1 (e <= 0) a tier's answer is first proposed by an f64 estimate and kept only
+// when exact values of f prove it (estimatedPrice); a miss takes the search below. Else, and then:
+// per tier, the values of f at the tier's ends decide most intervals without a division;
 // only the tier that holds the answer divides (an f64 estimate corrected exactly, i128.ts). A
 // short walks the tiers up and a long down (from the highest tier where f(tLo) < 10^12 when f
 // increases across all tiers), and each tier's two intervals are taken in the order of their
