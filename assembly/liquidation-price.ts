@@ -29,7 +29,9 @@
 // (cum_0 = 0). Walking the tiers from f(0) therefore needs one product D*(tHi - tLo) per tier and
 // never forms B_j = 10^12*V + S*cum_j; the bounds of an interval are tLo + (H - f(tLo)) / D etc.
 //
-// Speed. Per tier, the values of f at the tier's ends decide most intervals without a division;
+// Speed. Where K = 1 (e <= 0) a tier's answer is first proposed by an f64 estimate and kept only
+// when exact values of f prove it (estimatedPrice); a miss takes the search below. Else, and then:
+// per tier, the values of f at the tier's ends decide most intervals without a division;
 // only the tier that holds the answer divides (an f64 estimate corrected exactly, i128.ts). A
 // short walks the tiers up and a long down (from the highest tier where f(tLo) < 10^12 when f
 // increases across all tiers), and each tier's two intervals are taken in the order of their
@@ -46,7 +48,7 @@ import {
 import { marketAt, tierAt } from "./market";
 import { tierOf } from "./position";
 import {
-  add128, fitsBits128, gtI64, hi128, isNegative128, lt128, ltI64, mulI64U64, mulMod, mulU128U64,
+  add128, fitsBits128, gtI64, hi128, isNegative128, lt128, ltI64, mulI64U64, mulMod, mulU128U64, ult128,
   neg128, overflow128, rem64, sub128, udivU128,
 } from "./i128";
 import { leastWithResidue, NOT_FOUND } from "./modsearch";
@@ -297,6 +299,140 @@ function pricesWithNotional(): bool {
   return xLo <= xHi;
 }
 
+/**
+ * The greatest (long) / least (short) price x in [0, 2^63-1] whose notional n(x) = ceil(u*x/K)
+ * lies in [nLo, nHi], or NONE: pricesWithNotional()'s xHi (long) or xLo (short) alone, with one
+ * division where that takes two. Exact: n is nondecreasing, so for a long xHi = the greatest x
+ * with n(x) <= nHi (it exists: n(0) = 0 <= nHi) is the greatest of the set whenever the set is
+ * not empty (every member x has x <= xHi and nLo <= n(x) <= n(xHi)), and the set is empty exactly
+ * when n(xHi) < nLo. The test needs no division:
+ *   n(xHi) >= nLo  <=>  u*xHi / K > nLo - 1  <=>  u*xHi > (nLo - 1)*K      (nLo >= 1; nLo = 0 always holds),
+ * with u*xHi < 2^64 * 2^63 exact and a product (nLo - 1)*K beyond 128 bits above it. A short is the
+ * mirror image: xLo = the least x with n(x) >= nLo, and the set is not empty exactly when
+ *   n(xLo) <= nHi  <=>  u*xLo / K <= nHi  <=>  u*xLo <= nHi*K              (nHi = +infinity always holds).
+ */
+function extremeWithNotional(): i64 {
+  if (long) {
+    // xHi, as pricesWithNotional() computes it.
+    let x: u64 = X_MAX;
+    if (!nHiInf) {
+      let pLo = nHiLo, pHi = nHiHi;
+      let wraps = false;
+      if (K != 1) {
+        pLo = mulU128U64(nHiLo, nHiHi, K);
+        pHi = hi128;
+        wraps = overflow128;
+      }
+      if (!wraps && pHi < u) {
+        const q = udivU128(pLo, pHi, u);
+        if (q < X_MAX) x = q;
+      }
+    }
+    if (nLoLo == 0 && nLoHi == 0) return <i64>x;
+    let mLo = nLoLo - 1;
+    let mHi = nLoHi - u64(nLoLo == 0);
+    if (K != 1) {
+      mLo = mulU128U64(mLo, mHi, K);
+      mHi = hi128;
+      if (overflow128) return NONE; // (nLo - 1)*K >= 2^128 > u*xHi
+    }
+    const pLo = umul128(u, x);
+    const pHi = mulHi;
+    return ult128(mLo, mHi, pLo, pHi) ? <i64>x : NONE;
+  }
+  // xLo, as pricesWithNotional() computes it.
+  let x: u64 = 0;
+  if (nLoLo != 0 || nLoHi != 0) {
+    let pLo = nLoLo - 1;
+    let pHi = nLoHi - u64(nLoLo == 0);
+    if (K != 1) {
+      pLo = mulU128U64(pLo, pHi, K);
+      pHi = hi128;
+      if (overflow128) return NONE;
+    }
+    if (pHi >= u) return NONE;
+    const q = udivU128(pLo, pHi, u);
+    if (q >= X_MAX) return NONE; // x >= q + 1 > 2^63 - 1
+    x = q + 1;
+  }
+  if (nHiInf) return <i64>x;
+  let mLo = nHiLo, mHi = nHiHi;
+  if (K != 1) {
+    mLo = mulU128U64(nHiLo, nHiHi, K);
+    mHi = hi128;
+    if (overflow128) return <i64>x; // nHi*K >= 2^128 > u*xLo
+  }
+  const pLo = umul128(u, x);
+  const pHi = mulHi;
+  return ult128(mLo, mHi, pLo, pHi) ? NONE : <i64>x;
+}
+
+/** estimatedPrice(): the estimate was not confirmed (the exact search decides). */
+/** Added to every estimate by the test build (assembly/testing-book.ts); 0 in the shipped core. */
+let estimateBias: i64 = 0;
+/** Test build only: make every estimate of estimatedPrice() off by `bias` prices. */
+export function setEstimateBias(bias: i64): void { estimateBias = bias; }
+const UNCONFIRMED: i64 = -3;
+const TWO63F: f64 = 9223372036854775808.0; // 2^63
+const TWO64F: f64 = 18446744073709551616.0; // 2^64
+const TWO63: u64 = <u64>1 << 63;
+
+/**
+ * The current tier's answer when K = 1 (a long with D > 0, or a short, D < 0), from an f64
+ * estimate confirmed exactly, or UNCONFIRMED. No float decides: the estimate only proposes x; the
+ * answer is returned only when the exact 128-bit values of f at the notionals n1 = u*x and its
+ * neighbour prove it, and anything else (a float out of range, a neighbour outside the tier or
+ * beyond 2^63, a failed test) leaves it to the exact search (nRange, extremeWithNotional).
+ *
+ * Long (D > 0): the tier's liquidatable notionals are those with f(n) = fLo + D*(n - tLo) < 0.
+ * x is the greatest price with such a notional, when n1 = u*x lies in [tLo, tHi], f(n1) < 0, and
+ * either n2 = n1 + u lies above tHi (no higher price's notional is in the tier) or f(n2) >= 0
+ * (every higher price's notional n >= n2 has f(n) >= f(n2) >= 0, f increasing).
+ * Short (D < 0): liquidatable is f(n) < 10^12. x is the least price with such a notional when n1
+ * lies in the tier, f(n1) < 10^12, and x = 0, or n0 = n1 - u lies below tLo, or f(n0) >= 10^12
+ * (every lower price's notional n <= n0 has f(n) >= f(n0), f decreasing).
+ * Exactness of the values: n1, n2 <= max(tHi, 2^63) (the last tier is capped at 2^63), so f there
+ * is within the header's 2^126 bound, and D*(n - tLo) < 2^58 * 2^64 is mulI64U64's exact product.
+ * The estimate is the real solution of f(n) = -1 (long: the greatest notional tLo + (-1 - fLo)/D,
+ * price floor(n/u)) or f(n) = 10^12 - 1 (short: ceil of n/u), whose rounding error is a few units
+ * in practice; a miss costs the exact search, never a wrong answer.
+ */
+function estimatedPrice(): i64 {
+  const F = <f64><i64>fLoHi * TWO64F + <f64>fLoLo;
+  const target: f64 = long ? -1.0 : <f64>(Q12 - 1);
+  const dF = <f64>D;
+  const xF = (<f64>tLo * dF + (target - F)) / (dF * <f64>u);
+  if (!(xF >= 0.0 && xF < TWO63F)) return UNCONFIRMED;
+  let xs = <u64>(long ? Math.floor(xF) : Math.ceil(xF));
+  xs += <u64>estimateBias; // 0 but in tests (an estimate off by that many must not change the answer)
+  if (xs > X_MAX) return UNCONFIRMED;
+  const n1 = umul128(u, xs);
+  if (mulHi != 0 || n1 < tLo) return UNCONFIRMED;
+  const limit = last ? TWO63 : tHi;
+  if (n1 > limit) return UNCONFIRMED;
+  // f(n1) = fLo + D*(n1 - tLo).
+  const dLo = mulI64U64(D, n1 - tLo);
+  const f1Lo = add128(fLoLo, fLoHi, dLo, hi128);
+  const f1Hi = hi128;
+  if (long) {
+    if (!isNegative128(f1Hi)) return UNCONFIRMED; // f(n1) >= 0: x is not liquidatable
+    if (u > limit - n1) {
+      // n2 = n1 + u > limit: above tHi no higher price is in the tier; past 2^63 on the last tier
+      // f is not bounded by the header, so the exact search decides.
+      return last ? UNCONFIRMED : <i64>xs;
+    }
+    // f(n2) = f(n1) + D*u; its sign is its high word's.
+    const eLo = mulI64U64(D, u);
+    add128(f1Lo, f1Hi, eLo, hi128);
+    return isNegative128(hi128) ? UNCONFIRMED : <i64>xs; // f(n2) < 0: a higher price is liquidatable
+  }
+  if (!ltI64(f1Lo, f1Hi, <i64>Q12)) return UNCONFIRMED; // f(n1) >= 10^12: x is not liquidatable
+  if (xs == 0 || n1 - tLo < u) return <i64>xs; // no lower price, or none whose notional is in the tier
+  const eLo = mulI64U64(D, u);
+  const f0Lo = sub128(f1Lo, f1Hi, eLo, hi128);
+  return ltI64(f0Lo, hi128, <i64>Q12) ? UNCONFIRMED : <i64>xs; // f(n0) < 10^12: a lower price is liquidatable
+}
+
 /** Above this many candidate prices the residue search uses the Euclid-like recursion. */
 const SCAN_LIMIT: u64 = 16;
 
@@ -347,8 +483,7 @@ function extremeWithResidue(): i64 {
 
 /** The strong interval of the tier (D*n + B < 0): its greatest (long) / least (short) price, or NONE. */
 function strongPrice(): i64 {
-  if (!nRange(false, 0, -1) || !pricesWithNotional()) return NONE;
-  return <i64>(long ? xHi : xLo);
+  return nRange(false, 0, -1) ? extremeWithNotional() : NONE;
 }
 
 /** The band interval of the tier (0 <= D*n + B < 10^12 and d(x) = 1): its extreme price, or NONE. */
@@ -368,8 +503,19 @@ function tierPrice(): i64 {
     // r = u*x mod 1 = 0 at every price: d(x) = 0 for a long (only the strong interval counts)
     // and d(x) = 1 for a short (the band and the strong interval merge into D*n + B < 10^12).
     // One interval, and for a short the least price of the union is the least of the two.
-    if (!nRange(false, 0, long ? -1 : <i64>(Q12 - 1)) || !pricesWithNotional()) return NONE;
-    return <i64>(long ? xHi : xLo);
+    if (!long) {
+      // A short's f decreases along the tier: none of it is below 10^12 when f(tHi) is not.
+      if (!last) {
+        computeFHi();
+        if (!ltI64(fHiLo, fHiHi, <i64>Q12)) return NONE;
+      }
+      const x = estimatedPrice();
+      if (x != UNCONFIRMED) return x;
+    } else if (D > 0) {
+      const x = estimatedPrice();
+      if (x != UNCONFIRMED) return x;
+    }
+    return nRange(false, 0, long ? -1 : <i64>(Q12 - 1)) ? extremeWithNotional() : NONE;
   }
   // Both intervals need D*n + B < 10^12 somewhere in the tier: skip it cheaply when that fails
   // at the end where D*n + B is least (tLo when increasing, tHi when decreasing).

@@ -394,6 +394,17 @@ export const CASES: readonly BenchCase[] = [
       return { run: () => book.liquidationPrices(), positions: book.positionCount, dispose: () => book.dispose() };
     },
   },
+  {
+    // A liquidator bot asking every tick: one caller-owned array reused, no fresh 8 bytes per position each call.
+    id: "liquidation-prices-into",
+    label: "liquidation prices, every position (wasm, into a reused array)",
+    kind: "other",
+    async prepare(ctx) {
+      const book = await ctx.engines.wasm.load(ctx.columns);
+      const into = new BigInt64Array(book.positionCount);
+      return { run: () => book.liquidationPrices({ into }), positions: book.positionCount, dispose: () => book.dispose() };
+    },
+  },
   ...(["binance-usdm", "hyperliquid", "dydx-v4"] as const).map((venue): BenchCase => ({
     id: `liquidation-prices-${venue}`,
     label: `liquidation prices, every position (wasm, ${venue} rules)`,

@@ -75,3 +75,12 @@ export function assembleBook(venue: VenueName, liquidatorSharePpm: bigint, marke
  * prices >= 0, unique ids) is book/validate.ts's `validateColumns`, shared with the parsers.
  */
 export { validateColumns as checkColumns };
+
+/** The array `liquidationPrices` writes into: `into` when given (checked: a BigInt64Array of one entry per position), else a new one. */
+export function pricesArray(positions: number, into: BigInt64Array | undefined): BigInt64Array {
+  if (into === undefined) return new BigInt64Array(positions);
+  if (!(into instanceof BigInt64Array) || into.length !== positions) {
+    throw new RangeError(`liquidationPrices: into must be a BigInt64Array of ${positions} entries (one per position), got ${into instanceof BigInt64Array ? `${into.length} entries` : typeof into}`);
+  }
+  return into;
+}

@@ -61,7 +61,7 @@ function checked(book: Book | BookColumns): BookColumns {
 }
 
 export { ScanResult, marginRatioPpm, type AccountChange, type AccountReport, type TotalsReport } from "./results.js";
-export type { AccountRef, BookBuilder, BookShape, Engine, EngineName, FillResult, LiveBook, PositionLabels, ScanOptions, WritableColumns } from "./types.js";
+export type { AccountRef, BookBuilder, BookShape, Engine, EngineName, FillResult, LiquidationPricesOptions, LiveBook, PositionLabels, ScanOptions, WritableColumns } from "./types.js";
 export { SnapshotError, SNAPSHOT_VERSION } from "./snapshot.js";
 export type { WasmSource } from "./wasm-source.js";
 export { openParallel, ParallelScanResult, type ParallelBook, type ParallelOptions } from "./parallel.js";

@@ -6,14 +6,14 @@
 import { bookToColumns } from "../book/columns.js";
 import { SIDE_CODE, type Account, type Asset, type Balance, type Book, type BookColumns, type Market, type Position, type Totals, type VenueName } from "../book/types.js";
 import { liquidationPrice, scanBook } from "../reference/index.js";
-import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
+import { assembleBook, checkColumns, checkIndex, checkIsBook, checkShape, checkSide, checkValue, marketIndex, pricesArray } from "./checks.js";
 import { I64_MAX } from "./layout.js";
 import { ScanResult } from "./results.js";
 import { initialMarginOf, positionsOf } from "./margins.js";
 import { bankruptcyPricesOf } from "./bankruptcy.js";
 import { marksAtShock } from "../reference/shock.js";
 import { checkShockGrid } from "./shocks.js";
-import type { BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
+import type { BookBuilder, BookShape, LiquidationPricesOptions, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { LiveEdits } from "./live.js";
 import { encodeSnapshot, type SnapshotContent } from "./snapshot.js";
 import { balanceScale, derived, edited, editedBalance, editedTokens, tokenScale } from "../book/gmx-wide.js";
@@ -175,10 +175,10 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
     return shocksPpm.map((s) => scanBook(this.book, marksAtShock(this.marks, s, betaPpm)).totals);
   }
 
-  liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array {
+  liquidationPrices(options?: LiquidationPricesOptions): BigInt64Array {
     this.alive();
     const starts = this.positionStart;
-    const out = new BigInt64Array(this.positionCount);
+    const out = pricesArray(this.positionCount, options?.into);
     let next = 0;
     for (let a = 0; a < this.accountCount; a++) {
       const first = starts[a]!;

@@ -169,9 +169,12 @@ export interface LiveBook {
   /**
    * Liquidation price of every position (price units), -1 where none. `onProgress(done, total)`
    * is called as positions are priced (a million take a tenth of a second in the core, much longer
-   * in the reference).
+   * in the reference). `into`, a caller-owned array of exactly `positionCount` entries, receives
+   * the prices and is returned (every entry overwritten): a caller that asks every tick reuses one
+   * array instead of a fresh 8 bytes per position each time, which the runtime must map, zero and
+   * later collect. Without it a new array is returned.
    */
-  liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array;
+  liquidationPrices(options?: LiquidationPricesOptions): BigInt64Array;
   /**
    * Bankruptcy price of every position (price units), -1 where none: every other mark held, for a
    * long the greatest price at which its account's equity is not positive, for a short the least
@@ -186,3 +189,11 @@ export interface LiveBook {
 }
 
 export type { Totals };
+
+/** Options of `LiveBook.liquidationPrices`. */
+export interface LiquidationPricesOptions {
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Where to write the prices (exactly `positionCount` entries; returned): see `liquidationPrices`. */
+  readonly into?: BigInt64Array;
+}
+

@@ -8,8 +8,8 @@ import type { Asset, Book, BookColumns, Market, Totals, VenueName } from "../boo
 import type { AccountResult } from "../book/types.js";
 import { ASSET, ASSET_BYTES, CANDIDATE_CHUNK, CHANGE_BYTES, checkLayout, DESC, DESC_BYTES, ENTRY, ENTRY_BYTES, FREE_SLOT, I64_MAX, MARKET, MARKET_BYTES, STATUS_DIRTY, TIER, TIER_BYTES, TOTALS, TOTALS_BYTES } from "./layout.js";
 import { ScanResult } from "./results.js";
-import type { AccountRef, BookBuilder, BookShape, LiveBook, ScanOptions, WritableColumns } from "./types.js";
-import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex } from "./checks.js";
+import type { AccountRef, BookBuilder, BookShape, LiquidationPricesOptions, LiveBook, ScanOptions, WritableColumns } from "./types.js";
+import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex, pricesArray } from "./checks.js";
 import { IdIndex, validateColumnsExceptPlainPositions } from "../book/validate.js";
 import { LiveEdits, type IdLookup } from "./live.js";
 import { checkSnapshotContent, coreChecksum, decodeSnapshot, encodeIds, encodeSnapshot, snapshotContent, SnapshotError, verifyChecksum, type IdImage, type PlacedPart, type SnapshotContent, type SnapshotFrame } from "./snapshot.js";
@@ -1291,9 +1291,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
     return totals;
   }
 
-  liquidationPrices(options?: { readonly onProgress?: (done: number, total: number) => void }): BigInt64Array {
+  liquidationPrices(options?: LiquidationPricesOptions): BigInt64Array {
     const onProgress = options?.onProgress;
-    const prices = this.corePrices(onProgress);
+    const prices = this.corePrices(onProgress, options?.into);
     // The core computes in fixed widths (128-bit signed intermediates; see the header of
     // assembly/liquidation-price.ts for the exact regime) and writes -2 ("wide") for a position
     // whose intermediates might leave them (sizes and prices near 2^63, e < 0 with huge products,
@@ -1307,9 +1307,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
   }
 
   /** The core's own answer, with -2 where a position needs the wide fallback (for tests and diagnostics). */
-  corePrices(onProgress?: (done: number, total: number) => void): BigInt64Array {
+  corePrices(onProgress?: (done: number, total: number) => void, into?: BigInt64Array): BigInt64Array {
     this.alive();
-    const prices = new BigInt64Array(this.positionCount);
+    const prices = pricesArray(this.positionCount, into);
     const starts = this.positionStart;
     // Whole accounts per call, as many as fit the buffer (one account larger than it grows it).
     for (let from = 0; from < this.accountCount;) {
@@ -1319,7 +1319,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
       const at = this.priceBufferFor(count);
       this.entries.liquidationPrices(this.plan.desc, at, from, to);
       // As bytes: BigInt64Array.set converts element by element (18 ms of a 1M-position call).
-      new Uint8Array(prices.buffer, starts[from]! * 8, count * 8).set(new Uint8Array(this.core.memory.buffer, at, count * 8));
+      new Uint8Array(prices.buffer, prices.byteOffset + starts[from]! * 8, count * 8).set(new Uint8Array(this.core.memory.buffer, at, count * 8));
       from = to;
       onProgress?.(starts[from]!, this.positionCount);
     }

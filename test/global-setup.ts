@@ -11,4 +11,9 @@ export default function setup(): void {
     "node_modules/assemblyscript/bin/asc.js", "assembly/testing.ts",
     "--outFile", "build/testing.wasm", "--textFile", "build/testing.wat", "-O3", "--runtime", "stub", "--noAssert",
   ], { stdio: "inherit" });
+  // The whole core with test hooks (assembly/testing-book.ts), built as the release core is.
+  execFileSync(process.execPath, [
+    "node_modules/assemblyscript/bin/asc.js", "assembly/testing-book.ts", "--target", "release",
+    "--outFile", "build/testing-book.wasm", "--textFile", "build/testing-book.wat",
+  ], { stdio: "inherit" });
 }
