@@ -52,11 +52,12 @@ async function handle(request: ToWorker): Promise<[FromWorker, ArrayBuffer[]]> {
   if (request.marks) request.marks.forEach((mark, m) => book!.setMarkPrice(m, mark));
   if (request.kind === "stress") return [{ kind: "stressed", totals: book.shockTotals(request.shocksPpm, request.betaPpm) }, []];
   if (request.kind === "prices") {
-    const prices = book.liquidationPrices();
     if (request.into) {
-      new BigInt64Array(request.into.buffer, request.into.offset * 8, prices.length).set(prices);
+      // Straight into the caller's shared array, at this shard's positions: no array of the worker's own.
+      book.liquidationPrices({ into: new BigInt64Array(request.into.buffer, request.into.offset * 8, book.positionCount) });
       return [{ kind: "priced", prices: null }, []];
     }
+    const prices = book.liquidationPrices();
     return [{ kind: "priced", prices }, [prices.buffer as ArrayBuffer]];
   }
   const result = book.scan();
