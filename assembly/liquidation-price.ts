@@ -264,45 +264,50 @@ function nRange(hasL: bool, L: i64, H: i64): bool {
  * price, so it saturates to "above 2^63-1" instead of being formed.
  */
 function pricesWithNotional(): bool {
-  if (nHiInf) {
-    xHi = X_MAX;
-  } else {
-    let pLo = nHiLo, pHi = nHiHi;
-    let wraps = false;
-    if (K != 1) {
-      pLo = mulU128U64(nHiLo, nHiHi, K);
-      pHi = hi128;
-      wraps = overflow128;
-    }
-    if (wraps || pHi >= u) {
-      xHi = X_MAX;
-    } else {
-      const q = udivU128(pLo, pHi, u);
-      xHi = q > X_MAX ? X_MAX : q;
-    }
-  }
-  if (nLoLo == 0 && nLoHi == 0) {
-    xLo = 0; // floor(-K/u) + 1 <= 0
-  } else {
-    let pLo = nLoLo - 1;
-    let pHi = nLoHi - u64(nLoLo == 0);
-    if (K != 1) {
-      pLo = mulU128U64(pLo, pHi, K);
-      pHi = hi128;
-      if (overflow128) return false;
-    }
-    if (pHi >= u) return false;
-    const q = udivU128(pLo, pHi, u);
-    if (q >= X_MAX) return false; // x >= q + 1 > 2^63 - 1
-    xLo = q + 1;
-  }
+  xHi = greatestPrice();
+  const x = leastPrice();
+  if (x == NO_PRICE) return false;
+  xLo = x;
   return xLo <= xHi;
+}
+
+/** No price: leastPrice()'s answer when the least x lies above 2^63-1. */
+const NO_PRICE: u64 = u64.MAX_VALUE;
+
+/** The greatest x in [0, 2^63-1] with ceil(u*x/K) <= nHi (pricesWithNotional's xHi; n(0) = 0, so it exists). */
+function greatestPrice(): u64 {
+  if (nHiInf) return X_MAX;
+  let pLo = nHiLo, pHi = nHiHi;
+  if (K != 1) {
+    pLo = mulU128U64(nHiLo, nHiHi, K);
+    pHi = hi128;
+    if (overflow128) return X_MAX;
+  }
+  if (pHi >= u) return X_MAX;
+  const q = udivU128(pLo, pHi, u);
+  return q > X_MAX ? X_MAX : q;
+}
+
+/** The least x in [0, 2^63-1] with ceil(u*x/K) >= nLo (pricesWithNotional's xLo), NO_PRICE when it lies above. */
+function leastPrice(): u64 {
+  if (nLoLo == 0 && nLoHi == 0) return 0; // floor(-K/u) + 1 <= 0
+  let pLo = nLoLo - 1;
+  let pHi = nLoHi - u64(nLoLo == 0);
+  if (K != 1) {
+    pLo = mulU128U64(pLo, pHi, K);
+    pHi = hi128;
+    if (overflow128) return NO_PRICE;
+  }
+  if (pHi >= u) return NO_PRICE;
+  const q = udivU128(pLo, pHi, u);
+  if (q >= X_MAX) return NO_PRICE; // x >= q + 1 > 2^63 - 1
+  return q + 1;
 }
 
 /**
  * The greatest (long) / least (short) price x in [0, 2^63-1] whose notional n(x) = ceil(u*x/K)
- * lies in [nLo, nHi], or NONE: pricesWithNotional()'s xHi (long) or xLo (short) alone, with one
- * division where that takes two. Exact: n is nondecreasing, so for a long xHi = the greatest x
+ * lies in [nLo, nHi], or NONE: greatestPrice() (long) or leastPrice() (short) alone, with one
+ * division where pricesWithNotional() takes two. Exact: n is nondecreasing, so for a long xHi = the greatest x
  * with n(x) <= nHi (it exists: n(0) = 0 <= nHi) is the greatest of the set whenever the set is
  * not empty (every member x has x <= xHi and nLo <= n(x) <= n(xHi)), and the set is empty exactly
  * when n(xHi) < nLo. The test needs no division:
@@ -313,21 +318,7 @@ function pricesWithNotional(): bool {
  */
 function extremeWithNotional(): i64 {
   if (long) {
-    // xHi, as pricesWithNotional() computes it.
-    let x: u64 = X_MAX;
-    if (!nHiInf) {
-      let pLo = nHiLo, pHi = nHiHi;
-      let wraps = false;
-      if (K != 1) {
-        pLo = mulU128U64(nHiLo, nHiHi, K);
-        pHi = hi128;
-        wraps = overflow128;
-      }
-      if (!wraps && pHi < u) {
-        const q = udivU128(pLo, pHi, u);
-        if (q < X_MAX) x = q;
-      }
-    }
+    const x = greatestPrice();
     if (nLoLo == 0 && nLoHi == 0) return <i64>x;
     let mLo = nLoLo - 1;
     let mHi = nLoHi - u64(nLoLo == 0);
@@ -340,21 +331,8 @@ function extremeWithNotional(): i64 {
     const pHi = mulHi;
     return ult128(mLo, mHi, pLo, pHi) ? <i64>x : NONE;
   }
-  // xLo, as pricesWithNotional() computes it.
-  let x: u64 = 0;
-  if (nLoLo != 0 || nLoHi != 0) {
-    let pLo = nLoLo - 1;
-    let pHi = nLoHi - u64(nLoLo == 0);
-    if (K != 1) {
-      pLo = mulU128U64(pLo, pHi, K);
-      pHi = hi128;
-      if (overflow128) return NONE;
-    }
-    if (pHi >= u) return NONE;
-    const q = udivU128(pLo, pHi, u);
-    if (q >= X_MAX) return NONE; // x >= q + 1 > 2^63 - 1
-    x = q + 1;
-  }
+  const x = leastPrice();
+  if (x == NO_PRICE) return NONE;
   if (nHiInf) return <i64>x;
   let mLo = nHiLo, mHi = nHiHi;
   if (K != 1) {
