@@ -94,6 +94,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   }
 
   get accountIds(): readonly string[] { return this.ids; }
+  accountId(account: number): string { return this.ids[account]!; }
   get accountCount(): number { return this.accounts.length; }
   get positionCount(): number { return this.columns().positionSize.length; }
   get positionStart(): Uint32Array { this.alive(); return this.columns().positionStart; }
@@ -121,7 +122,7 @@ export class ReferenceBook extends LiveEdits implements LiveBook {
   setCollateral(account: number, collateral: bigint): void {
     this.alive();
     checkIndex(account, this.accountCount, "account");
-    checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
+    checkValue(`account "${this.accountId(account)}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
     this.writeCollateral(account, collateral);
   }
 

@@ -14,6 +14,8 @@ export interface ScanSource {
   readonly accountCount: number;
   readonly totals: Totals;
   readonly accountIds: readonly string[];
+  /** One account's id, without making the list of every id (a table-read book's ids are bytes until then). */
+  accountId?(account: number): string;
   /** The flagged accounts (liquidatable or overflow), in book order. */
   flagged(): ArrayLike<number>;
   /** The exact result of one account at the scanned marks. */
@@ -111,6 +113,11 @@ export class ScanResult {
     return this.source.accountIds;
   }
 
+  /** Account `account`'s id, without making the list of every id. */
+  accountId(account: number): string {
+    return this.source.accountId?.(account) ?? this.source.accountIds[account]!;
+  }
+
   get accountCount(): number {
     return this.source.accountCount;
   }
@@ -144,7 +151,7 @@ export class ScanResult {
       const after = STATUS_NAME[status[account]! & 0x7f]!;
       if (before === after) continue;
       const kind = after === "ok" ? "recovered" : after;
-      out.push({ account, id: this.source.accountIds[account]!, kind, before, after, result: this.source.account(account) });
+      out.push({ account, id: this.accountId(account), kind, before, after, result: this.source.account(account) });
     }
     return out;
   }
@@ -192,7 +199,7 @@ export class ScanResult {
   /** One account as decimal strings. */
   report(account: number): AccountReport {
     const r = this.account(account);
-    const id = this.source.accountIds[account]!;
+    const id = this.accountId(account);
     const status = r.status;
     if (r.equity === null || r.maintenance === null) return { id, status, equity: null, maintenance: null, marginRatio: null };
     const ratio = marginRatioPpm(r.equity, r.maintenance);

@@ -77,7 +77,10 @@ export interface LiveBook {
   /** The venue whose rules this book follows. */
   readonly venue: VenueName;
   readonly markets: readonly Market[];
+  /** Every account's id (a book read from a table makes the list when it is first read). */
   readonly accountIds: readonly string[];
+  /** Account `account`'s id, without making the list of every id. */
+  accountId(account: number): string;
   readonly accountCount: number;
   readonly positionCount: number;
   /** Account `a` holds positions `positionStart[a]` up to `positionStart[a + 1]`. */

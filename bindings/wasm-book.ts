@@ -10,7 +10,7 @@ import { ASSET, ASSET_BYTES, CANDIDATE_CHUNK, CHANGE_BYTES, checkLayout, DESC, D
 import { ScanResult } from "./results.js";
 import type { AccountRef, BookBuilder, BookShape, LiquidationPricesOptions, LiveBook, ScanOptions, WritableColumns } from "./types.js";
 import { assembleBook, checkColumns, checkIndex, checkShape, checkSide, checkValue, marketIndex, pricesArray } from "./checks.js";
-import { IdIndex, validateColumnsExceptPlainPositions } from "../book/validate.js";
+import { IdIndex, pendingIds, validateColumnsExceptPlainPositions } from "../book/validate.js";
 import { LiveEdits, type IdLookup } from "./live.js";
 import { checkSnapshotContent, coreChecksum, decodeSnapshot, encodeIds, encodeSnapshot, snapshotContent, SnapshotError, verifyChecksum, type IdImage, type PlacedPart, type SnapshotContent, type SnapshotFrame } from "./snapshot.js";
 import { marksAtShock, shockIsUnclamped } from "../reference/shock.js";
@@ -330,6 +330,8 @@ export class WasmBook extends LiveEdits implements LiveBook {
   /** idList is this book's own array (else the caller's, not to be changed: copied on the first new account). */
   private idsOwned = false;
   private idLoader?: () => readonly string[];
+  /** Account a's id from a table reader's bytes (book/validate.ts withLazyIds), while no list of them is made. */
+  private idOne?: (account: number) => string;
   /** The ids as a snapshot holds them (the image restored from, or the last snapshot's), while no account has been added since: repeated snapshots do not encode a million ids again. */
   private idImage?: IdImage;
   /** The account ids: a restored book decodes them when first read. */
@@ -424,7 +426,10 @@ export class WasmBook extends LiveEdits implements LiveBook {
     // and silently convert a plain array's out-of-range values. The positions' plain rules are
     // checked in the core after the copy (assembly/validate.ts), JavaScript naming a fault it finds.
     const deferred = validateColumnsExceptPlainPositions(columns);
-    const book = new WasmBook(core, columns.markets, columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm, columns.venue ?? "generic");
+    // Ids a table reader holds as bytes stay so until the list is read: a scan names a few accounts.
+    const pending = pendingIds(columns);
+    const book = new WasmBook(core, columns.markets, pending !== undefined ? () => columns.accountIds : columns.accountIds, columns.collateral.length, columns.positionSize.length, columns.liquidatorSharePpm, columns.venue ?? "generic");
+    if (pending !== undefined) book.idOne = (a) => pending.id(a);
     const into = book.inputColumns();
     for (const [to, from] of [[into.collateral, columns.collateral], [into.positionStart, columns.positionStart], [into.positionMarket, columns.positionMarket], [into.positionSize, columns.positionSize], [into.positionEntry, columns.positionEntry]] as const) copyBytes(to, from);
     if (deferred && core.checkPlainPositions(book.plan.desc, book.livePositions, book.take(Math.max(1, columns.markets.length) * 4)) >= 0) {
@@ -681,6 +686,9 @@ export class WasmBook extends LiveEdits implements LiveBook {
   }
 
   get accountIds(): readonly string[] { return this.ids; }
+  accountId(account: number): string {
+    return this.idList === undefined && this.idOne !== undefined ? this.idOne(account) : this.ids[account]!;
+  }
   get accountCount(): number { return this.accounts; }
   get positionCount(): number { return this.livePositions; }
 
@@ -720,7 +728,7 @@ export class WasmBook extends LiveEdits implements LiveBook {
   setCollateral(account: number, collateral: bigint): void {
     this.alive();
     checkIndex(account, this.accountCount, "account");
-    checkValue(`account "${this.accountIds[account]}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
+    checkValue(`account "${this.accountId(account)}"`, "collateral", collateral, -I64_MAX - 1n, I64_MAX);
     this.writeCollateral(account, collateral);
   }
 
@@ -1142,7 +1150,10 @@ export class WasmBook extends LiveEdits implements LiveBook {
       },
       accountCount: this.accountCount,
       totals,
-      accountIds: this.accountIds,
+      get accountIds() {
+        return book.accountIds;
+      },
+      accountId: (a) => this.accountId(a),
       flagged: () => {
         const entries = new Uint32Array(this.core.memory.buffer, listAt, flagged * (ENTRY_BYTES / 4));
         const out = new Uint32Array(flagged);

@@ -39,8 +39,8 @@ import {
 import { BookError, quote } from "./errors.js";
 import { I64_MAX, I64_MIN, formatDecimal, int32Words, pow10 } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { checkedIds, sameText, validateColumns } from "./validate.js";
-import { ByteIdIndex, checkUtf8Ids, idStrings, idText, sameBytes, type Offsets } from "./id-bytes.js";
+import { checkedIds, sameText, validateColumns, withLazyIds } from "./validate.js";
+import { ByteIdIndex, checkUtf8Ids, compareBytes, idString, idStrings, idText, sameBytes, type Offsets } from "./id-bytes.js";
 import { BALANCE_COLUMNS, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS, SIDE_CODE, type Asset, type BookColumns, type Market } from "./types.js";
 import { refuseFineGmx } from "./gmx-wide.js";
@@ -520,16 +520,6 @@ interface AccountBytes {
   index(): ByteIdIndex;
 }
 
-/** -1, 0 or 1 as x[s, e) sorts before, equal to or after y[t, u) (bytes compared as unsigned, then lengths). */
-function compareBytes(x: Uint8Array, s: number, e: number, y: Uint8Array, t: number, u: number): number {
-  const len = Math.min(e - s, u - t);
-  for (let j = 0; j < len; j++) {
-    const p = x[s + j]!, q = y[t + j]!;
-    if (p !== q) return p < q ? -1 : 1;
-  }
-  return e - s < u - t ? -1 : e - s > u - t ? 1 : 0;
-}
-
 /**
  * The account at or after `from` whose id is b[s, e), in ascending ids, or -1: a galloping search
  * (rows in accounts order that skip accounts without positions find theirs in a few compares).
@@ -771,20 +761,24 @@ export function bookFromArrowTables(marketsJson: string, accounts: Table, positi
       }
     }
   }
-  const accountIds = idStrings(idBytes.bytes, idBytes.start, n, notUtf8);
+  // Empty and repeated ids were refused as they were read. Their strings are made when first read
+  // (withLazyIds), except where the balances' checks need them now.
+  const strings = () => idStrings(idBytes.bytes, idBytes.start, n, notUtf8);
+  const accountIds = balances !== undefined ? checkedIds(strings()) : undefined;
   const columns: BookColumns = {
     ...(venue !== undefined ? { venue } : {}),
     liquidatorSharePpm,
     markets,
-    accountIds: checkedIds(accountIds), // empty and repeated ids refused as they were read
+    accountIds: accountIds ?? [], // replaced by the lazy property below
     collateral,
     positionStart,
     positionMarket: permute(rowMarket),
     positionSize: permute(size),
     positionEntry: permute(entry),
     ...(labelled ? { accountIsolated, positionLeverage: permute(leverage!), positionSide: permute(side!) } : {}),
-    ...(assets !== undefined ? { assets, ...(balances !== undefined ? readBalances(balances, balancesFile(files), AF, accountIds, ids, assets) : noBalances(n)) } : {}),
+    ...(assets !== undefined ? { assets, ...(balances !== undefined ? readBalances(balances, balancesFile(files), AF, accountIds!, ids, assets) : noBalances(n)) } : {}),
   };
+  if (accountIds === undefined) withLazyIds(columns, n, strings, (a) => idString(idBytes.bytes, idBytes.start, a));
   // the venue labels' rules (side against size, an isolated account's one position) are validateColumns'
   if (labelled) validateColumns(columns);
   return columns;

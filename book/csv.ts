@@ -23,8 +23,8 @@
 import { BookError, quote } from "./errors.js";
 import { formatDecimal, i64Problem, int32Words, isI64, tryParseDecimal } from "./decimal.js";
 import { parseMarketsJson, writeMarketsJson } from "./json.js";
-import { checkedIds, sameText, validateColumns } from "./validate.js";
-import { ByteIdIndex, idStrings, idText } from "./id-bytes.js";
+import { checkedIds, sameText, validateColumns, withLazyIds } from "./validate.js";
+import { ByteIdIndex, compareBytes, idString, idStrings, idText } from "./id-bytes.js";
 import { BALANCES_HEADER, balancesWithoutAssets, groupBalances, hasBalancesTable, noBalances, unknownAsset, type BalanceColumns } from "./balances.js";
 import { QUOTE_DECIMALS } from "./types.js";
 import type { Asset, BookColumns, Market, VenueName } from "./types.js";
@@ -313,7 +313,8 @@ interface AccountRows {
   strings(): string[];
   /** The ids' UTF-8 bytes: id a is bytes[start[a], start[a + 1]). */
   ids: { bytes: Uint8Array; start: Uint32Array };
-  index: ByteIdIndex;
+  /** The byte index of the ids, made when first asked for (ids in ascending order need none to be checked). */
+  index(): ByteIdIndex;
   collateral: BigInt64Array;
 }
 
@@ -321,7 +322,7 @@ interface AccountRows {
 function findAccount(accounts: AccountRows, t: string, s: number, e: number): number {
   const b = new Uint8Array((e - s) * 3);
   const len = utf8Encoder.encodeInto(t.slice(s, e), b).written;
-  return accounts.index.find(b, 0, len);
+  return accounts.index().find(b, 0, len);
 }
 
 const AF = "accounts.csv";
@@ -350,7 +351,13 @@ function trimmed<T extends BigInt64Array | Uint32Array>(a: T, length: number): T
  * strings once, in finish. `capacity` is a first guess of the number of rows; the columns grow past it.
  */
 class AccountsReader {
-  private readonly index: ByteIdIndex;
+  /**
+   * Null while the ids have come in strictly ascending byte order (a generated or exported book,
+   * usually): such ids cannot repeat, so each is compared with the one before it and none is
+   * hashed (inserting a million ids into the index was a third of a CSV load). The first id out of
+   * order builds the index of those before it.
+   */
+  private index: ByteIdIndex | null = null;
   private idBytes: Uint8Array;
   private idStart: Uint32Array;
   private collateral: BigInt64Array;
@@ -365,7 +372,6 @@ class AccountsReader {
     const n = Math.max(capacity, 1);
     this.idBytes = new Uint8Array(n * 16);
     this.idStart = new Uint32Array(n + 1);
-    this.index = new ByteIdIndex(this.idBytes, this.idStart, n);
     this.collateral = new BigInt64Array(n);
     this.words = int32Words(this.collateral);
   }
@@ -375,7 +381,7 @@ class AccountsReader {
     const a = this.a;
     if (a + 1 === this.idStart.length) {
       this.idStart = grown(this.idStart, a + 1, (a + 1) * 2);
-      this.index.start = this.idStart;
+      if (this.index !== null) this.index.start = this.idStart;
     }
     if (a === this.collateral.length) {
       this.collateral = grown(this.collateral, a, a * 2);
@@ -385,14 +391,26 @@ class AccountsReader {
     if (used + idLen > this.idBytes.length) {
       if (used + idLen > 0xffffffff) throw new RangeError(`${AF}: the account ids hold more than 4 GiB of text; liqscan reads at most 2^32-1 bytes of ids`);
       this.idBytes = grown(this.idBytes, used, Math.min(0xffffffff, Math.max(this.idBytes.length * 2, used + idLen)));
-      this.index.bytes = this.idBytes;
+      if (this.index !== null) this.index.bytes = this.idBytes;
     }
+  }
+
+  /** The byte index of the first `n` ids, room for more. */
+  private indexOf(n: number): ByteIdIndex {
+    const index = new ByteIdIndex(this.idBytes, this.idStart, Math.max(n * 2, this.collateral.length));
+    for (let a = 0; a < n; a++) index.add(a);
+    return index;
   }
 
   /** Records account a (its id bytes just written at idStart[a]..end), refusing a repeated id. */
   private added(end: number): void {
     const a = this.a;
-    this.idStart[a + 1] = end;
+    const start = this.idStart;
+    start[a + 1] = end;
+    if (this.index === null) {
+      if (a === 0 || compareBytes(this.idBytes, start[a - 1]!, start[a]!, this.idBytes, start[a]!, end) < 0) return;
+      this.index = this.indexOf(a); // the a ids before, ascending, so distinct
+    }
     const other = this.index.add(a);
     if (other >= 0) {
       const id = new TextDecoder().decode(this.idBytes.subarray(this.idStart[a]!, end));
@@ -497,7 +515,7 @@ class AccountsReader {
       n,
       strings: () => (strings ??= idStrings(bytes, start, n, (a) => new BookError(lineRecord(AF, a + 2), "id", "is not UTF-8 text"))),
       ids: { bytes, start },
-      index: this.index,
+      index: () => (this.index ??= this.indexOf(n)),
       collateral: trimmed(this.collateral, n),
     };
   }
@@ -660,7 +678,6 @@ class PositionsReader {
    */
   feedBytes(b: Uint8Array, pos: number, len: number, file: string): void {
     const n = this.accounts.n;
-    const index = this.accounts.index;
     const mk = (this.marketBytes ??= utf8Table(this.marketIds));
     const { markets, progress } = this;
     const nm = markets.length;
@@ -693,7 +710,7 @@ class PositionsReader {
         else if (lastAccount + 1 < n && sameBytes(b, pos, c1, idBytes, idOff[lastAccount + 1], idOff[lastAccount + 2] - idOff[lastAccount + 1])) a = lastAccount + 1;
         else {
           // any other account: the byte index (a match is an id's bytes, so UTF-8)
-          a = index.find(b, pos, c1);
+          a = this.accounts.index().find(b, pos, c1);
           if (a >= 0 && a < lastAccount) sorted = false;
         }
         let m = -1;
@@ -916,9 +933,11 @@ function assemble(venue: VenueName | undefined, liquidatorSharePpm: bigint, mark
   const grouped = groupPositions(rows, n);
   checkOnePerMarket(grouped.positionStart, grouped.positionMarket, rows, accounts, markets);
   const withAssets = assets !== undefined ? { assets, ...(balances ?? noBalances(n)) } : {};
-  const accountIds = accounts.strings();
-  // The reader refused empty and repeated ids as it read them.
-  return { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: checkedIds(accountIds), collateral, ...grouped, ...withAssets };
+  // The reader refused empty and repeated ids as it read them; their strings are made when first
+  // read (withLazyIds), unless the text path has made them already.
+  const columns: BookColumns = { ...(venue !== undefined ? { venue } : {}), liquidatorSharePpm, markets, accountIds: [], collateral, ...grouped, ...withAssets };
+  const { bytes, start } = accounts.ids;
+  return withLazyIds(columns, n, () => accounts.strings(), (a) => idString(bytes, start, a));
 }
 
 /** A file's content in pieces: texts, or UTF-8 bytes (as a file stream gives them). */

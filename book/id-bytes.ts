@@ -27,6 +27,16 @@ export function sameBytes(b: Uint8Array, s: number, e: number, ids: Uint8Array, 
   return true;
 }
 
+/** -1, 0 or 1 as x[s, e) sorts before, equal to or after y[t, u) (bytes compared as unsigned, then lengths). */
+export function compareBytes(x: Uint8Array, s: number, e: number, y: Uint8Array, t: number, u: number): number {
+  const len = Math.min(e - s, u - t);
+  for (let j = 0; j < len; j++) {
+    const p = x[s + j]!, q = y[t + j]!;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return e - s < u - t ? -1 : e - s > u - t ? 1 : 0;
+}
+
 /**
  * An index from id bytes to their row: open addressing over an Int32Array of [hash, row + 1]
  * pairs (0 = empty), sized up front (doubling past the capacity given), so a probe touches one
@@ -164,6 +174,11 @@ export function checkUtf8Ids(bytes: Uint8Array, start: Offsets, n: number, notUt
       throw notUtf8(i);
     }
   }
+}
+
+/** Id i as a string, its bytes known to be UTF-8 (withLazyIds: one id without the others). */
+export function idString(bytes: Uint8Array, start: Offsets, i: number): string {
+  return utf8.decode(bytes.subarray(start[i]!, start[i + 1]!));
 }
 
 /** Id i's text (the bytes are UTF-8; for error messages). */

@@ -478,6 +478,44 @@ export function checkedIds(ids: string[]): string[] {
   return ids;
 }
 
+/** The account ids of columns that a table reader holds as checked UTF-8 bytes until they are read (withLazyIds). */
+export interface PendingIds {
+  /** The number of accounts. */
+  readonly n: number;
+  /** Account a's id, decoded from its bytes alone. */
+  id(a: number): string;
+}
+
+const PENDING_IDS = new WeakMap<object, PendingIds>();
+
+/**
+ * Gives `columns` an `accountIds` property whose strings are made when it is first read (then it
+ * is a plain property holding a checkedIds list), for a reader that has checked the ids as bytes
+ * (non-empty, unique, UTF-8). Until then the ids cost no string: at a million accounts the strings
+ * and the young-generation copies of them were a third of an Arrow load, and a scan that prints
+ * its liquidatable accounts needs a few of them (pendingIds(columns).id(a)). Reading
+ * `columns.accountIds` (or spreading, cloning, validating a venue book) makes them all, as before.
+ */
+export function withLazyIds<T extends object>(columns: T, n: number, strings: () => string[], id: (a: number) => string): T & { accountIds: readonly string[] } {
+  Object.defineProperty(columns, "accountIds", {
+    enumerable: true,
+    configurable: true,
+    get(): readonly string[] {
+      const ids = checkedIds(strings());
+      PENDING_IDS.delete(columns);
+      Object.defineProperty(columns, "accountIds", { value: ids, enumerable: true, configurable: true, writable: true });
+      return ids;
+    },
+  });
+  PENDING_IDS.set(columns, { n, id });
+  return columns as T & { accountIds: readonly string[] };
+}
+
+/** The ids of columns made by withLazyIds whose accountIds have not been read yet, else undefined. */
+export function pendingIds(columns: object): PendingIds | undefined {
+  return PENDING_IDS.get(columns);
+}
+
 /** Typed arrays use the platform's byte order (little-endian everywhere liqscan runs, and in WebAssembly). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -643,8 +681,10 @@ function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
   validateShare(c.liquidatorSharePpm, venue);
   validateMarkets(c.markets, "book", venue);
   const nm = c.markets.length;
-  if (!Array.isArray(c.accountIds)) throw new BookError("book", "accountIds", `expected an array, got ${describeValue(c.accountIds)}`);
-  const n = c.accountIds.length;
+  // ids a table reader checked as bytes and has not made strings of (withLazyIds) are checked already
+  const pending = pendingIds(columns);
+  if (pending === undefined && !Array.isArray(c.accountIds)) throw new BookError("book", "accountIds", `expected an array, got ${describeValue(c.accountIds)}`);
+  const n = pending?.n ?? c.accountIds.length;
   const typed = (v: unknown, type: Function, name: string, length: number | null): void => {
     if (!(v instanceof type)) throw new BookError("book", name, `expected a ${type.name}, got ${describeValue(v)}`);
     const len = (v as ArrayLike<unknown>).length;
@@ -671,7 +711,8 @@ function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
   if (c.positionLeverage !== undefined) typed(c.positionLeverage, Uint32Array, "positionLeverage", np);
   if (c.positionSide !== undefined) typed(c.positionSide, Uint8Array, "positionSide", np);
   validateAssets(c.assets, "book", venue);
-  validateGmxColumn(c, (a) => accountRecord(c.accountIds[a], a));
+  const idOf = (a: number): string => (pending !== undefined ? pending.id(a) : c.accountIds[a]!);
+  validateGmxColumn(c, (a) => accountRecord(idOf(a), a));
   const na = c.assets?.length ?? 0;
   const withBalances = c.balanceStart !== undefined || c.balanceAsset !== undefined || c.balanceAmount !== undefined;
   if (withBalances) {
@@ -682,7 +723,7 @@ function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
     typed(c.balanceAsset, Uint32Array, "balanceAsset", nb);
     typed(c.balanceAmount, BigInt64Array, "balanceAmount", nb);
   }
-  const knownIds = Object.isFrozen(c.accountIds) && CHECKED_IDS.has(c.accountIds);
+  const knownIds = pending !== undefined || (Object.isFrozen(c.accountIds) && CHECKED_IDS.has(c.accountIds));
   if (!knownIds) {
     const ids = new IdIndex(c.accountIds, n);
     for (let a = 0; a < n; a++) {
@@ -703,36 +744,35 @@ function checkColumns(columns: BookColumns, deferPlain: boolean): boolean {
   const entryHigh = new Int32Array(c.positionEntry.buffer, c.positionEntry.byteOffset, np * 2);
   const high = LITTLE_ENDIAN ? 1 : 0;
   for (let a = 0; a < n; a++) {
-    const id = c.accountIds[a];
     const start = c.positionStart[a];
     const end = c.positionStart[a + 1];
-    if (end < start) throw new BookError(accountRecord(id, a), "positionStart", `positionStart[${a + 1}] = ${end} is less than positionStart[${a}] = ${start}`);
+    if (end < start) throw new BookError(accountRecord(idOf(a), a), "positionStart", `positionStart[${a + 1}] = ${end} is less than positionStart[${a}] = ${start}`);
     if (withBalances) {
       const bs = c.balanceStart![a]!, be = c.balanceStart![a + 1]!;
-      if (be < bs) throw new BookError(accountRecord(id, a), "balanceStart", `balanceStart[${a + 1}] = ${be} is less than balanceStart[${a}] = ${bs}`);
+      if (be < bs) throw new BookError(accountRecord(idOf(a), a), "balanceStart", `balanceStart[${a + 1}] = ${be} is less than balanceStart[${a}] = ${bs}`);
       for (let i = bs; i < be; i++) {
         const k = c.balanceAsset![i]!;
-        const br = `${accountRecord(id, a)} balance ${i - bs + 1}`;
+        const br = `${accountRecord(idOf(a), a)} balance ${i - bs + 1}`;
         if (k >= na) throw new BookError(br, "asset", `asset index ${k} is not below the ${na} assets`);
         if (held[k] === a) throw new BookError(br, "asset", `the account already holds a balance in ${JSON.stringify(c.assets![k]!.id)} (one balance per asset)`);
         held[k] = a;
       }
     }
-    if (venue === "gmx-v2") validateGmxAccount({ positions: Array.from({ length: end - start }, (_, k) => ({ market: c.positionMarket[start + k]!, size: c.positionSize[start + k]!, entryPrice: c.positionEntry[start + k]!, ...(c.gmxUsd && k === 0 ? { sizeInUsd30: readWide(c.gmxUsd, a, 0) } : {}) })), balances: withBalances ? Array.from({ length: c.balanceStart![a + 1]! - c.balanceStart![a]! }, () => ({ asset: 0, amount: 0n })) : [] } as never, accountRecord(id, a));
-    if (c.accountIsolated?.[a] && end - start !== 1) throw new BookError(accountRecord(id, a), "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${end - start}`);
+    if (venue === "gmx-v2") validateGmxAccount({ positions: Array.from({ length: end - start }, (_, k) => ({ market: c.positionMarket[start + k]!, size: c.positionSize[start + k]!, entryPrice: c.positionEntry[start + k]!, ...(c.gmxUsd && k === 0 ? { sizeInUsd30: readWide(c.gmxUsd, a, 0) } : {}) })), balances: withBalances ? Array.from({ length: c.balanceStart![a + 1]! - c.balanceStart![a]! }, () => ({ asset: 0, amount: 0n })) : [] } as never, accountRecord(idOf(a), a));
+    if (c.accountIsolated?.[a] && end - start !== 1) throw new BookError(accountRecord(idOf(a), a), "margin", `an isolated account holds exactly one position (it is that position's own margin), this one holds ${end - start}`);
     for (let p = start; p < end; p++) {
       const m = c.positionMarket[p];
-      if (m >= nm) throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "market", `market index ${m} is not below the ${nm} markets`);
+      if (m >= nm) throw new BookError(`${accountRecord(idOf(a), a)} position ${p - start + 1}`, "market", `market index ${m} is not below the ${nm} markets`);
       const side = c.positionSide?.[p] ?? 0;
       if (labelled) {
-        validatePositionLabels(venue, { leverage: c.positionLeverage?.[p] ? BigInt(c.positionLeverage[p]) : undefined, side: side === 0 ? undefined : side === 1 ? "LONG" : side === 2 ? "SHORT" : side }, c.positionSize[p], `${accountRecord(id, a)} position ${p - start + 1}`);
+        validatePositionLabels(venue, { leverage: c.positionLeverage?.[p] ? BigInt(c.positionLeverage[p]) : undefined, side: side === 0 ? undefined : side === 1 ? "LONG" : side === 2 ? "SHORT" : side }, c.positionSize[p], `${accountRecord(idOf(a), a)} position ${p - start + 1}`);
       }
       const refused = holdings.hold(a, m, p - start, side);
-      if (refused !== null) throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "market", `market ${JSON.stringify(c.markets[m].id)} ${refused}`);
-      if (venue === "drift-v2") driftStep(c.markets[m], c.positionSize[p], `${accountRecord(id, a)} position ${p - start + 1}`);
+      if (refused !== null) throw new BookError(`${accountRecord(idOf(a), a)} position ${p - start + 1}`, "market", `market ${JSON.stringify(c.markets[m].id)} ${refused}`);
+      if (venue === "drift-v2") driftStep(c.markets[m], c.positionSize[p], `${accountRecord(idOf(a), a)} position ${p - start + 1}`);
       else if (entryHigh[2 * p + high]! < 0) {
         const entry = c.positionEntry[p];
-        throw new BookError(`${accountRecord(id, a)} position ${p - start + 1}`, "entryPrice", `${entry} (${formatDecimal(entry, c.markets[m].priceDecimals)}) is negative (prices are >= 0)`);
+        throw new BookError(`${accountRecord(idOf(a), a)} position ${p - start + 1}`, "entryPrice", `${entry} (${formatDecimal(entry, c.markets[m].priceDecimals)}) is negative (prices are >= 0)`);
       }
     }
   }

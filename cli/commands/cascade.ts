@@ -24,7 +24,7 @@ export function cascadeReport(live: LiveBook, shockPpm: bigint, market: number |
       round: r.round,
       marks: marks(r.marks),
       liquidated: r.accounts.length,
-      accounts: r.accounts.map((a) => live.accountIds[a]!),
+      accounts: r.accounts.map((a) => live.accountId(a)),
       overflow: r.overflow,
       notionalClosed: money(r.notionalClosed),
       penalty: money(r.penalty),

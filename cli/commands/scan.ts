@@ -31,13 +31,12 @@ function givesInitialMargins(book: Book | BookColumns): boolean {
 
 /** One row of the result file per account of `indices`: exact amounts, null where --json has null or no field. */
 export function* scanRows(result: ScanResult, indices: Iterable<number>, margins: boolean): Generator<Cell[]> {
-  const ids = result.accountIds;
   for (const a of indices) {
     const r = result.account(a);
     const m = margins ? result.margins(a) : null;
     const c = r.closeOut;
     yield [
-      ids[a]!, r.status, r.equity, r.maintenance, r.equity === null || r.maintenance === null ? null : marginRatioPpm(r.equity, r.maintenance),
+      result.accountId(a), r.status, r.equity, r.maintenance, r.equity === null || r.maintenance === null ? null : marginRatioPpm(r.equity, r.maintenance),
       ...(m ? [m.initialMargin, m.freeCollateral] : []),
       c?.penalty ?? null, c?.liquidatorReward ?? null, c?.insuranceFund ?? null, c?.badDebt ?? null, c?.returned ?? null,
     ];

@@ -67,8 +67,11 @@ describe("gmx-v2 books: views, live edits and snapshots", () => {
   });
 
   it("every position's liquidation price is the reference's (the wide fallback reads the amounts at 10^-30)", async () => {
+    // Books until both counts below are reached (at most 40). A fixed 8 books priced fewer than 200
+    // positions in about 2 % of seeds (3,000 seeds: median 359, 1st percentile 179), so the count
+    // decides how many books run, and the assertions fail only if 40 books cannot reach it.
     let priced = 0, fine = 0;
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 40 && (priced <= 200 || fine <= 100); i++) {
       const seed = baseSeed + 900 + i;
       const book = randomGmxBook(new Rng(seed), 120);
       fine += book.accounts.filter((a) => a.collateral30 !== undefined || a.positions[0]?.sizeInUsd30 !== undefined).length;
